@@ -1,0 +1,124 @@
+// The event model: what the engine finds in a kernel log. Every position is 0-based and points at the
+// user's original text (columns in UTF-16 code units, as LSP counts them), never at a stripped copy.
+
+export type Severity = 'error' | 'warning' | 'information';
+
+export type Arch = 'x86_64' | 'i386' | 'arm64' | 'arm' | 's390x' | 'ppc64' | 'riscv' | 'unknown';
+
+/** A range on one line of the original document. */
+export interface Span {
+  line: number;
+  start: number;
+  end: number;
+}
+
+/** Which stack a frame was printed in: `<IRQ>`, `<NMI>`, `<SOFTIRQ>`, `<TASK>` blocks (x86) or the plain trace. */
+export type FrameContext = 'task' | 'irq' | 'softirq' | 'nmi' | 'exception' | null;
+
+export interface Frame {
+  /** Symbol name, `null` for a bare address (`[<ffffffff81234567>]` with no symbol, `? 0xffff…`). */
+  function: string | null;
+  offset: number | null;
+  size: number | null;
+  module: string | null;
+  buildId: string | null;
+  /** Hex string without `0x` as printed, e.g. `ffffffffc0a12345`; `null` when the log gives none. */
+  address: string | null;
+  /** `false` for `? ` frames: found on the stack, not proven by the unwinder. */
+  reliable: boolean;
+  context: FrameContext;
+  /** The token to navigate from: the function name, or the address when there is no name. */
+  span: Span;
+}
+
+/** A call trace: `Call Trace:`, `Allocated by task N:`, `Freed by task N:`, `Last potentially related work creation:`… */
+export interface Trace {
+  label: string;
+  line: number;
+  endLine: number;
+  frames: Frame[];
+}
+
+export interface Register {
+  /** Upper-case as printed on x86 (`RAX`, `EFLAGS`, `CR2`), as printed elsewhere (`x0`, `pc`, `lr`, `pstate`). */
+  name: string;
+  /** Value text as printed (hex without 0x; for `RIP: 0010:func+0x1/0x2` the whole right side). */
+  value: string;
+  span: Span;
+}
+
+export interface ModuleRef {
+  name: string;
+  /** Per-module taint flags as printed in `foo(OE)`, or '' . */
+  taint: string;
+  span: Span;
+}
+
+export interface OomInfo {
+  /** Task that invoked the OOM killer (`foo invoked oom-killer:`). */
+  invoker: string | null;
+  gfpMask: string | null;
+  order: number | null;
+  oomScoreAdj: number | null;
+  victimPid: number | null;
+  victimComm: string | null;
+  /** Figures of the `Killed process` line in kB: total-vm, anon-rss, file-rss, shmem-rss. */
+  totalVmKb: number | null;
+  anonRssKb: number | null;
+  fileRssKb: number | null;
+  shmemRssKb: number | null;
+  /** Lines of the `[  pid  ]   uid  tgid total_vm …` task table, header included. */
+  taskTable: { line: number; endLine: number } | null;
+}
+
+/** One detected event: an oops, a WARNING, a lockup, an OOM kill, a user-space segfault line… */
+export interface KernelEvent {
+  /** Catalogue id, e.g. `null-deref`, `gpf`, `warning`, `kasan`, `soft-lockup` (see catalogue.ts). */
+  kind: string;
+  title: string;
+  severity: Severity;
+  /** Header line and its extent (inclusive). */
+  line: number;
+  endLine: number;
+  /** The header text that identified the event (for hovers and highlighting). */
+  headerSpan: Span;
+  arch: Arch;
+
+  cpu: number | null;
+  pid: number | null;
+  comm: string | null;
+  /** Taint flags as printed after `Tainted:` (e.g. `G        W  O`), `''` for `Not tainted`, `null` if absent. */
+  tainted: string | null;
+  release: string | null;
+  build: string | null;
+  hardware: string | null;
+  /** The `CPU: … PID: …` line, if any. */
+  cpuLine: number | null;
+
+  /** Fault address as hex text without 0x (CR2, `address:`, `at virtual address`, KASAN `at addr`). */
+  faultAddress: string | null;
+  faultLine: number | null;
+  /** `Oops: 0002 [#1]` / `general protection fault: 0000 [#1]`: error code (hex text) and oops number. */
+  errorCode: string | null;
+  oopsNumber: number | null;
+
+  /** The instruction pointer line: `RIP:`, `EIP:`, `pc :`, `PC is at`, `NIP`, `Krnl PSW`, `epc :`. */
+  ip: (Frame & { line: number }) | null;
+  registers: Register[];
+  /** First and last line of the register dump, if any. */
+  registerLines: { line: number; endLine: number } | null;
+  codeLine: number | null;
+  traces: Trace[];
+  modules: { line: number; endLine: number; list: ModuleRef[] } | null;
+  oom: OomInfo | null;
+
+  /** The frame the title blames, after skipping generic frames (allocators, locking, sanitizers…). */
+  guiltyFrame: Frame | null;
+  /** Index (into the analysis' events) of the earlier crash this one most likely follows from. */
+  consequenceOf: number | null;
+}
+
+export interface Analysis {
+  lineCount: number;
+  events: KernelEvent[];
+}
