@@ -1,0 +1,92 @@
+// Stack-frame lines in every form the kernel prints them (lib/vsprintf.c %pS/%pB, arch dump_stack code):
+//   x86_64   ` ? vfs_write+0xc7/0x3f0`, ` buggy_dispatch+0x4d/0x60 [buggy]`, `  foo+0x1/0x2 [mod 0123abcd…]`
+//   old x86  ` [<ffffffff812345>] func+0x1/0x2` and ` [<ffffffff812345>] ? func+0x1/0x2 [mod]`
+//   arm64    ` buggy_null_read+0x1c/0x30 [buggy]`, ` el0t_64_sync+0x190/0x194`, `[<ffff8000…>] foo+0x1/0x2`
+//   arm      `[<c0123456>] (func) from [<c0234567>] (caller+0x10/0x20)`, `(func+0x1/0x2) from …`
+//   ppc64    `[c000000001234567] [c000000000123456] func+0x1/0x2 (unreliable)`
+//   s390     `([<000000000012345>] func+0x1/0x2)` and ` [<000000000012345>] func+0x1/0x2`
+//   riscv    `[<ffffffff80001234>] func+0x1/0x2`
+//   bare     ` ? 0xffffffffc020c000`
+// Columns returned are indices into the message passed in.
+
+import type { FrameContext } from './model';
+
+export interface ParsedFrame {
+  function: string | null;
+  offset: number | null;
+  size: number | null;
+  module: string | null;
+  buildId: string | null;
+  address: string | null;
+  reliable: boolean;
+  /** Index range in the message of the navigation token (function, or address when there is none). */
+  start: number;
+  end: number;
+}
+
+// func+0xOFF/0xSIZE with optional [module] or [module buildid]. Symbol names: C identifiers plus the
+// `.cold`, `.isra.0`, `.constprop.0`, `.part.0`, `.llvm.123` suffixes compilers add, and `$` on some arches.
+const SYM = String.raw`([A-Za-z_.$][\w.$]{0,254})\+0x([0-9a-f]{1,16})\/0x([0-9a-f]{1,16})`;
+const MODULE = String.raw`(?: \[([\w-]{1,64})(?: ([0-9a-f]{8,64}))?\])?`;
+const X86_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)` + SYM + MODULE);
+// arm: `[<c0123456>] (func+0x1/0x2) from [<…>] (caller+…)` — we take the first (callee) part.
+const ARM_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?\()` + SYM + String.raw`\)` + MODULE);
+// ppc64: `[c0000000012345] [c000000000123456] func+0x1/0x2 (unreliable)` (stack pointer, then address).
+const PPC_FRAME = new RegExp(String.raw`^( {0,8}\[[0-9a-f]{8,16}\] \[([0-9a-f]{8,16})\] )` + SYM + MODULE + String.raw`( \(unreliable\))?`);
+// s390: `([<000000000012345>] func+0x1/0x2)`.
+const S390_FRAME = new RegExp(String.raw`^( {0,8}\(\[<([0-9a-f]{8,16})>\] )` + SYM + MODULE);
+// A bare address with no symbol: ` ? 0xffffffffc020c000` or ` [<ffffffffc020c000>] 0xffffffffc020c000`.
+const BARE_FRAME = /^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)(0x[0-9a-f]{8,16})(?: \[([\w-]{1,64})\])?\s*$/;
+
+export function parseFrame(message: string): ParsedFrame | null {
+  let m = X86_FRAME.exec(message);
+  if (m) return fromSym(m, m[2] ?? null, m[3] === undefined, 4);
+  if ((m = ARM_FRAME.exec(message))) return fromSym(m, m[2] ?? null, true, 3);
+  if ((m = PPC_FRAME.exec(message))) {
+    const f = fromSym(m, m[2], m[m.length - 1] === undefined, 3);
+    return f;
+  }
+  if ((m = S390_FRAME.exec(message))) return fromSym(m, m[2], true, 3);
+  if ((m = BARE_FRAME.exec(message))) {
+    const start = m[1].length;
+    return {
+      function: null,
+      offset: null,
+      size: null,
+      module: m[5] ?? null,
+      buildId: null,
+      address: m[2] ?? m[4].slice(2),
+      reliable: m[3] === undefined,
+      start,
+      end: start + m[4].length,
+    };
+  }
+  return null;
+}
+
+function fromSym(m: RegExpExecArray, address: string | null, reliable: boolean, g: number): ParsedFrame {
+  const start = m[1].length;
+  return {
+    function: m[g],
+    offset: parseInt(m[g + 1], 16),
+    size: parseInt(m[g + 2], 16),
+    module: m[g + 3] ?? null,
+    buildId: m[g + 4] ?? null,
+    address,
+    reliable,
+    start,
+    end: start + m[g].length,
+  };
+}
+
+/** Context markers inside an x86 call trace: `<IRQ>`, `</IRQ>`, `<NMI>`, `<TASK>`, `<SOFTIRQ>`, `<#DF>`… */
+const CONTEXT_MARKER = /^ {0,8}<(\/?)(IRQ|NMI|TASK|SOFTIRQ|EOI|#DF|#MC|#DB|#VC|[A-Z]{2,8}(?:_STACK)?)>\s*$/;
+
+export function parseContextMarker(message: string): { open: boolean; context: FrameContext } | null {
+  const m = CONTEXT_MARKER.exec(message);
+  if (!m) return null;
+  const name = m[2];
+  const context: FrameContext =
+    name === 'IRQ' ? 'irq' : name === 'NMI' ? 'nmi' : name === 'TASK' ? 'task' : name === 'SOFTIRQ' ? 'softirq' : name === 'EOI' ? null : 'exception';
+  return { open: m[1] === '', context };
+}

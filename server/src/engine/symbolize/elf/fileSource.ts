@@ -1,0 +1,64 @@
+// Random access to a (possibly huge) file through a file descriptor: every read is bounds-checked against
+// the real file size, so a header that claims more than the file holds becomes a SymbolizeError.
+import * as fs from 'node:fs';
+import { SymbolizeError } from '../errors';
+
+/** Reads larger than this in one go are refused (a corrupt size field must not allocate gigabytes). */
+export const MAX_SINGLE_READ = 512 * 1024 * 1024;
+
+export interface ByteSource {
+  readonly size: number;
+  read(offset: number, length: number): Buffer;
+  close(): void;
+}
+
+export class FileSource implements ByteSource {
+  readonly size: number;
+  private fd: number | null;
+
+  constructor(readonly path: string) {
+    try {
+      this.fd = fs.openSync(path, 'r');
+      this.size = fs.fstatSync(this.fd).size;
+    } catch (e) {
+      throw new SymbolizeError('io', (e as Error).message, path);
+    }
+  }
+
+  read(offset: number, length: number): Buffer {
+    if (this.fd === null) throw new SymbolizeError('io', 'file already closed', this.path);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0)
+      throw new SymbolizeError('corrupt', `bad file range ${offset}+${length}`, this.path);
+    if (offset + length > this.size)
+      throw new SymbolizeError('corrupt', `data at ${offset}+${length} lies beyond the end of the file (${this.size} bytes; truncated?)`, this.path);
+    if (length > MAX_SINGLE_READ)
+      throw new SymbolizeError('too-large', `refusing to read ${length} bytes at once`, this.path);
+    const buf = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(this.fd, buf, done, length - done, offset + done);
+      if (n <= 0) throw new SymbolizeError('corrupt', `short read at ${offset + done}`, this.path);
+      done += n;
+    }
+    return buf;
+  }
+
+  close(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+  }
+}
+
+/** A ByteSource over bytes already in memory (tests, decompressed `.ko.xz`…). */
+export class BufferSource implements ByteSource {
+  constructor(private readonly buf: Buffer) {}
+  get size(): number {
+    return this.buf.length;
+  }
+  read(offset: number, length: number): Buffer {
+    if (offset < 0 || length < 0 || offset + length > this.buf.length)
+      throw new SymbolizeError('corrupt', `data at ${offset}+${length} lies beyond the end of the data (${this.buf.length} bytes)`);
+    return this.buf.subarray(offset, offset + length);
+  }
+  close(): void {}
+}
