@@ -107,6 +107,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'A BUG() or BUG_ON() assertion in the kernel failed: the code found a state it considers impossible and stopped the task with an invalid-opcode trap.',
     source: 'lib/bug.c (report_bug)',
     doc: DOC_OOPS,
+    // CONFIG_BUG_ON_DATA_CORRUPTION: lib/list_debug.c prints its complaint, then BUG()s.
+    continues: ['list-corruption'],
   },
   {
     kind: 'invalid-opcode',
@@ -444,21 +446,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     explanation: 'A block device reported a failed read or write: check the device, cabling, and the lines before this.',
     source: 'block/blk-core.c (blk_print_req_error)',
   },
-  {
-    kind: 'tainted-taint',
-    name: 'Kernel tainted',
-    severity: 'information',
-    header: /^Disabling lock debugging due to kernel taint/,
-    title: 'kernel tainted',
-    explanation: 'Something tainted the kernel; lock debugging is switched off from here on.',
-    source: 'kernel/panic.c (add_taint)',
-    doc: DOC_TAINT,
-  },
 ];
 
 /** A cheap filter: a message that matches none of these words cannot be a header. */
 const PREFILTER =
-  /BUG|Oops|WARNING|panic|fault|LOCKUP|INFO:|oom|Out of memory|allocation failure|UBSAN|corruption|unreferenced|Hardware Error|Machine|refcount_t|segfault|traps:|I\/O error|Unable to handle|invalid opcode|taint/;
+  /BUG|Oops|WARNING|panic|fault|LOCKUP|INFO:|oom|Out of memory|allocation failure|UBSAN|corruption|unreferenced|Hardware Error|Machine|refcount_t|segfault|traps:|I\/O error|Unable to handle|invalid opcode/;
 
 export interface HeaderMatch {
   entry: CatalogueEntry;

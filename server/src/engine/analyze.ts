@@ -1,0 +1,425 @@
+// Finds every event in a log and parses its parts: one pass over the lines, a report builder open while
+// a report runs. A report starts at a catalogue header and ends at an end marker, at the next header
+// that does not continue it, or when its lines stop looking like a report.
+
+import { matchHeader, type HeaderMatch } from './catalogue';
+import { parseContextMarker, parseFrame } from './frames';
+import type { Analysis, Arch, Frame, FrameContext, KernelEvent, Trace } from './model';
+import { normalizeLine, splitLines, toColumn, type NormalizedLine } from './normalize';
+import * as P from './parts';
+import { titleEvent } from './title';
+
+export interface AnalyzeOptions {
+  /** Polled every few thousand lines; when it returns true the analysis stops and returns what it has. */
+  isCancelled?: () => boolean;
+}
+
+/** Lines longer than this are analysed by their head only: nothing the kernel prints is longer. */
+const MAX_ANALYSED_LINE = 8192;
+
+export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysis {
+  return analyzeLines(splitLines(text), options);
+}
+
+export function analyzeLines(lines: readonly string[], options: AnalyzeOptions = {}): Analysis {
+  const events: KernelEvent[] = [];
+  let open: ReportBuilder | null = null;
+  const finish = () => {
+    if (open) events.push(open.finish());
+    open = null;
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    if ((i & 0xfff) === 0 && i > 0 && options.isCancelled?.()) break;
+    let raw = lines[i];
+    if (raw.length > MAX_ANALYSED_LINE) raw = raw.slice(0, MAX_ANALYSED_LINE);
+    const nl = normalizeLine(raw);
+    const header = matchHeader(nl.message);
+    if (header) {
+      const current = open as ReportBuilder | null;
+      if (current && current.absorbs(header, i)) {
+        current.addLine(i, nl, header);
+        continue;
+      }
+      finish();
+      open = new ReportBuilder(i, nl, header);
+      continue;
+    }
+    if (open) {
+      const current = open as ReportBuilder;
+      if (!current.addLine(i, nl, null)) finish();
+    }
+  }
+  finish();
+  markConsequences(events);
+  return { lineCount: lines.length, events };
+}
+
+/** Every warning or error after the first crash is likely its consequence (the kernel state is suspect). */
+function markConsequences(events: KernelEvent[]): void {
+  let firstCrash = -1;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i];
+    if (e.severity === 'information') continue;
+    if (firstCrash >= 0) e.consequenceOf = firstCrash;
+    else if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) firstCrash = i;
+  }
+}
+
+/** How many unrecognised lines a report tolerates before it is considered over. */
+const DEFAULT_GAP = 2;
+/** Reports whose body is long free text (KASAN, lockdep, OOM, RCU stalls) tolerate more. */
+const LONG_BODY_KINDS = new Set([
+  'kasan', 'kfence', 'kmsan', 'kcsan', 'ubsan', 'lockdep-circular', 'lockdep-recursive', 'lockdep-inconsistent',
+  'suspicious-rcu', 'oom-invoked', 'rcu-stall', 'hung-task', 'bad-page-state', 'memory-leak', 'workqueue-lockup',
+  'alloc-failure',
+]);
+const LONG_GAP = 60;
+/** How far below its opener a continuation line (`Oops:` after `BUG:`) may come. */
+const CONTINUATION_WINDOW = 16;
+
+class ReportBuilder {
+  private readonly event: KernelEvent;
+  private readonly messages: string[] = [];
+  private readonly header: HeaderMatch;
+  private lastPart: number;
+  private ended = false;
+  private inTrailer = false;
+  private separators = 0;
+  private trace: Trace | null = null;
+  private pendingLabel: { label: string; line: number } | null = null;
+  private context: FrameContext = null;
+  private lastRegisterLine = -1;
+  private readonly maxGap: number;
+  /** Kinds of the headers this report is made of (opener plus absorbed continuations). */
+  private readonly kinds = new Set<string>();
+
+  constructor(line: number, nl: NormalizedLine, header: HeaderMatch) {
+    this.header = header;
+    this.kinds.add(header.entry.kind);
+    this.lastPart = line;
+    const msg = nl.message.trimStart();
+    const lead = nl.message.length - msg.length;
+    this.maxGap = LONG_BODY_KINDS.has(header.entry.kind) ? LONG_GAP : DEFAULT_GAP;
+    this.event = {
+      kind: header.entry.kind,
+      title: '',
+      severity: header.entry.severity,
+      line,
+      endLine: line,
+      headerSpan: { line, start: toColumn(nl, lead), end: toColumn(nl, lead + header.match[0].length) },
+      arch: 'unknown',
+      cpu: null,
+      pid: null,
+      comm: null,
+      tainted: null,
+      release: null,
+      build: null,
+      hardware: null,
+      cpuLine: null,
+      faultAddress: null,
+      faultLine: null,
+      errorCode: null,
+      oopsNumber: null,
+      ip: null,
+      registers: [],
+      registerLines: null,
+      codeLine: null,
+      traces: [],
+      modules: null,
+      oom: null,
+      guiltyFrame: null,
+      consequenceOf: null,
+    };
+    this.messages.push(msg);
+    this.parseFacts(line, msg);
+  }
+
+  /** Does this header continue the open report rather than start a new one? */
+  absorbs(header: HeaderMatch, line: number): boolean {
+    const kinds = header.entry.continues;
+    if (!kinds || this.ended) return false;
+    return kinds.some((k) => this.kinds.has(k)) && line - this.event.line <= CONTINUATION_WINDOW && this.event.oopsNumber === null;
+  }
+
+  /** Feeds one more line; returns false when the line does not belong to the report (it is then over). */
+  addLine(line: number, nl: NormalizedLine, header: HeaderMatch | null): boolean {
+    const msg = nl.message;
+    const trimmed = msg.trimStart();
+    if (header) {
+      // A continuation header (`Oops: 0000 [#1]` after `BUG: …`): it refines the event.
+      this.kinds.add(header.entry.kind);
+      this.parseFacts(line, trimmed);
+      this.accept(line, trimmed);
+      return true;
+    }
+    if (this.ended) {
+      // After `---[ end trace … ]---` x86 prints the RIP/Code/register trailer again; keep it, then stop.
+      if (P.REGISTER_LINE.test(trimmed) || P.CODE_LINE.test(trimmed) || P.IP_LINES[0].re.test(trimmed)) {
+        this.inTrailer = true;
+        this.event.endLine = line;
+        return true;
+      }
+      return false;
+    }
+    if (this.recognise(line, nl, trimmed)) {
+      this.accept(line, trimmed);
+      return true;
+    }
+    if (trimmed.length === 0 || line - this.lastPart <= this.maxGap) {
+      this.messages.push(trimmed);
+      return true;
+    }
+    return false;
+  }
+
+  private accept(line: number, msg: string): void {
+    this.lastPart = line;
+    this.event.endLine = line;
+    this.messages.push(msg);
+  }
+
+  /** Parses a line into the model; true if it is a known part of a report. */
+  private recognise(line: number, nl: NormalizedLine, msg: string): boolean {
+    const e = this.event;
+    if (P.END_TRACE.test(msg)) {
+      this.ended = true;
+      this.closeTrace();
+      return true;
+    }
+    if (P.SEPARATOR.test(msg)) {
+      // KASAN/KFENCE/UBSAN reports close with a second `=====` rule.
+      if (++this.separators >= 1 && LONG_BODY_KINDS.has(e.kind) && line > e.line) this.ended = true;
+      return true;
+    }
+    const marker = parseContextMarker(msg);
+    if (marker) {
+      this.context = marker.open ? marker.context : null;
+      if (!this.trace) this.openTrace('Call Trace', line);
+      return true;
+    }
+    const lead = nl.message.length - msg.length;
+    const frame = parseFrame(nl.message);
+    if (frame) {
+      if (!this.trace) this.openTrace(this.pendingLabel?.label ?? 'Call Trace', this.pendingLabel?.line ?? line);
+      this.pendingLabel = null;
+      const f: Frame = {
+        function: frame.function,
+        offset: frame.offset,
+        size: frame.size,
+        module: frame.module,
+        buildId: frame.buildId,
+        address: frame.address,
+        reliable: frame.reliable,
+        context: this.context,
+        span: { line, start: toColumn(nl, frame.start), end: toColumn(nl, frame.end) },
+      };
+      this.trace!.frames.push(f);
+      this.trace!.endLine = line;
+      return true;
+    }
+    const label = P.TRACE_LABEL.exec(msg);
+    if (label) {
+      this.closeTrace();
+      this.pendingLabel = { label: label[1], line };
+      this.context = null;
+      return true;
+    }
+    if (this.parseFacts(line, msg, nl, lead)) return true;
+    return P.REPORT_BODY.test(msg) || (LONG_BODY_KINDS.has(e.kind) && this.trace !== null && msg.startsWith(' '));
+  }
+
+  private openTrace(label: string, line: number): void {
+    this.trace = { label, line, endLine: line, frames: [] };
+    this.event.traces.push(this.trace);
+  }
+
+  private closeTrace(): void {
+    this.trace = null;
+  }
+
+  /** Facts that can sit on any line of a report, the header included. */
+  private parseFacts(line: number, msg: string, nl?: NormalizedLine, lead = 0): boolean {
+    const e = this.event;
+    let m: RegExpExecArray | null;
+    if (e.faultAddress === null) {
+      for (const re of P.FAULT_ADDRESS) {
+        if ((m = re.exec(msg))) {
+          e.faultAddress = m[1];
+          e.faultLine = line;
+          break;
+        }
+      }
+    }
+    if (e.oopsNumber === null && (m = P.OOPS_NUMBER.exec(msg))) {
+      e.errorCode = m[1];
+      e.oopsNumber = Number(m[2]);
+    }
+    if (e.kind === 'oom-invoked' || e.kind === 'oom-kill') this.parseOom(line, msg);
+    if (!nl) return false;
+
+    if ((m = P.CPU_LINE.exec(msg))) {
+      if (e.cpuLine === null) {
+        e.cpu = Number(m[1]);
+        e.pid = Number(m[2]);
+        e.comm = m[3];
+        e.tainted = m[4] ?? '';
+        e.release = m[5];
+        e.build = m[6] ?? null;
+        e.cpuLine = line;
+      }
+      return true;
+    }
+    if ((m = P.OLD_PID_LINE.exec(msg))) {
+      if (e.cpuLine === null) {
+        e.pid = Number(m[1]);
+        e.comm = m[2];
+        e.tainted = m[3] ?? '';
+        e.release = m[4];
+        e.build = m[5] ?? null;
+        e.cpuLine = line;
+      }
+      return true;
+    }
+    if ((m = P.HARDWARE_LINE.exec(msg))) {
+      e.hardware ??= m[1];
+      return true;
+    }
+    for (const ip of P.IP_LINES) {
+      if ((m = ip.re.exec(msg))) {
+        if (e.arch === 'unknown') e.arch = ip.arch;
+        if (e.ip === null) {
+          const rest = msg.slice(m[0].length);
+          const frame = parseFrame(rest);
+          if (frame) {
+            const base = lead + m[0].length;
+            e.ip = {
+              function: frame.function,
+              offset: frame.offset,
+              size: frame.size,
+              module: frame.module,
+              buildId: frame.buildId,
+              address: frame.address,
+              reliable: true,
+              context: null,
+              line,
+              span: { line, start: toColumn(nl, base + frame.start), end: toColumn(nl, base + frame.end) },
+            };
+          }
+        }
+        if (ip.arch === 'x86_64' || ip.arch === 'i386') this.parseRegisters(line, nl, msg, lead);
+        return true;
+      }
+    }
+    if (P.CODE_LINE.test(msg)) {
+      e.codeLine ??= line;
+      return true;
+    }
+    if (P.REGISTER_LINE.test(msg)) {
+      if ((m = P.CR2_LINE.exec(msg)) && e.faultAddress === null) {
+        e.faultAddress = m[1];
+        e.faultLine = line;
+      }
+      // x86 prints the register dump twice (in the report and after `end trace`): keep the first.
+      if (this.lastRegisterLine < 0 || line - this.lastRegisterLine <= 2) this.parseRegisters(line, nl, msg, lead);
+      if (e.arch === 'unknown' && /^x\d{1,2} ?: /.test(msg)) e.arch = 'arm64';
+      return true;
+    }
+    if ((m = P.MODULES_LINE.exec(msg))) {
+      const list = [];
+      const base = lead + 'Modules linked in:'.length;
+      P.MODULE_TOKEN.lastIndex = 0;
+      for (let t = P.MODULE_TOKEN.exec(m[1]); t; t = P.MODULE_TOKEN.exec(m[1])) {
+        if (t[0] === 'last' || t[0] === 'unloaded') continue;
+        list.push({
+          name: t[1],
+          taint: t[2] ?? '',
+          span: { line, start: toColumn(nl, base + t.index), end: toColumn(nl, base + t.index + t[1].length) },
+        });
+      }
+      e.modules ??= { line, endLine: line, list };
+      return true;
+    }
+    const far = P.FAR_LINE.exec(msg);
+    if (far && e.faultAddress === null) {
+      e.faultAddress = far[1] ?? far[2];
+      e.faultLine = line;
+      return true;
+    }
+    return this.event.oom !== null && (P.OOM_TABLE_HEADER.test(msg) || P.OOM_TABLE_ROW.test(msg) || P.OOM_KILLED.test(msg));
+  }
+
+  private parseRegisters(line: number, nl: NormalizedLine, msg: string, lead: number): void {
+    const e = this.event;
+    if (e.registerLines && line - e.registerLines.endLine > 2) return;
+    this.lastRegisterLine = line;
+    if (e.registerLines) e.registerLines.endLine = line;
+    else e.registerLines = { line, endLine: line };
+    P.REGISTER_PAIR.lastIndex = 0;
+    for (let m = P.REGISTER_PAIR.exec(msg); m; m = P.REGISTER_PAIR.exec(msg)) {
+      const valueStart = m.index + m[0].length - m[2].length;
+      e.registers.push({
+        name: m[1],
+        value: m[2],
+        span: { line, start: toColumn(nl, lead + m.index), end: toColumn(nl, lead + valueStart + m[2].length) },
+      });
+    }
+  }
+
+  private parseOom(line: number, msg: string): void {
+    const e = this.event;
+    e.oom ??= {
+      invoker: null,
+      gfpMask: null,
+      order: null,
+      oomScoreAdj: null,
+      victimPid: null,
+      victimComm: null,
+      totalVmKb: null,
+      anonRssKb: null,
+      fileRssKb: null,
+      shmemRssKb: null,
+      taskTable: null,
+    };
+    const oom = e.oom;
+    let m: RegExpExecArray | null;
+    if ((m = P.OOM_INVOKED.exec(msg))) {
+      oom.invoker = msg.slice(0, m.index).trim() || null;
+      oom.gfpMask = m[1];
+      oom.order = Number(m[2]);
+      oom.oomScoreAdj = Number(m[3]);
+    } else if ((m = P.OOM_KILLED.exec(msg))) {
+      oom.victimPid = Number(m[1]);
+      oom.victimComm = m[2];
+      oom.totalVmKb = Number(m[3]);
+      oom.anonRssKb = Number(m[4]);
+      oom.fileRssKb = Number(m[5]);
+      oom.shmemRssKb = Number(m[6]);
+    } else if (P.OOM_TABLE_HEADER.test(msg)) {
+      oom.taskTable = { line, endLine: line };
+    } else if (oom.taskTable && P.OOM_TABLE_ROW.test(msg) && line - oom.taskTable.endLine <= 2) {
+      oom.taskTable.endLine = line;
+    }
+  }
+
+  finish(): KernelEvent {
+    const e = this.event;
+    // Trailing blank/unrecognised lines are not part of the report.
+    if (!this.inTrailer) e.endLine = Math.max(e.line, this.lastPart);
+    const result = titleEvent({ entry: this.header.entry, match: this.header.match, messages: this.messages, traces: e.traces, ip: e.ip });
+    e.title = result.title;
+    e.guiltyFrame = result.guiltyFrame;
+    if (e.oom && e.oom.victimComm !== null && e.kind === 'oom-invoked') {
+      e.title = `Out of memory: Killed process (${e.oom.victimComm})`;
+    }
+    if (e.arch === 'unknown') e.arch = guessArch(e);
+    return e;
+  }
+}
+
+function guessArch(e: KernelEvent): Arch {
+  const fns = e.traces.flatMap((t) => t.frames.map((f) => f.function ?? ''));
+  if (fns.some((f) => f.startsWith('el0') || f.startsWith('el1') || f.startsWith('__arm64_'))) return 'arm64';
+  if (fns.some((f) => f.startsWith('__x64_sys_') || f.startsWith('entry_SYSCALL_64') || f === 'do_syscall_64')) return 'x86_64';
+  return 'unknown';
+}

@@ -1,0 +1,114 @@
+// Applies `.rela.debug_*` / `.rel.debug_*` relocations of a relocatable object (a `.ko`) to a debug section
+// in memory, resolving symbols against the synthetic per-section layout of AddressSpace. Only for ET_REL:
+// a vmlinux keeps leftover `.rela.debug_*` sections that must not be applied (the values are final).
+// Relocation numbers: the x86-64 psABI and the AArch64 ELF ABI (also arch/*/include/asm/elf.h).
+import { ElfFile, ElfSection, SHT_RELA, SHT_REL } from './elfFile';
+import { AddressSpace } from './addressSpace';
+import { corrupt } from '../errors';
+
+const EM_386 = 3;
+const EM_ARM = 40;
+const EM_X86_64 = 62;
+const EM_AARCH64 = 183;
+
+/** [width in bytes, pc-relative] for the relocation types that can occur in debug sections. */
+type RelocKind = [number, boolean];
+const KINDS: Record<number, Record<number, RelocKind>> = {
+  [EM_X86_64]: { 1: [8, false], 2: [4, true], 10: [4, false], 11: [4, false], 24: [8, true] },
+  [EM_AARCH64]: { 257: [8, false], 258: [4, false], 259: [2, false], 260: [8, true], 261: [4, true], 262: [2, true] },
+  [EM_386]: { 1: [4, false], 2: [4, true] },
+  [EM_ARM]: { 2: [4, false], 3: [4, true] },
+};
+const NONE_TYPES = new Set([0]);
+
+export interface RelocationStats {
+  applied: number;
+  /** Relocation types we do not know: counted, the bytes are left as they are. */
+  skipped: number;
+}
+
+export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target: ElfSection, data: Buffer): RelocationStats {
+  const stats: RelocationStats = { applied: 0, skipped: 0 };
+  const kinds = KINDS[elf.machine] ?? {};
+  const e = elf.endian;
+  for (const rs of elf.sections) {
+    if ((rs.type !== SHT_RELA && rs.type !== SHT_REL) || rs.info !== target.index) continue;
+    const isRela = rs.type === SHT_RELA;
+    const symValues = symbolValues(elf, space, rs.link);
+    const ent = elf.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
+    const raw = elf.readSection(rs);
+    const n = Math.floor(raw.length / ent);
+    for (let i = 0; i < n; i++) {
+      const o = i * ent;
+      let offset: number, symIndex: number, type: number, addend: number | null;
+      if (elf.is64) {
+        offset = e.off64(raw, o);
+        const info = e.u64(raw, o + 8);
+        symIndex = Number(info >> 32n);
+        type = Number(info & 0xffffffffn);
+        addend = isRela ? Number(e.i64(raw, o + 16)) : null;
+      } else {
+        offset = e.u32(raw, o);
+        const info = e.u32(raw, o + 4);
+        symIndex = info >>> 8;
+        type = info & 0xff;
+        addend = isRela ? e.i32(raw, o + 8) : null;
+      }
+      if (NONE_TYPES.has(type)) continue;
+      const kind = kinds[type];
+      if (!kind) {
+        stats.skipped++;
+        continue;
+      }
+      const [width, pcrel] = kind;
+      if (offset + width > data.length) throw corrupt(`relocation ${i} in ${rs.name} points outside ${target.name}`);
+      if (symIndex >= symValues.length) throw corrupt(`relocation ${i} in ${rs.name} names symbol ${symIndex}, out of range`);
+      const a = addend ?? readImplicit(data, offset, width, e.little);
+      let value = BigInt(symValues[symIndex]) + BigInt(a);
+      if (pcrel) value -= BigInt(offset);
+      writeValue(data, offset, width, value, e.little);
+      stats.applied++;
+    }
+  }
+  return stats;
+}
+
+/** st_value of each symbol, plus the synthetic start of its section for allocated sections. */
+function symbolValues(elf: ElfFile, space: AddressSpace, symtabIndex: number): number[] {
+  const tab = elf.sections[symtabIndex];
+  if (!tab) throw corrupt(`relocation section refers to symbol table ${symtabIndex}, which does not exist`);
+  const ent = elf.is64 ? 24 : 16;
+  const data = elf.readSection(tab);
+  const n = Math.floor(data.length / ent);
+  const out = new Array<number>(n);
+  const e = elf.endian;
+  for (let i = 0; i < n; i++) {
+    const o = i * ent;
+    const shndx = e.u16(data, elf.is64 ? o + 6 : o + 14);
+    const value = elf.is64 ? Number(e.u64(data, o + 8)) : e.u32(data, o + 4);
+    out[i] = shndx > 0 && shndx < 0xff00 ? value + space.relocationBase(shndx) : value;
+  }
+  return out;
+}
+
+function readImplicit(b: Buffer, o: number, width: number, little: boolean): number {
+  if (width === 8) return Number(little ? b.readBigInt64LE(o) : b.readBigInt64BE(o));
+  if (width === 4) return little ? b.readInt32LE(o) : b.readInt32BE(o);
+  return little ? b.readInt16LE(o) : b.readInt16BE(o);
+}
+
+function writeValue(b: Buffer, o: number, width: number, v: bigint, little: boolean): void {
+  if (width === 8) {
+    const u = BigInt.asUintN(64, v);
+    if (little) b.writeBigUInt64LE(u, o);
+    else b.writeBigUInt64BE(u, o);
+  } else if (width === 4) {
+    const u = Number(BigInt.asUintN(32, v));
+    if (little) b.writeUInt32LE(u, o);
+    else b.writeUInt32BE(u, o);
+  } else {
+    const u = Number(BigInt.asUintN(16, v));
+    if (little) b.writeUInt16LE(u, o);
+    else b.writeUInt16BE(u, o);
+  }
+}

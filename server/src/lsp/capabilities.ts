@@ -1,0 +1,11 @@
+// The one place that says what the server offers. Every feature registered in server.ts is declared here.
+import { TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver';
+
+export function capabilities(): ServerCapabilities {
+  return {
+    // Incremental: an edit to a large log sends only the edit, not the whole text again.
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    documentSymbolProvider: { label: 'Kernel Oops Lens' },
+    foldingRangeProvider: true,
+  };
+}

@@ -1,0 +1,48 @@
+// The `kernelOops.*` settings as the server sees them, with the manifest's defaults. Clients that cannot
+// answer workspace/configuration (or standalone editors) pass the same object as initializationOptions
+// or in workspace/didChangeConfiguration; anything missing or malformed falls back to the default.
+import type { Severity } from '../engine';
+
+export interface Settings {
+  diagnostics: { enable: boolean; minimumSeverity: Severity; markConsequences: boolean };
+  analysis: { debounceMs: number };
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  diagnostics: { enable: true, minimumSeverity: 'information', markConsequences: true },
+  analysis: { debounceMs: 300 },
+};
+
+const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information'];
+
+function obj(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : {};
+}
+
+/** Reads a (possibly partial, possibly hostile) `kernelOops` settings object over `base`. */
+export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): Settings {
+  const d = obj(obj(raw).diagnostics);
+  const a = obj(obj(raw).analysis);
+  const bool = (v: unknown, dflt: boolean) => (typeof v === 'boolean' ? v : dflt);
+  const debounce = a.debounceMs;
+  return {
+    diagnostics: {
+      enable: bool(d.enable, base.diagnostics.enable),
+      minimumSeverity: SEVERITIES.includes(d.minimumSeverity as Severity)
+        ? (d.minimumSeverity as Severity)
+        : base.diagnostics.minimumSeverity,
+      markConsequences: bool(d.markConsequences, base.diagnostics.markConsequences),
+    },
+    analysis: {
+      debounceMs:
+        typeof debounce === 'number' && Number.isFinite(debounce)
+          ? Math.min(5000, Math.max(0, debounce))
+          : base.analysis.debounceMs,
+    },
+  };
+}
+
+/** `true` when an event of severity `s` passes the `minimumSeverity` filter. */
+export function severityAtLeast(s: Severity, minimum: Severity): boolean {
+  return SEVERITIES.indexOf(s) <= SEVERITIES.indexOf(minimum);
+}
