@@ -1,0 +1,85 @@
+// One diagnostic per event, at its header line. Severity comes from the catalogue (via the event); the
+// message is the title plus the culprit (guilty frame and task); `code` is the event kind and links to
+// the kernel documentation for that kind; related information points at the fault line, the guilty
+// frame and, for a follow-on event, the earlier crash it follows from.
+//
+// Follow-on events (a second oops after the first, the panic an oops ends in) keep their own severity —
+// they are real failures — but carry DiagnosticTag.Unnecessary so editors fade their header and the eye
+// lands on the root cause first, and their message names that root cause. DiagnosticTag.Deprecated
+// (strike-through) would say "obsolete", which is wrong; fading is the editors' way of saying "secondary".
+import {
+  DiagnosticSeverity,
+  DiagnosticTag,
+  type Diagnostic,
+  type DiagnosticRelatedInformation,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { entryByKind, type Analysis, type Frame, type KernelEvent, type Severity } from '../engine';
+import { linesRange, spanRange } from './ranges';
+import { severityAtLeast, type Settings } from './settings';
+
+export const DIAGNOSTIC_SOURCE = 'kernel-oops-lens';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+};
+
+/** `func+0x1c/0x30 [module]` as the kernel prints it, or the bare address. */
+export function frameText(f: Frame): string {
+  let s = f.function ?? (f.address ? `0x${f.address}` : '?');
+  if (f.function && f.offset !== null) s += `+0x${f.offset.toString(16)}`;
+  if (f.function && f.offset !== null && f.size !== null) s += `/0x${f.size.toString(16)}`;
+  if (f.module) s += ` [${f.module}]`;
+  return s;
+}
+
+/** Who is to blame, for the message: the guilty frame, and the task that was running. */
+export function culprit(ev: KernelEvent): string | null {
+  const parts: string[] = [];
+  if (ev.guiltyFrame) parts.push(frameText(ev.guiltyFrame));
+  if (ev.comm) parts.push(`task ${ev.comm}${ev.pid !== null ? ` (pid ${ev.pid})` : ''}`);
+  return parts.length ? parts.join(', ') : null;
+}
+
+export function eventMessage(ev: KernelEvent): string {
+  const who = culprit(ev);
+  return who ? `${ev.title} — culprit: ${who}` : ev.title;
+}
+
+export function toDiagnostics(doc: TextDocument, analysis: Analysis, settings: Settings): Diagnostic[] {
+  if (!settings.diagnostics.enable) return [];
+  const out: Diagnostic[] = [];
+  analysis.events.forEach((ev) => {
+    if (!severityAtLeast(ev.severity, settings.diagnostics.minimumSeverity)) return;
+    const related: DiagnosticRelatedInformation[] = [];
+    const at = (range: Diagnostic['range'], message: string) => related.push({ location: { uri: doc.uri, range }, message });
+    if (ev.faultLine !== null) {
+      at(linesRange(doc, ev.faultLine, ev.faultLine), ev.faultAddress ? `fault address 0x${ev.faultAddress}` : 'fault');
+    }
+    if (ev.ip) at(spanRange(ev.ip.span), `faulting instruction: ${frameText(ev.ip)}`);
+    if (ev.guiltyFrame) at(spanRange(ev.guiltyFrame.span), `guilty frame: ${frameText(ev.guiltyFrame)}`);
+
+    let message = eventMessage(ev);
+    const tags: DiagnosticTag[] = [];
+    const root = ev.consequenceOf !== null ? analysis.events[ev.consequenceOf] : undefined;
+    if (root && settings.diagnostics.markConsequences) {
+      message += ` (consequence of the earlier "${root.title}" at line ${root.line + 1})`;
+      tags.push(DiagnosticTag.Unnecessary);
+      at(spanRange(root.headerSpan), `earlier crash: ${root.title}`);
+    }
+    const doc_ = entryByKind(ev.kind)?.doc;
+    out.push({
+      range: spanRange(ev.headerSpan),
+      severity: SEVERITY[ev.severity] ?? DiagnosticSeverity.Information,
+      code: ev.kind,
+      ...(doc_ ? { codeDescription: { href: doc_ } } : {}),
+      source: DIAGNOSTIC_SOURCE,
+      message,
+      ...(tags.length ? { tags } : {}),
+      ...(related.length ? { relatedInformation: related } : {}),
+    });
+  });
+  return out;
+}

@@ -1,0 +1,129 @@
+// The Kernel Oops Lens language server: wiring only. Each LSP feature lives in its own file in lsp/.
+// Runs inside VS Code (IPC) and standalone (`node dist/server.js --stdio`) for any LSP editor. The same
+// bundle is also the analysis worker's script (see lsp/analyzer.ts).
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import {
+  createConnection,
+  ProposedFeatures,
+  TextDocuments,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { InlineAnalyzer, WORKER_ROLE, WorkerAnalyzer, serveAnalyses, type Analyzer } from './lsp/analyzer';
+import { capabilities } from './lsp/capabilities';
+import { toDiagnostics } from './lsp/diagnostics';
+import { toFoldingRanges } from './lsp/folding';
+import { AnalysisScheduler } from './lsp/scheduler';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './lsp/settings';
+import { toDocumentSymbols } from './lsp/symbols';
+
+function startServer(): void {
+  const connection: Connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  let pullConfiguration = false;
+  let baseSettings: Settings = DEFAULT_SETTINGS;
+  const settingsCache = new Map<string, Promise<Settings>>();
+
+  function settingsFor(uri: string): Promise<Settings> {
+    if (!pullConfiguration) return Promise.resolve(baseSettings);
+    let s = settingsCache.get(uri);
+    if (!s) {
+      s = connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'kernelOops' })
+        .then((raw) => readSettings(raw, baseSettings), () => baseSettings);
+      settingsCache.set(uri, s);
+    }
+    return s;
+  }
+  // Debounce is needed synchronously on every keystroke: use the last settings seen for the document.
+  const debounceSeen = new Map<string, number>();
+
+  let analyzer: Analyzer;
+  try {
+    analyzer = new WorkerAnalyzer(__filename, (m) => connection.console.warn(m));
+  } catch {
+    analyzer = new InlineAnalyzer();
+  }
+
+  async function publish(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    const result = scheduler.latest(uri);
+    if (!doc || !result || result.version !== doc.version) return;
+    const settings = await settingsFor(uri);
+    debounceSeen.set(uri, settings.analysis.debounceMs);
+    // The document may have changed or closed while the settings were fetched.
+    if (documents.get(uri) !== doc || doc.version !== result.version) return;
+    const diagnostics = toDiagnostics(doc, result.analysis, settings);
+    await connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+  }
+
+  const scheduler = new AnalysisScheduler(analyzer, {
+    text: (uri) => {
+      const d = documents.get(uri);
+      return d && { version: d.version, text: d.getText() };
+    },
+    debounceMs: (uri) => debounceSeen.get(uri) ?? baseSettings.analysis.debounceMs,
+    onAnalysed: (uri) => void publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`)),
+    onFailed: (uri, version, e) =>
+      connection.console.error(`analysis of ${uri} (version ${version}) failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`),
+  });
+
+  /** The analysis matching the document's current text; waits (off-thread) while it is being computed. */
+  async function analysisFor(uri: string, token: { onCancellationRequested(f: () => void): unknown }, timeoutMs?: number) {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const analysis = await scheduler.whenAnalysed(uri, doc.version, {
+      timeoutMs,
+      onCancel: (f) => token.onCancellationRequested(f),
+    });
+    return analysis && { doc, analysis };
+  }
+
+  connection.onInitialize((params): InitializeResult => {
+    pullConfiguration = params.capabilities.workspace?.configuration === true;
+    const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    baseSettings = readSettings(init.kernelOops ?? init, DEFAULT_SETTINGS);
+    return { capabilities: capabilities(), serverInfo: { name: 'kernel-oops-lens', version: '0.1.0' } };
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const pushed = (change.settings ?? {}) as Record<string, unknown>;
+    if (pushed.kernelOops) baseSettings = readSettings(pushed.kernelOops, baseSettings);
+    settingsCache.clear();
+    debounceSeen.clear();
+    // Settings only change how results are shown: re-publish, no need to analyse again.
+    for (const uri of scheduler.uris()) void publish(uri);
+  });
+
+  documents.onDidOpen((e) => scheduler.schedule(e.document.uri, e.document.version, true));
+  documents.onDidChangeContent((e) => {
+    // onDidChangeContent also fires for the open; the open already scheduled an immediate run.
+    if (scheduler.latest(e.document.uri) || e.document.version > 1) scheduler.schedule(e.document.uri, e.document.version, false);
+  });
+  documents.onDidClose((e) => {
+    scheduler.close(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    debounceSeen.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onDocumentSymbol(async (params, token) => {
+    const r = await analysisFor(params.textDocument.uri, token);
+    return r ? toDocumentSymbols(r.doc, r.analysis) : null;
+  });
+  connection.onFoldingRanges(async (params, token) => {
+    const r = await analysisFor(params.textDocument.uri, token);
+    return r ? toFoldingRanges(r.analysis) : null;
+  });
+
+  connection.onShutdown(() => scheduler.dispose());
+  documents.listen(connection);
+  connection.listen();
+}
+
+if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE && parentPort) {
+  serveAnalyses(parentPort);
+} else {
+  startServer();
+}
