@@ -139,3 +139,28 @@ export function readReference(c: Cursor, form: number, enc: UnitEncoding, unitOf
       return -1;
   }
 }
+
+/** Index of an indexed form (strx*, addrx*, and their GNU split-DWARF forerunners), or -1 for other forms. */
+export function readIndex(c: Cursor, form: number): number {
+  switch (form) {
+    case DW_FORM.strx:
+    case DW_FORM.addrx:
+    case DW_FORM.GNU_str_index:
+    case DW_FORM.GNU_addr_index:
+      return c.uleb();
+    case DW_FORM.strx1:
+    case DW_FORM.addrx1:
+      return c.u8();
+    case DW_FORM.strx2:
+    case DW_FORM.addrx2:
+      return c.u16();
+    case DW_FORM.strx3:
+    case DW_FORM.addrx3:
+      return c.u24();
+    case DW_FORM.strx4:
+    case DW_FORM.addrx4:
+      return c.u32();
+    default:
+      return -1;
+  }
+}

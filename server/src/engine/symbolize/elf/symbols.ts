@@ -6,6 +6,8 @@ import { corrupt } from '../errors';
 export const STT_NOTYPE = 0;
 export const STT_OBJECT = 1;
 export const STT_FUNC = 2;
+const STT_FILE = 4;
+const STB_LOCAL = 0;
 const SHN_LORESERVE = 0xff00;
 
 export interface ElfSymbol {
@@ -18,6 +20,10 @@ export interface ElfSymbol {
   kallsymsSize: number;
   type: number;
   section: ElfSection;
+  /** No symbol follows in the section: the kernel's size for it depends on what is loaded after it. */
+  lastInSection: boolean;
+  /** For local symbols, the preceding STT_FILE symbol (binutils reports it when DWARF has no line). */
+  file: string | null;
 }
 
 /** Mapping symbols ($x, $d, $a, $t on arm/arm64) are not real symbols; kallsyms drops them too. */
@@ -42,6 +48,7 @@ export class SymbolTable {
     const e = elf.endian;
     // All symbols that delimit others for the kallsyms-size computation (FUNC, NOTYPE, OBJECT).
     const delimiters = new Map<number, bigint[]>();
+    let file: string | null = null;
     for (let i = 1; i < count; i++) {
       const o = i * entSize;
       const nameOff = e.u32(data, o);
@@ -50,13 +57,26 @@ export class SymbolTable {
       const value = elf.is64 ? e.u64(data, o + 8) : BigInt(e.u32(data, o + 4));
       const size = elf.is64 ? e.off64(data, o + 16) : e.u32(data, o + 8);
       const type = info & 0xf;
+      if (type === STT_FILE) {
+        file = nameOff < strtab.length ? strtab.toString('utf8', nameOff, Math.max(nameOff, strtab.indexOf(0, nameOff))) : null;
+        continue;
+      }
       if (type !== STT_FUNC && type !== STT_NOTYPE && type !== STT_OBJECT) continue;
       if (shndx === 0 || shndx >= SHN_LORESERVE || shndx >= elf.sections.length) continue;
       if (nameOff >= strtab.length) throw corrupt(`symbol ${i} has a name offset outside the string table`);
       const end = strtab.indexOf(0, nameOff);
       const name = strtab.toString('utf8', nameOff, end < 0 ? strtab.length : end);
       if (!name || isMappingSymbol(name)) continue;
-      const sym: ElfSymbol = { name, value, elfSize: size, kallsymsSize: size, type, section: elf.sections[shndx] };
+      const sym: ElfSymbol = {
+        name,
+        value,
+        elfSize: size,
+        kallsymsSize: size,
+        type,
+        section: elf.sections[shndx],
+        lastInSection: false,
+        file: info >> 4 === STB_LOCAL ? file : null,
+      };
       this.all.push(sym);
       let d = delimiters.get(shndx);
       if (!d) delimiters.set(shndx, (d = []));
@@ -67,6 +87,7 @@ export class SymbolTable {
       const d = delimiters.get(sym.section.index)!;
       const next = upperBound(d, sym.value);
       if (next < d.length) sym.kallsymsSize = Number(d[next] - sym.value);
+      else sym.lastInSection = true;
       if (sym.type === STT_OBJECT) continue;
       let list = this.byName.get(sym.name);
       if (!list) this.byName.set(sym.name, (list = []));

@@ -1,0 +1,261 @@
+// The DWARF query layer: address -> unit (via .debug_aranges, else unit root ranges, built lazily),
+// then unit -> innermost-first chain of inlined frames with file:line, as `addr2line -f -i` prints it.
+import { Cursor, initialLength } from './cursor';
+import { AbbrevCache } from './abbrev';
+import { DwarfSections } from './sections';
+import { CompUnit, FunctionRecord, readUnitHeader, UnitHeader } from './unit';
+import { AddressSpace } from '../elf/addressSpace';
+import { corrupt } from '../errors';
+
+export interface SourceFrame {
+  /** Function name (the inlined callee for all but the last frame); null when DWARF has none. */
+  function: string | null;
+  /** Source file as recorded in DWARF (a build path), null when unknown. */
+  file: string | null;
+  /** 0 when unknown. */
+  line: number;
+  column: number;
+  /** Line-table discriminator of the row (innermost frame only), 0 when none. */
+  discriminator: number;
+}
+
+interface RangeIndex {
+  lo: Float64Array;
+  hi: Float64Array;
+  unit: Float64Array;
+}
+
+const UNIT_CACHE = 48;
+const MAX_ORIGIN_HOPS = 16;
+
+export class DwarfInfo {
+  private readonly abbrevs: AbbrevCache;
+  private readonly units = new Map<number, CompUnit>();
+  private aranges: RangeIndex | null = null;
+  private headers: UnitHeader[] | null = null;
+  private fallback: RangeIndex | null = null;
+
+  constructor(
+    readonly sections: DwarfSections,
+    readonly space: AddressSpace,
+  ) {
+    this.abbrevs = new AbbrevCache(sections);
+  }
+
+  /** Source frames for a linear address, innermost inline level first; [] when DWARF knows nothing. */
+  symbolize(addr: number): SourceFrame[] {
+    const unit = this.findUnit(addr);
+    if (!unit) return [];
+    const chain = this.functionChain(unit, addr);
+    const lines = unit.lines();
+    const row = lines?.find(addr) ?? null;
+    const frames: SourceFrame[] = [];
+    const inner = chain[chain.length - 1];
+    frames.push({
+      function: inner ? this.functionName(unit, inner) : null,
+      file: row && lines ? lines.fileName(row.file) : null,
+      line: row?.line ?? 0,
+      column: row?.column ?? 0,
+      discriminator: row?.discriminator ?? 0,
+    });
+    for (let i = chain.length - 1; i > 0; i--) {
+      const callee = chain[i];
+      frames.push({
+        function: this.functionName(unit, chain[i - 1]),
+        file: lines ? lines.fileName(callee.callFile) : null,
+        line: callee.callLine,
+        column: callee.callColumn,
+        discriminator: 0,
+      });
+    }
+    if (!row && chain.length === 0) return [];
+    return frames;
+  }
+
+  /** The unit whose code covers `addr`, or null. */
+  findUnit(addr: number): CompUnit | null {
+    if (!this.sections.info || Number.isNaN(addr)) return null;
+    const off = lookupIndex(this.arangesIndex(), addr) ?? lookupIndex(this.fallbackIndex(), addr);
+    return off === null ? null : this.unitAt(off);
+  }
+
+  unitAt(offset: number): CompUnit {
+    let u = this.units.get(offset);
+    if (u) {
+      this.units.delete(offset);
+      this.units.set(offset, u);
+      return u;
+    }
+    u = new CompUnit(this.sections, this.space, this.abbrevs, readUnitHeader(this.sections, offset));
+    this.units.set(offset, u);
+    if (this.units.size > UNIT_CACHE) this.units.delete(this.units.keys().next().value as number);
+    return u;
+  }
+
+  /** Outermost-first chain: the subprogram, then each inlined call containing addr. */
+  private functionChain(unit: CompUnit, addr: number): FunctionRecord[] {
+    const recs = unit.functionRecords();
+    const chain: FunctionRecord[] = [];
+    let best = -1;
+    let bestLen = Infinity;
+    for (let i = 0; i < recs.length; i++) {
+      if (recs[i].parent !== -1) continue;
+      const len = containingLength(recs[i].ranges, addr);
+      if (len < bestLen) {
+        best = i;
+        bestLen = len;
+      }
+    }
+    const seen = new Set<number>();
+    while (best >= 0 && !seen.has(best)) {
+      seen.add(best);
+      chain.push(recs[best]);
+      let next = -1;
+      let nextLen = Infinity;
+      for (const ch of recs[best].children) {
+        const len = containingLength(recs[ch].ranges, addr);
+        if (len < nextLen) {
+          next = ch;
+          nextLen = len;
+        }
+      }
+      best = next;
+    }
+    return chain;
+  }
+
+  /** DW_AT_name of a function, following abstract_origin / specification (possibly into other units). */
+  functionName(unit: CompUnit, rec: FunctionRecord): string | null {
+    if (rec.name) return rec.name;
+    let target = rec.origin;
+    let linkage: string | null = null;
+    for (let hop = 0; hop < MAX_ORIGIN_HOPS && target >= 0; hop++) {
+      const u = unit.contains(target) ? unit : this.unitContaining(target);
+      if (!u) return linkage;
+      const info = u.dieNameInfo(target);
+      if (info.name) return info.name;
+      linkage ??= info.linkageName;
+      target = info.origin;
+    }
+    return linkage;
+  }
+
+  private unitContaining(dieOffset: number): CompUnit | null {
+    const hs = this.unitHeaders();
+    let lo = 0;
+    let hi = hs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (hs[mid].offset <= dieOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    const h = hs[lo - 1];
+    return h && dieOffset < h.end ? this.unitAt(h.offset) : null;
+  }
+
+  /** Every unit header, read by hopping over unit lengths (a few bytes per unit). */
+  unitHeaders(): UnitHeader[] {
+    if (this.headers) return this.headers;
+    const hs: UnitHeader[] = [];
+    const size = this.sections.info?.size ?? 0;
+    for (let off = 0; off < size; ) {
+      const h = readUnitHeader(this.sections, off);
+      hs.push(h);
+      if (h.end <= off) throw corrupt('unit with zero length');
+      off = h.end;
+    }
+    this.headers = hs;
+    return hs;
+  }
+
+  private arangesIndex(): RangeIndex {
+    if (this.aranges) return this.aranges;
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const unit: number[] = [];
+    const sec = this.sections.aranges;
+    if (sec && sec.size > 0) {
+      const buf = sec.bytes(0, sec.size);
+      let off = 0;
+      while (off < buf.length) {
+        const c = new Cursor(buf, off, this.sections.little);
+        const { length, is64 } = initialLength(c);
+        const end = c.pos + length;
+        if (end > buf.length) throw corrupt('.debug_aranges set runs past the section');
+        const set = new Cursor(buf, c.pos, this.sections.little, end);
+        set.u16(); // version
+        const cu = set.uN(is64 ? 8 : 4);
+        const addrSize = set.u8();
+        const segSize = set.u8();
+        const tuple = 2 * addrSize + segSize;
+        if (addrSize !== 2 && addrSize !== 4 && addrSize !== 8) throw corrupt(`.debug_aranges with address size ${addrSize}`);
+        // Tuples start at a multiple of the tuple size from the set start.
+        const rel = set.pos - off;
+        set.pos = off + Math.ceil(rel / tuple) * tuple;
+        while (set.pos + 2 * addrSize <= end) {
+          if (segSize) set.skip(segSize);
+          const a = set.addr(addrSize);
+          const l = set.addr(addrSize);
+          if (a === 0n && l === 0n) break;
+          const start = this.space.fromBig(a);
+          if (!Number.isNaN(start) && l > 0n) {
+            lo.push(start);
+            hi.push(start + Number(l));
+            unit.push(cu);
+          }
+        }
+        off = end;
+      }
+    }
+    this.aranges = sortIndex(lo, hi, unit);
+    return this.aranges;
+  }
+
+  /** Root-DIE ranges of the units that .debug_aranges does not describe (built on the first miss). */
+  private fallbackIndex(): RangeIndex {
+    if (this.fallback) return this.fallback;
+    const covered = new Set<number>(this.arangesIndex().unit);
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const unit: number[] = [];
+    for (const h of this.unitHeaders()) {
+      if (covered.has(h.offset) || h.unitType === 2 || h.unitType === 6) continue;
+      const u = this.unitAt(h.offset);
+      for (let i = 0; i < u.ranges.length; i += 2) {
+        lo.push(u.ranges[i]);
+        hi.push(u.ranges[i + 1]);
+        unit.push(h.offset);
+      }
+    }
+    this.fallback = sortIndex(lo, hi, unit);
+    return this.fallback;
+  }
+}
+
+function sortIndex(lo: number[], hi: number[], unit: number[]): RangeIndex {
+  const order = lo.map((_, i) => i).sort((a, b) => lo[a] - lo[b]);
+  return {
+    lo: Float64Array.from(order, (i) => lo[i]),
+    hi: Float64Array.from(order, (i) => hi[i]),
+    unit: Float64Array.from(order, (i) => unit[i]),
+  };
+}
+
+function lookupIndex(idx: RangeIndex, addr: number): number | null {
+  let a = 0;
+  let b = idx.lo.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (idx.lo[m] <= addr) a = m + 1;
+    else b = m;
+  }
+  // Ranges rarely overlap; look back a few entries in case they do.
+  for (let i = a - 1; i >= 0 && i >= a - 16; i--) if (addr < idx.hi[i]) return idx.unit[i];
+  return null;
+}
+
+/** Length of the range containing addr, Infinity if none does. */
+function containingLength(ranges: number[], addr: number): number {
+  for (let i = 0; i < ranges.length; i += 2) if (addr >= ranges[i] && addr < ranges[i + 1]) return ranges[i + 1] - ranges[i];
+  return Infinity;
+}

@@ -1,0 +1,327 @@
+// .debug_line: the line-number program of one unit (DWARF 2–5), run into address-sorted sequences.
+// Row selection and file-name composition follow binutils (bfd/dwarf2.c) so answers match `addr2line`.
+import { Cursor, initialLength } from './cursor';
+import { DW_FORM, DW_LNCT, DW_LNE, DW_LNS } from './constants';
+import { DwarfSections, need } from './sections';
+import { readConstant, readIndex, skipForm, UnitEncoding } from './forms';
+import { AddressSpace } from '../elf/addressSpace';
+import { corrupt, SymbolizeError } from '../errors';
+
+export interface LineRow {
+  address: number;
+  file: number;
+  line: number;
+  column: number;
+  discriminator: number;
+}
+
+export interface LineSequence {
+  start: number;
+  /** Address of the end_sequence row (exclusive). */
+  end: number;
+  addr: number[];
+  file: number[];
+  line: number[];
+  column: number[];
+  discriminator: number[];
+}
+
+interface FileEntry {
+  name: string;
+  dir: number;
+}
+
+export interface LineContext {
+  compDir: string | null;
+  /** Resolves DW_FORM_strx* in v5 entry formats (needs the unit's str_offsets_base). */
+  strx?: (index: number) => string;
+}
+
+const MAX_ROWS = 50_000_000;
+
+export class LineTable {
+  readonly sequences: LineSequence[] = [];
+  private readonly dirs: string[] = [];
+  private readonly files: FileEntry[] = [];
+  private version = 0;
+  private readonly nameCache = new Map<number, string>();
+
+  constructor(
+    sections: DwarfSections,
+    space: AddressSpace,
+    offset: number,
+    private readonly ctx: LineContext,
+  ) {
+    const sec = need(sections.line, '.debug_line');
+    const lenBuf = sec.bytes(offset, Math.min(12, sec.size - offset));
+    const lc = new Cursor(lenBuf, 0, sections.little);
+    const { length, is64 } = initialLength(lc);
+    if (offset + lc.pos + length > sec.size) throw corrupt(`line table at 0x${offset.toString(16)} claims ${length} bytes, beyond .debug_line`);
+    const buf = sec.bytes(offset, lc.pos + length);
+    this.run(new Cursor(buf, lc.pos, sections.little), is64, sections, space);
+  }
+
+  private run(c: Cursor, is64: boolean, sections: DwarfSections, space: AddressSpace): void {
+    const version = c.u16();
+    this.version = version;
+    if (version < 2 || version > 5) throw new SymbolizeError('unsupported', `unsupported .debug_line version ${version}`);
+    const offsetSize = is64 ? 8 : 4;
+    let addrSize = 0;
+    if (version >= 5) {
+      addrSize = c.u8();
+      c.u8(); // segment selector size
+    }
+    const headerLength = c.uN(offsetSize);
+    const programStart = c.pos + headerLength;
+    if (programStart > c.end) throw corrupt('line table header length runs past the table');
+    const minInst = c.u8();
+    const maxOps = version >= 4 ? c.u8() || 1 : 1;
+    const defaultIsStmt = c.u8() !== 0;
+    void defaultIsStmt;
+    const lineBase = c.i8();
+    const lineRange = c.u8();
+    const opcodeBase = c.u8();
+    if (lineRange === 0) throw corrupt('line table with line_range 0');
+    const stdLengths: number[] = [0];
+    for (let i = 1; i < opcodeBase; i++) stdLengths.push(c.u8());
+    const enc: UnitEncoding = { version, addrSize: addrSize || 8, offsetSize };
+    if (version >= 5) {
+      for (const e of this.readEntries(c, enc, sections)) this.dirs.push(e.name);
+      for (const e of this.readEntries(c, enc, sections)) this.files.push(e);
+    } else {
+      for (;;) {
+        const d = c.cstr();
+        if (!d) break;
+        this.dirs.push(d);
+      }
+      for (;;) {
+        const name = c.cstr();
+        if (!name) break;
+        const dir = c.uleb();
+        c.uleb();
+        c.uleb();
+        this.files.push({ name, dir });
+      }
+    }
+    c.pos = programStart;
+
+    // State machine registers.
+    let address = 0;
+    let opIndex = 0;
+    let file = 1;
+    let line = 1;
+    let column = 0;
+    let discriminator = 0;
+    let seq: LineSequence | null = null;
+    let rows = 0;
+
+    const emit = (end: boolean) => {
+      if (++rows > MAX_ROWS) throw corrupt('line table has an absurd number of rows');
+      if (!seq) seq = { start: address, end: address, addr: [], file: [], line: [], column: [], discriminator: [] };
+      const n = seq.addr.length;
+      if (end) {
+        seq.end = address;
+        if (n > 0 && address > seq.start && !Number.isNaN(address)) this.sequences.push(seq);
+        seq = null;
+        return;
+      }
+      // binutils keeps only the last of several rows at the same address.
+      if (n > 0 && seq.addr[n - 1] === address) {
+        seq.file[n - 1] = file;
+        seq.line[n - 1] = line;
+        seq.column[n - 1] = column;
+        seq.discriminator[n - 1] = discriminator;
+        return;
+      }
+      seq.addr.push(address);
+      seq.file.push(file);
+      seq.line.push(line);
+      seq.column.push(column);
+      seq.discriminator.push(discriminator);
+    };
+    const advance = (opAdvance: number) => {
+      if (maxOps === 1) address += minInst * opAdvance;
+      else {
+        address += minInst * Math.floor((opIndex + opAdvance) / maxOps);
+        opIndex = (opIndex + opAdvance) % maxOps;
+      }
+    };
+
+    while (!c.atEnd) {
+      const op = c.u8();
+      if (op >= opcodeBase) {
+        const adj = op - opcodeBase;
+        advance(Math.floor(adj / lineRange));
+        line += lineBase + (adj % lineRange);
+        emit(false);
+        discriminator = 0;
+        continue;
+      }
+      switch (op) {
+        case 0: {
+          const len = c.uleb();
+          if (len === 0) break;
+          const end = c.pos + len;
+          if (end > c.end) throw corrupt('extended line opcode runs past the table');
+          const sub = c.u8();
+          if (sub === DW_LNE.end_sequence) {
+            emit(true);
+            address = 0;
+            opIndex = 0;
+            file = 1;
+            line = 1;
+            column = 0;
+            discriminator = 0;
+          } else if (sub === DW_LNE.set_address) {
+            const size = len - 1;
+            address = space.fromBig(c.addr(size));
+            opIndex = 0;
+          } else if (sub === DW_LNE.define_file) {
+            const name = c.cstr();
+            const dir = c.uleb();
+            this.files.push({ name, dir });
+          } else if (sub === DW_LNE.set_discriminator) {
+            discriminator = c.uleb();
+          }
+          c.pos = end;
+          break;
+        }
+        case DW_LNS.copy:
+          emit(false);
+          discriminator = 0;
+          break;
+        case DW_LNS.advance_pc:
+          advance(c.uleb());
+          break;
+        case DW_LNS.advance_line:
+          line += c.sleb();
+          break;
+        case DW_LNS.set_file:
+          file = c.uleb();
+          break;
+        case DW_LNS.set_column:
+          column = c.uleb();
+          break;
+        case DW_LNS.negate_stmt:
+        case DW_LNS.set_basic_block:
+        case DW_LNS.set_prologue_end:
+        case DW_LNS.set_epilogue_begin:
+          break;
+        case DW_LNS.const_add_pc:
+          advance(Math.floor((255 - opcodeBase) / lineRange));
+          break;
+        case DW_LNS.fixed_advance_pc:
+          address += c.u16();
+          opIndex = 0;
+          break;
+        case DW_LNS.set_isa:
+          c.uleb();
+          break;
+        default:
+          // An opcode this reader does not know: the header says how many LEB128 operands to skip.
+          for (let i = 0; i < stdLengths[op]; i++) c.uleb();
+      }
+    }
+    this.sequences.sort((a, b) => a.start - b.start);
+  }
+
+  private readEntries(c: Cursor, enc: UnitEncoding, sections: DwarfSections): FileEntry[] {
+    const formatCount = c.u8();
+    const format: number[] = [];
+    for (let i = 0; i < formatCount; i++) format.push(c.uleb(), c.uleb());
+    const count = c.uleb();
+    if (count > c.end - c.pos) throw corrupt(`line table claims ${count} directory/file entries`);
+    const out: FileEntry[] = [];
+    for (let i = 0; i < count; i++) {
+      let name = '';
+      let dir = 0;
+      for (let k = 0; k < format.length; k += 2) {
+        const type = format[k];
+        const form = format[k + 1];
+        if (type === DW_LNCT.path) name = this.readPath(c, form, enc, sections);
+        else if (type === DW_LNCT.directory_index) dir = readConstant(c, form, enc);
+        else skipForm(c, form, enc);
+      }
+      out.push({ name, dir });
+    }
+    return out;
+  }
+
+  private readPath(c: Cursor, form: number, enc: UnitEncoding, sections: DwarfSections): string {
+    switch (form) {
+      case DW_FORM.string:
+        return c.cstr();
+      case DW_FORM.line_strp:
+        return need(sections.lineStr, '.debug_line_str').cstring(c.uN(enc.offsetSize));
+      case DW_FORM.strp:
+        return need(sections.str, '.debug_str').cstring(c.uN(enc.offsetSize));
+      default: {
+        const index = readIndex(c, form);
+        if (index >= 0) return this.ctx.strx ? this.ctx.strx(index) : '';
+        skipForm(c, form, enc);
+        return '';
+      }
+    }
+  }
+
+  /** Row covering `addr` (the last row at or before it in its sequence), binutils-style. */
+  find(addr: number): LineRow | null {
+    const seqs = this.sequences;
+    let lo = 0;
+    let hi = seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (seqs[mid].start <= addr) lo = mid + 1;
+      else hi = mid;
+    }
+    // Sequences can overlap (e.g. discarded code); look back a little for one that really contains addr.
+    for (let i = lo - 1; i >= 0 && i >= lo - 8; i--) {
+      const s = seqs[i];
+      if (addr >= s.start && addr < s.end) {
+        let a = 0;
+        let b = s.addr.length;
+        while (a < b) {
+          const m = (a + b) >> 1;
+          if (s.addr[m] <= addr) a = m + 1;
+          else b = m;
+        }
+        const k = a - 1;
+        if (k < 0) return null;
+        return { address: s.addr[k], file: s.file[k], line: s.line[k], column: s.column[k], discriminator: s.discriminator[k] };
+      }
+    }
+    return null;
+  }
+
+  /** File name of a file index, composed as binutils' concat_filename does. */
+  fileName(index: number): string | null {
+    const cached = this.nameCache.get(index);
+    if (cached !== undefined) return cached;
+    const v5 = this.version >= 5;
+    let i = index;
+    if (!v5) {
+      if (i === 0) return null;
+      i--;
+    }
+    const f = this.files[i];
+    if (!f) return null;
+    let name = f.name;
+    if (!isAbsolute(name)) {
+      let dirIdx = f.dir;
+      if (!v5) dirIdx--;
+      let subdir: string | null = dirIdx >= 0 && dirIdx < this.dirs.length ? this.dirs[dirIdx] : null;
+      let dir: string | null = !subdir || !isAbsolute(subdir) ? this.ctx.compDir : null;
+      if (!dir) {
+        dir = subdir;
+        subdir = null;
+      }
+      if (dir) name = subdir ? `${dir}/${subdir}/${name}` : `${dir}/${name}`;
+    }
+    this.nameCache.set(index, name);
+    return name;
+  }
+}
+
+function isAbsolute(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+}
