@@ -7,7 +7,7 @@ import { parseContextMarker, parseFrame } from './frames';
 import type { Analysis, Arch, Frame, FrameContext, KernelEvent, Trace } from './model';
 import { normalizeLine, splitLines, toColumn, type NormalizedLine } from './normalize';
 import * as P from './parts';
-import { titleEvent } from './title';
+import { titleEvent, type ReportLine } from './title';
 
 export interface AnalyzeOptions {
   /** Polled every few thousand lines; when it returns true the analysis stops and returns what it has. */
@@ -23,9 +23,15 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
 
 export function analyzeLines(lines: readonly string[], options: AnalyzeOptions = {}): Analysis {
   const events: KernelEvent[] = [];
+  const headers: HeaderMatch[] = [];
+  // Prefix-stripped text of every line: titles read the lines after a header, as syzkaller does.
+  const messages: string[] = new Array(lines.length);
   let open: ReportBuilder | null = null;
   const finish = () => {
-    if (open) events.push(open.finish());
+    if (open) {
+      events.push(open.finish());
+      headers.push(open.header);
+    }
     open = null;
   };
 
@@ -34,6 +40,7 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     let raw = lines[i];
     if (raw.length > MAX_ANALYSED_LINE) raw = raw.slice(0, MAX_ANALYSED_LINE);
     const nl = normalizeLine(raw);
+    messages[i] = nl.message;
     const header = matchHeader(nl.message);
     if (header) {
       const current = open as ReportBuilder | null;
@@ -51,6 +58,10 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     }
   }
   finish();
+  for (let k = 0; k < events.length; k++) {
+    const end = Math.min(k + 1 < events.length ? events[k + 1].line : lines.length, events[k].line + TITLE_WINDOW);
+    applyTitle(events[k], headers[k], messages, end, (line, fn) => frameInLine(lines[line], fn));
+  }
   markConsequences(events);
   return { lineCount: lines.length, events };
 }
@@ -64,6 +75,44 @@ function markConsequences(events: KernelEvent[]): void {
     if (firstCrash >= 0) e.consequenceOf = firstCrash;
     else if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) firstCrash = i;
   }
+}
+
+/** How far past its header a title may look for the guilty frame. */
+const TITLE_WINDOW = 400;
+
+/** A frame read from the middle of a line (`WARNING: … at file:line func+0x1/0x2 [mod]`, `BUG: KASAN: … in func+0x…`). */
+function frameInLine(raw: string, fn: string): Frame | null {
+  const nl = normalizeLine(raw.length > MAX_ANALYSED_LINE ? raw.slice(0, MAX_ANALYSED_LINE) : raw);
+  const at = nl.message.search(new RegExp(`(?<![\\w.])${fn.replace(/[.$]/g, '\\$&')}[.+]`));
+  if (at < 0) return null;
+  const f = parseFrame(nl.message.slice(at));
+  if (!f || !f.function) return null;
+  const { start, end, ...rest } = f;
+  return { ...rest, context: null, span: { line: -1, start: toColumn(nl, at + start), end: toColumn(nl, at + end) } };
+}
+
+function applyTitle(
+  e: KernelEvent,
+  header: HeaderMatch,
+  messages: readonly string[],
+  end: number,
+  frameAt: (line: number, fn: string) => Frame | null,
+): void {
+  const lines: ReportLine[] = [];
+  for (let l = e.line; l < end; l++) if (messages[l] !== undefined) lines.push({ line: l, message: messages[l] });
+  const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines });
+  e.title = title;
+  if (guilty) {
+    const frames = [...(e.ip ? [e.ip] : []), ...e.traces.flatMap((t) => t.frames)];
+    e.guiltyFrame =
+      frames.find((f) => f.span.line === guilty.line && f.function !== null && f.function.startsWith(guilty.function)) ??
+      withLine(frameAt(guilty.line, guilty.function), guilty.line);
+  }
+  if (e.oom && e.oom.victimComm !== null && e.kind === 'oom-invoked') e.title = `Out of memory: Killed process (${e.oom.victimComm})`;
+}
+
+function withLine(f: Frame | null, line: number): Frame | null {
+  return f && { ...f, span: { ...f.span, line } };
 }
 
 /** How many unrecognised lines a report tolerates before it is considered over. */
@@ -80,8 +129,7 @@ const CONTINUATION_WINDOW = 16;
 
 class ReportBuilder {
   private readonly event: KernelEvent;
-  private readonly messages: string[] = [];
-  private readonly header: HeaderMatch;
+  readonly header: HeaderMatch;
   private lastPart: number;
   private ended = false;
   private inTrailer = false;
@@ -131,7 +179,6 @@ class ReportBuilder {
       guiltyFrame: null,
       consequenceOf: null,
     };
-    this.messages.push(msg);
     this.parseFacts(line, msg);
   }
 
@@ -150,7 +197,7 @@ class ReportBuilder {
       // A continuation header (`Oops: 0000 [#1]` after `BUG: …`): it refines the event.
       this.kinds.add(header.entry.kind);
       this.parseFacts(line, trimmed);
-      this.accept(line, trimmed);
+      this.accept(line);
       return true;
     }
     if (this.ended) {
@@ -163,20 +210,18 @@ class ReportBuilder {
       return false;
     }
     if (this.recognise(line, nl, trimmed)) {
-      this.accept(line, trimmed);
+      this.accept(line);
       return true;
     }
     if (trimmed.length === 0 || line - this.lastPart <= this.maxGap) {
-      this.messages.push(trimmed);
       return true;
     }
     return false;
   }
 
-  private accept(line: number, msg: string): void {
+  private accept(line: number): void {
     this.lastPart = line;
     this.event.endLine = line;
-    this.messages.push(msg);
   }
 
   /** Parses a line into the model; true if it is a known part of a report. */
@@ -406,12 +451,6 @@ class ReportBuilder {
     const e = this.event;
     // Trailing blank/unrecognised lines are not part of the report.
     if (!this.inTrailer) e.endLine = Math.max(e.line, this.lastPart);
-    const result = titleEvent({ entry: this.header.entry, match: this.header.match, messages: this.messages, traces: e.traces, ip: e.ip });
-    e.title = result.title;
-    e.guiltyFrame = result.guiltyFrame;
-    if (e.oom && e.oom.victimComm !== null && e.kind === 'oom-invoked') {
-      e.title = `Out of memory: Killed process (${e.oom.victimComm})`;
-    }
     if (e.arch === 'unknown') e.arch = guessArch(e);
     return e;
   }

@@ -1,23 +1,42 @@
 // The event catalogue: every kind of kernel event we recognise, as data. Each entry says how its header
-// line is recognised (a regex on the normalised message), how it is titled (syzkaller's conventions,
-// https://github.com/google/syzkaller/blob/master/pkg/report/linux.go), its severity and a short
-// explanation. `source` names the kernel file that prints the header, so the table can be checked.
+// line is recognised (a regex on the prefix-stripped message), how it is titled (syzkaller's
+// conventions, google/syzkaller pkg/report/linux.go), which frame the title blames (FrameRule), its
+// severity and a short explanation. `source` names the kernel file that prints the header, so the
+// table can be checked against the kernel. Entries are tried in order: specific before generic.
 
 import type { Severity } from './model';
 
+/**
+ * One step of the guilty-frame search, scanned in order over the report's lines:
+ * `'ip'` the instruction-pointer line (RIP/EIP/pc/NIP/PC is at), `'stack'` the frames that follow
+ * (until the next stack keyword), or a RegExp: the first line it matches; its group 1, if any, is a
+ * candidate function.
+ */
+export type FramePart = 'ip' | 'stack' | RegExp;
+
+export interface FrameRule {
+  parts: readonly FramePart[];
+  /** Tried when `parts` yields nothing. */
+  parts2?: readonly FramePart[];
+  /** Extra substrings of function names to skip for this kind. */
+  skip?: readonly string[];
+  /** `stall`: the frame before the dispatch anchor (lockups, RCU stalls); `hang`: hung-task buckets. */
+  extractor?: 'stall' | 'hang';
+}
+
 export interface CatalogueEntry {
-  /** Stable id, used as the diagnostic code. */
+  /** Stable id, used as the diagnostic code. Variants of one kind share it. */
   kind: string;
   /** Human name of the event kind. */
   name: string;
   severity: Severity;
-  /** Recognises the header on a prefix-stripped message. Anchored; bounded; no nested quantifiers. */
+  /** Recognises the header on a prefix-stripped, left-trimmed message. Bounded; no nested quantifiers. */
   header: RegExp;
-  /**
-   * Title template. `{FUNC}` is replaced by the guilty frame's function (the title drops ` in {FUNC}`
-   * when there is none); `$1`… by the header's capture groups.
-   */
+  /** Title template: `$1`… header groups, `{ACCESS}` Read/Write, `{FUNC}` the guilty function. */
   title: string;
+  /** Used instead of `… in corrupted` when no frame can be found. */
+  fallbackTitle?: string;
+  frames?: FrameRule;
   /** One-paragraph explanation of what the event means. */
   explanation: string;
   /** Kernel source file that prints the header. */
@@ -32,155 +51,374 @@ export interface CatalogueEntry {
 }
 
 const DOC_OOPS = 'https://docs.kernel.org/admin-guide/bug-hunting.html';
-const DOC_TAINT = 'https://docs.kernel.org/admin-guide/tainted-kernels.html';
 const DOC_LOCKUP = 'https://docs.kernel.org/admin-guide/lockup-watchdogs.html';
 const DOC_KASAN = 'https://docs.kernel.org/dev-tools/kasan.html';
 const DOC_LOCKDEP = 'https://docs.kernel.org/locking/lockdep-design.html';
+const DOC_OOM = 'https://docs.kernel.org/admin-guide/mm/concepts.html#oom-killer';
+
+const CALL_TRACE = /^ {0,4}Call [Tt]race:?/;
+/** The fault's own frame first, then the stack (oopses, GPFs). */
+const IP_THEN_STACK: FrameRule = { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'] };
+/** WARNINGs trap: the RIP line is the warning site; older kernels only print the stack. */
+const WARN_FRAMES = (...skip: string[]): FrameRule => ({ parts: ['ip', 'stack'], parts2: [CALL_TRACE, 'stack'], skip });
+const STACK_ONLY = (...skip: string[]): FrameRule => ({ parts: [CALL_TRACE, 'stack'], skip });
+/** Lockdep reports name the culprit on the `at: func+0x…` line after a key sentence. */
+const LOCKDEP_AT = (sentence: RegExp): FrameRule => ({
+  parts: [sentence, /at: (?:\[<[0-9a-f]{8,16}>\] {1,2})?([A-Za-z0-9_]+)[.+]/],
+  skip: ['lock_sock', 'release_sock'],
+});
+const AT_PC_FUNC = /(?:at: ?|^ {0,8})(?:\[<[0-9a-f]{8,16}>\] {1,2})([A-Za-z0-9_]+)[.+]|at: ([A-Za-z0-9_]+)[.+]/;
 
 /** Kinds that open an oops report; `Oops:` lines continue them. */
-const OOPS_OPENERS = ['null-deref', 'paging-request', 'kernel-bug', 'kasan', 'page-fault'] as const;
+const OOPS_OPENERS = ['null-deref', 'paging-request', 'kernel-bug', 'kasan', 'arm-page-fault', 'gpf'];
+
+const OOPS_BASE = { severity: 'error', doc: DOC_OOPS, frames: IP_THEN_STACK } as const;
+const WARNING_BASE = {
+  kind: 'warning',
+  name: 'WARNING',
+  severity: 'warning',
+  explanation:
+    'A WARN_ON() or WARN() condition was true: the kernel found something unexpected but carried on. With panic_on_warn set this becomes a panic.',
+  source: 'kernel/panic.c (__warn)',
+  doc: DOC_OOPS,
+} as const;
+const LOCKDEP_BASE = { severity: 'error', source: 'kernel/locking/lockdep.c', doc: DOC_LOCKDEP } as const;
+const KASAN_BASE = {
+  kind: 'kasan',
+  name: 'KASAN report',
+  severity: 'error',
+  explanation:
+    'The Kernel Address Sanitizer caught an invalid memory access (use-after-free, out-of-bounds, double-free…) at the moment it happened.',
+  source: 'mm/kasan/report.c',
+  doc: DOC_KASAN,
+} as const;
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
+  // --- Memory-safety sanitizers -------------------------------------------------------------------
   {
+    ...KASAN_BASE,
+    header: /^BUG: KASAN: double-free or invalid-free in /,
+    title: 'KASAN: invalid-free in {FUNC}',
+    frames: { parts: [/^BUG: KASAN: double-free or invalid-free in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kmem_', 'slab_', 'kfree', 'vunmap', 'vfree'] },
+  },
+  {
+    ...KASAN_BASE,
+    header: /^BUG: KASAN: (double-free|invalid-free) in /,
+    title: 'KASAN: $1 in {FUNC}',
+    frames: { parts: [/^BUG: KASAN: [a-z-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kmem_', 'slab_', 'kfree', 'vunmap', 'vfree'] },
+  },
+  {
+    ...KASAN_BASE,
+    header: /^BUG: KASAN: ([a-z0-9-]+) in /,
+    title: 'KASAN: $1 {ACCESS} in {FUNC}',
+    frames: { parts: [/^BUG: KASAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'] },
+  },
+  { ...KASAN_BASE, header: /^BUG: KASAN: ([a-z0-9-]+) on address/, title: 'KASAN: $1 {ACCESS}' },
+  { ...KASAN_BASE, header: /^BUG: KASAN: (.{1,80}?)\s*$/, title: 'KASAN: $1' },
+  {
+    kind: 'kfence',
+    name: 'KFENCE report',
+    severity: 'error',
+    header: /^BUG: KFENCE: ([a-z-]+(?: (?:read|write))?) in /,
+    title: 'KFENCE: $1 in {FUNC}',
+    frames: { parts: [/^BUG: KFENCE: [a-z -]+ in ([A-Za-z0-9_]+)[.+]/, 'stack'] },
+    explanation: 'KFENCE, the sampling memory-safety detector, caught an invalid access to a guarded object.',
+    source: 'mm/kfence/report.c',
+    doc: 'https://docs.kernel.org/dev-tools/kfence.html',
+  },
+  {
+    kind: 'kmsan',
+    name: 'KMSAN report',
+    severity: 'error',
+    header: /^BUG: KMSAN: kernel-usb-infoleak in /,
+    title: 'KMSAN: kernel-usb-infoleak in {FUNC}',
+    frames: WARN_FRAMES('usb_submit_urb', 'usb_start_wait_urb', 'usb_bulk_msg', 'usb_interrupt_msg', 'usb_control_msg'),
+    explanation: 'The Kernel Memory Sanitizer saw uninitialised kernel memory being sent to a USB device.',
+    source: 'mm/kmsan/report.c',
+    doc: 'https://docs.kernel.org/dev-tools/kmsan.html',
+  },
+  {
+    kind: 'kmsan',
+    name: 'KMSAN report',
+    severity: 'error',
+    header: /^BUG: KMSAN: ([a-z0-9-]+) in /,
+    title: 'KMSAN: $1 in {FUNC}',
+    frames: { parts: [/^BUG: KMSAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, 'stack'] },
+    explanation: 'The Kernel Memory Sanitizer found a use of uninitialised memory (or its copy to user space).',
+    source: 'mm/kmsan/report.c',
+    doc: 'https://docs.kernel.org/dev-tools/kmsan.html',
+  },
+  {
+    kind: 'kcsan',
+    name: 'KCSAN data race',
+    severity: 'warning',
+    header: /^BUG: KCSAN: (.{1,200}?)\s*$/,
+    title: 'KCSAN: $1',
+    explanation: 'The Kernel Concurrency Sanitizer saw two unsynchronised accesses to the same memory, at least one a write.',
+    source: 'kernel/kcsan/report.c',
+    doc: 'https://docs.kernel.org/dev-tools/kcsan.html',
+  },
+  {
+    kind: 'ubsan',
+    name: 'UBSAN report',
+    severity: 'warning',
+    header: /^UBSAN: Undefined behaviour in /,
+    title: 'UBSAN: undefined-behaviour in {FUNC}',
+    frames: STACK_ONLY(),
+    explanation: 'The Undefined Behaviour Sanitizer caught undefined behaviour (shift out of bounds, array index out of bounds, overflow…).',
+    source: 'lib/ubsan.c',
+    doc: 'https://docs.kernel.org/dev-tools/ubsan.html',
+  },
+  {
+    kind: 'ubsan',
+    name: 'UBSAN report',
+    severity: 'warning',
+    header: /^UBSAN: ([a-z0-9-]+) in /,
+    title: 'UBSAN: $1 in {FUNC}',
+    frames: STACK_ONLY(),
+    explanation: 'The Undefined Behaviour Sanitizer caught undefined behaviour (shift out of bounds, array index out of bounds, overflow…).',
+    source: 'lib/ubsan.c',
+    doc: 'https://docs.kernel.org/dev-tools/ubsan.html',
+  },
+
+  // --- Faults and oopses --------------------------------------------------------------------------
+  {
+    ...OOPS_BASE,
     kind: 'null-deref',
     name: 'NULL pointer dereference',
-    severity: 'error',
-    header: /^BUG: (?:kernel NULL pointer dereference|unable to handle kernel NULL pointer dereference)/,
+    header: /^BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference|Kernel NULL pointer dereference)/,
     title: 'BUG: unable to handle kernel NULL pointer dereference in {FUNC}',
     explanation:
       'The kernel dereferenced a pointer that was NULL (or NULL plus a small offset: a field of a NULL struct pointer). The page-fault handler could not fix it up, so the task was killed with an oops.',
     source: 'arch/x86/mm/fault.c (show_fault_oops)',
-    doc: DOC_OOPS,
   },
   {
+    ...OOPS_BASE,
     kind: 'paging-request',
     name: 'Bad paging request',
-    severity: 'error',
-    header: /^BUG: unable to handle (?:kernel paging request|page fault for address)/,
+    header: /^BUG: (?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel data access)/,
     title: 'BUG: unable to handle kernel paging request in {FUNC}',
     explanation:
       'The kernel accessed an address with no valid mapping (or with the wrong permissions). Often a use-after-free, a corrupted pointer or an out-of-bounds access.',
     source: 'arch/x86/mm/fault.c (show_fault_oops)',
-    doc: DOC_OOPS,
   },
   {
+    ...OOPS_BASE,
+    kind: 'paging-request',
+    name: 'Bad paging request',
+    header: /^BUG: (?:unable to handle kernel|Unable to handle kernel)/,
+    title: 'BUG: unable to handle kernel',
+    explanation: 'The kernel hit a page fault it could not handle; the rest of the header line was lost.',
+    source: 'arch/x86/mm/fault.c (show_fault_oops)',
+  },
+  {
+    ...OOPS_BASE,
     kind: 'arm-page-fault',
     name: 'Unable to handle kernel paging request (arm/arm64)',
-    severity: 'error',
-    header: /^Unable to handle kernel (NULL pointer dereference|paging request|execute from non-executable memory|access to user memory)/,
-    title: 'Unable to handle kernel $1 in {FUNC}',
+    header: /^Unable to handle kernel NULL pointer dereference/,
+    title: 'BUG: unable to handle kernel NULL pointer dereference in {FUNC}',
     explanation:
-      'The CPU raised a data or instruction abort on a kernel access that the fault handler could not fix up.',
+      'The CPU raised a data abort on a kernel access to NULL (or NULL plus a small offset) that the fault handler could not fix up.',
     source: 'arch/arm64/mm/fault.c (die_kernel_fault)',
-    doc: DOC_OOPS,
   },
   {
+    ...OOPS_BASE,
+    kind: 'arm-page-fault',
+    name: 'Unable to handle kernel paging request (arm/arm64)',
+    header: /^Unable to handle kernel (?:paging request|execute from non-executable memory|access to user memory|write to read-only memory)/,
+    title: 'BUG: unable to handle kernel paging request in {FUNC}',
+    explanation: 'The CPU raised a data or instruction abort on a kernel access that the fault handler could not fix up.',
+    source: 'arch/arm64/mm/fault.c (die_kernel_fault)',
+  },
+  {
+    ...OOPS_BASE,
+    kind: 'arm-page-fault',
+    name: 'Unhandled fault (arm)',
+    header: /^Unhandled fault: /,
+    title: 'Unhandled fault in {FUNC}',
+    explanation: 'The ARM fault handler met a fault status it has no handler for (alignment, domain or external abort).',
+    source: 'arch/arm/mm/fault.c (do_DataAbort)',
+    frames: { parts: ['ip', 'stack'], parts2: [/^(?:Backtrace|Call trace):/, 'stack'] },
+  },
+  {
+    ...OOPS_BASE,
     kind: 'oops',
     name: 'Oops',
-    severity: 'error',
-    header: /^(?:Internal error: )?Oops(?: - [\w ]+)?: (?:[0-9a-f]+ )?\[#\d+\]|^Oops: [0-9a-f]{4}/,
+    header: /^Internal error: (?:Oops|Oops - BUG|Oops - undef|synchronous external abort|Oops - bad mode|: )/,
+    title: 'Internal error in {FUNC}',
+    frames: { parts: ['ip', 'stack'], parts2: [/^(?:Backtrace|Call trace):/, 'stack'] },
+    explanation:
+      'The kernel hit an exception it cannot handle in kernel mode (arm/arm64 die()). The task is killed; the kernel goes on in a possibly inconsistent state unless panic_on_oops is set.',
+    source: 'arch/arm64/kernel/traps.c (die)',
+    continues: OOPS_OPENERS,
+  },
+  {
+    ...OOPS_BASE,
+    kind: 'oops',
+    name: 'Oops',
+    header: /^Oops(?: - [\w ]{1,40})?: (?:[0-9a-f]{1,16} )?\[#\d{1,6}\]|^Oops: [0-9a-f]{4}\b/,
     title: 'Oops in {FUNC}',
     explanation:
       'The kernel hit a fault it cannot handle in kernel mode. The faulting task is killed; the kernel goes on running in a possibly inconsistent state unless panic_on_oops is set.',
     source: 'arch/x86/kernel/dumpstack.c (__die)',
-    doc: DOC_OOPS,
-    continues: [...OOPS_OPENERS, 'arm-page-fault'],
+    continues: OOPS_OPENERS,
   },
   {
+    ...OOPS_BASE,
     kind: 'gpf',
     name: 'General protection fault',
-    severity: 'error',
-    header: /^general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]+)?(?::|$)/,
+    header: /^(?:Oops: )?general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
     title: 'general protection fault in {FUNC}',
     explanation:
       'The CPU raised #GP: most often a non-canonical pointer was dereferenced (poison values such as 0xdead000000000100 or garbage from a use-after-free), or a privileged instruction was misused.',
     source: 'arch/x86/kernel/traps.c (exc_general_protection)',
-    doc: DOC_OOPS,
   },
   {
+    ...OOPS_BASE,
+    kind: 'gpf',
+    name: 'Stack segment fault',
+    header: /^(?:Oops: )?stack segment: /,
+    title: 'stack segment fault in {FUNC}',
+    explanation: 'The CPU raised #SS: a stack access through a non-canonical or otherwise invalid address.',
+    source: 'arch/x86/kernel/traps.c (exc_stack_segment)',
+  },
+  {
+    ...OOPS_BASE,
+    kind: 'divide-error',
+    name: 'Divide error',
+    header: /^(?:Oops: )?divide error: /,
+    title: 'divide error in {FUNC}',
+    frames: { parts: ['ip'] },
+    explanation: 'The CPU raised #DE: an integer division by zero (or an overflowing division) in kernel code.',
+    source: 'arch/x86/kernel/traps.c (exc_divide_error)',
+  },
+  {
+    ...OOPS_BASE,
+    kind: 'kernel-bug',
+    name: 'Bad usercopy',
+    header: /^kernel BUG at mm\/usercopy\.c/,
+    title: 'BUG: bad usercopy in {FUNC}',
+    frames: STACK_ONLY('usercopy', '__check'),
+    explanation: 'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
+    source: 'mm/usercopy.c (usercopy_abort)',
+    continues: ['usercopy'],
+  },
+  {
+    ...OOPS_BASE,
+    kind: 'kernel-bug',
+    name: 'List corruption',
+    header: /^kernel BUG at lib\/list_debug\.c/,
+    title: 'BUG: corrupted list in {FUNC}',
+    frames: STACK_ONLY(),
+    explanation: 'CONFIG_DEBUG_LIST found a linked list whose pointers do not agree: a use-after-free, a double list_del or a race.',
+    source: 'lib/list_debug.c',
+    continues: ['list-corruption'],
+  },
+  {
+    ...OOPS_BASE,
     kind: 'kernel-bug',
     name: 'kernel BUG',
-    severity: 'error',
-    header: /^(?:------------\[ cut here \]------------ )?kernel BUG at /,
+    header: /^kernel BUG at /,
     title: 'kernel BUG in {FUNC}',
     explanation:
       'A BUG() or BUG_ON() assertion in the kernel failed: the code found a state it considers impossible and stopped the task with an invalid-opcode trap.',
     source: 'lib/bug.c (report_bug)',
-    doc: DOC_OOPS,
-    // CONFIG_BUG_ON_DATA_CORRUPTION: lib/list_debug.c prints its complaint, then BUG()s.
-    continues: ['list-corruption'],
+    continues: ['list-corruption', 'usercopy'],
   },
   {
+    ...OOPS_BASE,
+    kind: 'kernel-bug',
+    name: 'kernel BUG',
+    header: /^Kernel BUG (.{1,120}?)\s*$/,
+    title: 'kernel BUG $1',
+    explanation: 'A BUG() assertion failed (powerpc wording).',
+    source: 'arch/powerpc/kernel/traps.c',
+  },
+  {
+    ...OOPS_BASE,
     kind: 'invalid-opcode',
     name: 'Invalid opcode',
-    severity: 'error',
     header: /^(?:Oops: )?invalid opcode: [0-9a-f]{4}/,
     title: 'invalid opcode in {FUNC}',
+    frames: { parts: ['ip'] },
     explanation:
       'The CPU hit an undefined instruction (#UD) in kernel mode. After `kernel BUG at` this is how BUG() traps; on its own it means corrupted code or a jump into data.',
     source: 'arch/x86/kernel/traps.c (exc_invalid_op)',
-    doc: DOC_OOPS,
-    continues: ['kernel-bug'],
+    continues: ['kernel-bug', 'list-corruption', 'usercopy'],
   },
   {
-    kind: 'warning',
-    name: 'WARNING',
-    severity: 'warning',
-    header: /^WARNING: (?:CPU: \d+ PID: \d+ at |at )\S/,
-    title: 'WARNING in {FUNC}',
+    ...OOPS_BASE,
+    kind: 'double-fault',
+    name: 'Double fault',
+    header: /^PANIC: double fault/,
+    title: 'PANIC: double fault in {FUNC}',
+    frames: { parts: ['ip'] },
     explanation:
-      'A WARN_ON() or WARN() condition was true: the kernel found something unexpected but carried on. With panic_on_warn set this becomes a panic.',
-    source: 'kernel/panic.c (__warn)',
-    doc: DOC_OOPS,
+      'A fault happened while the CPU was delivering another fault, usually because the kernel stack overflowed or the stack pointer was corrupted.',
+    source: 'arch/x86/kernel/traps.c (exc_double_fault)',
   },
   {
+    ...OOPS_BASE,
+    kind: 'stack-guard',
+    name: 'Stack overflow',
+    header: /^BUG: stack guard page was hit at/,
+    title: 'BUG: stack guard page was hit in {FUNC}',
+    frames: { parts: ['ip'] },
+    explanation: 'A kernel stack overflowed into its guard page: deep or unbounded recursion, or a huge on-stack buffer.',
+    source: 'arch/x86/kernel/traps.c (handle_stack_overflow)',
+  },
+  {
+    ...OOPS_BASE,
     kind: 'stack-protector',
     name: 'Stack protector',
-    severity: 'error',
     header: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: /,
     title: 'kernel panic: stack is corrupted in {FUNC}',
+    frames: { parts: [/stack-protector: Kernel stack is corrupted in: ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['stack_chk'] },
     explanation: 'The stack canary of a function was overwritten: a stack buffer overflow.',
     source: 'kernel/panic.c (__stack_chk_fail)',
-    doc: DOC_OOPS,
   },
   {
+    ...OOPS_BASE,
+    kind: 'stack-protector',
+    name: 'Corrupted stack end',
+    header: /^Kernel panic - not syncing: corrupted stack end/,
+    title: 'kernel panic: corrupted stack end in {FUNC}',
+    frames: { parts: [CALL_TRACE, 'stack'], skip: ['schedule', 'retint_kernel'], extractor: 'stall' },
+    explanation: 'The magic value at the end of a task stack was overwritten: the stack overflowed.',
+    source: 'kernel/sched/core.c (schedule_debug)',
+  },
+
+  // --- Panics ---------------------------------------------------------------------------------------
+  ...(
+    [
+      [/^Kernel panic - not syncing: (Attempted to kill init!)/, 'kernel panic: $1'],
+      [/^Kernel panic - not syncing: Couldn't open N_TTY ldisc/, "kernel panic: Couldn't open N_TTY ldisc"],
+      [/^Kernel panic - not syncing: (panic_on_warn set)/, 'kernel panic: $1'],
+      [/^Kernel panic - not syncing: (hung_task: blocked tasks)/, 'kernel panic: $1'],
+      [/^Kernel panic - not syncing: (Fatal exception(?: in interrupt)?)/, 'kernel panic: $1'],
+      [/^Kernel panic - not syncing: (VFS: Unable to mount root fs)/, 'kernel panic: $1'],
+      [/^Kernel panic - not syncing: (.{1,200}?)[\s.]*$/, 'kernel panic: $1'],
+    ] as const
+  ).map(([header, title]): CatalogueEntry => ({
     kind: 'panic',
     name: 'Kernel panic',
     severity: 'error',
-    header: /^Kernel panic - not syncing: (.*?)\s*$/,
-    title: 'kernel panic: $1',
+    header,
+    title,
     explanation:
       'The kernel stopped: it found a condition it cannot recover from (or was told to panic on oops, warning, lockup or OOM). Nothing runs after this except kdump, if configured.',
     source: 'kernel/panic.c (panic)',
     doc: DOC_OOPS,
-  },
-  {
-    kind: 'double-fault',
-    name: 'Double fault',
-    severity: 'error',
-    header: /^PANIC: double fault/,
-    title: 'PANIC: double fault in {FUNC}',
-    explanation:
-      'A fault happened while the CPU was delivering another fault, usually because the kernel stack overflowed or the stack pointer was corrupted.',
-    source: 'arch/x86/kernel/traps.c (exc_double_fault)',
-    doc: DOC_OOPS,
-  },
-  {
-    kind: 'stack-guard',
-    name: 'Stack overflow',
-    severity: 'error',
-    header: /^BUG: stack guard page was hit at/,
-    title: 'BUG: stack guard page was hit in {FUNC}',
-    explanation: 'A kernel stack overflowed into its guard page: deep or unbounded recursion, or a huge on-stack buffer.',
-    source: 'arch/x86/kernel/traps.c (handle_stack_overflow)',
-    doc: DOC_OOPS,
-  },
+  })),
+
+  // --- Lockups, stalls, hangs -----------------------------------------------------------------------
   {
     kind: 'soft-lockup',
     name: 'Soft lockup',
     severity: 'error',
-    header: /^(?:watchdog: )?BUG: soft lockup - CPU#\d+ stuck for \d+s!/,
+    header: /^(?:watchdog: )?BUG: soft lockup - CPU#\d{1,5} stuck for \d{1,6}s!/,
     title: 'BUG: soft lockup in {FUNC}',
+    frames: { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'], extractor: 'stall' },
     explanation:
       'A CPU ran kernel code without scheduling for longer than the soft-lockup threshold (2 × watchdog_thresh): a busy loop, a long loop without cond_resched(), or a deadlock on a spinlock.',
     source: 'kernel/watchdog.c (watchdog_timer_fn)',
@@ -190,8 +428,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'hard-lockup',
     name: 'Hard lockup',
     severity: 'error',
-    header: /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP on cpu \d+/,
+    header: /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP on cpu \d{1,5}/,
     title: 'BUG: hard lockup in {FUNC}',
+    frames: { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'], extractor: 'stall' },
     explanation:
       'A CPU stopped taking timer interrupts for longer than watchdog_thresh: interrupts were disabled for too long, usually a deadlock with a spinlock held and interrupts off.',
     source: 'kernel/watchdog_perf.c (watchdog_overflow_callback)',
@@ -201,19 +440,37 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'hung-task',
     name: 'Hung task',
     severity: 'error',
-    header: /^INFO: task (.{1,64}):\d+ blocked for more than \d+ seconds\./,
+    header: /^INFO: task .{1,64}:\d{1,10} blocked for more than \d{1,6} seconds\./,
     title: 'INFO: task hung in {FUNC}',
+    frames: { parts: [CALL_TRACE, 'stack'], extractor: 'hang' },
     explanation:
       'A task stayed in uninterruptible sleep (state D) longer than hung_task_timeout_secs: it waits for a lock, I/O or an event that never comes.',
     source: 'kernel/hung_task.c (check_hung_task)',
     doc: DOC_LOCKUP,
   },
   {
+    kind: 'hung-task',
+    name: "Task can't die",
+    severity: 'error',
+    header: /^INFO: task .{1,64}:\d{1,10} can't die for more than \d{1,6} seconds\./,
+    title: "INFO: task can't die in {FUNC}",
+    frames: { parts: [CALL_TRACE, 'stack'], extractor: 'hang' },
+    explanation: 'A task that was killed has not exited for a long time: it is stuck in the kernel.',
+    source: 'kernel/hung_task.c',
+    doc: DOC_LOCKUP,
+  },
+  {
     kind: 'rcu-stall',
     name: 'RCU stall',
     severity: 'error',
-    header: /^(?:rcu: )?INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected (?:expedited )?stalls?/,
+    header: /^(?:rcu: )?INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stalls?/,
     title: 'INFO: rcu detected stall in {FUNC}',
+    frames: {
+      parts: [/apic_timer_interrupt/, 'ip', 'stack'],
+      parts2: [/apic_timer_interrupt/, 'stack'],
+      skip: ['apic_timer_interrupt', 'rcu', 'hrtimer', 'irq_exit', 'tick_', 'update_process_times', 'scheduler_tick'],
+      extractor: 'stall',
+    },
     explanation:
       'An RCU grace period did not complete in time: some CPU or task stayed in an RCU read-side critical section, or a CPU looped with interrupts or preemption disabled.',
     source: 'kernel/rcu/tree_stall.h',
@@ -230,125 +487,119 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     doc: DOC_LOCKUP,
   },
   {
-    kind: 'oom-invoked',
-    name: 'OOM killer invoked',
-    severity: 'warning',
-    header: /^(.{1,64}?) invoked oom-killer: /,
-    title: 'OOM killer invoked by $1',
-    explanation:
-      'Memory ran out and reclaim could not free enough: the kernel chose a process to kill to free memory.',
-    source: 'mm/oom_kill.c (dump_header)',
-    doc: 'https://docs.kernel.org/admin-guide/mm/concepts.html#oom-killer',
-  },
-  {
-    kind: 'oom-kill',
-    name: 'OOM kill',
-    severity: 'warning',
-    header: /^(?:Out of memory(?: \(oom_kill_allocating_task\))?|Memory cgroup out of memory): Killed process \d+ \((.{1,64})\)/,
-    title: 'Out of memory: Killed process ($1)',
-    explanation: 'The OOM killer killed a process to free memory.',
-    source: 'mm/oom_kill.c (__oom_kill_process)',
-    doc: 'https://docs.kernel.org/admin-guide/mm/concepts.html#oom-killer',
-    continues: ['oom-invoked'],
-  },
-  {
-    kind: 'alloc-failure',
-    name: 'Page allocation failure',
-    severity: 'warning',
-    header: /^(.{1,64}?): page allocation failure: order:(\d+)/,
-    title: 'page allocation failure: order:$2',
-    explanation: 'An allocation that was allowed to fail did fail; the caller is expected to handle it, but this shows memory pressure or fragmentation.',
-    source: 'mm/page_alloc.c (warn_alloc)',
-  },
-  {
-    kind: 'kasan',
-    name: 'KASAN report',
+    kind: 'workqueue-lockup',
+    name: 'Workqueue leaked lock',
     severity: 'error',
-    header: /^BUG: KASAN: ([a-z0-9-]+) in /,
-    title: 'KASAN: $1 {ACCESS} in {FUNC}',
-    explanation:
-      'The Kernel Address Sanitizer caught an invalid memory access (use-after-free, out-of-bounds, double-free…) at the moment it happened.',
-    source: 'mm/kasan/report.c',
-    doc: DOC_KASAN,
+    header: /^BUG: workqueue leaked lock or atomic/,
+    title: 'BUG: workqueue leaked lock or atomic in {FUNC}',
+    frames: { parts: [/last function: ([A-Za-z0-9_]+)/] },
+    explanation: 'A work item returned with a lock held or preemption disabled.',
+    source: 'kernel/workqueue.c (process_one_work)',
+    doc: DOC_LOCKDEP,
   },
+
+  // --- Locking --------------------------------------------------------------------------------------
   {
-    kind: 'kfence',
-    name: 'KFENCE report',
-    severity: 'error',
-    header: /^BUG: KFENCE: ([a-z0-9-]+(?: (?:read|write))?) in /,
-    title: 'KFENCE: $1 in {FUNC}',
-    explanation: 'KFENCE, the sampling memory-safety detector, caught an invalid access to a guarded object.',
-    source: 'mm/kfence/report.c',
-    doc: 'https://docs.kernel.org/dev-tools/kfence.html',
-  },
-  {
-    kind: 'kmsan',
-    name: 'KMSAN report',
-    severity: 'error',
-    header: /^BUG: KMSAN: ([a-z0-9-]+) in /,
-    title: 'KMSAN: $1 in {FUNC}',
-    explanation: 'The Kernel Memory Sanitizer found a use of uninitialised memory.',
-    source: 'mm/kmsan/report.c',
-    doc: 'https://docs.kernel.org/dev-tools/kmsan.html',
-  },
-  {
-    kind: 'kcsan',
-    name: 'KCSAN data race',
-    severity: 'warning',
-    header: /^BUG: KCSAN: ([a-z0-9-]+) in /,
-    title: 'KCSAN: $1 in {FUNC}',
-    explanation: 'The Kernel Concurrency Sanitizer saw two unsynchronised accesses to the same memory, at least one a write.',
-    source: 'kernel/kcsan/report.c',
-    doc: 'https://docs.kernel.org/dev-tools/kcsan.html',
-  },
-  {
-    kind: 'ubsan',
-    name: 'UBSAN report',
-    severity: 'warning',
-    header: /^UBSAN: ([a-z0-9-]+(?: [a-z0-9-]+)?) in /,
-    title: 'UBSAN: $1 in {FUNC}',
-    explanation: 'The Undefined Behaviour Sanitizer caught undefined behaviour (shift out of bounds, array index out of bounds, overflow…).',
-    source: 'lib/ubsan.c',
-    doc: 'https://docs.kernel.org/dev-tools/ubsan.html',
-  },
-  {
+    ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
     name: 'Possible circular locking dependency',
-    severity: 'error',
-    header: /^WARNING: possible circular locking dependency detected/,
+    header: /^(?:WARNING|INFO): possible circular locking dependency detected/,
     title: 'possible deadlock in {FUNC}',
+    fallbackTitle: 'WARNING: possible circular locking dependency detected',
+    frames: LOCKDEP_AT(/is trying to acquire lock/),
     explanation: 'Lockdep saw locks taken in orders that can deadlock (A then B here, B then A elsewhere).',
-    source: 'kernel/locking/lockdep.c (print_circular_bug_header)',
-    doc: DOC_LOCKDEP,
   },
   {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-circular',
+    name: 'Possible irq lock inversion',
+    header: /^(?:WARNING|INFO): possible irq lock inversion dependency detected/,
+    title: 'possible deadlock in {FUNC}',
+    frames: LOCKDEP_AT(/just changed the state of lock/),
+    explanation: 'A lock used in interrupt context is also taken, with interrupts enabled, while holding another lock the interrupt path needs.',
+  },
+  {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-circular',
+    name: 'Unsafe lock order',
+    header: /^(?:WARNING|INFO): (?:SOFTIRQ|HARDIRQ)-safe -> (?:SOFTIRQ|HARDIRQ)-unsafe lock order detected/,
+    title: 'possible deadlock in {FUNC}',
+    frames: LOCKDEP_AT(/is trying to acquire/),
+    explanation: 'An interrupt-safe lock is about to depend on an interrupt-unsafe one: an interrupt can deadlock.',
+  },
+  {
+    ...LOCKDEP_BASE,
     kind: 'lockdep-recursive',
     name: 'Possible recursive locking',
-    severity: 'error',
-    header: /^WARNING: possible recursive locking detected/,
+    header: /^(?:WARNING|INFO): possible recursive locking detected/,
     title: 'possible deadlock in {FUNC}',
+    frames: LOCKDEP_AT(/is trying to acquire lock/),
     explanation: 'A task tries to take a lock of a class it already holds.',
-    source: 'kernel/locking/lockdep.c (print_deadlock_bug)',
-    doc: DOC_LOCKDEP,
   },
   {
+    ...LOCKDEP_BASE,
     kind: 'lockdep-inconsistent',
     name: 'Inconsistent lock state',
-    severity: 'error',
-    header: /^WARNING: inconsistent lock state/,
+    header: /^(?:WARNING|INFO): inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
+    frames: LOCKDEP_AT(/takes/),
     explanation: 'A lock is taken both with interrupts enabled and from interrupt context: an interrupt can deadlock on it.',
-    source: 'kernel/locking/lockdep.c (print_usage_bug)',
-    doc: DOC_LOCKDEP,
   },
   {
+    ...LOCKDEP_BASE,
     kind: 'suspicious-rcu',
     name: 'Suspicious RCU usage',
     severity: 'warning',
-    header: /^(?:WARNING|=============================): suspicious RCU usage/,
-    title: 'WARNING: suspicious RCU usage in {FUNC}',
+    header: /^(WARNING|INFO): suspicious RCU usage/,
+    title: '$1: suspicious RCU usage in {FUNC}',
+    fallbackTitle: 'WARNING: suspicious RCU usage',
+    frames: STACK_ONLY('rcu', 'kmem', 'slab', 'kmalloc', 'vmalloc', 'kcalloc', 'kzalloc'),
     explanation: 'An RCU-protected pointer was dereferenced without the required protection (rcu_read_lock or the update-side lock).',
-    source: 'kernel/locking/lockdep.c (lockdep_rcu_suspicious)',
+  },
+  {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-bug',
+    name: 'Non-static lock key',
+    severity: 'warning',
+    header: /^INFO: trying to register non-static key/,
+    title: 'INFO: trying to register non-static key in {FUNC}',
+    frames: STACK_ONLY('stack', 'lock', 'IRQ'),
+    explanation: 'A lock was used without being initialised (its lockdep key is not static): usually a missing spin_lock_init/mutex_init, or a use-after-free.',
+  },
+  ...(
+    [
+      [/^(BUG|WARNING): bad unlock balance detected!/, '$1: bad unlock balance in {FUNC}', /is trying to release lock/],
+      [/^(BUG|WARNING): held lock freed!/, '$1: held lock freed in {FUNC}', /^/],
+      [/^(?:BUG|WARNING): .{0,80}still has locks held!/, 'WARNING: still has locks held in {FUNC}', /^/],
+      [/^(BUG|WARNING): lock held when returning to user space/, '$1: lock held when returning to user space in {FUNC}', /leaving the kernel with locks still held/],
+    ] as const
+  ).map(([header, title, sentence]): CatalogueEntry => ({
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-bug',
+    name: 'Lock misuse',
+    header,
+    title,
+    frames: { parts: [sentence, AT_PC_FUNC], skip: [] },
+    explanation: 'Lockdep caught a lock released that was not held, freed while held, or still held when it must not be.',
+  })),
+  {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-bug',
+    name: 'Lockdep table full',
+    severity: 'warning',
+    header: /^BUG: MAX_(?:STACK_TRACE_ENTRIES|LOCKDEP_[A-Z_]{1,20}) too low!/,
+    title: 'BUG: MAX_STACK_TRACE_ENTRIES too low!',
+    explanation: 'Lockdep ran out of room for its dependency data and turned itself off.',
+  },
+  {
+    kind: 'spinlock',
+    name: 'Spinlock bug',
+    severity: 'error',
+    header: /^BUG: spinlock (lockup suspected|already unlocked|recursion|bad magic|wrong owner|wrong CPU)/,
+    title: 'BUG: spinlock $1 in {FUNC}',
+    frames: STACK_ONLY('spin_'),
+    explanation: 'CONFIG_DEBUG_SPINLOCK caught a spinlock misused: locked twice, unlocked when not held, or never released.',
+    source: 'kernel/locking/spinlock_debug.c',
     doc: DOC_LOCKDEP,
   },
   {
@@ -357,6 +608,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^BUG: scheduling while atomic: /,
     title: 'BUG: scheduling while atomic in {FUNC}',
+    frames: STACK_ONLY('schedule', 'preempt'),
     explanation: 'A task called schedule() while holding a spinlock or with preemption disabled.',
     source: 'kernel/sched/core.c (__schedule_bug)',
     doc: DOC_OOPS,
@@ -367,9 +619,70 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'warning',
     header: /^BUG: sleeping function called from invalid context at /,
     title: 'BUG: sleeping function called from invalid context in {FUNC}',
+    frames: STACK_ONLY(),
     explanation: 'A function that may sleep was called in atomic context (spinlock held, interrupts off, or in an interrupt).',
     source: 'kernel/sched/core.c (__might_resched)',
     doc: DOC_OOPS,
+  },
+  {
+    kind: 'preemptible',
+    name: 'Per-CPU access in preemptible code',
+    severity: 'warning',
+    header: /^BUG: using (__this_cpu_[a-z_]{1,20}\(\)|smp_processor_id\(\)) in preemptible/,
+    title: 'BUG: using $1 in preemptible code in {FUNC}',
+    frames: STACK_ONLY('dump_stack', 'preemption', 'preempt', 'debug_smp_processor_id', '__this_cpu_preempt_check'),
+    explanation: 'Per-CPU data was used with preemption enabled: the task can migrate to another CPU in the middle.',
+    source: 'lib/smp_processor_id.c (check_preemption_disabled)',
+  },
+
+  // --- WARNING variants (specific first) ------------------------------------------------------------
+  { ...WARNING_BASE, header: /^WARNING: .{0,200}lib\/debugobjects\.c.{0,100} (?:debug_print|debug_check)/, title: 'WARNING: ODEBUG bug in {FUNC}',
+    frames: WARN_FRAMES('debug_', 'rcu', 'hrtimer_', 'timer_', 'work_', 'percpu_', 'kmem_', 'slab_', 'kfree', 'vunmap', 'vfree', '__free_', 'debug_check', 'kobject_') },
+  { ...WARNING_BASE, header: /^WARNING: .{0,200}mm\/usercopy\.c.{0,100} usercopy_warn/, title: 'WARNING: bad usercopy in {FUNC}', frames: WARN_FRAMES('usercopy', '__check') },
+  { ...WARNING_BASE, header: /^WARNING: .{0,200}lib\/kobject\.c.{0,100} kobject_/, title: 'WARNING: kobject bug in {FUNC}', frames: WARN_FRAMES('kobject_') },
+  { ...WARNING_BASE, header: /^WARNING: .{0,200}fs\/proc\/generic\.c.{0,100} proc_register/, title: 'WARNING: proc registration bug in {FUNC}', frames: WARN_FRAMES('proc_') },
+  { ...WARNING_BASE, kind: 'refcount', header: /^WARNING: .{0,200}lib\/refcount\.c.{0,100} refcount_/, title: 'WARNING: refcount bug in {FUNC}', frames: WARN_FRAMES('refcount', 'kobject_'),
+    explanation: 'A refcount_t saturated, went to zero unexpectedly or was incremented from zero: usually a use-after-free or a missing get/put.', source: 'lib/refcount.c (refcount_warn_saturate)' },
+  { ...WARNING_BASE, header: /^WARNING: .{0,200}kernel\/locking\/lockdep\.c.{0,100}lock_/, title: 'WARNING: locking bug in {FUNC}', frames: WARN_FRAMES('lock_sock', 'release_sock') },
+  { ...WARNING_BASE, header: /^WARNING: .{0,200}mm\/[a-z_]{1,30}\.c.{0,100} k?.?malloc/, title: 'WARNING: kmalloc bug in {FUNC}', frames: WARN_FRAMES('kmalloc', 'krealloc', 'kcalloc', 'kzalloc', 'vmalloc', 'slab', 'kmem') },
+  { ...WARNING_BASE, header: /^WARNING: .{0,200}mm\/vmalloc\.c.{0,100} __vmalloc_node_range/, title: 'WARNING: zero-size vmalloc in {FUNC}', frames: WARN_FRAMES('vmalloc') },
+  { ...WARNING_BASE, header: /^WARNING: .{0,200} usb_submit_urb/, title: 'WARNING in {FUNC}/usb_submit_urb', frames: WARN_FRAMES('usb_submit_urb', 'usb_start_wait_urb', 'usb_bulk_msg', 'usb_interrupt_msg', 'usb_control_msg') },
+  { ...WARNING_BASE, header: /^WARNING: kernel stack regs at [0-9a-f ()a-z]{1,40} in \S{1,80} has bad '([^']{1,8})' value/, title: "WARNING: kernel stack regs has bad '$1' value" },
+  { ...WARNING_BASE, header: /^WARNING: kernel stack regs .{0,120}has bad 'bp' value/, title: 'WARNING: kernel stack regs has bad value' },
+  { ...WARNING_BASE, header: /^WARNING: kernel stack frame pointer at .{0,120} has bad value/, title: 'WARNING: kernel stack frame pointer has bad value' },
+  { ...WARNING_BASE, header: /^WARNING: (?:CPU: \d{1,5} PID: \d{1,10} )?at \S/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
+  { ...WARNING_BASE, header: /^WARNING: CPU: \d{1,5} PID: \d{1,10} at\s*$|^WARNING:\s*$/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
+
+  // --- Memory --------------------------------------------------------------------------------------
+  {
+    kind: 'oom-invoked',
+    name: 'OOM killer invoked',
+    severity: 'warning',
+    header: /^(\S.{0,63}?) invoked oom-killer: /,
+    title: 'OOM killer invoked by $1',
+    explanation: 'Memory ran out and reclaim could not free enough: the kernel chose a process to kill to free memory.',
+    source: 'mm/oom_kill.c (dump_header)',
+    doc: DOC_OOM,
+  },
+  {
+    kind: 'oom-kill',
+    name: 'OOM kill',
+    severity: 'warning',
+    header: /^(?:Out of memory(?: \(oom_kill_allocating_task\))?|Memory cgroup out of memory): Kill(?:ed)? process \d{1,10} \((.{1,64}?)\)/,
+    title: 'Out of memory: Killed process ($1)',
+    explanation: 'The OOM killer killed a process to free memory.',
+    source: 'mm/oom_kill.c (__oom_kill_process)',
+    doc: DOC_OOM,
+    continues: ['oom-invoked'],
+  },
+  {
+    kind: 'alloc-failure',
+    name: 'Page allocation failure',
+    severity: 'warning',
+    header: /^(\S.{0,63}?): page allocation failure: order:(\d{1,2})/,
+    title: 'page allocation failure: order:$2',
+    explanation: 'An allocation that was allowed to fail did fail; the caller is expected to handle it, but this shows memory pressure or fragmentation.',
+    source: 'mm/page_alloc.c (warn_alloc)',
   },
   {
     kind: 'list-corruption',
@@ -377,34 +690,97 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^(?:list_(?:add|del) corruption|BUG: corrupted list)/,
     title: 'BUG: corrupted list in {FUNC}',
+    frames: { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'] },
     explanation: 'CONFIG_DEBUG_LIST found a linked list whose pointers do not agree: a use-after-free, a double list_del or a race.',
     source: 'lib/list_debug.c',
     doc: DOC_OOPS,
   },
   {
+    kind: 'usercopy',
+    name: 'Bad usercopy',
+    severity: 'error',
+    header: /^usercopy: Kernel memory (?:overwrite attempt|exposure attempt) detected/,
+    title: 'BUG: bad usercopy in {FUNC}',
+    frames: STACK_ONLY('usercopy', '__check'),
+    explanation: 'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
+    source: 'mm/usercopy.c (usercopy_abort)',
+  },
+  {
+    kind: 'bad-page-state',
+    name: 'Bad page map',
+    severity: 'error',
+    header: /^BUG: Bad page map in process /,
+    title: 'BUG: Bad page map',
+    explanation: 'A page-table entry pointed at a page whose state does not allow the mapping.',
+    source: 'mm/memory.c (print_bad_pte)',
+  },
+  {
     kind: 'bad-page-state',
     name: 'Bad page state',
     severity: 'error',
-    header: /^BUG: Bad page (?:state|map) in process /,
-    title: 'BUG: Bad page state',
+    header: /^BUG: Bad page state in process /,
+    title: 'BUG: Bad page state in {FUNC}',
+    frames: STACK_ONLY('free_pages', 'free_unref', '__free_', 'put_page', 'release_pages', 'page_', 'folio', 'bad_page', 'free_pcp'),
     explanation: 'A page being freed or allocated had unexpected flags, mapping or reference count.',
     source: 'mm/page_alloc.c (bad_page)',
+  },
+  {
+    kind: 'bad-page-state',
+    name: 'Bad rss-counter state',
+    severity: 'error',
+    header: /^BUG: (Bad rss-counter state|non-zero nr_ptes on freeing mm|non-zero nr_pmds on freeing mm)/,
+    title: 'BUG: $1',
+    explanation: 'An mm was torn down with page counters that do not add up.',
+    source: 'kernel/fork.c (check_mm)',
+  },
+  {
+    kind: 'bad-page-state',
+    name: 'Object already free',
+    severity: 'error',
+    header: /^BUG [\w-]{1,40} \([^)]{0,60}\): Object already free/,
+    title: 'BUG: Object already free',
+    explanation: 'SLUB debugging found an object freed twice.',
+    source: 'mm/slub.c (free_consistency_checks)',
   },
   {
     kind: 'memory-leak',
     name: 'Memory leak (kmemleak)',
     severity: 'warning',
-    header: /^unreferenced object 0x[0-9a-f]+ \(size \d+\):/,
+    header: /^(?:BUG: memory leak|unreferenced object 0x[0-9a-f]{1,16} \(size \d{1,12}\):)/,
     title: 'memory leak in {FUNC}',
+    frames: {
+      parts: [/backtrace(?: \(crc [0-9a-f]{1,8}\))?:/, 'stack'],
+      skip: ['kmemleak', 'kmalloc', 'kcalloc', 'kzalloc', 'vmalloc', 'mmap', 'kmem', 'slab', 'alloc', 'create_object', 'idr_get', 'list_lru_init', 'kasprintf', 'kvasprintf', 'pcpu_create', 'strdup', 'strndup', 'memdup'],
+    },
     explanation: 'kmemleak found an allocated object that nothing points to any more.',
     source: 'mm/kmemleak.c',
     doc: 'https://docs.kernel.org/dev-tools/kmemleak.html',
   },
   {
+    kind: 'netdev-refcount',
+    name: 'Network device reference leak',
+    severity: 'warning',
+    header: /^unregister_netdevice: waiting for \S{1,40} to become free/,
+    title: 'unregister_netdevice: waiting for DEV to become free',
+    explanation: 'A network device cannot be unregistered because something still holds a reference to it.',
+    source: 'net/core/dev.c (netdev_wait_allrefs)',
+  },
+  {
+    kind: 'vfs-file-count',
+    name: 'File count is zero',
+    severity: 'error',
+    header: /^VFS: Close: file count is 0/,
+    title: 'VFS: Close: file count is zero (use-after-free)',
+    explanation: 'A file was closed whose reference count was already zero: a use-after-free of a struct file.',
+    source: 'fs/open.c (filp_close)',
+  },
+
+  // --- Hardware -------------------------------------------------------------------------------------
+  {
     kind: 'machine-check',
     name: 'Machine check / hardware error',
     severity: 'error',
-    header: /^(?:mce: )?\[Hardware Error\]:|^Machine check events logged|^mce: CPU\d+: Machine Check/,
+    header: /^(?:mce: )?\[Hardware Error\]:|^Machine check events logged|^mce: CPU\d{1,5}: Machine Check/,
     title: 'hardware error (machine check)',
     explanation: 'The CPU or memory controller reported a hardware error. Suspect hardware (memory, CPU, bus) before software.',
     source: 'arch/x86/kernel/cpu/mce/core.c',
@@ -414,16 +790,28 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'refcount',
     name: 'refcount_t warning',
     severity: 'warning',
-    header: /^refcount_t: (.{1,80}?)\.?\s*$/,
+    header: /^refcount_t: (?:underflow|overflow|saturated|addition on 0|decrement hit 0)/,
     title: 'WARNING: refcount bug in {FUNC}',
+    frames: WARN_FRAMES('refcount', 'kobject_'),
     explanation: 'A refcount_t saturated, went to zero unexpectedly or was incremented from zero: usually a use-after-free or a missing get/put.',
     source: 'lib/refcount.c (refcount_warn_saturate)',
   },
   {
+    kind: 'block-io-error',
+    name: 'Block I/O error',
+    severity: 'warning',
+    header: /^(?:blk_update_request: I\/O error|(?:critical medium|I\/O) error, dev \S{1,32}, sector \d{1,20}|Buffer I\/O error on dev)/,
+    title: 'block I/O error',
+    explanation: 'A block device reported a failed read or write: check the device, cabling, and the lines before this.',
+    source: 'block/blk-core.c (blk_print_req_error)',
+  },
+
+  // --- User space (information) ---------------------------------------------------------------------
+  {
     kind: 'segfault',
     name: 'User-space segfault',
     severity: 'information',
-    header: /^(\S{1,64})\[\d+\]: segfault at [0-9a-f]+ ip /,
+    header: /^(\S{1,64})\[\d{1,10}\]: segfault at [0-9a-f]{1,16} ip /,
     title: '$1: segfault',
     explanation: 'A user-space process was killed by SIGSEGV. This is the kernel reporting a user bug, not a kernel bug.',
     source: 'arch/x86/mm/fault.c (show_signal_msg)',
@@ -432,25 +820,16 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'user-trap',
     name: 'User-space trap',
     severity: 'information',
-    header: /^traps: (\S{1,64})\[\d+\] (.{1,80}?) ip:/,
+    header: /^traps: (\S{1,64})\[\d{1,10}\] (.{1,80}?) ip:/,
     title: '$1: $2',
     explanation: 'A user-space process raised a CPU exception (general protection, invalid opcode, divide error…) and got a signal.',
     source: 'arch/x86/kernel/traps.c (show_signal)',
   },
-  {
-    kind: 'block-io-error',
-    name: 'Block I/O error',
-    severity: 'warning',
-    header: /^(?:blk_update_request|I\/O error, dev \S+, sector \d+|Buffer I\/O error on dev)/,
-    title: 'block I/O error',
-    explanation: 'A block device reported a failed read or write: check the device, cabling, and the lines before this.',
-    source: 'block/blk-core.c (blk_print_req_error)',
-  },
 ];
 
-/** A cheap filter: a message that matches none of these words cannot be a header. */
+/** A cheap filter: a message that contains none of these words cannot be a header. */
 const PREFILTER =
-  /BUG|Oops|WARNING|panic|fault|LOCKUP|INFO:|oom|Out of memory|allocation failure|UBSAN|corruption|unreferenced|Hardware Error|Machine|refcount_t|segfault|traps:|I\/O error|Unable to handle|invalid opcode/;
+  /BUG|Oops|WARNING|panic|fault|LOCKUP|INFO:|oom|Out of memory|allocation failure|UBSAN|corruption|unreferenced|Hardware Error|Machine|refcount_t|segfault|traps:|I\/O error|Unable to handle|invalid opcode|Internal error|divide error|stack segment|usercopy|unregister_netdevice|VFS: Close/;
 
 export interface HeaderMatch {
   entry: CatalogueEntry;

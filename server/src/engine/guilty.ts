@@ -1,30 +1,89 @@
-// Choosing the frame to blame: the first reliable frame that is not generic infrastructure
-// (reporting, allocators, locking, sanitizer runtime, syscall entry…), in the spirit of syzkaller's
-// skip lists (pkg/report/linux.go, linuxStackParams.skipPatterns).
+// Choosing the function a title blames. The rules follow syzkaller's (pkg/report/linux.go: the
+// stack formats, skip patterns and the stall/hang extractors), written as data: scan the report for
+// the parts an event kind names (its header, the instruction-pointer line, the stack after a stack
+// keyword), drop frames that are generic infrastructure, and take the first one left.
 
-import type { Frame, Trace } from './model';
-
-/** Frames that never explain a bug by themselves. Anchored prefixes of function names. */
-export const GENERIC_FRAMES: readonly RegExp[] = [
-  /^(?:dump_stack|show_stack|__dump_stack|dump_backtrace|show_regs|__show_regs|panic|__warn|warn_slowpath|report_bug|handle_bug|exc_invalid_op|asm_exc_)/,
-  /^(?:do_trap|do_error_trap|die|__die|oops_end|page_fault_oops|no_context|__bad_area|bad_area|do_user_addr_fault|exc_page_fault|asm_exc_page_fault|do_kern_addr_fault|kernelmode_fixup_or_oops)/,
-  /^(?:kasan_|__kasan_|check_memory_region|__asan_|print_address_description|print_report|kasan_report|kfence_|__kfence_|kmsan_|__msan_|kcsan_|__tsan_|ubsan_|__ubsan_)/,
-  /^(?:kmalloc|__kmalloc|kmem_cache_alloc|kmem_cache_free|kfree|__kfree|slab_|__slab_|kzalloc|krealloc|vmalloc|__vmalloc|kvmalloc|kvfree|memcpy|memset|memmove|__memcpy|__memset|strcpy|strlen|copy_to_user|copy_from_user|_copy_to_user|_copy_from_user)/,
-  /^(?:_raw_spin_|raw_spin_|spin_|_raw_read_|_raw_write_|mutex_lock|mutex_unlock|__mutex_|down_|up_|rwsem_|lock_acquire|lock_release|__lock_acquire|lockdep_|check_noncircular|validate_chain|__might_sleep|__might_fault|might_fault|___might_sleep|__might_resched)/,
-  /^(?:do_syscall_64|do_syscall_32|entry_SYSCALL|__x64_sys_|__ia32_sys_|__se_sys_|__do_sys_|x64_sys_call|el0_svc|el0t_64_sync|invoke_syscall|do_el0_svc|ret_from_fork|kthread|worker_thread|process_one_work|ret_from_fork_asm)/,
-  /^(?:__schedule|schedule|schedule_timeout|schedule_preempt_disabled|io_schedule|__switch_to|context_switch|__cond_resched|preempt_schedule|wait_for_completion|__wait_for_common|do_wait_for_common|wait_woken|__flush_work|flush_work)(?:$|\.)/,
-  /^(?:refcount_warn_saturate|__list_add_valid|__list_del_entry_valid|list_del|__list_del_entry|__list_add)/,
+/** Substrings of function names that never explain a bug by themselves (reporting, sanitizers,
+ *  allocators, locking, string and user-copy helpers, device-model teardown…). */
+export const GENERIC_FRAME_PATTERNS: readonly string[] = [
+  '__sanitizer', '__asan', 'kasan', '__msan', 'kmsan', 'kcsan', '__tsan', 'check_memory_region',
+  'read_word_at_a_time', 'print_address_description', 'panic', 'invalid_op', 'report_bug', 'fixup_bug',
+  'do_error', '_trap', 'dump_stack', 'warn_slowpath', 'warn_alloc', '__warn', 'debug_object',
+  'timer_is_static_object', 'work_is_static_object', 'lockdep', 'perf_trace', 'lock_acquire',
+  'lock_release', 'lock_class', 'reacquire_held_locks', 'spin_lock', 'spin_trylock', 'spin_unlock',
+  'raw_read_lock', 'raw_read_trylock', 'raw_write_lock', 'raw_write_trylock', 'down', 'up_read', 'up_write',
+  'mutex_lock', 'mutex_trylock', 'mutex_unlock', 'mutex_remove_waiter', 'osq_lock', 'osq_unlock',
+  '__wake_up', 'refcount_add', 'refcount_sub', 'refcount_inc', 'refcount_dec', 'refcount_set',
+  'refcount_read', 'refcount_warn', 'memcpy', 'memcmp', 'memset', 'memchr', 'memmove', 'strcmp', 'strncmp',
+  'strcpy', 'strlcpy', 'strncpy', 'strscpy', 'strlen', 'strnstr', 'strnlen', 'strchr', 'copy_to_user',
+  'copy_from_user', 'put_user', 'get_user', 'might_fault', 'might_sleep', 'might_resched', 'list_add',
+  'list_del', 'list_replace', 'list_move', 'list_splice', '_indirect_thunk_', 'string', 'pointer',
+  'snprintf', 'scnprintf', 'kasprintf', 'kvasprintf', 'printk', 'dev_info', 'dev_notice', 'dev_warn',
+  'dev_err', 'dev_alert', 'dev_crit', 'dev_emerg', 'program_check_exception', 'program_check_common',
+  'del_timer', 'flush_work', '__cancel_work_timer', 'cancel_work_sync', 'try_to_grab_pending',
+  'flush_workqueue', 'drain_workqueue', 'destroy_workqueue', 'finish_wait', 'kthread_stop', 'kobject_del',
+  'kobject_put', 'kobject_uevent_env', 'add_uevent_var', 'get_device_parent', 'device_add', 'device_del',
+  'device_unregister', 'device_destroy', 'device_release', 'device_for_each_child', 'sysfs_remove',
+  'device_remove_file', 'tty_unregister_device', 'usb_kill_urb', 'usb_kill_anchored_urbs',
+  'usb_control_msg', 'usb_hcd_submit_urb', 'usb_submit_urb', 'should_fail', 'kfence',
+  'bust_spinlocks', 'show_regs', 'show_stack', 'show_trace', 'oops_end', 'page_fault_oops',
+  'kernelmode_fixup_or_oops', '__bad_area', 'bad_area', 'do_user_addr_fault', 'exc_page_fault',
+  'asm_exc_page_fault', 'handle_bug', 'exc_invalid_op', 'asm_exc_', 'do_kern_addr_fault', 'no_context',
+  'ubsan', 'stack_trace', 'arch_stack_walk', 'rcu_lockdep', 'check_preemption_disabled', 'debug_smp_processor_id',
 ];
 
-export function isGenericFrame(fn: string): boolean {
-  return GENERIC_FRAMES.some((re) => re.test(fn));
+/** Frames that are where the kernel got stuck in stalls, not why (syzkaller's stall extractor). */
+export const STALL_ANCHORS: readonly RegExp[] = [
+  /process_one_work/, /do_syscall_/, /do_fast_syscall_/, /sysenter_dispatch/, /tracesys_phase2/,
+  /netif_receive_skb/, /do_softirq/, /call_timer_fn/, /_run_timers/, /run_timer_softirq/, /run_ksoftirqd/,
+  /smpboot_thread_fn/, /kthread/, /start_secondary/, /cpu_startup_entry/, /ret_from_fork/, /vfs_write/,
+  /vfs_read/, /vfs_iter_read/, /vfs_iter_write/, /do_iter_read/, /do_iter_write/, /vfs_ioctl/,
+  /blkdev_driver_ioctl/, /blkdev_ioctl/, /^call_read_iter/, /^call_write_iter/, /do_iter_readv_writev/,
+  /^call_mmap/, /mmap_region/, /do_mmap/, /do_dentry_open/, /vfs_open/, /^sock_sendmsg/, /^sock_recvmsg/,
+  /^sock_release/, /^__sock_release/, /__sys_setsockopt/, /kernel_setsockopt/, /sock_common_setsockopt/,
+  /__sys_listen/, /kernel_listen/, /sk_common_release/, /^sock_mmap/, /__sys_accept/, /kernel_accept/,
+  /^sock_do_ioctl/, /^sock_ioctl/, /^compat_sock_ioctl/, /^nfnetlink_rcv_msg/,
+  /^(?:compat_)?(?:SYSC|SyS|__sys|___sys|__do_sys|__se_sys|__x64_sys)_(?:socketpair|connect|ioctl)/,
+  /__do_fault/, /handle_mm_fault/, /do_page_fault/, /^page_fault$/, /__fput/, /task_work_run/,
+  /exit_to_usermode/, /exit_to_user_mode/, /el0_svc/, /invoke_syscall/,
+];
+
+const SYSCALL_PREFIXES = ['__x64_sys_', '__ia32_sys_', '__arm64_sys_', 'SYSC_', 'SyS_', 'compat_SYSC_', 'compat_SyS_', '__do_sys_', '__se_sys_'];
+
+/** Hung tasks: group the common victims (rtnl_lock, synchronize_rcu…) and skip wait primitives. */
+const HANG_ANCHORS: readonly [string, string][] = [
+  ['rtnl_lock', 'rtnl_lock'],
+  ['synchronize_rcu', 'synchronize_rcu'],
+  ['synchronize_srcu', 'synchronize_rcu'],
+  ['synchronize_net', 'synchronize_rcu'],
+  ['synchronize_sched', 'synchronize_rcu'],
+];
+const HANG_SKIP = ['sched', '_lock', '_slowlock', 'down', 'rwsem', 'completion', 'kthread', 'wait', 'synchronize', 'context_switch', '__switch_to', 'cancel_delayed_work', 'rcu_barrier'];
+
+export type FrameExtractor = 'first' | 'stall' | 'hang';
+
+/** Picks the guilty function from the non-generic frames, in report order. */
+export function extractFrame(frames: readonly string[], extractor: FrameExtractor): string | null {
+  if (extractor === 'stall') {
+    let prev = frames[0] ?? null;
+    for (const f of frames) {
+      if (STALL_ANCHORS.some((re) => re.test(f))) {
+        if (prev === null) return null;
+        for (const p of SYSCALL_PREFIXES) if (prev.startsWith(p)) prev = prev.slice(p.length);
+        return prev;
+      }
+      prev = f;
+    }
+    return null;
+  }
+  if (extractor === 'hang') {
+    for (const f of frames) for (const [anchor, name] of HANG_ANCHORS) if (f.startsWith(anchor)) return name;
+    return frames.find((f) => !HANG_SKIP.some((s) => f.includes(s))) ?? null;
+  }
+  return frames[0] ?? null;
 }
 
-export function pickGuiltyFrame(ip: Frame | null, traces: readonly Trace[]): Frame | null {
-  if (ip?.function && !isGenericFrame(ip.function)) return ip;
-  for (const trace of traces) {
-    for (const f of trace.frames) if (f.reliable && f.function && !isGenericFrame(f.function)) return f;
-    for (const f of trace.frames) if (f.function && !isGenericFrame(f.function)) return f;
-  }
-  return ip?.function ? ip : null;
+export function makeSkipper(extra: readonly string[] = []): (fn: string) => boolean {
+  const patterns = [...GENERIC_FRAME_PATTERNS, ...extra];
+  return (fn) => patterns.some((p) => fn.includes(p));
 }

@@ -1,34 +1,89 @@
-// Titles in syzkaller's conventions: the catalogue's template with `{FUNC}` replaced by the guilty
-// frame, chosen by skipping generic frames (see guilty.ts).
+// Titles in syzkaller's conventions: the catalogue's template, with `$1…` from the header's groups,
+// `{ACCESS}` from the KASAN access line and `{FUNC}` from the guilty frame (guilty.ts). When the
+// report has no usable frame the title says `corrupted`, as syzbot's do, unless the entry gives a
+// fallback title.
 
-import type { CatalogueEntry } from './catalogue';
-import type { Frame, Trace } from './model';
-import { pickGuiltyFrame } from './guilty';
+import type { CatalogueEntry, FramePart, FrameRule } from './catalogue';
+import { parseFrame } from './frames';
+import { extractFrame, makeSkipper } from './guilty';
+
+export interface ReportLine {
+  line: number;
+  /** Prefix-stripped message, kernel indentation kept. */
+  message: string;
+}
 
 export interface TitleInput {
   entry: CatalogueEntry;
   match: RegExpExecArray;
-  /** Normalised messages of the report, header first. */
-  messages: readonly string[];
-  traces: readonly Trace[];
-  ip: Frame | null;
+  /** The report's lines from its header on (and a little past its end: stacks can trail). */
+  lines: readonly ReportLine[];
 }
 
 export interface TitleResult {
   title: string;
-  guiltyFrame: Frame | null;
+  /** The blamed function and the line it was read from, if any. */
+  guilty: { function: string; line: number } | null;
 }
 
+/** syzkaller's FUNC: the name up to the first `.` (drops `.isra.0`, `.constprop.0`, `.cold`). */
+const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
+const IP_FUNC =
+  /^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x/;
+const STACK_KEYWORD = /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
+const ACCESS = /^(Read|Write) (?:of size \d+|at addr)/;
+
 export function titleEvent(input: TitleInput): TitleResult {
-  const { entry, match } = input;
+  const { entry, match, lines } = input;
   let title = entry.title.replace(/\$(\d)/g, (_, n: string) => match[Number(n)] ?? '');
   if (title.includes('{ACCESS}')) {
-    const access = input.messages.slice(1, 4).join('\n').match(/^(Read|Write) of size/m);
+    const access = lines.slice(1, 8).map((l) => ACCESS.exec(l.message.trimStart())).find((m) => m);
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
   }
-  const guiltyFrame = title.includes('{FUNC}') ? pickGuiltyFrame(input.ip, input.traces) : null;
-  if (title.includes('{FUNC}')) {
-    title = guiltyFrame?.function ? title.replace('{FUNC}', guiltyFrame.function) : title.replace(/ in \{FUNC\}/, '');
+  if (!title.includes('{FUNC}')) return { title, guilty: null };
+
+  const rule = entry.frames ?? DEFAULT_RULE;
+  const skip = makeSkipper(rule.skip);
+  const attempt = (parts: readonly FramePart[] | undefined) => {
+    if (!parts) return null;
+    const found = scanParts(lines, parts, skip);
+    const name = extractFrame(found.map((f) => f.function), rule.extractor ?? 'first');
+    return name === null ? null : found.find((f) => f.function === name) ?? { function: name, line: lines[0].line };
+  };
+  const guilty = attempt(rule.parts) ?? attempt(rule.parts2) ?? (rule.parts2 ? null : attempt(DEFAULT_RULE.parts));
+  if (guilty === null && entry.fallbackTitle) return { title: entry.fallbackTitle, guilty: null };
+  return { title: title.replace('{FUNC}', guilty?.function ?? 'corrupted'), guilty };
+}
+
+const CALL_TRACE = /^ {0,4}Call [Tt]race:?/;
+const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
+
+/** Walks the report once, part after part, collecting non-generic frames in order. */
+function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], skip: (fn: string) => boolean) {
+  const found: { function: string; line: number }[] = [];
+  const push = (raw: string | undefined, line: number) => {
+    const m = raw ? FUNC_NAME.exec(raw) : null;
+    if (m && !skip(m[1])) found.push({ function: m[1], line });
+  };
+  let pos = 0;
+  for (const part of parts) {
+    if (part === 'stack') {
+      while (pos < lines.length) {
+        const { message, line } = lines[pos++];
+        if (STACK_KEYWORD.test(message)) break;
+        const frame = parseFrame(message);
+        if (frame && frame.reliable && frame.function) push(frame.function, line);
+      }
+    } else {
+      const re = part === 'ip' ? IP_FUNC : part;
+      while (pos < lines.length) {
+        const { message, line } = lines[pos++];
+        const m = re.exec(message);
+        if (!m) continue;
+        push(m[1], line);
+        break;
+      }
+    }
   }
-  return { title, guiltyFrame };
+  return found;
 }

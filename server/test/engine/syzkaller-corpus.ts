@@ -1,0 +1,40 @@
+// Reads ../shared/corpus/syzkaller/report/N: a header of `KEY: value` lines (`#` comments), a blank line,
+// the console log, and optionally a blank line + `REPORT:` + the report text syzkaller expects.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const SYZKALLER_REPORTS = join(__dirname, '../../../../shared/corpus/syzkaller/report');
+
+export interface SyzCase {
+  name: string;
+  titles: string[]; // TITLE first, then ALTs; empty for a negative case
+  type: string | null;
+  corrupted: boolean;
+  log: string;
+}
+
+export function loadSyzkallerCases(): SyzCase[] {
+  if (!existsSync(SYZKALLER_REPORTS)) return [];
+  const names = readdirSync(SYZKALLER_REPORTS).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  return names.map((name) => parseCase(name, readFileSync(join(SYZKALLER_REPORTS, name), 'latin1').replace(/\r/g, '')));
+}
+
+function parseCase(name: string, text: string): SyzCase {
+  const lines = text.split('\n');
+  const titles: string[] = [];
+  let type: string | null = null;
+  let corrupted = false;
+  let i = 0;
+  for (; i < lines.length && lines[i] !== ''; i++) {
+    const m = /^([A-Z]+): ?(.*)$/.exec(lines[i]);
+    if (!m) continue;
+    if (m[1] === 'TITLE') titles.unshift(m[2]);
+    else if (m[1] === 'ALT') titles.push(m[2]);
+    else if (m[1] === 'TYPE') type = m[2];
+    else if (m[1] === 'CORRUPTED') corrupted = m[2] === 'Y';
+  }
+  let body = lines.slice(i + 1);
+  const report = body.indexOf('REPORT:');
+  if (report > 0 && body[report - 1] === '') body = body.slice(0, report - 1);
+  return { name, titles, type, corrupted, log: body.join('\n') };
+}
