@@ -59,7 +59,9 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
   }
   finish();
   for (let k = 0; k < events.length; k++) {
-    const end = Math.min(k + 1 < events.length ? events[k + 1].line : lines.length, events[k].line + TITLE_WINDOW);
+    let next = k + 1;
+    while (next < events.length && SEE_THROUGH_KINDS.has(events[next].kind)) next++;
+    const end = Math.min(next < events.length ? events[next].line : lines.length, events[k].line + TITLE_WINDOW);
     applyTitle(events[k], headers[k], messages, end, (line, fn) => frameInLine(lines[line], fn));
   }
   markConsequences(events);
@@ -76,6 +78,9 @@ function markConsequences(events: KernelEvent[]): void {
     else if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) firstCrash = i;
   }
 }
+
+/** Events that come inside another report (a panic_on_warn panic, BUG's invalid opcode): a title may read past them. */
+const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount']);
 
 /** How far past its header a title may look for the guilty frame. */
 const TITLE_WINDOW = 400;
@@ -108,7 +113,10 @@ function applyTitle(
       frames.find((f) => f.span.line === guilty.line && f.function !== null && f.function.startsWith(guilty.function)) ??
       withLine(frameAt(guilty.line, guilty.function), guilty.line);
   }
-  if (e.oom && e.oom.victimComm !== null && e.kind === 'oom-invoked') e.title = `Out of memory: Killed process (${e.oom.victimComm})`;
+  if (e.oom && e.oom.victimComm !== null && e.kind === 'oom-invoked') {
+    e.kind = 'oom-kill';
+    e.title = `Out of memory: Killed process (${e.oom.victimComm})`;
+  }
 }
 
 function withLine(f: Frame | null, line: number): Frame | null {
@@ -186,7 +194,8 @@ class ReportBuilder {
   absorbs(header: HeaderMatch, line: number): boolean {
     const kinds = header.entry.continues;
     if (!kinds || this.ended) return false;
-    return kinds.some((k) => this.kinds.has(k)) && line - this.event.line <= CONTINUATION_WINDOW && this.event.oopsNumber === null;
+    const within = header.entry.continueWithin ?? CONTINUATION_WINDOW;
+    return kinds.some((k) => this.kinds.has(k)) && line - this.event.line <= within && (this.event.oopsNumber === null || within > CONTINUATION_WINDOW);
   }
 
   /** Feeds one more line; returns false when the line does not belong to the report (it is then over). */

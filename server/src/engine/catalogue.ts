@@ -48,6 +48,8 @@ export interface CatalogueEntry {
    * new one (`Oops: 0000 [#1]` after `BUG: kernel NULL pointer dereference`).
    */
   continues?: readonly string[];
+  /** How many lines below the opener a continuation may come (default 16). */
+  continueWithin?: number;
 }
 
 const DOC_OOPS = 'https://docs.kernel.org/admin-guide/bug-hunting.html';
@@ -225,10 +227,19 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'arm-page-fault',
     name: 'Unable to handle kernel paging request (arm/arm64)',
-    header: /^Unable to handle kernel (?:paging request|execute from non-executable memory|access to user memory|write to read-only memory)/,
+    header: /^Unable to handle kernel (?:paging request|execute from non-executable memory|write to read-only memory)/,
     title: 'BUG: unable to handle kernel paging request in {FUNC}',
     explanation: 'The CPU raised a data or instruction abort on a kernel access that the fault handler could not fix up.',
     source: 'arch/arm64/mm/fault.c (die_kernel_fault)',
+  },
+  {
+    ...OOPS_BASE,
+    kind: 'arm-page-fault',
+    name: 'Kernel access to user memory',
+    header: /^Unable to handle kernel access to user memory/,
+    title: 'BUG: unable to handle kernel access to user memory in {FUNC}',
+    explanation: 'Kernel code touched a user-space address outside the uaccess helpers (PAN/SMAP blocked it).',
+    source: 'arch/arm64/mm/fault.c (do_page_fault)',
   },
   {
     ...OOPS_BASE,
@@ -674,6 +685,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     source: 'mm/oom_kill.c (__oom_kill_process)',
     doc: DOC_OOM,
     continues: ['oom-invoked'],
+    // The Mem-Info dump and the task table come between `invoked oom-killer` and `Killed process`.
+    continueWithin: 1000,
   },
   {
     kind: 'alloc-failure',

@@ -30,7 +30,16 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'kernelmode_fixup_or_oops', '__bad_area', 'bad_area', 'do_user_addr_fault', 'exc_page_fault',
   'asm_exc_page_fault', 'handle_bug', 'exc_invalid_op', 'asm_exc_', 'do_kern_addr_fault', 'no_context',
   'ubsan', 'stack_trace', 'arch_stack_walk', 'rcu_lockdep', 'check_preemption_disabled', 'debug_smp_processor_id',
+  'hwrng_unregister', 'i2c_del_adapter', '__unregister_client', 'rollback_registered', 'unregister_netdev',
+  'dummy_urb_enqueue', 'dump_backtrace', 'print_report', 'va_format', 'kfree_skb', 'consume_skb', 'rb_erase',
+  'rb_insert', 'rb_first', 'rb_next', 'rb_prev', 'timerqueue_', '_atomic_dec_and_lock', 'test_and_clear_bit',
+  'test_and_set_bit', 'set_bit', 'clear_bit', 'wait_for_completion', 'complete', 'skb_put', 'skb_push',
+  'skb_pull', 'skb_over_panic', 'skb_under_panic', 'klist_', 'ref_tracker', '__phys_addr', 'assertfail',
+  '__read_once', 'read_once', 'atomic_', 'queue_work', '__queue_work', 'mod_timer', 'add_timer',
 ];
+
+/** Stalls inside a cross-CPU call are titled by the call itself (the victim waits for another CPU). */
+const STALL_DIRECT = /^smp_call_function/;
 
 /** Frames that are where the kernel got stuck in stalls, not why (syzkaller's stall extractor). */
 export const STALL_ANCHORS: readonly RegExp[] = [
@@ -48,7 +57,7 @@ export const STALL_ANCHORS: readonly RegExp[] = [
   /exit_to_usermode/, /exit_to_user_mode/, /el0_svc/, /invoke_syscall/,
 ];
 
-const SYSCALL_PREFIXES = ['__x64_sys_', '__ia32_sys_', '__arm64_sys_', 'SYSC_', 'SyS_', 'compat_SYSC_', 'compat_SyS_', '__do_sys_', '__se_sys_'];
+const SYSCALL_PREFIXES = ['__x64_', '__ia32_', '__arm64_', '__riscv_', '__s390x_', 'SYSC_', 'SyS_', 'compat_SYSC_', 'compat_SyS_'];
 
 /** Hung tasks: group the common victims (rtnl_lock, synchronize_rcu…) and skip wait primitives. */
 const HANG_ANCHORS: readonly [string, string][] = [
@@ -65,6 +74,8 @@ export type FrameExtractor = 'first' | 'stall' | 'hang';
 /** Picks the guilty function from the non-generic frames, in report order. */
 export function extractFrame(frames: readonly string[], extractor: FrameExtractor): string | null {
   if (extractor === 'stall') {
+    const direct = frames.find((f) => STALL_DIRECT.test(f));
+    if (direct) return direct;
     let prev = frames[0] ?? null;
     for (const f of frames) {
       if (STALL_ANCHORS.some((re) => re.test(f))) {

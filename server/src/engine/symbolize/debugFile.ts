@@ -244,12 +244,12 @@ export class DebugFile {
     return hit ? { symbol: symbolInfo(hit.symbol), offset: hit.offset } : null;
   }
 
-  private symbolAtLinear(linear: number): { symbol: ElfSymbol; offset: number } | null {
+  private symbolAtLinear(linear: number, bounded = true): { symbol: ElfSymbol; offset: number } | null {
     if (Number.isNaN(linear)) return null;
     const where = this.space.sectionAt(linear);
     if (!where) return null;
     const value = this.space.relocatable ? BigInt(where.offset) : this.space.toBig(linear);
-    return this.symbols().containing(where.section.index, value);
+    return this.symbols().containing(where.section.index, value, bounded);
   }
 
   private lookupLinear(linear: number, isReturnAddress: boolean): LookupResult {
@@ -257,9 +257,10 @@ export class DebugFile {
     const where = this.space.sectionAt(target);
     const sym = this.symbolAtLinear(target);
     const frames = this.hasDebugInfo ? this.dwarf().symbolize(target) : [];
-    // Like binutils: when DWARF names no function, take it from the symbol table.
-    if (frames.length === 0 && sym) frames.push({ function: sym.symbol.name, file: sym.symbol.file, line: 0, column: 0, discriminator: 0 });
-    else if (frames.length > 0 && frames[0].function === null && sym && frames.length === 1) frames[0].function = sym.symbol.name;
+    // Like binutils: when DWARF names no function, take the nearest preceding symbol (whatever its size).
+    const named = frames.length === 0 || frames[0].function === null ? this.symbolAtLinear(target, false) : null;
+    if (frames.length === 0 && named) frames.push({ function: named.symbol.name, file: named.symbol.file, line: 0, column: 0, discriminator: 0 });
+    else if (frames.length === 1 && frames[0].function === null && named) frames[0].function = named.symbol.name;
     const ok = frames.length > 0 && frames[0].file !== null && frames[0].line > 0;
     return {
       ok,

@@ -110,9 +110,10 @@ export class SymbolTable {
 
   /**
    * The code symbol at or before `value` in section `sectionIndex`, if `value` lies within its kallsyms size
-   * (or its ELF size when that is larger) — `sym+off` as the kernel would print it.
+   * (or its ELF size when that is larger) — `sym+off` as the kernel would print it. Unbounded: the nearest
+   * preceding symbol whatever its size, as binutils names functions when DWARF does not.
    */
-  containing(sectionIndex: number, value: bigint): { symbol: ElfSymbol; offset: number } | null {
+  containing(sectionIndex: number, value: bigint, bounded = true): { symbol: ElfSymbol; offset: number } | null {
     const list = this.bySection.get(sectionIndex);
     if (!list) return null;
     let lo = 0;
@@ -132,7 +133,7 @@ export class SymbolTable {
       if (list[i].type === STT_FUNC && best.type !== STT_FUNC) best = list[i];
     }
     const offset = Number(value - best.value);
-    if (offset >= Math.max(best.kallsymsSize, best.elfSize, 1)) return null;
+    if (bounded && offset >= Math.max(best.kallsymsSize, best.elfSize, 1)) return null;
     return { symbol: best, offset };
   }
 }
