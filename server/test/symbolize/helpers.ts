@@ -5,7 +5,7 @@ import type { SourceFrame } from '../../src/engine/symbolize';
 
 /** Formats frames exactly like `addr2line -f -i -p` (binutils repeats the discriminator on every level). */
 export function formatAddr2line(frames: SourceFrame[]): string {
-  if (frames.length === 0) return '?? at ??:?';
+  if (frames.length === 0) return '?? ??:0'; // what addr2line prints when it finds nothing
   const disc = frames[0].discriminator;
   return frames
     .map((f, i) => {
@@ -54,3 +54,43 @@ export function hasTool(cmd: string): boolean {
 }
 
 export const CORPUS = new URL('../../../../shared/corpus/', import.meta.url).pathname;
+
+export const FIXTURES = new URL('../../../test-fixtures/symbolize/', import.meta.url).pathname;
+
+/**
+ * Compiles the fixture sources with gcc into a cache dir under os.tmpdir() (keyed by sources + flags) and
+ * returns the output path; binaries are never written into the repository.
+ */
+export function buildFixture(outName: string, sources: string[], flags: string[]): string {
+  const crypto = require('node:crypto') as typeof import('node:crypto');
+  const os = require('node:os') as typeof import('node:os');
+  const path = require('node:path') as typeof import('node:path');
+  const h = crypto.createHash('sha256');
+  for (const s of sources) h.update(fs.readFileSync(path.join(FIXTURES, s)));
+  h.update(flags.join(' '));
+  const dir = path.join(os.tmpdir(), 'oops-lens-symbolize', h.digest('hex').slice(0, 16));
+  const out = path.join(dir, outName);
+  if (fs.existsSync(out)) return out;
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  const r = spawnSync('gcc', [...flags, '-o', tmp, ...sources.map((s) => path.join(FIXTURES, s))], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`gcc failed: ${r.stderr}`);
+  fs.renameSync(tmp, out);
+  return out;
+}
+
+/** `addr2line -f -i -p -a` for many addresses in one process, one formatted answer per address. */
+export function addr2lineBatch(file: string, addresses: bigint[], section?: string, tool = 'addr2line'): string[] {
+  const args = ['-f', '-i', '-p', '-a', '-e', file, ...(section ? ['-j', section] : [])];
+  const r = spawnSync(tool, args, { input: addresses.map((a) => '0x' + a.toString(16)).join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr}`);
+  const out: string[] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (!line) continue;
+    const m = /^0x[0-9a-f]+: (.*)$/.exec(line);
+    if (m) out.push(m[1]);
+    else out[out.length - 1] += ' | ' + line;
+  }
+  if (out.length !== addresses.length) throw new Error(`${tool}: ${out.length} answers for ${addresses.length} addresses`);
+  return out;
+}

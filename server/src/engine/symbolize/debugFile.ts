@@ -172,7 +172,7 @@ export class DebugFile {
       const off = BigInt(offset);
       if (size !== undefined && size !== null) {
         // The last symbol of a section gets its kernel size from whatever follows it in memory.
-        const bySize = cands.filter((s) => s.kallsymsSize === size || (s.lastInSection && size >= s.kallsymsSize));
+        const bySize = cands.filter((s) => s.kallsymsSize === size || this.fitsAtSectionEnd(s, size));
         const byElfSize = bySize.length ? bySize : cands.filter((s) => s.elfSize === size);
         if (byElfSize.length === 0) {
           const sizes = [...new Set(cands.map((s) => '0x' + s.kallsymsSize.toString(16)))].join(', ');
@@ -190,6 +190,13 @@ export class DebugFile {
       }
       return first;
     });
+  }
+
+  /** The last symbol of a section: the kernel's size runs to what follows (e.g. the end of the init page). */
+  private fitsAtSectionEnd(s: ElfSymbol, size: number): boolean {
+    if (!s.lastInSection || size < s.kallsymsSize) return false;
+    const start = this.space.relocatable ? Number(s.value) : Number(s.value - s.section.addr);
+    return start + size <= Math.ceil(s.section.size / 4096) * 4096;
   }
 
   private lookupInSymbol(sym: ElfSymbol, off: bigint, options: LookupOptions): LookupResult {

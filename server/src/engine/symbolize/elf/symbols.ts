@@ -49,6 +49,7 @@ export class SymbolTable {
     // All symbols that delimit others for the kallsyms-size computation (FUNC, NOTYPE, OBJECT).
     const delimiters = new Map<number, bigint[]>();
     let file: string | null = null;
+    let fileState = 0; // 0: nothing seen, 1: a symbol seen, 2: a file symbol after a symbol
     for (let i = 1; i < count; i++) {
       const o = i * entSize;
       const nameOff = e.u32(data, o);
@@ -57,10 +58,14 @@ export class SymbolTable {
       const value = elf.is64 ? e.u64(data, o + 8) : BigInt(e.u32(data, o + 4));
       const size = elf.is64 ? e.off64(data, o + 16) : e.u32(data, o + 8);
       const type = info & 0xf;
+      // binutils (bfd/elf.c elf_find_function) names the source file of a symbol after the last STT_FILE
+      // symbol, but for global symbols only while no STT_FILE has followed another symbol.
       if (type === STT_FILE) {
         file = nameOff < strtab.length ? strtab.toString('utf8', nameOff, Math.max(nameOff, strtab.indexOf(0, nameOff))) : null;
+        if (fileState === 1) fileState = 2;
         continue;
       }
+      if (fileState === 0) fileState = 1;
       if (type !== STT_FUNC && type !== STT_NOTYPE && type !== STT_OBJECT) continue;
       if (shndx === 0 || shndx >= SHN_LORESERVE || shndx >= elf.sections.length) continue;
       if (nameOff >= strtab.length) throw corrupt(`symbol ${i} has a name offset outside the string table`);
@@ -75,7 +80,7 @@ export class SymbolTable {
         type,
         section: elf.sections[shndx],
         lastInSection: false,
-        file: info >> 4 === STB_LOCAL ? file : null,
+        file: info >> 4 === STB_LOCAL || fileState !== 2 ? file : null,
       };
       this.all.push(sym);
       let d = delimiters.get(shndx);
