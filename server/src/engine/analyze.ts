@@ -155,7 +155,7 @@ class ReportBuilder {
     this.kinds.add(header.entry.kind);
     this.lastPart = line;
     const msg = nl.message.trimStart();
-    const lead = nl.message.length - msg.length;
+    const lead = header.offset;
     this.maxGap = LONG_BODY_KINDS.has(header.entry.kind) ? LONG_GAP : DEFAULT_GAP;
     this.event = {
       kind: header.entry.kind,

@@ -121,7 +121,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'kfence',
     name: 'KFENCE report',
     severity: 'error',
-    header: /^BUG: KFENCE: ([a-z-]+(?: (?:read|write))?) in /,
+    header: /^BUG: KFENCE: ([a-z][a-z -]{0,40}?) in /,
     title: 'KFENCE: $1 in {FUNC}',
     frames: { parts: [/^BUG: KFENCE: [a-z -]+ in ([A-Za-z0-9_]+)[.+]/, 'stack'] },
     explanation: 'KFENCE, the sampling memory-safety detector, caught an invalid access to a guarded object.',
@@ -278,7 +278,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'gpf',
     name: 'General protection fault',
-    header: /^(?:Oops: )?general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
+    header: /^(?:Oops: )?general protection fault(?:,? (?:(?:probably|maybe) )?for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
     title: 'general protection fault in {FUNC}',
     explanation:
       'The CPU raised #GP: most often a non-canonical pointer was dereferenced (poison values such as 0xdead000000000100 or garbage from a use-after-free), or a privileged instruction was misused.',
@@ -372,7 +372,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'stack-guard',
     name: 'Stack overflow',
-    header: /^BUG: stack guard page was hit at/,
+    header: /^BUG: (?:TASK |IRQ )?stack guard page was hit at/,
     title: 'BUG: stack guard page was hit in {FUNC}',
     frames: { parts: ['ip'] },
     explanation: 'A kernel stack overflowed into its guard page: deep or unbounded recursion, or a huge on-stack buffer.',
@@ -427,7 +427,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'soft-lockup',
     name: 'Soft lockup',
     severity: 'error',
-    header: /^(?:watchdog: )?BUG: soft lockup - CPU#\d{1,5} stuck for \d{1,6}s!/,
+    header: /^(?:(?:NMI )?watchdog: )?BUG: soft lockup - CPU#\d{1,5} stuck for \d{1,6}s!/,
     title: 'BUG: soft lockup in {FUNC}',
     frames: { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'], extractor: 'stall' },
     explanation:
@@ -451,7 +451,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'hung-task',
     name: 'Hung task',
     severity: 'error',
-    header: /^INFO: task .{1,64}:\d{1,10} blocked for more than \d{1,6} seconds\./,
+    header: /^INFO: task .{1,64}:\d{1,10} blocked (?:in I\/O wait )?for more than \d{1,6} seconds\./,
     title: 'INFO: task hung in {FUNC}',
     frames: { parts: [CALL_TRACE, 'stack'], extractor: 'hang' },
     explanation:
@@ -661,7 +661,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { ...WARNING_BASE, header: /^WARNING: kernel stack regs at [0-9a-f ()a-z]{1,40} in \S{1,80} has bad '([^']{1,8})' value/, title: "WARNING: kernel stack regs has bad '$1' value" },
   { ...WARNING_BASE, header: /^WARNING: kernel stack regs .{0,120}has bad 'bp' value/, title: 'WARNING: kernel stack regs has bad value' },
   { ...WARNING_BASE, header: /^WARNING: kernel stack frame pointer at .{0,120} has bad value/, title: 'WARNING: kernel stack frame pointer has bad value' },
-  { ...WARNING_BASE, header: /^WARNING: (?:CPU: \d{1,5} PID: \d{1,10} )?at \S/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
+  { ...WARNING_BASE, header: /^WARNING: (?:CPU: \d{1,5} PID: \d{1,10} )?at \S|^WARNING: [\w./-]{1,200}:\d{1,6} at \S/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
   { ...WARNING_BASE, header: /^WARNING: CPU: \d{1,5} PID: \d{1,10} at\s*$|^WARNING:\s*$/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
 
   // --- Memory --------------------------------------------------------------------------------------
@@ -847,14 +847,23 @@ const PREFILTER =
 export interface HeaderMatch {
   entry: CatalogueEntry;
   match: RegExpExecArray;
+  /** Where in the message the matched header starts (after indentation and old lockdep's `[ `). */
+  offset: number;
 }
+
+/** Lockdep before 4.15 framed its banners: `[ INFO: possible circular locking dependency detected ]`. */
+const OLD_LOCKDEP_FRAME = /^\[ (?=(?:INFO|BUG|WARNING): .{1,100} \]\s*$)/;
 
 export function matchHeader(message: string): HeaderMatch | null {
   if (!PREFILTER.test(message)) return null;
-  const text = message.charCodeAt(0) === 32 ? message.trimStart() : message;
+  let offset = 0;
+  while (message.charCodeAt(offset) === 32) offset++;
+  const framed = OLD_LOCKDEP_FRAME.exec(offset ? message.slice(offset) : message);
+  if (framed) offset += framed[0].length;
+  const text = offset ? message.slice(offset) : message;
   for (const entry of CATALOGUE) {
     const match = entry.header.exec(text);
-    if (match) return { entry, match };
+    if (match) return { entry, match, offset };
   }
   return null;
 }

@@ -42,6 +42,8 @@ const SYSLOG =
   /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\[ {0,12}(\d{1,12}\.\d{1,9})\]) [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /;
 // ANSI CSI / OSC / two-byte escapes and stray control characters (serial-console noise). Tab is kept.
 const ESCAPES = /\x1b\[[0-?]{0,32}[ -\/]{0,8}[@-~]|\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
+// printk always prints six decimals; requiring them keeps ordinary bracketed text from matching.
+const MID_LINE_TIMESTAMP = /\[ {0,12}\d{1,12}\.\d{6}\](?=[\[ ])/g;
 const HAS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f]/;
 
 /** Strips the prefix of one line (no line break inside). Never throws, bounded time on any input. */
@@ -78,36 +80,47 @@ export function normalizeLine(raw: string): NormalizedLine {
   }
 
   // Prefixes combine (`<4>[   1.2] …`, `Nov 22 … kernel: [   1.2] …`), so peel them in a short loop.
-  for (let guard = 0; guard < 6; guard++) {
-    const rest = pos === 0 ? text : text.slice(pos);
-    const c = rest.charCodeAt(0);
-    let m: RegExpExecArray | null;
-    if (c === 91 /* [ */) {
-      if ((m = SYSLOG.exec(rest))) {
-        if (m[1]) time = Number(m[1]);
-      } else if ((m = TIMESTAMP.exec(rest))) {
-        time = Number(m[1]);
-      } else if ((m = CALLER.exec(rest))) {
-        caller = m[1];
-      } else if (!(m = HUMAN_TIME.exec(rest))) {
+  // A printk timestamp in the middle of the line means another message was printed over this one
+  // (interleaved console output, `syzkaller login: [  16.3] INFO: …`): the later message wins.
+  for (let pass = 0; pass < 2; pass++) {
+    for (let guard = 0; guard < 6; guard++) {
+      const rest = pos === 0 ? text : text.slice(pos);
+      const c = rest.charCodeAt(0);
+      let m: RegExpExecArray | null;
+      if (c === 91 /* [ */) {
+        if ((m = SYSLOG.exec(rest))) {
+          if (m[1]) time = Number(m[1]);
+        } else if ((m = TIMESTAMP.exec(rest))) {
+          time = Number(m[1]);
+        } else if ((m = CALLER.exec(rest))) {
+          caller = m[1];
+        } else if (!(m = HUMAN_TIME.exec(rest))) {
+          break;
+        }
+      } else if (c === 60 /* < */ && (m = LEVEL.exec(rest))) {
+        level = Number(m[1]) & 7;
+      } else if (c >= 48 && c <= 57 && ((m = KMSG_RECORD.exec(rest)) || (m = SYSLOG.exec(rest)))) {
+        if (m.length === 4 && m[0].endsWith(';')) {
+          level = Number(m[1]) & 7;
+          time = Number(m[3]) / 1e6;
+        }
+      } else if (c >= 65 && c <= 90 && (m = SYSLOG.exec(rest))) {
+        // syslog date prefix
+      } else {
         break;
       }
-    } else if (c === 60 /* < */ && (m = LEVEL.exec(rest))) {
-      level = Number(m[1]) & 7;
-    } else if (c >= 48 && c <= 57 && ((m = KMSG_RECORD.exec(rest)) || (m = SYSLOG.exec(rest)))) {
-      if (m.length === 4 && m[0].endsWith(';')) {
-        level = Number(m[1]) & 7;
-        time = Number(m[3]) / 1e6;
-      }
-    } else if (c >= 65 && c <= 90 && (m = SYSLOG.exec(rest))) {
-      // syslog date prefix
-    } else {
-      break;
+      pos += m[0].length;
+      // One space separates a bracketed prefix from the message; the kernel's own indentation is kept
+      // (syslog and kmsg headers already end with their separator).
+      if (c === 91 && !m[0].endsWith(': ') && text.charCodeAt(pos) === 32) pos += 1;
     }
-    pos += m[0].length;
-    // One space separates a bracketed prefix from the message; the kernel's own indentation is kept
-    // (syslog and kmsg headers already end with their separator).
-    if (c === 91 && !m[0].endsWith(': ') && text.charCodeAt(pos) === 32) pos += 1;
+    if (pass > 0) break;
+    const bracket = text.indexOf('[', pos + 1);
+    if (bracket < 0) break;
+    MID_LINE_TIMESTAMP.lastIndex = bracket;
+    const mid = MID_LINE_TIMESTAMP.exec(text);
+    if (!mid) break;
+    pos = mid.index;
   }
 
   const message = pos === 0 ? text : text.slice(pos);
