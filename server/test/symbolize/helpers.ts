@@ -94,3 +94,43 @@ export function addr2lineBatch(file: string, addresses: bigint[], section?: stri
   if (out.length !== addresses.length) throw new Error(`${tool}: ${out.length} answers for ${addresses.length} addresses`);
   return out;
 }
+
+export interface TruthCheck {
+  checked: number;
+  failures: string[];
+}
+
+/**
+ * Looks up every truth row of `object` (buggy | vmlinux) in `corpusDir`/decoded/*.truth.tsv with
+ * lookupSymbol — at the address, and as a return address where the truth has the previous-instruction
+ * column — and compares with addr2line's answer and the section. AMBIGUOUS rows (several symbols with the
+ * same name and size) must match as a set: our first answer plus `alternatives`.
+ */
+export function checkTruthFiles(corpusDir: string, object: string, df: import('../../src/engine/symbolize').DebugFile): TruthCheck {
+  const res: TruthCheck = { checked: 0, failures: [] };
+  const decoded = corpusDir + '/decoded';
+  for (const name of fs.readdirSync(decoded).filter((n) => n.endsWith('.truth.tsv')).sort()) {
+    const rows = readTruth(`${decoded}/${name}`).filter((r) => r.object === object);
+    const groups = new Map<string, TruthRow[]>();
+    for (const r of rows) {
+      const key = `${r.logLine} ${r.kind} ${r.symbol}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    for (const [key, group] of groups) {
+      const r = group[0];
+      if (r.atAddress === 'SYMBOL NOT FOUND') continue;
+      const modes: [boolean, (t: TruthRow) => string][] = [[false, (t) => t.atAddress]];
+      if (r.atPrevious) modes.push([true, (t) => t.atPrevious]);
+      for (const [isReturnAddress, want] of modes) {
+        const got = df.lookupSymbol(r.symbol, r.offset, r.size, { isReturnAddress });
+        const answers = [got, ...(got.alternatives ?? [])];
+        const gotSet = answers.map((a) => `${formatAddr2line(a.frames)} @${object === 'vmlinux' ? '' : a.symbolSection}`).sort();
+        const wantSet = group.map((t) => `${want(t)} @${object === 'vmlinux' ? '' : t.section}`).sort();
+        res.checked++;
+        if (JSON.stringify(gotSet) !== JSON.stringify(wantSet))
+          res.failures.push(`${name} ${key} ${isReturnAddress ? 'return-address' : 'at address'}\n  got  ${gotSet.join(' // ')}\n  want ${wantSet.join(' // ')}${got.error ? '\n  error ' + got.error : ''}`);
+      }
+    }
+  }
+  return res;
+}
