@@ -12,7 +12,11 @@ function walk(dir) {
     else if (name.endsWith('.test.ts') || name.endsWith('.test.mjs')) files.push(p);
   }
 }
-for (const r of roots) if (existsSync(r)) walk(r);
+for (const r of roots) {
+  if (!existsSync(r)) continue;
+  if (statSync(r).isDirectory()) walk(r);
+  else files.push(r);
+}
 if (files.length === 0) {
   console.error('no test files found under', roots.join(', '));
   process.exit(1);

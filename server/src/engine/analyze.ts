@@ -22,17 +22,18 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
 }
 
 export function analyzeLines(lines: readonly string[], options: AnalyzeOptions = {}): Analysis {
-  const events: KernelEvent[] = [];
-  const headers: HeaderMatch[] = [];
-  // Prefix-stripped text of every line: titles read the lines after a header, as syzkaller does.
+  const built: ReportBuilder[] = [];
+  // Prefix-stripped text and printk caller of every line: titles read the lines after a header, in the
+  // header's own context, as syzkaller does.
   const messages: string[] = new Array(lines.length);
-  let open: ReportBuilder | null = null;
-  const finish = () => {
-    if (open) {
-      events.push(open.finish());
-      headers.push(open.header);
-    }
-    open = null;
+  const callers: (string | null)[] = new Array(lines.length);
+  // With CONFIG_PRINTK_CALLER (`[T123]`/`[C1]`) reports of several tasks interleave: one builder per caller.
+  const open = new Map<string, ReportBuilder>();
+  let latest: ReportBuilder | null = null;
+  const finish = (b: ReportBuilder) => {
+    built.push(b);
+    if (open.get(b.caller) === b) open.delete(b.caller);
+    if (latest === b) latest = null;
   };
 
   for (let i = 0; i < lines.length; i++) {
@@ -41,28 +42,36 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     if (raw.length > MAX_ANALYSED_LINE) raw = raw.slice(0, MAX_ANALYSED_LINE);
     const nl = normalizeLine(raw);
     messages[i] = nl.message;
+    callers[i] = nl.caller;
+    const key = nl.caller ?? '';
+    const current: ReportBuilder | null = nl.caller ? open.get(key) ?? null : latest;
     const header = matchHeader(nl.message);
     if (header) {
-      const current = open as ReportBuilder | null;
       if (current && current.absorbs(header, i)) {
         current.addLine(i, nl, header);
         continue;
       }
-      finish();
-      open = new ReportBuilder(i, nl, header);
+      if (current) finish(current);
+      const b: ReportBuilder = new ReportBuilder(i, nl, header);
+      open.set(key, b);
+      latest = b;
       continue;
     }
-    if (open) {
-      const current = open as ReportBuilder;
-      if (!current.addLine(i, nl, null)) finish();
-    }
+    if (current && !current.addLine(i, nl, null)) finish(current);
   }
-  finish();
+  for (const b of open.values()) built.push(b);
+  built.sort((a, b) => a.line - b.line);
+  const events = built.map((b) => b.finish());
   for (let k = 0; k < events.length; k++) {
+    const caller = built[k].caller;
     let next = k + 1;
-    while (next < events.length && SEE_THROUGH_KINDS.has(events[next].kind)) next++;
+    while (next < events.length && (SEE_THROUGH_KINDS.has(events[next].kind) || built[next].caller !== caller)) next++;
     const end = Math.min(next < events.length ? events[next].line : lines.length, events[k].line + TITLE_WINDOW);
-    applyTitle(events[k], headers[k], messages, end, (line, fn) => frameInLine(lines[line], fn));
+    const window: ReportLine[] = [];
+    for (let l = events[k].line; l < end; l++) {
+      if (messages[l] !== undefined && (callers[l] === null || callers[l] === caller || caller === '')) window.push({ line: l, message: messages[l] });
+    }
+    applyTitle(events[k], built[k].header, window, (line, fn) => frameInLine(lines[line], fn));
   }
   markConsequences(events);
   return { lineCount: lines.length, events };
@@ -96,15 +105,7 @@ function frameInLine(raw: string, fn: string): Frame | null {
   return { ...rest, context: null, span: { line: -1, start: toColumn(nl, at + start), end: toColumn(nl, at + end) } };
 }
 
-function applyTitle(
-  e: KernelEvent,
-  header: HeaderMatch,
-  messages: readonly string[],
-  end: number,
-  frameAt: (line: number, fn: string) => Frame | null,
-): void {
-  const lines: ReportLine[] = [];
-  for (let l = e.line; l < end; l++) if (messages[l] !== undefined) lines.push({ line: l, message: messages[l] });
+function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], frameAt: (line: number, fn: string) => Frame | null): void {
   const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines });
   e.title = title;
   if (guilty) {
@@ -138,6 +139,11 @@ const CONTINUATION_WINDOW = 16;
 class ReportBuilder {
   private readonly event: KernelEvent;
   readonly header: HeaderMatch;
+  readonly line: number;
+  /** printk caller id of the header (`T123`), '' when the log has none. */
+  readonly caller: string;
+  /** Lines fed to this report since its last recognised part. */
+  private sinceLastPart = 0;
   private lastPart: number;
   private ended = false;
   private inTrailer = false;
@@ -152,6 +158,8 @@ class ReportBuilder {
 
   constructor(line: number, nl: NormalizedLine, header: HeaderMatch) {
     this.header = header;
+    this.line = line;
+    this.caller = nl.caller ?? '';
     this.kinds.add(header.entry.kind);
     this.lastPart = line;
     const msg = nl.message.trimStart();
@@ -222,7 +230,7 @@ class ReportBuilder {
       this.accept(line);
       return true;
     }
-    if (trimmed.length === 0 || line - this.lastPart <= this.maxGap) {
+    if (trimmed.length === 0 || ++this.sinceLastPart <= this.maxGap) {
       return true;
     }
     return false;
@@ -230,6 +238,7 @@ class ReportBuilder {
 
   private accept(line: number): void {
     this.lastPart = line;
+    this.sinceLastPart = 0;
     this.event.endLine = line;
   }
 

@@ -759,7 +759,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'memory-leak',
     name: 'Memory leak (kmemleak)',
     severity: 'warning',
-    header: /^(?:BUG: memory leak|unreferenced object 0x[0-9a-f]{1,16} \(size \d{1,12}\):)/,
+    header: /^BUG: memory leak/,
     title: 'memory leak in {FUNC}',
     frames: {
       parts: [/backtrace(?: \(crc [0-9a-f]{1,8}\))?:/, 'stack'],
@@ -768,6 +768,22 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     explanation: 'kmemleak found an allocated object that nothing points to any more.',
     source: 'mm/kmemleak.c',
     doc: 'https://docs.kernel.org/dev-tools/kmemleak.html',
+  },  {
+    kind: 'memory-leak',
+    name: 'Memory leak (kmemleak)',
+    severity: 'warning',
+    header: /^unreferenced object 0x[0-9a-f]{1,16} \(size \d{1,12}\):/,
+    title: 'memory leak in {FUNC}',
+    frames: {
+      parts: [/backtrace(?: \(crc [0-9a-f]{1,8}\))?:/, 'stack'],
+      skip: ['kmemleak', 'kmalloc', 'kcalloc', 'kzalloc', 'vmalloc', 'mmap', 'kmem', 'slab', 'alloc', 'create_object', 'idr_get', 'list_lru_init', 'kasprintf', 'kvasprintf', 'pcpu_create', 'strdup', 'strndup', 'memdup'],
+    },
+    explanation: 'kmemleak found an allocated object that nothing points to any more.',
+    source: 'mm/kmemleak.c',
+    doc: 'https://docs.kernel.org/dev-tools/kmemleak.html',
+    // syzkaller prints `BUG: memory leak` just before kmemleak's own report.
+    continues: ['memory-leak'],
+    continueWithin: 2,
   },
   {
     kind: 'netdev-refcount',
