@@ -1,0 +1,43 @@
+// Shared helpers for the engine tests: our hand-written fixtures (test-fixtures/engine/), the real qemu
+// logs beside the repository (../shared/corpus/qemu*/logs) and line lookups that count `\r\n`, `\r` and
+// `\n` as line breaks, the way LSP positions do.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyzeText, type KernelEvent } from '../../src/engine';
+
+export const FIXTURES = join(__dirname, '../../../test-fixtures/engine');
+export const QEMU_LOGS = join(__dirname, '../../../../shared/corpus/qemu/logs');
+export const QEMU_ARM64_LOGS = join(__dirname, '../../../../shared/corpus/qemu-arm64/logs');
+
+export function fixture(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8');
+}
+
+export function qemuLog(arch: 'x86_64' | 'arm64', scenario: string): string | null {
+  const file = join(arch === 'x86_64' ? QEMU_LOGS : QEMU_ARM64_LOGS, `${scenario}.console.log`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+}
+
+/** 0-based index of the first line (at or after `from`) that contains `needle`; throws if none. */
+export function lineOf(text: string, needle: string, from = 0): number {
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i = from; i < lines.length; i++) if (lines[i].includes(needle)) return i;
+  throw new Error(`no line contains ${JSON.stringify(needle)}`);
+}
+
+/** 0-based index of the last line that contains `needle`. */
+export function lastLineOf(text: string, needle: string): number {
+  const lines = text.split(/\r\n|\r|\n/);
+  for (let i = lines.length - 1; i >= 0; i--) if (lines[i].includes(needle)) return i;
+  throw new Error(`no line contains ${JSON.stringify(needle)}`);
+}
+
+/** The events that are not informational (what a user sees as errors and warnings). */
+export function problems(text: string): KernelEvent[] {
+  return analyzeText(text).events.filter((e) => e.severity !== 'information');
+}
+
+/** Compact description of events for assertion messages. */
+export function summarize(events: readonly KernelEvent[]): string {
+  return events.map((e) => `${e.kind}@${e.line}-${e.endLine} ${JSON.stringify(e.title)}`).join('; ') || '(no events)';
+}
