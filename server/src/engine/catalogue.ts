@@ -105,8 +105,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     ...KASAN_BASE,
-    header: /^BUG: KASAN: (double-free|invalid-free) in /,
-    title: 'KASAN: $1 in {FUNC}',
+    header: /^BUG: KASAN: (?:double-free|invalid-free) in /,
+    title: 'KASAN: invalid-free in {FUNC}',
     frames: { parts: [/^BUG: KASAN: [a-z-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kmem_', 'slab_', 'kfree', 'vunmap', 'vfree'] },
   },
   {

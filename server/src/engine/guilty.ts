@@ -32,10 +32,19 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'ubsan', 'stack_trace', 'arch_stack_walk', 'rcu_lockdep', 'check_preemption_disabled', 'debug_smp_processor_id',
   'hwrng_unregister', 'i2c_del_adapter', '__unregister_client', 'rollback_registered', 'unregister_netdev',
   'dummy_urb_enqueue', 'dump_backtrace', 'print_report', 'va_format', 'kfree_skb', 'consume_skb', 'rb_erase',
-  'rb_insert', 'rb_first', 'rb_next', 'rb_prev', 'timerqueue_', '_atomic_dec_and_lock', 'test_and_clear_bit',
+  'rb_insert', 'rb_first', 'rb_next', 'rb_prev', '_atomic_dec_and_lock', 'test_and_clear_bit',
   'test_and_set_bit', 'set_bit', 'clear_bit', 'wait_for_completion', 'complete', 'skb_put', 'skb_push',
   'skb_pull', 'skb_over_panic', 'skb_under_panic', 'klist_', 'ref_tracker', '__phys_addr', 'assertfail',
   '__read_once', 'read_once', 'atomic_', 'queue_work', '__queue_work', 'mod_timer', 'add_timer',
+  // Lockdep's and the unwinder's own printing, arm64/riscv fault plumbing.
+  'print_circular_bug', 'print_usage_bug', 'print_unlock_imbalance_bug', 'debug_check_no_locks_held', 'mark_lock',
+  'walk_stackframe', 'bug_handler', '__do_kernel_fault', 'do_mem_abort', 'el1_abort', 'el1h_64_sync', 'trace_hardirqs',
+  // Allocators and library helpers that are never the bug's owner.
+  'kmem_cache', 'kmalloc', 'kzalloc', 'kcalloc', 'krealloc', 'kvmalloc', 'vmalloc', 'vzalloc', 'alloc_pages',
+  'alloc_frozen_pages', 'folio_alloc', 'slab_alloc', 'slab_free', 'kfree', 'crc32', 'crc_itu', 'hex_dump', 'xas_',
+  'rhashtable', 'lock_timer_base', 'hwasan', 'insert_work', 'copy_to_iter', 'copy_from_iter', 'iov_iter',
+  'folio_unlock', 'usb_hcd_giveback_urb', 'mutex_optimistic_spin', '__mutex', '__remove_hrtimer', 'strstr',
+  'aes_encrypt', 'rust_helper_BUG', 'cleanup_srcu_struct', 'kobject_cleanup',
 ];
 
 /** Stalls inside a cross-CPU call are titled by the call itself (the victim waits for another CPU). */

@@ -31,11 +31,13 @@ const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
 const IP_FUNC =
   /^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x/;
 const STACK_KEYWORD = /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
+const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
 const ACCESS = /^(Read|Write) (?:of size \d+|at addr)/;
 
 export function titleEvent(input: TitleInput): TitleResult {
   const { entry, match, lines } = input;
-  let title = entry.title.replace(/\$(\d)/g, (_, n: string) => match[Number(n)] ?? '');
+  // Header text copied into a title loses `+0x1f/0x60` offsets (`KCSAN: data-race in foo / bar`).
+  let title = entry.title.replace(/\$(\d)/g, (_, n: string) => (match[Number(n)] ?? '').replace(SYMBOL_OFFSET, ''));
   if (title.includes('{ACCESS}')) {
     const access = lines.slice(1, 8).map((l) => ACCESS.exec(l.message.trimStart())).find((m) => m);
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
