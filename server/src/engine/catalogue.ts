@@ -83,6 +83,9 @@ const WARNING_BASE = {
     'A WARN_ON() or WARN() condition was true: the kernel found something unexpected but carried on. With panic_on_warn set this becomes a panic.',
   source: 'kernel/panic.c (__warn)',
   doc: DOC_OOPS,
+  // lib/refcount.c prints `refcount_t: underflow; use-after-free.` and then WARNs.
+  continues: ['refcount'],
+  continueWithin: 4,
 } as const;
 const LOCKDEP_BASE = { severity: 'error', source: 'kernel/locking/lockdep.c', doc: DOC_LOCKDEP } as const;
 const KASAN_BASE = {

@@ -29,7 +29,7 @@ export interface TitleResult {
 /** syzkaller's FUNC: the name up to the first `.` (drops `.isra.0`, `.constprop.0`, `.cold`). */
 const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
 const IP_FUNC =
-  /^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x/;
+  /^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x/;
 const STACK_KEYWORD = /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
 const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
 const ACCESS = /^(Read|Write) (?:of size \d+|at addr)/;

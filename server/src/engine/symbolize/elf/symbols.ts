@@ -8,6 +8,7 @@ export const STT_OBJECT = 1;
 export const STT_FUNC = 2;
 const STT_FILE = 4;
 const STB_LOCAL = 0;
+const STB_WEAK = 2;
 const SHN_LORESERVE = 0xff00;
 
 export interface ElfSymbol {
@@ -20,6 +21,7 @@ export interface ElfSymbol {
   kallsymsSize: number;
   type: number;
   section: ElfSection;
+  weak: boolean;
   /** No symbol follows in the section: the kernel's size for it depends on what is loaded after it. */
   lastInSection: boolean;
   /** For local symbols, the preceding STT_FILE symbol (binutils reports it when DWARF has no line). */
@@ -80,6 +82,7 @@ export class SymbolTable {
         type,
         section: elf.sections[shndx],
         lastInSection: false,
+        weak: info >> 4 === STB_WEAK,
         file: info >> 4 === STB_LOCAL || fileState !== 2 ? file : null,
       };
       this.all.push(sym);
@@ -129,14 +132,10 @@ export class SymbolTable {
       else hi = mid;
     }
     if (lo === 0) return null;
-    // Several symbols may share the address; prefer the FUNC one, as kallsyms lookups effectively do.
+    // Several symbols may share the address: the list is sorted so that the preferred alias comes first.
     let i = lo - 1;
-    const v = list[i].value;
-    let best = list[i];
-    while (i > 0 && list[i - 1].value === v) {
-      i--;
-      if (list[i].type === STT_FUNC && best.type !== STT_FUNC) best = list[i];
-    }
+    while (i > 0 && list[i - 1].value === list[i].value) i--;
+    const best = list[i];
     const offset = Number(value - best.value);
     if (bounded && offset >= Math.max(best.kallsymsSize, best.elfSize, 1)) return null;
     return { symbol: best, offset };
@@ -144,7 +143,31 @@ export class SymbolTable {
 }
 
 function preferFunc(a: ElfSymbol, b: ElfSymbol): number {
-  return (b.type === STT_FUNC ? 1 : 0) - (a.type === STT_FUNC ? 1 : 0);
+  return (b.type === STT_FUNC ? 1 : 0) - (a.type === STT_FUNC ? 1 : 0) || kallsymsAliasOrder(a.name, a.weak, b.name, b.weak);
+}
+
+/**
+ * Order of symbols sharing an address, as scripts/kallsyms.c (compare_symbols) sorts them; the kernel
+ * prints the first: strong before weak, real symbols before linker-script markers (__start_x, x_end…),
+ * fewer leading underscores first.
+ */
+export function kallsymsAliasOrder(a: string, aWeak: boolean, b: string, bWeak: boolean): number {
+  return (
+    Number(aWeak) - Number(bWeak) ||
+    Number(isLinkerMarker(a)) - Number(isLinkerMarker(b)) ||
+    leadingUnderscores(a) - leadingUnderscores(b)
+  );
+}
+
+function isLinkerMarker(n: string): boolean {
+  if (n.length < 8 || !n.startsWith('__')) return false;
+  return /^__(start_|stop_|end_)/.test(n) || n.endsWith('_start') || n.endsWith('_end');
+}
+
+function leadingUnderscores(n: string): number {
+  let i = 0;
+  while (n[i] === '_') i++;
+  return i;
 }
 
 export function cmpBig(a: bigint, b: bigint): number {
