@@ -1,0 +1,275 @@
+// Disassembly of `Code:` lines, as the kernel's scripts/decodecode does it but without binutils:
+// x86/x86_64 with iced-x86 (WebAssembly, loads synchronously), arm64 with capstone.js (an emscripten build
+// whose module initialises asynchronously: call initDisassemblers() once at start-up; until it resolves an
+// arm64 Code: hover says the disassembler is still loading).
+//
+// Both libraries read their .wasm file next to their .js (`__dirname`), so a bundle must ship
+// iced_x86_bg.wasm and capstone.wasm beside it. Loading is lazy and guarded: if either is missing the
+// hover simply has no disassembly.
+
+export type CodeArch = 'x86_64' | 'i386' | 'arm64';
+
+export interface ParsedCode {
+  arch: CodeArch;
+  bytes: Uint8Array;
+  /** Byte offset of the trapping instruction (the `<xx>` / `(xxxxxxxx)` marker), or null if unmarked. */
+  trapOffset: number | null;
+}
+
+export interface DisasmLine {
+  offset: number;
+  length: number;
+  bytes: string;
+  text: string;
+  trapping: boolean;
+}
+
+export interface Disassembly {
+  arch: CodeArch;
+  /** Decoding started here (bytes before it did not lead to an instruction boundary at the trap). */
+  start: number;
+  lines: DisasmLine[];
+  /** Why there is no listing, when `lines` is empty. */
+  unavailable?: string;
+}
+
+const MAX_CODE_BYTES = 512;
+
+/**
+ * Parses the text after `Code: `. x86 prints bytes (`48 8b 03 <48> c7`), arm64 prints 32-bit words
+ * (`d503201f (b9400000)`), arm/thumb print 32/16-bit words. Returns null for `Bad RIP value`,
+ * `Unable to access opcode bytes…` and anything else that is not code.
+ */
+export function parseCodeBytes(text: string, archHint?: string): ParsedCode | null {
+  const tokens = text.trim().split(/\s+/);
+  if (tokens.length === 0 || tokens.length > MAX_CODE_BYTES) return null;
+  const bytes: number[] = [];
+  let trapOffset: number | null = null;
+  let width = 0;
+  for (const tok of tokens) {
+    const m = /^([<(]?)([0-9a-f]+)([>)]?)$/.exec(tok);
+    if (!m) return null;
+    const marked = m[1] !== '' && m[3] !== '';
+    if ((m[1] === '') !== (m[3] === '')) return null;
+    const digits = m[2];
+    if (width === 0) width = digits.length;
+    if (digits.length !== width || (width !== 2 && width !== 4 && width !== 8)) return null;
+    if (marked) {
+      if (trapOffset !== null) return null;
+      trapOffset = bytes.length;
+    }
+    if (width === 2) bytes.push(parseInt(digits, 16));
+    else {
+      // Words are printed as numbers: store little-endian, as the CPU reads them.
+      const v = parseInt(digits, 16);
+      for (let i = 0; i < width / 2; i++) bytes.push((v >>> (8 * i)) & 0xff);
+    }
+  }
+  if (bytes.length === 0) return null;
+  let arch: CodeArch;
+  if (width === 2) arch = archHint === 'i386' ? 'i386' : 'x86_64';
+  else if (width === 8 && (archHint === undefined || archHint === 'arm64' || archHint === 'unknown')) arch = 'arm64';
+  else return null; // arm/thumb and others: no decoder wired up
+  return { arch, bytes: Uint8Array.from(bytes), trapOffset };
+}
+
+// ---- x86 (iced-x86) -------------------------------------------------------------------------------
+
+type Iced = typeof import('iced-x86');
+let iced: Iced | null | undefined;
+
+function loadIced(): Iced | null {
+  if (iced === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      iced = require('iced-x86') as Iced;
+    } catch {
+      iced = null;
+    }
+  }
+  return iced;
+}
+
+function decodeX86(bytes: Uint8Array, start: number, bitness: 32 | 64, trapOffset: number | null, base: bigint): DisasmLine[] | null {
+  const ice = loadIced();
+  if (!ice) return null;
+  const slice = bytes.subarray(start);
+  const decoder = new ice.Decoder(bitness, slice, ice.DecoderOptions.None);
+  const formatter = new ice.Formatter(ice.FormatterSyntax.Gas);
+  // Look like objdump: hex immediates and displacements, `0x` prefix, no size suffix unless needed.
+  formatter.smallHexNumbersInDecimal = false;
+  formatter.hexPrefix = '0x';
+  formatter.hexSuffix = '';
+  formatter.uppercaseHex = false;
+  formatter.leadingZeros = false;
+  formatter.branchLeadingZeros = false;
+  formatter.spaceAfterOperandSeparator = false;
+  formatter.firstOperandCharIndex = 7;
+  formatter.ripRelativeAddresses = true;
+  const lines: DisasmLine[] = [];
+  try {
+    decoder.ip = (base + BigInt(start)) & 0xffffffffffffffffn;
+    while (decoder.canDecode) {
+      const ins = decoder.decode();
+      const off = start + Number((ins.ip - base) & 0xffffffffn);
+      const len = ins.length;
+      const invalid = ins.isInvalid;
+      const text = invalid ? '(bad)' : formatter.format(ins);
+      ins.free();
+      lines.push({
+        offset: off,
+        length: len,
+        bytes: hexBytes(bytes, off, len),
+        text,
+        trapping: trapOffset === off,
+      });
+    }
+  } finally {
+    decoder.free();
+    formatter.free();
+  }
+  return lines;
+}
+
+function hexBytes(bytes: Uint8Array, off: number, len: number): string {
+  const out: string[] = [];
+  for (let i = off; i < off + len && i < bytes.length; i++) out.push(bytes[i].toString(16).padStart(2, '0'));
+  return out.join(' ');
+}
+
+// ---- arm64 (capstone.js) ----------------------------------------------------------------------------
+
+interface CapstoneInsn {
+  address: number | bigint;
+  size: number;
+  mnemonic: string;
+  op_str: string;
+}
+interface CapstoneHandle {
+  disasm(buffer: number[] | Uint8Array, offset: number): CapstoneInsn[];
+  close(): void;
+}
+interface CapstoneModule {
+  Capstone: new (arch: number, mode: number) => CapstoneHandle;
+  ARCH_ARM64: number;
+  MODE_ARM: number;
+}
+
+let capstone: CapstoneModule | null = null;
+let capstoneArm64: CapstoneHandle | null = null;
+let capstoneLoading: Promise<void> | null = null;
+let capstoneError: string | null = null;
+
+/** Starts (once) and awaits the asynchronous disassembler initialisation. Never rejects. */
+export function initDisassemblers(): Promise<void> {
+  loadIced();
+  if (!capstoneLoading) {
+    capstoneLoading = (async () => {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const factory = require('@alexaltea/capstone-js') as () => Promise<CapstoneModule>;
+        capstone = await factory();
+        capstoneArm64 = new capstone.Capstone(capstone.ARCH_ARM64, capstone.MODE_ARM);
+      } catch (e) {
+        capstoneError = e instanceof Error ? e.message : String(e);
+      }
+    })();
+  }
+  return capstoneLoading;
+}
+
+function decodeArm64(bytes: Uint8Array, trapOffset: number | null): DisasmLine[] | null {
+  if (!capstoneArm64) return null;
+  const lines: DisasmLine[] = [];
+  // Decode word by word so one undefined encoding does not stop the listing.
+  for (let off = 0; off + 4 <= bytes.length; off += 4) {
+    const word = bytes.subarray(off, off + 4);
+    let text = '.inst';
+    try {
+      const ins = capstoneArm64.disasm(Array.from(word), off);
+      if (ins.length > 0) text = ins[0].op_str ? `${ins[0].mnemonic}\t${ins[0].op_str}` : ins[0].mnemonic;
+      else text = `.inst\t0x${wordHex(bytes, off)} ; undefined`;
+    } catch {
+      text = `.inst\t0x${wordHex(bytes, off)} ; undefined`;
+    }
+    lines.push({ offset: off, length: 4, bytes: wordHex(bytes, off), text, trapping: trapOffset === off });
+  }
+  return lines;
+}
+
+function wordHex(bytes: Uint8Array, off: number): string {
+  const v = (bytes[off] | (bytes[off + 1] << 8) | (bytes[off + 2] << 16) | (bytes[off + 3] << 24)) >>> 0;
+  return v.toString(16).padStart(8, '0');
+}
+
+// ---- common -----------------------------------------------------------------------------------------
+
+/**
+ * Disassembles parsed Code: bytes. For x86 the bytes before the marker may start mid-instruction, so,
+ * like a careful reader of decodecode output, we pick the first start offset whose decoding lands on
+ * the trapping byte.
+ */
+/** `base`: the address of the first byte when known (branch targets then print as absolute addresses). */
+export function disassemble(code: ParsedCode, base = 0n): Disassembly {
+  if (code.arch === 'arm64') {
+    const lines = decodeArm64(code.bytes, code.trapOffset);
+    if (!lines) {
+      if (!capstoneLoading) void initDisassemblers();
+      return { arch: code.arch, start: 0, lines: [], unavailable: capstoneError ? `arm64 disassembler failed to load: ${capstoneError}` : 'the arm64 disassembler is still loading; hover again' };
+    }
+    return { arch: code.arch, start: 0, lines };
+  }
+  const bitness = code.arch === 'i386' ? 32 : 64;
+  const trap = code.trapOffset;
+  let best: DisasmLine[] | null = null;
+  let bestStart = 0;
+  const maxStart = trap === null ? 0 : Math.min(trap, 15);
+  for (let start = 0; start <= maxStart; start++) {
+    const lines = decodeX86(code.bytes, start, bitness, trap, base);
+    if (!lines) return { arch: code.arch, start: 0, lines: [], unavailable: 'the x86 disassembler (iced-x86) could not be loaded' };
+    if (trap === null || lines.some((l) => l.trapping)) {
+      best = lines;
+      bestStart = start;
+      break;
+    }
+    if (!best) best = lines;
+  }
+  return { arch: code.arch, start: bestStart, lines: best ?? [] };
+}
+
+/** Where the listing's addresses point: a symbol and the trap's offset in it, or an absolute address. */
+export interface CodeAnchor {
+  symbol?: string;
+  /** Offset of the trapping instruction within `symbol`. */
+  symbolOffset?: number;
+  /** Absolute address of the trapping instruction. */
+  address?: bigint;
+}
+
+/** decodecode-style text: `  2a:*\t48 f7 f5\tdiv    %rbp\t<-- trapping instruction`. */
+export function formatDisassembly(d: Disassembly, anchor?: CodeAnchor, trapOffset?: number | null): string {
+  if (d.lines.length === 0) return d.unavailable ?? 'no instructions decoded';
+  const trap = trapOffset ?? d.lines.find((l) => l.trapping)?.offset ?? null;
+  const width = d.lines[d.lines.length - 1].offset.toString(16).length;
+  const bytesWidth = Math.min(Math.max(...d.lines.map((l) => l.bytes.length)), 24);
+  const wheres = d.lines.map((l) => {
+    let where = l.offset.toString(16).padStart(Math.max(width, 2), ' ');
+    if (anchor && trap !== null) {
+      const rel = l.offset - trap;
+      if (anchor.symbol !== undefined && anchor.symbolOffset !== undefined) {
+        const o = anchor.symbolOffset + rel;
+        where += `  ${o >= 0 ? `${anchor.symbol}+0x${o.toString(16)}` : `${anchor.symbol}-0x${(-o).toString(16)}`}`;
+      } else if (anchor.address !== undefined) {
+        where += `  ${'0x' + (anchor.address + BigInt(rel)).toString(16)}`;
+      }
+    }
+    return where;
+  });
+  const whereWidth = Math.max(...wheres.map((w) => w.length));
+  const out: string[] = [];
+  d.lines.forEach((l, i) => {
+    const mark = l.trapping ? '*' : ' ';
+    out.push(`${(wheres[i] + ':').padEnd(whereWidth + 1)}${mark} ${l.bytes.padEnd(bytesWidth)}  ${l.text.replace('\t', ' ')}${l.trapping ? '   <-- trapping instruction' : ''}`);
+  });
+  return out.join('\n');
+}

@@ -1,0 +1,507 @@
+// The hover engine: given one line of a kernel log and a column, finds the smallest explainable thing
+// under the cursor and explains it from its actual value. It looks only at that line plus the
+// precomputed analysis (events found by binary search), so it is fast on any log size, and it never
+// throws: a missing fact is simply absent.
+
+import type { Analysis, Arch, KernelEvent } from '../model';
+import { matchHeader } from '../catalogue';
+import { parseContextMarker, parseFrame } from '../frames';
+import { normalizeLine, toColumn, type NormalizedLine } from '../normalize';
+import { parseHex64 } from './tables/bits';
+import { classifyValue } from './classify';
+import { findEventAt, findFrameAt } from './locate';
+import { bullets, code, md } from './markdown';
+import { renderEsr, renderIpLine, renderRegister, valueFacts } from './registers';
+import * as R from './report';
+import { ABORT_ISS_FIELDS, ESR_CLASSES, FSC_NAMES, fscMeaning } from './tables/arm64';
+import type { CodeAnchor } from './disasm';
+
+export interface HoverContext {
+  /** 0-based line number of the hovered line. */
+  line: number;
+  analysis?: Analysis;
+  /** Optional: another line of the document (only the line just above a Code: line is ever asked for). */
+  getLine?: (line: number) => string | undefined;
+}
+
+export interface HoverResult {
+  markdown: string;
+  /** Columns in the original line (UTF-16), end exclusive. */
+  start: number;
+  end: number;
+}
+
+/** Lines longer than this are looked at by their head only. */
+const MAX_LINE = 4096;
+
+interface Candidate {
+  start: number;
+  end: number;
+  render: () => string | null;
+}
+
+interface Scan {
+  m: string;
+  idx: number;
+  event: KernelEvent | null;
+  arch: Arch;
+  ctx: HoverContext;
+  out: Candidate[];
+}
+
+export function explainAt(rawLine: string, column: number, ctx: HoverContext): HoverResult | null {
+  try {
+    return explain(rawLine, column, ctx);
+  } catch {
+    return null;
+  }
+}
+
+function explain(rawLine: string, column: number, ctx: HoverContext): HoverResult | null {
+  if (typeof rawLine !== 'string' || !Number.isFinite(column) || column < 0) return null;
+  const raw = rawLine.length > MAX_LINE ? rawLine.slice(0, MAX_LINE) : rawLine;
+  if (column >= raw.length + 1) return null;
+  const nl = normalizeLine(raw);
+  const idx = toIndex(nl, column);
+  if (idx < 0 || idx > nl.message.length) return null;
+  const event = findEventAt(ctx.analysis, ctx.line);
+  const s: Scan = { m: nl.message, idx, event, arch: event?.arch && event.arch !== 'unknown' ? event.arch : inferArch(nl.message), ctx, out: [] };
+
+  registers(s);
+  errorCodes(s);
+  arm64Abort(s);
+  taint(s);
+  modules(s);
+  figures(s);
+  frames(s);
+  codeLine(s);
+  eventHeader(s);
+  addresses(s);
+
+  // Innermost candidate under the cursor; the first recognizer wins ties.
+  let best: Candidate | null = null;
+  for (const c of s.out) {
+    if (idx < c.start || idx >= c.end) continue;
+    if (!best || c.end - c.start < best.end - best.start) best = c;
+  }
+  if (!best) return null;
+  const text = best.render();
+  if (!text) return null;
+  return { markdown: text, start: toColumn(nl, best.start), end: toColumn(nl, best.end - 1) + 1 };
+}
+
+/** Inverse of toColumn: the message index of an original column (-1 inside the stripped prefix). */
+function toIndex(nl: NormalizedLine, column: number): number {
+  if (nl.runs === null) return column - nl.start;
+  const runs = nl.runs;
+  for (let i = runs.length - 2; i >= 0; i -= 2) {
+    if (runs[i + 1] <= column) {
+      const idx = runs[i] + (column - runs[i + 1]);
+      const runEnd = i + 2 < runs.length ? runs[i + 2] : nl.message.length;
+      return idx < runEnd ? idx : -1;
+    }
+  }
+  return -1;
+}
+
+function inferArch(m: string): Arch {
+  if (/^\s*(?:x\d{1,2}\s?:|pc : |lr : |sp : |pstate: |ESR = |Internal error: )/.test(m)) return 'arm64';
+  if (/^\s*(?:R[A-Z0-9]{1,2}: |RIP: |EFLAGS|CR\d: |ORIG_RAX|FS: )/.test(m)) return 'x86_64';
+  if (/^\s*(?:E[A-Z]{2}: |EIP: )/.test(m)) return 'i386';
+  return 'unknown';
+}
+
+function add(s: Scan, start: number, end: number, render: () => string | null): void {
+  if (end > start && s.idx >= start && s.idx < end) s.out.push({ start, end, render });
+}
+
+// ---- recognizers -----------------------------------------------------------------------------------
+
+const REGISTER_LINE = /^\s*(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:/;
+const REGISTER_TOKEN = /(?<![\w-])(RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R8|R9|R1[0-5]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|EFLAGS|ORIG_RAX|FS|GS|knlGS|CS|DS|ES|SS|CR[0234]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:\s{0,2}/g;
+
+function registers(s: Scan): void {
+  const m = s.m;
+  if (!REGISTER_LINE.test(m)) return;
+  const ip = /^(\s*)(RIP|EIP|pc|lr)(\s{0,2}:\s{0,2})(.*)$/.exec(m);
+  if (ip) {
+    const name = ip[2];
+    const valueStart = ip[1].length + name.length + ip[3].length;
+    const value = ip[4];
+    add(s, ip[1].length, m.length, () => renderIpLine(name, value, s.arch, s.event));
+    // Finer spans: the selector and the symbol.
+    const sel = /^([0-9a-f]{4}):/.exec(value);
+    if (sel) add(s, valueStart, valueStart + 4, () => renderIpLine(name, sel[0], s.arch, null));
+    const f = parseFrame(' ' + value.replace(/^([0-9a-f]{4}):/, '').replace(/^\[<[0-9a-f]+>\]\s*/, ''));
+    if (f?.function) {
+      const at = m.indexOf(f.function, valueStart);
+      if (at >= 0) add(s, at, at + f.function.length, () => renderIpLine(name, value, s.arch, s.event));
+    }
+    return;
+  }
+  REGISTER_TOKEN.lastIndex = 0;
+  const tokens: { name: string; start: number; valueStart: number }[] = [];
+  for (let t = REGISTER_TOKEN.exec(m); t; t = REGISTER_TOKEN.exec(m)) tokens.push({ name: t[1], start: t.index, valueStart: t.index + t[0].length });
+  tokens.forEach((t, i) => {
+    const limit = i + 1 < tokens.length ? tokens[i + 1].start : m.length;
+    let text = m.slice(t.valueStart, limit);
+    let end: number;
+    if (t.name === 'pstate') end = m.length; // the decoded `(nZCv daif …)` belongs to it
+    else {
+      const v = /^\S*/.exec(text)![0];
+      end = t.valueStart + v.length;
+      text = v;
+    }
+    add(s, t.start, Math.max(end, t.valueStart), () => renderRegister(t.name, text, s.arch, s.event));
+  });
+}
+
+const DIE_LINE = /^\s*((?:Oops: )?(?:Internal error: [\w -]{1,40}?|Oops(?: - [\w ]{1,20})?|general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]{1,16})?|invalid opcode|stack segment|double fault|divide error|int3|BRK handler)): ([0-9a-f]{1,16}) \[#(\d{1,6})\]((?: [A-Z_0-9]{2,20})*)/;
+
+function errorCodes(s: Scan): void {
+  const m = s.m;
+  const d = DIE_LINE.exec(m);
+  if (d) {
+    const kindText = d[1];
+    const codeStart = m.indexOf(': ' + d[2] + ' [#', d[0].length - d[2].length - d[3].length - d[4].length - 8) + 2;
+    if (codeStart >= 2) add(s, codeStart, codeStart + d[2].length, () => R.renderErrorCode(kindText, d[2]));
+    const numStart = m.indexOf('[#' + d[3] + ']', codeStart);
+    if (numStart >= 0) add(s, numStart, numStart + d[3].length + 3, () => R.renderOopsNumber(Number(d[3]), s.event, s.ctx.analysis));
+    let pos = numStart + d[3].length + 3;
+    for (const word of d[4].split(' ').filter(Boolean)) {
+      const at = m.indexOf(word, pos);
+      if (at < 0) break;
+      add(s, at, at + word.length, () => R.renderDieFlag(word));
+      pos = at + word.length;
+    }
+    const head = m.search(/\S/);
+    add(s, head, codeStart > 2 ? codeStart - 2 : d[0].length, () => md([R.renderErrorCode(kindText, d[2]), s.event ? R.renderEventHeader(s.event.kind, s.event) : null]));
+  }
+  if (/^\s*#PF: /.test(m)) {
+    const start = m.indexOf('#PF');
+    add(s, start, m.trimEnd().length, () => R.renderPfLine(m));
+  }
+  // `PGD 1fec4067 P4D 1fec4067 PUD 1ff0b067 PMD 0` — the page-table walk for the fault address.
+  if (/^\s*(?:PGD|\*pde|\*pdpt) [0-9a-f]+/.test(m)) {
+    const re = /\b(PGD|P4D|PUD|PMD|PTE) ([0-9a-f]{1,16})\b/g;
+    for (let t = re.exec(m); t; t = re.exec(m)) {
+      const [level, val] = [t[1], t[2]];
+      add(s, t.index, t.index + t[0].length, () => renderPageTableEntry(level, val));
+    }
+  }
+}
+
+function renderPageTableEntry(level: string, val: string): string {
+  const v = parseHex64(val);
+  if (v === null) return `${level} entry ${code(val)}.`;
+  if (v === 0n) return `**${level} = 0**: no entry at this level — the page walk for the fault address stopped here: the address is not mapped.`;
+  const bits = [v & 1n ? 'present' : 'NOT present', v & 2n ? 'writable' : 'read-only', v & 4n ? 'user' : 'kernel-only', v & 0x80n ? 'huge page (PS)' : null, v >> 63n ? 'no-execute (NX)' : 'executable']
+    .filter(Boolean)
+    .join(', ');
+  return `**${level}** entry ${code(val)} (arch/x86/include/asm/pgtable_types.h): ${bits}; next table / page frame at physical ${'0x' + ((v & 0x000ffffffffff000n).toString(16))}.`;
+}
+
+function arm64Abort(s: Scan): void {
+  const m = s.m;
+  let r: RegExpExecArray | null;
+  if ((r = /^(\s*)ESR = 0x([0-9a-f]{1,16})/.exec(m))) {
+    const v = parseHex64(r[2]);
+    if (v !== null) add(s, r[1].length, r[0].length, () => md([`**ESR** ${code('0x' + r![2])} — the exception syndrome: why the CPU took the exception (arch/arm64/include/asm/esr.h).`, renderEsr(v)]));
+    return;
+  }
+  if ((r = /^(\s*)EC = 0x([0-9a-f]{1,2}): ([^,]*), IL = (\d+) bits/.exec(m))) {
+    const ec = parseInt(r[2], 16);
+    const cls = ESR_CLASSES[ec];
+    add(s, r[1].length, r[0].length, () => bullets([`**EC** ${code('0x' + r![2])} = ${cls ? `${cls.name} (ESR_ELx_EC_${cls.id})` : 'unallocated class'}${ec === 0x25 || ec === 0x21 ? ': the kernel itself faulted' : ec === 0x24 || ec === 0x20 ? ': a lower EL (user space) faulted' : ''}`, `**IL** = ${r![4]} bits: instruction length`]));
+    return;
+  }
+  if ((r = /^(\s*)(?:FSC|DFSC|IFSC) = 0x([0-9a-f]{1,2}): (.*)$/.exec(m))) {
+    const fsc = parseInt(r[2], 16);
+    add(s, r[1].length, m.trimEnd().length, () => `**fault status** ${code('0x' + r![2])}: ${FSC_NAMES[fsc] ?? r![3]}${fscMeaning(fsc) ? ` — ${fscMeaning(fsc)}` : ''} (arch/arm64/mm/fault.c fault_info).`);
+    return;
+  }
+  // `CM = 0, WnR = 0`, `ISV = 0, ISS = 0x00000006`, `SET = 0, FnV = 0`, `EA = 0, S1PTW = 0`, `TnD = 0, TagAccess = 0`.
+  if (/^\s*(?:CM|ISV|SET|EA|TnD|GCS|Xs|LST|SAS|SF) = /.test(m)) {
+    const re = /\b([A-Za-z0-9]{1,10}) = (0x[0-9a-f]{1,16}|\d{1,3})/g;
+    for (let t = re.exec(m); t; t = re.exec(m)) {
+      const [name, val] = [t[1], t[2]];
+      add(s, t.index, t.index + t[0].length, () => renderAbortField(name, val));
+    }
+    return;
+  }
+  if ((r = /^(\s*)(Mem abort info|Data abort info|Instruction abort info):/.exec(m))) {
+    add(s, r[1].length, r[0].length, () => `${code(r![2])} — arm64 decodes the ESR of the abort in the lines below (arch/arm64/mm/fault.c mem_abort_decode).`);
+    return;
+  }
+  if ((r = /^(\s*)(user|swapper) pgtable: (\d+k) pages, (\d+)-bit VAs, pgdp=([0-9a-f]+)/.exec(m))) {
+    add(s, r[1].length, r[0].length, () => `${code(r![2] + ' pgtable')}: the fault address was looked up in ${r![2] === 'user' ? 'the user (TTBR0) page tables — a user-half address, e.g. NULL + offset' : 'the kernel (TTBR1, swapper) page tables'}; ${r![3]} pages, ${r![4]}-bit virtual addresses, page-table base at physical ${code(r![5])}.`);
+    return;
+  }
+  if (/^\s*\[[0-9a-f]{16}\] pgd=/.test(m)) {
+    const re = /\b(pgd|p4d|pud|pmd|pte)=([0-9a-f]{16})/g;
+    for (let t = re.exec(m); t; t = re.exec(m)) {
+      const [level, val] = [t[1], t[2]];
+      add(s, t.index, t.index + t[0].length, () =>
+        /^0+$/.test(val) ? `**${level}=0**: no entry at this level — the walk stopped here, so the address is not mapped (a translation fault).` : `**${level}** ${code(val)}: ${BigInt('0x' + val) & 1n ? 'valid' : 'invalid'} descriptor at this level.`,
+      );
+    }
+  }
+}
+
+function renderAbortField(name: string, val: string): string {
+  const v = val.startsWith('0x') ? parseInt(val.slice(2), 16) : Number(val);
+  if (name === 'ISS') return `**ISS** ${code(val)}: the instruction-specific syndrome; for aborts its low 6 bits are the fault status code (${FSC_NAMES[v & 0x3f]}).`;
+  if (name === 'WnR') return `**WnR = ${v}**: ${v ? 'the faulting access was a **write**' : 'the faulting access was a **read**'} (ESR_ELx_WNR).`;
+  const f = ABORT_ISS_FIELDS.find((x) => x.name === name);
+  if (f) return `**${name} = ${v}** — ${f.meaning}${v ? '' : ' (clear)'}.`;
+  const extra: Record<string, string> = { TnD: 'tag not data: the fault was on an MTE tag access', TagAccess: 'MTE tag access', GCS: 'guarded control stack access', Xs: 'extra syndrome', LST: 'load/store type' };
+  return `**${name} = ${v}** — ${extra[name] ?? 'syndrome field'}.`;
+}
+
+function taint(s: Scan): void {
+  const m = s.m;
+  let at = m.indexOf('Not tainted');
+  if (at >= 0) add(s, at, at + 11, () => R.renderNotTainted());
+  at = m.indexOf('Tainted: ');
+  if (at < 0) return;
+  const fieldStart = at + 9;
+  const verbose = /^(\[[A-Z]\]=[A-Z_]+(?:, )?)+/.exec(m.slice(fieldStart));
+  if (verbose) {
+    // 6.12+: `Tainted: [W]=WARN, [O]=OOT_MODULE`
+    const re = /\[([A-Z])\]=([A-Z_]+)/g;
+    for (let t = re.exec(verbose[0]); t; t = re.exec(verbose[0])) {
+      const letter = t[1];
+      const start = fieldStart + t.index;
+      add(s, start, start + t[0].length, () => {
+        const idx = 'PFSRMBUDAWCIOELKXTNJ'.indexOf(letter);
+        return idx >= 0 ? R.renderTaintLetter(idx, letter, s.event) : null;
+      });
+    }
+    add(s, at, at + 8, () => R.renderTaintSummary(verbose[0].replace(/\[([A-Z])\]=[A-Z_]+(?:, )?/g, '$1')));
+    return;
+  }
+  // Read positionally while characters are a set letter or blank for their position.
+  let end = fieldStart;
+  for (let i = 0; i < 20 && fieldStart + i < m.length; i++) {
+    const c = m[fieldStart + i];
+    if (c === ' ') continue;
+    if (!R.taintFlagsIn(' '.repeat(i) + c).length && !(i === 0 && c === 'G')) break;
+    end = fieldStart + i + 1;
+    const pos = i;
+    add(s, fieldStart + i, fieldStart + i + 1, () => R.renderTaintLetter(pos, c, s.event));
+  }
+  const field = m.slice(fieldStart, end);
+  add(s, at, at + 8, () => R.renderTaintSummary(field));
+}
+
+function modules(s: Scan): void {
+  const m = s.m;
+  const r = /^(\s*)Modules linked in:/.exec(m);
+  if (!r) return;
+  add(s, r[1].length, r[0].length, () => '`Modules linked in:` — every loaded module, with per-module taint in parentheses (kernel/module/main.c print_modules).');
+  const re = /([\w-]{1,64})(?:\(([A-Z]{1,12})\))?(?=\s|$)/g;
+  re.lastIndex = r[0].length;
+  for (let t = re.exec(m); t; t = re.exec(m)) {
+    const [name, flags] = [t[1], t[2] ?? ''];
+    add(s, t.index, t.index + t[0].length, () => R.renderModule(name, flags, s.event));
+  }
+  const last = /\[last unloaded: ([\w-]+)\]/.exec(m);
+  if (last) add(s, last.index, last.index + last[0].length, () => `${code(last[1])} was the last module unloaded: a crash in freed module memory may be its dangling callback.`);
+}
+
+function figures(s: Scan): void {
+  const m = s.m;
+  let r: RegExpExecArray | null;
+  if ((r = /stuck for (\d{1,9})s!/.exec(m))) {
+    const secs = Number(r[1]);
+    add(s, r.index, r.index + r[0].length, () => R.renderSoftLockupFigure(secs));
+  }
+  if ((r = /blocked for more than (\d{1,9}) seconds/.exec(m))) {
+    const secs = Number(r[1]);
+    add(s, r.index, r.index + r[0].length, () => R.renderHungFigure(secs));
+  }
+  if ((r = /hung_task_timeout_secs" disables this message/.exec(m))) {
+    add(s, m.search(/\S/), m.length, () => `Writing 0 to ${code('/proc/sys/kernel/hung_task_timeout_secs')} disables the hung-task detector; it does not fix the hang.`);
+  }
+  if ((r = /\bstate:([A-Z]) /.exec(m)) && /^\s*task:/.test(m)) {
+    const st = r[1];
+    const states: Record<string, string> = { D: 'uninterruptible sleep: waits for a lock, I/O or an event and ignores signals', R: 'running or runnable', S: 'interruptible sleep', T: 'stopped', Z: 'zombie', I: 'idle kernel thread', X: 'dead', t: 'traced' };
+    add(s, r.index, r.index + r[0].length - 1, () => `**state ${st}** — ${states[st] ?? 'task state'} (sched_show_task).`);
+  }
+  if ((r = /gfp_mask=0x([0-9a-f]{1,16})(?:\(([^)]*)\))?/.exec(m))) {
+    const [mask, printed] = [r[1], r[2] ?? null];
+    add(s, r.index, r.index + r[0].length, () => R.renderGfpMask(mask, printed));
+    if (printed) {
+      let pos = r.index + r[0].indexOf('(') + 1;
+      for (const name of printed.split('|')) {
+        const start = pos;
+        add(s, start, start + name.length, () => R.renderGfpMask(mask, name));
+        pos += name.length + 1;
+      }
+    }
+  }
+  if ((r = /\border[=:](\d{1,2})\b/.exec(m))) {
+    const order = Number(r[1]);
+    add(s, r.index, r.index + r[0].length, () => R.renderOrder(order));
+  }
+  const adj = /\boom_score_adj[=:](-?\d{1,4})\b/g;
+  for (let t = adj.exec(m); t; t = adj.exec(m)) {
+    const v = Number(t[1]);
+    add(s, t.index, t.index + t[0].length, () => R.renderOomScoreAdj(v));
+  }
+  const killed = /\b(total-vm|anon-rss|file-rss|shmem-rss|pgtables):(\d{1,15})kB/g;
+  for (let t = killed.exec(m); t; t = killed.exec(m)) {
+    const [name, kb] = [t[1], Number(t[2])];
+    add(s, t.index, t.index + t[0].length, () => R.renderKilledField(name, kb));
+  }
+  // OOM task table header and rows (mm/oom_kill.c dump_task).
+  if (/^\s*\[\s*pid\s*\]\s+uid\s+tgid\s+total_vm/.test(m)) {
+    const re = /\b(pid|uid|tgid|total_vm|rss_anon|rss_file|rss_shmem|rss|pgtables_bytes|swapents|oom_score_adj|name)\b/g;
+    for (let t = re.exec(m); t; t = re.exec(m)) {
+      const col = t[1];
+      add(s, t.index, t.index + col.length, () => R.renderTaskColumn(col));
+    }
+  } else if ((r = /^(\s*)\[\s*(\d{1,10})\]((?:\s+-?\d{1,20}){7,10})\s+(\S.*)$/.exec(m))) {
+    const fields: { text: string; start: number }[] = [];
+    const pidAt = m.indexOf(r[2], r[1].length);
+    fields.push({ text: r[2], start: pidAt });
+    const numRe = /-?\d{1,20}/g;
+    const base = m.indexOf(r[3], pidAt + r[2].length);
+    for (let t = numRe.exec(r[3]); t; t = numRe.exec(r[3])) fields.push({ text: t[0], start: base + t.index });
+    fields.push({ text: r[4], start: m.length - r[4].length });
+    const cols = R.taskRowColumns(fields.length);
+    if (cols) fields.forEach((f, i) => add(s, f.start, f.start + f.text.length, () => R.renderTaskColumn(cols[i], f.text)));
+  }
+  // KASAN access and object lines (mm/kasan/report.c).
+  if ((r = /\b(Read|Write) of size (\d{1,10}) at addr ([0-9a-f]{8,16})(?: by task (\S+))?/.exec(m))) {
+    const [kind, size, addr, task] = [r[1], Number(r[2]), r[3], r[4] ?? null];
+    add(s, r.index, r.index + r[0].length, () => R.renderKasanAccess(kind, size, addr, task));
+  }
+  if ((r = /which belongs to the cache (\S+)(?: of size (\d{1,10}))?/.exec(m))) {
+    const [cache, size] = [r[1], r[2] ? Number(r[2]) : null];
+    const at = r.index + r[0].indexOf(cache);
+    add(s, at, at + cache.length, () => R.renderKasanCache(cache, size));
+    add(s, r.index, r.index + r[0].length, () => R.renderKasanCache(cache, size));
+  }
+  if ((r = /The buggy address belongs to the object at ([0-9a-f]{8,16})/.exec(m))) {
+    add(s, r.index, r.index + r[0].length, () => 'The object that contains the bad address: its allocation and free stacks are printed above; the next line names its slab cache.');
+  }
+  if ((r = /The buggy address is located (\d{1,10}) bytes (inside|to the right|to the left) of/.exec(m))) {
+    const [n, where] = [Number(r[1]), r[2]];
+    add(s, r.index, r.index + r[0].length, () =>
+      where === 'inside'
+        ? `${n} bytes inside the object: the access hit a field at offset ${n} of a freed (use-after-free) or partially-valid object.`
+        : `${n} bytes ${where} of the object: an out-of-bounds access ${where === 'to the right' ? 'past its end (off-by-one, wrong length)' : 'before its start (negative index)'}.`,
+    );
+  }
+  if ((r = /^(\s*)CPU: (\d{1,5}) (?:UID: \d+ )?PID: (\d{1,10}) Comm: (\S{1,16})/.exec(m))) {
+    const [cpu, pid, comm] = [r[2], r[3], r[4]];
+    const cpuAt = m.indexOf('CPU: ');
+    add(s, cpuAt, cpuAt + 5 + cpu.length, () => `**CPU ${cpu}** — the CPU that hit the event.`);
+    const pidAt = m.indexOf('PID: ', cpuAt);
+    add(s, pidAt, pidAt + 5 + pid.length, () => `**PID ${pid}** — the task running on that CPU${pid === '0' ? ' (0 = the idle task: the event came from an interrupt on an idle CPU)' : ''}.`);
+    const commAt = m.indexOf('Comm: ', pidAt);
+    add(s, commAt, commAt + 6 + comm.length, () => `**Comm ${code(comm)}** — the task's command name (task->comm, at most 15 characters)${/^kworker/.test(comm) ? '; a kworker runs workqueue items, so the culprit is the work function in the trace' : ''}.`);
+  }
+}
+
+function frames(s: Scan): void {
+  const m = s.m;
+  const marker = parseContextMarker(m);
+  if (marker) {
+    const at = m.indexOf('<');
+    add(s, at, m.trimEnd().length, () => R.renderContextMarker(marker.open, marker.context, m.trim()));
+    return;
+  }
+  const f = parseFrame(m);
+  if (!f) return;
+  const render = () => R.renderFrame(m, s.event, s.ctx.line, findFrameAt);
+  add(s, f.start, f.end, render);
+  add(s, m.search(/\S/), m.trimEnd().length, render);
+  const q = /^\s*(?:\[<[0-9a-f]+>\] )?(\?) /.exec(m);
+  if (q) {
+    const at = q[0].length - 2;
+    add(s, at, at + 1, render);
+  }
+}
+
+function codeLine(s: Scan): void {
+  const r = /^(\s*)Code: (.*)$/.exec(s.m);
+  if (!r) return;
+  const bytes = r[2];
+  add(s, r[1].length, s.m.trimEnd().length, () => {
+    const text = R.renderCodeLine(bytes, s.arch, codeAnchor(s));
+    if (text) return text;
+    if (/Unable to access opcode bytes|Bad RIP value|bad PC value/i.test(bytes)) return `${code('Code: ' + bytes.trim())} — the kernel could not read the instruction bytes at the instruction pointer (the pointer itself is bad: a jump to a wild address, or user memory that is not present).`;
+    return null;
+  });
+}
+
+/** Where the Code: bytes sit: the RIP line just above (x86 prints it there), or the event's ip. */
+function codeAnchor(s: Scan): CodeAnchor | undefined {
+  const prev = s.ctx.getLine?.(s.ctx.line - 1);
+  const fromLine = (text: string): CodeAnchor | undefined => {
+    const msg = normalizeLine(text).message;
+    const rip = /^\s*(?:RIP|EIP|pc)\s?: (?:[0-9a-f]{4}:)?(.*)$/.exec(msg);
+    if (!rip) return undefined;
+    const num = /^0x([0-9a-f]{1,16})\b/.exec(rip[1]);
+    if (num) return { address: parseHex64(num[1]) ?? undefined };
+    const f = parseFrame(' ' + rip[1].replace(/^\[<[0-9a-f]+>\]\s*/, ''));
+    if (f?.function && f.offset !== null) return { symbol: f.function, symbolOffset: f.offset };
+    return undefined;
+  };
+  if (prev !== undefined) {
+    const a = fromLine(prev);
+    if (a) return a;
+  }
+  const ip = s.event?.ip;
+  if (ip && s.event?.codeLine === s.ctx.line) {
+    if (ip.function && ip.offset !== null) return { symbol: ip.function, symbolOffset: ip.offset };
+    if (ip.address) {
+      const v = parseHex64(ip.address);
+      if (v !== null) return { address: v };
+    }
+  }
+  return undefined;
+}
+
+function eventHeader(s: Scan): void {
+  const m = s.m;
+  const h = matchHeader(m);
+  if (h) {
+    const lead = m.length - m.trimStart().length;
+    const kind = h.entry.kind;
+    // The analysis may have merged this header into a report opened by another kind (`Oops:` after
+    // `BUG: kernel NULL pointer dereference`): the event is still the one to show.
+    add(s, lead, lead + h.match[0].length, () => R.renderEventHeader(kind, s.event));
+    return;
+  }
+  let r: RegExpExecArray | null;
+  if ((r = /---\[ end trace ([0-9a-f]{16}) \]---/.exec(m))) {
+    add(s, r.index, r.index + r[0].length, () => `End of the report. The number is a per-boot random id on older kernels (all zeros since 5.17): reports with the same id come from the same boot.`);
+  } else if ((r = /-{3,}\[ cut here \]-{3,}/.exec(m))) {
+    add(s, r.index, r.index + r[0].length, () => '`[ cut here ]` — start of a WARN()/BUG() report (lib/bug.c): copy from here to `end trace` when reporting.');
+  }
+}
+
+const ADDRESS = /(?<![\w.+\/-])(0x)?([0-9a-f]{8,16})(?![\w])/g;
+
+function addresses(s: Scan): void {
+  const m = s.m;
+  // Register dumps explain their values themselves (with the register's role).
+  if (REGISTER_LINE.test(m) && !/^\s*(?:RIP|EIP|pc|lr)\s{0,2}:/.test(m)) return;
+  ADDRESS.lastIndex = 0;
+  for (let t = ADDRESS.exec(m); t; t = ADDRESS.exec(m)) {
+    const digits = t[2];
+    if (!t[1] && digits.length !== 16 && !/[a-f]/.test(digits) && digits.length !== 8) continue;
+    const v = parseHex64(digits);
+    if (v === null) continue;
+    const start = t.index;
+    add(s, start, start + t[0].length, () => {
+      const arch: Arch = s.arch === 'unknown' ? (digits.length === 8 ? 'i386' : 'unknown') : s.arch;
+      const facts = valueFacts(v, arch, s.event, 'this value');
+      if (s.event?.faultAddress && parseHex64(s.event.faultAddress) === v) facts.unshift('**the fault address** of this report');
+      return md([`**${code((t![1] ?? '') + digits)}**${arch === 'unknown' && classifyValue(v, 'unknown').length ? ' (layout assumed x86_64)' : ''}`, bullets(facts)]);
+    });
+  }
+}

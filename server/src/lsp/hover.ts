@@ -1,0 +1,32 @@
+// LSP hover: a thin adapter from (document, position) to the engine's hover explainer. It reads only the
+// hovered line (and, for a Code: line, the line above it) and uses the precomputed analysis, so it stays
+// fast on huge logs; facts that need the analysis are simply absent without it.
+
+import type { Hover, Position } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../engine/model';
+import { explainAt } from '../engine/explain/hover';
+
+export { initDisassemblers } from '../engine/explain/disasm';
+
+function lineText(document: TextDocument, line: number): string | undefined {
+  if (line < 0 || line >= document.lineCount) return undefined;
+  const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  // Strip the line break(s) the range includes: `\r\n`, `\n` or a lone `\r`.
+  return text.replace(/(?:\r\n|\r|\n)$/, '');
+}
+
+export function provideHover(document: TextDocument, position: Position, analysis: Analysis | undefined): Hover | null {
+  const text = lineText(document, position.line);
+  if (text === undefined) return null;
+  const result = explainAt(text, position.character, {
+    line: position.line,
+    analysis,
+    getLine: (n) => (n === position.line - 1 ? lineText(document, n) : undefined),
+  });
+  if (!result) return null;
+  return {
+    contents: { kind: 'markdown', value: result.markdown },
+    range: { start: { line: position.line, character: result.start }, end: { line: position.line, character: result.end } },
+  };
+}
