@@ -1,6 +1,7 @@
 // The DWARF query layer: address -> unit (via .debug_aranges, else unit root ranges, built lazily),
 // then unit -> innermost-first chain of inlined frames with file:line, as `addr2line -f -i` prints it.
 import { Cursor, initialLength } from './cursor';
+import { countAtOrBefore } from '../search';
 import { AbbrevCache } from './abbrev';
 import { DwarfSections } from './sections';
 import { CompUnit, FunctionRecord, readUnitHeader, UnitHeader } from './unit';
@@ -142,14 +143,7 @@ export class DwarfInfo {
 
   private unitContaining(dieOffset: number): CompUnit | null {
     const hs = this.unitHeaders();
-    let lo = 0;
-    let hi = hs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (hs[mid].offset <= dieOffset) lo = mid + 1;
-      else hi = mid;
-    }
-    const h = hs[lo - 1];
+    const h = hs[countAtOrBefore(hs.length, (i) => hs[i].offset <= dieOffset) - 1];
     return h && dieOffset < h.end ? this.unitAt(h.offset) : null;
   }
 
@@ -242,13 +236,7 @@ function sortIndex(lo: number[], hi: number[], unit: number[]): RangeIndex {
 }
 
 function lookupIndex(idx: RangeIndex, addr: number): number | null {
-  let a = 0;
-  let b = idx.lo.length;
-  while (a < b) {
-    const m = (a + b) >> 1;
-    if (idx.lo[m] <= addr) a = m + 1;
-    else b = m;
-  }
+  const a = countAtOrBefore(idx.lo.length, (i) => idx.lo[i] <= addr);
   // Ranges rarely overlap; look back a few entries in case they do.
   for (let i = a - 1; i >= 0 && i >= a - 16; i--) if (addr < idx.hi[i]) return idx.unit[i];
   return null;

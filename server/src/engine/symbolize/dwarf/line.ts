@@ -1,6 +1,7 @@
 // .debug_line: the line-number program of one unit (DWARF 2–5), run into address-sorted sequences.
 // Row selection and file-name composition follow binutils (bfd/dwarf2.c) so answers match `addr2line`.
 import { Cursor, initialLength } from './cursor';
+import { countAtOrBefore } from '../search';
 import { DW_FORM, DW_LNCT, DW_LNE, DW_LNS } from './constants';
 import { DwarfSections, need } from './sections';
 import { readConstant, readIndex, skipForm, UnitEncoding } from './forms';
@@ -267,25 +268,12 @@ export class LineTable {
   /** Row covering `addr` (the last row at or before it in its sequence), binutils-style. */
   find(addr: number): LineRow | null {
     const seqs = this.sequences;
-    let lo = 0;
-    let hi = seqs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (seqs[mid].start <= addr) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countAtOrBefore(seqs.length, (i) => seqs[i].start <= addr);
     // Sequences can overlap (e.g. discarded code); look back a little for one that really contains addr.
     for (let i = lo - 1; i >= 0 && i >= lo - 8; i--) {
       const s = seqs[i];
       if (addr >= s.start && addr < s.end) {
-        let a = 0;
-        let b = s.addr.length;
-        while (a < b) {
-          const m = (a + b) >> 1;
-          if (s.addr[m] <= addr) a = m + 1;
-          else b = m;
-        }
-        const k = a - 1;
+        const k = countAtOrBefore(s.addr.length, (j) => s.addr[j] <= addr) - 1;
         if (k < 0) return null;
         return { address: s.addr[k], file: s.file[k], line: s.line[k], column: s.column[k], discriminator: s.discriminator[k] };
       }

@@ -1,6 +1,7 @@
 // Symbol table layer: `.symtab` (else `.dynsym`) with kallsyms-style sizes — the distance to the next symbol
 // in the same section, which is the `/0xSIZE` the kernel prints and what scripts/faddr2line compares.
 import { ElfFile, ElfSection, SHT_SYMTAB, SHT_DYNSYM } from './elfFile';
+import { countAtOrBefore } from '../search';
 import { corrupt } from '../errors';
 
 export const STT_NOTYPE = 0;
@@ -29,7 +30,7 @@ export interface ElfSymbol {
 }
 
 /** Mapping symbols ($x, $d, $a, $t on arm/arm64) are not real symbols; kallsyms drops them too. */
-function isMappingSymbol(name: string): boolean {
+export function isMappingSymbol(name: string): boolean {
   return name.startsWith('$');
 }
 
@@ -124,13 +125,7 @@ export class SymbolTable {
   containing(sectionIndex: number, value: bigint, bounded = true): { symbol: ElfSymbol; offset: number } | null {
     const list = this.bySection.get(sectionIndex);
     if (!list) return null;
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid].value <= value) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = countAtOrBefore(list.length, (i) => list[i].value <= value);
     if (lo === 0) return null;
     // Several symbols may share the address: the list is sorted so that the preferred alias comes first.
     let i = lo - 1;
@@ -175,13 +170,6 @@ export function cmpBig(a: bigint, b: bigint): number {
 }
 
 function upperBound(arr: bigint[], v: bigint): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (arr[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return countAtOrBefore(arr.length, (i) => arr[i] <= v);
 }
 

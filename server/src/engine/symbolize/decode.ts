@@ -1,0 +1,239 @@
+// Whole-trace symbolization for `oops-lens decode` / `analyze`: each frame (named `func+off/size [mod]` or a
+// raw address) is looked up in vmlinux or its module's .ko; raw addresses go through the module map and
+// KASLR first. Errors are per frame (a missing or broken debug file never stops the others).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DebugFile, openDebugFile, SourceFrame } from './debugFile';
+import { SymbolizeError } from './errors';
+import { KernelSymbol, LogMaps, normalizeModuleName, parseSymbolMap } from './kernel/maps';
+import { KernelAddressResolver, KaslrInfo } from './kernel/resolve';
+
+export interface FrameToSymbolize {
+  function: string | null;
+  offset: number | null;
+  size: number | null;
+  /** Module name as printed in `[mod]`, null for vmlinux. */
+  module: string | null;
+  /** Runtime address as printed (bigint, or hex with or without 0x), null when the log has none. */
+  address: bigint | string | null;
+  /** Call-trace entries other than the faulting pc: looked up at address-1. */
+  isReturnAddress: boolean;
+}
+
+export interface DebugFileSet {
+  vmlinux?: string | DebugFile;
+  /** `.ko` files, or directories searched (recursively) for `<module>.ko` with `-`/`_` treated alike. */
+  modules?: (string | DebugFile)[];
+  /** System.map or a /proc/kallsyms copy, for raw vmlinux addresses without a vmlinux. */
+  systemMap?: string;
+  /** Module map / KASLR dumps found in the log (parseLogMaps). */
+  maps?: LogMaps;
+  kaslrOffset?: bigint;
+}
+
+export interface FrameSymbolization {
+  ok: boolean;
+  /** Innermost inline level first. */
+  frames: SourceFrame[];
+  /** 'vmlinux' or the module name, when known. */
+  object: string | null;
+  section: string | null;
+  /** For raw addresses: `sym+0xoff/0xsize [mod]` as the kernel would have printed it. */
+  resolved?: string;
+  /** How a raw address was placed (map used, KASLR source). */
+  how?: string;
+  warning?: string;
+  error?: string;
+}
+
+const MAX_DIR_ENTRIES = 50_000;
+
+export class Symbolizer {
+  private vmlinux: DebugFile | null | undefined;
+  private vmlinuxError: string | null = null;
+  private readonly moduleFiles = new Map<string, string | DebugFile>();
+  private readonly moduleDirs: string[] = [];
+  private dirsScanned = false;
+  private readonly openModules = new Map<string, DebugFile | string>();
+  private resolver: KernelAddressResolver | null = null;
+  private systemMap: KernelSymbol[] | undefined;
+
+  constructor(private readonly set: DebugFileSet) {
+    for (const m of set.modules ?? []) {
+      if (typeof m !== 'string') this.moduleFiles.set(moduleNameOf(m.path), m);
+      else if (isDirectory(m)) this.moduleDirs.push(m);
+      else this.moduleFiles.set(moduleNameOf(m), m);
+    }
+  }
+
+  /** The KASLR offset in use and where it came from (after symbolizeAll has seen the frames). */
+  kaslr(): KaslrInfo | null {
+    return this.getResolver().kaslrInfo();
+  }
+
+  symbolizeAll(frames: FrameToSymbolize[]): FrameSymbolization[] {
+    // Named frames that also print an address give the KASLR offset for the raw ones.
+    const r = this.getResolver();
+    for (const f of frames)
+      if (f.function && !f.module && f.address !== null && f.offset !== null) r.learnFromFrame(toBig(f.address), f.function, f.offset);
+    return frames.map((f) => this.symbolize(f));
+  }
+
+  symbolize(f: FrameToSymbolize): FrameSymbolization {
+    try {
+      if (f.function && f.offset !== null) return this.named(f);
+      if (f.address !== null) return this.raw(f);
+      return fail(null, 'frame has neither a symbol nor an address');
+    } catch (e) {
+      if (e instanceof SymbolizeError) return fail(f.module ? normalizeModuleName(f.module) : 'vmlinux', e.message);
+      throw e;
+    }
+  }
+
+  private named(f: FrameToSymbolize): FrameSymbolization {
+    const object = f.module ? normalizeModuleName(f.module) : 'vmlinux';
+    const df = f.module ? this.module(object) : this.getVmlinux();
+    if (typeof df === 'string') return fail(object, df);
+    const r = df.lookupSymbol(f.function!, f.offset!, f.size, { isReturnAddress: f.isReturnAddress });
+    return { ok: r.ok, frames: r.frames, object, section: r.symbolSection, warning: r.warning, error: r.error };
+  }
+
+  private raw(f: FrameToSymbolize): FrameSymbolization {
+    const res = this.getResolver().resolve(toBig(f.address!));
+    if (!res) return fail(null, `0x${toBig(f.address!).toString(16)} is in no known module section and no kernel symbol covers it`);
+    const base = { object: res.object, section: res.section, resolved: res.text, how: res.how };
+    const df = res.object === 'vmlinux' ? this.getVmlinux() : this.module(res.object);
+    if (typeof df === 'string') return { ok: false, frames: [], ...base, error: df };
+    const opts = { isReturnAddress: f.isReturnAddress };
+    const r =
+      res.object === 'vmlinux'
+        ? df.lookupAddress(res.offset, opts)
+        : res.section
+          ? df.lookupAddress({ section: res.section, offset: res.offset }, opts)
+          : null;
+    if (!r) return { ok: false, frames: [], ...base, error: `the section of this address in ${res.object} is unknown (no sysfs section dump)` };
+    return { ok: r.ok, frames: r.frames, ...base, warning: r.warning, error: r.error };
+  }
+
+  private getResolver(): KernelAddressResolver {
+    if (this.resolver) return this.resolver;
+    const vm = this.getVmlinux();
+    const modules = new Map<string, DebugFile>();
+    for (const name of this.set.maps?.modules.keys() ?? []) {
+      const m = this.module(name);
+      if (typeof m !== 'string') modules.set(name, m);
+    }
+    this.resolver = new KernelAddressResolver({
+      maps: this.set.maps,
+      vmlinux: typeof vm === 'string' ? undefined : vm,
+      systemMap: this.getSystemMap(),
+      modules,
+      kaslrOffset: this.set.kaslrOffset,
+    });
+    return this.resolver;
+  }
+
+  private getSystemMap(): KernelSymbol[] | undefined {
+    if (this.systemMap === undefined && this.set.systemMap) {
+      try {
+        this.systemMap = parseSymbolMap(fs.readFileSync(this.set.systemMap, 'utf8'));
+      } catch {
+        this.systemMap = [];
+      }
+    }
+    return this.systemMap;
+  }
+
+  /** The vmlinux DebugFile, or a message saying why there is none. */
+  private getVmlinux(): DebugFile | string {
+    if (this.vmlinux === undefined) {
+      const v = this.set.vmlinux;
+      if (!v) {
+        this.vmlinux = null;
+        this.vmlinuxError = 'no vmlinux given';
+      } else if (typeof v !== 'string') this.vmlinux = v;
+      else
+        try {
+          this.vmlinux = openDebugFile(v);
+        } catch (e) {
+          this.vmlinux = null;
+          this.vmlinuxError = e instanceof SymbolizeError ? e.message : String(e);
+        }
+    }
+    return this.vmlinux ?? this.vmlinuxError!;
+  }
+
+  /** The module's DebugFile, or a message saying why there is none. */
+  private module(name: string): DebugFile | string {
+    const cached = this.openModules.get(name);
+    if (cached !== undefined) return cached;
+    let file = this.moduleFiles.get(name);
+    if (!file && !this.dirsScanned) {
+      this.dirsScanned = true;
+      for (const d of this.moduleDirs) scanForModules(d, this.moduleFiles);
+      file = this.moduleFiles.get(name);
+    }
+    let out: DebugFile | string;
+    if (!file) out = `no debug file for module ${name} (give its .ko)`;
+    else if (typeof file !== 'string') out = file;
+    else if (/\.ko\.(xz|zst|gz)$/.test(file)) out = `${file} is compressed: decompress it first (xz -d / zstd -d / gunzip)`;
+    else
+      try {
+        out = openDebugFile(file);
+      } catch (e) {
+        out = e instanceof SymbolizeError ? e.message : String(e);
+      }
+    this.openModules.set(name, out);
+    return out;
+  }
+}
+
+/** Convenience wrapper: one Symbolizer for one list of frames. */
+export function symbolizeFrames(frames: FrameToSymbolize[], set: DebugFileSet): FrameSymbolization[] {
+  return new Symbolizer(set).symbolizeAll(frames);
+}
+
+function fail(object: string | null, error: string): FrameSymbolization {
+  return { ok: false, frames: [], object, section: null, error };
+}
+
+function toBig(a: bigint | string): bigint {
+  if (typeof a === 'bigint') return a;
+  return BigInt(a.startsWith('0x') ? a : '0x' + a);
+}
+
+function moduleNameOf(file: string): string {
+  return normalizeModuleName(path.basename(file).replace(/\.ko(\.(xz|zst|gz))?$/, '').replace(/\.debug$/, ''));
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function scanForModules(dir: string, into: Map<string, string | DebugFile>): void {
+  const stack = [dir];
+  let seen = 0;
+  while (stack.length && seen < MAX_DIR_ENTRIES) {
+    const d = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      if (++seen > MAX_DIR_ENTRIES) break;
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (/\.ko(\.(xz|zst|gz))?$/.test(e.name)) {
+        const name = moduleNameOf(e.name);
+        // Prefer an uncompressed .ko over a compressed one.
+        if (!into.has(name) || e.name.endsWith('.ko')) into.set(name, p);
+      }
+    }
+  }
+}

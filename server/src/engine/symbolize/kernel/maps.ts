@@ -1,0 +1,175 @@
+// Parsers for the kernel's address maps, as files or as dumps pasted into a log:
+// System.map and /proc/kallsyms (`ffffffff81000000 T _text`, module lines end in `\t[mod]`),
+// /proc/modules (`name size refs deps state 0xBASE [(taint)]`, see kernel/module/procfs.c),
+// /sys/module/<m>/sections/* (`.text 0xffff…` as `for f in …; echo`, or `path:0x…` as `grep .`),
+// and the panic footer `Kernel Offset: 0x… from 0x…` (arch/x86/kernel/setup.c, arch/arm64/kernel/setup.c).
+
+export interface KernelSymbol {
+  address: bigint;
+  /** nm-style type letter (T, t, D, …). */
+  type: string;
+  name: string;
+  /** Module name for `[mod]` lines, null for the kernel itself. */
+  module: string | null;
+}
+
+export interface ProcModule {
+  name: string;
+  size: number;
+  refs: number;
+  deps: string[];
+  state: string;
+  base: bigint | null;
+  taint: string;
+}
+
+export interface KernelOffset {
+  offset: bigint;
+  from: bigint;
+}
+
+export interface ModuleLayout {
+  name: string;
+  /** Core base and size from /proc/modules. */
+  base: bigint | null;
+  size: number | null;
+  /** Load address of each section (/sys/module/<m>/sections). */
+  sections: Map<string, bigint>;
+  /** kallsyms lines of the module. */
+  symbols: KernelSymbol[];
+}
+
+export interface LogMaps {
+  modules: Map<string, ModuleLayout>;
+  kernelOffset: KernelOffset | null;
+  /** Kernel (non-module) kallsyms lines found in the text, e.g. `ffffffffb2800000 T _text`. */
+  kernelSymbols: KernelSymbol[];
+}
+
+/** `[    5.558827] ` printk timestamps and `<4>` levels in front of a dump line. */
+const PREFIX = /^(?:<\d>)?(?:\[\s*\d+\.\d+\]\s?)?/;
+const SYMBOL_LINE = /^([0-9a-fA-F]{8,16})\s+([a-zA-Z?])\s+(\S+)(?:\s+\[([\w-]+)\])?\s*$/;
+const MODULE_LINE = /^([\w-]+) (\d+) (\d+|-) (\S+) (Live|Loading|Unloading) (0x[0-9a-fA-F]+)(?: \(([^)]*)\))?\s*$/;
+const SECTION_LINE = /^(\.[\w.$-]+|__[\w.$-]+|[\w.$-]+)\s+(0x[0-9a-fA-F]+)\s*$/;
+const SYSFS_SECTION = /\/sys\/module\/([\w-]+)\/sections\/([\w.$-]+)\s*[:\s]\s*(0x[0-9a-fA-F]+)/;
+const SECTIONS_HEADER = /\/sys\/module\/([\w-]+)\/sections\b/;
+const KERNEL_OFFSET = /Kernel Offset: (0x[0-9a-fA-F]+) from (0x[0-9a-fA-F]+)/;
+
+function lines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/).map((l) => l.replace(PREFIX, ''));
+}
+
+/** Module names are compared with `-` and `_` treated alike, as the kernel does. */
+export function normalizeModuleName(name: string): string {
+  return name.replace(/-/g, '_');
+}
+
+/** System.map or /proc/kallsyms contents. Lines that do not look like symbols are ignored. */
+export function parseSymbolMap(text: string): KernelSymbol[] {
+  const out: KernelSymbol[] = [];
+  for (const l of lines(text)) {
+    const m = SYMBOL_LINE.exec(l);
+    if (m) out.push({ address: BigInt('0x' + m[1]), type: m[2], name: m[3], module: m[4] ? normalizeModuleName(m[4]) : null });
+  }
+  return out;
+}
+
+export function parseProcModules(text: string): ProcModule[] {
+  const out: ProcModule[] = [];
+  for (const l of lines(text)) {
+    const m = MODULE_LINE.exec(l);
+    if (!m) continue;
+    const base = BigInt(m[6]);
+    out.push({
+      name: normalizeModuleName(m[1]),
+      size: Number(m[2]),
+      refs: m[3] === '-' ? 0 : Number(m[3]),
+      deps: m[4] === '-' ? [] : m[4].split(',').filter(Boolean),
+      state: m[5],
+      base: base === 0n ? null : base, // 0 when kptr_restrict hides it
+      taint: m[7] ?? '',
+    });
+  }
+  return out;
+}
+
+/**
+ * Section load addresses of one module: either `name 0xADDR` lines (give `module`), or sysfs paths
+ * (`/sys/module/m/sections/.text:0x…`), which name the module themselves.
+ */
+export function parseModuleSections(text: string, module?: string): Map<string, Map<string, bigint>> {
+  const out = new Map<string, Map<string, bigint>>();
+  const add = (mod: string, sec: string, addr: bigint) => {
+    const k = normalizeModuleName(mod);
+    if (!out.has(k)) out.set(k, new Map());
+    out.get(k)!.set(sec, addr);
+  };
+  for (const l of lines(text)) {
+    const s = SYSFS_SECTION.exec(l);
+    if (s) add(s[1], s[2], BigInt(s[3]));
+    else if (module) {
+      const m = SECTION_LINE.exec(l);
+      if (m) add(module, m[1], BigInt(m[2]));
+    }
+  }
+  return out;
+}
+
+export function parseKernelOffset(text: string): KernelOffset | null {
+  const m = KERNEL_OFFSET.exec(text);
+  return m ? { offset: BigInt(m[1]), from: BigInt(m[2]) } : null;
+}
+
+/**
+ * Every map dump found in a log: /proc/modules lines, sysfs section dumps (after a line naming
+ * /sys/module/<m>/sections), kallsyms lines, and the `Kernel Offset:` line.
+ */
+export function parseLogMaps(text: string): LogMaps {
+  const modules = new Map<string, ModuleLayout>();
+  const mod = (name: string): ModuleLayout => {
+    const k = normalizeModuleName(name);
+    let m = modules.get(k);
+    if (!m) modules.set(k, (m = { name: k, base: null, size: null, sections: new Map(), symbols: [] }));
+    return m;
+  };
+  const kernelSymbols: KernelSymbol[] = [];
+  let sectionsOf: string | null = null;
+  for (const l of lines(text)) {
+    const pm = MODULE_LINE.exec(l);
+    if (pm) {
+      const [p] = parseProcModules(l);
+      const m = mod(p.name);
+      m.base = p.base;
+      m.size = p.size;
+      sectionsOf = null;
+      continue;
+    }
+    const sys = SYSFS_SECTION.exec(l);
+    if (sys) {
+      mod(sys[1]).sections.set(sys[2], BigInt(sys[3]));
+      continue;
+    }
+    const hdr = SECTIONS_HEADER.exec(l);
+    if (hdr) {
+      sectionsOf = hdr[1];
+      continue;
+    }
+    const sym = SYMBOL_LINE.exec(l);
+    if (sym) {
+      const s: KernelSymbol = { address: BigInt('0x' + sym[1]), type: sym[2], name: sym[3], module: sym[4] ? normalizeModuleName(sym[4]) : null };
+      if (s.module) mod(s.module).symbols.push(s);
+      else kernelSymbols.push(s);
+      sectionsOf = null;
+      continue;
+    }
+    if (sectionsOf) {
+      const sec = SECTION_LINE.exec(l);
+      if (sec) {
+        mod(sectionsOf).sections.set(sec[1], BigInt(sec[2]));
+        continue;
+      }
+      sectionsOf = null;
+    }
+  }
+  return { modules, kernelOffset: parseKernelOffset(text), kernelSymbols };
+}
