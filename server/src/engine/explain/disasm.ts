@@ -111,7 +111,7 @@ function decodeX86(bytes: Uint8Array, start: number, bitness: 32 | 64, trapOffse
     decoder.ip = (base + BigInt(start)) & 0xffffffffffffffffn;
     while (decoder.canDecode) {
       const ins = decoder.decode();
-      const off = start + Number((ins.ip - base) & 0xffffffffn);
+      const off = Number((ins.ip - base) & 0xffffffffn);
       const len = ins.length;
       const invalid = ins.isInvalid;
       const text = invalid ? '(bad)' : formatter.format(ins);
@@ -221,20 +221,22 @@ export function disassemble(code: ParsedCode, base = 0n): Disassembly {
   }
   const bitness = code.arch === 'i386' ? 32 : 64;
   const trap = code.trapOffset;
-  let best: DisasmLine[] | null = null;
-  let bestStart = 0;
+  // Prefer the first start that lands on the trap with no undecodable instruction before it; else the
+  // first that lands on the trap at all; else start 0.
+  let fallback: { start: number; lines: DisasmLine[] } | null = null;
   const maxStart = trap === null ? 0 : Math.min(trap, 15);
   for (let start = 0; start <= maxStart; start++) {
     const lines = decodeX86(code.bytes, start, bitness, trap, base);
     if (!lines) return { arch: code.arch, start: 0, lines: [], unavailable: 'the x86 disassembler (iced-x86) could not be loaded' };
-    if (trap === null || lines.some((l) => l.trapping)) {
-      best = lines;
-      bestStart = start;
-      break;
+    if (trap === null) return { arch: code.arch, start, lines };
+    if (!lines.some((l) => l.trapping)) {
+      if (!fallback && start === 0) fallback = { start, lines };
+      continue;
     }
-    if (!best) best = lines;
+    if (!lines.some((l) => l.offset < trap && l.text === '(bad)')) return { arch: code.arch, start, lines };
+    if (!fallback || !fallback.lines.some((l) => l.trapping)) fallback = { start, lines };
   }
-  return { arch: code.arch, start: bestStart, lines: best ?? [] };
+  return { arch: code.arch, start: fallback?.start ?? 0, lines: fallback?.lines ?? [] };
 }
 
 /** Where the listing's addresses point: a symbol and the trap's offset in it, or an absolute address. */

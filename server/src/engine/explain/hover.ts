@@ -299,9 +299,11 @@ function modules(s: Scan): void {
   const r = /^(\s*)Modules linked in:/.exec(m);
   if (!r) return;
   add(s, r[1].length, r[0].length, () => '`Modules linked in:` — every loaded module, with per-module taint in parentheses (kernel/module/main.c print_modules).');
-  const re = /([\w-]{1,64})(?:\(([A-Z]{1,12})\))?(?=\s|$)/g;
+  const re = /(?<=\s)([\w-]{1,64})(?:\(([A-Z]{1,12})\))?(?=\s|$)/g;
   re.lastIndex = r[0].length;
-  for (let t = re.exec(m); t; t = re.exec(m)) {
+  const lastAt = m.indexOf('[last unloaded');
+  const list = lastAt >= 0 ? m.slice(0, lastAt) : m;
+  for (let t = re.exec(list); t; t = re.exec(list)) {
     const [name, flags] = [t[1], t[2] ?? ''];
     add(s, t.index, t.index + t[0].length, () => R.renderModule(name, flags, s.event));
   }
