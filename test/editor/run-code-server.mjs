@@ -1,0 +1,186 @@
+// Runs the extension-host suite inside code-server (VS Code 1.100 in a browser), headless with Chromium
+// driven by playwright-core. The suite is handed over through the workbench `payload` URL parameter
+// (extensionDevelopmentPath / extensionTestsPath) and reports back through `codeAutomationExit`.
+//
+//   node test/editor/run-code-server.mjs [--vsix FILE] [--screenshots DIR]
+//
+// --vsix: install that package into a fresh extensions dir and test the installed copy (what we ship),
+// instead of loading the repository as a development extension.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { REPO, buildSuite } from './build-suite.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const vsix = opt('--vsix') && resolve(opt('--vsix'));
+const screenshotDir = opt('--screenshots') && resolve(opt('--screenshots'));
+const CODE_SERVER = process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
+const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+const TIMEOUT_MS = Number(process.env.EDITOR_TEST_TIMEOUT_MS ?? 180_000);
+
+const log = (...a) => console.log('[code-server]', ...a);
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function waitForHttp(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${ms} ms`);
+}
+
+const work = mkdtempSync(join(tmpdir(), 'kol-code-server-'));
+const env = {
+  ...process.env,
+  XDG_CONFIG_HOME: join(work, 'config'),
+  XDG_DATA_HOME: join(work, 'data'),
+  XDG_CACHE_HOME: join(work, 'cache'),
+  XDG_RUNTIME_DIR: join(work, 'runtime'),
+};
+mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+const userDataDir = join(work, 'user-data');
+const extensionsDir = join(work, 'extensions');
+const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
+// Quiet, reproducible editor: no trust prompt, no welcome page, no telemetry.
+mkdirSync(join(userDataDir, 'User'), { recursive: true });
+writeFileSync(
+  join(userDataDir, 'User/settings.json'),
+  JSON.stringify({
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+    'window.zoomLevel': 0,
+    'git.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'workbench.colorTheme': 'Default Dark Modern',
+    'editor.minimap.enabled': false,
+  }),
+);
+
+let server;
+let browser;
+let exitCode = 1;
+try {
+  if (!existsSync(CODE_SERVER)) throw new Error(`${CODE_SERVER} missing: run scripts/editor/install.sh`);
+  if (vsix) {
+    log(`installing ${vsix}`);
+    const r = spawnSync(CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { env, encoding: 'utf8' });
+    process.stdout.write(r.stdout ?? '');
+    if (r.status !== 0) throw new Error(`--install-extension failed: ${r.stderr}`);
+    log(`installed: ${readdirSync(extensionsDir).filter((n) => !n.startsWith('.') && !n.endsWith('.json')).join(', ')}`);
+  }
+  const handshakeDir = screenshotDir ? join(work, 'handshake') : null;
+  const suite = await buildSuite({ expectInstall: vsix ? 'vsix' : 'dev', handshakeDir });
+
+  const port = await freePort();
+  const host = `127.0.0.1:${port}`;
+  const folder = join(REPO, 'test-fixtures/editor');
+  // detached = setsid: the server and its extension hosts form one process group we can stop at once.
+  server = spawn(
+    CODE_SERVER,
+    [...common, '--bind-addr', host, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', folder],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let serverLog = '';
+  server.stdout.on('data', (d) => (serverLog += d));
+  server.stderr.on('data', (d) => (serverLog += d));
+  await waitForHttp(`http://${host}/healthz`, 60_000);
+  log(`listening on ${host}`);
+
+  // The workbench only runs extension tests in extension-development mode. To test the installed .vsix,
+  // develop an empty carrier extension instead of the repository, so the one under test is the install.
+  let devPath = REPO;
+  if (vsix) {
+    devPath = join(work, 'carrier');
+    mkdirSync(devPath, { recursive: true });
+    writeFileSync(join(devPath, 'package.json'), JSON.stringify({ name: 'kol-test-carrier', publisher: 'kol-test', version: '0.0.0', engines: { vscode: '*' } }));
+  }
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${host}${devPath}`],
+    ['extensionTestsPath', `vscode-remote://${host}${suite}`],
+  ];
+  const url = `http://${host}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+  const context = await chromium.launchPersistentContext(join(work, 'chromium'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 860 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  browser = context;
+  const page = context.pages()[0] ?? (await context.newPage());
+  const done = new Promise((res) => {
+    page.exposeFunction('codeAutomationExit', (code) => res(Number(code)));
+  });
+  await page.exposeFunction('codeAutomationLog', (level, messages) => {
+    for (const m of [].concat(messages)) if (!/^\[driver\]/.test(String(m))) log(`${level}: ${m}`);
+  });
+  await page.goto(url);
+
+  let shots = [];
+  if (screenshotDir && handshakeDir) {
+    mkdirSync(screenshotDir, { recursive: true });
+    // Screenshots happen while the suite waits for us (it writes NAME.ready, we answer NAME.done).
+    shots = (async () => {
+      const taken = new Set();
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 300));
+        if (!existsSync(handshakeDir)) continue;
+        for (const f of readdirSync(handshakeDir).filter((f) => f.endsWith('.ready'))) {
+          const name = f.slice(0, -'.ready'.length);
+          if (taken.has(name)) continue;
+          taken.add(name);
+          const out = join(screenshotDir, `${name}.png`);
+          await page.screenshot({ path: out });
+          log(`screenshot ${out}`);
+          writeFileSync(join(handshakeDir, `${name}.done`), '');
+        }
+      }
+    })();
+  }
+  const timeout = new Promise((res) => setTimeout(() => res('timeout'), TIMEOUT_MS));
+  const result = await Promise.race([done, timeout]);
+  if (result === 'timeout') {
+    await page.screenshot({ path: join(work, 'timeout.png') }).catch(() => {});
+    log(`no result within ${TIMEOUT_MS} ms (screenshot: ${join(work, 'timeout.png')})\n${serverLog.slice(-4000)}`);
+    exitCode = 1;
+  } else {
+    exitCode = result;
+    log(`suite exit code ${exitCode}`);
+  }
+} catch (e) {
+  log(`error: ${e?.stack ?? e}`);
+  exitCode = 1;
+} finally {
+  await browser?.close().catch(() => {});
+  if (server?.pid) {
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {}
+  }
+  if (exitCode === 0 && !process.env.KEEP_EDITOR_TEST_DIR) rmSync(work, { recursive: true, force: true });
+  else log(`kept ${work} for inspection`);
+}
+process.exit(exitCode);

@@ -1,0 +1,21 @@
+// Where the suite finds its inputs. The launchers write `suite-config.json` next to the bundled suite
+// (code-server) or set KOL_EDITOR_SUITE_CONFIG (test-electron); defaults assume the repository layout.
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+export interface SuiteConfig {
+  repoRoot: string;
+  sharedDir: string;
+  /** 'vsix': the extension under test must be the one installed from the .vsix, not the repository. */
+  expectInstall: 'dev' | 'vsix';
+  /** Folder where the suite and the launcher hand over for screenshots; null: take none. */
+  handshakeDir: string | null;
+}
+
+export function loadConfig(): SuiteConfig {
+  const file = process.env.KOL_EDITOR_SUITE_CONFIG ?? path.join(__dirname, 'suite-config.json');
+  const repoRoot = path.resolve(__dirname, '../..');
+  const base: SuiteConfig = { repoRoot, sharedDir: path.resolve(repoRoot, '../shared'), expectInstall: 'dev', handshakeDir: null };
+  if (!existsSync(file)) return base;
+  return { ...base, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<SuiteConfig>) };
+}

@@ -1,0 +1,156 @@
+// The extension-host test suite: runs inside a real VS Code (code-server in a browser, or desktop VS Code
+// through @vscode/test-electron), opens fixtures and checks what the user would see: the language id,
+// diagnostics, the outline, folding, and hovers.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadConfig } from './config';
+import { eventually, runAll, test } from './harness';
+
+const EXTENSION_ID = 'kernel-oops-lens.kernel-oops-lens';
+const cfg = loadConfig();
+const fixture = (name: string) => vscode.Uri.file(path.join(cfg.repoRoot, 'test-fixtures/editor', name));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+function lineOf(doc: vscode.TextDocument, needle: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
+  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
+}
+
+/** Diagnostics of our server for `uri`, once at least `min` have arrived. */
+function diagnostics(uri: vscode.Uri, min = 1): Promise<vscode.Diagnostic[]> {
+  return eventually(`${min} diagnostics on ${path.basename(uri.fsPath)}`, () => {
+    const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kernel-oops-lens');
+    return d.length >= min ? d : undefined;
+  });
+}
+
+const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+test('the extension activates on a kernel log', async () => {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `${EXTENSION_ID} is not installed`);
+  await open(fixture('oops.dmesg'));
+  await eventually('activation', () => (ext.isActive ? true : undefined));
+  const fromRepo = path.resolve(ext.extensionPath) === path.resolve(cfg.repoRoot);
+  if (cfg.expectInstall === 'vsix') assert.ok(!fromRepo, `expected the .vsix install, got ${ext.extensionPath}`);
+  else assert.ok(fromRepo, `expected the repository's extension, got ${ext.extensionPath}`);
+  console.log(`extension under test: ${ext.extensionPath} (v${ext.packageJSON.version})`);
+});
+
+test('file names and first lines select the Kernel Log language', async () => {
+  for (const name of ['oops.dmesg', 'kern.log', 'dmesg-2026-11-22.txt', 'capture']) {
+    const doc = await vscode.workspace.openTextDocument(fixture(name));
+    assert.equal(doc.languageId, 'kernel-log', name);
+  }
+  const notes = await vscode.workspace.openTextDocument(fixture('notes.txt'));
+  assert.equal(notes.languageId, 'plaintext', 'an ordinary text file must not be claimed');
+});
+
+test('an oops gets an error at its header, its panic is marked as a consequence', async () => {
+  const doc = await open(fixture('oops.dmesg'));
+  const diags = await diagnostics(doc.uri, 2);
+  const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
+  const oops = diags.find((d) => codeOf(d) === 'null-deref');
+  assert.ok(oops, `no null-deref diagnostic in ${JSON.stringify(diags.map(codeOf))}`);
+  assert.equal(oops.severity, vscode.DiagnosticSeverity.Error);
+  assert.equal(oops.range.start.line, header);
+  assert.match(oops.message, /NULL pointer dereference in demo_queue_push/);
+  assert.match(oops.message, /culprit: demo_queue_push\+0x2c\/0x90 \[demo_drv\]/);
+  const guilty = oops.relatedInformation?.find((r) => r.message.startsWith('guilty frame'));
+  assert.ok(guilty, 'no related information for the guilty frame');
+  assert.equal(doc.getText(guilty.location.range), 'demo_queue_push');
+
+  const panic = diags.find((d) => codeOf(d) === 'panic');
+  assert.ok(panic, 'no panic diagnostic');
+  assert.equal(panic.range.start.line, lineOf(doc, 'Kernel panic - not syncing'));
+  assert.ok(panic.tags?.includes(vscode.DiagnosticTag.Unnecessary), 'panic not tagged as a consequence');
+  assert.ok(panic.relatedInformation?.some((r) => r.location.range.start.line === header), 'panic does not link to the oops');
+});
+
+test('outline: the oops with its registers, call trace and modules', async () => {
+  const doc = await open(fixture('oops.dmesg'));
+  const symbols = await eventually('document symbols', async () => {
+    const s = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+    return s && s.length >= 2 ? s : undefined;
+  });
+  const oops = symbols.find((s) => s.name.includes('NULL pointer dereference'));
+  assert.ok(oops, `symbols: ${symbols.map((s) => s.name).join(' | ')}`);
+  const children = oops.children.map((c) => c.name);
+  for (const part of ['Registers', 'Call Trace', 'Modules linked in']) assert.ok(children.includes(part), `${part} missing from ${children.join(', ')}`);
+  const trace = oops.children.find((c) => c.name === 'Call Trace')!;
+  assert.deepEqual(trace.children.slice(0, 2).map((f) => f.name), ['demo_submit', 'demo_ioctl']);
+});
+
+test('folding: the report, its register dump and its call trace fold', async () => {
+  const doc = await open(fixture('oops.dmesg'));
+  const ranges = await eventually('folding ranges', async () => {
+    const r = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+    return r && r.length ? r : undefined;
+  });
+  const starts = ranges.map((r) => r.start);
+  assert.ok(starts.includes(lineOf(doc, 'BUG: kernel NULL pointer dereference')), 'report does not fold');
+  assert.ok(starts.includes(lineOf(doc, 'Call Trace:')), 'call trace does not fold');
+  assert.ok(starts.includes(lineOf(doc, 'RSP: 0018')) || starts.includes(lineOf(doc, 'RIP: 0010')), 'register dump does not fold');
+});
+
+test('a real CRLF serial capture: positions agree with the editor', async () => {
+  const file = path.join(cfg.sharedDir, 'corpus/qemu/logs/null_read.console.log');
+  assert.ok(existsSync(file), `${file} missing`);
+  let doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  doc = await vscode.languages.setTextDocumentLanguage(doc, 'kernel-log');
+  await vscode.window.showTextDocument(doc);
+  const diags = await diagnostics(doc.uri);
+  const oops = diags.find((d) => codeOf(d) === 'null-deref');
+  assert.ok(oops);
+  const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
+  assert.equal(oops.range.start.line, header);
+  assert.equal(doc.getText(oops.range).startsWith('BUG: kernel NULL pointer dereference'), true, doc.getText(oops.range));
+});
+
+test('editing re-analyses; closing clears the diagnostics', async () => {
+  const src = await vscode.workspace.openTextDocument(fixture('oops.dmesg'));
+  const doc = await vscode.workspace.openTextDocument({ language: 'kernel-log', content: '[    1.000000] nothing to see here\n' });
+  const editor = await vscode.window.showTextDocument(doc);
+  await sleep(1000);
+  assert.equal(vscode.languages.getDiagnostics(doc.uri).length, 0, 'a quiet log has no diagnostics');
+  await editor.edit((e) => e.insert(new vscode.Position(1, 0), src.getText()));
+  const diags = await diagnostics(doc.uri, 2);
+  assert.ok(diags.some((d) => codeOf(d) === 'null-deref'));
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  await eventually('diagnostics cleared after close', () => (vscode.languages.getDiagnostics(doc.uri).length === 0 ? true : undefined));
+});
+
+/** Lets the launcher take screenshots of the state this sets up: it writes `name.ready`, waits for `name.done`. */
+async function screenshotPause(name: string): Promise<void> {
+  if (!cfg.handshakeDir) return;
+  mkdirSync(cfg.handshakeDir, { recursive: true });
+  writeFileSync(path.join(cfg.handshakeDir, `${name}.ready`), '');
+  await eventually(`screenshot ${name}`, () => (existsSync(path.join(cfg.handshakeDir!, `${name}.done`)) ? true : undefined), 60_000);
+}
+
+test('screenshot: an oops with its squiggles and the Problems panel', async () => {
+  if (!cfg.handshakeDir) return;
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const doc = await open(fixture('oops.dmesg'));
+  await diagnostics(doc.uri, 2);
+  const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
+  const editor = vscode.window.activeTextEditor!;
+  editor.revealRange(new vscode.Range(header, 0, header, 0), vscode.TextEditorRevealType.AtTop);
+  editor.selection = new vscode.Selection(header + 1, 0, header + 1, 0);
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  await sleep(1500);
+  await screenshotPause('diagnostics');
+}, 90_000);
+
+export async function run(): Promise<void> {
+  const { failed } = await runAll((line) => console.log(line));
+  if (failed) throw new Error(`${failed} editor test(s) failed`);
+}
