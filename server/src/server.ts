@@ -14,9 +14,13 @@ import { InlineAnalyzer, WORKER_ROLE, WorkerAnalyzer, serveAnalyses, type Analyz
 import { capabilities } from './lsp/capabilities';
 import { toDiagnostics } from './lsp/diagnostics';
 import { toFoldingRanges } from './lsp/folding';
+import { initDisassemblers, provideHover } from './lsp/hover';
 import { AnalysisScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './lsp/settings';
 import { toDocumentSymbols } from './lsp/symbols';
+
+/** How long a hover waits for an analysis that is still running before answering without it. */
+const HOVER_WAIT_MS = 300;
 
 function startServer(): void {
   const connection: Connection = createConnection(ProposedFeatures.all);
@@ -80,6 +84,11 @@ function startServer(): void {
     return analysis && { doc, analysis };
   }
 
+  connection.onInitialized(() => {
+    // Load the disassemblers (WebAssembly) in the background so the first Code: hover has them.
+    void initDisassemblers().catch((e) => connection.console.warn(`disassemblers unavailable: ${e}`));
+  });
+
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
@@ -115,6 +124,15 @@ function startServer(): void {
   connection.onFoldingRanges(async (params, token) => {
     const r = await analysisFor(params.textDocument.uri, token);
     return r ? toFoldingRanges(r.analysis) : null;
+  });
+
+  connection.onHover(async (params, token) => {
+    // A hover must come back at once: wait briefly for a running analysis, then answer from the line
+    // alone (provideHover explains what it can without the analysis).
+    const r = await analysisFor(params.textDocument.uri, token, HOVER_WAIT_MS);
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    return provideHover(doc, params.position, r && r.doc.version === doc.version ? r.analysis : undefined);
   });
 
   connection.onShutdown(() => scheduler.dispose());

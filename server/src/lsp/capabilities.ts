@@ -7,5 +7,6 @@ export function capabilities(): ServerCapabilities {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     documentSymbolProvider: { label: 'Kernel Oops Lens' },
     foldingRangeProvider: true,
+    hoverProvider: true,
   };
 }

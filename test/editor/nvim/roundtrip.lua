@@ -74,6 +74,14 @@ local ok, err = pcall(function()
   local report_folds = false
   for _, f in ipairs(folds or {}) do if f.startLine == header then report_folds = true end end
   check('the report folds', report_folds)
+
+  local rsp
+  for i, l in ipairs(lines) do if not rsp and l:find('RSP: 0018:', 1, true) then rsp = i - 1 end end
+  local col = lines[rsp + 1]:find('RSP', 1, true)
+  local hr = vim.lsp.buf_request_sync(buf, 'textDocument/hover', { textDocument = params.textDocument, position = { line = rsp, character = col } }, 15000)
+  local hover = hr and hr[client_id] and hr[client_id].result
+  local value = hover and hover.contents and (hover.contents.value or '') or ''
+  check('hover on RSP explains the stack pointer', value:lower():find('stack pointer', 1, true) ~= nil, value:sub(1, 120))
   vim.lsp.stop_client(client_id)
 end)
 if not ok then failures = failures + 1; out('not ok - lua error: ' .. tostring(err)) end

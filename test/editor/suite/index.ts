@@ -101,6 +101,23 @@ test('folding: the report, its register dump and its call trace fold', async () 
   assert.ok(starts.includes(lineOf(doc, 'RSP: 0018')) || starts.includes(lineOf(doc, 'RIP: 0010')), 'register dump does not fold');
 });
 
+test('hover on a register explains it', async () => {
+  const doc = await open(fixture('oops.dmesg'));
+  await diagnostics(doc.uri, 2);
+  const line = lineOf(doc, 'RSP: 0018:');
+  const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('RSP') + 1);
+  const hovers = await eventually('a hover', async () => {
+    const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+    return h && h.length ? h : undefined;
+  });
+  const text = hovers
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : c.value))
+    .join('\n');
+  assert.match(text, /RSP/);
+  assert.match(text, /stack pointer/i);
+});
+
 test('a real CRLF serial capture: positions agree with the editor', async () => {
   const file = path.join(cfg.sharedDir, 'corpus/qemu/logs/null_read.console.log');
   assert.ok(existsSync(file), `${file} missing`);
@@ -148,6 +165,20 @@ test('screenshot: an oops with its squiggles and the Problems panel', async () =
   await vscode.commands.executeCommand('workbench.actions.view.problems');
   await sleep(1500);
   await screenshotPause('diagnostics');
+}, 90_000);
+
+test('screenshot: a register hover', async () => {
+  if (!cfg.handshakeDir) return;
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  const doc = await open(fixture('oops.dmesg'));
+  const line = lineOf(doc, 'RSP: 0018:');
+  const editor = vscode.window.activeTextEditor!;
+  const col = doc.lineAt(line).text.indexOf('RSP') + 1;
+  editor.selection = new vscode.Selection(line, col, line, col);
+  editor.revealRange(new vscode.Range(line - 8, 0, line - 8, 0), vscode.TextEditorRevealType.AtTop);
+  await vscode.commands.executeCommand('editor.action.showHover');
+  await sleep(1500);
+  await screenshotPause('hover');
 }, 90_000);
 
 export async function run(): Promise<void> {
