@@ -11,8 +11,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import vsctm from 'vscode-textmate';
-import { loadGrammar, repoRoot, splitLines } from '../test/grammar/load-grammar.mjs';
+import { INITIAL, loadGrammar, repoRoot, splitLines } from '../test/grammar/load-grammar.mjs';
 import { adversarialLines } from '../test/grammar/adversarial-lines.mjs';
 
 const args = process.argv.slice(2);
@@ -86,7 +85,7 @@ const TOP = 25;
  * the TOP slowest lines with the state they started from, so they can be re-timed in isolation.
  */
 function pass(grammar, lines) {
-  let stack = vsctm.INITIAL;
+  let stack = INITIAL;
   const top = []; // { ms, index, stack }, sorted slowest first
   const t0 = performance.now();
   for (let i = 0; i < lines.length; i++) {
@@ -156,7 +155,7 @@ async function main() {
     const text = line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line;
     const times = [ours, log].filter(Boolean).map((g) => {
       const s = performance.now();
-      g.tokenizeLine2(text, vsctm.INITIAL);
+      g.tokenizeLine2(text, INITIAL);
       return performance.now() - s;
     });
     return { name, chars: text.length, oursMs: times[0], logMs: times[1] };

@@ -18,6 +18,10 @@ const G = String.raw`\G`;
 const WS = String.raw`\s*+`;
 /** A C/asm symbol, bounded by KSYM_NAME_LEN (512, include/linux/kallsyms.h). */
 const SYMBOL = String.raw`[A-Za-z_$](?>[\w.$]{0,511})`;
+/** A source file (known extension) with optional directories, as printed by symbolizers. */
+const SOURCE_FILE = String.raw`(?:[\w.-]++/)*+[\w-][\w.-]*+(?<=\.[chSsi]|\.rs|\.cc|\.inc)`;
+/** Lookahead: " path/file.c:123" or " (path/file.c:123" follows. */
+const BEFORE_SOURCE = String.raw`(?=\s++\(?${SOURCE_FILE}:\d)`;
 
 // Severity scopes. The second scope is the hook VS Code's own themes (Dark+/Light+/HC) and most
 // third-party themes colour for log severities; themes without it fall back to the first scope.
@@ -160,38 +164,44 @@ repository['unreliable-after-address'] = match('keyword.operator.unreliable', St
 // mm/slub.c:123 or lib/foo.c:12:5 (symbolized frames, WARNING/kernel BUG/UBSAN headers).
 repository['source-path'] = match(null,
   '(?<![\\w./-])',
-  cap('string.unquoted.path.source', String.raw`(?:[\w.-]++/)*+[\w-][\w.-]*+(?<=\.[chSsi]|\.rs|\.cc|\.inc)`),
+  cap('string.unquoted.path.source', SOURCE_FILE),
   cap(P.colon, ':'), cap('constant.numeric.line', String.raw`\d++`),
   '(?:', cap(P.colon, ':'), cap('constant.numeric.column', String.raw`\d++`), ')?');
 
 // arm32 "(dump_backtrace) from [<...>]"
-repository['paren-function'] = match(null, '(?<=\\()', cap('entity.name.function', SYMBOL), '(?=\\)(?: from|\\s*$))');
+repository['paren-function'] = match(null, String.raw`(?<=\] \()`, cap('entity.name.function', SYMBOL), String.raw`(?=\))`);
 // A function without offset before its source position: arm32 "(__dump_stack lib/dump_stack.c:88 [inline])",
 // powerpc "[c000…] [c000…] offline_css kernel/cgroup/cgroup.c:5129 [inline]".
-repository['function-before-path'] = match(null, String.raw`(?<=\] |\()`, cap('entity.name.function', SYMBOL),
-  String.raw`(?=\s++\(?[\w.-]++(?:/[\w.-]++)*+:\d)`);
+repository['function-before-path'] = match(null, String.raw`(?<=\] |\()`, cap('entity.name.function', SYMBOL), BEFORE_SOURCE);
 // powerpc/s390 frame addresses "[c00000007a3efa20]"
 repository['bracket-address'] = match(null,
   cap(P.begin, String.raw`\[`), cap('constant.numeric.hex.address', String.raw`(?>\h{8,16})`), cap(P.end, String.raw`\]`));
 
 // "task comm:pid", "by task comm/pid", "[comm:pid]" (soft lockup).
 repository['process-ref'] = match(null,
-  '(?:', String.raw`\btask `, cap('string.unquoted.process-name', String.raw`[^\s:/]{1,64}?(?:[:/][^\s:/]{1,64}?)??`),
+  '(?:', String.raw`\b(?:task|held by) `, cap('string.unquoted.process-name', String.raw`[^\s:/]{1,64}?(?:[:/][^\s:/]{1,64}?)??`),
   cap(P.sep, '[:/]'), cap('constant.numeric.pid', String.raw`\d++`), String.raw`(?=[\s:,.]|$)`,
   '|', cap(P.begin, String.raw`\[`), cap('string.unquoted.process-name', String.raw`[^\s\[\]]{1,64}`), cap(P.sep, ':'),
   cap('constant.numeric.pid', String.raw`\d++`), cap(P.end, String.raw`\]`), ')');
 
 // "address: 0xdead", "at addr ffff…", "request at ffff…", "object at ffff…"
+// (lookbehind: "address" may already be inside an event header's scope, "…page fault for address: …")
 repository['address-ref'] = match(null,
-  String.raw`\b(?:addr|address|at)(?::)? `, cap('constant.numeric.hex.address', String.raw`(?:0x)?(?>\h{8,16})\b`));
+  String.raw`(?<=addr|address|\bat):? `, cap('constant.numeric.hex.address', String.raw`(?:0x)?(?>\h{8,16})\b`));
 
 repository['hex'] = match('constant.numeric.hex', String.raw`\b0x\h++\b|\b\h{8,16}\b`);
 repository['decimal'] = match(null, String.raw`(?<![\w.])`, cap('constant.numeric.decimal', String.raw`-?\d++(?:\.\d++)?`),
-  '(?:', cap('keyword.other.unit', String.raw`[kKMGT]i?B|[mun]?s(?:ecs)?|jiffies`), String.raw`\b|\b)`);
+  '(?:', cap('keyword.other.unit', String.raw`[kKMGT]i?B|[mun]?s(?:ecs)?`), String.raw`\b`,
+  '|', ' ', cap('keyword.other.unit', '(?:jiffies|seconds|msecs|usecs|ticks)'), String.raw`\b`, '|', String.raw`\b)`);
 repository['string'] = match('string.quoted.double', String.raw`"[^"]*+"`);
 repository['key-value'] = match(null,
   String.raw`(?<![\w.-])`, cap('variable.other.key', String.raw`[A-Za-z_][\w.-]{0,63}`), cap('keyword.operator.assignment', '='));
 repository['lock-usage'] = match('constant.other.lock-usage', String.raw`\{[-+.?]{1,16}\}`);
+// lockdep lock classes: "(&mm->mmap_lock){++++}", "lock(rtnl_mutex);"
+repository['lock-class'] = match(null,
+  '(?:', String.raw`(?<=\()`, cap('variable.other.lock-class', String.raw`[^(){}\s]{1,128}`), String.raw`(?=\)\{[-+.?])`,
+  '|', String.raw`\b`, cap('entity.name.function', '(?:un)?lock'), cap(P.begin, String.raw`\(`),
+  cap('variable.other.lock-class', String.raw`[^()\s]{1,128}`), cap(P.end, String.raw`\)`), '(?=;)', ')');
 
 // A printk timestamp in the middle of a line (console interleaving: "login: [   19.78] audit: …")
 // restarts a message, so constructs after it are recognised too.
@@ -221,6 +231,7 @@ repository['inline'] = {
     include('string'),
     include('key-value'),
     include('lock-usage'),
+    include('lock-class'),
   ],
 };
 
@@ -283,14 +294,14 @@ constructs.push(header(
     'Unhandled fault', 'Kernel stack overflow']))));
 // x86 "Oops: 0002 [#1]", arm "Internal error: Oops: …", arm/arm64/riscv/ppc "Unable to handle kernel …"
 constructs.push(header(cap(err('oops'),
-  anyOf(['Oops:', 'Internal error:(?: Oops:)?', String.raw`Unable to handle kernel [\w -]{1,60}?(?= at| for|,|$)`]))));
+  anyOf(['Oops:', String.raw`Oops(?= \[#)`, 'Internal error:(?: Oops:)?', String.raw`Unable to handle kernel [\w -]{1,60}?(?= at| for|,|$)`]))));
 // arch/x86/mm/fault.c, lib/list_debug.c, kernel/… : generic "BUG: …" up to the first detail.
 constructs.push(header(cap(err('bug'), String.raw`BUG:[^,:]{0,120}?(?=,|:| at | in |$)`)));
 // mm/oom_kill.c
 constructs.push(region({
   name: 'meta.event.header',
   begin: [G, WS,
-    cap(err('oom'), String.raw`(?:Memory cgroup )?Out of memory(?: \([\w ]{0,40}\))?: Killed process`), ' ',
+    cap(err('oom'), String.raw`(?:Memory cgroup [Oo]ut|Out) of memory(?: \([\w ]{0,40}\))?: Killed process`), ' ',
     cap('constant.numeric.pid', String.raw`\d++`), ' ', cap(P.begin, String.raw`\(`),
     cap('string.unquoted.process-name', String.raw`[^)]{1,64}`), cap(P.end, String.raw`\)`)],
   patterns: [include('oom-figures'), include('inline')],
@@ -414,10 +425,12 @@ constructs.push(region({
   begin: [G, WS, cap('keyword.other.section.code', '(?:Krnl |User )?Code'), cap(P.colon, ':')],
   patterns: codePatterns,
 }));
-// s390 Krnl Code continuation: "           >000000000058f0d2: e3…" ('>' marks the faulting instruction)
+// s390 Krnl Code continuation: "           >000000000058f0d2: e3…" ('>' marks the faulting instruction,
+// '#' the one before); unmarked rows need a >= 4-digit instruction so KASAN shadow rows don't match.
 constructs.push(region({
   name: 'meta.code-line',
-  begin: [G, String.raw`\s++`, '(?:', cap(err('trapping-instruction'), '>'), '|', cap('keyword.operator.marker', '#'), ')',
+  begin: [G, String.raw`\s++`, '(?:', cap(err('trapping-instruction'), '>'), '|', cap('keyword.operator.marker', '#'), '|',
+    String.raw`(?=\h{8,16}:\s++\h{4,12}\s)`, ')',
     cap('constant.numeric.hex.address', String.raw`(?>\h{8,16})`), cap(P.colon, ':')],
   patterns: codePatterns,
 }));
@@ -493,8 +506,7 @@ constructs.push(region({
 constructs.push(match(null, G, WS, cap('punctuation.definition.tag.begin', '</?'),
   cap('entity.name.tag.context', String.raw`IRQ|TASK|NMI|SOFTIRQ|EOI|#[A-Z]{2}`), cap('punctuation.definition.tag.end', '>')));
 // "frame mm/slub.c:123 [inline]" (syzkaller / decode_stacktrace.sh symbolized frames without offset)
-const bareFrameFunction = match(null, G, String.raw`\s++(?!(?:at|in|from|by|of)\b)`, cap('entity.name.function', SYMBOL),
-  String.raw`(?=\s++\(?[\w.-]++(?:/[\w.-]++)*+:\d)`);
+const bareFrameFunction = match(null, G, String.raw`\s++(?!(?:at|in|from|by|of)\b)`, cap('entity.name.function', SYMBOL), BEFORE_SOURCE);
 // " ? func+0x1/0x2": unreliable frame (the "?" of print_address / printk_stack_address)
 constructs.push(region({
   name: 'meta.frame.unreliable',

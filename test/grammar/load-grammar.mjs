@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import vsctm from 'vscode-textmate';
-import onig from 'vscode-oniguruma';
 
+// require(), not import: both packages are UMD bundles, and this module is loaded both as ESM (bench)
+// and transpiled to CommonJS by tsx (tests), where a default import of them would be undefined.
 const require = createRequire(import.meta.url);
+const vsctm = require('vscode-textmate');
+const onig = require('vscode-oniguruma');
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const KERNEL_LOG_GRAMMAR = fileURLToPath(new URL('../../syntaxes/kernel-log.tmLanguage.json', import.meta.url));
 
