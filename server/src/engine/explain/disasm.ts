@@ -90,43 +90,74 @@ function loadIced(): Iced | null {
   return iced;
 }
 
+let formatter: InstanceType<Iced['Formatter']> | null = null;
+
+/** One formatter for the process, configured to look like objdump. */
+function gasFormatter(ice: Iced): InstanceType<Iced['Formatter']> {
+  if (formatter) return formatter;
+  const f = new ice.Formatter(ice.FormatterSyntax.Gas);
+  // Look like objdump: hex immediates and displacements, `0x` prefix, no size suffix unless needed.
+  f.smallHexNumbersInDecimal = false;
+  f.hexPrefix = '0x';
+  f.hexSuffix = '';
+  f.uppercaseHex = false;
+  f.leadingZeros = false;
+  f.branchLeadingZeros = false;
+  f.spaceAfterOperandSeparator = false;
+  f.firstOperandCharIndex = 7;
+  f.ripRelativeAddresses = true;
+  formatter = f;
+  return f;
+}
+
+/** Instruction boundaries only (no formatting), to choose where to start decoding. */
+function boundariesX86(bytes: Uint8Array, start: number, bitness: 32 | 64): { offsets: Set<number>; badBefore: (o: number) => boolean } | null {
+  const ice = loadIced();
+  if (!ice) return null;
+  const decoder = new ice.Decoder(bitness, bytes.subarray(start), ice.DecoderOptions.None);
+  const ins = new ice.Instruction();
+  const offsets = new Set<number>();
+  const bad: number[] = [];
+  try {
+    let off = start;
+    while (decoder.canDecode) {
+      decoder.decodeOut(ins);
+      offsets.add(off);
+      if (ins.isInvalid) bad.push(off);
+      off += ins.length;
+    }
+  } finally {
+    ins.free();
+    decoder.free();
+  }
+  return { offsets, badBefore: (o) => bad.some((b) => b < o) };
+}
+
 function decodeX86(bytes: Uint8Array, start: number, bitness: 32 | 64, trapOffset: number | null, base: bigint): DisasmLine[] | null {
   const ice = loadIced();
   if (!ice) return null;
-  const slice = bytes.subarray(start);
-  const decoder = new ice.Decoder(bitness, slice, ice.DecoderOptions.None);
-  const formatter = new ice.Formatter(ice.FormatterSyntax.Gas);
-  // Look like objdump: hex immediates and displacements, `0x` prefix, no size suffix unless needed.
-  formatter.smallHexNumbersInDecimal = false;
-  formatter.hexPrefix = '0x';
-  formatter.hexSuffix = '';
-  formatter.uppercaseHex = false;
-  formatter.leadingZeros = false;
-  formatter.branchLeadingZeros = false;
-  formatter.spaceAfterOperandSeparator = false;
-  formatter.firstOperandCharIndex = 7;
-  formatter.ripRelativeAddresses = true;
+  const decoder = new ice.Decoder(bitness, bytes.subarray(start), ice.DecoderOptions.None);
+  const f = gasFormatter(ice);
+  const ins = new ice.Instruction();
   const lines: DisasmLine[] = [];
   try {
     decoder.ip = (base + BigInt(start)) & 0xffffffffffffffffn;
+    let off = start;
     while (decoder.canDecode) {
-      const ins = decoder.decode();
-      const off = Number((ins.ip - base) & 0xffffffffn);
+      decoder.decodeOut(ins);
       const len = ins.length;
-      const invalid = ins.isInvalid;
-      const text = invalid ? '(bad)' : formatter.format(ins);
-      ins.free();
       lines.push({
         offset: off,
         length: len,
         bytes: hexBytes(bytes, off, len),
-        text,
+        text: ins.isInvalid ? '(bad)' : f.format(ins),
         trapping: trapOffset === off,
       });
+      off += len;
     }
   } finally {
+    ins.free();
     decoder.free();
-    formatter.free();
   }
   return lines;
 }
@@ -181,7 +212,22 @@ export function initDisassemblers(): Promise<void> {
 function decodeArm64(bytes: Uint8Array, trapOffset: number | null): DisasmLine[] | null {
   if (!capstoneArm64) return null;
   const lines: DisasmLine[] = [];
-  // Decode word by word so one undefined encoding does not stop the listing.
+  // Fast path: one call for the whole buffer; capstone stops at the first undefined word, in which case
+  // we decode word by word so one undefined encoding does not end the listing.
+  try {
+    const all = capstoneArm64.disasm(Array.from(bytes.subarray(0, bytes.length & ~3)), 0);
+    if (all.length * 4 === (bytes.length & ~3)) {
+      return all.map((ins, i) => ({
+        offset: i * 4,
+        length: 4,
+        bytes: wordHex(bytes, i * 4),
+        text: ins.op_str ? `${ins.mnemonic}\t${ins.op_str}` : ins.mnemonic,
+        trapping: trapOffset === i * 4,
+      }));
+    }
+  } catch {
+    // fall through to word-by-word decoding
+  }
   for (let off = 0; off + 4 <= bytes.length; off += 4) {
     const word = bytes.subarray(off, off + 4);
     let text = '.inst';
@@ -222,21 +268,25 @@ export function disassemble(code: ParsedCode, base = 0n): Disassembly {
   const bitness = code.arch === 'i386' ? 32 : 64;
   const trap = code.trapOffset;
   // Prefer the first start that lands on the trap with no undecodable instruction before it; else the
-  // first that lands on the trap at all; else start 0.
-  let fallback: { start: number; lines: DisasmLine[] } | null = null;
-  const maxStart = trap === null ? 0 : Math.min(trap, 15);
-  for (let start = 0; start <= maxStart; start++) {
-    const lines = decodeX86(code.bytes, start, bitness, trap, base);
-    if (!lines) return { arch: code.arch, start: 0, lines: [], unavailable: 'the x86 disassembler (iced-x86) could not be loaded' };
-    if (trap === null) return { arch: code.arch, start, lines };
-    if (!lines.some((l) => l.trapping)) {
-      if (!fallback && start === 0) fallback = { start, lines };
-      continue;
+  // first that lands on the trap at all; else start 0. Only boundaries are computed while searching.
+  let chosen = 0;
+  if (trap !== null) {
+    let fallback = -1;
+    for (let start = 0; start <= Math.min(trap, 15); start++) {
+      const b = boundariesX86(code.bytes, start, bitness);
+      if (!b) break;
+      if (!b.offsets.has(trap)) continue;
+      if (!b.badBefore(trap)) {
+        chosen = start;
+        break;
+      }
+      if (fallback < 0) fallback = start;
+      chosen = fallback;
     }
-    if (!lines.some((l) => l.offset < trap && l.text === '(bad)')) return { arch: code.arch, start, lines };
-    if (!fallback || !fallback.lines.some((l) => l.trapping)) fallback = { start, lines };
   }
-  return { arch: code.arch, start: fallback?.start ?? 0, lines: fallback?.lines ?? [] };
+  const lines = decodeX86(code.bytes, chosen, bitness, trap, base);
+  if (!lines) return { arch: code.arch, start: 0, lines: [], unavailable: 'the x86 disassembler (iced-x86) could not be loaded' };
+  return { arch: code.arch, start: chosen, lines };
 }
 
 /** Where the listing's addresses point: a symbol and the trap's offset in it, or an absolute address. */

@@ -492,6 +492,8 @@ function addresses(s: Scan): void {
   const m = s.m;
   // Register dumps explain their values themselves (with the register's role).
   if (REGISTER_LINE.test(m) && !/^\s*(?:RIP|EIP|pc|lr)\s{0,2}:/.test(m)) return;
+  // Code: words (arm64 `d503201f`) are instructions, not addresses.
+  if (/^\s*Code: /.test(m)) return;
   ADDRESS.lastIndex = 0;
   for (let t = ADDRESS.exec(m); t; t = ADDRESS.exec(m)) {
     const digits = t[2];

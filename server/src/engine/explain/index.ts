@@ -6,3 +6,4 @@ export { classifyValue } from './classify';
 export type { ValueClass } from './classify';
 export { initDisassemblers, parseCodeBytes, disassemble, formatDisassembly } from './disasm';
 export type { Disassembly, DisasmLine, ParsedCode, CodeAnchor } from './disasm';
+export { clearCodeCache } from './report';

@@ -316,7 +316,29 @@ export function renderFrame(message: string, event: KernelEvent | null, line: nu
 
 // ---- Code: ---------------------------------------------------------------------------------------------
 
+// Hovering along a Code: line asks for the same listing again and again: keep the last few.
+const codeCache = new Map<string, string | null>();
+const CODE_CACHE_SIZE = 64;
+
 export function renderCodeLine(bytesText: string, arch: Arch, anchor: CodeAnchor | undefined): string | null {
+  const key = `${arch}|${anchor?.symbol ?? ''}|${anchor?.symbolOffset ?? ''}|${anchor?.address ?? ''}|${bytesText}`;
+  const hit = codeCache.get(key);
+  if (hit !== undefined) return hit;
+  const text = renderCodeLineUncached(bytesText, arch, anchor);
+  // Do not remember "still loading" answers.
+  if (text === null || !text.includes('still loading')) {
+    if (codeCache.size >= CODE_CACHE_SIZE) codeCache.delete(codeCache.keys().next().value as string);
+    codeCache.set(key, text);
+  }
+  return text;
+}
+
+/** Clears the Code: listing cache (for benchmarks that want cold figures). */
+export function clearCodeCache(): void {
+  codeCache.clear();
+}
+
+function renderCodeLineUncached(bytesText: string, arch: Arch, anchor: CodeAnchor | undefined): string | null {
   const parsed = parseCodeBytes(bytesText, arch === 'unknown' ? undefined : arch);
   if (!parsed) return null;
   const base = anchor?.address !== undefined && parsed.trapOffset !== null ? anchor.address - BigInt(parsed.trapOffset) : 0n;
