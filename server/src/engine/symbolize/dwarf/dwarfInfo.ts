@@ -99,8 +99,8 @@ export class DwarfInfo {
     const chain: FunctionRecord[] = [];
     let best = -1;
     let bestLen = Infinity;
-    for (let i = 0; i < recs.length; i++) {
-      if (recs[i].parent !== -1) continue;
+    const top = unit.topLevelCount();
+    for (let i = 0; i < top; i++) {
       const len = containingLength(recs[i].ranges, addr);
       if (len < bestLen) {
         best = i;
@@ -110,6 +110,7 @@ export class DwarfInfo {
     const seen = new Set<number>();
     while (best >= 0 && !seen.has(best)) {
       seen.add(best);
+      unit.expand(best);
       chain.push(recs[best]);
       let next = -1;
       let nextLen = Infinity;

@@ -63,6 +63,10 @@ export interface FunctionRecord {
   callFile: number;
   callLine: number;
   callColumn: number;
+  /** Absolute offset of the first child DIE while the children are not parsed yet, else -1. */
+  childStart: number;
+  /** DW_AT_sibling (end of the subtree) when known, else -1. */
+  subtreeEnd: number;
 }
 
 export interface DieNameInfo {
@@ -102,6 +106,7 @@ export class CompUnit implements RangeContext {
   /** Linear [lo, hi) pairs of the whole unit (from the root DIE). */
   ranges: number[] = [];
   private functions: FunctionRecord[] | null = null;
+  private topCount = 0;
   private lineTable: LineTable | null = null;
 
   constructor(
@@ -239,30 +244,60 @@ export class CompUnit implements RangeContext {
     return this.lineTable;
   }
 
-  /** All subprograms and inlined calls with code, parsed once. */
+  /**
+   * Top-level functions with code (children not parsed yet), parsed once per unit. The subtree of a function
+   * (its inlined calls) is parsed by `expand` when a lookup lands in it.
+   */
   functionRecords(): FunctionRecord[] {
     if (this.functions) return this.functions;
     const recs: FunctionRecord[] = [];
-    const enc = this.header;
+    this.functions = recs;
     // The whole unit is read for this one pass and dropped afterwards; only the records stay.
     const unitBuf = need(this.sections.info, '.debug_info').bytes(this.header.offset, this.header.end - this.header.offset);
     const c = new Cursor(unitBuf, this.header.dieOffset - this.header.offset, this.sections.little);
     // Root DIE: skip its attributes (read in readRoot).
     const root = this.abbrevs.get(c.uleb());
-    if (!root) {
-      this.functions = recs;
-      return recs;
-    }
-    for (let i = 0; i < root.specs.length; i += 2) skipForm(c, root.specs[i + 1], enc);
-    if (!root.hasChildren) {
-      this.functions = recs;
-      return recs;
-    }
-    // Stack of the enclosing record index per open DIE level (-1 = none).
-    const stack: number[] = [-1];
+    if (!root) return recs;
+    for (let i = 0; i < root.specs.length; i += 2) skipForm(c, root.specs[i + 1], this.header);
+    if (root.hasChildren) this.walk(c, this.header.offset, -1, true);
+    this.topCount = recs.length;
+    return recs;
+  }
+
+  /** Records [0, topLevelCount()) are the unit's top-level functions. */
+  topLevelCount(): number {
+    this.functionRecords();
+    return this.topCount;
+  }
+
+  /** Parses the inlined calls (and nested functions) inside a top-level function record, once. */
+  expand(index: number): void {
+    const rec = this.functions![index];
+    if (rec.childStart < 0) return;
+    const start = rec.childStart;
+    rec.childStart = -1;
+    const guess = rec.subtreeEnd > start ? rec.subtreeEnd - start : 64 * 1024;
+    const before = this.functions!.length;
+    this.atWindow(start, guess, (c) => {
+      this.functions!.length = before; // a retry with a larger window starts over
+      rec.children = [];
+      this.walk(c, start, index, false);
+    });
+  }
+
+  /**
+   * Walks DIEs from the cursor until the level it started at is closed. Top-level mode records functions
+   * and jumps over their children (DW_AT_sibling) for `expand` to parse later; full mode records everything.
+   */
+  private walk(c: Cursor, cursorBase: number, parentRec: number, topLevel: boolean): void {
+    const recs = this.functions!;
+    const enc = this.header;
     const unitOff = this.header.offset;
-    while (c.pos < c.end && stack.length > 0) {
-      const dieAbs = unitOff + c.pos;
+    const end = Math.min(c.end, this.header.end - cursorBase);
+    // Stack of the enclosing record index per open DIE level (-1 = none; -2 = skipping a subtree).
+    const stack: number[] = [parentRec];
+    while (c.pos < end && stack.length > 0) {
+      const dieAbs = cursorBase + c.pos;
       const code = c.uleb();
       if (code === 0) {
         stack.pop();
@@ -271,7 +306,8 @@ export class CompUnit implements RangeContext {
       const ab = this.abbrev(code, dieAbs);
       const specs = ab.specs;
       const parent = stack[stack.length - 1];
-      if (CODE_TAGS.has(ab.tag)) {
+      let sibling = -1;
+      if (CODE_TAGS.has(ab.tag) && parent !== -2) {
         let name: string | null = null;
         let origin = -1;
         const pc = new PcAttributes(this);
@@ -286,9 +322,8 @@ export class CompUnit implements RangeContext {
             case DW_AT.name:
               name = this.readString(c, form);
               break;
-            case DW_AT.linkage_name:
-            case DW_AT.MIPS_linkage_name:
-              skipForm(c, form, enc);
+            case DW_AT.sibling:
+              sibling = readReference(c, form, enc, unitOff);
               break;
             case DW_AT.abstract_origin:
             case DW_AT.specification:
@@ -308,26 +343,32 @@ export class CompUnit implements RangeContext {
           }
         }
         const ranges = pc.ranges();
-        let idx = parent;
-        if (ranges.length > 0) {
-          idx = recs.length;
-          recs.push({ tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, origin, callFile, callLine, callColumn });
-          if (parent >= 0) recs[parent].children.push(idx);
+        if (ranges.length === 0) {
+          if (ab.hasChildren) stack.push(parent);
+          continue;
         }
-        if (ab.hasChildren) stack.push(idx);
-      } else {
-        let sibling = -1;
-        for (let i = 0; i < specs.length; i += 2) {
-          if (specs[i] === DW_AT.sibling) sibling = readReference(c, specs[i + 1], enc, unitOff);
-          else skipForm(c, specs[i + 1], enc);
-        }
+        const idx = recs.length;
+        const childStart = ab.hasChildren ? cursorBase + c.pos : -1;
+        const subtreeEnd = sibling > dieAbs ? sibling : -1;
+        recs.push({ tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, origin, callFile, callLine, callColumn, childStart, subtreeEnd });
+        if (parent >= 0) recs[parent].children.push(idx);
         if (!ab.hasChildren) continue;
-        if (!CONTAINER_TAGS.has(ab.tag) && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - unitOff;
-        else stack.push(parent);
+        if (!topLevel) {
+          recs[idx].childStart = -1;
+          stack.push(idx);
+        } else if (subtreeEnd > 0 && subtreeEnd <= this.header.end) c.pos = subtreeEnd - cursorBase;
+        else stack.push(-2); // no sibling: walk over the children without recording them
+        continue;
       }
+      for (let i = 0; i < specs.length; i += 2) {
+        if (specs[i] === DW_AT.sibling) sibling = readReference(c, specs[i + 1], enc, unitOff);
+        else skipForm(c, specs[i + 1], enc);
+      }
+      if (!ab.hasChildren) continue;
+      if ((parent === -2 || !CONTAINER_TAGS.has(ab.tag)) && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - cursorBase;
+      else stack.push(parent);
     }
-    this.functions = recs;
-    return recs;
+    if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase) throw corrupt('unexpected end of data (subtree)');
   }
 
   /** Name-related attributes of the DIE at `absOffset` (which must be in this unit). */

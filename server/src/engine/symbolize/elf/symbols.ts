@@ -1,8 +1,10 @@
 // Symbol table layer: `.symtab` (else `.dynsym`) with kallsyms-style sizes — the distance to the next symbol
 // in the same section, which is the `/0xSIZE` the kernel prints and what scripts/faddr2line compares.
+// A vmlinux has ~130k symbols: they are kept as typed arrays (values relative to their section, exact
+// numbers) and turned into objects only when asked for; the address index is sorted per section on demand.
 import { ElfFile, ElfSection, SHT_SYMTAB, SHT_DYNSYM } from './elfFile';
-import { countAtOrBefore } from '../search';
 import { corrupt } from '../errors';
+import { countAtOrBefore } from '../search';
 
 export const STT_NOTYPE = 0;
 export const STT_OBJECT = 1;
@@ -11,6 +13,7 @@ const STT_FILE = 4;
 const STB_LOCAL = 0;
 const STB_WEAK = 2;
 const SHN_LORESERVE = 0xff00;
+const TWO32 = 4294967296;
 
 export interface ElfSymbol {
   name: string;
@@ -25,7 +28,7 @@ export interface ElfSymbol {
   weak: boolean;
   /** No symbol follows in the section: the kernel's size for it depends on what is loaded after it. */
   lastInSection: boolean;
-  /** For local symbols, the preceding STT_FILE symbol (binutils reports it when DWARF has no line). */
+  /** The preceding STT_FILE symbol as binutils attributes it (reported when DWARF has no line). */
   file: string | null;
 }
 
@@ -35,86 +38,178 @@ export function isMappingSymbol(name: string): boolean {
 }
 
 export class SymbolTable {
-  private readonly all: ElfSymbol[] = [];
-  private readonly byName = new Map<string, ElfSymbol[]>();
-  /** Code-ish symbols (FUNC/NOTYPE) per section index, sorted by value, for address -> symbol. */
-  private readonly bySection = new Map<number, ElfSymbol[]>();
+  private count = 0;
+  private nameOff = new Uint32Array(0);
+  /** st_value - sh_addr of the symbol's section: exact and small. */
+  private rel = new Float64Array(0);
+  private elfSize = new Float64Array(0);
+  private values = new Float64Array(0);
+  private secStart = new Uint32Array(1);
+  private info = new Uint8Array(0);
+  private shndx = new Uint32Array(0);
+  /** strtab offset of the attributed STT_FILE name, or -1. */
+  private fileOff = new Int32Array(0);
+  private strtab: Buffer = Buffer.alloc(0);
+  private readonly nameCache = new Map<string, number[]>();
+  private readonly bySection = new Map<number, Int32Array>();
 
-  constructor(elf: ElfFile) {
+  constructor(private readonly elf: ElfFile) {
     const tab = elf.sections.find((s) => s.type === SHT_SYMTAB) ?? elf.sections.find((s) => s.type === SHT_DYNSYM);
     if (!tab) return;
     const entSize = elf.is64 ? 24 : 16;
     if (tab.link >= elf.sections.length) throw corrupt(`symbol table string table index ${tab.link} out of range`);
-    const count = Math.floor(tab.size / entSize);
+    const total = Math.floor(tab.size / entSize);
     const data = elf.readSection(tab);
-    const strtab = elf.readSection(elf.sections[tab.link]);
+    const strtab = (this.strtab = elf.readSection(elf.sections[tab.link]));
     const e = elf.endian;
-    // All symbols that delimit others for the kallsyms-size computation (FUNC, NOTYPE, OBJECT).
-    const delimiters = new Map<number, bigint[]>();
-    let file: string | null = null;
+    const nsec = elf.sections.length;
+    const secHi = new Float64Array(nsec);
+    const secLo = new Float64Array(nsec);
+    for (const s of elf.sections) {
+      secHi[s.index] = Number(s.addr >> 32n);
+      secLo[s.index] = Number(s.addr & 0xffffffffn);
+    }
+    this.nameOff = new Uint32Array(total);
+    this.rel = new Float64Array(total);
+    this.elfSize = new Float64Array(total);
+    this.info = new Uint8Array(total);
+    this.shndx = new Uint32Array(total);
+    this.fileOff = new Int32Array(total);
+    // binutils (bfd/elf.c elf_find_function) attributes the last STT_FILE name to a symbol, but to global
+    // symbols only while no STT_FILE has followed another symbol.
+    let file = -1;
     let fileState = 0; // 0: nothing seen, 1: a symbol seen, 2: a file symbol after a symbol
-    for (let i = 1; i < count; i++) {
+    let n = 0;
+    for (let i = 1; i < total; i++) {
       const o = i * entSize;
       const nameOff = e.u32(data, o);
       const info = elf.is64 ? data[o + 4] : data[o + 12];
-      const shndx = e.u16(data, elf.is64 ? o + 6 : o + 14);
-      const value = elf.is64 ? e.u64(data, o + 8) : BigInt(e.u32(data, o + 4));
-      const size = elf.is64 ? e.off64(data, o + 16) : e.u32(data, o + 8);
       const type = info & 0xf;
-      // binutils (bfd/elf.c elf_find_function) names the source file of a symbol after the last STT_FILE
-      // symbol, but for global symbols only while no STT_FILE has followed another symbol.
       if (type === STT_FILE) {
-        file = nameOff < strtab.length ? strtab.toString('utf8', nameOff, Math.max(nameOff, strtab.indexOf(0, nameOff))) : null;
+        file = nameOff;
         if (fileState === 1) fileState = 2;
         continue;
       }
       if (fileState === 0) fileState = 1;
       if (type !== STT_FUNC && type !== STT_NOTYPE && type !== STT_OBJECT) continue;
-      if (shndx === 0 || shndx >= SHN_LORESERVE || shndx >= elf.sections.length) continue;
+      const shndx = e.u16(data, elf.is64 ? o + 6 : o + 14);
+      if (shndx === 0 || shndx >= SHN_LORESERVE || shndx >= nsec) continue;
       if (nameOff >= strtab.length) throw corrupt(`symbol ${i} has a name offset outside the string table`);
-      const end = strtab.indexOf(0, nameOff);
-      const name = strtab.toString('utf8', nameOff, end < 0 ? strtab.length : end);
-      if (!name || isMappingSymbol(name)) continue;
-      const sym: ElfSymbol = {
-        name,
-        value,
-        elfSize: size,
-        kallsymsSize: size,
-        type,
-        section: elf.sections[shndx],
-        lastInSection: false,
-        weak: info >> 4 === STB_WEAK,
-        file: info >> 4 === STB_LOCAL || fileState !== 2 ? file : null,
-      };
-      this.all.push(sym);
-      let d = delimiters.get(shndx);
-      if (!d) delimiters.set(shndx, (d = []));
-      d.push(value);
+      const c0 = strtab[nameOff];
+      if (c0 === 0 || c0 === 0x24 /* $ */) continue;
+      let rel: number;
+      if (elf.is64) {
+        const lo = e.little ? data.readUInt32LE(o + 8) : data.readUInt32BE(o + 12);
+        const hi = e.little ? data.readUInt32LE(o + 12) : data.readUInt32BE(o + 8);
+        rel = (hi - secHi[shndx]) * TWO32 + (lo - secLo[shndx]);
+      } else rel = e.u32(data, o + 4) - secLo[shndx];
+      this.nameOff[n] = nameOff;
+      this.rel[n] = rel;
+      this.elfSize[n] = elf.is64 ? e.off64(data, o + 16) : e.u32(data, o + 8);
+      this.info[n] = info;
+      this.shndx[n] = shndx;
+      this.fileOff[n] = file >= 0 && (info >> 4 === STB_LOCAL || fileState !== 2) ? file : -1;
+      n++;
     }
-    for (const [, d] of delimiters) d.sort(cmpBig);
-    for (const sym of this.all) {
-      const d = delimiters.get(sym.section.index)!;
-      const next = upperBound(d, sym.value);
-      if (next < d.length) sym.kallsymsSize = Number(d[next] - sym.value);
-      else sym.lastInSection = true;
-      if (sym.type === STT_OBJECT) continue;
-      let list = this.byName.get(sym.name);
-      if (!list) this.byName.set(sym.name, (list = []));
-      list.push(sym);
-      let sec = this.bySection.get(sym.section.index);
-      if (!sec) this.bySection.set(sym.section.index, (sec = []));
-      sec.push(sym);
+    this.count = n;
+    this.sortedValues(nsec);
+  }
+
+  /** Per-section sorted values of all FUNC/NOTYPE/OBJECT symbols, for kallsyms sizes (computed on demand). */
+  private sortedValues(nsec: number): void {
+    const n = this.count;
+    const perSection = new Uint32Array(nsec + 1);
+    for (let i = 0; i < n; i++) perSection[this.shndx[i] + 1]++;
+    for (let s = 1; s <= nsec; s++) perSection[s] += perSection[s - 1];
+    this.secStart = perSection;
+    const values = new Float64Array(n);
+    const fill = perSection.slice(0, nsec);
+    for (let i = 0; i < n; i++) values[fill[this.shndx[i]]++] = this.rel[i];
+    for (let s = 0; s < nsec; s++) values.subarray(perSection[s], perSection[s + 1]).sort();
+    this.values = values;
+  }
+
+  /** kallsyms size: distance to the next distinct value in the same section; ELF size for the last symbol. */
+  private kallsymsSize(i: number): { size: number; last: boolean } {
+    const s = this.shndx[i];
+    const lo0 = this.secStart[s];
+    const hi0 = this.secStart[s + 1];
+    const v = this.rel[i];
+    let lo = lo0;
+    let hi = hi0;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.values[mid] <= v) lo = mid + 1;
+      else hi = mid;
     }
-    for (const [, list] of this.bySection) list.sort((a, b) => cmpBig(a.value, b.value) || preferFunc(a, b));
+    return lo < hi0 ? { size: this.values[lo] - v, last: false } : { size: this.elfSize[i], last: true };
   }
 
   get size(): number {
-    return this.all.length;
+    return this.count;
   }
 
-  /** FUNC and NOTYPE symbols with this name (several when static functions share a name). */
+  private name(i: number): string {
+    const off = this.nameOff[i];
+    const end = this.strtab.indexOf(0, off);
+    return this.strtab.toString('utf8', off, end < 0 ? this.strtab.length : end);
+  }
+
+  private isCode(i: number): boolean {
+    return (this.info[i] & 0xf) !== STT_OBJECT;
+  }
+
+  private symbol(i: number): ElfSymbol {
+    const section = this.elf.sections[this.shndx[i]];
+    const f = this.fileOff[i];
+    const k = this.kallsymsSize(i);
+    return {
+      name: this.name(i),
+      value: section.addr + BigInt(this.rel[i]),
+      elfSize: this.elfSize[i],
+      kallsymsSize: k.size,
+      type: this.info[i] & 0xf,
+      section,
+      weak: this.info[i] >> 4 === STB_WEAK,
+      lastInSection: k.last,
+      file: f >= 0 ? this.strtab.toString('utf8', f, Math.max(f, this.strtab.indexOf(0, f))) : null,
+    };
+  }
+
+  /**
+   * FUNC and NOTYPE symbols with this name (several when static functions share a name). Found by searching
+   * the string table for the name, so a one-off lookup does not decode 130k names.
+   */
   lookupName(name: string): ElfSymbol[] {
-    return this.byName.get(name) ?? [];
+    let hits = this.nameCache.get(name);
+    if (!hits) {
+      const needle = Buffer.from(name + '\0', 'utf8');
+      const offsets = new Set<number>();
+      for (let p = this.strtab.indexOf(needle); p >= 0; p = this.strtab.indexOf(needle, p + 1)) offsets.add(p);
+      hits = [];
+      if (offsets.size) for (let i = 0; i < this.count; i++) if (offsets.has(this.nameOff[i]) && this.isCode(i)) hits.push(i);
+      if (this.nameCache.size > 4096) this.nameCache.clear();
+      this.nameCache.set(name, hits);
+    }
+    return hits.map((i) => this.symbol(i));
+  }
+
+  /** Code symbols of a section sorted by value, the preferred alias first (built on first use). */
+  private sectionIndex(sectionIndex: number): Int32Array {
+    let idx = this.bySection.get(sectionIndex);
+    if (idx) return idx;
+    const list: number[] = [];
+    for (let i = 0; i < this.count; i++) if (this.shndx[i] === sectionIndex && this.isCode(i)) list.push(i);
+    list.sort((a, b) => this.rel[a] - this.rel[b] || this.aliasOrder(a, b));
+    idx = Int32Array.from(list);
+    this.bySection.set(sectionIndex, idx);
+    return idx;
+  }
+
+  private aliasOrder(a: number, b: number): number {
+    const fa = (this.info[a] & 0xf) === STT_FUNC ? 0 : 1;
+    const fb = (this.info[b] & 0xf) === STT_FUNC ? 0 : 1;
+    return fa - fb || kallsymsAliasOrder(this.name(a), this.info[a] >> 4 === STB_WEAK, this.name(b), this.info[b] >> 4 === STB_WEAK);
   }
 
   /**
@@ -123,22 +218,19 @@ export class SymbolTable {
    * preceding symbol whatever its size, as binutils names functions when DWARF does not.
    */
   containing(sectionIndex: number, value: bigint, bounded = true): { symbol: ElfSymbol; offset: number } | null {
-    const list = this.bySection.get(sectionIndex);
-    if (!list) return null;
-    const lo = countAtOrBefore(list.length, (i) => list[i].value <= value);
-    if (lo === 0) return null;
-    // Several symbols may share the address: the list is sorted so that the preferred alias comes first.
-    let i = lo - 1;
-    while (i > 0 && list[i - 1].value === list[i].value) i--;
-    const best = list[i];
-    const offset = Number(value - best.value);
-    if (bounded && offset >= Math.max(best.kallsymsSize, best.elfSize, 1)) return null;
-    return { symbol: best, offset };
+    const section = this.elf.sections[sectionIndex];
+    if (!section) return null;
+    const idx = this.sectionIndex(sectionIndex);
+    const rel = Number(value - section.addr);
+    let k = countAtOrBefore(idx.length, (j) => this.rel[idx[j]] <= rel) - 1;
+    if (k < 0) return null;
+    // Several symbols may share the address: the index puts the preferred alias first.
+    while (k > 0 && this.rel[idx[k - 1]] === this.rel[idx[k]]) k--;
+    const i = idx[k];
+    const offset = rel - this.rel[i];
+    if (bounded && offset >= Math.max(this.kallsymsSize(i).size, this.elfSize[i], 1)) return null;
+    return { symbol: this.symbol(i), offset };
   }
-}
-
-function preferFunc(a: ElfSymbol, b: ElfSymbol): number {
-  return (b.type === STT_FUNC ? 1 : 0) - (a.type === STT_FUNC ? 1 : 0) || kallsymsAliasOrder(a.name, a.weak, b.name, b.weak);
 }
 
 /**
@@ -147,11 +239,7 @@ function preferFunc(a: ElfSymbol, b: ElfSymbol): number {
  * fewer leading underscores first.
  */
 export function kallsymsAliasOrder(a: string, aWeak: boolean, b: string, bWeak: boolean): number {
-  return (
-    Number(aWeak) - Number(bWeak) ||
-    Number(isLinkerMarker(a)) - Number(isLinkerMarker(b)) ||
-    leadingUnderscores(a) - leadingUnderscores(b)
-  );
+  return Number(aWeak) - Number(bWeak) || Number(isLinkerMarker(a)) - Number(isLinkerMarker(b)) || leadingUnderscores(a) - leadingUnderscores(b);
 }
 
 function isLinkerMarker(n: string): boolean {
@@ -164,12 +252,3 @@ function leadingUnderscores(n: string): number {
   while (n[i] === '_') i++;
   return i;
 }
-
-export function cmpBig(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function upperBound(arr: bigint[], v: bigint): number {
-  return countAtOrBefore(arr.length, (i) => arr[i] <= v);
-}
-
