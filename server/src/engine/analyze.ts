@@ -258,7 +258,10 @@ class ReportBuilder {
     const marker = parseContextMarker(msg);
     if (marker) {
       this.context = marker.open ? marker.context : null;
-      if (!this.trace) this.openTrace('Call Trace', line);
+      if (!this.trace) {
+        this.openTrace(this.pendingLabel?.label ?? 'Call Trace', this.pendingLabel?.line ?? line);
+        this.pendingLabel = null;
+      }
       return true;
     }
     const lead = nl.message.length - msg.length;
@@ -315,7 +318,7 @@ class ReportBuilder {
       }
     }
     if (e.oopsNumber === null && (m = P.OOPS_NUMBER.exec(msg))) {
-      e.errorCode = m[1];
+      e.errorCode = m[1] ?? null;
       e.oopsNumber = Number(m[2]);
     }
     if (e.kind === 'oom-invoked' || e.kind === 'oom-kill') this.parseOom(line, msg);
@@ -351,7 +354,9 @@ class ReportBuilder {
     for (const ip of P.IP_LINES) {
       if ((m = ip.re.exec(msg))) {
         if (e.arch === 'unknown') e.arch = ip.arch;
-        if (e.ip === null) {
+        // `RIP: 0033:` / `0023:` is the user-space context saved at syscall entry, not the kernel's IP.
+        const userMode = ip.arch === 'x86_64' && /^RIP: 00[23][3b]:/.test(msg);
+        if (e.ip === null && !userMode) {
           const rest = msg.slice(m[0].length);
           const frame = parseFrame(rest);
           if (frame) {
@@ -391,9 +396,9 @@ class ReportBuilder {
     if ((m = P.MODULES_LINE.exec(msg))) {
       const list = [];
       const base = lead + 'Modules linked in:'.length;
+      const names = m[1].replace(P.LAST_UNLOADED, '');
       P.MODULE_TOKEN.lastIndex = 0;
-      for (let t = P.MODULE_TOKEN.exec(m[1]); t; t = P.MODULE_TOKEN.exec(m[1])) {
-        if (t[0] === 'last' || t[0] === 'unloaded') continue;
+      for (let t = P.MODULE_TOKEN.exec(names); t; t = P.MODULE_TOKEN.exec(names)) {
         list.push({
           name: t[1],
           taint: t[2] ?? '',

@@ -18,6 +18,8 @@ export interface FrameRule {
   parts: readonly FramePart[];
   /** Tried when `parts` yields nothing. */
   parts2?: readonly FramePart[];
+  /** Last resort, when neither yields a frame (kept apart so syzkaller's order stays intact). */
+  parts3?: readonly FramePart[];
   /** Extra substrings of function names to skip for this kind. */
   skip?: readonly string[];
   /** `stall`: the frame before the dispatch anchor (lockups, RCU stalls); `hang`: hung-task buckets. */
@@ -62,7 +64,13 @@ const CALL_TRACE = /^ {0,4}Call [Tt]race:?/;
 /** The fault's own frame first, then the stack (oopses, GPFs). */
 const IP_THEN_STACK: FrameRule = { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'] };
 /** WARNINGs trap: the RIP line is the warning site; older kernels only print the stack. */
-const WARN_FRAMES = (...skip: string[]): FrameRule => ({ parts: ['ip', 'stack'], parts2: [CALL_TRACE, 'stack'], skip });
+const WARN_FRAMES = (...skip: string[]): FrameRule => ({
+  parts: ['ip', 'stack'],
+  parts2: [CALL_TRACE, 'stack'],
+  // 2.6-era traces mark every frame `? `; the header still names the warning site.
+  parts3: [/^WARNING: (?:CPU: \d{1,5} PID: \d{1,10} )?at \S{1,200} ([A-Za-z0-9_]+)[.+]/],
+  skip,
+});
 const STACK_ONLY = (...skip: string[]): FrameRule => ({ parts: [CALL_TRACE, 'stack'], skip });
 /** Lockdep reports name the culprit on the `at: func+0x…` line after a key sentence. */
 const LOCKDEP_AT = (sentence: RegExp): FrameRule => ({
@@ -237,6 +245,15 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     ...OOPS_BASE,
+    kind: 'paging-request',
+    name: 'Unable to handle kernel pointer dereference (s390)',
+    header: /^Unable to handle kernel pointer dereference in virtual kernel address space/,
+    title: 'BUG: unable to handle kernel paging request in {FUNC}',
+    explanation: 'The s390 fault handler met a kernel access to an address with no valid translation.',
+    source: 'arch/s390/mm/fault.c (do_no_context)',
+  },
+  {
+    ...OOPS_BASE,
     kind: 'arm-page-fault',
     name: 'Kernel access to user memory',
     header: /^Unable to handle kernel access to user memory/,
@@ -270,7 +287,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'oops',
     name: 'Oops',
-    header: /^Oops(?: - [\w ]{1,40})?: (?:[0-9a-f]{1,16} )?\[#\d{1,6}\]|^Oops: [0-9a-f]{4}\b/,
+    // x86 `Oops: 0002 [#1]`, s390 `Oops: 0004 ilc:3 [#1]`, ppc `Oops: Kernel access of bad area, sig: 11 [#1]`, riscv `Oops [#1]`.
+    // 6.x x86 prefixes its trap names with `Oops: ` (`Oops: general protection fault…`): those are their own kinds.
+    header: /^Oops(?!: (?:general protection|stack segment|divide error|invalid opcode))(?: - [\w ]{1,40})?(?:: [\w ,:]{1,80})? \[#\d{1,6}\]|^Oops: [0-9a-f]{4}\b/,
     title: 'Oops in {FUNC}',
     explanation:
       'The kernel hit a fault it cannot handle in kernel mode. The faulting task is killed; the kernel goes on running in a possibly inconsistent state unless panic_on_oops is set.',
@@ -442,7 +461,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'hard-lockup',
     name: 'Hard lockup',
     severity: 'error',
-    header: /^(?:NMI watchdog: )?Watchdog detected hard LOCKUP on cpu \d{1,5}/,
+    header: /^(?:(?:NMI )?watchdog: )?Watchdog detected hard LOCKUP on cpu \d{1,5}/,
     title: 'BUG: hard lockup in {FUNC}',
     frames: { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'], extractor: 'stall' },
     explanation:
@@ -482,6 +501,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     frames: {
       parts: [/apic_timer_interrupt/, 'ip', 'stack'],
       parts2: [/apic_timer_interrupt/, 'stack'],
+      parts3: [/NMI backtrace for cpu/, CALL_TRACE, 'stack'],
       skip: ['apic_timer_interrupt', 'rcu', 'hrtimer', 'irq_exit', 'tick_', 'update_process_times', 'scheduler_tick'],
       extractor: 'stall',
     },
@@ -817,6 +837,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     explanation: 'The CPU or memory controller reported a hardware error. Suspect hardware (memory, CPU, bus) before software.',
     source: 'arch/x86/kernel/cpu/mce/core.c',
     doc: 'https://docs.kernel.org/admin-guide/ras.html',
+    // One machine-check record spans several `[Hardware Error]:` lines.
+    continues: ['machine-check'],
+    continueWithin: 40,
   },
   {
     kind: 'refcount',
@@ -859,9 +882,13 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
 ];
 
-/** A cheap filter: a message that contains none of these words cannot be a header. */
-const PREFILTER =
-  /BUG|Oops|WARNING|panic|fault|LOCKUP|INFO:|oom|Out of memory|allocation failure|UBSAN|corruption|unreferenced|Hardware Error|Machine|refcount_t|segfault|traps:|I\/O error|Unable to handle|invalid opcode|Internal error|divide error|stack segment|usercopy|unregister_netdevice|VFS: Close/;
+/**
+ * A cheap filter run on every line: headers start with one of these words (anchored, so a line that
+ * does not fails at its first characters) or contain one of the few mid-line markers.
+ */
+const HEADER_START =
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+const HEADER_INSIDE = [' invoked oom-killer: ', ': page allocation failure: ', ']: segfault at '];
 
 export interface HeaderMatch {
   entry: CatalogueEntry;
@@ -874,7 +901,7 @@ export interface HeaderMatch {
 const OLD_LOCKDEP_FRAME = /^\[ (?=(?:INFO|BUG|WARNING): .{1,100} \]\s*$)/;
 
 export function matchHeader(message: string): HeaderMatch | null {
-  if (!PREFILTER.test(message)) return null;
+  if (!HEADER_START.test(message) && !HEADER_INSIDE.some((marker) => message.includes(marker))) return null;
   let offset = 0;
   while (message.charCodeAt(offset) === 32) offset++;
   const framed = OLD_LOCKDEP_FRAME.exec(offset ? message.slice(offset) : message);

@@ -29,12 +29,11 @@ export interface ParsedFrame {
 const SYM = String.raw`([A-Za-z_.$][\w.$]{0,254})\+0x([0-9a-f]{1,16})\/0x([0-9a-f]{1,16})`;
 const MODULE = String.raw`(?: \[([\w-]{1,64})(?: ([0-9a-f]{8,64}))?\])?`;
 const X86_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)` + SYM + MODULE);
-// arm: `[<c0123456>] (callee) from [<c0234567>] (caller+0x10/0x20)`: the line is the caller's frame
-// (its return address); older kernels print the callee with an offset and no `from`.
-const ARM_FROM_FRAME = new RegExp(
-  String.raw`^( {0,8}\[<[0-9a-f]{8,16}>\] \([\w.$]{1,254}(?:\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16})?\) from \[<([0-9a-f]{8,16})>\] \()` + SYM + MODULE,
-);
-const ARM_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?\()` + SYM + String.raw`\)` + MODULE);
+// arm since 5.x: `[<c0123456>] (callee [mod]) from [<c0234567>] (caller+0x10/0x20)` (traps.c
+// dump_backtrace_entry: `where` printed %ps, `from` %pS). The line is the callee's frame at `where`; the
+// caller gets its own line next. Older kernels print `[<pc>] (func+0x1/0x2) from [<lr>] (caller+…)`.
+const ARM_FROM_FRAME = /^( {0,8}\[<([0-9a-f]{8,16})>\] \()([A-Za-z_.$][\w.$]{0,254})(?: \[([\w-]{1,64})\])?\) from \[<[0-9a-f]{8,16}>\] \(/;
+const ARM_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?\()` + SYM + MODULE + String.raw`\)`);
 // ppc64: `[c0000000012345] [c000000000123456] func+0x1/0x2 (unreliable)` (stack pointer, then address).
 const PPC_FRAME = new RegExp(String.raw`^( {0,8}\[[0-9a-f]{8,16}\] \[([0-9a-f]{8,16})\] )` + SYM + MODULE + String.raw`( \(unreliable\))?`);
 // s390: `([<000000000012345>] func+0x1/0x2)`.
@@ -45,13 +44,17 @@ const BARE_FRAME = /^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)(0x[0-9a-f]{8,16}
 export function parseFrame(message: string): ParsedFrame | null {
   let m = X86_FRAME.exec(message);
   if (m) return fromSym(m, m[2] ?? null, m[3] === undefined, 4);
-  if ((m = ARM_FROM_FRAME.exec(message))) return fromSym(m, m[2], true, 3);
+  if ((m = ARM_FROM_FRAME.exec(message))) {
+    const start = m[1].length;
+    return { function: m[3], offset: null, size: null, module: m[4] ?? null, buildId: null, address: m[2], reliable: true, start, end: start + m[3].length };
+  }
   if ((m = ARM_FRAME.exec(message))) return fromSym(m, m[2] ?? null, true, 3);
   if ((m = PPC_FRAME.exec(message))) {
     const f = fromSym(m, m[2], m[m.length - 1] === undefined, 3);
     return f;
   }
-  if ((m = S390_FRAME.exec(message))) return fromSym(m, m[2], true, 3);
+  // s390 prints the r14 guess in parentheses: found in a register, not proven by the unwinder.
+  if ((m = S390_FRAME.exec(message))) return fromSym(m, m[2], false, 3);
   if ((m = BARE_FRAME.exec(message))) {
     const start = m[1].length;
     return {

@@ -103,7 +103,17 @@ export function extractFrame(frames: readonly string[], extractor: FrameExtracto
   return frames[0] ?? null;
 }
 
+const skipperCache = new Map<string, RegExp>();
+
+/** A predicate for "skip this function": one compiled alternation per extra-pattern set, cached. */
 export function makeSkipper(extra: readonly string[] = []): (fn: string) => boolean {
-  const patterns = [...GENERIC_FRAME_PATTERNS, ...extra];
-  return (fn) => patterns.some((p) => fn.includes(p));
+  const key = extra.join('|');
+  let re = skipperCache.get(key);
+  if (!re) {
+    const escaped = [...GENERIC_FRAME_PATTERNS, ...extra].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    re = new RegExp(escaped.join('|'));
+    skipperCache.set(key, re);
+  }
+  const compiled = re;
+  return (fn) => compiled.test(fn);
 }

@@ -7,7 +7,19 @@
 export const LINE_BREAK = /\r\n|\r|\n/;
 
 export function splitLines(text: string): string[] {
-  return text.split(LINE_BREAK);
+  // Splitting on '\n' is native-fast; only lines that still hold a '\r' need the slower split.
+  const parts = text.split('\n');
+  if (text.indexOf('\r') < 0) return parts;
+  const lines: string[] = [];
+  const last = parts.length - 1;
+  for (let i = 0; i <= last; i++) {
+    let part = parts[i];
+    // A '\r' right before the '\n' belongs to that line break; any other '\r' is a break of its own.
+    if (i < last && part.charCodeAt(part.length - 1) === 13) part = part.slice(0, -1);
+    if (part.indexOf('\r') < 0) lines.push(part);
+    else for (const piece of part.split('\r')) lines.push(piece);
+  }
+  return lines;
 }
 
 export interface NormalizedLine {
@@ -28,29 +40,76 @@ export interface NormalizedLine {
   runs: number[] | null;
 }
 
-// Each prefix pattern is anchored and bounded so a hostile line cannot make it backtrack.
-const KMSG_RECORD = /^(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,16};/;
-const LEVEL = /^<(\d{1,3})>/;
-const TIMESTAMP = /^\[ {0,12}(\d{1,12}\.\d{1,9})\]/;
+// Each prefix pattern is sticky (matched at a position, no slicing) and bounded so a hostile line cannot
+// make it backtrack.
+const KMSG_RECORD = /(\d{1,3}),(\d{1,20}),(\d{1,20}),[^;]{0,16};/y;
+const LEVEL = /<(\d{1,3})>/y;
+const TIMESTAMP = /\[ {0,12}(\d{1,12}\.\d{1,9})\]/y;
 // `dmesg -T`: [Sun Nov 22 10:00:00 2026]
-const HUMAN_TIME = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/;
+const HUMAN_TIME = /\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/y;
 // printk caller id, alone (`[ T123]`, `[  C3]`) or fused after the timestamp (`[  144.2][T11794]`).
-const CALLER = /^\[ {0,8}([TC]\d{1,10})\]/;
-// syslog (`Nov 22 10:00:00 host kernel: `, short-precise adds `.123456`), journalctl short-iso
-// (`2026-11-22T10:00:00+0000 host kernel: `, short-iso-precise), short-monotonic (`[   12.345678] host kernel: `).
+const CALLER = /\[ {0,8}([TC]\d{1,10})\]/y;
+// syslog (`Nov 22 10:00:00 host kernel: `, short-precise adds `.123456`) and journalctl short-iso
+// (`2026-11-22T10:00:00+0000 host kernel: `, short-iso-precise).
 const SYSLOG =
-  /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|\[ {0,12}(\d{1,12}\.\d{1,9})\]) [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /;
+  /(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
+// journalctl short-monotonic: `[   12.345678] host kernel: ` — the host part after a timestamp.
+const HOST_KERNEL = / [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
+
+let scannedTime = 0;
+
+/** `[ 1234.567890]` at `pos` without a regex: returns the index after `]` (time in `scannedTime`) or -1. */
+function scanTimestamp(text: string, pos: number): number {
+  let i = pos + 1;
+  let spaces = 0;
+  while (text.charCodeAt(i) === 32 && spaces < 12) i++, spaces++;
+  let whole = 0;
+  let digits = 0;
+  let c = text.charCodeAt(i);
+  while (c >= 48 && c <= 57 && digits < 12) {
+    whole = whole * 10 + (c - 48);
+    c = text.charCodeAt(++i);
+    digits++;
+  }
+  if (digits === 0 || c !== 46 /* . */) return -1;
+  let frac = 0;
+  let scale = 1;
+  c = text.charCodeAt(++i);
+  while (c >= 48 && c <= 57 && scale < 1e9) {
+    frac = frac * 10 + (c - 48);
+    scale *= 10;
+    c = text.charCodeAt(++i);
+  }
+  if (scale === 1 || c !== 93 /* ] */) return -1;
+  // (whole·scale + frac) / scale is correctly rounded, as Number('12.345678') is.
+  const scaled = whole * scale + frac;
+  scannedTime = scaled <= Number.MAX_SAFE_INTEGER ? scaled / scale : whole + frac / scale;
+  return i + 1;
+}
+
+function at(re: RegExp, text: string, pos: number): RegExpExecArray | null {
+  re.lastIndex = pos;
+  return re.exec(text);
+}
 // ANSI CSI / OSC / two-byte escapes and stray control characters (serial-console noise). Tab is kept.
-const ESCAPES = /\x1b\[[0-?]{0,32}[ -\/]{0,8}[@-~]|\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)|\x1b[@-Z\\-_]|[\x00-\x08\x0b-\x1f\x7f]/g;
+const ESCAPES = /\x1b\[[0-?]{0,32}[ -\/]{0,8}[@-~]|\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)|\x1b[@-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
 // printk always prints six decimals; requiring them keeps ordinary bracketed text from matching.
 const MID_LINE_TIMESTAMP = /\[ {0,12}\d{1,12}\.\d{6}\](?=[\[ ])/g;
-const HAS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f]/;
+
+/** True if the line holds an escape or control character (tab aside): cheaper than a regex scan. */
+function hasControl(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127) return true;
+  }
+  return false;
+}
 
 /** Strips the prefix of one line (no line break inside). Never throws, bounded time on any input. */
 export function normalizeLine(raw: string): NormalizedLine {
   let runs: number[] | null = null;
   let text = raw;
-  if (HAS_ESCAPE.test(raw)) {
+  if (hasControl(raw)) {
     runs = [];
     let kept = '';
     let last = 0;
@@ -84,35 +143,48 @@ export function normalizeLine(raw: string): NormalizedLine {
   // (interleaved console output, `syzkaller login: [  16.3] INFO: …`): the later message wins.
   for (let pass = 0; pass < 2; pass++) {
     for (let guard = 0; guard < 6; guard++) {
-      const rest = pos === 0 ? text : text.slice(pos);
-      const c = rest.charCodeAt(0);
+      const c = text.charCodeAt(pos);
       let m: RegExpExecArray | null;
+      let sep = false;
       if (c === 91 /* [ */) {
-        if ((m = SYSLOG.exec(rest))) {
-          if (m[1]) time = Number(m[1]);
-        } else if ((m = TIMESTAMP.exec(rest))) {
+        const end = scanTimestamp(text, pos);
+        if (end > 0) {
+          // The common case, parsed by hand: no match array, no substring.
+          time = scannedTime;
+          pos = end;
+          if (text.charCodeAt(pos) === 32 && text.charCodeAt(pos + 1) !== 32 && at(HOST_KERNEL, text, pos)) {
+            pos += HOST_KERNEL.lastIndex - pos;
+          } else if (text.charCodeAt(pos) === 32) {
+            pos += 1;
+          }
+          continue;
+        }
+        if ((m = at(TIMESTAMP, text, pos))) {
           time = Number(m[1]);
-        } else if ((m = CALLER.exec(rest))) {
+          const host = at(HOST_KERNEL, text, pos + m[0].length);
+          if (host) pos += host[0].length;
+          else sep = true;
+        } else if ((m = at(CALLER, text, pos))) {
           caller = m[1];
-        } else if (!(m = HUMAN_TIME.exec(rest))) {
+          sep = true;
+        } else if ((m = at(HUMAN_TIME, text, pos))) {
+          sep = true;
+        } else {
           break;
         }
-      } else if (c === 60 /* < */ && (m = LEVEL.exec(rest))) {
+      } else if (c === 60 /* < */ && (m = at(LEVEL, text, pos))) {
         level = Number(m[1]) & 7;
-      } else if (c >= 48 && c <= 57 && ((m = KMSG_RECORD.exec(rest)) || (m = SYSLOG.exec(rest)))) {
-        if (m.length === 4 && m[0].endsWith(';')) {
-          level = Number(m[1]) & 7;
-          time = Number(m[3]) / 1e6;
-        }
-      } else if (c >= 65 && c <= 90 && (m = SYSLOG.exec(rest))) {
-        // syslog date prefix
+      } else if (c >= 48 && c <= 57 && (m = at(KMSG_RECORD, text, pos))) {
+        level = Number(m[1]) & 7;
+        time = Number(m[3]) / 1e6;
+      } else if (((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) && (m = at(SYSLOG, text, pos))) {
+        // syslog / journal date and host
       } else {
         break;
       }
       pos += m[0].length;
-      // One space separates a bracketed prefix from the message; the kernel's own indentation is kept
-      // (syslog and kmsg headers already end with their separator).
-      if (c === 91 && !m[0].endsWith(': ') && text.charCodeAt(pos) === 32) pos += 1;
+      // One space separates a bracketed prefix from the message; the kernel's own indentation is kept.
+      if (sep && text.charCodeAt(pos) === 32) pos += 1;
     }
     if (pass > 0) break;
     const bracket = text.indexOf('[', pos + 1);

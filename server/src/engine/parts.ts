@@ -15,6 +15,7 @@ export const HARDWARE_LINE = /^Hardware name: (.{1,300}?)\s*$/;
 /** Instruction-pointer lines, with the arch they reveal and where the symbol text starts. */
 export const IP_LINES: readonly { re: RegExp; arch: Arch }[] = [
   { re: /^RIP: (?:[0-9a-f]{4}:)?(?:\[<[0-9a-f]{8,16}>\] {1,2})?/, arch: 'x86_64' },
+  { re: /^EIP is at /, arch: 'i386' },
   { re: /^EIP: (?:[0-9a-f]{4}:)?(?:\[<[0-9a-f]{8}>\] )?/, arch: 'i386' },
   { re: /^pc : (?:\[<[0-9a-f]{8,16}>\] )?/, arch: 'arm64' },
   { re: /^PC is at /, arch: 'arm' },
@@ -35,14 +36,17 @@ export const CODE_LINE = /^Code: /;
 export const TRACE_LABEL =
   /^(Call Trace|Call trace|Backtrace|Stack|Exception stack|(?:Allocated|Freed) by task \d{1,10}(?: on cpu \d{1,5} at [\d.]{1,20}s)?|(?:Second to last p|Last p)otentially related work creation|-> #\d{1,3} \(.{1,200}|(?:stack )?backtrace|Stack trace)\b.{0,200}?:?\s*$/;
 export const MODULES_LINE = /^Modules linked in:(.{0,4000})$/;
-export const MODULE_TOKEN = /([\w-]{1,64})(?:\(([A-Z]{1,20})\))?/g;
+/** `foo(OE)`: taint letters, then `+` while loading or `-` while unloading (kernel/module/main.c module_flags). */
+export const MODULE_TOKEN = /([\w-]{1,64})(?:\(([A-Z]{0,20})[+-]?\))?/g;
+/** `[last unloaded: foo(OE)]` closes the list and names a module that is no longer loaded. */
+export const LAST_UNLOADED = /\s*\[last unloaded: [^\]]{0,80}\]\s*$/;
 
 export const END_TRACE = /^---\[ end (?:trace [0-9a-f]{1,16}|Kernel panic - not syncing: .{0,300}) \]---/;
 export const CUT_HERE = /^-{6,}\[ cut here \]-{6,}/;
 export const SEPARATOR = /^={20,}\s*$/;
 
 /** `Oops: 0002 [#1]`, `general protection fault: 0000 [#1]`, `Internal error: Oops: 96000005 [#1]`. */
-export const OOPS_NUMBER = /: ([0-9a-f]{1,16}) \[#(\d{1,6})\]/;
+export const OOPS_NUMBER = /(?:: ([0-9a-f]{1,16})(?: ilc:\d)?|Oops| sig: \d{1,3}) \[#(\d{1,6})\]/;
 
 /** Where a report states the faulting address. */
 export const FAULT_ADDRESS: readonly RegExp[] = [
@@ -52,8 +56,9 @@ export const FAULT_ADDRESS: readonly RegExp[] = [
   /^(?:Read|Write) of size \d{1,10} at addr ([0-9a-f]{1,16})/,
   /^BUG: KFENCE: [a-z- ]{1,40} at 0x([0-9a-f]{1,16})/,
   /^(?:Use-after-free|Out-of-bounds|Invalid) (?:read|write) at 0x([0-9a-f]{1,16})/,
-  /^stack guard page was hit at ([0-9a-f]{1,16})/,
-  /^BUG: stack guard page was hit at ([0-9a-f]{1,16})/,
+  /^(?:BUG: )?(?:TASK |IRQ )?stack guard page was hit at ([0-9a-f]{1,16})/,
+  /^Failing address: ([0-9a-f]{16})/,
+  /NULL pointer dereference on (?:read|write) at 0x([0-9a-f]{1,16})/,
 ];
 export const CR2_LINE = /^CR2: ([0-9a-f]{16})\s*$/;
 export const FAR_LINE = /^FAR: 0x([0-9a-f]{1,16})|\bFAR = 0x([0-9a-f]{1,16})/;
@@ -67,4 +72,4 @@ export const OOM_TABLE_ROW = /^\[ {0,10}\d{1,10}\] {1,10}\d{1,10} {1,10}\d{1,10}
 
 /** Lines seen inside reports that carry no parsed part but must not end the report. */
 export const REPORT_BODY =
-  /^(?:#PF: |PGD |P4D |PUD |PMD |PTE |Hardware name:|Workqueue: |Kernel Offset: |CPU features: |Code: |---\[ |Mem-Info:|Node \d|lowmem_reserve|Free swap|Total swap|\d{1,12} (?:total pagecache|pages)|Tasks state|oom-kill:|Sending NMI|NMI backtrace|Mem abort info:|ESR = |EC = |SET = |EA = |FSC = |Access size|CM = |Data abort info:|ISV = |user pgtable|swapper pgtable|\[[0-9a-f]{16}\] pgd=|irq event stamp|hardirqs |softirqs |Showing |task:|The buggy address|Memory state around|[>]?[ ]?[0-9a-f]{16}: |The task stack|page:|flags: |raw: |page dumped|page_owner|Preemption disabled|in_atomic\(\)|INFO: lockdep|no locks held|\d{1,4} locks? held by|#\d{1,3}: |other info|Possible unsafe|Chain exists|the existing dependency|stack backtrace|       CPU\d|       ----|  lock\(|  \*\*\* DEADLOCK|  rlock|Call Trace|Reported by|Kernel panic|Rebooting|Dumping ftrace|Shutting down cpus)/;
+  /^(?:#PF: |Faulting instruction address|LE PAGE_SIZE|BE PAGE_SIZE|REGS: |MSR: |CFAR: |--- interrupt|Instruction dump|Fault in home space|AS:[0-9a-f]|Krnl |Last Breaking-Event|PGD |P4D |PUD |PMD |PTE |Hardware name:|Workqueue: |Kernel Offset: |CPU features: |Code: |---\[ |Mem-Info:|Node \d|lowmem_reserve|Free swap|Total swap|\d{1,12} (?:total pagecache|pages)|Tasks state|oom-kill:|Sending NMI|NMI backtrace|Mem abort info:|ESR = |EC = |SET = |EA = |FSC = |Access size|CM = |Data abort info:|ISV = |user pgtable|swapper pgtable|\[[0-9a-f]{16}\] pgd=|irq event stamp|hardirqs |softirqs |Showing |task:|The buggy address|Memory state around|[>]?[ ]?[0-9a-f]{16}: |The task stack|page:|flags: |raw: |page dumped|page_owner|Preemption disabled|in_atomic\(\)|INFO: lockdep|no locks held|\d{1,4} locks? held by|#\d{1,3}: |other info|Possible unsafe|Chain exists|the existing dependency|stack backtrace|       CPU\d|       ----|  lock\(|  \*\*\* DEADLOCK|  rlock|Call Trace|Reported by|Kernel panic|Rebooting|Dumping ftrace|Shutting down cpus)/;

@@ -52,7 +52,7 @@ export function titleEvent(input: TitleInput): TitleResult {
     const name = extractFrame(found.map((f) => f.function), rule.extractor ?? 'first');
     return name === null ? null : found.find((f) => f.function === name) ?? { function: name, line: lines[0].line };
   };
-  const guilty = attempt(rule.parts) ?? attempt(rule.parts2) ?? (rule.parts2 ? null : attempt(DEFAULT_RULE.parts));
+  const guilty = attempt(rule.parts) ?? attempt(rule.parts2) ?? (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ?? attempt(rule.parts3);
   if (guilty === null && entry.fallbackTitle) return { title: entry.fallbackTitle, guilty: null };
   return { title: title.replace('{FUNC}', guilty?.function ?? 'corrupted'), guilty };
 }
