@@ -370,7 +370,7 @@ repository['taint'] = {
       patterns: taintPatterns,
     }),
     // release and build: "6.1.0-56-amd64 #1  Debian 6.1.192-2" (init/version.c UTS_RELEASE, UTS_VERSION)
-    match(null, String.raw`(?<!\S)`, cap('entity.name.type.release', String.raw`\d++\.\d++[\w.+~-]*+`),
+    match(null, String.raw`(?<![\w.+-])`, cap('entity.name.type.release', String.raw`\d++\.\d++[\w.+~-]*+`),
       '(?:', String.raw`\s++`, cap('constant.numeric.build', String.raw`#\d++`),
       '(?:', String.raw`\s++(?!Not tainted|Tainted:)`, cap('comment.build-info', String.raw`[^\n]*+`), ')?', ')?'),
     match(null, cap(P.begin, String.raw`\(`), cap('entity.name.type.release', String.raw`\d++\.\d++[\w.+~-]*+`), cap(P.end, String.raw`\)`)),
@@ -506,7 +506,7 @@ constructs.push(region({
 constructs.push(match(null, G, WS, cap('punctuation.definition.tag.begin', '</?'),
   cap('entity.name.tag.context', String.raw`IRQ|TASK|NMI|SOFTIRQ|EOI|#[A-Z]{2}`), cap('punctuation.definition.tag.end', '>')));
 // "frame mm/slub.c:123 [inline]" (syzkaller / decode_stacktrace.sh symbolized frames without offset)
-const bareFrameFunction = match(null, G, String.raw`\s++(?!(?:at|in|from|by|of)\b)`, cap('entity.name.function', SYMBOL), BEFORE_SOURCE);
+const bareFrameFunction = match(null, G, String.raw`\s*+(?!(?:at|in|from|by|of)\b)`, cap('entity.name.function', SYMBOL), BEFORE_SOURCE);
 // " ? func+0x1/0x2": unreliable frame (the "?" of print_address / printk_stack_address)
 constructs.push(region({
   name: 'meta.frame.unreliable',
