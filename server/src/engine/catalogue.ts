@@ -60,7 +60,8 @@ const DOC_KASAN = 'https://docs.kernel.org/dev-tools/kasan.html';
 const DOC_LOCKDEP = 'https://docs.kernel.org/locking/lockdep-design.html';
 const DOC_OOM = 'https://docs.kernel.org/admin-guide/mm/concepts.html#oom-killer';
 
-const CALL_TRACE = /^ {0,4}Call [Tt]race:?/;
+// Unanchored, as syzkaller's: interleaved output can precede it on the line.
+const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
 /** The fault's own frame first, then the stack (oopses, GPFs). */
 const IP_THEN_STACK: FrameRule = { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'] };
 /** WARNINGs trap: the RIP line is the warning site; older kernels only print the stack. */
@@ -850,6 +851,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     frames: WARN_FRAMES('refcount', 'kobject_'),
     explanation: 'A refcount_t saturated, went to zero unexpectedly or was incremented from zero: usually a use-after-free or a missing get/put.',
     source: 'lib/refcount.c (refcount_warn_saturate)',
+    // Newer kernels print the WARNING first and the refcount_t line right after it.
+    continues: ['refcount'],
+    continueWithin: 3,
   },
   {
     kind: 'block-io-error',

@@ -31,7 +31,7 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'asm_exc_page_fault', 'handle_bug', 'exc_invalid_op', 'asm_exc_', 'do_kern_addr_fault', 'no_context',
   'ubsan', 'stack_trace', 'arch_stack_walk', 'rcu_lockdep', 'check_preemption_disabled', 'debug_smp_processor_id',
   'hwrng_unregister', 'i2c_del_adapter', '__unregister_client', 'rollback_registered', 'unregister_netdev',
-  'dummy_urb_enqueue', 'dump_backtrace', 'print_report', 'va_format', 'kfree_skb', 'consume_skb', 'rb_erase',
+  'dummy_urb_enqueue', 'dump_backtrace', 'print_report', 'va_format', 'kfree_skb', 'rb_erase',
   'rb_insert', 'rb_first', 'rb_next', 'rb_prev', '_atomic_dec_and_lock', 'test_and_clear_bit',
   'test_and_set_bit', 'set_bit', 'clear_bit', 'wait_for_completion', 'complete', 'skb_put', 'skb_push',
   'skb_pull', 'skb_over_panic', 'skb_under_panic', 'klist_', 'ref_tracker', '__phys_addr', 'assertfail',

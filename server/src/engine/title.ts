@@ -57,7 +57,7 @@ export function titleEvent(input: TitleInput): TitleResult {
   return { title: title.replace('{FUNC}', guilty?.function ?? 'corrupted'), guilty };
 }
 
-const CALL_TRACE = /^ {0,4}Call [Tt]race:?/;
+const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
 const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
 
 /** Walks the report once, part after part, collecting non-generic frames in order. */

@@ -20,11 +20,9 @@ export interface LineSequence {
   start: number;
   /** Address of the end_sequence row (exclusive). */
   end: number;
-  addr: number[];
-  file: number[];
-  line: number[];
-  column: number[];
-  discriminator: number[];
+  /** Index of the sequence's first row in the table's row arrays, and the number of rows. */
+  first: number;
+  count: number;
 }
 
 interface FileEntry {
@@ -42,6 +40,13 @@ const MAX_ROWS = 50_000_000;
 
 export class LineTable {
   readonly sequences: LineSequence[] = [];
+  // Rows of all sequences, in typed arrays (a big unit has 100k rows; objects would cost GC time).
+  private rowAddr = new Float64Array(1024);
+  private rowFile = new Uint32Array(1024);
+  private rowLine = new Uint32Array(1024);
+  private rowColumn = new Uint32Array(1024);
+  private rowDisc = new Uint32Array(1024);
+  private rows = 0;
   private readonly dirs: string[] = [];
   private readonly files: FileEntry[] = [];
   private version = 0;
@@ -114,31 +119,30 @@ export class LineTable {
     let column = 0;
     let discriminator = 0;
     let seq: LineSequence | null = null;
-    let rows = 0;
 
     const emit = (end: boolean) => {
-      if (++rows > MAX_ROWS) throw corrupt('line table has an absurd number of rows');
-      if (!seq) seq = { start: address, end: address, addr: [], file: [], line: [], column: [], discriminator: [] };
-      const n = seq.addr.length;
+      if (this.rows >= MAX_ROWS) throw corrupt('line table has an absurd number of rows');
+      if (!seq) seq = { start: address, end: address, first: this.rows, count: 0 };
+      const n = this.rows;
       if (end) {
         seq.end = address;
-        if (n > 0 && address > seq.start && !Number.isNaN(address)) this.sequences.push(seq);
+        if (seq.count > 0 && address > seq.start && !Number.isNaN(address)) this.sequences.push(seq);
+        else this.rows = seq.first;
         seq = null;
         return;
       }
       // binutils keeps only the last of several rows at the same address.
-      if (n > 0 && seq.addr[n - 1] === address) {
-        seq.file[n - 1] = file;
-        seq.line[n - 1] = line;
-        seq.column[n - 1] = column;
-        seq.discriminator[n - 1] = discriminator;
-        return;
+      const k = seq.count > 0 && this.rowAddr[n - 1] === address ? n - 1 : n;
+      if (k === n) {
+        if (n === this.rowAddr.length) this.grow();
+        this.rows++;
+        seq.count++;
       }
-      seq.addr.push(address);
-      seq.file.push(file);
-      seq.line.push(line);
-      seq.column.push(column);
-      seq.discriminator.push(discriminator);
+      this.rowAddr[k] = address;
+      this.rowFile[k] = file;
+      this.rowLine[k] = line;
+      this.rowColumn[k] = column;
+      this.rowDisc[k] = discriminator;
     };
     const advance = (opAdvance: number) => {
       if (maxOps === 1) address += minInst * opAdvance;
@@ -226,6 +230,20 @@ export class LineTable {
     this.sequences.sort((a, b) => a.start - b.start);
   }
 
+  private grow(): void {
+    const n = this.rowAddr.length * 2;
+    const g = <T extends Float64Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(n);
+      b.set(a);
+      return b;
+    };
+    this.rowAddr = g(this.rowAddr, (k) => new Float64Array(k));
+    this.rowFile = g(this.rowFile, (k) => new Uint32Array(k));
+    this.rowLine = g(this.rowLine, (k) => new Uint32Array(k));
+    this.rowColumn = g(this.rowColumn, (k) => new Uint32Array(k));
+    this.rowDisc = g(this.rowDisc, (k) => new Uint32Array(k));
+  }
+
   private readEntries(c: Cursor, enc: UnitEncoding, sections: DwarfSections): FileEntry[] {
     const formatCount = c.u8();
     const format: number[] = [];
@@ -273,9 +291,10 @@ export class LineTable {
     for (let i = lo - 1; i >= 0 && i >= lo - 8; i--) {
       const s = seqs[i];
       if (addr >= s.start && addr < s.end) {
-        const k = countAtOrBefore(s.addr.length, (j) => s.addr[j] <= addr) - 1;
-        if (k < 0) return null;
-        return { address: s.addr[k], file: s.file[k], line: s.line[k], column: s.column[k], discriminator: s.discriminator[k] };
+        const rows = this.rowAddr;
+        const k = s.first + countAtOrBefore(s.count, (j) => rows[s.first + j] <= addr) - 1;
+        if (k < s.first) return null;
+        return { address: rows[k], file: this.rowFile[k], line: this.rowLine[k], column: this.rowColumn[k], discriminator: this.rowDisc[k] };
       }
     }
     return null;

@@ -3,7 +3,7 @@
 // A vmlinux has ~130k symbols: they are kept as typed arrays (values relative to their section, exact
 // numbers) and turned into objects only when asked for; the address index is sorted per section on demand.
 import { ElfFile, ElfSection, SHT_SYMTAB, SHT_DYNSYM } from './elfFile';
-import { corrupt } from '../errors';
+import { corrupt, SymbolizeError } from '../errors';
 import { countAtOrBefore } from '../search';
 
 export const STT_NOTYPE = 0;
@@ -14,6 +14,8 @@ const STB_LOCAL = 0;
 const STB_WEAK = 2;
 const SHN_LORESERVE = 0xff00;
 const TWO32 = 4294967296;
+/** Symbol indexes must stay below this for the (hash, index) packing of the name index (2^21). */
+const NAME_SLOTS = 2097152;
 
 export interface ElfSymbol {
   name: string;
@@ -50,7 +52,7 @@ export class SymbolTable {
   /** strtab offset of the attributed STT_FILE name, or -1. */
   private fileOff = new Int32Array(0);
   private strtab: Buffer = Buffer.alloc(0);
-  private readonly nameCache = new Map<string, number[]>();
+  private byHash: Float64Array | null = null;
   private readonly bySection = new Map<number, Int32Array>();
 
   constructor(private readonly elf: ElfFile) {
@@ -59,6 +61,7 @@ export class SymbolTable {
     const entSize = elf.is64 ? 24 : 16;
     if (tab.link >= elf.sections.length) throw corrupt(`symbol table string table index ${tab.link} out of range`);
     const total = Math.floor(tab.size / entSize);
+    if (total >= NAME_SLOTS) throw new SymbolizeError('too-large', `symbol table with ${total} entries`);
     const data = elf.readSection(tab);
     const strtab = (this.strtab = elf.readSection(elf.sections[tab.link]));
     const e = elf.endian;
@@ -181,17 +184,33 @@ export class SymbolTable {
    * the string table for the name, so a one-off lookup does not decode 130k names.
    */
   lookupName(name: string): ElfSymbol[] {
-    let hits = this.nameCache.get(name);
-    if (!hits) {
-      const needle = Buffer.from(name + '\0', 'utf8');
-      const offsets = new Set<number>();
-      for (let p = this.strtab.indexOf(needle); p >= 0; p = this.strtab.indexOf(needle, p + 1)) offsets.add(p);
-      hits = [];
-      if (offsets.size) for (let i = 0; i < this.count; i++) if (offsets.has(this.nameOff[i]) && this.isCode(i)) hits.push(i);
-      if (this.nameCache.size > 4096) this.nameCache.clear();
-      this.nameCache.set(name, hits);
+    const order = this.nameIndex();
+    const needle = Buffer.from(name, 'utf8');
+    const h = hashBytes(needle, 0, needle.length);
+    const key = h * NAME_SLOTS;
+    const out: ElfSymbol[] = [];
+    for (let k = countAtOrBefore(order.length, (j) => order[j] < key); k < order.length && order[k] < key + NAME_SLOTS; k++) {
+      const i = order[k] - key;
+      const off = this.nameOff[i];
+      if (this.isCode(i) && this.strtab[off + needle.length] === 0 && this.strtab.compare(needle, 0, needle.length, off, off + needle.length) === 0)
+        out.push(this.symbol(i));
     }
-    return hits.map((i) => this.symbol(i));
+    return out;
+  }
+
+  /** Symbol indexes sorted by a hash of their name (hash * NAME_SLOTS + index), built once without decoding names. */
+  private nameIndex(): Float64Array {
+    if (this.byHash) return this.byHash;
+    const keys = new Float64Array(this.count);
+    const st = this.strtab;
+    for (let i = 0; i < this.count; i++) {
+      const off = this.nameOff[i];
+      let end = off;
+      while (end < st.length && st[end] !== 0) end++;
+      keys[i] = hashBytes(st, off, end) * NAME_SLOTS + i;
+    }
+    this.byHash = keys.sort();
+    return this.byHash;
   }
 
   /** Code symbols of a section sorted by value, the preferred alias first (built on first use). */
@@ -231,6 +250,13 @@ export class SymbolTable {
     if (bounded && offset >= Math.max(this.kallsymsSize(i).size, this.elfSize[i], 1)) return null;
     return { symbol: this.symbol(i), offset };
   }
+}
+
+/** 32-bit FNV-1a of b[start, end). */
+function hashBytes(b: Buffer, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
 }
 
 /**
