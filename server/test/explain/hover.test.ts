@@ -249,6 +249,12 @@ test('Code: line disassembly with the trapping instruction and RIP-relative addr
   assert.match(noAnalysis.markdown, /2a:\* +48 c7 43 08/);
 });
 
+test('the line prefix: printk time', () => {
+  const h = hover(X86, '[    7.950550] BUG:', 3);
+  assert.match(h.markdown, /7\.950550 s/);
+  assert.equal(h.token, '[    7.950550]');
+});
+
 test('events are found by binary search', () => {
   const d = load(X86);
   for (const e of d.analysis.events) {

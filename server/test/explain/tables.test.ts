@@ -147,3 +147,11 @@ test('hex parsing rejects junk and overlong values', () => {
   assert.equal(parseHex64('xyz'), null);
   assert.equal(parseHex64(''), null);
 });
+
+test('every catalogue kind has a next-steps guide, and every sysctl it names exists', async () => {
+  const { CATALOGUE } = await import('../../src/engine/catalogue');
+  const { EVENT_GUIDE, SYSCTLS } = await import('../../src/engine/explain/tables/event-guide');
+  const missing = [...new Set(CATALOGUE.map((e) => e.kind))].filter((k) => !EVENT_GUIDE[k]);
+  assert.deepEqual(missing, [], `kinds without a guide in server/src/engine/explain/tables/event-guide.ts`);
+  for (const [kind, g] of Object.entries(EVENT_GUIDE)) for (const s of g.sysctls) assert.ok(SYSCTLS[s], `${kind}: ${s}`);
+});

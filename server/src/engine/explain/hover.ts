@@ -63,6 +63,7 @@ function explain(rawLine: string, column: number, ctx: HoverContext): HoverResul
   if (column >= raw.length + 1) return null;
   const nl = normalizeLine(raw);
   const idx = toIndex(nl, column);
+  if (idx < 0 && column < nl.start) return prefixHover(raw, nl);
   if (idx < 0 || idx > nl.message.length) return null;
   const event = findEventAt(ctx.analysis, ctx.line);
   const s: Scan = { m: nl.message, idx, event, arch: event?.arch && event.arch !== 'unknown' ? event.arch : inferArch(nl.message), ctx, out: [] };
@@ -88,6 +89,23 @@ function explain(rawLine: string, column: number, ctx: HoverContext): HoverResul
   const text = best.render();
   if (!text) return null;
   return { markdown: text, start: toColumn(nl, best.start), end: toColumn(nl, best.end - 1) + 1 };
+}
+
+/** The stripped prefix: the printk timestamp, level and caller id. */
+function prefixHover(raw: string, nl: NormalizedLine): HoverResult | null {
+  if (nl.time === null && nl.level === null && nl.caller === null) return null;
+  const prefix = raw.slice(0, nl.start).trimEnd();
+  if (!prefix) return null;
+  const levels = ['KERN_EMERG', 'KERN_ALERT', 'KERN_CRIT', 'KERN_ERR', 'KERN_WARNING', 'KERN_NOTICE', 'KERN_INFO', 'KERN_DEBUG'];
+  return {
+    markdown: bullets([
+      nl.time !== null ? `printk time **${nl.time.toFixed(6)} s** since boot (local_clock; CONFIG_PRINTK_TIME)` : null,
+      nl.level !== null ? `log level ${nl.level} = ${code(levels[nl.level])}` : null,
+      nl.caller !== null ? `printed by ${nl.caller.startsWith('T') ? `task ${nl.caller.slice(1)}` : `CPU ${nl.caller.slice(1)} (in interrupt context)`} (CONFIG_PRINTK_CALLER)` : null,
+    ]),
+    start: 0,
+    end: prefix.length,
+  };
 }
 
 /** Inverse of toColumn: the message index of an original column (-1 inside the stripped prefix). */
