@@ -1,0 +1,1 @@
+export function adversarialLines(): { name: string; line: string }[];
