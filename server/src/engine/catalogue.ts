@@ -301,7 +301,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'gpf',
     name: 'General protection fault',
-    header: /^(?:Oops: )?general protection fault(?:,? (?:(?:probably|maybe) )?for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
+    header: /^(?:Oops: )?(?:segment-related )?general protection fault(?:,? (?:(?:probably|maybe) )?for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
     title: 'general protection fault in {FUNC}',
     explanation:
       'The CPU raised #GP: most often a non-canonical pointer was dereferenced (poison values such as 0xdead000000000100 or garbage from a use-after-free), or a privileged instruction was misused.',
@@ -891,7 +891,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 const HEADER_INSIDE = [' invoked oom-killer: ', ': page allocation failure: ', ']: segfault at '];
 
 export interface HeaderMatch {

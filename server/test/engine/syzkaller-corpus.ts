@@ -28,8 +28,10 @@ function parseCase(name: string, text: string): SyzCase {
   for (; i < lines.length && lines[i] !== ''; i++) {
     const m = /^([A-Z]+): ?(.*)$/.exec(lines[i]);
     if (!m) continue;
-    if (m[1] === 'TITLE') titles.unshift(m[2]);
-    else if (m[1] === 'ALT') titles.push(m[2]);
+    if (m[1] === 'TITLE') {
+      if (m[2].trim()) titles.unshift(m[2]);
+    }
+    else if (m[1] === 'ALT' && m[2].trim()) titles.push(m[2]);
     else if (m[1] === 'TYPE') type = m[2];
     else if (m[1] === 'CORRUPTED') corrupted = m[2] === 'Y';
   }

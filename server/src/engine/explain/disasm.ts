@@ -150,7 +150,8 @@ function decodeX86(bytes: Uint8Array, start: number, bitness: 32 | 64, trapOffse
         offset: off,
         length: len,
         bytes: hexBytes(bytes, off, len),
-        text: ins.isInvalid ? '(bad)' : f.format(ins),
+        // An undecodable instruction that runs to the end of the bytes was cut off by the 64-byte window.
+        text: ins.isInvalid ? (off + len >= bytes.length ? '(truncated)' : '(bad)') : f.format(ins),
         trapping: trapOffset === off,
       });
       off += len;
