@@ -521,7 +521,7 @@ function addresses(s: Scan): void {
     const start = t.index;
     add(s, start, start + t[0].length, () => {
       const arch: Arch = s.arch === 'unknown' ? (digits.length === 8 ? 'i386' : 'unknown') : s.arch;
-      const facts = valueFacts(v, arch, s.event, 'this value');
+      const facts = valueFacts(v, arch, s.event);
       if (s.event?.faultAddress && parseHex64(s.event.faultAddress) === v) facts.unshift('**the fault address** of this report');
       return md([`**${code((t![1] ?? '') + digits)}**${arch === 'unknown' && classifyValue(v, 'unknown').length ? ' (layout assumed x86_64)' : ''}`, bullets(facts)]);
     });
