@@ -100,6 +100,6 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof UsageError) fail(`${err.message}\n${USAGE}`);
+  if (err instanceof UsageError) fail(`${err.message} (see 'oops-lens --help')`);
   throw err;
 }
