@@ -587,7 +587,6 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'warning',
     header: /^(WARNING|INFO): suspicious RCU usage/,
     title: '$1: suspicious RCU usage in {FUNC}',
-    fallbackTitle: 'WARNING: suspicious RCU usage',
     frames: STACK_ONLY('rcu', 'kmem', 'slab', 'kmalloc', 'vmalloc', 'kcalloc', 'kzalloc'),
     explanation: 'An RCU-protected pointer was dereferenced without the required protection (rcu_read_lock or the update-side lock).',
   },

@@ -37,7 +37,8 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'skb_pull', 'skb_over_panic', 'skb_under_panic', 'klist_', 'ref_tracker', '__phys_addr', 'assertfail',
   '__read_once', 'read_once', 'atomic_', 'queue_work', '__queue_work', 'mod_timer', 'add_timer',
   // Lockdep's and the unwinder's own printing, arm64/riscv fault plumbing.
-  'print_circular_bug', 'print_usage_bug', 'print_unlock_imbalance_bug', 'debug_check_no_locks_held', 'mark_lock',
+  'print_circular_bug', 'print_usage_bug', 'check_noncircular', 'check_prev_add', 'check_prevs_add', 'validate_chain',
+  'check_irq_usage', 'print_bad_irq_dependency', 'print_unlock_imbalance_bug', 'debug_check_no_locks_held', 'mark_lock',
   'walk_stackframe', 'bug_handler', '__do_kernel_fault', 'do_mem_abort', 'el1_abort', 'el1h_64_sync', 'trace_hardirqs',
   'do_tag_check_fault', 'el1_da', 'brk_handler', 'do_debug_exception', 'el1_dbg', 'call_break_hook', 'do_bad_area',
   // Allocators and library helpers that are never the bug's owner.

@@ -1,5 +1,5 @@
 // Disassembly of `Code:` lines, as the kernel's scripts/decodecode does it but without binutils:
-// x86/x86_64 with iced-x86 (WebAssembly, loads synchronously), arm64 with capstone.js (an emscripten build
+// x86/x86_64 with iced-x86 (WebAssembly, loads synchronously), arm64/arm/thumb with capstone.js (an emscripten build
 // whose module initialises asynchronously: call initDisassemblers() once at start-up; until it resolves an
 // arm64 Code: hover says the disassembler is still loading).
 //
@@ -7,7 +7,7 @@
 // iced_x86_bg.wasm and capstone.wasm beside it. Loading is lazy and guarded: if either is missing the
 // hover simply has no disassembly.
 
-export type CodeArch = 'x86_64' | 'i386' | 'arm64';
+export type CodeArch = 'x86_64' | 'i386' | 'arm64' | 'arm' | 'thumb';
 
 export interface ParsedCode {
   arch: CodeArch;
@@ -68,8 +68,10 @@ export function parseCodeBytes(text: string, archHint?: string): ParsedCode | nu
   if (bytes.length === 0) return null;
   let arch: CodeArch;
   if (width === 2) arch = archHint === 'i386' ? 'i386' : 'x86_64';
+  else if (width === 8 && archHint === 'arm') arch = 'arm';
   else if (width === 8 && (archHint === undefined || archHint === 'arm64' || archHint === 'unknown')) arch = 'arm64';
-  else return null; // arm/thumb and others: no decoder wired up
+  else if (width === 4 && (archHint === undefined || archHint === 'arm' || archHint === 'unknown')) arch = 'thumb';
+  else return null; // other arches print code we have no decoder for
   return { arch, bytes: Uint8Array.from(bytes), trapOffset };
 }
 
@@ -184,11 +186,14 @@ interface CapstoneHandle {
 interface CapstoneModule {
   Capstone: new (arch: number, mode: number) => CapstoneHandle;
   ARCH_ARM64: number;
+  ARCH_ARM: number;
   MODE_ARM: number;
+  MODE_THUMB: number;
 }
 
 let capstone: CapstoneModule | null = null;
-let capstoneArm64: CapstoneHandle | null = null;
+/** One capstone handle per decoding mode, opened once. */
+const capstoneHandles: Partial<Record<'arm64' | 'arm' | 'thumb', CapstoneHandle>> = {};
 let capstoneLoading: Promise<void> | null = null;
 let capstoneError: string | null = null;
 
@@ -200,8 +205,11 @@ export function initDisassemblers(): Promise<void> {
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const factory = require('@alexaltea/capstone-js') as () => Promise<CapstoneModule>;
-        capstone = await factory();
-        capstoneArm64 = new capstone.Capstone(capstone.ARCH_ARM64, capstone.MODE_ARM);
+        const cs = await factory();
+        capstoneHandles.arm64 = new cs.Capstone(cs.ARCH_ARM64, cs.MODE_ARM);
+        capstoneHandles.arm = new cs.Capstone(cs.ARCH_ARM, cs.MODE_ARM);
+        capstoneHandles.thumb = new cs.Capstone(cs.ARCH_ARM, cs.MODE_THUMB);
+        capstone = cs;
       } catch (e) {
         capstoneError = e instanceof Error ? e.message : String(e);
       }
@@ -210,38 +218,50 @@ export function initDisassemblers(): Promise<void> {
   return capstoneLoading;
 }
 
-function decodeArm64(bytes: Uint8Array, trapOffset: number | null): DisasmLine[] | null {
-  if (!capstoneArm64) return null;
+function decodeCapstone(mode: 'arm64' | 'arm' | 'thumb', bytes: Uint8Array, trapOffset: number | null): DisasmLine[] | null {
+  const handle = capstoneHandles[mode];
+  if (!handle) return null;
+  const unit = mode === 'thumb' ? 2 : 4;
   const lines: DisasmLine[] = [];
-  // Fast path: one call for the whole buffer; capstone stops at the first undefined word, in which case
-  // we decode word by word so one undefined encoding does not end the listing.
+  // Fast path: one call for the whole buffer; capstone stops at the first undefined instruction, in
+  // which case we decode unit by unit so one undefined encoding does not end the listing.
+  const usable = bytes.length - (bytes.length % unit);
   try {
-    const all = capstoneArm64.disasm(Array.from(bytes.subarray(0, bytes.length & ~3)), 0);
-    if (all.length * 4 === (bytes.length & ~3)) {
-      return all.map((ins, i) => ({
-        offset: i * 4,
-        length: 4,
-        bytes: wordHex(bytes, i * 4),
-        text: ins.op_str ? `${ins.mnemonic}\t${ins.op_str}` : ins.mnemonic,
-        trapping: trapOffset === i * 4,
-      }));
+    const all = handle.disasm(Array.from(bytes.subarray(0, usable)), 0);
+    const covered = all.reduce((n, i) => n + i.size, 0);
+    if (covered === usable) {
+      return all.map((ins) => {
+        const off = Number(ins.address);
+        return { offset: off, length: ins.size, bytes: unitsHex(bytes, off, ins.size, unit), text: ins.op_str ? `${ins.mnemonic}\t${ins.op_str}` : ins.mnemonic, trapping: trapOffset === off };
+      });
     }
   } catch {
-    // fall through to word-by-word decoding
+    // fall through to unit-by-unit decoding
   }
-  for (let off = 0; off + 4 <= bytes.length; off += 4) {
-    const word = bytes.subarray(off, off + 4);
-    let text = '.inst';
+  const lines: DisasmLine[] = [];
+  for (let off = 0; off + unit <= usable; ) {
+    let size = unit;
+    let text: string;
     try {
-      const ins = capstoneArm64.disasm(Array.from(word), off);
-      if (ins.length > 0) text = ins[0].op_str ? `${ins[0].mnemonic}\t${ins[0].op_str}` : ins[0].mnemonic;
-      else text = `.inst\t0x${wordHex(bytes, off)} ; undefined`;
+      const ins = handle.disasm(Array.from(bytes.subarray(off, Math.min(usable, off + 4))), off);
+      if (ins.length > 0) {
+        size = ins[0].size;
+        text = ins[0].op_str ? `${ins[0].mnemonic}\t${ins[0].op_str}` : ins[0].mnemonic;
+      } else text = `.inst\t0x${unitsHex(bytes, off, unit, unit)} ; undefined`;
     } catch {
-      text = `.inst\t0x${wordHex(bytes, off)} ; undefined`;
+      text = `.inst\t0x${unitsHex(bytes, off, unit, unit)} ; undefined`;
     }
-    lines.push({ offset: off, length: 4, bytes: wordHex(bytes, off), text, trapping: trapOffset === off });
+    lines.push({ offset: off, length: size, bytes: unitsHex(bytes, off, size, unit), text, trapping: trapOffset === off });
+    off += size;
   }
   return lines;
+}
+
+/** Bytes as the kernel printed them: little-endian words (arm64/arm) or halfwords (thumb). */
+function unitsHex(bytes: Uint8Array, off: number, len: number, unit: number): string {
+  const out: string[] = [];
+  for (let o = off; o + unit <= off + len && o + unit <= bytes.length; o += unit) out.push(unit === 4 ? wordHex(bytes, o) : ((bytes[o] | (bytes[o + 1] << 8)) >>> 0).toString(16).padStart(4, '0'));
+  return out.join(' ');
 }
 
 function wordHex(bytes: Uint8Array, off: number): string {
@@ -258,11 +278,11 @@ function wordHex(bytes: Uint8Array, off: number): string {
  */
 /** `base`: the address of the first byte when known (branch targets then print as absolute addresses). */
 export function disassemble(code: ParsedCode, base = 0n): Disassembly {
-  if (code.arch === 'arm64') {
-    const lines = decodeArm64(code.bytes, code.trapOffset);
+  if (code.arch === 'arm64' || code.arch === 'arm' || code.arch === 'thumb') {
+    const lines = decodeCapstone(code.arch, code.bytes, code.trapOffset);
     if (!lines) {
       if (!capstoneLoading) void initDisassemblers();
-      return { arch: code.arch, start: 0, lines: [], unavailable: capstoneError ? `arm64 disassembler failed to load: ${capstoneError}` : 'the arm64 disassembler is still loading; hover again' };
+      return { arch: code.arch, start: 0, lines: [], unavailable: capstoneError ? `the ${code.arch} disassembler failed to load: ${capstoneError}` : `the ${code.arch} disassembler is still loading; hover again` };
     }
     return { arch: code.arch, start: 0, lines };
   }

@@ -352,5 +352,5 @@ function renderCodeLineUncached(bytesText: string, arch: Arch, anchor: CodeAncho
     trap && /\bud2\b/.test(trap.text) ? 'The trapping instruction is `ud2`: a BUG()/WARN() site.' : null,
     trap && /^brk/.test(trap.text) ? 'The trapping instruction is `brk`: a BUG()/WARN() site.' : null,
   ];
-  return md([`**Code:** ${parsed.arch} disassembly${anchorText}, trapping instruction marked ${parsed.arch === 'arm64' ? '(from `(…)`)' : '(from `<…>`)'}:`, codeBlock(formatDisassembly(d, anchor, parsed.trapOffset)), ...notes]);
+  return md([`**Code:** ${parsed.arch} disassembly${anchorText}, trapping instruction marked ${parsed.arch === 'x86_64' || parsed.arch === 'i386' ? '(from `<…>`)' : '(from `(…)`)'}:`, codeBlock(formatDisassembly(d, anchor, parsed.trapOffset)), ...notes]);
 }

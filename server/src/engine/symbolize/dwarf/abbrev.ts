@@ -2,6 +2,7 @@
 import { Cursor } from './cursor';
 import { DW_FORM } from './constants';
 import { DwarfSections, need, withGrowingWindow } from './sections';
+import { fixedFormSize, UnitEncoding } from './forms';
 import { corrupt } from '../errors';
 
 export interface Abbrev {
@@ -11,6 +12,42 @@ export interface Abbrev {
   specs: number[];
   /** DW_FORM_implicit_const values, parallel to specs/2. */
   implicit: number[] | null;
+  /** Fixed-size layout for one unit encoding (see fixedLayout), computed on first use. */
+  layout?: FixedLayout;
+}
+
+/** When every attribute of an abbreviation has a fixed size, a DIE can be skipped in one step. */
+export interface FixedLayout {
+  /** Encoding key the layout was computed for. */
+  key: number;
+  /** Total attribute bytes, or -1 if some form has a variable size. */
+  size: number;
+  /** Byte offset of DW_AT_sibling within the attributes (-1: none or not at a fixed offset) and its size. */
+  siblingOffset: number;
+  siblingSize: number;
+}
+
+const DW_AT_sibling = 0x01;
+
+export function fixedLayout(ab: Abbrev, enc: UnitEncoding): FixedLayout {
+  const key = enc.version * 256 + enc.addrSize * 16 + enc.offsetSize;
+  if (ab.layout && ab.layout.key === key) return ab.layout;
+  let size = 0;
+  let siblingOffset = -1;
+  let siblingSize = 0;
+  for (let i = 0; i < ab.specs.length; i += 2) {
+    const n = fixedFormSize(ab.specs[i + 1], enc);
+    const form = ab.specs[i + 1];
+    const unitRelative = form === DW_FORM.ref1 || form === DW_FORM.ref2 || form === DW_FORM.ref4 || form === DW_FORM.ref8;
+    if (ab.specs[i] === DW_AT_sibling && size >= 0 && unitRelative) {
+      siblingOffset = size;
+      siblingSize = n;
+    }
+    if (n < 0 || size < 0) size = -1;
+    else size += n;
+  }
+  ab.layout = { key, size, siblingOffset, siblingSize };
+  return ab.layout;
 }
 
 export type AbbrevTable = Map<number, Abbrev>;

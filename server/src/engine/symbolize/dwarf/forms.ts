@@ -10,50 +10,60 @@ export interface UnitEncoding {
   offsetSize: number;
 }
 
-/** Skips one attribute value. */
-export function skipForm(c: Cursor, form: number, enc: UnitEncoding): void {
+/** Size of a form for this encoding, or -1 when it varies (LEB128, strings, blocks, indirect). */
+export function fixedFormSize(form: number, enc: UnitEncoding): number {
   switch (form) {
     case DW_FORM.flag_present:
     case DW_FORM.implicit_const:
-      return;
+      return 0;
     case DW_FORM.addr:
-      return c.skip(enc.addrSize);
+      return enc.addrSize;
     case DW_FORM.data1:
     case DW_FORM.ref1:
     case DW_FORM.flag:
     case DW_FORM.strx1:
     case DW_FORM.addrx1:
-      return c.skip(1);
+      return 1;
     case DW_FORM.data2:
     case DW_FORM.ref2:
     case DW_FORM.strx2:
     case DW_FORM.addrx2:
-      return c.skip(2);
+      return 2;
     case DW_FORM.strx3:
     case DW_FORM.addrx3:
-      return c.skip(3);
+      return 3;
     case DW_FORM.data4:
     case DW_FORM.ref4:
     case DW_FORM.ref_sup4:
     case DW_FORM.strx4:
     case DW_FORM.addrx4:
-      return c.skip(4);
+      return 4;
     case DW_FORM.data8:
     case DW_FORM.ref8:
     case DW_FORM.ref_sig8:
     case DW_FORM.ref_sup8:
-      return c.skip(8);
+      return 8;
     case DW_FORM.data16:
-      return c.skip(16);
+      return 16;
     case DW_FORM.strp:
     case DW_FORM.line_strp:
     case DW_FORM.sec_offset:
     case DW_FORM.strp_sup:
     case DW_FORM.GNU_ref_alt:
     case DW_FORM.GNU_strp_alt:
-      return c.skip(enc.offsetSize);
+      return enc.offsetSize;
     case DW_FORM.ref_addr:
-      return c.skip(enc.version <= 2 ? enc.addrSize : enc.offsetSize);
+      return enc.version <= 2 ? enc.addrSize : enc.offsetSize;
+    default:
+      return -1;
+  }
+}
+
+/** Skips one attribute value. */
+export function skipForm(c: Cursor, form: number, enc: UnitEncoding): void {
+  const n = fixedFormSize(form, enc);
+  if (n >= 0) return c.skip(n);
+  switch (form) {
     case DW_FORM.sdata:
       c.sleb();
       return;

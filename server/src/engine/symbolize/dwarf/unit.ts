@@ -2,7 +2,7 @@
 // functions and inlined calls with code ranges, which is all a symbolizer needs from the DIEs.
 import { Cursor, initialLength } from './cursor';
 import { DW_AT, DW_FORM, DW_TAG, DW_UT } from './constants';
-import { AbbrevCache, AbbrevTable } from './abbrev';
+import { AbbrevCache, AbbrevTable, fixedLayout } from './abbrev';
 import { readConstant, readIndex, readReference, skipForm, UnitEncoding } from './forms';
 import { DwarfSections, need } from './sections';
 import { readRanges, RangeContext } from './ranges';
@@ -360,10 +360,21 @@ export class CompUnit implements RangeContext {
         else stack.push(-2); // no sibling: walk over the children without recording them
         continue;
       }
-      for (let i = 0; i < specs.length; i += 2) {
-        if (specs[i] === DW_AT.sibling) sibling = readReference(c, specs[i + 1], enc, unitOff);
-        else skipForm(c, specs[i + 1], enc);
-      }
+      const layout = fixedLayout(ab, enc);
+      if (layout.size >= 0) {
+        // All attributes have fixed sizes: read DW_AT_sibling in place (CU-relative ref form) and jump.
+        if (layout.siblingOffset >= 0) {
+          const save = c.pos;
+          c.pos += layout.siblingOffset;
+          sibling = unitOff + c.uN(layout.siblingSize);
+          c.pos = save;
+        }
+        c.skip(layout.size);
+      } else
+        for (let i = 0; i < specs.length; i += 2) {
+          if (specs[i] === DW_AT.sibling) sibling = readReference(c, specs[i + 1], enc, unitOff);
+          else skipForm(c, specs[i + 1], enc);
+        }
       if (!ab.hasChildren) continue;
       if ((parent === -2 || !CONTAINER_TAGS.has(ab.tag)) && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - cursorBase;
       else stack.push(parent);
