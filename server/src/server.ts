@@ -45,6 +45,8 @@ function startServer(): void {
 
   let analyzer: Analyzer;
   try {
+    // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
+    if (process.env.KERNEL_OOPS_LENS_ANALYSIS === 'inline') throw new Error('inline requested');
     analyzer = new WorkerAnalyzer(__filename, (m) => connection.console.warn(m));
   } catch {
     analyzer = new InlineAnalyzer();
