@@ -116,14 +116,14 @@ function expectedListing(out: string): { offset: number; bytes: string; mnemonic
   return rows;
 }
 
-for (const [arch, n] of [['amd64', 4], ['arm64', 1]] as const) {
+for (const [arch, n] of [['amd64', 4], ['arm64', 1], ['arm', 0]] as const) {
   test(`matches syzkaller's expected decompilation ${arch}/${n}`, () => {
     const dir = join(SHARED, 'syzkaller/decompile', arch);
     const input = readFileSync(join(dir, `${n}.in`), 'utf8');
     const expected = expectedListing(readFileSync(join(dir, `${n}.out`), 'utf8'));
     assert.ok(expected.length > 3);
     const codeLine = /^Code: (.*)$/m.exec(input)![1];
-    const parsed = parseCodeBytes(codeLine, arch === 'amd64' ? 'x86_64' : 'arm64')!;
+    const parsed = parseCodeBytes(codeLine, arch === 'amd64' ? 'x86_64' : arch)!;
     const d = disassemble(parsed);
     assert.equal(d.lines.length, expected.length);
     d.lines.forEach((l, i) => {
@@ -135,6 +135,15 @@ for (const [arch, n] of [['amd64', 4], ['arm64', 1]] as const) {
     });
   });
 }
+
+test('thumb halfwords decode as Thumb-2', () => {
+  // `push {r4, lr}` = b510, `bl` = f7ff fffe, `ldr r3, [r0]` = 6803 (marked).
+  const t = parseCodeBytes('b510 f7ff fffe (6803)')!;
+  assert.equal(t.arch, 'thumb');
+  const d = disassemble(t);
+  assert.deepEqual(d.lines.map((l) => [l.offset, l.text.split(/\s+/)[0]]), [[0, 'push'], [2, 'bl'], [6, 'ldr']]);
+  assert.ok(d.lines[2].trapping);
+});
 
 test('Code: parsing rejects non-code and mixed widths', () => {
   assert.equal(parseCodeBytes('Bad RIP value.'), null);

@@ -191,7 +191,6 @@ interface CapstoneModule {
   MODE_THUMB: number;
 }
 
-let capstone: CapstoneModule | null = null;
 /** One capstone handle per decoding mode, opened once. */
 const capstoneHandles: Partial<Record<'arm64' | 'arm' | 'thumb', CapstoneHandle>> = {};
 let capstoneLoading: Promise<void> | null = null;
@@ -209,7 +208,6 @@ export function initDisassemblers(): Promise<void> {
         capstoneHandles.arm64 = new cs.Capstone(cs.ARCH_ARM64, cs.MODE_ARM);
         capstoneHandles.arm = new cs.Capstone(cs.ARCH_ARM, cs.MODE_ARM);
         capstoneHandles.thumb = new cs.Capstone(cs.ARCH_ARM, cs.MODE_THUMB);
-        capstone = cs;
       } catch (e) {
         capstoneError = e instanceof Error ? e.message : String(e);
       }
@@ -222,7 +220,6 @@ function decodeCapstone(mode: 'arm64' | 'arm' | 'thumb', bytes: Uint8Array, trap
   const handle = capstoneHandles[mode];
   if (!handle) return null;
   const unit = mode === 'thumb' ? 2 : 4;
-  const lines: DisasmLine[] = [];
   // Fast path: one call for the whole buffer; capstone stops at the first undefined instruction, in
   // which case we decode unit by unit so one undefined encoding does not end the listing.
   const usable = bytes.length - (bytes.length % unit);

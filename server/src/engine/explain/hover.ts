@@ -126,6 +126,7 @@ function inferArch(m: string): Arch {
   if (/^\s*(?:x\d{1,2}\s?:|pc : |lr : |sp : |pstate: |ESR = |Internal error: )/.test(m)) return 'arm64';
   if (/^\s*(?:R[A-Z0-9]{1,2}: |RIP: |EFLAGS|CR\d: |ORIG_RAX|FS: )/.test(m)) return 'x86_64';
   if (/^\s*(?:E[A-Z]{2}: |EIP: )/.test(m)) return 'i386';
+  if (/^\s*(?:PC is at |LR is at |pc : \[<|r\d{1,2} : [0-9a-f]{8} )/.test(m)) return 'arm';
   return 'unknown';
 }
 
