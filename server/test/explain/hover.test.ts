@@ -249,6 +249,18 @@ test('Code: line disassembly with the trapping instruction and RIP-relative addr
   assert.match(noAnalysis.markdown, /2a:\* +48 c7 43 08/);
 });
 
+test('i386: EIP, selectors, FS/GS as selectors, Code: in 32-bit mode', () => {
+  const I386 = join(ROOT, 'test-fixtures/hover/i386.log');
+  assert.match(hover(I386, 'EFLAGS: 00010246').markdown, /\*\*RF\*\*/);
+  assert.match(hover(I386, 'DS: 007b').markdown, /__USER_DS/);
+  assert.match(hover(I386, 'FS: 00d8').markdown, /__KERNEL_PERCPU/);
+  assert.match(hover(I386, 'GS: 00e0').markdown, /__KERNEL_STACK_CANARY/);
+  assert.match(hover(I386, 'SS: 0068').markdown, /__KERNEL_DS/);
+  assert.match(hover(I386, 'EIP: foo_probe').markdown, /offset 0x12 into a 64-byte/);
+  assert.match(hover(I386, 'Code: 89').markdown, /foo_probe\+0x12:\* +8b 58 08 +mov +0x8\(%eax\),%ebx/);
+  assert.match(hover(I386, 'CR2: 00000008').markdown, /NULL \+ 0x8/);
+});
+
 test('the line prefix: printk time', () => {
   const h = hover(X86, '[    7.950550] BUG:', 3);
   assert.match(h.markdown, /7\.950550 s/);

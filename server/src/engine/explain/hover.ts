@@ -142,34 +142,31 @@ const REGISTER_TOKEN = /(?<![\w-])(RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R
 function registers(s: Scan): void {
   const m = s.m;
   if (!REGISTER_LINE.test(m)) return;
-  const ip = /^(\s*)(RIP|EIP|pc|lr)(\s{0,2}:\s{0,2})(.*)$/.exec(m);
-  if (ip) {
-    const name = ip[2];
-    const valueStart = ip[1].length + name.length + ip[3].length;
-    const value = ip[4];
-    add(s, ip[1].length, m.length, () => renderIpLine(name, value, s.arch, s.event));
-    // Finer spans: the selector and the symbol.
-    const sel = /^([0-9a-f]{4}):/.exec(value);
-    if (sel) add(s, valueStart, valueStart + 4, () => renderIpLine(name, sel[0], s.arch, null));
-    const f = parseFrame(' ' + value.replace(/^([0-9a-f]{4}):/, '').replace(/^\[<[0-9a-f]+>\]\s*/, ''));
-    if (f?.function) {
-      const at = m.indexOf(f.function, valueStart);
-      if (at >= 0) add(s, at, at + f.function.length, () => renderIpLine(name, value, s.arch, s.event));
-    }
-    return;
-  }
   REGISTER_TOKEN.lastIndex = 0;
   const tokens: { name: string; start: number; valueStart: number }[] = [];
   for (let t = REGISTER_TOKEN.exec(m); t; t = REGISTER_TOKEN.exec(m)) tokens.push({ name: t[1], start: t.index, valueStart: t.index + t[0].length });
   tokens.forEach((t, i) => {
     const limit = i + 1 < tokens.length ? tokens[i + 1].start : m.length;
-    let text = m.slice(t.valueStart, limit);
+    const full = m.slice(t.valueStart, limit).trimEnd();
+    if (/^(RIP|EIP|pc|lr)$/.test(t.name)) {
+      // `RIP: 0010:sym+off/size [mod]`, `EIP: 0060:[<c1234>] sym+off/size` (then `EFLAGS:` on i386),
+      // `pc : [<c0123456>]` (arm, then `lr :`): the value runs to the next register token.
+      add(s, t.start, t.valueStart + full.length, () => renderIpLine(t.name, full, s.arch, s.event));
+      const sel = /^([0-9a-f]{4}):/.exec(full);
+      if (sel) add(s, t.valueStart, t.valueStart + 4, () => renderIpLine(t.name, sel[0], s.arch, null));
+      const f = parseFrame(' ' + full.replace(/^([0-9a-f]{4}):/, '').replace(/^\[<[0-9a-f]+>\]\s*/, ''));
+      if (f?.function) {
+        const at = m.indexOf(f.function, t.valueStart);
+        if (at >= 0) add(s, at, at + f.function.length, () => renderIpLine(t.name, full, s.arch, s.event));
+      }
+      return;
+    }
+    let text = full;
     let end: number;
-    if (t.name === 'pstate') end = m.length; // the decoded `(nZCv daif …)` belongs to it
+    if (t.name === 'pstate') end = t.valueStart + full.length; // the decoded `(nZCv daif …)` belongs to it
     else {
-      const v = /^\S*/.exec(text)![0];
-      end = t.valueStart + v.length;
-      text = v;
+      text = /^\S*/.exec(full)![0];
+      end = t.valueStart + text.length;
     }
     add(s, t.start, Math.max(end, t.valueStart), () => renderRegister(t.name, text, s.arch, s.event));
   });

@@ -115,6 +115,16 @@ export function renderRegister(name: string, rest: string, arch: Arch, event: Ke
     case 'SS':
       sections.push(selectorText(Number(value & 0xffffn), arch));
       break;
+    case 'FS':
+    case 'GS':
+      // i386 prints FS/GS selectors (4 digits); x86_64 prints the 64-bit base with the selector in parentheses.
+      if (digits.length <= 4 && selector === null) {
+        sections.push(selectorText(Number(value), arch === 'unknown' ? 'i386' : arch));
+        break;
+      }
+      if (selector !== null) sections.push(`Selector ${code(hex(BigInt(selector), 4))}: ${selectorText(selector, arch)}`);
+      sections.push(bullets(valueFacts(value, arch === 'unknown' ? 'x86_64' : arch, event, name)));
+      break;
     case 'PSTATE':
       sections.push(renderPstate(value));
       break;

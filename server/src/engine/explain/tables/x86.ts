@@ -108,7 +108,7 @@ export interface SelectorInfo {
 /**
  * Well-known selectors: arch/x86/include/asm/segment.h (x86_64 GDT layout: GDT_ENTRY_KERNEL32_CS 1,
  * KERNEL_CS 2, KERNEL_DS 3, DEFAULT_USER32_CS 4, DEFAULT_USER_DS 5, DEFAULT_USER_CS 6, CPUNODE 15;
- * the i386 layout puts KERNEL_CS at entry 12).
+ * the i386 layout: KERNEL_CS 12, KERNEL_DS 13, DEFAULT_USER_CS 14, DEFAULT_USER_DS 15, PERCPU 27, STACK_CANARY 28).
  */
 export const X86_64_SELECTORS: Readonly<Record<number, SelectorInfo>> = {
   0x0000: { name: 'null selector', meaning: 'no segment (normal for DS/ES/FS/GS in 64-bit mode)' },
@@ -126,6 +126,7 @@ export const I386_SELECTORS: Readonly<Record<number, SelectorInfo>> = {
   0x0073: { name: '__USER_CS', meaning: 'user code (i386, ring 3)' },
   0x007b: { name: '__USER_DS', meaning: 'user data (i386, ring 3)' },
   0x00d8: { name: '__KERNEL_PERCPU', meaning: 'kernel per-CPU segment (i386)' },
+  0x00e0: { name: '__KERNEL_STACK_CANARY', meaning: 'stack-protector canary segment (i386, GDT_ENTRY_STACK_CANARY 28)' },
 };
 
 /**
