@@ -205,6 +205,10 @@ test('stack frames: offset/size, module, unreliable, context', () => {
   assert.doesNotMatch(noAnalysis, /hard-interrupt context/);
   assert.match(noAnalysis, /module `foo`/);
   assert.match(hover(FIX, '<IRQ>', 1).markdown, /IRQ stack/);
+  assert.match(hover(FIX, 'Call Trace:', 2).markdown, /innermost call first/);
+  const syz = join(SHARED, 'syzkaller/decompile/amd64/0.in');
+  assert.match(hover(syz, 'add_disk include/linux/genhd.h:217 [inline]', 2).markdown, /Inlined frame/);
+  assert.match(hover(syz, 'md_alloc+0xa32/0x1190', 2).markdown, /source `drivers\/md\/md\.c:5707`/);
 });
 
 test('arm64: pstate, ESR, FSC, WnR, Internal error, registers, pc/lr', () => {

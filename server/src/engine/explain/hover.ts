@@ -423,12 +423,36 @@ function figures(s: Scan): void {
   }
 }
 
+/** Headings of the traces a report prints (dumpstack, mm/kasan/report.c, mm/kfence/report.c, lockdep). */
+const TRACE_LABELS: readonly [RegExp, string][] = [
+  [/^\s*Call [Tt]race:\s*$/, '`Call Trace:` — the stack at the time of the report, innermost call first. Frames marked `?` are unreliable guesses.'],
+  [/^\s*Allocated by task \d+( on cpu \d+ at [\d.]+s)?:/, '`Allocated by task` — where the object was allocated (KASAN/KFENCE record the allocation stack).'],
+  [/^\s*Freed by task \d+( on cpu \d+ at [\d.]+s)?:/, '`Freed by task` — where the object was freed. In a use-after-free, this free came too early or the later user forgot to take a reference.'],
+  [/^\s*Last potentially related work creation:/, 'Where related deferred work (call_rcu, queue_work…) was queued: often the real freer of the object.'],
+  [/^\s*Second to last potentially related work creation:/, 'An earlier related deferred-work creation.'],
+  [/^\s*Exception stack\(/, 'The exception frame saved on entry to the fault handler (arm).'],
+  [/^\s*Backtrace:\s*$/, '`Backtrace:` — the stack at the time of the report (arm).'],
+];
+
 function frames(s: Scan): void {
   const m = s.m;
   const marker = parseContextMarker(m);
   if (marker) {
     const at = m.indexOf('<');
     add(s, at, m.trimEnd().length, () => R.renderContextMarker(marker.open, marker.context, m.trim()));
+    return;
+  }
+  const label = TRACE_LABELS.find(([re]) => re.test(m));
+  if (label) {
+    const at = m.search(/\S/);
+    add(s, at, m.trimEnd().length, () => label[1]);
+    return;
+  }
+  // syzkaller-symbolized inline frames: ` add_disk include/linux/genhd.h:217 [inline]`.
+  const inl = /^(\s*)([A-Za-z_][\w.]{0,254}) ((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+) \[inline\]\s*$/.exec(m);
+  if (inl) {
+    const [fn, src] = [inl[2], inl[3]];
+    add(s, inl[1].length, m.trimEnd().length, () => `**Inlined frame** ${code(fn)} at ${code(src)}: the compiler inlined it into the next frame below, so it has no address of its own; the crash site is inside ${code(fn)}'s code.`);
     return;
   }
   const f = parseFrame(m);
