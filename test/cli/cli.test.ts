@@ -154,7 +154,7 @@ test('bad usage exits 2 with a message on stderr', () => {
   expectUsageFailure(['analyze', '--bogus', fx('boot-only.log')], /--bogus/);
 });
 
-test('bad usage: the message is one line', { todo: 'usage errors print the whole usage text after the message' }, () => {
+test('bad usage: the message is one line', () => {
   for (const args of [[], ['frobnicate'], ['analyze'], ['analyze', '--bogus', fx('boot-only.log')]]) {
     const r = expectUsageFailure(args, /./);
     assert.equal(r.stderr.trim().split('\n').length, 1, JSON.stringify(r.stderr));

@@ -78,13 +78,13 @@ test('arm (32-bit) "(func+off/size) from" frames, old form', () => {
   });
 });
 
-test('arm (32-bit) module frames: the module sits inside the parentheses', { todo: 'ARM_FRAME expects ")" right after +off/size, so "(frob_irq+0x48/0x90 [frob])" is not a frame' }, () => {
+test('arm (32-bit) module frames: the module sits inside the parentheses', () => {
   expectFrame('[<bf0a1048>] (frob_irq+0x48/0x90 [frob]) from [<c016e2d4>] (__handle_irq_event_percpu+0x5c/0x250)', {
     function: 'frob_irq', offset: 0x48, size: 0x90, module: 'frob', address: 'bf0a1048',
   });
 });
 
-test('arm (32-bit) "(func) from" frames as printed since 5.x (callee without offset)', { todo: 'ARM_FRAME requires +off/size inside the first parentheses' }, () => {
+test('arm (32-bit) "(func) from" frames as printed since 5.x (callee without offset)', () => {
   expectFrame('[<c07a3aac>] (spi_probe) from [<c06f1d5c>] (really_probe+0xdc/0x3d4)', { function: 'spi_probe', address: 'c07a3aac' });
   expectFrame('[<7f01a028>] (frob_spi_probe [frob_spi]) from [<c07a3b2c>] (spi_probe+0x80/0xb0)', {
     function: 'frob_spi_probe', module: 'frob_spi', address: '7f01a028',
@@ -105,7 +105,7 @@ test('s390 frames: " [<addr>] func+off/size " and the r14 form "([<addr>] func+o
   expectFrame(' [<00000000004c3e1a>] __s390x_sys_ioctl+0xba/0x100 ', { function: '__s390x_sys_ioctl', offset: 0xba, size: 0x100, address: '00000000004c3e1a' });
 });
 
-test('s390 parenthesised frames are not proven by the unwinder', { todo: 'S390_FRAME reports "([<…>] …)" frames as reliable' }, () => {
+test('s390 parenthesised frames are not proven by the unwinder', () => {
   expectFrame('([<000003ff8012a0b4>] frob_lookup+0x1c/0x90 [frob])', {
     function: 'frob_lookup', offset: 0x1c, size: 0x90, module: 'frob', address: '000003ff8012a0b4', reliable: false,
   });

@@ -162,7 +162,7 @@ test('serial-console noise: control characters, bells, NULs and terminal resets 
   assert.equal(normalizeLine(raw3).message, 'hello');
 });
 
-test('ESC c (terminal reset, as SeaBIOS prints it first) is removed whole', { todo: 'ESCAPES drops only ESC, leaving a stray "c" (two-byte escapes 0x60-0x7e not covered)' }, () => {
+test('ESC c (terminal reset, as SeaBIOS prints it first) is removed whole', () => {
   const raw = '\x1bc\x1b[?7l\x1b[2J\x1b[0mSeaBIOS (version 1.16.2-debian-1.16.2-1)';
   const nl = normalizeLine(raw);
   assert.equal(nl.message, 'SeaBIOS (version 1.16.2-debian-1.16.2-1)');
@@ -185,6 +185,17 @@ test('lines without a prefix are left alone (interleaved user-space output)', ()
   assert.equal(nl.time, null);
   expectMessage('Killed', 'Killed');
   expectMessage('=== KCRASH TRIGGER null_read ===', '=== KCRASH TRIGGER null_read ===');
+});
+
+test('interleaved console output: a printk timestamp inside the line starts the kernel message', () => {
+  let nl = expectMessage('syzkaller login: [   16.312051] INFO: task hung in foo', 'INFO: task hung in foo');
+  assert.equal(nl.time, 16.312051);
+  nl = expectMessage('[    5.100000] usb 1-1: new device[    5.200000] BUG: kernel NULL pointer dereference, address: 0000000000000000',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000000');
+  assert.equal(nl.time, 5.2);
+  // Bracketed text that is not a printk timestamp stays in the message.
+  expectMessage('[    1.000000] [drm] Initialized i915 1.6.0 20201103', '[drm] Initialized i915 1.6.0 20201103');
+  expectMessage('[    1.000000]  buggy_dispatch+0x4d/0x60 [buggy]', ' buggy_dispatch+0x4d/0x60 [buggy]');
 });
 
 test('tabs are kernel text, not noise', () => {
