@@ -1,6 +1,6 @@
 // One build for everything we ship: the CLI, the language server and the extension client.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -20,3 +20,9 @@ const entries = [
 await Promise.all(
   entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })),
 );
+
+// The disassemblers load their WebAssembly from beside the bundle at run time.
+mkdirSync('dist', { recursive: true });
+for (const wasm of ['node_modules/iced-x86/iced_x86_bg.wasm', 'node_modules/@alexaltea/capstone-js/dist/capstone.wasm']) {
+  copyFileSync(wasm, 'dist/' + wasm.split('/').pop());
+}
