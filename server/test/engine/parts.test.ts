@@ -302,3 +302,42 @@ test('#PF: lines stay inside the report and do not end it', () => {
   const e = analyzeText(modern).events[0];
   assert.ok(e.line < lineOf(modern, '#PF: supervisor write access') && e.endLine > lineOf(modern, '#PF: error_code'));
 });
+
+test('<NMI>, <SOFTIRQ> and <EOI> blocks set each frame\'s context', () => {
+  const text = [
+    '[   20.000000] WARNING: CPU: 0 PID: 0 at kernel/frob.c:1 frob_tick+0x1/0x2 [frob]',
+    '[   20.000001] RIP: 0010:frob_tick+0x1/0x2 [frob]',
+    '[   20.000002] Call Trace:',
+    '[   20.000003]  <NMI>',
+    '[   20.000004]  ? nmi_handle+0x5e/0x150',
+    '[   20.000005]  </NMI>',
+    '[   20.000006]  <SOFTIRQ>',
+    '[   20.000007]  frob_tick+0x1/0x2 [frob]',
+    '[   20.000008]  __do_softirq+0xc8/0x2d5',
+    '[   20.000009]  </SOFTIRQ>',
+    '[   20.000010]  <IRQ>',
+    '[   20.000011]  irq_exit_rcu+0x8b/0xd0',
+    '[   20.000012]  </IRQ>',
+    '[   20.000013]  <TASK>',
+    '[   20.000014]  default_idle+0xf/0x20',
+    '[   20.000015]  </TASK>',
+    '[   20.000016] ---[ end trace 0000000000000000 ]---',
+  ].join('\n');
+  const e = only(analyzeText(text).events, 'warning');
+  assert.deepEqual(e.traces.flatMap((t) => t.frames.map((f) => [f.function, f.context])), [
+    ['nmi_handle', 'nmi'],
+    ['frob_tick', 'softirq'],
+    ['__do_softirq', 'softirq'],
+    ['irq_exit_rcu', 'irq'],
+    ['default_idle', 'task'],
+  ]);
+  assert.equal(e.endLine, 16);
+});
+
+test('hard lockup: frames inside <NMI> carry the nmi context', () => {
+  const text = fixture('events/hard-lockup.log');
+  const e = only(analyzeText(text).events, 'hard-lockup');
+  const frames = e.traces.flatMap((t) => t.frames);
+  assert.equal(frames.find((f) => f.function === 'perf_event_nmi_handler')?.context, 'nmi');
+  assert.equal(frames.find((f) => f.function === 'spinny_ioctl')?.context, 'task');
+});

@@ -139,6 +139,24 @@ test('x86_64 warn_timer: <IRQ> frames, then the interrupted task; "? " frame wit
   assert.equal(e.ip?.function, 'buggy_timer_fn');
 });
 
+test('arm64 null_read: pc/lr/sp and x0-x29 registers, ESR as error code, Code:, extent to end trace', (t) => {
+  const text = qemuLog('arm64', 'null_read');
+  if (text === null) return t.skip('corpus not present');
+  const [e] = problems(analyzeText(text).events);
+  assert.equal(e.line, lineOf(text, 'Unable to handle kernel NULL pointer dereference at virtual address'));
+  assert.equal(e.endLine, lineOf(text, '---[ end trace'));
+  assert.deepEqual([e.errorCode, e.oopsNumber], ['0000000096000006', 1]);
+  assert.equal(e.hardware, 'linux,dummy-virt (DT)');
+  assert.equal(e.ip?.line, lineOf(text, 'pc : buggy_null_read_level2'));
+  const names = new Set(e.registers.map((r) => r.name));
+  for (const r of ['sp', 'x29', 'x0', 'x9', 'x19']) assert.ok(names.has(r), `register ${r} in ${[...names].join(' ')}`);
+  assert.equal(e.registers.find((r) => r.name === 'x28')?.value, 'ffff584fc3095140');
+  assert.equal(e.codeLine, lineOf(text, 'Code: bad PC value'));
+  assert.equal(e.traces[0].label, 'Call trace');
+  assert.equal(e.traces[0].frames.length, 14);
+  assert.ok(e.registerLines && e.registerLines.line <= lineOf(text, 'x29: ') && e.registerLines.endLine === lineOf(text, 'x2 : 0000000000000000'));
+});
+
 // ── Ground truth: every frame the qemu tools decoded, on the line LSP would show it ──
 
 interface TruthRow {
