@@ -198,6 +198,13 @@ test('interleaved console output: a printk timestamp inside the line starts the 
   expectMessage('[    1.000000]  buggy_dispatch+0x4d/0x60 [buggy]', ' buggy_dispatch+0x4d/0x60 [buggy]');
 });
 
+test('dmesg -x (--decode) facility and level names before the timestamp', () => {
+  const nl = expectMessage('kern  :warn  : [    5.559828] BUG: kernel NULL pointer dereference, address: 0000000000000010',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000010');
+  assert.equal(nl.time, 5.559828);
+  expectMessage('kern  :warn  : [    5.564250]  ? __handle_mm_fault+0x97b/0xfa0', ' ? __handle_mm_fault+0x97b/0xfa0');
+});
+
 test('tabs are kernel text, not noise', () => {
   expectMessage('[  421.880232] rcu: \t1-....: (20999 ticks this GP)', 'rcu: \t1-....: (20999 ticks this GP)');
 });
