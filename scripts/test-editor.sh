@@ -5,7 +5,8 @@
 #   2. the same suite against the packaged .vsix installed into code-server (what we ship), taking the
 #      README screenshots (into $SCREENSHOTS_DIR, default docs/screenshots),
 #   3. a Neovim round trip with the standalone server (node dist/server.js --stdio),
-#   4. (only with EDITOR_TESTS_ELECTRON=1) the suite in desktop VS Code via @vscode/test-electron.
+#   4. an Emacs + eglot round trip, loading the set-up from docs/editors.md,
+#   5. (only with EDITOR_TESTS_ELECTRON=1) the suite in desktop VS Code via @vscode/test-electron.
 # Prints one PASS/FAIL line per level with its time, then "N passed, N failed"; exits non-zero on failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,10 +37,15 @@ nvim_roundtrip() {
   KOL_REPO="$ROOT" timeout 120 nvim --headless -u NONE -c "luafile $ROOT/test/editor/nvim/roundtrip.lua"
 }
 
+emacs_roundtrip() {
+  KOL_REPO="$ROOT" timeout 120 emacs --batch -l "$ROOT/test/editor/emacs/roundtrip.el"
+}
+
 if level install bash scripts/editor/install.sh && level package npm run --silent package -- --no-rewrite-relative-links; then
   level code-server-dev node test/editor/run-code-server.mjs
   level code-server-vsix node test/editor/run-code-server.mjs --vsix "$ROOT/kernel-oops-lens.vsix" --screenshots "$SCREENSHOTS_DIR"
   level neovim nvim_roundtrip
+  level emacs-eglot emacs_roundtrip
   if [ "${EDITOR_TESTS_ELECTRON:-0}" = 1 ]; then level vscode-electron node test/editor/run-electron.mjs; fi
   if [ -f kernel-oops-lens.vsix ]; then
     echo "vsix: kernel-oops-lens.vsix $(stat -c %s kernel-oops-lens.vsix) bytes"

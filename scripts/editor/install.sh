@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the real-editor tests need, idempotently: Debian packages (chromium, neovim, ripgrep,
-# libkrb5-dev for code-server's native kerberos module) and code-server into .test-cache/code-server.
+# libkrb5-dev for code-server's native kerberos module, emacs-nox with elpa-eglot) and code-server into .test-cache/code-server.
 # Prints how long each step took so CI timings can be read off the log.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-CACHE="$ROOT/.test-cache"
+CACHE="${KOL_TEST_CACHE:-$ROOT/.test-cache}"
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.100.3}"
 mkdir -p "$CACHE"
 
@@ -18,6 +18,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v nvim >/dev/null 2>&1 || need+=(neovim)
 command -v rg >/dev/null 2>&1 || need+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+command -v emacs >/dev/null 2>&1 || need+=(emacs-nox)
+dpkg -s elpa-eglot >/dev/null 2>&1 || need+=(elpa-eglot)
 if [ ${#need[@]} -gt 0 ]; then
   t0=$SECONDS
   step "apt-get install ${need[*]}"

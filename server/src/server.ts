@@ -107,10 +107,10 @@ function startServer(): void {
     for (const uri of scheduler.uris()) void publish(uri);
   });
 
-  documents.onDidOpen((e) => scheduler.schedule(e.document.uri, e.document.version, true));
+  // Fires for the open and for every change: analyse a new document at once, an edited one after the debounce.
   documents.onDidChangeContent((e) => {
-    // onDidChangeContent also fires for the open; the open already scheduled an immediate run.
-    if (scheduler.latest(e.document.uri) || e.document.version > 1) scheduler.schedule(e.document.uri, e.document.version, false);
+    const { uri, version } = e.document;
+    scheduler.schedule(uri, version, !scheduler.has(uri));
   });
   documents.onDidClose((e) => {
     scheduler.close(e.document.uri);

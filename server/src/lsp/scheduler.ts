@@ -75,6 +75,10 @@ export class AnalysisScheduler {
     return this.docs.get(uri)?.result ?? undefined;
   }
 
+  has(uri: string): boolean {
+    return this.docs.has(uri);
+  }
+
   uris(): string[] {
     return [...this.docs.keys()];
   }
