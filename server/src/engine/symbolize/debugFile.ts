@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { ElfFile, ElfSection, SHF_ALLOC, SHF_COMPRESSED, SHF_EXECINSTR } from './elf/elfFile';
 import { AddressSpace } from './elf/addressSpace';
 import { applyDebugRelocations } from './elf/relocations';
-import { FileSection, MemorySection, SectionData } from './elf/sectionData';
+import { FileSection, LazyMemorySection, MemorySection, SectionData, WHOLE_SECTION_LIMIT } from './elf/sectionData';
 import { ElfSymbol, SymbolTable } from './elf/symbols';
 import { DwarfInfo, SourceFrame } from './dwarf/dwarfInfo';
 import { DWARF_SECTION_NAMES, DwarfSections } from './dwarf/sections';
@@ -151,6 +151,8 @@ export class DebugFile {
       return new MemorySection(s.name, data);
     }
     if (s.flags & SHF_COMPRESSED) return new MemorySection(s.name, this.elf.readSection(s));
+    // Random access into small sections (strings above all) is cheaper from memory than by block reads.
+    if (s.size <= WHOLE_SECTION_LIMIT) return new LazyMemorySection(this.elf, s);
     return new FileSection(this.elf, s);
   }
 
@@ -204,7 +206,7 @@ export class DebugFile {
     let warning: string | undefined;
     if (off > BigInt(size)) warning = `offset 0x${off.toString(16)} is beyond the end of ${sym.name} (size 0x${size.toString(16)})`;
     const linear = this.space.relocatable ? this.space.inSection(sym.section, sym.value + off) : this.space.fromBig(sym.value + off);
-    const res = this.lookupLinear(linear, options.isReturnAddress ?? false);
+    const res = this.lookupLinear(linear, options.isReturnAddress ?? false, sym);
     res.symbol = symbolInfo(sym);
     res.symbolOffset = Number(off);
     res.symbolSection = sym.section.name;
@@ -259,10 +261,15 @@ export class DebugFile {
     return this.symbols().containing(where.section.index, value, bounded);
   }
 
-  private lookupLinear(linear: number, isReturnAddress: boolean): LookupResult {
+  private lookupLinear(linear: number, isReturnAddress: boolean, known?: ElfSymbol): LookupResult {
     const target = isReturnAddress ? linear - 1 : linear;
     const where = this.space.sectionAt(target);
-    const sym = this.symbolAtLinear(target);
+    // A lookup by name knows its symbol; the address index (a sort of every symbol) is built only when needed.
+    const knownStart = known ? (this.space.relocatable ? this.space.inSection(known.section, known.value) : this.space.fromBig(known.value)) : NaN;
+    const sym =
+      known && target >= knownStart && target < knownStart + Math.max(known.kallsymsSize, known.elfSize, 1)
+        ? { symbol: known, offset: target - knownStart }
+        : this.symbolAtLinear(target);
     const frames = this.hasDebugInfo ? this.dwarf().symbolize(target) : [];
     // Like binutils: when DWARF names no function, take the nearest preceding symbol (whatever its size).
     const named = frames.length === 0 || frames[0].function === null ? this.symbolAtLinear(target, false) : null;

@@ -128,6 +128,10 @@ export class DwarfInfo {
 
   /** DW_AT_name of a function, following abstract_origin / specification (possibly into other units). */
   functionName(unit: CompUnit, rec: FunctionRecord): string | null {
+    if (rec.nameStrp >= 0 && this.sections.str) {
+      rec.name = this.sections.str.cstring(rec.nameStrp);
+      rec.nameStrp = -1;
+    }
     if (rec.name) return rec.name;
     let target = rec.origin;
     let linkage: string | null = null;

@@ -23,7 +23,7 @@ export interface UnitHeader extends UnitEncoding {
 
 export function readUnitHeader(sections: DwarfSections, offset: number): UnitHeader {
   const info = need(sections.info, '.debug_info');
-  const head = info.bytes(offset, Math.min(40, info.size - offset));
+  const head = info.peek(offset, Math.min(40, info.size - offset));
   const c = new Cursor(head, 0, sections.little);
   const { length, is64 } = initialLength(c);
   const end = offset + c.pos + length;
@@ -58,6 +58,8 @@ export interface FunctionRecord {
   parent: number;
   children: number[];
   name: string | null;
+  /** .debug_str offset of DW_AT_name when not decoded yet, else -1. */
+  nameStrp: number;
   /** abstract_origin or specification target (absolute offset), -1 if none. */
   origin: number;
   callFile: number;
@@ -309,6 +311,7 @@ export class CompUnit implements RangeContext {
       let sibling = -1;
       if (CODE_TAGS.has(ab.tag) && parent !== -2) {
         let name: string | null = null;
+        let nameStrp = -1;
         let origin = -1;
         const pc = new PcAttributes(this);
         let callFile = 0;
@@ -320,7 +323,9 @@ export class CompUnit implements RangeContext {
           if (pc.take(c, at, form, ab.implicit?.[i / 2])) continue;
           switch (at) {
             case DW_AT.name:
-              name = this.readString(c, form);
+              // .debug_str names are decoded only for the functions a lookup reports.
+              if (form === DW_FORM.strp) nameStrp = c.uN(enc.offsetSize);
+              else name = this.readString(c, form);
               break;
             case DW_AT.sibling:
               sibling = readReference(c, form, enc, unitOff);
@@ -350,7 +355,7 @@ export class CompUnit implements RangeContext {
         const idx = recs.length;
         const childStart = ab.hasChildren ? cursorBase + c.pos : -1;
         const subtreeEnd = sibling > dieAbs ? sibling : -1;
-        recs.push({ tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, origin, callFile, callLine, callColumn, childStart, subtreeEnd });
+        recs.push({ tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, nameStrp, origin, callFile, callLine, callColumn, childStart, subtreeEnd });
         if (parent >= 0) recs[parent].children.push(idx);
         if (!ab.hasChildren) continue;
         if (!topLevel) {

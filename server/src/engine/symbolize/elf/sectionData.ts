@@ -10,6 +10,8 @@ export interface SectionData {
   bytes(offset: number, length: number): Buffer;
   /** NUL-terminated UTF-8 string at `offset`. */
   cstring(offset: number): string;
+  /** Like bytes(), without filling any cache (for one-off small reads such as unit headers). */
+  peek(offset: number, length: number): Buffer;
 }
 
 export class MemorySection implements SectionData {
@@ -25,14 +27,47 @@ export class MemorySection implements SectionData {
       throw corrupt(`${length} bytes at offset 0x${offset.toString(16)} run past the end of ${this.name} (${this.data.length} bytes)`);
     return this.data.subarray(offset, offset + length);
   }
+  peek(offset: number, length: number): Buffer {
+    return this.bytes(offset, length);
+  }
   cstring(offset: number): string {
     if (offset < 0 || offset >= this.data.length) throw corrupt(`string offset 0x${offset.toString(16)} outside ${this.name}`);
     return cString(this.data, offset);
   }
 }
 
-const BLOCK = 64 * 1024;
-const MAX_BLOCKS = 64; // 4 MB of cache per section at most
+const BLOCK = 16 * 1024;
+const MAX_BLOCKS = 256; // 4 MB of cache per section at most
+/** Sections up to this size are read whole on first use (strings, abbreviations, range lists…). */
+export const WHOLE_SECTION_LIMIT = 8 * 1024 * 1024;
+
+/** A section read whole, but only when first needed. */
+export class LazyMemorySection implements SectionData {
+  private mem: MemorySection | null = null;
+  constructor(
+    private readonly elf: ElfFile,
+    private readonly sec: ElfSection,
+  ) {}
+  get name(): string {
+    return this.sec.name;
+  }
+  get size(): number {
+    return this.sec.size;
+  }
+  private data(): MemorySection {
+    this.mem ??= new MemorySection(this.sec.name, this.elf.readSection(this.sec));
+    return this.mem;
+  }
+  bytes(offset: number, length: number): Buffer {
+    return this.data().bytes(offset, length);
+  }
+  cstring(offset: number): string {
+    return this.data().cstring(offset);
+  }
+  peek(offset: number, length: number): Buffer {
+    return this.bytes(offset, length);
+  }
+}
 
 export class FileSection implements SectionData {
   private readonly blocks = new Map<number, Buffer>();
@@ -54,6 +89,9 @@ export class FileSection implements SectionData {
       const blk = this.block(b);
       return blk.subarray(offset - b * BLOCK, offset - b * BLOCK + length);
     }
+    return this.elf.readSectionRange(this.sec, offset, length);
+  }
+  peek(offset: number, length: number): Buffer {
     return this.elf.readSectionRange(this.sec, offset, length);
   }
   cstring(offset: number): string {

@@ -45,14 +45,16 @@ export class SymbolTable {
   /** st_value - sh_addr of the symbol's section: exact and small. */
   private rel = new Float64Array(0);
   private elfSize = new Float64Array(0);
-  private values = new Float64Array(0);
+  private values: Float64Array | null = null;
   private secStart = new Uint32Array(1);
+  private sizeQueries = 0;
   private info = new Uint8Array(0);
   private shndx = new Uint32Array(0);
   /** strtab offset of the attributed STT_FILE name, or -1. */
   private fileOff = new Int32Array(0);
   private strtab: Buffer = Buffer.alloc(0);
-  private byHash: Float64Array | null = null;
+  private byNameOff: Float64Array | null = null;
+  private readonly nameCache = new Map<string, number[]>();
   private readonly bySection = new Map<number, Int32Array>();
 
   constructor(private readonly elf: ElfFile) {
@@ -108,44 +110,53 @@ export class SymbolTable {
       } else rel = e.u32(data, o + 4) - secLo[shndx];
       this.nameOff[n] = nameOff;
       this.rel[n] = rel;
-      this.elfSize[n] = elf.is64 ? e.off64(data, o + 16) : e.u32(data, o + 8);
+      // st_size without BigInt (130k symbols): sizes beyond 2^32 are kept approximately, which is harmless.
+      this.elfSize[n] = elf.is64 ? (e.little ? data.readUInt32LE(o + 16) + data.readUInt32LE(o + 20) * TWO32 : data.readUInt32BE(o + 20) + data.readUInt32BE(o + 16) * TWO32) : e.u32(data, o + 8);
       this.info[n] = info;
       this.shndx[n] = shndx;
       this.fileOff[n] = file >= 0 && (info >> 4 === STB_LOCAL || fileState !== 2) ? file : -1;
       n++;
     }
     this.count = n;
-    this.sortedValues(nsec);
   }
 
-  /** Per-section sorted values of all FUNC/NOTYPE/OBJECT symbols, for kallsyms sizes (computed on demand). */
-  private sortedValues(nsec: number): void {
+  /** Per-section sorted values of all FUNC/NOTYPE/OBJECT symbols, for kallsyms sizes (built after a few lookups). */
+  private sortValues(): void {
+    const nsec = this.elf.sections.length;
     const n = this.count;
     const perSection = new Uint32Array(nsec + 1);
     for (let i = 0; i < n; i++) perSection[this.shndx[i] + 1]++;
     for (let s = 1; s <= nsec; s++) perSection[s] += perSection[s - 1];
-    this.secStart = perSection;
     const values = new Float64Array(n);
     const fill = perSection.slice(0, nsec);
     for (let i = 0; i < n; i++) values[fill[this.shndx[i]]++] = this.rel[i];
     for (let s = 0; s < nsec; s++) values.subarray(perSection[s], perSection[s + 1]).sort();
+    this.secStart = perSection;
     this.values = values;
   }
 
   /** kallsyms size: distance to the next distinct value in the same section; ELF size for the last symbol. */
   private kallsymsSize(i: number): { size: number; last: boolean } {
     const s = this.shndx[i];
-    const lo0 = this.secStart[s];
-    const hi0 = this.secStart[s + 1];
     const v = this.rel[i];
-    let lo = lo0;
-    let hi = hi0;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.values[mid] <= v) lo = mid + 1;
-      else hi = mid;
+    if (!this.values && ++this.sizeQueries > 16) this.sortValues();
+    let next = Infinity;
+    if (this.values) {
+      const lo0 = this.secStart[s];
+      const hi0 = this.secStart[s + 1];
+      let lo = lo0;
+      let hi = hi0;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.values[mid] <= v) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < hi0) next = this.values[lo];
+    } else {
+      // A few one-off queries: a linear pass is cheaper than sorting 130k values.
+      for (let k = 0; k < this.count; k++) if (this.shndx[k] === s && this.rel[k] > v && this.rel[k] < next) next = this.rel[k];
     }
-    return lo < hi0 ? { size: this.values[lo] - v, last: false } : { size: this.elfSize[i], last: true };
+    return next !== Infinity ? { size: next - v, last: false } : { size: this.elfSize[i], last: true };
   }
 
   get size(): number {
@@ -184,33 +195,38 @@ export class SymbolTable {
    * the string table for the name, so a one-off lookup does not decode 130k names.
    */
   lookupName(name: string): ElfSymbol[] {
-    const order = this.nameIndex();
-    const needle = Buffer.from(name, 'utf8');
-    const h = hashBytes(needle, 0, needle.length);
-    const key = h * NAME_SLOTS;
-    const out: ElfSymbol[] = [];
-    for (let k = countAtOrBefore(order.length, (j) => order[j] < key); k < order.length && order[k] < key + NAME_SLOTS; k++) {
-      const i = order[k] - key;
-      const off = this.nameOff[i];
-      if (this.isCode(i) && this.strtab[off + needle.length] === 0 && this.strtab.compare(needle, 0, needle.length, off, off + needle.length) === 0)
-        out.push(this.symbol(i));
+    let hits = this.nameCache.get(name);
+    if (!hits) {
+      hits = this.findName(name);
+      if (this.nameCache.size >= 8192) this.nameCache.clear();
+      this.nameCache.set(name, hits);
+    }
+    return hits.map((i) => this.symbol(i));
+  }
+
+  private findName(name: string): number[] {
+    const needle = Buffer.from(name + '\0', 'utf8');
+    const byOff = this.nameOffIndex();
+    const out: number[] = [];
+    // Every place the name occurs NUL-terminated in the string table (names may share tails), then the
+    // symbols whose name starts there.
+    for (let p = this.strtab.indexOf(needle); p >= 0; p = this.strtab.indexOf(needle, p + 1)) {
+      const key = p * NAME_SLOTS;
+      for (let k = countAtOrBefore(byOff.length, (j) => byOff[j] < key); k < byOff.length && byOff[k] < key + NAME_SLOTS; k++) {
+        const i = byOff[k] - key;
+        if (this.isCode(i)) out.push(i);
+      }
     }
     return out;
   }
 
-  /** Symbol indexes sorted by a hash of their name (hash * NAME_SLOTS + index), built once without decoding names. */
-  private nameIndex(): Float64Array {
-    if (this.byHash) return this.byHash;
+  /** Symbol indexes sorted by name offset (nameOff * NAME_SLOTS + index), built once. */
+  private nameOffIndex(): Float64Array {
+    if (this.byNameOff) return this.byNameOff;
     const keys = new Float64Array(this.count);
-    const st = this.strtab;
-    for (let i = 0; i < this.count; i++) {
-      const off = this.nameOff[i];
-      let end = off;
-      while (end < st.length && st[end] !== 0) end++;
-      keys[i] = hashBytes(st, off, end) * NAME_SLOTS + i;
-    }
-    this.byHash = keys.sort();
-    return this.byHash;
+    for (let i = 0; i < this.count; i++) keys[i] = this.nameOff[i] * NAME_SLOTS + i;
+    this.byNameOff = keys.sort();
+    return this.byNameOff;
   }
 
   /** Code symbols of a section sorted by value, the preferred alias first (built on first use). */
@@ -250,13 +266,6 @@ export class SymbolTable {
     if (bounded && offset >= Math.max(this.kallsymsSize(i).size, this.elfSize[i], 1)) return null;
     return { symbol: this.symbol(i), offset };
   }
-}
-
-/** 32-bit FNV-1a of b[start, end). */
-function hashBytes(b: Buffer, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
-  return h >>> 0;
 }
 
 /**
