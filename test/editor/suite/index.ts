@@ -46,7 +46,9 @@ test('the extension activates on a kernel log', async () => {
 });
 
 test('file names and first lines select the Kernel Log language', async () => {
-  for (const name of ['oops.dmesg', 'kern.log', 'dmesg-2026-11-22.txt', 'capture']) {
+  const byName = ['oops.dmesg', 'crash.oops', 'boot.console', 'kern.log', 'kern.log.1', 'vmcore-dmesg.txt', 'dmesg-2026-11-22.txt', 'console-ttyS0.log'];
+  const byFirstLine = ['capture', 'journal-export', 'kmsg-record', 'linux-banner'];
+  for (const name of [...byName, ...byFirstLine]) {
     const doc = await vscode.workspace.openTextDocument(fixture(name));
     assert.equal(doc.languageId, 'kernel-log', name);
   }
