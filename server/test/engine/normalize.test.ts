@@ -217,5 +217,5 @@ test('hostile prefixes take bounded time', () => {
   normalizeLine('1,'.repeat(100_000));
   normalizeLine('\x1b['.repeat(100_000));
   normalizeLine('Nov 22 10:00:00 ' + 'x'.repeat(200_000));
-  assert.ok(performance.now() - t0 < 2000, 'normalising pathological lines must not backtrack');
+  assert.ok(performance.now() - t0 < 5000, 'normalising pathological lines must not backtrack (catastrophic backtracking takes minutes)');
 });
