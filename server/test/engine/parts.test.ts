@@ -341,3 +341,13 @@ test('hard lockup: frames inside <NMI> carry the nmi context', () => {
   assert.equal(frames.find((f) => f.function === 'perf_event_nmi_handler')?.context, 'nmi');
   assert.equal(frames.find((f) => f.function === 'spinny_ioctl')?.context, 'task');
 });
+
+test('the same report with \\n, \\r\\n, lone \\r or mixed breaks gives the same lines and columns', () => {
+  const lines = modern.replace(/\n$/, '').split('\n');
+  const shape = (text: string) =>
+    analyzeText(text).events.map((e) => [e.kind, e.line, e.endLine, e.headerSpan, e.guiltyFrame?.span, e.traces.map((t) => t.frames.map((f) => f.span))]);
+  const lf = shape(lines.join('\n'));
+  assert.deepEqual(shape(lines.join('\r\n')), lf);
+  assert.deepEqual(shape(lines.join('\r')), lf);
+  assert.deepEqual(shape(lines.map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('')), lf);
+});
