@@ -52,3 +52,5 @@ export { KernelAddressResolver } from './kernel/resolve';
 export type { ResolvedAddress, KaslrInfo, ResolverInputs } from './kernel/resolve';
 export { Symbolizer, symbolizeFrames } from './decode';
 export type { FrameToSymbolize, DebugFileSet, FrameSymbolization } from './decode';
+export { ExternalSymbolizer } from './external';
+export type { ExternalTool, ExternalQuery } from './external';

@@ -41,12 +41,11 @@ const MAX_BLOCKS = 256; // 4 MB of cache per section at most
 /** Sections up to this size are read whole on first use (strings, abbreviations, range lists…). */
 export const WHOLE_SECTION_LIMIT = 8 * 1024 * 1024;
 
-/** A section read whole, but only when first needed. */
-export class LazyMemorySection implements SectionData {
-  private mem: MemorySection | null = null;
+/** Common part of the views of a section of an ELF file. */
+abstract class ElfSectionView {
   constructor(
-    private readonly elf: ElfFile,
-    private readonly sec: ElfSection,
+    protected readonly elf: ElfFile,
+    protected readonly sec: ElfSection,
   ) {}
   get name(): string {
     return this.sec.name;
@@ -54,6 +53,11 @@ export class LazyMemorySection implements SectionData {
   get size(): number {
     return this.sec.size;
   }
+}
+
+/** A section read whole, but only when first needed. */
+export class LazyMemorySection extends ElfSectionView implements SectionData {
+  private mem: MemorySection | null = null;
   private data(): MemorySection {
     this.mem ??= new MemorySection(this.sec.name, this.elf.readSection(this.sec));
     return this.mem;
@@ -69,18 +73,8 @@ export class LazyMemorySection implements SectionData {
   }
 }
 
-export class FileSection implements SectionData {
+export class FileSection extends ElfSectionView implements SectionData {
   private readonly blocks = new Map<number, Buffer>();
-  constructor(
-    private readonly elf: ElfFile,
-    private readonly sec: ElfSection,
-  ) {}
-  get name(): string {
-    return this.sec.name;
-  }
-  get size(): number {
-    return this.sec.size;
-  }
   bytes(offset: number, length: number): Buffer {
     if (offset < 0 || length < 0 || offset + length > this.sec.size)
       throw corrupt(`${length} bytes at offset 0x${offset.toString(16)} run past the end of ${this.name} (${this.sec.size} bytes)`);
