@@ -75,6 +75,7 @@ export class WorkerAnalyzer implements Analyzer {
     for (const p of this.queue.splice(0)) p.reject(new CancelledError());
     if (this.running) this.running.reject(new CancelledError());
     this.running = null;
+    this.worker?.removeAllListeners();
     void this.worker?.terminate();
     this.worker = null;
   }
