@@ -191,15 +191,30 @@ export class DwarfInfo {
         // Tuples start at a multiple of the tuple size from the set start.
         const rel = set.pos - off;
         set.pos = off + Math.ceil(rel / tuple) * tuple;
-        while (set.pos + 2 * addrSize <= end) {
-          if (segSize) set.skip(segSize);
-          const a = set.addr(addrSize);
-          const l = set.addr(addrSize);
-          if (a === 0n && l === 0n) break;
-          const start = this.space.fromBig(a);
-          if (!Number.isNaN(start) && l > 0n) {
+        // Thousands of tuples in a vmlinux: read them as 32-bit halves, not BigInt.
+        const little = this.sections.little;
+        const half = (p: number) => (little ? buf.readUInt32LE(p) : buf.readUInt32BE(p));
+        while (set.pos + 2 * addrSize + segSize <= end) {
+          set.skip(segSize);
+          let aHi = 0;
+          let aLo: number;
+          let len: number;
+          const p = set.pos;
+          if (addrSize === 8) {
+            aLo = half(little ? p : p + 4);
+            aHi = half(little ? p + 4 : p);
+            len = half(little ? p + 8 : p + 12) + half(little ? p + 12 : p + 8) * 4294967296;
+          } else {
+            aLo = set.uN(addrSize);
+            len = set.uN(addrSize);
+            set.pos = p;
+          }
+          set.skip(2 * addrSize);
+          if (aHi === 0 && aLo === 0 && len === 0) break;
+          const start = this.space.fromParts(aHi, aLo);
+          if (!Number.isNaN(start) && len > 0) {
             lo.push(start);
-            hi.push(start + Number(l));
+            hi.push(start + len);
             unit.push(cu);
           }
         }
@@ -232,7 +247,7 @@ export class DwarfInfo {
 }
 
 function sortIndex(lo: number[], hi: number[], unit: number[]): RangeIndex {
-  const order = lo.map((_, i) => i).sort((a, b) => lo[a] - lo[b]);
+  const order = Int32Array.from(lo, (_, i) => i).sort((a, b) => lo[a] - lo[b]);
   return {
     lo: Float64Array.from(order, (i) => lo[i]),
     hi: Float64Array.from(order, (i) => hi[i]),

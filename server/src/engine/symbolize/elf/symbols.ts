@@ -55,6 +55,7 @@ export class SymbolTable {
   private strtab: Buffer = Buffer.alloc(0);
   private byNameOff: Float64Array | null = null;
   private readonly nameCache = new Map<string, number[]>();
+  private nameQueries = 0;
   private readonly bySection = new Map<number, Int32Array>();
 
   constructor(private readonly elf: ElfFile) {
@@ -67,6 +68,7 @@ export class SymbolTable {
     const data = elf.readSection(tab);
     const strtab = (this.strtab = elf.readSection(elf.sections[tab.link]));
     const e = elf.endian;
+    const le = e.little;
     const nsec = elf.sections.length;
     const secHi = new Float64Array(nsec);
     const secLo = new Float64Array(nsec);
@@ -87,7 +89,7 @@ export class SymbolTable {
     let n = 0;
     for (let i = 1; i < total; i++) {
       const o = i * entSize;
-      const nameOff = e.u32(data, o);
+      const nameOff = le ? data.readUInt32LE(o) : data.readUInt32BE(o);
       const info = elf.is64 ? data[o + 4] : data[o + 12];
       const type = info & 0xf;
       if (type === STT_FILE) {
@@ -97,21 +99,21 @@ export class SymbolTable {
       }
       if (fileState === 0) fileState = 1;
       if (type !== STT_FUNC && type !== STT_NOTYPE && type !== STT_OBJECT) continue;
-      const shndx = e.u16(data, elf.is64 ? o + 6 : o + 14);
+      const shndx = le ? data.readUInt16LE(elf.is64 ? o + 6 : o + 14) : data.readUInt16BE(elf.is64 ? o + 6 : o + 14);
       if (shndx === 0 || shndx >= SHN_LORESERVE || shndx >= nsec) continue;
       if (nameOff >= strtab.length) throw corrupt(`symbol ${i} has a name offset outside the string table`);
       const c0 = strtab[nameOff];
       if (c0 === 0 || c0 === 0x24 /* $ */) continue;
       let rel: number;
       if (elf.is64) {
-        const lo = e.little ? data.readUInt32LE(o + 8) : data.readUInt32BE(o + 12);
-        const hi = e.little ? data.readUInt32LE(o + 12) : data.readUInt32BE(o + 8);
+        const lo = le ? data.readUInt32LE(o + 8) : data.readUInt32BE(o + 12);
+        const hi = le ? data.readUInt32LE(o + 12) : data.readUInt32BE(o + 8);
         rel = (hi - secHi[shndx]) * TWO32 + (lo - secLo[shndx]);
       } else rel = e.u32(data, o + 4) - secLo[shndx];
       this.nameOff[n] = nameOff;
       this.rel[n] = rel;
       // st_size without BigInt (130k symbols): sizes beyond 2^32 are kept approximately, which is harmless.
-      this.elfSize[n] = elf.is64 ? (e.little ? data.readUInt32LE(o + 16) + data.readUInt32LE(o + 20) * TWO32 : data.readUInt32BE(o + 20) + data.readUInt32BE(o + 16) * TWO32) : e.u32(data, o + 8);
+      this.elfSize[n] = elf.is64 ? (le ? data.readUInt32LE(o + 16) + data.readUInt32LE(o + 20) * TWO32 : data.readUInt32BE(o + 20) + data.readUInt32BE(o + 16) * TWO32) : e.u32(data, o + 8);
       this.info[n] = info;
       this.shndx[n] = shndx;
       this.fileOff[n] = file >= 0 && (info >> 4 === STB_LOCAL || fileState !== 2) ? file : -1;
@@ -206,11 +208,16 @@ export class SymbolTable {
 
   private findName(name: string): number[] {
     const needle = Buffer.from(name + '\0', 'utf8');
-    const byOff = this.nameOffIndex();
+    const byOff = ++this.nameQueries > 32 ? this.nameOffIndex() : null;
     const out: number[] = [];
     // Every place the name occurs NUL-terminated in the string table (names may share tails), then the
     // symbols whose name starts there.
     for (let p = this.strtab.indexOf(needle); p >= 0; p = this.strtab.indexOf(needle, p + 1)) {
+      if (!byOff) {
+        // The first few lookups: a linear pass over the name offsets beats sorting them.
+        for (let i = 0; i < this.count; i++) if (this.nameOff[i] === p && this.isCode(i)) out.push(i);
+        continue;
+      }
       const key = p * NAME_SLOTS;
       for (let k = countAtOrBefore(byOff.length, (j) => byOff[j] < key); k < byOff.length && byOff[k] < key + NAME_SLOTS; k++) {
         const i = byOff[k] - key;
