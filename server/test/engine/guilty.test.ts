@@ -32,11 +32,9 @@ function gpfAt(fn: string): string {
   ].join('\n');
 }
 
-/** Generic functions the engine does not skip yet. */
-const TODO: Record<string, string> = { kvfree: 'kvfree is not a generic frame (kvmalloc is)' };
 
 for (const fn of GENERIC) {
-  test(`a fault in ${fn} is blamed on its caller`, TODO[fn] ? { todo: TODO[fn] } : {}, () => {
+  test(`a fault in ${fn} is blamed on its caller`, () => {
     const [e] = analyzeText(gpfAt(fn)).events;
     assert.equal(e.title, 'general protection fault in frob_guilty');
     assert.equal(e.guiltyFrame?.function, 'frob_guilty');

@@ -73,7 +73,7 @@ function freeReport(header: string): string {
 }
 
 for (const header of ['double-free', 'invalid-free', 'double-free or invalid-free']) {
-  test(`KASAN ${header}: titled invalid-free in the caller of the allocator`, { todo: 'kvfree is not a generic frame, so the title blames it' }, () => {
+  test(`KASAN ${header}: titled invalid-free in the caller of the allocator`, () => {
     const [e] = analyzeText(freeReport(header)).events;
     assert.equal(e.kind, 'kasan');
     assert.equal(e.title, 'KASAN: invalid-free in frob_free_table');
