@@ -169,6 +169,13 @@ export class ElfFile {
     return this.source.read(s.offset, s.size);
   }
 
+  /** Like readSectionRange into a caller-provided buffer (no allocation). */
+  readSectionInto(s: ElfSection, into: Buffer, offset: number, length: number): Buffer {
+    if (offset < 0 || length < 0 || length > into.length || offset + length > s.size)
+      throw corrupt(`read of ${length} bytes at ${offset} runs past the end of ${s.name} (${s.size} bytes)`);
+    return this.source.readInto(into, s.offset + offset, length);
+  }
+
   /** Reads `length` bytes at `offset` inside an uncompressed section, without loading all of it. */
   readSectionRange(s: ElfSection, offset: number, length: number): Buffer {
     if (offset < 0 || length < 0 || offset + length > s.size)

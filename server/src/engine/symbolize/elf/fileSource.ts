@@ -9,6 +9,8 @@ export const MAX_SINGLE_READ = 512 * 1024 * 1024;
 export interface ByteSource {
   readonly size: number;
   read(offset: number, length: number): Buffer;
+  /** Reads into `into` (for small hot reads that should not allocate). */
+  readInto(into: Buffer, offset: number, length: number): Buffer;
   close(): void;
 }
 
@@ -26,21 +28,23 @@ export class FileSource implements ByteSource {
   }
 
   read(offset: number, length: number): Buffer {
+    if (length > MAX_SINGLE_READ) throw new SymbolizeError('too-large', `refusing to read ${length} bytes at once`, this.path);
+    return this.readInto(Buffer.allocUnsafe(length), offset, length);
+  }
+
+  readInto(buf: Buffer, offset: number, length: number): Buffer {
     if (this.fd === null) throw new SymbolizeError('io', 'file already closed', this.path);
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0)
       throw new SymbolizeError('corrupt', `bad file range ${offset}+${length}`, this.path);
     if (offset + length > this.size)
       throw new SymbolizeError('corrupt', `data at ${offset}+${length} lies beyond the end of the file (${this.size} bytes; truncated?)`, this.path);
-    if (length > MAX_SINGLE_READ)
-      throw new SymbolizeError('too-large', `refusing to read ${length} bytes at once`, this.path);
-    const buf = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
       const n = fs.readSync(this.fd, buf, done, length - done, offset + done);
       if (n <= 0) throw new SymbolizeError('corrupt', `short read at ${offset + done}`, this.path);
       done += n;
     }
-    return buf;
+    return buf.subarray(0, length);
   }
 
   close(): void {
@@ -59,6 +63,10 @@ export class BufferSource implements ByteSource {
     if (offset < 0 || length < 0 || offset + length > this.buf.length)
       throw new SymbolizeError('corrupt', `data at ${offset}+${length} lies beyond the end of the data (${this.buf.length} bytes)`);
     return this.buf.subarray(offset, offset + length);
+  }
+  readInto(into: Buffer, offset: number, length: number): Buffer {
+    this.read(offset, length).copy(into, 0);
+    return into.subarray(0, length);
   }
   close(): void {}
 }

@@ -10,7 +10,8 @@ export interface SectionData {
   bytes(offset: number, length: number): Buffer;
   /** NUL-terminated UTF-8 string at `offset`. */
   cstring(offset: number): string;
-  /** Like bytes(), without filling any cache (for one-off small reads such as unit headers). */
+  /** Like bytes(), without filling any cache (for one-off small reads such as unit headers); the result may be
+   * overwritten by the next peek. */
   peek(offset: number, length: number): Buffer;
 }
 
@@ -75,6 +76,7 @@ export class LazyMemorySection extends ElfSectionView implements SectionData {
 
 export class FileSection extends ElfSectionView implements SectionData {
   private readonly blocks = new Map<number, Buffer>();
+  private readonly scratch = Buffer.alloc(64);
   bytes(offset: number, length: number): Buffer {
     if (offset < 0 || length < 0 || offset + length > this.sec.size)
       throw corrupt(`${length} bytes at offset 0x${offset.toString(16)} run past the end of ${this.name} (${this.sec.size} bytes)`);
@@ -85,7 +87,9 @@ export class FileSection extends ElfSectionView implements SectionData {
     }
     return this.elf.readSectionRange(this.sec, offset, length);
   }
+  /** Small peeks reuse one scratch buffer: the result is only valid until the next peek. */
   peek(offset: number, length: number): Buffer {
+    if (length <= this.scratch.length) return this.elf.readSectionInto(this.sec, this.scratch, offset, length);
     return this.elf.readSectionRange(this.sec, offset, length);
   }
   cstring(offset: number): string {
