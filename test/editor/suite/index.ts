@@ -45,6 +45,42 @@ test('the extension activates on a kernel log', async () => {
   console.log(`extension under test: ${ext.extensionPath} (v${ext.packageJSON.version})`);
 });
 
+// Screenshots first, while only the oops fixture is open, so the Problems panel shows just its events.
+/** Lets the launcher take screenshots of the state this sets up: it writes `name.ready`, waits for `name.done`. */
+async function screenshotPause(name: string): Promise<void> {
+  if (!cfg.handshakeDir) return;
+  mkdirSync(cfg.handshakeDir, { recursive: true });
+  writeFileSync(path.join(cfg.handshakeDir, `${name}.ready`), '');
+  await eventually(`screenshot ${name}`, () => (existsSync(path.join(cfg.handshakeDir!, `${name}.done`)) ? true : undefined), 60_000);
+}
+
+test('screenshot: an oops with its squiggles and the Problems panel', async () => {
+  if (!cfg.handshakeDir) return;
+  const doc = await open(fixture('oops.dmesg'));
+  await diagnostics(doc.uri, 2);
+  const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
+  const editor = vscode.window.activeTextEditor!;
+  editor.revealRange(new vscode.Range(header, 0, header, 0), vscode.TextEditorRevealType.AtTop);
+  editor.selection = new vscode.Selection(header + 1, 0, header + 1, 0);
+  await vscode.commands.executeCommand('workbench.actions.view.problems');
+  await sleep(1500);
+  await screenshotPause('diagnostics');
+}, 90_000);
+
+test('screenshot: a register hover', async () => {
+  if (!cfg.handshakeDir) return;
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  const doc = await open(fixture('oops.dmesg'));
+  const line = lineOf(doc, 'RSP: 0018:');
+  const editor = vscode.window.activeTextEditor!;
+  const col = doc.lineAt(line).text.indexOf('RSP') + 1;
+  editor.selection = new vscode.Selection(line, col, line, col);
+  editor.revealRange(new vscode.Range(line - 8, 0, line - 8, 0), vscode.TextEditorRevealType.AtTop);
+  await vscode.commands.executeCommand('editor.action.showHover');
+  await sleep(1500);
+  await screenshotPause('hover');
+}, 90_000);
+
 test('file names and first lines select the Kernel Log language', async () => {
   const byName = ['oops.dmesg', 'crash.oops', 'boot.console', 'kern.log', 'kern.log.1', 'vmcore-dmesg.txt', 'dmesg-2026-11-22.txt', 'console-ttyS0.log'];
   const byFirstLine = ['capture', 'journal-export', 'kmsg-record', 'linux-banner'];
@@ -146,42 +182,6 @@ test('editing re-analyses; closing clears the diagnostics', async () => {
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await eventually('diagnostics cleared after close', () => (vscode.languages.getDiagnostics(doc.uri).length === 0 ? true : undefined));
 });
-
-/** Lets the launcher take screenshots of the state this sets up: it writes `name.ready`, waits for `name.done`. */
-async function screenshotPause(name: string): Promise<void> {
-  if (!cfg.handshakeDir) return;
-  mkdirSync(cfg.handshakeDir, { recursive: true });
-  writeFileSync(path.join(cfg.handshakeDir, `${name}.ready`), '');
-  await eventually(`screenshot ${name}`, () => (existsSync(path.join(cfg.handshakeDir!, `${name}.done`)) ? true : undefined), 60_000);
-}
-
-test('screenshot: an oops with its squiggles and the Problems panel', async () => {
-  if (!cfg.handshakeDir) return;
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  const doc = await open(fixture('oops.dmesg'));
-  await diagnostics(doc.uri, 2);
-  const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
-  const editor = vscode.window.activeTextEditor!;
-  editor.revealRange(new vscode.Range(header, 0, header, 0), vscode.TextEditorRevealType.AtTop);
-  editor.selection = new vscode.Selection(header + 1, 0, header + 1, 0);
-  await vscode.commands.executeCommand('workbench.actions.view.problems');
-  await sleep(1500);
-  await screenshotPause('diagnostics');
-}, 90_000);
-
-test('screenshot: a register hover', async () => {
-  if (!cfg.handshakeDir) return;
-  await vscode.commands.executeCommand('workbench.action.closePanel');
-  const doc = await open(fixture('oops.dmesg'));
-  const line = lineOf(doc, 'RSP: 0018:');
-  const editor = vscode.window.activeTextEditor!;
-  const col = doc.lineAt(line).text.indexOf('RSP') + 1;
-  editor.selection = new vscode.Selection(line, col, line, col);
-  editor.revealRange(new vscode.Range(line - 8, 0, line - 8, 0), vscode.TextEditorRevealType.AtTop);
-  await vscode.commands.executeCommand('editor.action.showHover');
-  await sleep(1500);
-  await screenshotPause('hover');
-}, 90_000);
 
 export async function run(): Promise<void> {
   const { failed } = await runAll((line) => console.log(line));
