@@ -351,3 +351,47 @@ test('the same report with \\n, \\r\\n, lone \\r or mixed breaks gives the same 
   assert.deepEqual(shape(lines.join('\r')), lf);
   assert.deepEqual(shape(lines.map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('')), lf);
 });
+
+test('two reports printed at once by different tasks are told apart by their printk caller ids', () => {
+  const a = [
+    'WARNING: CPU: 0 PID: 100 at drivers/frob/core.c:10 frob_check+0x10/0x20 [frob]',
+    'CPU: 0 PID: 100 Comm: frobd Tainted: G           O       6.6.30 #1',
+    'RIP: 0010:frob_check+0x10/0x20 [frob]',
+    'Call Trace:',
+    ' <TASK>',
+    ' frob_poll+0x30/0x40 [frob]',
+    ' kthread+0xf2/0x120',
+    ' </TASK>',
+    '---[ end trace 0000000000000000 ]---',
+  ];
+  const b = [
+    'BUG: kernel NULL pointer dereference, address: 0000000000000040',
+    'Oops: 0000 [#1] PREEMPT SMP NOPTI',
+    'CPU: 1 PID: 200 Comm: widgetd Tainted: G           O       6.6.30 #1',
+    'RIP: 0010:widget_next+0x5/0x20 [widget]',
+    'Call Trace:',
+    ' <TASK>',
+    ' widget_read+0x44/0x90 [widget]',
+    ' vfs_read+0xb0/0x2d0',
+    ' </TASK>',
+    'CR2: 0000000000000040',
+    '---[ end trace 0000000000000000 ]---',
+  ];
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i < a.length) out.push(`[   30.${String(2 * i).padStart(6, '0')}][  T100] ${a[i]}`);
+    if (i < b.length) out.push(`[   30.${String(2 * i + 1).padStart(6, '0')}][  T200] ${b[i]}`);
+  }
+  const text = out.join('\n');
+  const { events } = analyzeText(text);
+  const warn = only(events, 'warning');
+  const oops = only(events, 'null-deref');
+  assert.equal(warn.title, 'WARNING in frob_check');
+  assert.equal(oops.title, 'BUG: unable to handle kernel NULL pointer dereference in widget_next');
+  assert.deepEqual([warn.pid, warn.comm, oops.pid, oops.comm], [100, 'frobd', 200, 'widgetd']);
+  assert.deepEqual(warn.traces.flatMap((t) => t.frames.map((f) => f.function)), ['frob_poll', 'kthread']);
+  assert.deepEqual(oops.traces.flatMap((t) => t.frames.map((f) => f.function)), ['widget_read', 'vfs_read']);
+  assert.equal(oops.faultAddress, '0000000000000040');
+  assert.equal(warn.line, lineOf(text, 'WARNING: CPU: 0 PID: 100'));
+  assert.equal(oops.line, lineOf(text, 'BUG: kernel NULL pointer dereference'));
+});
