@@ -87,6 +87,7 @@ const TOP = 25;
 function pass(grammar, lines) {
   let stack = INITIAL;
   const top = []; // { ms, index, stack }, sorted slowest first
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < lines.length; i++) {
     const s = performance.now();
@@ -99,7 +100,11 @@ function pass(grammar, lines) {
     }
     stack = r.ruleStack;
   }
-  return { ms: performance.now() - t0, top };
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  // Throughput is judged on CPU time: this machine is shared, and wall time also counts the time other
+  // processes held the core. Both are printed.
+  return { ms: (cpu.user + cpu.system) / 1000, wallMs, top };
 }
 
 /**
@@ -126,7 +131,8 @@ function slowestLine(grammar, lines, runs) {
 
 function best(grammar, lines, results) {
   const byTime = [...results].sort((a, b) => a.ms - b.ms);
-  return { ms: byTime[0].ms, medianMs: byTime[Math.floor(byTime.length / 2)].ms, ...slowestLine(grammar, lines, results) };
+  const wall = Math.min(...results.map((r) => r.wallMs));
+  return { ms: byTime[0].ms, medianMs: byTime[Math.floor(byTime.length / 2)].ms, wallMs: wall, ...slowestLine(grammar, lines, results) };
 }
 
 const preview = (s) => (s.length > 110 ? `${s.slice(0, 110)}… (${s.length} chars)` : s);
@@ -166,8 +172,8 @@ async function main() {
     lines: lines.length,
     chars,
     rounds: ROUNDS,
-    ours: { bestMs: o.ms, medianMs: o.medianMs, linesPerSecond: lps(o.ms), slowestLineMs: o.slowest, slowestLine: o.slowestIndex + 1, observedMaxMs: o.observedMax },
-    log: l ? { bestMs: l.ms, medianMs: l.medianMs, linesPerSecond: lps(l.ms), slowestLineMs: l.slowest, slowestLine: l.slowestIndex + 1, observedMaxMs: l.observedMax } : null,
+    ours: { bestCpuMs: o.ms, medianCpuMs: o.medianMs, bestWallMs: o.wallMs, linesPerSecond: lps(o.ms), linesPerSecondWall: lps(o.wallMs), slowestLineMs: o.slowest, slowestLine: o.slowestIndex + 1, observedMaxMs: o.observedMax },
+    log: l ? { bestCpuMs: l.ms, medianCpuMs: l.medianMs, bestWallMs: l.wallMs, linesPerSecond: lps(l.ms), linesPerSecondWall: lps(l.wallMs), slowestLineMs: l.slowest, slowestLine: l.slowestIndex + 1, observedMaxMs: l.observedMax } : null,
     ratio: l ? o.ms / l.ms : null,
     adversarial,
   };
@@ -177,10 +183,12 @@ async function main() {
   }
   console.log(`kernel-log grammar benchmark: ${lines.length} lines, ${(chars / 1e6).toFixed(1)} MB, best of ${ROUNDS} rounds`);
   if (LOG_GRAMMAR) console.log(`  Log grammar: ${LOG_GRAMMAR}`);
-  console.log(`  ours (source.kernel-log): ${result.ours.linesPerSecond.toLocaleString('en')} lines/s (${o.ms.toFixed(0)} ms, median ${o.medianMs.toFixed(0)} ms)`);
+  const fig = (g, r) =>
+    `${r.linesPerSecond.toLocaleString('en')} lines/s (CPU ${g.ms.toFixed(0)} ms, median ${g.medianMs.toFixed(0)} ms; wall ${g.wallMs.toFixed(0)} ms = ${r.linesPerSecondWall.toLocaleString('en')} lines/s)`;
+  console.log(`  ours (source.kernel-log): ${fig(o, result.ours)}`);
   if (l) {
-    console.log(`  VS Code Log (text.log):   ${result.log.linesPerSecond.toLocaleString('en')} lines/s (${l.ms.toFixed(0)} ms, median ${l.medianMs.toFixed(0)} ms)`);
-    console.log(`  ratio ours/Log time: ${result.ratio.toFixed(2)}x (target <= 2x)`);
+    console.log(`  VS Code Log (text.log):   ${fig(l, result.log)}`);
+    console.log(`  ratio ours/Log CPU time: ${result.ratio.toFixed(2)}x (target <= 2x; wall-time ratio ${(o.wallMs / l.wallMs).toFixed(2)}x)`);
   } else {
     console.log('  VS Code Log grammar not found: no comparison (see test-fixtures/grammar/README.md)');
   }

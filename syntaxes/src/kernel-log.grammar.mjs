@@ -151,15 +151,18 @@ repository['symbol'] = match(null,
   '(?:', String.raw`\s`, cap(P.begin, String.raw`\[`), cap('entity.name.namespace.module', String.raw`(?>[\w-]{1,64})`),
   '(?: ', cap('constant.other.build-id', String.raw`(?>\h{16,64})`), ')?', cap(P.end, String.raw`\]`), ')?');
 
+// Several small token kinds are merged into one regex each (`alternatives`): a scanner's cost per
+// token grows with the number of regexes it holds, and kernel logs are token-dense.
+const alternatives = (...alts) => ['(?:', ...alts.flatMap((a, i) => (i ? ['|', ...a] : a)), ')'];
+
 // [<ffffffff81234567>] (arch dump_stack / show_trace_log_lvl "%pB" with address)
-repository['frame-address'] = match(null,
-  cap(P.begin, String.raw`\[<`), cap('constant.numeric.hex.address', String.raw`\h++`), cap(P.end, String.raw`>\]`));
-
-repository['inline-marker'] = match(null,
-  cap(P.begin, String.raw`\[`), cap('storage.modifier.inline', 'inline'), cap(P.end, String.raw`\]`));
-
+const FRAME_ADDRESS = [cap(P.begin, String.raw`\[<`), cap('constant.numeric.hex.address', String.raw`\h++`), cap(P.end, String.raw`>\]`)];
+const INLINE_MARKER = [cap(P.begin, String.raw`\[`), cap('storage.modifier.inline', 'inline'), cap(P.end, String.raw`\]`)];
+// powerpc/s390 frame addresses "[c00000007a3efa20]"
+const BRACKET_ADDRESS = [cap(P.begin, String.raw`\[`), cap('constant.numeric.hex.address', String.raw`(?>\h{8,16})`), cap(P.end, String.raw`\]`)];
 // "? " after "[<addr>] " (old x86 traces): unreliable frame.
-repository['unreliable-after-address'] = match('keyword.operator.unreliable', String.raw`(?<=\]\s)\?(?=\s)`);
+const UNRELIABLE_AFTER_ADDRESS = [cap('keyword.operator.unreliable', String.raw`(?<=\]\s)\?(?=\s)`)];
+repository['brackets'] = match(null, ...alternatives(FRAME_ADDRESS, INLINE_MARKER, BRACKET_ADDRESS, UNRELIABLE_AFTER_ADDRESS));
 
 // mm/slub.c:123 or lib/foo.c:12:5 (symbolized frames, WARNING/kernel BUG/UBSAN headers).
 repository['source-path'] = match(null,
@@ -168,14 +171,12 @@ repository['source-path'] = match(null,
   cap(P.colon, ':'), cap('constant.numeric.line', String.raw`\d++`),
   '(?:', cap(P.colon, ':'), cap('constant.numeric.column', String.raw`\d++`), ')?');
 
-// arm32 "(dump_backtrace) from [<...>]"
-repository['paren-function'] = match(null, String.raw`(?<=\] \()`, cap('entity.name.function', SYMBOL), String.raw`(?=\))`);
-// A function without offset before its source position: arm32 "(__dump_stack lib/dump_stack.c:88 [inline])",
-// powerpc "[c000…] [c000…] offline_css kernel/cgroup/cgroup.c:5129 [inline]".
-repository['function-before-path'] = match(null, String.raw`(?<=\] |\()`, cap('entity.name.function', SYMBOL), BEFORE_SOURCE);
-// powerpc/s390 frame addresses "[c00000007a3efa20]"
-repository['bracket-address'] = match(null,
-  cap(P.begin, String.raw`\[`), cap('constant.numeric.hex.address', String.raw`(?>\h{8,16})`), cap(P.end, String.raw`\]`));
+// Functions printed without an offset: arm32 "[<…>] (dump_backtrace) from [<…>]"; before their source
+// position, arm32 "(__dump_stack lib/dump_stack.c:88 [inline])" and powerpc
+// "[c000…] [c000…] offline_css kernel/cgroup/cgroup.c:5129 [inline]".
+repository['bare-function'] = match(null, ...alternatives(
+  [String.raw`(?<=\] \()`, cap('entity.name.function', SYMBOL), String.raw`(?=\))`],
+  [String.raw`(?<=\] |\()`, cap('entity.name.function', SYMBOL), BEFORE_SOURCE]));
 
 // "task comm:pid", "by task comm/pid", "[comm:pid]" (soft lockup).
 repository['process-ref'] = match(null,
@@ -189,19 +190,21 @@ repository['process-ref'] = match(null,
 repository['address-ref'] = match(null,
   String.raw`(?<=addr|address|\bat):? `, cap('constant.numeric.hex.address', String.raw`(?:0x)?(?>\h{8,16})\b`));
 
-repository['hex'] = match('constant.numeric.hex', String.raw`\b0x\h++\b|\b\h{8,16}\b`);
-repository['decimal'] = match(null, String.raw`(?<![\w.])`, cap('constant.numeric.decimal', String.raw`-?\d++(?:\.\d++)?`),
+const HEX = [cap('constant.numeric.hex', String.raw`\b0x\h++\b|\b\h{8,16}\b`)];
+const DECIMAL = [String.raw`(?<![\w.])`, cap('constant.numeric.decimal', String.raw`-?\d++(?:\.\d++)?`),
   '(?:', cap('keyword.other.unit', String.raw`[kKMGT]i?B|[mun]?s(?:ecs)?`), String.raw`\b`,
-  '|', ' ', cap('keyword.other.unit', '(?:jiffies|seconds|msecs|usecs|ticks)'), String.raw`\b`, '|', String.raw`\b)`);
+  '|', ' ', cap('keyword.other.unit', '(?:jiffies|seconds|msecs|usecs|ticks)'), String.raw`\b`, '|', String.raw`\b)`];
+repository['decimal'] = match(null, ...DECIMAL);
+repository['number'] = match(null, ...alternatives(HEX, DECIMAL));
 repository['string'] = match('string.quoted.double', String.raw`"[^"]*+"`);
 repository['key-value'] = match(null,
   String.raw`(?<![\w.-])`, cap('variable.other.key', String.raw`[A-Za-z_][\w.-]{0,63}`), cap('keyword.operator.assignment', '='));
-repository['lock-usage'] = match('constant.other.lock-usage', String.raw`\{[-+.?]{1,16}\}`);
-// lockdep lock classes: "(&mm->mmap_lock){++++}", "lock(rtnl_mutex);"
-repository['lock-class'] = match(null,
-  '(?:', String.raw`(?<=\()`, cap('variable.other.lock-class', String.raw`[^(){}\s]{1,128}`), String.raw`(?=\)\{[-+.?])`,
-  '|', String.raw`\b`, cap('entity.name.function', '(?:un)?lock'), cap(P.begin, String.raw`\(`),
-  cap('variable.other.lock-class', String.raw`[^()\s]{1,128}`), cap(P.end, String.raw`\)`), '(?=;)', ')');
+// lockdep: usage "{+.+.}", lock classes "(&mm->mmap_lock){++++}", "lock(rtnl_mutex);"
+repository['lockdep-inline'] = match(null, ...alternatives(
+  [cap('constant.other.lock-usage', String.raw`\{[-+.?]{1,16}\}`)],
+  [String.raw`(?<=\()`, cap('variable.other.lock-class', String.raw`[^(){}\s]{1,128}`), String.raw`(?=\)\{[-+.?])`],
+  [String.raw`\b`, cap('entity.name.function', '(?:un)?lock'), cap(P.begin, String.raw`\(`),
+    cap('variable.other.lock-class', String.raw`[^()\s]{1,128}`), cap(P.end, String.raw`\)`), '(?=;)']));
 
 // A printk timestamp in the middle of a line (console interleaving: "login: [   19.78] audit: …")
 // restarts a message, so constructs after it are recognised too.
@@ -217,21 +220,15 @@ repository['inline'] = {
     include('ansi'),
     include('midline-timestamp'),
     include('symbol'),
-    include('frame-address'),
-    include('inline-marker'),
-    include('unreliable-after-address'),
-    include('paren-function'),
-    include('function-before-path'),
-    include('bracket-address'),
+    include('brackets'),
+    include('bare-function'),
     include('source-path'),
     include('process-ref'),
     include('address-ref'),
-    include('hex'),
-    include('decimal'),
+    include('number'),
     include('string'),
     include('key-value'),
-    include('lock-usage'),
-    include('lock-class'),
+    include('lockdep-inline'),
   ],
 };
 
@@ -546,7 +543,12 @@ constructs.push(match(null, G, WS, cap('constant.numeric.lock-index', String.raw
 // --- "subsystem: message" (pr_fmt prefixes) ------------------------------------------------------------
 constructs.push(match(null, G, WS, cap('support.type.subsystem', String.raw`[A-Za-z](?>[\w.-]{0,31})`), cap(P.colon, ':'), String.raw`(?=\s|$)`));
 
-repository['content'] = { patterns: [...constructs, include('inline')] };
+// A message that is none of the constructs above gets a region holding only the inline patterns: a
+// scanner's cost per token grows with its number of regexes, and ordinary lines have many tokens.
+// `inline` stays in `content` too, for the rest of a line after a single-match construct ("ACPI:").
+repository['plain-message'] = region({ begin: [G, '(?=.)'], patterns: [include('inline')] });
+
+repository['content'] = { patterns: [...constructs, include('plain-message'), include('inline')] };
 
 repository['line'] = region({ begin: PREFIX, patterns: [include('content')] });
 
