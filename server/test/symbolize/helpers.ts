@@ -61,20 +61,20 @@ export const FIXTURES = new URL('../../../test-fixtures/symbolize/', import.meta
  * Compiles the fixture sources with gcc into a cache dir under os.tmpdir() (keyed by sources + flags) and
  * returns the output path; binaries are never written into the repository.
  */
-export function buildFixture(outName: string, sources: string[], flags: string[]): string {
+export function buildFixture(outName: string, sources: string[], flags: string[], compiler = 'gcc'): string {
   const crypto = require('node:crypto') as typeof import('node:crypto');
   const os = require('node:os') as typeof import('node:os');
   const path = require('node:path') as typeof import('node:path');
   const h = crypto.createHash('sha256');
   for (const s of sources) h.update(fs.readFileSync(path.join(FIXTURES, s)));
-  h.update(flags.join(' '));
+  h.update(compiler + ' ' + flags.join(' '));
   const dir = path.join(os.tmpdir(), 'oops-lens-symbolize', h.digest('hex').slice(0, 16));
   const out = path.join(dir, outName);
   if (fs.existsSync(out)) return out;
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
-  const r = spawnSync('gcc', [...flags, '-o', tmp, ...sources.map((s) => path.join(FIXTURES, s))], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`gcc failed: ${r.stderr}`);
+  const r = spawnSync(compiler, [...flags, '-o', tmp, ...sources.map((s) => path.join(FIXTURES, s))], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${compiler} failed: ${r.error?.message ?? r.stderr}`);
   fs.renameSync(tmp, out);
   return out;
 }

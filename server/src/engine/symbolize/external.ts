@@ -50,8 +50,9 @@ export class ExternalSymbolizer {
     } else args = ['-f', '-i', '-a', '-e', file, ...(section ? ['-j', section] : [])];
     const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
     const r = spawnSync(this.command, args, { input, encoding: 'utf8', timeout: this.timeoutMs, maxBuffer: 1 << 28 });
-    if (r.error || r.status !== 0)
-      throw new SymbolizeError('io', `${this.command} failed: ${r.error?.message ?? r.stderr.trim() ?? `exit ${r.status}`}`);
+    // eu-addr2line exits 1 when some address has no line; the answers are still all there.
+    if (r.error || (r.status !== 0 && !r.stdout))
+      throw new SymbolizeError('io', `${this.command} failed: ${r.error?.message ?? (r.stderr.trim() || `exit ${r.status}`)}`);
     const results: SourceFrame[][] = [];
     const lines = r.stdout.split('\n');
     let cur: SourceFrame[] | null = null;
