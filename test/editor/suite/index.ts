@@ -81,6 +81,21 @@ test('screenshot: a register hover', async () => {
   await screenshotPause('hover');
 }, 90_000);
 
+test('screenshot: the outline of a report', async () => {
+  if (!cfg.handshakeDir) return;
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  const doc = await open(fixture('oops.dmesg'));
+  const line = lineOf(doc, 'Call Trace:');
+  const editor = vscode.window.activeTextEditor!;
+  editor.selection = new vscode.Selection(line + 2, 2, line + 2, 2);
+  editor.revealRange(new vscode.Range(line - 10, 0, line - 10, 0), vscode.TextEditorRevealType.AtTop);
+  await vscode.commands.executeCommand('outline.focus');
+  await vscode.commands.executeCommand('editor.unfoldAll');
+  await sleep(1500);
+  await screenshotPause('outline');
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+}, 90_000);
+
 test('file names and first lines select the Kernel Log language', async () => {
   const byName = ['oops.dmesg', 'crash.oops', 'boot.console', 'kern.log', 'kern.log.1', 'vmcore-dmesg.txt', 'dmesg-2026-11-22.txt', 'console-ttyS0.log'];
   const byFirstLine = ['capture', 'journal-export', 'kmsg-record', 'linux-banner'];
