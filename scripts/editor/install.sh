@@ -34,6 +34,14 @@ else
   step "Debian packages already present"
 fi
 
+# --- the project's own dev dependencies (playwright-core, @vscode/vsce, esbuild…) ---------------------
+if [ ! -d "$ROOT/node_modules/playwright-core" ] || [ ! -d "$ROOT/node_modules/@vscode/vsce" ]; then
+  t0=$SECONDS
+  step "npm ci (project dependencies)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  step "npm ci done in $((SECONDS - t0))s"
+fi
+
 # --- code-server -----------------------------------------------------------------------------------
 CS_DIR="$CACHE/code-server"
 CS_BIN="$CS_DIR/node_modules/.bin/code-server"

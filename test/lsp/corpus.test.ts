@@ -1,0 +1,83 @@
+// Every real log in ../shared/corpus through the server, checking what the LSP layer promises whatever
+// the engine finds: diagnostics inside the document and on their header text, symbol trees an editor
+// accepts (non-empty names, selection inside range, children inside parents), folds that fold.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { DocumentSymbol, Range } from 'vscode-languageserver-protocol';
+import { LspSession, SHARED, lspLines } from './lspClient';
+
+const LOG_DIRS = ['corpus/qemu/logs', 'corpus/qemu-arm64/logs'].map((d) => path.join(SHARED, d));
+const SYZ = path.join(SHARED, 'corpus/syzkaller/report');
+
+function corpusFiles(): string[] {
+  const files: string[] = [];
+  for (const d of LOG_DIRS) if (existsSync(d)) files.push(...readdirSync(d).filter((f) => f.endsWith('.log')).map((f) => path.join(d, f)));
+  if (existsSync(SYZ)) files.push(...readdirSync(SYZ).sort((a, b) => Number(a) - Number(b)).map((f) => path.join(SYZ, f)));
+  return files;
+}
+
+let lsp: LspSession;
+before(async () => {
+  lsp = new LspSession();
+  await lsp.initialize();
+});
+after(() => lsp.shutdown());
+
+function within(lines: string[], r: Range, what: string): void {
+  for (const p of [r.start, r.end]) {
+    assert.ok(p.line >= 0 && p.line < lines.length, `${what}: line ${p.line} outside the document`);
+    assert.ok(p.character >= 0 && p.character <= lines[p.line].length, `${what}: column ${p.character} outside line ${p.line}`);
+  }
+  assert.ok(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), `${what}: inverted`);
+}
+const contains = (o: Range, i: Range) =>
+  (o.start.line < i.start.line || (o.start.line === i.start.line && o.start.character <= i.start.character)) &&
+  (i.end.line < o.end.line || (i.end.line === o.end.line && i.end.character <= o.end.character));
+
+function checkTree(lines: string[], symbols: DocumentSymbol[], parent: DocumentSymbol | null, file: string): number {
+  let n = 0;
+  for (const s of symbols) {
+    n++;
+    assert.ok(s.name.trim(), `${file}: empty symbol name`);
+    within(lines, s.range, `${file}: ${s.name} range`);
+    assert.ok(contains(s.range, s.selectionRange), `${file}: ${s.name} selection outside range`);
+    if (parent) assert.ok(contains(parent.range, s.range), `${file}: ${s.name} outside ${parent.name}`);
+    n += checkTree(lines, s.children ?? [], s, file);
+  }
+  return n;
+}
+
+test('every corpus log: diagnostics, symbols and folds an editor accepts', { timeout: 240_000 }, async () => {
+  const files = corpusFiles();
+  if (files.length === 0) return void console.log('# no corpus found beside the repository; skipped');
+  let diagnostics = 0;
+  let symbols = 0;
+  for (const file of files) {
+    // Syzkaller cases: header block, blank line, log (the REPORT: part is not log).
+    let text = readFileSync(file, 'utf8');
+    if (file.startsWith(SYZ)) text = text.slice(text.indexOf('\n\n') + 2).split(/\n\nREPORT:\n/)[0];
+    const lines = lspLines(text);
+    const uri = pathToFileURL(file).href;
+    const mark = lsp.published.length;
+    await lsp.open(uri, text);
+    const diags = await lsp.waitForDiagnostics(uri, () => true, 20_000, mark);
+    for (const d of diags) {
+      within(lines, d.range, `${file}: diagnostic ${d.code}`);
+      assert.equal(d.range.start.line, d.range.end.line, `${file}: header range spans lines`);
+      for (const r of d.relatedInformation ?? []) within(lines, r.location.range, `${file}: related ${r.message}`);
+    }
+    diagnostics += diags.length;
+    const tree = (await lsp.symbols(uri)) ?? [];
+    symbols += checkTree(lines, tree, null, file);
+    assert.equal(tree.length, diags.length, `${file}: one symbol per event`);
+    for (const f of (await lsp.folding(uri)) ?? []) {
+      assert.ok(f.startLine < f.endLine && f.endLine < lines.length, `${file}: fold ${f.startLine}-${f.endLine}`);
+    }
+    await lsp.close(uri);
+  }
+  console.log(`# ${files.length} corpus logs: ${diagnostics} diagnostics, ${symbols} symbols`);
+  assert.ok(diagnostics > files.length / 2);
+});
