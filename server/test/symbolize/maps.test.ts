@@ -146,3 +146,31 @@ test('KASLR derived from a frame printing both an address and sym+off', () => {
   assert.match(r.kaslrInfo()!.source, /frame vfs_write\+0xc7/);
   assert.equal(r.resolve(vfsWrite + 0xec00000n + 0x10n)?.text, 'vfs_write+0x10/0x3f0');
 });
+
+// Opt-in (same variables as corpus.test.ts): raw vmlinux addresses through the vmlinux's own symbol table.
+for (const [c, env] of [
+  [CORPORA[0], 'OOPS_LENS_VMLINUX'],
+  [CORPORA[1], 'OOPS_LENS_VMLINUX_ARM64'],
+] as const) {
+  const vmPath = process.env[env];
+  test(`${c.arch}: raw vmlinux addresses (KASLR from the log) resolve and symbolize like the named frames`, { skip: vmPath ? false : `set ${env}` }, (t) => {
+    const vmlinux = openDebugFile(vmPath!);
+    let checked = 0;
+    for (const name of fs.readdirSync(`${c.dir}/logs`).filter((n) => n.endsWith('.console.log'))) {
+      const maps = parseLogMaps(fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8'));
+      const r = new KernelAddressResolver({ maps, vmlinux });
+      const kaslr = r.kaslrInfo()!.offset;
+      const rows = readTruth(`${c.dir}/decoded/${name.replace('.console.log', '.truth.tsv')}`).filter((x) => x.object === 'vmlinux' && x.offset < x.size && !x.note);
+      const frames: FrameToSymbolize[] = rows.map((row) => ({ function: null, offset: null, size: null, module: null, address: BigInt(row.address) + kaslr, isReturnAddress: row.atPrevious !== '' }));
+      const out = symbolizeFrames(frames, { vmlinux, maps });
+      rows.forEach((row, i) => {
+        assert.equal(r.resolve(BigInt(row.address) + kaslr)?.text, `${row.symbol}+0x${row.offset.toString(16)}/0x${row.size.toString(16)}`, `${name} ${row.symbol}`);
+        assert.equal(out[i].resolved, `${row.symbol}+0x${row.offset.toString(16)}/0x${row.size.toString(16)}`);
+        assert.equal(formatAddr2line(out[i].frames), row.atPrevious || row.atAddress, `${name} ${row.symbol}`);
+        checked++;
+      });
+    }
+    t.diagnostic(`${c.arch}: ${checked} raw vmlinux addresses resolved and symbolized`);
+    assert.ok(checked > 100);
+  });
+}

@@ -214,8 +214,9 @@ export class SymbolTable {
     // symbols whose name starts there.
     for (let p = this.strtab.indexOf(needle); p >= 0; p = this.strtab.indexOf(needle, p + 1)) {
       if (!byOff) {
-        // The first few lookups: a linear pass over the name offsets beats sorting them.
-        for (let i = 0; i < this.count; i++) if (this.nameOff[i] === p && this.isCode(i)) out.push(i);
+        // The first few lookups: a native search of the name offsets beats sorting them.
+        const offs = this.nameOff.subarray(0, this.count);
+        for (let i = offs.indexOf(p); i >= 0; i = offs.indexOf(p, i + 1)) if (this.isCode(i)) out.push(i);
         continue;
       }
       const key = p * NAME_SLOTS;
@@ -242,8 +243,24 @@ export class SymbolTable {
     if (idx) return idx;
     const list: number[] = [];
     for (let i = 0; i < this.count; i++) if (this.shndx[i] === sectionIndex && this.isCode(i)) list.push(i);
-    list.sort((a, b) => this.rel[a] - this.rel[b] || this.aliasOrder(a, b));
-    idx = Int32Array.from(list);
+    // Native sort of (value, position) packed into one exact double; symbol values are section offsets
+    // (< 2^31 in any real section), positions < NAME_SLOTS (2^21).
+    const packable = list.every((i) => this.rel[i] >= 0 && this.rel[i] < 2 ** 31);
+    if (packable) {
+      const keys = Float64Array.from(list, (i, k) => this.rel[i] * NAME_SLOTS + k).sort();
+      const sorted = Array.from(keys, (key) => list[key % NAME_SLOTS]);
+      // Only aliases (same value) need the kallsyms preference order.
+      for (let a = 0; a < sorted.length; ) {
+        let b = a + 1;
+        while (b < sorted.length && this.rel[sorted[b]] === this.rel[sorted[a]]) b++;
+        if (b - a > 1) sorted.splice(a, b - a, ...sorted.slice(a, b).sort((x, y) => this.aliasOrder(x, y)));
+        a = b;
+      }
+      idx = Int32Array.from(sorted);
+    } else {
+      list.sort((a, b) => this.rel[a] - this.rel[b] || this.aliasOrder(a, b));
+      idx = Int32Array.from(list);
+    }
     this.bySection.set(sectionIndex, idx);
     return idx;
   }
