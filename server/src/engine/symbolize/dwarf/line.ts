@@ -152,12 +152,21 @@ export class LineTable {
       }
     };
 
-    while (!c.atEnd) {
-      const op = c.u8();
+    // Special opcodes are most of any program: their operation and line advances come from tables.
+    const opAdvance = new Int32Array(256);
+    const lineAdvance = new Int32Array(256);
+    for (let op = opcodeBase; op < 256; op++) {
+      opAdvance[op] = Math.floor((op - opcodeBase) / lineRange);
+      lineAdvance[op] = lineBase + ((op - opcodeBase) % lineRange);
+    }
+    const buf = c.buf;
+    const end = c.end;
+    while (c.pos < end) {
+      const op = buf[c.pos++];
       if (op >= opcodeBase) {
-        const adj = op - opcodeBase;
-        advance(Math.floor(adj / lineRange));
-        line += lineBase + (adj % lineRange);
+        if (maxOps === 1) address += minInst * opAdvance[op];
+        else advance(opAdvance[op]);
+        line += lineAdvance[op];
         emit(false);
         discriminator = 0;
         continue;
