@@ -42,6 +42,9 @@ const S390_FRAME = new RegExp(String.raw`^( {0,8}\(\[<([0-9a-f]{8,16})>\] )` + S
 const BARE_FRAME = /^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)(0x[0-9a-f]{8,16})(?: \[([\w-]{1,64})\])?\s*$/;
 
 export function parseFrame(message: string): ParsedFrame | null {
+  // Every frame form holds `0x` (an offset or a bare address) or `[<` (an arm/s390 address): an exact,
+  // cheap guard for the many lines that are not frames.
+  if (message.indexOf('0x') < 0 && message.indexOf('[<') < 0) return null;
   let m = X86_FRAME.exec(message);
   if (m) return fromSym(m, m[2] ?? null, m[3] === undefined, 4);
   if ((m = ARM_FROM_FRAME.exec(message))) {

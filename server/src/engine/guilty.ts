@@ -42,7 +42,7 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'walk_stackframe', 'bug_handler', '__do_kernel_fault', 'do_mem_abort', 'el1_abort', 'el1h_64_sync', 'trace_hardirqs',
   'do_tag_check_fault', 'el1_da', 'brk_handler', 'do_debug_exception', 'el1_dbg', 'call_break_hook', 'do_bad_area',
   // Allocators and library helpers that are never the bug's owner.
-  'kmem_cache', 'kmalloc', 'kzalloc', 'kcalloc', 'krealloc', 'kvmalloc', 'vmalloc', 'vzalloc', 'alloc_pages',
+  'kmem_cache', 'kmalloc', 'kzalloc', 'kcalloc', 'krealloc', 'kvmalloc', 'kvfree', 'vmalloc', 'vzalloc', 'alloc_pages',
   'alloc_frozen_pages', 'folio_alloc', 'slab_alloc', 'slab_free', 'kfree', 'crc32', 'crc_itu', 'hex_dump', 'xas_',
   'rhashtable', 'lock_timer_base', 'hwasan', 'insert_work', 'copy_to_iter', 'copy_from_iter', 'iov_iter',
   'folio_unlock', 'usb_hcd_giveback_urb', 'mutex_optimistic_spin', '__mutex', '__remove_hrtimer', 'strstr',
@@ -105,17 +105,26 @@ export function extractFrame(frames: readonly string[], extractor: FrameExtracto
   return frames[0] ?? null;
 }
 
-const skipperCache = new Map<string, RegExp>();
+const skippers = new Map<string, (fn: string) => boolean>();
 
-/** A predicate for "skip this function": one compiled alternation per extra-pattern set, cached. */
+/** A predicate for "skip this function": one compiled alternation per extra-pattern set, answers memoised. */
 export function makeSkipper(extra: readonly string[] = []): (fn: string) => boolean {
   const key = extra.join('|');
-  let re = skipperCache.get(key);
-  if (!re) {
+  let skipper = skippers.get(key);
+  if (!skipper) {
     const escaped = [...GENERIC_FRAME_PATTERNS, ...extra].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-    re = new RegExp(escaped.join('|'));
-    skipperCache.set(key, re);
+    const re = new RegExp(escaped.join('|'));
+    const answers = new Map<string, boolean>();
+    skipper = (fn) => {
+      let skip = answers.get(fn);
+      if (skip === undefined) {
+        // Bounded: a log can name many functions, but not unboundedly many distinct ones worth keeping.
+        if (answers.size > 50_000) answers.clear();
+        answers.set(fn, (skip = re.test(fn)));
+      }
+      return skip;
+    };
+    skippers.set(key, skipper);
   }
-  const compiled = re;
-  return (fn) => compiled.test(fn);
+  return skipper;
 }

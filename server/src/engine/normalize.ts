@@ -58,6 +58,12 @@ const HOST_KERNEL = / [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
 
 let scannedTime = 0;
 
+/** Cheap pre-check for journalctl short-monotonic's ` host kernel: ` before running its regex. */
+function hasKernelTag(text: string, pos: number): boolean {
+  const space = text.indexOf(' ', pos + 1);
+  return space > 0 && space - pos <= 256 && text.startsWith(' kernel', space);
+}
+
 /** `[ 1234.567890]` at `pos` without a regex: returns the index after `]` (time in `scannedTime`) or -1. */
 function scanTimestamp(text: string, pos: number): number {
   let i = pos + 1;
@@ -96,20 +102,28 @@ const ESCAPES = /\x1b\[[0-?]{0,32}[ -\/]{0,8}[@-~]|\x1b\][^\x07\x1b]{0,256}(?:\x
 // printk always prints six decimals; requiring them keeps ordinary bracketed text from matching.
 const MID_LINE_TIMESTAMP = /\[ {0,12}\d{1,12}\.\d{6}\](?=[\[ ])/g;
 
-/** True if the line holds an escape or control character (tab aside): cheaper than a regex scan. */
-function hasControl(raw: string): boolean {
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i);
-    if ((c < 32 && c !== 9) || c === 127) return true;
-  }
-  return false;
-}
+// Escape or control character (tab aside): a regex test beats a charCode loop here.
+const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 
 /** Strips the prefix of one line (no line break inside). Never throws, bounded time on any input. */
 export function normalizeLine(raw: string): NormalizedLine {
+  return normalizeInto(raw, { message: '', start: 0, time: null, caller: null, level: null, runs: null }, true);
+}
+
+/** Whether a text holds any escape or control character that a line would need stripped. */
+export function hasControlCharacters(text: string): boolean {
+  return ANY_CONTROL.test(text);
+}
+const ANY_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+/**
+ * normalizeLine writing into `out` (the analyser reuses one object for a million lines rather than
+ * allocating each). `checkControl: false` skips the escape scan when the caller knows there is none.
+ */
+export function normalizeInto(raw: string, out: NormalizedLine, checkControl: boolean): NormalizedLine {
   let runs: number[] | null = null;
   let text = raw;
-  if (hasControl(raw)) {
+  if (checkControl && HAS_CONTROL.test(raw)) {
     runs = [];
     let kept = '';
     let last = 0;
@@ -135,7 +149,13 @@ export function normalizeLine(raw: string): NormalizedLine {
 
   // kmsg continuation lines (` SUBSYSTEM=pci`) are metadata: the whole line is prefix.
   if (text.length > 1 && text.charCodeAt(0) === 32 && /^ [A-Z_]{1,32}=/.test(text)) {
-    return { message: '', start: raw.length, time, caller, level, runs: null };
+    out.message = '';
+    out.start = raw.length;
+    out.time = time;
+    out.caller = caller;
+    out.level = level;
+    out.runs = null;
+    return out;
   }
 
   // Prefixes combine (`<4>[   1.2] …`, `Nov 22 … kernel: [   1.2] …`), so peel them in a short loop.
@@ -152,7 +172,7 @@ export function normalizeLine(raw: string): NormalizedLine {
           // The common case, parsed by hand: no match array, no substring.
           time = scannedTime;
           pos = end;
-          if (text.charCodeAt(pos) === 32 && text.charCodeAt(pos + 1) !== 32 && at(HOST_KERNEL, text, pos)) {
+          if (text.charCodeAt(pos) === 32 && text.charCodeAt(pos + 1) !== 32 && hasKernelTag(text, pos) && at(HOST_KERNEL, text, pos)) {
             pos += HOST_KERNEL.lastIndex - pos;
           } else if (text.charCodeAt(pos) === 32) {
             pos += 1;
@@ -196,7 +216,15 @@ export function normalizeLine(raw: string): NormalizedLine {
   }
 
   const message = pos === 0 ? text : text.slice(pos);
-  if (runs === null) return { message, start: pos, time, caller, level, runs: null };
+  out.time = time;
+  out.caller = caller;
+  out.level = level;
+  out.message = message;
+  if (runs === null) {
+    out.start = pos;
+    out.runs = null;
+    return out;
+  }
   // Rebase runs so they index into `message`.
   const rebased: number[] = [];
   for (let i = 0; i < runs.length; i += 2) {
@@ -207,7 +235,9 @@ export function normalizeLine(raw: string): NormalizedLine {
     rebased.push(from - pos, runs[i + 1] + (from - runStart));
   }
   const start = rebased.length ? rebased[1] : raw.length;
-  return { message, start, time, caller, level, runs: rebased };
+  out.start = start;
+  out.runs = rebased;
+  return out;
 }
 
 /** Maps an index into `line.message` back to a column of the original line. */
