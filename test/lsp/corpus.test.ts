@@ -6,8 +6,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { DocumentSymbol, Range } from 'vscode-languageserver-protocol';
-import { LspSession, SHARED, lspLines } from './lspClient';
+import type { Range } from 'vscode-languageserver-protocol';
+import { LspSession, SHARED, allSymbols, checkSymbolTree, lspLines } from './lspClient';
 
 const LOG_DIRS = ['corpus/qemu/logs', 'corpus/qemu-arm64/logs'].map((d) => path.join(SHARED, d));
 const SYZ = path.join(SHARED, 'corpus/syzkaller/report');
@@ -33,23 +33,6 @@ function within(lines: string[], r: Range, what: string): void {
   }
   assert.ok(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), `${what}: inverted`);
 }
-const contains = (o: Range, i: Range) =>
-  (o.start.line < i.start.line || (o.start.line === i.start.line && o.start.character <= i.start.character)) &&
-  (i.end.line < o.end.line || (i.end.line === o.end.line && i.end.character <= o.end.character));
-
-function checkTree(lines: string[], symbols: DocumentSymbol[], parent: DocumentSymbol | null, file: string): number {
-  let n = 0;
-  for (const s of symbols) {
-    n++;
-    assert.ok(s.name.trim(), `${file}: empty symbol name`);
-    within(lines, s.range, `${file}: ${s.name} range`);
-    assert.ok(contains(s.range, s.selectionRange), `${file}: ${s.name} selection outside range`);
-    if (parent) assert.ok(contains(parent.range, s.range), `${file}: ${s.name} outside ${parent.name}`);
-    n += checkTree(lines, s.children ?? [], s, file);
-  }
-  return n;
-}
-
 test('every corpus log: diagnostics, symbols and folds an editor accepts', { timeout: 240_000 }, async () => {
   const files = corpusFiles();
   if (files.length === 0) return void console.log('# no corpus found beside the repository; skipped');
@@ -71,7 +54,8 @@ test('every corpus log: diagnostics, symbols and folds an editor accepts', { tim
     }
     diagnostics += diags.length;
     const tree = (await lsp.symbols(uri)) ?? [];
-    symbols += checkTree(lines, tree, null, file);
+    symbols += checkSymbolTree(tree, file);
+    for (const s of allSymbols(tree)) within(lines, s.range, `${file}: ${s.name} range`);
     assert.equal(tree.length, diags.length, `${file}: one symbol per event`);
     for (const f of (await lsp.folding(uri)) ?? []) {
       assert.ok(f.startLine < f.endLine && f.endLine < lines.length, `${file}: fold ${f.startLine}-${f.endLine}`);

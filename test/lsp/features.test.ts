@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { Diagnostic, DocumentSymbol, Range } from 'vscode-languageserver-protocol';
-import { LspSession, SHARED, allSymbols, fixtureText, lineIndex, lspLines, messageOf, uriOf } from './lspClient';
+import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
+import { LspSession, SHARED, allSymbols, checkSymbolTree, fixtureText, lineIndex, lspLines, messageOf, uriOf } from './lspClient';
 
 let lsp: LspSession;
 before(async () => {
@@ -75,18 +75,6 @@ test('the panic after the oops is a tagged consequence that links back', async (
   assert.equal(back?.location.range.start.line, lineIndex(text, 'BUG: kernel NULL pointer dereference'));
   assert.equal(diags.length, 2, JSON.stringify(diags.map((d) => d.code)));
 });
-
-function checkSymbolTree(symbols: DocumentSymbol[], parent?: DocumentSymbol): void {
-  const inside = (o: Range, i: Range) =>
-    (o.start.line < i.start.line || (o.start.line === i.start.line && o.start.character <= i.start.character)) &&
-    (i.end.line < o.end.line || (i.end.line === o.end.line && i.end.character <= o.end.character));
-  for (const s of symbols) {
-    assert.ok(s.name.trim().length > 0, 'empty symbol name');
-    assert.ok(inside(s.range, s.selectionRange), `${s.name}: selectionRange outside range`);
-    if (parent) assert.ok(inside(parent.range, s.range), `${s.name} outside its parent ${parent.name}`);
-    checkSymbolTree(s.children ?? [], s);
-  }
-}
 
 test('document symbols: each event with its registers, trace frames and modules', async () => {
   const { uri, text } = await opened(OOPS);

@@ -10,11 +10,13 @@ import {
   StreamMessageWriter,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
+import assert from 'node:assert/strict';
 import type {
   Diagnostic,
   DocumentSymbol,
   FoldingRange,
   Hover,
+  Range,
   InitializeResult,
   PublishDiagnosticsParams,
   TextDocumentContentChangeEvent,
@@ -141,4 +143,25 @@ export function allSymbols(symbols: DocumentSymbol[]): DocumentSymbol[] {
 /** A diagnostic's message as text (LSP 3.18 allows markup there too). */
 export function messageOf(d: Diagnostic): string {
   return typeof d.message === 'string' ? d.message : d.message.value;
+}
+
+/** Does `outer` contain `inner`? */
+export function contains(outer: Range, inner: Range): boolean {
+  return (
+    (outer.start.line < inner.start.line || (outer.start.line === inner.start.line && outer.start.character <= inner.start.character)) &&
+    (inner.end.line < outer.end.line || (inner.end.line === outer.end.line && inner.end.character <= outer.end.character))
+  );
+}
+
+/** Asserts a symbol tree is one an editor accepts (VS Code rejects the others); returns its size. */
+export function checkSymbolTree(symbols: DocumentSymbol[], where = '', parent?: DocumentSymbol): number {
+  let n = 0;
+  for (const s of symbols) {
+    n++;
+    assert.ok(s.name.trim().length > 0, `${where}: empty symbol name`);
+    assert.ok(contains(s.range, s.selectionRange), `${where}: ${s.name}: selectionRange outside range`);
+    if (parent) assert.ok(contains(parent.range, s.range), `${where}: ${s.name} outside its parent ${parent.name}`);
+    n += checkSymbolTree(s.children ?? [], where, s);
+  }
+  return n;
 }
