@@ -242,6 +242,14 @@ export class DebugFile {
 
   /** The symbol containing a code address (`sym+off` as the kernel would print it), or null. */
   symbolAt(addr: CodeAddress): { symbol: SymbolInfo; offset: number } | null {
+    try {
+      return this.symbolAtUnguarded(addr);
+    } catch (e) {
+      throw withPath(e, this.path);
+    }
+  }
+
+  private symbolAtUnguarded(addr: CodeAddress): { symbol: SymbolInfo; offset: number } | null {
     const linear =
       typeof addr === 'bigint'
         ? this.space.fromBig(addr)

@@ -20,24 +20,64 @@
  *   decode.ts            symbolizeFrames(): a whole trace against vmlinux + module files.
  *   external.ts          ExternalSymbolizer: optional cross-check through addr2line/llvm-symbolizer/eu-addr2line.
  *
- * Public API
- *   openDebugFile(path, {allowNoDebugInfo?}): DebugFile       cached by path+mtime; throws SymbolizeError
+ * Public API (all synchronous; every bad input is a SymbolizeError {code, message, path}, never a crash)
+ *   openDebugFile(path: string, opts?: {allowNoDebugInfo?: boolean}): DebugFile
+ *       Cached by path+mtime+size. Throws for unreadable/corrupt/truncated files and, unless allowed,
+ *       for files without DWARF ("no-debug-info", names .gnu_debuglink when present).
  *   closeAllDebugFiles(): void
- *   debugFile.buildId: string | null                          NT_GNU_BUILD_ID as hex
- *   debugFile.isRelocatable: boolean                          `.ko`/`.o`: addresses are (section, offset)
- *   debugFile.lookupSymbol(func, offset, size?, {section?, isReturnAddress?}): LookupResult
- *       func+offset/size as printed by the kernel. Candidates are chosen by name and kallsyms size
- *       (distance to the next symbol), then ELF size; no match on size -> ok:false, error names the
- *       mismatch (the debug file does not belong to the log). isReturnAddress looks up address-1
- *       (inside the call instruction; what the kernel's %pB does). Several candidates -> `alternatives`.
- *   debugFile.lookupAddress(bigint | {section, offset}, {section?, isReturnAddress?}): LookupResult
- *   debugFile.symbolAt(bigint | {section, offset}): {symbol, offset} | null
- *   LookupResult = { ok, frames: SourceFrame[] (innermost inline level first), symbol, symbolOffset,
- *                    symbolSection, address, alternatives?, warning?, error? }
- *   SourceFrame  = { function, file, line (0 = unknown), column, discriminator }
- *   Kernel maps: parseSymbolMap, parseProcModules, parseModuleSections, parseKernelOffset,
- *                parseLogMaps (all dumps found in a log), KernelAddressResolver (raw address resolution).
- *   symbolizeFrames(frames, {vmlinux?, modules?}): FrameSymbolization[]   (for `oops-lens decode`)
+ *   DebugFile
+ *     .buildId: string | null               NT_GNU_BUILD_ID, hex
+ *     .isRelocatable: boolean               `.ko`/`.o`: addresses are (section, offset)
+ *     .hasDebugInfo: boolean
+ *     .lookupSymbol(func: string, offset: number | bigint, size?: number | null,
+ *                   opts?: {section?: string; isReturnAddress?: boolean}): LookupResult
+ *         `func+offset/size` as printed by the kernel (faddr2line semantics). Candidates are chosen by
+ *         name, then kallsyms size (distance to the next symbol; the last symbol of a section may be
+ *         larger, e.g. init code padded to a page), then ELF size; none -> ok:false with an error naming
+ *         the mismatch ("the debug file does not match the kernel that printed the log"). Several
+ *         candidates -> the first plus `alternatives`. isReturnAddress: look up address-1 (inside the
+ *         call instruction, like the kernel's %pB) — matches the ground truth for x86_64 (address-1) and
+ *         arm64 (address-4) alike. The faulting pc / RIP / WARN address: isReturnAddress false.
+ *     .lookupAddress(addr: bigint | {section: string; offset: number | bigint},
+ *                    opts?: {section?: string; isReturnAddress?: boolean}): LookupResult
+ *     .symbolAt(addr: bigint | {section, offset}): {symbol: SymbolInfo; offset: number} | null
+ *   LookupResult = { ok: boolean; frames: SourceFrame[] (innermost inline level first);
+ *                    symbol: SymbolInfo | null; symbolOffset: number; symbolSection: string | null;
+ *                    address: bigint | null; alternatives?: LookupResult[]; warning?: string; error?: string }
+ *   SourceFrame  = { function: string | null; file: string | null (DWARF build path); line: number (0 =
+ *                    unknown); column: number; discriminator: number }
+ *   SymbolInfo   = { name; section; value: bigint; size: number (kallsyms-style) }
+ *
+ *   Kernel maps (kernel/maps.ts): parseSymbolMap(text) (System.map, /proc/kallsyms), parseProcModules(text),
+ *   parseModuleSections(text, module?) (`.text 0x…` lines or `/sys/module/m/sections/.text:0x…`),
+ *   parseKernelOffset(text), parseLogMaps(logText) -> {modules: Map<name, {base, size, sections, symbols}>,
+ *   kernelOffset, kernelSymbols}, normalizeModuleName(name) (`-` == `_`).
+ *   new KernelAddressResolver({maps?, vmlinux?, systemMap?, modules?: Map<name, DebugFile>, kaslrOffset?})
+ *     .resolve(address: bigint): ResolvedAddress | null  = {object: 'vmlinux' | module, section, offset
+ *         (module: in section; vmlinux: link-time address), symbol, symbolOffset, symbolSize,
+ *         text: "sym+0xoff/0xsize [mod]", how: which map and which KASLR source were used}
+ *     .kaslrInfo(): {offset, source} | null    from `Kernel Offset:`, kallsyms `_text`/`_stext` in the log,
+ *     .learnFromFrame(address, func, offset)   or a frame printing both an address and sym+off.
+ *
+ *   Whole traces (decode.ts), for `oops-lens decode` / `analyze --json`:
+ *   symbolizeFrames(frames: FrameToSymbolize[], files: DebugFileSet): FrameSymbolization[]
+ *   new Symbolizer(files).symbolizeAll(frames) / .symbolize(frame) / .kaslr()   (keep one per log/session)
+ *     FrameToSymbolize = {function, offset, size, module, address: bigint | hex string | null, isReturnAddress}
+ *     DebugFileSet     = {vmlinux?: path | DebugFile, modules?: (path to .ko | directory | DebugFile)[],
+ *                         systemMap?: path, maps?: LogMaps, kaslrOffset?: bigint}
+ *     FrameSymbolization = {ok, frames: SourceFrame[], object, section, resolved?: "sym+off/size [mod]"
+ *                           (raw addresses), how?, warning?, error?}   — errors are per frame.
+ *
+ *   new ExternalSymbolizer('addr2line' | 'eu-addr2line' | 'llvm-symbolizer', command?)
+ *     .available(): boolean; .symbolize(file, [{address, section?}]): SourceFrame[][]   (cross-checks only)
+ *
+ * Lookups may also throw SymbolizeError when the DWARF of the unit they reach is corrupt; symbolizeFrames
+ * turns that into a per-frame error.
+ *
+ * Proof: `node scripts/run-tests.mjs server/test/symbolize` (gcc/clang fixtures vs addr2line, eu-addr2line,
+ * llvm-symbolizer; the qemu corpora's buggy.ko frames vs ground truth; corrupt inputs). With the Debian -dbg
+ * vmlinux: OOPS_LENS_VMLINUX=… / OOPS_LENS_VMLINUX_ARM64=… check every vmlinux frame too.
+ * Speed: `node scripts/bench-symbolize.mjs --vmlinux …`.
  *
  * Numbers: kernel addresses are bigint at the API; inside, "linear" addresses are exact JS numbers
  * relative to the image base (see elf/addressSpace.ts).
