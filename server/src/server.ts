@@ -87,8 +87,11 @@ function startServer(): void {
   }
 
   connection.onInitialized(() => {
-    // Load the disassemblers (WebAssembly) in the background so the first Code: hover has them.
-    void initDisassemblers().catch((e) => connection.console.warn(`disassemblers unavailable: ${e}`));
+    // Start the analysis worker now, while the editor is still opening the first document.
+    scheduler.warmUp();
+    // Load the disassemblers (WebAssembly) a little later, so that the first analysis goes first; they
+    // load on demand anyway, this only spares the first Code: hover the wait.
+    setTimeout(() => void initDisassemblers().catch((e) => connection.console.warn(`disassemblers unavailable: ${e}`)), 2000).unref();
   });
 
   connection.onInitialize((params): InitializeResult => {

@@ -13,6 +13,8 @@ export interface AnalysisJob {
 
 export interface Analyzer {
   start(text: string): AnalysisJob;
+  /** Get ready for the first job (start the worker) so the first document is not kept waiting. */
+  warmUp(): void;
   dispose(): void;
 }
 
@@ -68,6 +70,10 @@ export class WorkerAnalyzer implements Analyzer {
     this.queue.push(pending);
     this.pump();
     return { result, cancel: () => this.cancel(pending) };
+  }
+
+  warmUp(): void {
+    if (!this.disposed) this.ensureWorker();
   }
 
   dispose(): void {
@@ -160,5 +166,6 @@ export class InlineAnalyzer implements Analyzer {
       },
     };
   }
+  warmUp(): void {}
   dispose(): void {}
 }

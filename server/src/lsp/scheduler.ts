@@ -113,6 +113,10 @@ export class AnalysisScheduler {
     });
   }
 
+  warmUp(): void {
+    this.analyzer.warmUp();
+  }
+
   dispose(): void {
     for (const uri of this.uris()) this.close(uri);
     this.analyzer.dispose();
