@@ -53,7 +53,7 @@ export class SymbolTable {
   /** strtab offset of the attributed STT_FILE name, or -1. */
   private fileOff = new Int32Array(0);
   private strtab: Buffer = Buffer.alloc(0);
-  private byNameOff: Float64Array | null = null;
+  private byHash: Float64Array | null = null;
   private readonly nameCache = new Map<string, number[]>();
   private nameQueries = 0;
   private readonly bySection = new Map<number, Int32Array>();
@@ -207,34 +207,41 @@ export class SymbolTable {
   }
 
   private findName(name: string): number[] {
-    const needle = Buffer.from(name + '\0', 'utf8');
-    const byOff = ++this.nameQueries > 32 ? this.nameOffIndex() : null;
+    const needle = Buffer.from(name, 'utf8');
     const out: number[] = [];
-    // Every place the name occurs NUL-terminated in the string table (names may share tails), then the
-    // symbols whose name starts there.
-    for (let p = this.strtab.indexOf(needle); p >= 0; p = this.strtab.indexOf(needle, p + 1)) {
-      if (!byOff) {
-        // The first few lookups: a native search of the name offsets beats sorting them.
-        const offs = this.nameOff.subarray(0, this.count);
+    if (++this.nameQueries <= 8) {
+      // The first few lookups: search the string table (names may share tails) and the name offsets natively.
+      const offs = this.nameOff.subarray(0, this.count);
+      const z = Buffer.concat([needle, Buffer.alloc(1)]);
+      for (let p = this.strtab.indexOf(z); p >= 0; p = this.strtab.indexOf(z, p + 1))
         for (let i = offs.indexOf(p); i >= 0; i = offs.indexOf(p, i + 1)) if (this.isCode(i)) out.push(i);
-        continue;
-      }
-      const key = p * NAME_SLOTS;
-      for (let k = countAtOrBefore(byOff.length, (j) => byOff[j] < key); k < byOff.length && byOff[k] < key + NAME_SLOTS; k++) {
-        const i = byOff[k] - key;
-        if (this.isCode(i)) out.push(i);
-      }
+      return out.sort((a, b) => a - b);
     }
-    return out;
+    // Many lookups (a long trace, a server session): a hash index of every name, built once.
+    const byHash = this.nameHashIndex();
+    const key = hashBytes(needle, 0, needle.length) * NAME_SLOTS;
+    for (let k = countAtOrBefore(byHash.length, (j) => byHash[j] < key); k < byHash.length && byHash[k] < key + NAME_SLOTS; k++) {
+      const i = byHash[k] - key;
+      const off = this.nameOff[i];
+      if (this.isCode(i) && this.strtab[off + needle.length] === 0 && this.strtab.compare(needle, 0, needle.length, off, off + needle.length) === 0)
+        out.push(i);
+    }
+    return out.sort((a, b) => a - b);
   }
 
-  /** Symbol indexes sorted by name offset (nameOff * NAME_SLOTS + index), built once. */
-  private nameOffIndex(): Float64Array {
-    if (this.byNameOff) return this.byNameOff;
+  /** Symbol indexes sorted by a hash of their name (hash * NAME_SLOTS + index), without decoding names. */
+  private nameHashIndex(): Float64Array {
+    if (this.byHash) return this.byHash;
     const keys = new Float64Array(this.count);
-    for (let i = 0; i < this.count; i++) keys[i] = this.nameOff[i] * NAME_SLOTS + i;
-    this.byNameOff = keys.sort();
-    return this.byNameOff;
+    const st = this.strtab;
+    for (let i = 0; i < this.count; i++) {
+      const off = this.nameOff[i];
+      let end = off;
+      while (end < st.length && st[end] !== 0) end++;
+      keys[i] = hashBytes(st, off, end) * NAME_SLOTS + i;
+    }
+    this.byHash = keys.sort();
+    return this.byHash;
   }
 
   /** Code symbols of a section sorted by value, the preferred alias first (built on first use). */
@@ -290,6 +297,13 @@ export class SymbolTable {
     if (bounded && offset >= Math.max(this.kallsymsSize(i).size, this.elfSize[i], 1)) return null;
     return { symbol: this.symbol(i), offset };
   }
+}
+
+/** 32-bit FNV-1a of b[start, end). */
+function hashBytes(b: Buffer, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h >>> 0;
 }
 
 /**
