@@ -489,6 +489,8 @@ const SECTIONS = [
   ['workqueue', 'Workqueue'],
   ['kernel-offset', 'Kernel Offset'],
   ['faulting-address', 'Faulting instruction address'],
+  // arch/x86/mm/fault.c "#PF: supervisor read access in kernel mode"; arch/arm64/mm/fault.c mem_abort_decode()
+  ['page-fault', '#PF|Mem abort info|Data abort info'],
   ['ftrace', 'Dumping ftrace buffer'],
   ['locks', 'Showing all locks held in the system|other info that might help us debug this|the existing dependency chain \\(in reverse order\\) is|Possible unsafe locking scenario|Possible interrupt unsafe locking scenario|stack backtrace|irq event stamp|Showing busy workqueues and worker pools'],
 ];
@@ -511,6 +513,19 @@ constructs.push(region({
   patterns: [include('inline')],
 }));
 constructs.push(bareFrameFunction);
+
+// --- sched_show_task() (kernel/sched/core.c): "task:init  state:D stack:0  pid:115  ppid:1  flags:0x0"
+constructs.push(region({
+  name: 'meta.task-line',
+  begin: [G, WS, cap('entity.other.attribute-name.field.task', 'task'), cap(P.colon, ':'),
+    cap('string.unquoted.process-name', String.raw`\S{1,64}?`), String.raw`(?=\s++state:)`],
+  patterns: [
+    match(null, String.raw`\b`, cap('entity.other.attribute-name.field.state', 'state'), cap(P.colon, ':'), cap('constant.language.task-state', String.raw`[A-Za-z]{1,4}`)),
+    match(null, String.raw`\b`, cap('entity.other.attribute-name.field.pid', '(?:pid|tgid|ppid)'), cap(P.colon, ':'), cap('constant.numeric.pid', String.raw`\d++`)),
+    match(null, String.raw`\b`, cap('entity.other.attribute-name.field', '(?:stack|flags|task_flags)'), cap(P.colon, ':')),
+    include('inline'),
+  ],
+}));
 
 // --- OOM task table (mm/oom_kill.c dump_tasks) --------------------------------------------------------
 constructs.push(match(null, G, WS, cap('markup.heading.table.oom', String.raw`\[\s*+pid\s*+\].*+`)));

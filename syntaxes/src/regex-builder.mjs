@@ -56,6 +56,8 @@ export function compile(parts) {
   const regex = parts.map(emit).join('');
   // In ONIG_SYNTAX_ONIGURUMA `x{n,m}+` means `(?:x{n,m})+`, a nested quantifier that backtracks
   // catastrophically; bounded repeats must be written `(?>x{n,m})` instead.
+  // A raw control character means an escape was lost on the way (e.g. "\b" typed as a backspace).
+  if (/[\x00-\x1f]/.test(regex)) throw new Error(`control character in regex: ${JSON.stringify(regex)}`);
   if (/(?<!\\)\{\d+,?\d*\}\+/.test(regex)) throw new Error(`'{n,m}+' is not possessive in oniguruma: ${regex}`);
   return { regex, captures };
 }
