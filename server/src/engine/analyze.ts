@@ -4,7 +4,7 @@
 
 import { matchHeader, type HeaderMatch } from './catalogue';
 import { parseContextMarker, parseFrame } from './frames';
-import type { Analysis, Arch, Frame, FrameContext, KernelEvent, Trace } from './model';
+import type { Analysis, Arch, Frame, FrameContext, KernelEvent, ModuleRef, Trace } from './model';
 import { hasControlCharacters, normalizeInto, normalizeLine, splitLines, toColumn, type NormalizedLine } from './normalize';
 import * as P from './parts';
 import { titleEvent, type ReportLine } from './title';
@@ -408,18 +408,16 @@ class ReportBuilder {
       if (e.arch === 'unknown' && /^x\d{1,2} ?: /.test(msg)) e.arch = 'arm64';
       return true;
     }
+    const modules = e.modules;
+    if (modules && line === modules.endLine + 1 && P.MODULES_CONTINUATION.test(nl.message)) {
+      // A long module list wraps onto indented lines on some consoles.
+      this.readModules(line, nl, nl.message, 0, modules.list);
+      modules.endLine = line;
+      return true;
+    }
     if ((m = P.MODULES_LINE.exec(msg))) {
-      const list = [];
-      const base = lead + 'Modules linked in:'.length;
-      const names = m[1].replace(P.LAST_UNLOADED, '');
-      P.MODULE_TOKEN.lastIndex = 0;
-      for (let t = P.MODULE_TOKEN.exec(names); t; t = P.MODULE_TOKEN.exec(names)) {
-        list.push({
-          name: t[1],
-          taint: t[2] ?? '',
-          span: { line, start: toColumn(nl, base + t.index), end: toColumn(nl, base + t.index + t[1].length) },
-        });
-      }
+      const list: ModuleRef[] = [];
+      this.readModules(line, nl, m[1], lead + 'Modules linked in:'.length, list);
       e.modules ??= { line, endLine: line, list };
       return true;
     }
@@ -432,6 +430,18 @@ class ReportBuilder {
     return this.event.oom !== null && (P.OOM_TABLE_HEADER.test(msg) || P.OOM_TABLE_ROW.test(msg) || P.OOM_KILLED.test(msg));
   }
 
+  private readModules(line: number, nl: NormalizedLine, text: string, base: number, list: ModuleRef[]): void {
+    const names = text.replace(P.LAST_UNLOADED, '');
+    P.MODULE_TOKEN.lastIndex = 0;
+    for (let t = P.MODULE_TOKEN.exec(names); t; t = P.MODULE_TOKEN.exec(names)) {
+      list.push({
+        name: t[1],
+        taint: t[2] ?? '',
+        span: { line, start: toColumn(nl, base + t.index), end: toColumn(nl, base + t.index + t[1].length) },
+      });
+    }
+  }
+
   private parseRegisters(line: number, nl: NormalizedLine, msg: string, lead: number): void {
     const e = this.event;
     if (e.registerLines && line - e.registerLines.endLine > 2) return;
@@ -439,6 +449,18 @@ class ReportBuilder {
     if (e.registerLines) e.registerLines.endLine = line;
     else e.registerLines = { line, endLine: line };
     P.REGISTER_PAIR.lastIndex = 0;
+    // `RIP: 0010:func+0x2c/0x90 [mod]`: the value is the whole right side (selector, symbol, module).
+    const ipLine = P.IP_VALUE.exec(msg);
+    if (ipLine) {
+      const valueStart = ipLine[0].length;
+      const rest = msg.slice(valueStart);
+      // i386 goes on with more registers on the same line: `EIP: 0060:[<c1234>] EFLAGS: 00010246 CPU: 0`.
+      const next = rest.search(/ [A-Z]{2,6}: /);
+      const value = (next < 0 ? rest : rest.slice(0, next)).trimEnd();
+      e.registers.push({ name: ipLine[1], value, span: { line, start: toColumn(nl, lead), end: toColumn(nl, lead + valueStart + value.length) } });
+      if (next < 0) return;
+      P.REGISTER_PAIR.lastIndex = valueStart + next;
+    }
     for (let m = P.REGISTER_PAIR.exec(msg); m; m = P.REGISTER_PAIR.exec(msg)) {
       const valueStart = m.index + m[0].length - m[2].length;
       e.registers.push({

@@ -76,3 +76,8 @@ export const REPORT_BODY =
 
 /** User-space fault lines name the task and the address: `frobctl[2231]: segfault at 8 ip …`, `traps: x[12] …`. */
 export const USER_FAULT = /^(?:traps: )?(\S{1,64})\[(\d{1,10})\]:? (?:segfault at ([0-9a-f]{1,16}))?/;
+
+/** The start of an instruction-pointer register line whose value is the rest of the line. */
+export const IP_VALUE = /^(RIP|EIP): /;
+/** An indented line of module names continuing `Modules linked in:`. */
+export const MODULES_CONTINUATION = /^ {1,4}[\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?(?: [\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?){1,400}\s*(?:\[last unloaded: [^\]]{0,80}\])?\s*$/;

@@ -50,7 +50,9 @@ export function fixedLayout(ab: Abbrev, enc: UnitEncoding): FixedLayout {
   return ab.layout;
 }
 
-export type AbbrevTable = Map<number, Abbrev>;
+/** Abbreviations by code: codes are small and dense (1..n), so an array (holes for unused codes). */
+export type AbbrevTable = (Abbrev | undefined)[];
+const MAX_ABBREV_CODE = 1 << 20;
 
 export class AbbrevCache {
   private readonly tables = new Map<number, AbbrevTable>();
@@ -68,7 +70,7 @@ export class AbbrevCache {
 }
 
 function parseAbbrevTable(c: Cursor): AbbrevTable {
-  const table: AbbrevTable = new Map();
+  const table: AbbrevTable = [];
   for (;;) {
     const code = c.uleb();
     if (code === 0) return table;
@@ -87,6 +89,7 @@ function parseAbbrevTable(c: Cursor): AbbrevTable {
       specs.push(at, form);
       if (specs.length > 2 * 4096) throw corrupt('abbreviation with an absurd number of attributes');
     }
-    table.set(code, { tag, hasChildren, specs, implicit });
+    if (code >= MAX_ABBREV_CODE) throw corrupt(`abbreviation code ${code} is absurdly large`);
+    table[code] = { tag, hasChildren, specs, implicit };
   }
 }

@@ -147,7 +147,7 @@ export class CompUnit implements RangeContext {
   }
 
   private abbrev(code: number, at: number) {
-    const a = this.abbrevs.get(code);
+    const a = this.abbrevs[code];
     if (!a) throw corrupt(`DIE at 0x${at.toString(16)} uses unknown abbreviation ${code}`);
     return a;
   }
@@ -258,7 +258,7 @@ export class CompUnit implements RangeContext {
     const unitBuf = need(this.sections.info, '.debug_info').bytes(this.header.offset, this.header.end - this.header.offset);
     const c = new Cursor(unitBuf, this.header.dieOffset - this.header.offset, this.sections.little);
     // Root DIE: skip its attributes (read in readRoot).
-    const root = this.abbrevs.get(c.uleb());
+    const root = this.abbrevs[c.uleb()];
     if (!root) return recs;
     for (let i = 0; i < root.specs.length; i += 2) skipForm(c, root.specs[i + 1], this.header);
     if (root.hasChildren) this.walk(c, this.header.offset, -1, true);
