@@ -19,6 +19,10 @@ import { AnalysisScheduler } from './lsp/scheduler';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './lsp/settings';
 import { toDocumentSymbols } from './lsp/symbols';
 
+/** How long the first `Code:` hover waits for the disassemblers to load before answering without them. */
+const DISASSEMBLER_WAIT_MS = 3000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
 /** How long a hover waits for an analysis that is still running before answering without it. */
 const HOVER_WAIT_MS = 300;
 
@@ -137,6 +141,9 @@ function startServer(): void {
     const r = await analysisFor(params.textDocument.uri, token, HOVER_WAIT_MS);
     const doc = documents.get(params.textDocument.uri);
     if (!doc) return null;
+    // A `Code:` hover needs the WebAssembly disassemblers; the first one waits (boundedly) for them to load.
+    const line = doc.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+    if (line.includes('Code: ')) await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
     return provideHover(doc, params.position, r && r.doc.version === doc.version ? r.analysis : undefined);
   });
 
