@@ -116,7 +116,7 @@ test('--json: what the log does not say is null', () => {
   assert.deepEqual(e.frames, []);
 });
 
-test('--json: a segfault line states the pid, the command and the faulting address', { todo: 'segfault events leave pid/comm/faultAddress null although "frobctl[2231]: segfault at 8" states them' }, () => {
+test('--json: a segfault line states the pid, the command and the faulting address', () => {
   const [result] = runJson([fx('user-segfault.log')]);
   const [e] = result.events;
   assert.deepEqual([e.pid, e.comm, e.faultAddress], [2231, 'frobctl', '8']);

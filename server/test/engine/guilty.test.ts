@@ -34,10 +34,8 @@ function gpfAt(fn: string): string {
 
 
 /** Generic functions the engine does not skip yet. */
-const TODO: Record<string, string> = { kvfree: 'kvfree is not a generic frame (kvmalloc is); syzkaller skips it (corpus: "double-free in kvfree" titled by its caller)' };
-
 for (const fn of GENERIC) {
-  test(`a fault in ${fn} is blamed on its caller`, TODO[fn] ? { todo: TODO[fn] } : {}, () => {
+  test(`a fault in ${fn} is blamed on its caller`, () => {
     const [e] = analyzeText(gpfAt(fn)).events;
     assert.equal(e.title, 'general protection fault in frob_guilty');
     assert.equal(e.guiltyFrame?.function, 'frob_guilty');
