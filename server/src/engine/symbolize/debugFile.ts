@@ -280,7 +280,9 @@ export class DebugFile {
         : this.symbolAtLinear(target);
     const frames = this.hasDebugInfo ? this.dwarf().symbolize(target) : [];
     // Like binutils: when DWARF names no function, take the nearest preceding symbol (whatever its size).
-    const named = frames.length === 0 || frames[0].function === null ? this.symbolAtLinear(target, false) : null;
+    // (The known symbol is that nearest one when the target is inside its kallsyms size: nothing starts between.)
+    const knownIsNearest = known && sym?.symbol === known && target < knownStart + known.kallsymsSize;
+    const named = frames.length === 0 || frames[0].function === null ? (knownIsNearest ? sym : this.symbolAtLinear(target, false)) : null;
     if (frames.length === 0 && named) frames.push({ function: named.symbol.name, file: named.symbol.file, line: 0, column: 0, discriminator: 0 });
     else if (frames.length === 1 && frames[0].function === null && named) frames[0].function = named.symbol.name;
     const ok = frames.length > 0 && frames[0].file !== null && frames[0].line > 0;

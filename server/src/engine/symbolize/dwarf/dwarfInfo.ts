@@ -246,8 +246,15 @@ export class DwarfInfo {
   }
 }
 
+const SLOTS = 2097152; // 2^21
+
 function sortIndex(lo: number[], hi: number[], unit: number[]): RangeIndex {
-  const order = Int32Array.from(lo, (_, i) => i).sort((a, b) => lo[a] - lo[b]);
+  let order: Int32Array;
+  if (lo.length < SLOTS && lo.every((x) => x >= 0 && x < 2 ** 31)) {
+    // Native sort of (start, position) packed into one exact double.
+    const keys = Float64Array.from(lo, (x, i) => x * SLOTS + i).sort();
+    order = Int32Array.from(keys, (k) => k % SLOTS);
+  } else order = Int32Array.from(lo, (_, i) => i).sort((a, b) => lo[a] - lo[b]);
   return {
     lo: Float64Array.from(order, (i) => lo[i]),
     hi: Float64Array.from(order, (i) => hi[i]),

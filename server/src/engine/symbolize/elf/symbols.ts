@@ -260,7 +260,10 @@ export class SymbolTable {
       for (let a = 0; a < sorted.length; ) {
         let b = a + 1;
         while (b < sorted.length && this.rel[sorted[b]] === this.rel[sorted[a]]) b++;
-        if (b - a > 1) sorted.splice(a, b - a, ...sorted.slice(a, b).sort((x, y) => this.aliasOrder(x, y)));
+        if (b - a > 1) {
+          const group = sorted.slice(a, b).sort((x, y) => this.aliasOrder(x, y));
+          for (let k = 0; k < group.length; k++) sorted[a + k] = group[k];
+        }
         a = b;
       }
       idx = Int32Array.from(sorted);
