@@ -92,8 +92,9 @@ const WARNING_BASE = {
     'A WARN_ON() or WARN() condition was true: the kernel found something unexpected but carried on. With panic_on_warn set this becomes a panic.',
   source: 'kernel/panic.c (__warn)',
   doc: DOC_OOPS,
-  // lib/refcount.c prints `refcount_t: underflow; use-after-free.` and then WARNs.
-  continues: ['refcount'],
+  // lib/refcount.c prints `refcount_t: underflow; use-after-free.` and then WARNs; fs/dcache.c likewise
+  // after `BUG: Dentry … still in use`.
+  continues: ['refcount', 'bad-page-state'],
   continueWithin: 4,
 } as const;
 const LOCKDEP_BASE = { severity: 'error', source: 'kernel/locking/lockdep.c', doc: DOC_LOCKDEP } as const;
@@ -759,6 +760,15 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     frames: STACK_ONLY('free_pages', 'free_unref', '__free_', 'put_page', 'release_pages', 'page_', 'folio', 'bad_page', 'free_pcp'),
     explanation: 'A page being freed or allocated had unexpected flags, mapping or reference count.',
     source: 'mm/page_alloc.c (bad_page)',
+  },
+  {
+    kind: 'bad-page-state',
+    name: 'Dentry still in use',
+    severity: 'error',
+    header: /^BUG: Dentry [0-9a-f]{1,16}\{[^}]{0,200}\} {1,2}still in use \(\d{1,10}\) \[unmount of ([^\]]{1,100})\]/,
+    title: 'BUG: Dentry still in use [unmount of $1]',
+    explanation: 'A filesystem was unmounted while a dentry of it was still referenced: a reference leak or a use-after-free on unmount.',
+    source: 'fs/dcache.c (umount_check)',
   },
   {
     kind: 'bad-page-state',

@@ -40,7 +40,7 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'print_circular_bug', 'print_usage_bug', 'check_noncircular', 'check_prev_add', 'check_prevs_add', 'validate_chain',
   'check_irq_usage', 'print_bad_irq_dependency', 'print_unlock_imbalance_bug', 'debug_check_no_locks_held', 'mark_lock',
   'walk_stackframe', 'bug_handler', '__do_kernel_fault', 'do_mem_abort', 'el1_abort', 'el1h_64_sync', 'trace_hardirqs',
-  'do_tag_check_fault', 'el1_da', 'brk_handler', 'do_debug_exception', 'el1_dbg', 'call_break_hook', 'do_bad_area',
+  'do_tag_check_fault', 'el1_da', 'el1_sync', 'el1_irq', 'do_translation_fault', 'brk_handler', 'do_debug_exception', 'el1_dbg', 'call_break_hook', 'do_bad_area',
   // Allocators and library helpers that are never the bug's owner.
   'kmem_cache', 'kmalloc', 'kzalloc', 'kcalloc', 'krealloc', 'kvmalloc', 'kvfree', 'vmalloc', 'vzalloc', 'alloc_pages',
   'alloc_frozen_pages', 'folio_alloc', 'slab_alloc', 'slab_free', 'kfree', 'crc32', 'crc_itu', 'hex_dump', 'xas_',
