@@ -2,10 +2,10 @@
 // a report runs. A report starts at a catalogue header and ends at an end marker, at the next header
 // that does not continue it, or when its lines stop looking like a report.
 
-import { matchHeader, type HeaderMatch } from './catalogue';
+import { matchHeader, mayBeHeaderAt, type HeaderMatch } from './catalogue';
 import { parseContextMarker, parseFrame } from './frames';
 import type { Analysis, Arch, Frame, FrameContext, KernelEvent, ModuleRef, Trace } from './model';
-import { hasControlCharacters, normalizeInto, normalizeLine, splitLines, toColumn, type NormalizedLine } from './normalize';
+import { linesWithControl, normalizeInto, normalizeLine, splitLines, toColumn, type NormalizedLine } from './normalize';
 import * as P from './parts';
 import { titleEvent, type ReportLine } from './title';
 
@@ -16,18 +16,24 @@ export interface AnalyzeOptions {
 
 /** Lines longer than this are analysed by their head only: nothing the kernel prints is longer. */
 const MAX_ANALYSED_LINE = 8192;
+const clip = (raw: string) => (raw.length > MAX_ANALYSED_LINE ? raw.slice(0, MAX_ANALYSED_LINE) : raw);
 
 export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysis {
-  // Most logs hold no escape at all: one scan of the whole text spares a million per-line scans.
-  return analyzeLines(splitLines(text), options, hasControlCharacters(text));
+  const lines = splitLines(text);
+  // One scan of the whole text finds the few lines with escapes, sparing a million per-line scans.
+  return analyzeLines(lines, options, linesWithControl(text, lines));
 }
 
-export function analyzeLines(lines: readonly string[], options: AnalyzeOptions = {}, checkControl = true): Analysis {
+/** `withControl`: which lines hold escapes (from linesWithControl); undefined means check every line. */
+export function analyzeLines(lines: readonly string[], options: AnalyzeOptions = {}, withControl?: Uint8Array | null): Analysis {
   const built: ReportBuilder[] = [];
-  // Prefix-stripped text and printk caller of every line: titles read the lines after a header, in the
-  // header's own context, as syzkaller does.
-  const messages: string[] = new Array(lines.length);
+  // Where each line's message starts, and its printk caller: titles read the lines after a header, in
+  // the header's own context, as syzkaller does. Messages are sliced only when needed; the few lines
+  // that lost escapes keep their cleaned message.
+  const starts = new Int32Array(lines.length);
+  const cleaned = new Map<number, string>();
   const callers: (string | null)[] = new Array(lines.length);
+  const messageAt = (l: number): string => cleaned.get(l) ?? clip(lines[l]).slice(starts[l]);
   // With CONFIG_PRINTK_CALLER (`[T123]`/`[C1]`) reports of several tasks interleave: one builder per caller.
   const open = new Map<string, ReportBuilder>();
   let latest: ReportBuilder | null = null;
@@ -40,15 +46,18 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
 
   for (let i = 0; i < lines.length; i++) {
     if ((i & 0xfff) === 0 && i > 0 && options.isCancelled?.()) break;
-    let raw = lines[i];
-    if (raw.length > MAX_ANALYSED_LINE) raw = raw.slice(0, MAX_ANALYSED_LINE);
+    const raw = clip(lines[i]);
     // One scratch object for every line: builders read it during the call and never keep it.
-    const nl = normalizeInto(raw, scratch, checkControl);
-    messages[i] = nl.message;
+    const nl = normalizeInto(raw, scratch, withControl === undefined || (withControl !== null && withControl[i] === 1), false);
+    if (nl.runs) cleaned.set(i, nl.message);
+    starts[i] = nl.start;
     callers[i] = nl.caller;
     const key = nl.caller ?? '';
     const current: ReportBuilder | null = nl.caller ? open.get(key) ?? null : latest;
-    const header = matchHeader(nl.message);
+    const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
+    if (!candidate && !current) continue;
+    if (!nl.runs) nl.message = raw.slice(nl.start);
+    const header = candidate ? matchHeader(nl.message) : null;
     if (header) {
       if (current && current.absorbs(header, i)) {
         current.addLine(i, nl, header);
@@ -69,10 +78,11 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     const caller = built[k].caller;
     let next = k + 1;
     while (next < events.length && (SEE_THROUGH_KINDS.has(events[next].kind) || built[next].caller !== caller)) next++;
-    const end = Math.min(next < events.length ? events[next].line : lines.length, events[k].line + TITLE_WINDOW);
+    // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
+    const end = Math.min(next < events.length ? events[next].line : lines.length, events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK);
     const window: ReportLine[] = [];
     for (let l = events[k].line; l < end; l++) {
-      if (messages[l] !== undefined && (callers[l] === null || callers[l] === caller || caller === '')) window.push({ line: l, message: messages[l] });
+      if (callers[l] === null || callers[l] === caller || caller === '') window.push({ line: l, message: messageAt(l) });
     }
     applyTitle(events[k], built[k].header, window, (line, fn) => frameInLine(lines[line], fn));
   }
@@ -95,11 +105,13 @@ function markConsequences(events: KernelEvent[]): void {
 const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount']);
 
 /** How far past its header a title may look for the guilty frame. */
-const TITLE_WINDOW = 400;
+const TITLE_WINDOW = 200;
+/** How far past a report's last line its title may still look. */
+const TITLE_SLACK = 100;
 
 /** A frame read from the middle of a line (`WARNING: … at file:line func+0x1/0x2 [mod]`, `BUG: KASAN: … in func+0x…`). */
 function frameInLine(raw: string, fn: string): Frame | null {
-  const nl = normalizeLine(raw.length > MAX_ANALYSED_LINE ? raw.slice(0, MAX_ANALYSED_LINE) : raw);
+  const nl = normalizeLine(clip(raw));
   const at = nl.message.search(new RegExp(`(?<![\\w.])${fn.replace(/[.$]/g, '\\$&')}[.+]`));
   if (at < 0) return null;
   const f = parseFrame(nl.message.slice(at));

@@ -901,13 +901,26 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
  */
 const HEADER_START =
   /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
-/** Headers that do not start their line; indexOf is far cheaper than an unanchored regex. */
-function hasInsideMarker(message: string): boolean {
+/**
+ * Headers that do not start their line all follow the task name and its first `: `
+ * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and
+ * a few comparisons instead of scanning the line for each.
+ */
+function hasInsideMarker(text: string, from: number): boolean {
+  const colon = text.indexOf(': ', from);
+  if (colon < 0) return false;
   return (
-    message.indexOf(' invoked oom-killer: ') >= 0 ||
-    message.indexOf(': page allocation failure: ') >= 0 ||
-    message.indexOf(']: segfault at ') >= 0
+    text.startsWith('page allocation failure: ', colon + 2) ||
+    (text.charCodeAt(colon - 1) === 93 /* ] */ && text.startsWith('segfault at ', colon + 2)) ||
+    text.startsWith(' invoked oom-killer', colon - 19)
   );
+}
+const HEADER_START_AT = new RegExp(HEADER_START.source.slice(1), 'y');
+
+/** The cheap filter applied at a position of a raw line (the message start), without slicing it. */
+export function mayBeHeaderAt(raw: string, pos: number): boolean {
+  HEADER_START_AT.lastIndex = pos;
+  return HEADER_START_AT.test(raw) || hasInsideMarker(raw, pos);
 }
 
 export interface HeaderMatch {
@@ -921,7 +934,7 @@ export interface HeaderMatch {
 const OLD_LOCKDEP_FRAME = /^\[ (?=(?:INFO|BUG|WARNING): .{1,100} \]\s*$)/;
 
 export function matchHeader(message: string): HeaderMatch | null {
-  if (!HEADER_START.test(message) && !hasInsideMarker(message)) return null;
+  if (!HEADER_START.test(message) && !hasInsideMarker(message, 0)) return null;
   let offset = 0;
   while (message.charCodeAt(offset) === 32) offset++;
   const framed = OLD_LOCKDEP_FRAME.exec(offset ? message.slice(offset) : message);

@@ -110,17 +110,43 @@ export function normalizeLine(raw: string): NormalizedLine {
   return normalizeInto(raw, { message: '', start: 0, time: null, caller: null, level: null, runs: null }, true);
 }
 
-/** Whether a text holds any escape or control character that a line would need stripped. */
-export function hasControlCharacters(text: string): boolean {
-  return ANY_CONTROL.test(text);
+/**
+ * Which of `lines` (split from `text`) hold an escape or control character, found in one scan of the
+ * whole text; null when none does (the common case for dmesg output).
+ */
+export function linesWithControl(text: string, lines: readonly string[]): Uint8Array | null {
+  // indexOf is a vectorised scan, a character-class regex is not: look for the characters serial
+  // consoles actually leave behind (ESC of colour/terminal sequences, NUL, BEL, BS, DEL); lines holding
+  // one get the full per-line clean-up.
+  const positions: number[] = [];
+  for (const ch of NOISE_CHARACTERS) {
+    for (let at = text.indexOf(ch); at >= 0; at = text.indexOf(ch, at + 1)) positions.push(at);
+  }
+  if (positions.length === 0) return null;
+  positions.sort((a, b) => a - b);
+  const flags = new Uint8Array(lines.length);
+  let next = 0;
+  let offset = 0;
+  for (let i = 0; i < lines.length && next < positions.length; i++) {
+    const end = offset + lines[i].length;
+    while (next < positions.length && positions[next] < end) {
+      if (positions[next] >= offset) flags[i] = 1;
+      next++;
+    }
+    // Step over this line's break: `\r\n`, `\r` or `\n`.
+    offset = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
+  }
+  return flags;
 }
-const ANY_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const NOISE_CHARACTERS = ['\x1b', '\x00', '\x07', '\x08', '\x7f'];
 
 /**
  * normalizeLine writing into `out` (the analyser reuses one object for a million lines rather than
- * allocating each). `checkControl: false` skips the escape scan when the caller knows there is none.
+ * allocating each). `checkControl: false` skips the escape scan when the caller knows there is none;
+ * `sliceMessage: false` leaves `message` empty when no escape was removed — the message is then
+ * `raw.slice(start)`, which the caller makes only for the few lines it needs.
  */
-export function normalizeInto(raw: string, out: NormalizedLine, checkControl: boolean): NormalizedLine {
+export function normalizeInto(raw: string, out: NormalizedLine, checkControl: boolean, sliceMessage = true): NormalizedLine {
   let runs: number[] | null = null;
   let text = raw;
   if (checkControl && HAS_CONTROL.test(raw)) {
@@ -215,7 +241,7 @@ export function normalizeInto(raw: string, out: NormalizedLine, checkControl: bo
     pos = mid.index;
   }
 
-  const message = pos === 0 ? text : text.slice(pos);
+  const message = runs === null && !sliceMessage ? '' : pos === 0 ? text : text.slice(pos);
   out.time = time;
   out.caller = caller;
   out.level = level;
