@@ -116,7 +116,7 @@ export function normalizeLine(raw: string): NormalizedLine {
  */
 export function linesWithControl(text: string, lines: readonly string[]): Uint8Array | null {
   // indexOf is a vectorised scan, a character-class regex is not: look for the characters serial
-  // consoles actually leave behind (ESC of colour/terminal sequences, NUL, BEL, BS, DEL); lines holding
+  // consoles actually leave behind (ESC of colour and terminal sequences, NUL padding); lines holding
   // one get the full per-line clean-up.
   const positions: number[] = [];
   for (const ch of NOISE_CHARACTERS) {
@@ -138,7 +138,7 @@ export function linesWithControl(text: string, lines: readonly string[]): Uint8A
   }
   return flags;
 }
-const NOISE_CHARACTERS = ['\x1b', '\x00', '\x07', '\x08', '\x7f'];
+const NOISE_CHARACTERS = ['\x1b', '\x00'];
 
 /**
  * normalizeLine writing into `out` (the analyser reuses one object for a million lines rather than
