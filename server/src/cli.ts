@@ -1,16 +1,43 @@
 // `oops-lens`: the engine on the command line.
-//   oops-lens analyze [--json] FILE… | -
-// Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file.
+//   oops-lens analyze [--json] [DEBUG FILES] FILE… | -
+//   oops-lens decode [DEBUG FILES] FILE | -
+// Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file. Unusable debug files are
+// one-line warnings on stderr; the analysis is printed anyway.
 
-import { readFileSync } from 'node:fs';
-import { analyzeText, type KernelEvent, type Frame } from './engine';
+import { readFileSync, statSync } from 'node:fs';
+import { analyzeText, type Analysis, type KernelEvent, type Frame } from './engine';
+import {
+  decodeLogText,
+  framesOfAnalysis,
+  frameKey,
+  releaseOf,
+  symbolizeLog,
+  type DebugFileSettings,
+  type LogSymbolization,
+} from './engine/debugfiles';
 
-const USAGE = `usage: oops-lens analyze [--json] FILE... (use - for standard input)
+const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - for standard input)
+       oops-lens decode [DEBUG FILES] FILE
 
-Finds every kernel event (Oops, panic, BUG, WARNING, lockups, hung tasks, RCU stalls, OOM kills,
-KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints one line per event:
+analyze finds every kernel event (Oops, panic, BUG, WARNING, lockups, hung tasks, RCU stalls, OOM
+kills, KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints one line per event:
   severity  title  line  culprit frame
---json prints one object per file: {file, events:[…]} with 0-based lines.`;
+--json prints one object per file: {file, events:[…]} with 0-based lines; with debug files each
+frame gains source: [{function, file, line}] (innermost inline level first) and, for raw
+addresses, resolved: "sym+off/size [mod]".
+
+decode prints the log with every frame decoded like scripts/decode_stacktrace.sh:
+  func (file:line file:line…) mod     (the inline chain innermost first)
+
+DEBUG FILES:
+  --vmlinux FILE        vmlinux with debug info
+  --modules PATH...     .ko files or folders searched for <module>.ko (.ko.xz/.ko.zst/.ko.gz too)
+                        (repeatable; takes the following folders and .ko files)
+  --system-map FILE     System.map or /proc/kallsyms copy (raw addresses without a vmlinux)
+  --module-map FILE     /proc/modules or /sys/module/*/sections dump (raw module addresses)
+Without them, decode searches the distribution paths for the release the log prints
+(/usr/lib/debug/boot/vmlinux-<release>, /usr/lib/debug/lib/modules/<release>, …).
+With DEBUGINFOD_URLS set, decode and analyze fetch files the log names by build id.`;
 
 class UsageError extends Error {}
 
@@ -37,7 +64,21 @@ function frameText(f: Frame | null): string | null {
   return f.module ? `${name} [${f.module}]` : name;
 }
 
-function toJson(e: KernelEvent) {
+type SymbolizedLog = LogSymbolization | null;
+
+/** `source` and `resolved` of a frame, when debug files were given. */
+function sourceFields(f: Frame, sym: SymbolizedLog) {
+  if (!sym) return {};
+  const r = sym.results.get(frameKey(f));
+  if (!r) return {};
+  return {
+    source: r.frames.map((s) => ({ function: s.function, file: s.file, line: s.line })),
+    ...(r.resolved ? { resolved: r.resolved } : {}),
+    ...(r.ok ? {} : { sourceError: r.error ?? 'not found' }),
+  };
+}
+
+function toJson(e: KernelEvent, sym: SymbolizedLog) {
   const main = e.traces[0]?.frames ?? [];
   return {
     kind: e.kind,
@@ -61,29 +102,112 @@ function toJson(e: KernelEvent) {
       address: f.address,
       reliable: f.reliable,
       context: f.context,
+      ...sourceFields(f, sym),
     })),
   };
 }
 
-function main(argv: string[]): void {
+interface DebugOptions {
+  settings: DebugFileSettings;
+  given: boolean;
+}
+
+/** Parses the DEBUG FILES flags at `args[i]`; returns the index of the next argument, or -1 if none matched. */
+function debugFlag(args: string[], i: number, d: DebugOptions): number {
+  const value = (flag: string) => {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a file`);
+    return v;
+  };
+  switch (args[i]) {
+    case '--vmlinux':
+      d.settings.vmlinux = value('--vmlinux');
+      break;
+    case '--system-map':
+      d.settings.systemMap = value('--system-map');
+      break;
+    case '--module-map':
+      d.settings.moduleMap = value('--module-map');
+      break;
+    case '--modules': {
+      let j = i + 1;
+      // Folders and module files only, so that `--modules DIR FILE.log` leaves the log as the input.
+      while (j < args.length && !args[j].startsWith('-') && isModulePath(args[j])) d.settings.modulePaths.push(args[j++]);
+      if (j === i + 1) throw new UsageError('--modules needs at least one file or folder');
+      d.given = true;
+      return j;
+    }
+    default:
+      return -1;
+  }
+  d.given = true;
+  return i + 2;
+}
+
+function isModulePath(p: string): boolean {
+  if (/\.ko(?:\.debug)?(?:\.(?:xz|zst|gz))?$/.test(p)) return true;
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function symbolize(file: string, text: string, analysis: Analysis, d: DebugOptions, searchSystem: boolean): Promise<LogSymbolization> {
+  const frames = framesOfAnalysis(analysis);
+  const sym = await symbolizeLog(text, frames, {
+    settings: d.settings,
+    release: releaseOf(analysis),
+    systemRoot: searchSystem ? '/' : null,
+    debuginfodUrls: process.env.DEBUGINFOD_URLS || undefined,
+  });
+  for (const m of sym.messages) process.stderr.write(`oops-lens: warning: ${file === '-' ? 'standard input' : file}: ${m}\n`);
+  if (frames.length > 0 && !sym.files.vmlinux && Object.keys(sym.files.modules).length === 0 && !sym.files.systemMap)
+    process.stderr.write(`oops-lens: warning: no debug files found for ${file === '-' ? 'standard input' : file} (see --vmlinux, --modules)\n`);
+  return sym;
+}
+
+async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return;
   }
-  if (command !== 'analyze') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
+  if (command !== 'analyze' && command !== 'decode') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   let json = false;
   const files: string[] = [];
-  for (const arg of rest) {
-    if (arg === '--json') json = true;
-    else if (arg === '-' || !arg.startsWith('-')) files.push(arg);
-    else throw new UsageError(`unknown option '${arg}'`);
+  const debug: DebugOptions = { settings: { vmlinux: null, modulePaths: [], systemMap: null, moduleMap: null }, given: false };
+  for (let i = 0; i < rest.length; ) {
+    const arg = rest[i];
+    const next = debugFlag(rest, i, debug);
+    if (next >= 0) i = next;
+    else {
+      if (arg === '--json' && command === 'analyze') json = true;
+      else if (arg === '-' || !arg.startsWith('-')) files.push(arg);
+      else throw new UsageError(`unknown option '${arg}'`);
+      i++;
+    }
   }
   if (files.length === 0) throw new UsageError('no input file');
+  if (command === 'decode') {
+    if (files.length > 1) throw new UsageError('decode takes one file');
+    const text = readInput(files[0]);
+    const analysis = analyzeText(text);
+    const sym = await symbolize(files[0], text, analysis, debug, true);
+    const out = decodeLogText(text, framesOfAnalysis(analysis), sym.results);
+    process.stdout.write(out.endsWith('\n') ? out : out + '\n');
+    return;
+  }
 
-  const results = files.map((file) => ({ file, events: analyzeText(readInput(file)).events }));
+  const results: { file: string; events: KernelEvent[]; sym: SymbolizedLog }[] = [];
+  for (const file of files) {
+    const text = readInput(file);
+    const analysis = analyzeText(text);
+    const sym = json && debug.given ? await symbolize(file, text, analysis, debug, false) : null;
+    results.push({ file, events: analysis.events, sym });
+  }
   if (json) {
-    process.stdout.write(JSON.stringify(results.map((r) => ({ file: r.file, events: r.events.map(toJson) })), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(results.map((r) => ({ file: r.file, events: r.events.map((e) => toJson(e, r.sym)) })), null, 2) + '\n');
     return;
   }
   for (const r of results) {
@@ -97,9 +221,7 @@ function main(argv: string[]): void {
   }
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (err) {
+main(process.argv.slice(2)).catch((err) => {
   if (err instanceof UsageError) fail(`${err.message} (see 'oops-lens --help')`);
   throw err;
-}
+});

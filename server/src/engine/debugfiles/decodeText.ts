@@ -1,0 +1,51 @@
+// A decode_stacktrace.sh-style copy of a log: every frame the symbolizer resolved is rewritten as
+// `func (file:line file:line…) mod` — the inline chain innermost first, as scripts/decode_stacktrace.sh
+// of Linux 6.1 prints it — and a raw address gains the `sym+off/size [mod]` it falls in. Other lines are
+// copied unchanged (without their `\r`).
+import type { FrameSymbolization, SourceFrame } from '../symbolize';
+import type { LogFrame } from './frames';
+import { displaySourcePath } from './sourceMap';
+
+/** `file:line` of each inline level, innermost first; build-directory prefixes dropped. */
+export function locationsText(frames: SourceFrame[]): string {
+  return frames
+    .filter((f) => f.file)
+    .map((f) => `${displaySourcePath(f.file!)}:${f.line || '?'}`)
+    .join(' ');
+}
+
+/** `func+0x1d/0x29 [mod 0123abcd]` (or a bare `func+0x1d/0x29`) at the start of `rest`. */
+const NAMED_TOKEN = /^[^\s+()]+\+0x[0-9a-fA-F]+(?:\/0x[0-9a-fA-F]+)?(?:\s+\[[^\]\s]+(?:\s+[0-9a-fA-F]+)?\])?/;
+
+export function decodeLogText(text: string, frames: LogFrame[], results: Map<string, FrameSymbolization>): string {
+  const lines = text.split(/\r\n|\r|\n/);
+  const byLine = new Map<number, LogFrame[]>();
+  for (const f of frames) {
+    const l = f.frame.span.line;
+    byLine.set(l, [...(byLine.get(l) ?? []), f]);
+  }
+  for (const [n, list] of byLine) {
+    let line = lines[n];
+    if (line === undefined) continue;
+    // Right to left, so that earlier columns stay valid.
+    for (const f of list.sort((a, b) => b.frame.span.start - a.frame.span.start)) {
+      const r = results.get(f.key);
+      if (!r || !r.ok || r.frames.length === 0) continue;
+      const where = locationsText(r.frames);
+      if (!where) continue;
+      const start = f.frame.span.start;
+      if (f.frame.function) {
+        const m = NAMED_TOKEN.exec(line.slice(start));
+        if (!m) continue;
+        const mod = f.frame.module ? ` ${f.frame.module}` : ' ';
+        line = `${line.slice(0, start)}${f.frame.function} (${where})${mod}${line.slice(start + m[0].length)}`;
+      } else {
+        const end = f.frame.span.end;
+        const resolved = r.resolved ? ` ${r.resolved}` : '';
+        line = `${line.slice(0, end)}${resolved} (${where})${line.slice(end)}`;
+      }
+    }
+    lines[n] = line;
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,51 @@
+// The frames of an analysis that the symbolizer can look up, each with a key (its token's position) so
+// that editor features and the CLI find the answer for the frame under the cursor / on the line.
+import type { Analysis, Frame, KernelEvent } from '../model';
+import type { FrameToSymbolize } from '../symbolize';
+
+export interface LogFrame {
+  /** `line:start` of the frame's token (Frame.span). */
+  key: string;
+  frame: Frame;
+  event: number;
+  /** The faulting IP line (RIP, pc): looked up as is; call-trace entries are return addresses. */
+  isIp: boolean;
+  query: FrameToSymbolize;
+}
+
+export function frameKey(f: Frame): string {
+  return `${f.span.line}:${f.span.start}`;
+}
+
+/** Every distinct frame of every event: IP lines and trace entries, in document order of events. */
+export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
+  const out: LogFrame[] = [];
+  const seen = new Set<string>();
+  const add = (f: Frame, event: number, isIp: boolean) => {
+    const key = frameKey(f);
+    if (seen.has(key) || (!f.function && !f.address)) return;
+    seen.add(key);
+    out.push({ key, frame: f, event, isIp, query: toQuery(f, !isIp) });
+  };
+  analysis.events.forEach((e, i) => {
+    if (e.ip) add(e.ip, i, true);
+    for (const t of e.traces) for (const f of t.frames) add(f, i, isFaultingEntry(e, f));
+  });
+  return out;
+}
+
+/** arm64 (and some other arches) repeat the faulting pc as the first trace entry: not a return address. */
+function isFaultingEntry(e: KernelEvent, f: Frame): boolean {
+  const ip = e.ip;
+  if (!ip || !ip.function || !f.function) return false;
+  return ip.function === f.function && ip.offset === f.offset && ip.module === f.module;
+}
+
+function toQuery(f: Frame, isReturnAddress: boolean): FrameToSymbolize {
+  return { function: f.function, offset: f.offset, size: f.size, module: f.module, address: f.address, isReturnAddress };
+}
+
+/** The release (`6.1.0-56-amd64`) the log prints, from its first event that has one. */
+export function releaseOf(analysis: Analysis): string | null {
+  return analysis.events.find((e) => e.release)?.release ?? null;
+}

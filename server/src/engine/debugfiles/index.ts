@@ -1,0 +1,31 @@
+/**
+ * Finding the debug files a kernel log needs and mapping their DWARF paths onto the user's tree.
+ * Pure TypeScript, no editor API. Used by `oops-lens` (cli.ts) and the language server (lsp/symbolization.ts).
+ *
+ *   locateDebugFiles({settings, release, modules, workspaceFolders?, systemRoot?}): LocatedFiles
+ *       settings first (`vmlinux`, `modulePaths` searched for `<mod>.ko[.debug][.xz|.zst|.gz]`, `-` == `_`),
+ *       then the release's distribution paths (/usr/lib/debug/boot/vmlinux-<rel>, /usr/lib/debug/lib/modules/<rel>,
+ *       /lib/modules/<rel>/build/vmlinux, …), then workspace folders. Missing settings become `notes`.
+ *   prepareDebugFile(path, cacheDir?): a path the symbolizer can open (compressed modules decompressed once).
+ *   buildIdMismatch(object, file, printed, actual): one-line message or null.
+ *   fetchDebuginfo(buildId, {urls, cacheDir?, timeoutMs?}): debuginfod download (network; only when asked).
+ *   SourceMapper({sourceRoot, workspaceFolders}).resolve(dwarfPath): local file or null;
+ *   displaySourcePath(dwarfPath): `fs/read_write.c` for `debian/build/build_amd64_none_amd64/fs/read_write.c`.
+ *   framesOfAnalysis(analysis): LogFrame[] (IP lines as is, trace entries as return addresses), releaseOf.
+ *   symbolizeLog(text, frames, options): the whole pipeline -> {results by frame key, files in use, messages}.
+ *   decodeLogText(text, frames, results): decode_stacktrace.sh-style copy of the log.
+ */
+export { locateDebugFiles, findModules, vmlinuxCandidates, moduleDirCandidates, compressionOf, NO_DEBUG_FILE_SETTINGS } from './locate';
+export type { DebugFileSettings, LocateRequest, LocatedFile, LocatedFiles } from './locate';
+export { prepareDebugFile, defaultCacheDir } from './decompress';
+export type { Prepared } from './decompress';
+export { buildIdMismatch } from './buildId';
+export { fetchDebuginfo, debuginfodUrls } from './debuginfod';
+export type { DebuginfodOptions, Fetched } from './debuginfod';
+export { SourceMapper, displaySourcePath } from './sourceMap';
+export type { SourceMapOptions } from './sourceMap';
+export { framesOfAnalysis, frameKey, releaseOf } from './frames';
+export type { LogFrame } from './frames';
+export { symbolizeLog } from './session';
+export type { SessionOptions, LogSymbolization, DebugFilesInUse } from './session';
+export { decodeLogText, locationsText } from './decodeText';

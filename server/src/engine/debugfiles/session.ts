@@ -1,0 +1,169 @@
+// One log's symbolization from start to end, shared by `oops-lens` and the language server's worker:
+// locate the debug files, decompress modules, check build ids, fetch from debuginfod, then symbolize
+// every frame. Never throws for bad files: problems become one-line messages and per-frame errors.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  openDebugFile,
+  parseLogMaps,
+  Symbolizer,
+  SymbolizeError,
+  normalizeModuleName,
+  type FrameSymbolization,
+  type LogMaps,
+} from '../symbolize';
+import { buildIdMismatch } from './buildId';
+import { fetchDebuginfo } from './debuginfod';
+import { defaultCacheDir, prepareDebugFile } from './decompress';
+import type { LogFrame } from './frames';
+import { locateDebugFiles, type DebugFileSettings, type LocatedFile } from './locate';
+
+export interface SessionOptions {
+  settings: DebugFileSettings;
+  release: string | null;
+  workspaceFolders?: string[];
+  systemRoot?: string | null;
+  cacheDir?: string;
+  /** `DEBUGINFOD_URLS` when debuginfod is enabled, else undefined. */
+  debuginfodUrls?: string;
+  debuginfodTimeoutMs?: number;
+  /** Called before the first lookup in a vmlinux (the slow part: its index is built then). */
+  onIndexing?: (file: string) => void;
+}
+
+export interface DebugFilesInUse {
+  vmlinux: LocatedFile | null;
+  modules: Record<string, LocatedFile>;
+  systemMap: string | null;
+  moduleMap: string | null;
+}
+
+export interface LogSymbolization {
+  /** By LogFrame.key. */
+  results: Map<string, FrameSymbolization>;
+  files: DebugFilesInUse;
+  /** One line each, for a notification or stderr. */
+  messages: string[];
+}
+
+export async function symbolizeLog(text: string, frames: LogFrame[], opts: SessionOptions): Promise<LogSymbolization> {
+  const messages: string[] = [];
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const maps = logMaps(text, opts.settings.moduleMap, messages);
+  const moduleNames = new Set(frames.map((f) => f.frame.module).filter((m): m is string => !!m));
+  // Raw addresses may fall in any module of the log's map: those need their files too.
+  if (frames.some((f) => !f.frame.function)) for (const name of maps.modules.keys()) moduleNames.add(name);
+  const located = locateDebugFiles({
+    settings: opts.settings,
+    release: opts.release,
+    modules: [...moduleNames],
+    workspaceFolders: opts.workspaceFolders,
+    systemRoot: opts.systemRoot,
+  });
+  messages.push(...located.notes);
+
+  // Build ids printed by the log, per object (`[mod 0123…]`).
+  const printedIds = new Map<string, string>();
+  for (const f of frames) if (f.frame.buildId) printedIds.set(f.frame.module ? normalizeModuleName(f.frame.module) : 'vmlinux', f.frame.buildId);
+
+  /** Module name -> the path the symbolizer opens (a decompressed copy, a debuginfod download). */
+  const openable = new Map<string, string>();
+  const used: Record<string, LocatedFile> = {};
+  for (const [name, file] of located.modules) {
+    const p = prepareDebugFile(file.path, cacheDir);
+    if (!p.ok) {
+      messages.push(p.error);
+      continue;
+    }
+    const mismatch = checkBuildId(name, p.path, printedIds.get(name) ?? null);
+    if (mismatch) {
+      messages.push(mismatch);
+      continue;
+    }
+    openable.set(name, p.path);
+    used[name] = p.decompressed ? { path: file.path, source: `${file.source}, decompressed` } : file;
+  }
+  let vmlinux = located.vmlinux;
+  if (vmlinux) {
+    const mismatch = checkBuildId('vmlinux', vmlinux.path, printedIds.get('vmlinux') ?? null);
+    if (mismatch) {
+      messages.push(mismatch);
+      vmlinux = null;
+    }
+  }
+
+  // debuginfod: objects the log names by build id that we still have no file for.
+  if (opts.debuginfodUrls)
+    for (const [object, id] of printedIds) {
+      if (object === 'vmlinux' ? vmlinux : used[object]) continue;
+      const got = await fetchDebuginfo(id, { urls: opts.debuginfodUrls, cacheDir, timeoutMs: opts.debuginfodTimeoutMs });
+      if (!got.ok) {
+        messages.push(got.error);
+        continue;
+      }
+      const mismatch = checkBuildId(object, got.path, id);
+      if (mismatch) messages.push(mismatch);
+      else if (object === 'vmlinux') vmlinux = { path: got.path, source: 'debuginfod' };
+      else {
+        // The symbolizer finds modules by file name; give the download a `<mod>.ko` name.
+        const named = path.join(path.dirname(got.path), `${object}.ko`);
+        if (!fs.existsSync(named)) fs.symlinkSync(got.path, named);
+        openable.set(object, named);
+        used[object] = { path: got.path, source: 'debuginfod' };
+      }
+    }
+
+  if (vmlinux) {
+    const problem = openProblem(vmlinux.path);
+    if (problem) {
+      messages.push(problem);
+      vmlinux = null;
+    }
+  }
+  for (const file of openable.values()) {
+    const problem = openProblem(file);
+    if (problem) messages.push(problem);
+  }
+
+  if (vmlinux && opts.onIndexing && frames.some((f) => !f.frame.module)) opts.onIndexing(vmlinux.path);
+  const symbolizer = new Symbolizer({ vmlinux: vmlinux?.path, modules: [...openable.values()], systemMap: located.systemMap ?? undefined, maps });
+  const out = symbolizer.symbolizeAll(frames.map((f) => f.query));
+  const results = new Map<string, FrameSymbolization>();
+  frames.forEach((f, i) => results.set(f.key, out[i]));
+  return { results, files: { vmlinux, modules: used, systemMap: located.systemMap, moduleMap: located.moduleMap }, messages: [...new Set(messages)] };
+}
+
+function checkBuildId(object: string, file: string, printed: string | null): string | null {
+  if (!printed) return null;
+  try {
+    return buildIdMismatch(object, file, printed, openDebugFile(file, { allowNoDebugInfo: true }).buildId);
+  } catch (e) {
+    return e instanceof SymbolizeError ? e.message : String(e);
+  }
+}
+
+/** Why a debug file cannot be used (corrupt, truncated, no DWARF), or null. */
+function openProblem(file: string): string | null {
+  try {
+    openDebugFile(file);
+    return null;
+  } catch (e) {
+    return e instanceof SymbolizeError ? e.message : `${file}: ${e instanceof Error ? e.message : e}`;
+  }
+}
+
+/** The log's own map dumps, completed by the `moduleMap` file for modules the log does not describe. */
+function logMaps(text: string, moduleMapFile: string | null, messages: string[]): LogMaps {
+  const maps = parseLogMaps(text);
+  if (!moduleMapFile) return maps;
+  if (!fs.existsSync(moduleMapFile)) return maps; // reported by locateDebugFiles
+  try {
+    const extra = parseLogMaps(fs.readFileSync(moduleMapFile, 'utf8'));
+    for (const [name, m] of extra.modules) if (!maps.modules.has(name)) maps.modules.set(name, m);
+    if (!maps.kernelOffset) maps.kernelOffset = extra.kernelOffset;
+    if (maps.kernelSymbols.length === 0) maps.kernelSymbols = extra.kernelSymbols;
+  } catch (e) {
+    messages.push(`module map: cannot read ${moduleMapFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  return maps;
+}

@@ -1,0 +1,125 @@
+// `oops-lens decode` and `analyze --json` with debug files, against the ground truth of the real Debian
+// kernel crashes in ../shared/corpus/qemu (every buggy.ko frame). Build first: `npm run build`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { moduleTruth, QEMU_LOGS, QEMU_MODULES } from '../symbolize-lsp/truth';
+
+const ROOT = join(__dirname, '../..');
+const CLI = join(ROOT, 'dist/cli.js');
+const skip = existsSync(join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus missing';
+
+function run(args: string[]) {
+  assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
+  // An empty DEBUGINFOD_URLS: these tests must not reach any network.
+  return spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DEBUGINFOD_URLS: '' } });
+}
+
+const truth = moduleTruth();
+const logs = [...new Set(truth.map((t) => t.log))];
+// decode shows header paths inside the kernel tree, as for vmlinux frames: /usr/src/linux-headers-<rel>/ dropped.
+const loc = (l: { file: string; line: number }) => `${l.file.replace(/^\/usr\/src\/linux-headers-[^/]+\//, '')}:${l.line}`;
+
+test('decode: every buggy.ko frame of every qemu log is rewritten as `func (file:line…) buggy` with the truth', { skip }, (t) => {
+  let checked = 0;
+  const failures: string[] = [];
+  for (const log of logs) {
+    const r = run(['decode', join(QEMU_LOGS, `${log}.console.log`), '--modules', QEMU_MODULES]);
+    assert.equal(r.status, 0, r.stderr);
+    const inLines = require('node:fs').readFileSync(join(QEMU_LOGS, `${log}.console.log`), 'utf8').split(/\r\n|\r|\n/) as string[];
+    const outLines = r.stdout.split('\n');
+    for (const row of truth.filter((x) => x.log === log)) {
+      const want = `${row.symbol} (${row.want.map(loc).join(' ')}) buggy`;
+      // Every printed occurrence of this token in a line of the matching kind (RIP line or trace entry).
+      // (The RIP line re-printed after `---[ end trace` is not part of the event the engine builds: only the
+      // first RIP line is a frame.)
+      let idx = inLines.flatMap((l, i) => (l.includes(`${row.token} [buggy]`) && /RIP: /.test(l) === row.isIp && !/WARNING:/.test(l) ? [i] : []));
+      if (row.isIp) idx = idx.slice(0, 1);
+      assert.ok(idx.length > 0, `${log}: ${row.token} not in the log`);
+      for (const i of idx) {
+        checked++;
+        if (!outLines[i].includes(want)) failures.push(`${log}:${i + 1} want ${want}\n  got  ${outLines[i]}`);
+      }
+    }
+  }
+  t.diagnostic(`decode: ${checked - failures.length}/${checked} module frame lines equal the truth`);
+  assert.deepEqual(failures, []);
+  assert.ok(checked >= 39, `only ${checked} module frames checked`);
+});
+
+test('analyze --json --modules: source (innermost first) of every buggy.ko call-trace frame equals the truth', { skip }, (t) => {
+  let checked = 0;
+  const failures: string[] = [];
+  for (const log of logs) {
+    const r = run(['analyze', '--json', '--modules', QEMU_MODULES, join(QEMU_LOGS, `${log}.console.log`)]);
+    assert.equal(r.status, 0, r.stderr);
+    const [result] = JSON.parse(r.stdout);
+    for (const e of result.events)
+      for (const f of e.frames) {
+        if (f.module !== 'buggy') continue;
+        const token = `${f.function}+0x${f.offset.toString(16)}/0x${f.size.toString(16)}`;
+        const row = truth.find((x) => x.log === log && !x.isIp && x.token === token);
+        if (!row) continue;
+        checked++;
+        if (JSON.stringify(f.source) !== JSON.stringify(row.want)) failures.push(`${log} ${token}: ${JSON.stringify(f.source)} != ${JSON.stringify(row.want)}`);
+      }
+  }
+  t.diagnostic(`analyze --json: ${checked - failures.length}/${checked} module call frames equal the truth`);
+  assert.deepEqual(failures, []);
+  assert.ok(checked >= 25, `only ${checked} frames checked`);
+});
+
+test('analyze --json without debug files keeps its old shape (no source field)', { skip }, () => {
+  const r = run(['analyze', '--json', join(QEMU_LOGS, 'null_read.console.log')]);
+  assert.equal(r.status, 0, r.stderr);
+  const frames = JSON.parse(r.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames);
+  assert.ok(frames.length > 0);
+  assert.ok(frames.every((f: object) => !('source' in f)));
+});
+
+test('bad debug files: one-line warnings on stderr, the analysis is still printed, exit 0', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-bad-'));
+  try {
+    writeFileSync(join(dir, 'buggy.ko'), Buffer.from('\x7fELF garbage that is not an ELF file'));
+    writeFileSync(join(dir, 'vmlinux'), Buffer.alloc(100));
+    const r = run(['analyze', '--json', '--vmlinux', join(dir, 'vmlinux'), '--modules', dir, join(QEMU_LOGS, 'null_read.console.log')]);
+    assert.equal(r.status, 0, r.stderr);
+    const warnings = r.stderr.trim().split('\n');
+    assert.ok(warnings.length >= 2, r.stderr);
+    for (const w of warnings) assert.match(w, /^oops-lens: warning: /);
+    assert.ok(warnings.some((w) => w.includes(join(dir, 'vmlinux'))), r.stderr);
+    assert.ok(warnings.some((w) => w.includes(join(dir, 'buggy.ko'))), r.stderr);
+    const [result] = JSON.parse(r.stdout);
+    const f = result.events[0].frames.find((x: { module: string }) => x.module === 'buggy');
+    assert.deepEqual(f.source, []);
+    assert.ok(f.sourceError, 'a per-frame error says why there is no source');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('decode: a module given as .ko.xz / .ko.zst is decompressed; missing flags values are usage errors', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-xz-'));
+  try {
+    copyFileSync(join(QEMU_MODULES, 'buggy.ko'), join(dir, 'buggy.ko'));
+    const hasXz = spawnSync('xz', ['-k', join(dir, 'buggy.ko')]).status === 0;
+    rmSync(join(dir, 'buggy.ko'));
+    if (hasXz) {
+      const r = spawnSync(process.execPath, [CLI, 'decode', join(QEMU_LOGS, 'null_read.console.log'), '--modules', dir], {
+        encoding: 'utf8',
+        env: { ...process.env, KERNEL_OOPS_LENS_CACHE: join(dir, 'cache'), DEBUGINFOD_URLS: '' },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /buggy_null_read_level1 \(\/var\/lib\/dkms\/buggy\/1\.0\/build\/buggy\.c:51\) buggy/);
+    }
+    const u = run(['decode', join(QEMU_LOGS, 'null_read.console.log'), '--vmlinux']);
+    assert.equal(u.status, 2);
+    assert.equal(u.stderr.trim().split('\n').length, 1);
+    assert.match(u.stderr, /--vmlinux needs a file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,55 @@
+// Ground truth of ../shared/corpus/qemu/decoded/*.truth.tsv for the module (buggy.ko) frames, keyed by the
+// token the log prints, with the answer our rule must give: the faulting IP (RIP rows) at the address,
+// call-trace entries (CALL / CALL? rows) at address-1 (inside the call instruction, as the kernel's %pB).
+// Not a test file itself.
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+
+export const QEMU = path.resolve(__dirname, '../../../shared/corpus/qemu');
+export const QEMU_LOGS = path.join(QEMU, 'logs');
+export const QEMU_MODULES = path.join(QEMU, 'module');
+
+export interface Level {
+  function: string;
+  file: string;
+  line: number;
+}
+
+export interface ModuleTruth {
+  log: string;
+  kind: string;
+  /** `buggy_null_read+0x1d/0x29` as printed. */
+  token: string;
+  symbol: string;
+  isIp: boolean;
+  /** Innermost inline level first. */
+  want: Level[];
+}
+
+/** `f at file:line |  (inlined by) g at file:line` -> levels. */
+export function parseAddr2line(text: string): Level[] {
+  return text
+    .split(' | ')
+    .map((p) => /^\s*(?:\(inlined by\)\s*)?(\S+) at (.+):(\d+)/.exec(p))
+    .filter((m): m is RegExpExecArray => !!m)
+    .map((m) => ({ function: m[1], file: m[2], line: Number(m[3]) }));
+}
+
+/** Every module row of every qemu log whose answer is known (WARN_AT rows repeat the RIP). */
+export function moduleTruth(): ModuleTruth[] {
+  const dir = path.join(QEMU, 'decoded');
+  const out: ModuleTruth[] = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.truth.tsv')).sort()) {
+    const [header, ...rows] = readFileSync(path.join(dir, name), 'utf8').trim().split('\n');
+    const cols = header.split('\t');
+    for (const row of rows) {
+      const r = Object.fromEntries(row.split('\t').map((v, i) => [cols[i], v]));
+      if (r.object !== 'buggy' || r.kind === 'WARN_AT') continue;
+      const isIp = r.kind === 'RIP';
+      const want = parseAddr2line(isIp ? r.addr2line_at_address : r.addr2line_at_address_minus_1);
+      if (want.length === 0) continue;
+      out.push({ log: name.replace('.truth.tsv', ''), kind: r.kind, token: `${r.symbol}+${r.offset}/${r.size}`, symbol: r.symbol, isIp, want });
+    }
+  }
+  return out;
+}
