@@ -351,25 +351,15 @@ class ReportBuilder {
     if (e.kind === 'oom-invoked' || e.kind === 'oom-kill') this.parseOom(line, msg);
     if (!nl) return false;
 
-    if ((m = P.CPU_LINE.exec(msg))) {
+    if ((m = P.CPU_LINE.exec(msg) ?? P.OLD_PID_LINE.exec(msg))) {
+      const g = m.groups!;
       if (e.cpuLine === null) {
-        e.cpu = Number(m[1]);
-        e.pid = Number(m[2]);
-        e.comm = m[3];
-        e.tainted = m[4] ?? '';
-        e.release = m[5];
-        e.build = m[6] ?? null;
-        e.cpuLine = line;
-      }
-      return true;
-    }
-    if ((m = P.OLD_PID_LINE.exec(msg))) {
-      if (e.cpuLine === null) {
-        e.pid = Number(m[1]);
-        e.comm = m[2];
-        e.tainted = m[3] ?? '';
-        e.release = m[4];
-        e.build = m[5] ?? null;
+        e.cpu = g.cpu === undefined ? null : Number(g.cpu);
+        e.pid = Number(g.pid);
+        e.comm = g.comm;
+        e.tainted = g.tainted ?? '';
+        e.release = g.release;
+        e.build = g.build ?? null;
         e.cpuLine = line;
       }
       return true;

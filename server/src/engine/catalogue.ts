@@ -108,6 +108,20 @@ const KASAN_BASE = {
   doc: DOC_KASAN,
 } as const;
 
+const MEMORY_LEAK_BASE = {
+  kind: 'memory-leak',
+  name: 'Memory leak (kmemleak)',
+  severity: 'warning',
+  title: 'memory leak in {FUNC}',
+  frames: {
+    parts: [/backtrace(?: \(crc [0-9a-f]{1,8}\))?:/, 'stack'],
+    skip: ['kmemleak', 'kmalloc', 'kcalloc', 'kzalloc', 'vmalloc', 'mmap', 'kmem', 'slab', 'alloc', 'create_object', 'idr_get', 'list_lru_init', 'kasprintf', 'kvasprintf', 'pcpu_create', 'strdup', 'strndup', 'memdup'],
+  },
+  explanation: 'kmemleak found an allocated object that nothing points to any more.',
+  source: 'mm/kmemleak.c',
+  doc: 'https://docs.kernel.org/dev-tools/kmemleak.html',
+} as const;
+
 export const CATALOGUE: readonly CatalogueEntry[] = [
   // --- Memory-safety sanitizers -------------------------------------------------------------------
   {
@@ -788,32 +802,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     explanation: 'SLUB debugging found an object freed twice.',
     source: 'mm/slub.c (free_consistency_checks)',
   },
+  { ...MEMORY_LEAK_BASE, header: /^BUG: memory leak/ },
   {
-    kind: 'memory-leak',
-    name: 'Memory leak (kmemleak)',
-    severity: 'warning',
-    header: /^BUG: memory leak/,
-    title: 'memory leak in {FUNC}',
-    frames: {
-      parts: [/backtrace(?: \(crc [0-9a-f]{1,8}\))?:/, 'stack'],
-      skip: ['kmemleak', 'kmalloc', 'kcalloc', 'kzalloc', 'vmalloc', 'mmap', 'kmem', 'slab', 'alloc', 'create_object', 'idr_get', 'list_lru_init', 'kasprintf', 'kvasprintf', 'pcpu_create', 'strdup', 'strndup', 'memdup'],
-    },
-    explanation: 'kmemleak found an allocated object that nothing points to any more.',
-    source: 'mm/kmemleak.c',
-    doc: 'https://docs.kernel.org/dev-tools/kmemleak.html',
-  },  {
-    kind: 'memory-leak',
-    name: 'Memory leak (kmemleak)',
-    severity: 'warning',
+    ...MEMORY_LEAK_BASE,
     header: /^unreferenced object 0x[0-9a-f]{1,16} \(size \d{1,12}\):/,
-    title: 'memory leak in {FUNC}',
-    frames: {
-      parts: [/backtrace(?: \(crc [0-9a-f]{1,8}\))?:/, 'stack'],
-      skip: ['kmemleak', 'kmalloc', 'kcalloc', 'kzalloc', 'vmalloc', 'mmap', 'kmem', 'slab', 'alloc', 'create_object', 'idr_get', 'list_lru_init', 'kasprintf', 'kvasprintf', 'pcpu_create', 'strdup', 'strndup', 'memdup'],
-    },
-    explanation: 'kmemleak found an allocated object that nothing points to any more.',
-    source: 'mm/kmemleak.c',
-    doc: 'https://docs.kernel.org/dev-tools/kmemleak.html',
     // syzkaller prints `BUG: memory leak` just before kmemleak's own report.
     continues: ['memory-leak'],
     continueWithin: 2,

@@ -9,20 +9,11 @@
 //   bare     ` ? 0xffffffffc020c000`
 // Columns returned are indices into the message passed in.
 
-import type { FrameContext } from './model';
+import type { Frame, FrameContext } from './model';
 
-export interface ParsedFrame {
-  function: string | null;
-  offset: number | null;
-  size: number | null;
-  module: string | null;
-  buildId: string | null;
-  address: string | null;
-  reliable: boolean;
-  /** Index range in the message of the navigation token (function, or address when there is none). */
-  start: number;
-  end: number;
-}
+/** A frame as read from one message: the model's Frame without its context and line, plus where the
+ *  navigation token (function, or address when there is none) sits in the message. */
+export type ParsedFrame = Omit<Frame, 'context' | 'span'> & { start: number; end: number };
 
 // func+0xOFF/0xSIZE with optional [module] or [module buildid]. Symbol names: C identifiers plus the
 // `.cold`, `.isra.0`, `.constprop.0`, `.part.0`, `.llvm.123` suffixes compilers add, and `$` on some arches.

@@ -6,10 +6,10 @@ import type { Arch } from './model';
 
 /** `CPU: 0 PID: 115 Comm: init Tainted: G           OE      6.1.0-56-amd64 #1  Debian 6.1.192-2` (also `UID: 0`). */
 export const CPU_LINE =
-  /^CPU: (\d{1,5}) (?:UID: \d{1,10} )?PID: (\d{1,10}) Comm: (.{1,24}?) (?:Not tainted|Tainted: ([A-Z ]{1,40}?)) +(\S{1,100})(?: (#\S{1,40}.{0,200}?))?\s*$/;
+  /^CPU: (?<cpu>\d{1,5}) (?:UID: \d{1,10} )?PID: (?<pid>\d{1,10}) Comm: (?<comm>.{1,24}?) (?:Not tainted|Tainted: (?<tainted>[A-Z ]{1,40}?)) +(?<release>\S{1,100})(?: (?<build>#\S{1,40}.{0,200}?))?\s*$/;
 /** Old form: `Pid: 1, comm: swapper Not tainted 2.6.32-5-amd64 #1 Hardware name`. */
 export const OLD_PID_LINE =
-  /^Pid: (\d{1,10}), comm: (.{1,24}?) (?:Not tainted|Tainted: ([A-Z ]{1,40}?)) +(\S{1,100})(?: (#\S{1,40}.{0,200}?))?\s*$/;
+  /^Pid: (?<pid>\d{1,10}), comm: (?<comm>.{1,24}?) (?:Not tainted|Tainted: (?<tainted>[A-Z ]{1,40}?)) +(?<release>\S{1,100})(?: (?<build>#\S{1,40}.{0,200}?))?\s*$/;
 export const HARDWARE_LINE = /^Hardware name: (.{1,300}?)\s*$/;
 
 /** Instruction-pointer lines, with the arch they reveal and where the symbol text starts. */
