@@ -10,8 +10,16 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from './engine';
+import { fileURLToPath } from 'node:url';
+import { MessageType } from 'vscode-languageserver/node';
 import { InlineAnalyzer, WORKER_ROLE, WorkerAnalyzer, serveAnalyses, type Analyzer } from './lsp/analyzer';
-import { capabilities } from './lsp/capabilities';
+import { capabilities, DECODE_LOG_COMMAND } from './lsp/capabilities';
+import { provideDefinition } from './lsp/definition';
+import { frameAt, frameSourceMarkdown } from './lsp/frameSource';
+import { provideInlayHints } from './lsp/inlayHints';
+import { SYMBOLIZER_ROLE, SymbolizationService, serveSymbolization, type DocSymbolization } from './lsp/symbolization';
+import { decodeLogText, framesOfAnalysis, releaseOf, SourceMapper } from './engine/debugfiles';
 import { toDiagnostics } from './lsp/diagnostics';
 import { toFoldingRanges } from './lsp/folding';
 import { initDisassemblers, provideHover } from './lsp/hover';
@@ -25,6 +33,10 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /** How long a hover waits for an analysis that is still running before answering without it. */
 const HOVER_WAIT_MS = 300;
+/** How long a hover waits for a frame's source before answering without it. */
+const HOVER_SOURCE_WAIT_MS = 150;
+/** Definition and Decode log are asked for explicitly: they may wait for a vmlinux to be indexed. */
+const SOURCE_WAIT_MS = 120_000;
 
 function startServer(): void {
   const connection: Connection = createConnection(ProposedFeatures.all);
@@ -46,6 +58,82 @@ function startServer(): void {
   }
   // Debounce is needed synchronously on every keystroke: use the last settings seen for the document.
   const debounceSeen = new Map<string, number>();
+  let workspaceFolders: string[] = [];
+  let linkSupport = false;
+  let progressSupport = false;
+  let inlayRefreshSupport = false;
+  const shownMessages = new Set<string>();
+
+  const symbolization = new SymbolizationService(__filename, {
+    log: (m) => connection.console.warn(m),
+    indexing(file) {
+      if (!progressSupport) return { done() {} };
+      const p = connection.window.createWorkDoneProgress();
+      let ended = false;
+      void p.then((r) => {
+        if (ended) return r.done();
+        r.begin('Kernel Oops Lens', undefined, `Indexing ${file}…`);
+        handle.done = () => r.done();
+      }, () => {});
+      const handle: { done(): void } = {
+        done: () => {
+          ended = true;
+        },
+      };
+      return { done: () => handle.done() };
+    },
+    ready(uri, r) {
+      void connection.sendNotification('kernelOops/debugFiles', {
+        uri,
+        vmlinux: r.files.vmlinux,
+        modules: r.files.modules,
+        systemMap: r.files.systemMap,
+        moduleMap: r.files.moduleMap,
+        messages: r.messages,
+      });
+      // Problems with debug files are worth a notification, once each.
+      for (const m of r.messages) {
+        if (shownMessages.has(m)) continue;
+        shownMessages.add(m);
+        void connection.sendNotification('window/showMessage', { type: MessageType.Warning, message: `Kernel Oops Lens: ${m}` });
+      }
+      if (inlayRefreshSupport) void connection.sendRequest('workspace/inlayHint/refresh').catch(() => {});
+    },
+  });
+
+  /** Start symbolizing the frames of an analysed document (in the symbolizer worker). */
+  function symbolize(uri: string, version: number, text: string, analysis: Analysis, settings: Settings): void {
+    const frames = framesOfAnalysis(analysis);
+    if (frames.length === 0) return;
+    const sources = new SourceMapper({ sourceRoot: settings.sourceRoot || null, workspaceFolders });
+    symbolization.request(uri, version, text, frames, {
+      settings: {
+        vmlinux: settings.vmlinux || null,
+        modulePaths: settings.modulePaths,
+        systemMap: settings.systemMap || null,
+        moduleMap: settings.moduleMap || null,
+      },
+      release: releaseOf(analysis),
+      workspaceFolders,
+      debuginfodUrls: settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
+    }, sources);
+  }
+
+  /** Starts the symbolization of `analysis` (the document's current version) unless done or under way. */
+  async function ensureSymbolization(doc: TextDocument, analysis: Analysis): Promise<void> {
+    if (symbolization.get(doc.uri, doc.version) || symbolization.pending(doc.uri)) return;
+    const settings = await settingsFor(doc.uri);
+    if (documents.get(doc.uri) !== doc || symbolization.pending(doc.uri)) return;
+    symbolize(doc.uri, doc.version, doc.getText(), analysis, settings);
+  }
+
+  /** The symbolization of the document's current version, waiting up to `timeoutMs` for it. */
+  async function symbolizationFor(uri: string, token: { onCancellationRequested(f: () => void): unknown }, timeoutMs: number): Promise<DocSymbolization | undefined> {
+    const r = await analysisFor(uri, token, timeoutMs);
+    if (!r) return undefined;
+    await ensureSymbolization(r.doc, r.analysis);
+    return symbolization.when(uri, r.doc.version, timeoutMs);
+  }
 
   let analyzer: Analyzer;
   try {
@@ -66,6 +154,7 @@ function startServer(): void {
     if (documents.get(uri) !== doc || doc.version !== result.version) return;
     const diagnostics = toDiagnostics(doc, result.analysis, settings);
     await connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    await ensureSymbolization(doc, result.analysis);
   }
 
   const scheduler = new AnalysisScheduler(analyzer, {
@@ -102,6 +191,11 @@ function startServer(): void {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     baseSettings = readSettings(init.kernelOops ?? init, DEFAULT_SETTINGS);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
+    progressSupport = params.capabilities.window?.workDoneProgress === true;
+    inlayRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     return { capabilities: capabilities(), serverInfo: { name: 'kernel-oops-lens', version: '0.1.0' } };
   });
 
@@ -110,6 +204,9 @@ function startServer(): void {
     if (pushed.kernelOops) baseSettings = readSettings(pushed.kernelOops, baseSettings);
     settingsCache.clear();
     debounceSeen.clear();
+    // Debug-file settings may have changed: symbolize again (publish starts it).
+    symbolization.clear();
+    shownMessages.clear();
     // Settings only change how results are shown: re-publish, no need to analyse again.
     for (const uri of scheduler.uris()) void publish(uri);
   });
@@ -121,6 +218,7 @@ function startServer(): void {
   });
   documents.onDidClose((e) => {
     scheduler.close(e.document.uri);
+    symbolization.close(e.document.uri);
     settingsCache.delete(e.document.uri);
     debounceSeen.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -144,16 +242,52 @@ function startServer(): void {
     // A `Code:` hover needs the WebAssembly disassemblers; the first one waits (boundedly) for them to load.
     const line = doc.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
     if (line.includes('Code: ')) await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
-    return provideHover(doc, params.position, r && r.doc.version === doc.version ? r.analysis : undefined);
+    if (r && r.doc.version === doc.version) await ensureSymbolization(doc, r.analysis);
+    const sym = await symbolization.when(doc.uri, doc.version, HOVER_SOURCE_WAIT_MS);
+    const frame = sym && frameAt(sym, params.position);
+    const markdown = sym && frame ? frameSourceMarkdown(sym, frame) : null;
+    const section = frame && markdown ? { markdown, start: frame.frame.span.start, end: frame.frame.span.end } : null;
+    return provideHover(doc, params.position, r && r.doc.version === doc.version ? r.analysis : undefined, section);
   });
 
-  connection.onShutdown(() => scheduler.dispose());
+  connection.onDefinition(async (params, token) => {
+    const sym = await symbolizationFor(params.textDocument.uri, token, SOURCE_WAIT_MS);
+    return sym ? provideDefinition(sym, params.position, linkSupport) : null;
+  });
+
+  connection.languages.inlayHint.on(async (params, token) => {
+    const doc = documents.get(params.textDocument.uri);
+    if (!doc) return null;
+    // Hints appear when the symbolization is ready (then a refresh is requested); never wait long here.
+    const sym = await symbolization.when(doc.uri, doc.version, HOVER_WAIT_MS);
+    return sym && !token.isCancellationRequested ? provideInlayHints(doc, sym, params.range) : null;
+  });
+
+  connection.onExecuteCommand(async (params, token) => {
+    if (params.command !== DECODE_LOG_COMMAND) return null;
+    const uri = params.arguments?.[0];
+    if (typeof uri !== 'string' || !documents.get(uri)) throw new Error(`${DECODE_LOG_COMMAND}: argument 1 must be the URI of an open document`);
+    const r = await analysisFor(uri, token, SOURCE_WAIT_MS);
+    if (!r) return null;
+    const sym = await symbolizationFor(uri, token, SOURCE_WAIT_MS);
+    const text = r.doc.getText();
+    const frames = sym?.frames ?? framesOfAnalysis(r.analysis);
+    return { text: decodeLogText(text, frames, sym?.results ?? new Map()), messages: sym?.messages ?? [] };
+  });
+
+  connection.onShutdown(() => {
+    scheduler.dispose();
+    symbolization.dispose();
+  });
   documents.listen(connection);
   connection.listen();
 }
 
-if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE && parentPort) {
+const role = isMainThread ? null : (workerData as { role?: string } | null)?.role;
+if (role === WORKER_ROLE && parentPort) {
   serveAnalyses(parentPort);
+} else if (role === SYMBOLIZER_ROLE && parentPort) {
+  serveSymbolization(parentPort);
 } else {
   startServer();
 }

@@ -16,17 +16,25 @@ function lineText(document: TextDocument, line: number): string | undefined {
   return text.replace(/(?:\r\n|\r|\n)$/, '');
 }
 
-export function provideHover(document: TextDocument, position: Position, analysis: Analysis | undefined): Hover | null {
+/** `frameSource`: the source section of the frame under the cursor (lsp/frameSource.ts), appended when given. */
+export function provideHover(
+  document: TextDocument,
+  position: Position,
+  analysis: Analysis | undefined,
+  frameSource?: { markdown: string; start: number; end: number } | null,
+): Hover | null {
   const text = lineText(document, position.line);
   if (text === undefined) return null;
-  const result = explainAt(text, position.character, {
-    line: position.line,
-    analysis,
-    getLine: (n) => (n === position.line - 1 ? lineText(document, n) : undefined),
-  });
+  const result =
+    explainAt(text, position.character, {
+      line: position.line,
+      analysis,
+      getLine: (n) => (n === position.line - 1 ? lineText(document, n) : undefined),
+    }) ?? (frameSource ? { markdown: '', start: frameSource.start, end: frameSource.end } : null);
   if (!result) return null;
+  const markdown = frameSource ? [result.markdown, frameSource.markdown].filter((m) => m).join('\n\n---\n\n') : result.markdown;
   return {
-    contents: { kind: 'markdown', value: result.markdown },
+    contents: { kind: 'markdown', value: markdown },
     range: { start: { line: position.line, character: result.start }, end: { line: position.line, character: result.end } },
   };
 }

@@ -6,11 +6,25 @@ import type { Severity } from '../engine';
 export interface Settings {
   diagnostics: { enable: boolean; minimumSeverity: Severity; markConsequences: boolean };
   analysis: { debounceMs: number };
+  /** Debug files and sources (paths: VS Code ignores workspace values of these in untrusted workspaces). */
+  /** '' = not set. */
+  vmlinux: string;
+  modulePaths: string[];
+  sourceRoot: string;
+  systemMap: string;
+  moduleMap: string;
+  debuginfod: { enable: boolean };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { enable: true, minimumSeverity: 'information', markConsequences: true },
   analysis: { debounceMs: 300 },
+  vmlinux: '',
+  modulePaths: [],
+  sourceRoot: '',
+  systemMap: '',
+  moduleMap: '',
+  debuginfod: { enable: false },
 };
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information'];
@@ -25,7 +39,19 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   const a = obj(obj(raw).analysis);
   const bool = (v: unknown, dflt: boolean) => (typeof v === 'boolean' ? v : dflt);
   const debounce = a.debounceMs;
+  const r = obj(raw);
+  // A path setting: a string ('' = not set); anything else keeps the previous value.
+  const pathOf = (v: unknown, dflt: string) => (typeof v === 'string' ? v.trim() : dflt);
+  const paths = Array.isArray(r.modulePaths)
+    ? r.modulePaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim())
+    : base.modulePaths;
   return {
+    vmlinux: pathOf(r.vmlinux, base.vmlinux),
+    modulePaths: paths,
+    sourceRoot: pathOf(r.sourceRoot, base.sourceRoot),
+    systemMap: pathOf(r.systemMap, base.systemMap),
+    moduleMap: pathOf(r.moduleMap, base.moduleMap),
+    debuginfod: { enable: bool(obj(r.debuginfod).enable, base.debuginfod.enable) },
     diagnostics: {
       enable: bool(d.enable, base.diagnostics.enable),
       minimumSeverity: SEVERITIES.includes(d.minimumSeverity as Severity)

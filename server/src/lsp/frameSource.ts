@@ -1,0 +1,86 @@
+// The source side of a frame, for definition, inlay hints and the frame hover: which frame is at a
+// position, where each inline level of it is in the user's tree, and a Markdown section with the chain
+// and a few lines of source when the file is at hand.
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { Position } from 'vscode-languageserver';
+import { displaySourcePath, type LogFrame } from '../engine/debugfiles';
+import type { FrameSymbolization, SourceFrame } from '../engine/symbolize';
+import type { DocSymbolization } from './symbolization';
+
+/** Lines of context shown around the line in the hover. */
+const CONTEXT_LINES = 2;
+/** Larger source files are not read for the hover snippet. */
+const MAX_SNIPPET_FILE = 8 << 20;
+
+export interface MappedLevel {
+  level: SourceFrame;
+  /** Local file, null when the source is not at hand. */
+  local: string | null;
+  display: string;
+}
+
+/** The frame whose token (function name, or address) is under `pos`. */
+export function frameAt(sym: DocSymbolization, pos: Position): LogFrame | undefined {
+  return sym.frames.find((f) => f.frame.span.line === pos.line && pos.character >= f.frame.span.start && pos.character <= f.frame.span.end);
+}
+
+/** Each inline level, innermost first, with its local file when the source tree has it. */
+export function mappedLevels(sym: DocSymbolization, r: FrameSymbolization): MappedLevel[] {
+  return r.frames
+    .filter((l) => l.file)
+    .map((level) => ({ level, local: sym.sources.resolve(level.file!), display: displaySourcePath(level.file!) }));
+}
+
+export function fileUri(p: string): string {
+  return pathToFileURL(p).href;
+}
+
+/** Markdown for the frame hover: resolved symbol, the inline chain (linked when local), a source snippet. */
+export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string | null {
+  const r = sym.results.get(f.key);
+  if (!r) return null;
+  const out: string[] = [];
+  if (r.resolved) out.push(`**Resolved:** \`${r.resolved}\`${r.how ? ` (${r.how})` : ''}`);
+  if (!r.ok || r.frames.length === 0) {
+    out.push(`**Source:** not found — ${r.error ?? 'no line information for this address'}`);
+    return out.join('\n\n');
+  }
+  const levels = mappedLevels(sym, r);
+  const rule = f.isIp ? 'at the faulting address' : 'at the return address − 1 (the call)';
+  out.push(`**Source** (${rule}${levels.length > 1 ? ', innermost inline level first' : ''}):`);
+  out.push(
+    levels
+      .map((m, i) => {
+        const where = `${m.display}:${m.level.line}`;
+        const link = m.local ? `[${where}](${fileUri(m.local)}#L${m.level.line})` : `\`${where}\``;
+        return `${i === 0 ? '- ' : '- inlined in '}\`${m.level.function ?? '??'}\` ${link}`;
+      })
+      .join('\n'),
+  );
+  if (r.warning) out.push(`_${r.warning}_`);
+  const first = levels.find((m) => m.local);
+  const snippet = first && snippetOf(first.local!, first.level.line);
+  if (snippet) out.push(snippet);
+  else if (levels.length > 0 && !first) out.push('_Source file not found: set `kernelOops.sourceRoot` to your kernel tree._');
+  return out.join('\n\n');
+}
+
+function snippetOf(file: string, line: number): string | null {
+  try {
+    if (line < 1 || fs.statSync(file).size > MAX_SNIPPET_FILE) return null;
+    const lines = fs.readFileSync(file, 'utf8').split(/\r\n|\r|\n/);
+    if (line > lines.length) return null;
+    const from = Math.max(1, line - CONTEXT_LINES);
+    const to = Math.min(lines.length, line + CONTEXT_LINES);
+    const width = String(to).length;
+    const body = lines
+      .slice(from - 1, to)
+      .map((t, i) => `${from + i === line ? '>' : ' '}${String(from + i).padStart(width)}  ${t}`)
+      .join('\n');
+    const fence = body.includes('```') ? '~~~' : '```';
+    return `${fence}c\n${body}\n${fence}`;
+  } catch {
+    return null;
+  }
+}

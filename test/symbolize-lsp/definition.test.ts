@@ -1,0 +1,118 @@
+// Go-to-source in the built language server, spoken to over stdio like an editor: the real Debian-kernel
+// crashes of ../shared/corpus/qemu with kernelOops.modulePaths at the real buggy.ko, and buggy.c copied
+// into a temporary "kernel tree" named by kernelOops.sourceRoot (its DWARF path is
+// /var/lib/dkms/buggy/1.0/build/buggy.c, which does not exist here). Build first: `npm run build`.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { InlayHint, LocationLink } from 'vscode-languageserver-protocol';
+import { LspSession, lspLines } from '../lsp/lspClient';
+import { moduleTruth, QEMU, QEMU_LOGS, QEMU_MODULES, type ModuleTruth } from './truth';
+
+const skip = existsSync(path.join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus missing';
+const CAPS = {
+  workspace: { configuration: true },
+  textDocument: { definition: { linkSupport: true }, inlayHint: {}, hover: { contentFormat: ['markdown'] } },
+};
+
+let tree = '';
+let lsp: LspSession;
+const truth = moduleTruth();
+const logs = [...new Set(truth.map((t) => t.log))];
+const uriOf = (log: string) => pathToFileURL(path.join(QEMU_LOGS, `${log}.console.log`)).href;
+const textOf = (log: string) => readFileSync(path.join(QEMU_LOGS, `${log}.console.log`), 'utf8');
+
+/** Line and column of the first printed token of `row` (the RIP line for the faulting IP). */
+function positionOf(row: ModuleTruth): { line: number; character: number } {
+  const lines = lspLines(textOf(row.log));
+  const line = lines.findIndex((l) => l.includes(`${row.token} [buggy]`) && /RIP: /.test(l) === row.isIp && !/WARNING:/.test(l));
+  assert.ok(line >= 0, `${row.log}: ${row.token} not found`);
+  return { line, character: lines[line].indexOf(row.token) + 2 };
+}
+
+before(async () => {
+  if (skip) return;
+  tree = mkdtempSync(path.join(tmpdir(), 'oops-lens-tree-'));
+  mkdirSync(path.join(tree, 'drivers'), { recursive: true });
+  copyFileSync(path.join(QEMU, 'module/buggy.c'), path.join(tree, 'buggy.c'));
+  lsp = new LspSession({ DEBUGINFOD_URLS: '' });
+  lsp.configuration = { modulePaths: [QEMU_MODULES], sourceRoot: tree };
+  await lsp.initialize(CAPS);
+  for (const log of logs) await lsp.open(uriOf(log), textOf(log));
+});
+
+after(async () => {
+  await lsp?.shutdown();
+  if (tree) rmSync(tree, { recursive: true, force: true });
+});
+
+test('definition on every buggy.ko frame (RIP and call trace) of every qemu log: the truth lines in sourceRoot, innermost first', { skip }, async (t) => {
+  const buggyC = pathToFileURL(path.join(tree, 'buggy.c')).href;
+  let checked = 0;
+  const failures: string[] = [];
+  for (const row of truth) {
+    const pos = positionOf(row);
+    const links = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri: uriOf(row.log) }, position: pos })) as LocationLink[] | null;
+    // Only buggy.c is in the tree: header levels (list.h, processor.h) have no location.
+    const want = row.want.filter((l) => l.file.endsWith('/buggy.c')).map((l) => `${buggyC}:${l.line - 1}`);
+    const got = (links ?? []).map((l) => `${l.targetUri}:${l.targetSelectionRange.start.line}`);
+    checked++;
+    if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${row.log} ${row.kind} ${row.token}: got ${got.join(' ')} want ${want.join(' ')}`);
+    for (const l of links ?? []) {
+      // The origin is the function token of the frame.
+      assert.equal(l.originSelectionRange?.start.line, pos.line);
+      const line = lspLines(textOf(row.log))[pos.line];
+      assert.equal(line.slice(l.originSelectionRange!.start.character, l.originSelectionRange!.end.character), row.symbol);
+    }
+  }
+  t.diagnostic(`definition: ${checked - failures.length}/${checked} module frames equal the truth`);
+  assert.deepEqual(failures, []);
+  assert.ok(checked >= 37, `only ${checked} frames checked`); // 39 module rows, 2 of them WARN_AT (repeat a RIP)
+});
+
+test('definition on the inlined crash site lists the whole chain, innermost first', { skip }, async () => {
+  const row = truth.find((r) => r.log === 'inline' && r.isIp)!;
+  const links = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri: uriOf('inline') }, position: positionOf(row) })) as LocationLink[];
+  assert.deepEqual(links.map((l) => l.targetSelectionRange.start.line + 1), [157, 167, 174]);
+});
+
+test('inlay hints: each buggy.ko frame line ends with its source line', { skip }, async () => {
+  const text = textOf('null_read');
+  const lines = lspLines(text);
+  const hints = (await lsp.conn.sendRequest('textDocument/inlayHint', {
+    textDocument: { uri: uriOf('null_read') },
+    range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
+  })) as InlayHint[];
+  const label = (h: InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+  for (const row of truth.filter((r) => r.log === 'null_read')) {
+    const { line } = positionOf(row);
+    const h = hints.find((x) => x.position.line === line);
+    assert.ok(h, `no hint on line ${line + 1}`);
+    assert.equal(label(h), `/var/lib/dkms/buggy/1.0/build/buggy.c:${row.want[0].line}`);
+    assert.equal(h.position.character, lines[line].length, 'at the end of the line');
+  }
+});
+
+test('hover on a module frame shows the source line and a few lines of buggy.c', { skip }, async () => {
+  const row = truth.find((r) => r.log === 'null_read' && r.symbol === 'buggy_null_read')!;
+  const pos = positionOf(row);
+  const h = await lsp.hover(uriOf('null_read'), pos.line, pos.character);
+  const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+  assert.match(md, /\*\*Source\*\*/);
+  assert.ok(md.includes(`buggy.c:${row.want[0].line}`), md);
+  const srcLine = readFileSync(path.join(tree, 'buggy.c'), 'utf8').split('\n')[row.want[0].line - 1].trim();
+  assert.ok(md.includes(srcLine), `snippet with "${srcLine}" missing:\n${md}`);
+});
+
+test('the decode command returns a decode_stacktrace.sh-style copy of the log', { skip }, async () => {
+  const r = (await lsp.conn.sendRequest('workspace/executeCommand', { command: 'kernelOops.server.decodeLog', arguments: [uriOf('null_read')] })) as { text: string };
+  const out = r.text.split('\n');
+  for (const row of truth.filter((x) => x.log === 'null_read')) {
+    const { line } = positionOf(row);
+    assert.ok(out[line].includes(`${row.symbol} (${row.want.map((l) => `${l.file}:${l.line}`).join(' ')}) buggy`), out[line]);
+  }
+  assert.equal(out.length, lspLines(textOf('null_read')).length);
+});
