@@ -200,6 +200,7 @@ class ReportBuilder {
       faultLine: null,
       errorCode: null,
       oopsNumber: null,
+      pageFault: null,
       ip: null,
       registers: [],
       registerLines: null,
@@ -350,6 +351,16 @@ class ReportBuilder {
     }
     if (e.kind === 'oom-invoked' || e.kind === 'oom-kill') this.parseOom(line, msg);
     if (!nl) return false;
+
+    if (msg.startsWith('#PF: ')) {
+      e.pageFault ??= { line, access: null, errorCode: null, reason: null };
+      if ((m = P.PF_ACCESS.exec(msg))) e.pageFault.access = m[1];
+      else if ((m = P.PF_ERROR.exec(msg))) {
+        e.pageFault.errorCode = m[1];
+        e.pageFault.reason = m[2];
+      }
+      return true;
+    }
 
     if ((m = P.CPU_LINE.exec(msg) ?? P.OLD_PID_LINE.exec(msg))) {
       const g = m.groups!;

@@ -101,6 +101,8 @@ export interface KernelEvent {
   /** `Oops: 0002 [#1]` / `general protection fault: 0000 [#1]`: error code (hex text) and oops number. */
   errorCode: string | null;
   oopsNumber: number | null;
+  /** x86 `#PF:` lines: `supervisor write access in kernel mode`, `error_code(0x0002) - not-present page`. */
+  pageFault: { line: number; access: string | null; errorCode: string | null; reason: string | null } | null;
 
   /** The instruction pointer line: `RIP:`, `EIP:`, `pc :`, `PC is at`, `NIP`, `Krnl PSW`, `epc :`. */
   ip: (Frame & { line: number }) | null;

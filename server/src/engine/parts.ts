@@ -81,3 +81,8 @@ export const USER_FAULT = /^(?:traps: )?(\S{1,64})\[(\d{1,10})\]:? (?:segfault a
 export const IP_VALUE = /^(RIP|EIP): /;
 /** An indented line of module names continuing `Modules linked in:`. */
 export const MODULES_CONTINUATION = /^ {1,4}[\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?(?: [\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?){1,400}\s*(?:\[last unloaded: [^\]]{0,80}\])?\s*$/;
+
+/** arch/x86/mm/fault.c show_fault_oops: `#PF: supervisor read access in kernel mode`. */
+export const PF_ACCESS = /^#PF: ((?:supervisor|user) (?:read|write|instruction fetch|shadow stack \w+) access in (?:kernel|user) mode)/;
+/** `#PF: error_code(0x0002) - not-present page`. */
+export const PF_ERROR = /^#PF: error_code\((0x[0-9a-f]{1,8})\) - (.{1,80}?)\s*$/;
