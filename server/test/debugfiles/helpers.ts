@@ -1,0 +1,30 @@
+// Shared by the debug-file tests: the qemu corpus paths, temporary folders, a buggy.ko with another build id.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const QEMU = new URL('../../../../shared/corpus/qemu/', import.meta.url).pathname;
+export const BUGGY_KO = path.join(QEMU, 'module/buggy.ko');
+export const BUGGY_BUILD_ID = '00d2fee826fcbaa2596c568f6b279a37ccdc20b5';
+export const HAVE_CORPUS = fs.existsSync(BUGGY_KO);
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `oops-lens-${prefix}-`));
+}
+
+/** Creates `file` (and its folders) with `content`. */
+export function put(file: string, content: string | Buffer = ''): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/** buggy.ko with one byte of its NT_GNU_BUILD_ID changed: same code, "another build". */
+export function buggyWithOtherBuildId(dest: string): string {
+  const data = fs.readFileSync(BUGGY_KO);
+  const id = Buffer.from(BUGGY_BUILD_ID, 'hex');
+  const at = data.indexOf(id);
+  if (at < 0) throw new Error('build id bytes not found in buggy.ko');
+  data[at] ^= 0xff;
+  return put(dest, data);
+}
