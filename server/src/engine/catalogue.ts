@@ -20,7 +20,7 @@ export interface FrameRule {
   parts2?: readonly FramePart[];
   /** Last resort, when neither yields a frame (kept apart so syzkaller's order stays intact). */
   parts3?: readonly FramePart[];
-  /** Extra substrings of function names to skip for this kind. */
+  /** Extra function names to skip for this kind: regex sources, like GENERIC_FRAME_PATTERNS (guilty.ts). */
   skip?: readonly string[];
   /** `stall`: the frame before the dispatch anchor (lockups, RCU stalls); `hang`: hung-task buckets. */
   extractor?: 'stall' | 'hang';
@@ -140,7 +140,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...KASAN_BASE,
     header: /^BUG: KASAN: ([a-z0-9-]+) in /,
     title: 'KASAN: $1 {ACCESS} in {FUNC}',
-    frames: { parts: [/^BUG: KASAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'] },
+    // The arm64 tag-check fault path shows up in hardware-tag (KASAN_HW_TAGS) reports.
+    frames: { parts: [/^BUG: KASAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kernel_fault', 'tag_check', 'mem_abort', '^el1_', '^el1h_'] },
   },
   { ...KASAN_BASE, header: /^BUG: KASAN: ([a-z0-9-]+) on address/, title: 'KASAN: $1 {ACCESS}' },
   { ...KASAN_BASE, header: /^BUG: KASAN: (.{1,80}?)\s*$/, title: 'KASAN: $1' },
@@ -369,6 +370,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'kernel BUG',
     header: /^kernel BUG at /,
     title: 'kernel BUG in {FUNC}',
+    // Many skb helpers BUG_ON() a bad length; the bug is in their caller.
+    frames: { ...IP_THEN_STACK, skip: ['^skb_'] },
     explanation:
       'A BUG() or BUG_ON() assertion in the kernel failed: the code found a state it considers impossible and stopped the task with an invalid-opcode trap.',
     source: 'lib/bug.c (report_bug)',
