@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { registerDebugFiles } from './debugFiles';
 
 let client: LanguageClient | undefined;
 
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('kernelOops', 'Kernel Oops Lens', serverOptions, clientOptions);
   context.subscriptions.push(outputChannel);
   await client.start();
+  registerDebugFiles(context, client);
 }
 
 export async function deactivate(): Promise<void> {
