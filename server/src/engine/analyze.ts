@@ -79,7 +79,9 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     let next = k + 1;
     while (next < events.length && (SEE_THROUGH_KINDS.has(events[next].kind) || built[next].caller !== caller)) next++;
     // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
-    const end = Math.min(next < events.length ? events[next].line : lines.length, events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK);
+    // A report's own lines are always read, however long its stack (deep recursion prints hundreds of frames).
+    const reach = Math.max(Math.min(events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK), events[k].endLine + 1);
+    const end = Math.min(next < events.length ? events[next].line : lines.length, reach);
     const window: ReportLine[] = [];
     for (let l = events[k].line; l < end; l++) {
       if (callers[l] === null || callers[l] === caller || caller === '') window.push({ line: l, message: messageAt(l) });
@@ -102,7 +104,7 @@ function markConsequences(events: KernelEvent[]): void {
 }
 
 /** Events that come inside another report (a panic_on_warn panic, BUG's invalid opcode): a title may read past them. */
-const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount']);
+const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount', 'oom-invoked', 'oom-kill', 'alloc-failure']);
 
 /** How far past its header a title may look for the guilty frame. */
 const TITLE_WINDOW = 200;

@@ -22,8 +22,9 @@ export interface FrameRule {
   parts3?: readonly FramePart[];
   /** Extra function names to skip for this kind: regex sources, like GENERIC_FRAME_PATTERNS (guilty.ts). */
   skip?: readonly string[];
-  /** `stall`: the frame before the dispatch anchor (lockups, RCU stalls); `hang`: hung-task buckets. */
-  extractor?: 'stall' | 'hang';
+  /** `stall`: the frame before the dispatch anchor (lockups, RCU stalls); `recursion`: the same, else the
+   *  first frame (stack overflows); `hang`: hung-task buckets. */
+  extractor?: 'stall' | 'recursion' | 'hang';
 }
 
 export interface CatalogueEntry {
@@ -415,7 +416,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'Stack overflow',
     header: /^BUG: (?:TASK |IRQ )?stack guard page was hit at/,
     title: 'BUG: stack guard page was hit in {FUNC}',
-    frames: { parts: ['ip'] },
+    // Deep recursion: the frame at the fault is random, the work that recursed is not.
+    frames: { parts: ['ip', CALL_TRACE, 'stack'], extractor: 'recursion' },
     explanation: 'A kernel stack overflowed into its guard page: deep or unbounded recursion, or a huge on-stack buffer.',
     source: 'arch/x86/kernel/traps.c (handle_stack_overflow)',
   },

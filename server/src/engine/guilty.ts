@@ -52,30 +52,46 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'do_(?:kernel|translation)_fault', 'do_mem_abort', 'el1_abort', 'el1h_64_sync(?:_handler)?',
 ];
 
-/** Stalls inside a cross-CPU call are titled by the call itself (the victim waits for another CPU). */
-const STALL_DIRECT = /^smp_call_function/;
-
-/** Frames that are where the kernel got stuck in stalls, not why (syzkaller's stall extractor). */
+/** Frames where the kernel dispatches work (syscall entry, softirq, workqueue, file and socket
+ *  operations): in a stall the frame just above the first of them says which work looped
+ *  (syzkaller's stall extractor). Tested against names with their syscall prefixes stripped. */
 export const STALL_ANCHORS: readonly RegExp[] = [
-  /process_one_work/, /do_syscall_/, /do_fast_syscall_/, /sysenter_dispatch/, /tracesys_phase2/,
-  /netif_receive_skb/, /do_softirq/, /call_timer_fn/, /_run_timers/, /run_timer_softirq/, /run_ksoftirqd/,
-  /smpboot_thread_fn/, /kthread/, /start_secondary/, /cpu_startup_entry/, /ret_from_fork/, /vfs_write/,
-  /vfs_read/, /vfs_iter_read/, /vfs_iter_write/, /do_iter_read/, /do_iter_write/, /vfs_ioctl/,
-  /blkdev_driver_ioctl/, /blkdev_ioctl/, /^call_read_iter/, /^call_write_iter/, /do_iter_readv_writev/,
-  /^call_mmap/, /mmap_region/, /do_mmap/, /do_dentry_open/, /vfs_open/, /^sock_sendmsg/, /^sock_recvmsg/,
-  /^sock_release/, /^__sock_release/, /__sys_setsockopt/, /kernel_setsockopt/, /sock_common_setsockopt/,
-  /__sys_listen/, /kernel_listen/, /sk_common_release/, /^sock_mmap/, /__sys_accept/, /kernel_accept/,
-  /^sock_do_ioctl/, /^sock_ioctl/, /^compat_sock_ioctl/, /^nfnetlink_rcv_msg/,
-  /^(?:compat_)?(?:SYSC|SyS|__sys|___sys|__do_sys|__se_sys|__x64_sys)_(?:socketpair|connect|ioctl)/,
-  /__do_fault/, /handle_mm_fault/, /do_page_fault/, /^page_fault$/, /__fput/, /task_work_run/,
-  /exit_to_usermode/, /exit_to_user_mode/, /el0_svc/, /invoke_syscall/,
+  /process_one_work/, /do_syscall_/, /do_fast_syscall_/, /sysenter_dispatch/, /tracesys_phase2/, /el0_svc_handler/,
+  /invoke_syscall/, /ret_fast_syscall/, /netif_receive_skb/, /do_softirq/, /call_timer_fn/, /_run_timers/,
+  /run_timer_softirq/, /hrtimer_run/, /run_ksoftirqd/, /smpboot_thread_fn/, /^kthread$/, /start_secondary/,
+  /cpu_startup_entry/, /ret_from_fork/,
+  // File operations: the caller names the file type.
+  /vfs_write/, /vfs_read/, /vfs_iter_read/, /vfs_iter_write/, /do_iter_read/, /do_iter_write/, /call_read_iter/,
+  /call_write_iter/, /new_sync_read/, /new_sync_write/, /vfs_ioctl/, /ksys_ioctl/, /compat_ioctl/, /compat_sys_ioctl/,
+  /blkdev_driver_ioctl/, /blkdev_ioctl/, /do_iter_readv_writev/, /^call_mmap/, /mmap_region/, /do_mmap/,
+  /do_dentry_open/, /vfs_open/,
+  // Socket operations: the caller names the protocol.
+  /^sock_sendmsg/, /^sock_recvmsg/, /^sock_release/, /^__sock_release/, /^setsockopt$/, /kernel_setsockopt/,
+  /sock_common_setsockopt/, /^listen$/, /kernel_listen/, /sk_common_release/, /^sock_mmap/, /^accept$/, /kernel_accept/,
+  /^sock_do_ioctl/, /^sock_ioctl/, /^compat_sock_ioctl/, /^nfnetlink_rcv_msg/, /^rtnetlink_rcv_msg/, /^netlink_dump/,
+  /^(?:sys_)?(?:socketpair|connect|ioctl)/,
+  // Page faults and the return to user space.
+  /__do_fault/, /do_page_fault/, /^page_fault$/, /__fput/, /task_work_run/, /exit_to_usermode/,
+  // A cross-CPU call is titled by the call itself (the victim waits for another CPU); tasklets by the handler.
+  /smp_call_function/, /tasklet_action/, /tasklet_hi_action/,
 ];
 
-const SYSCALL_PREFIXES = ['__x64_', '__ia32_', '__arm64_', '__riscv_', '__s390x_', 'SYSC_', 'SyS_', 'compat_SYSC_', 'compat_SyS_'];
+/** Syscall wrappers differ by arch and kernel version; a title names the syscall once (syzkaller's
+ *  stripFramePrefixes, the shortest result wins). */
+const SYSCALL_PREFIXES = [
+  'SYSC_', 'SyS_', 'sys_', '__x64_', '__ia32_', '__arm64_', '____sys_', '___sys_', '__sys_', '__se_', '__se_sys_',
+  '__do_sys_', 'compat_SYSC_', 'compat_SyS_', 'ksys_',
+];
 
-/** Hung tasks: group the common victims (rtnl_lock, synchronize_rcu…) and skip wait primitives. */
+export function stripSyscallPrefix(fn: string): string {
+  let best = fn;
+  for (const p of SYSCALL_PREFIXES) if (fn.startsWith(p) && fn.length - p.length < best.length) best = fn.slice(p.length);
+  return best;
+}
+
+/** Hung tasks: group the common victims (synchronize_* as synchronize_rcu; '' keeps the frame's own name) and skip wait primitives. */
 const HANG_ANCHORS: readonly [string, string][] = [
-  ['rtnl_lock', 'rtnl_lock'],
+  ['rtnl_lock', ''],
   ['synchronize_rcu', 'synchronize_rcu'],
   ['synchronize_srcu', 'synchronize_rcu'],
   ['synchronize_net', 'synchronize_rcu'],
@@ -83,29 +99,31 @@ const HANG_ANCHORS: readonly [string, string][] = [
 ];
 const HANG_SKIP = ['sched', '_lock', '_slowlock', 'down', 'rwsem', 'completion', 'kthread', 'wait', 'synchronize', 'context_switch', '__switch_to', 'cancel_delayed_work', 'rcu_barrier'];
 
-export type FrameExtractor = 'first' | 'stall' | 'hang';
+export type FrameExtractor = 'first' | 'stall' | 'recursion' | 'hang';
 
-/** Picks the guilty function from the non-generic frames, in report order. */
-export function extractFrame(frames: readonly string[], extractor: FrameExtractor): string | null {
-  if (extractor === 'stall') {
-    const direct = frames.find((f) => STALL_DIRECT.test(f));
-    if (direct) return direct;
-    let prev = frames[0] ?? null;
-    for (const f of frames) {
-      if (STALL_ANCHORS.some((re) => re.test(f))) {
-        if (prev === null) return null;
-        for (const p of SYSCALL_PREFIXES) if (prev.startsWith(p)) prev = prev.slice(p.length);
-        return prev;
-      }
-      prev = f;
+/** The guilty function among the non-generic frames (in report order): its index, and the name the
+ *  title uses (a stall names the syscall without its wrapper prefix, a hang its bucket). */
+export function extractFrame(frames: readonly string[], extractor: FrameExtractor): { index: number; name: string } | null {
+  if (extractor === 'stall' || extractor === 'recursion') {
+    for (let i = 0; i < frames.length; i++) {
+      const f = stripSyscallPrefix(frames[i]);
+      if (!STALL_ANCHORS.some((re) => re.test(f))) continue;
+      if (f.includes('smp_call_function')) return { index: i, name: 'smp_call_function' };
+      const prev = Math.max(i - 1, 0);
+      return { index: prev, name: stripSyscallPrefix(frames[prev]) };
     }
-    return null;
+    // A stack overflow whose trace lost its entry frames still names the function that recursed (syzkaller
+    // says `corrupted`; the faulting function is more use to whoever reads the log).
+    return extractor === 'recursion' && frames.length ? { index: 0, name: frames[0] } : null;
   }
   if (extractor === 'hang') {
-    for (const f of frames) for (const [anchor, name] of HANG_ANCHORS) if (f.startsWith(anchor)) return name;
-    return frames.find((f) => !HANG_SKIP.some((s) => f.includes(s))) ?? null;
+    for (let i = 0; i < frames.length; i++) {
+      for (const [anchor, bucket] of HANG_ANCHORS) if (frames[i].includes(anchor)) return { index: i, name: bucket || frames[i] };
+    }
+    const i = frames.findIndex((f) => !HANG_SKIP.some((s) => f.includes(s)));
+    return i < 0 ? null : { index: i, name: frames[i] };
   }
-  return frames[0] ?? null;
+  return frames.length ? { index: 0, name: frames[0] } : null;
 }
 
 const skippers = new Map<string, (fn: string) => boolean>();

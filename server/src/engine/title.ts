@@ -28,10 +28,14 @@ export interface TitleResult {
 
 /** syzkaller's FUNC: the name up to the first `.` (drops `.isra.0`, `.constprop.0`, `.cold`). */
 const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
+/** An instruction-pointer line; group 1 is its function when it has one. A user-mode or unsymbolised
+ *  IP (`RIP: 0033:0x4665d9`, `(null)`) still takes the part, as in syzkaller, and yields no frame. */
 const IP_FUNC =
-  /^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x/;
+  /^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x|0x[0-9a-f]{1,16}|(?:\[<?[0-9a-f]{8,16}>?\] +)?\[< *\(null\)>\] +\(null\)| +\(null\))/;
 const STACK_KEYWORD = /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
 const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
+/** An unreliable frame, x86 (`? foo+0x1/0x2`, also after an address) or ppc (`(unreliable)`). */
+const QUESTIONABLE = /(?:\[<[0-9a-f]{1,16}>\])? \? |\(unreliable\)\s*$/;
 const ACCESS = /^(Read|Write) (?:of size \d+|at addr)/;
 
 export function titleEvent(input: TitleInput): TitleResult {
@@ -49,12 +53,12 @@ export function titleEvent(input: TitleInput): TitleResult {
   const attempt = (parts: readonly FramePart[] | undefined) => {
     if (!parts) return null;
     const found = scanParts(lines, parts, skip);
-    const name = extractFrame(found.map((f) => f.function), rule.extractor ?? 'first');
-    return name === null ? null : found.find((f) => f.function === name) ?? { function: name, line: lines[0].line };
+    const picked = extractFrame(found.map((f) => f.function), rule.extractor ?? 'first');
+    return picked && { ...found[picked.index], titleName: picked.name };
   };
   const guilty = attempt(rule.parts) ?? attempt(rule.parts2) ?? (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ?? attempt(rule.parts3);
   if (guilty === null && entry.fallbackTitle) return { title: entry.fallbackTitle, guilty: null };
-  return { title: title.replace('{FUNC}', guilty?.function ?? 'corrupted'), guilty };
+  return { title: title.replace('{FUNC}', guilty?.titleName ?? 'corrupted'), guilty: guilty && { function: guilty.function, line: guilty.line } };
 }
 
 const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
@@ -80,6 +84,8 @@ function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], sk
       const re = part === 'ip' ? IP_FUNC : part;
       while (pos < lines.length) {
         const { message, line } = lines[pos++];
+        // `? foo+0x1/0x2` frames are stack garbage the unwinder could not prove: no part is read from them.
+        if (QUESTIONABLE.test(message) && !message.includes('<EOI>')) continue;
         const m = re.exec(message);
         if (!m) continue;
         push(m[1], line);
