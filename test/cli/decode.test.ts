@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { moduleTruth, QEMU_LOGS, QEMU_MODULES } from '../symbolize-lsp/truth';
+import { moduleTruth, truthRows, QEMU, QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from '../symbolize-lsp/truth';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -50,26 +50,47 @@ test('decode: every buggy.ko frame of every qemu log is rewritten as `func (file
   assert.ok(checked >= 39, `only ${checked} module frames checked`);
 });
 
-test('analyze --json --modules: source (innermost first) of every buggy.ko call-trace frame equals the truth', { skip }, (t) => {
+/** analyze --json on every log of `corpus` with `flags`: every frame's `source` against the truth rows of `object`. */
+function checkAnalyzeJson(t: { diagnostic(m: string): void }, label: string, corpus: string, object: string, flags: string[], minimum: number) {
+  const rows = truthRows(corpus, object);
   let checked = 0;
   const failures: string[] = [];
-  for (const log of logs) {
-    const r = run(['analyze', '--json', '--modules', QEMU_MODULES, join(QEMU_LOGS, `${log}.console.log`)]);
+  for (const log of [...new Set(rows.map((r) => r.log))]) {
+    const r = run(['analyze', '--json', ...flags, join(corpus, 'logs', `${log}.console.log`)]);
     assert.equal(r.status, 0, r.stderr);
     const [result] = JSON.parse(r.stdout);
     for (const e of result.events)
       for (const f of e.frames) {
-        if (f.module !== 'buggy') continue;
+        if (!f.function) continue;
         const token = `${f.function}+0x${f.offset.toString(16)}/0x${f.size.toString(16)}`;
-        const row = truth.find((x) => x.log === log && !x.isIp && x.token === token);
+        const row = rows.find((x) => x.log === log && x.token === token);
         if (!row) continue;
         checked++;
-        if (JSON.stringify(f.source) !== JSON.stringify(row.want)) failures.push(`${log} ${token}: ${JSON.stringify(f.source)} != ${JSON.stringify(row.want)}`);
+        if (JSON.stringify(f.source) !== JSON.stringify(row.want)) failures.push(`${log} ${row.kind} ${token}: ${JSON.stringify(f.source)} != ${JSON.stringify(row.want)}`);
       }
   }
-  t.diagnostic(`analyze --json: ${checked - failures.length}/${checked} module call frames equal the truth`);
+  t.diagnostic(`${label}: ${checked - failures.length}/${checked} frames equal the truth`);
   assert.deepEqual(failures, []);
-  assert.ok(checked >= 25, `only ${checked} frames checked`);
+  assert.ok(checked >= minimum, `only ${checked} frames checked`);
+}
+
+test('analyze --json --modules: source (innermost first) of every x86_64 buggy.ko call-trace frame equals the truth', { skip }, (t) => {
+  checkAnalyzeJson(t, 'x86_64 buggy.ko', QEMU, 'buggy', ['--modules', QEMU_MODULES], 31);
+});
+
+test('analyze --json --modules: every arm64 buggy.ko trace frame (the faulting pc entry at the address, calls at address-4)', { skip: existsSync(join(QEMU_ARM64, 'module/buggy.ko')) ? false : 'arm64 corpus missing' }, (t) => {
+  checkAnalyzeJson(t, 'arm64 buggy.ko', QEMU_ARM64, 'buggy', ['--modules', join(QEMU_ARM64, 'module')], 40);
+});
+
+// Opt-in (the Debian -dbg vmlinux is 633 MB; see ../shared/corpus/qemu/README.md):
+//   OOPS_LENS_VMLINUX=/path/vmlinux-6.1.0-56-amd64 OOPS_LENS_VMLINUX_ARM64=/path/vmlinux-6.1.0-56-arm64
+const VMLINUX = process.env.OOPS_LENS_VMLINUX;
+const VMLINUX_ARM64 = process.env.OOPS_LENS_VMLINUX_ARM64;
+test('analyze --json --vmlinux: every x86_64 vmlinux frame equals the truth (opt-in: OOPS_LENS_VMLINUX)', { skip: VMLINUX && existsSync(VMLINUX) ? false : 'OOPS_LENS_VMLINUX not set' }, (t) => {
+  checkAnalyzeJson(t, 'x86_64 vmlinux', QEMU, 'vmlinux', ['--vmlinux', VMLINUX!], 200);
+});
+test('analyze --json --vmlinux: every arm64 vmlinux frame equals the truth (opt-in: OOPS_LENS_VMLINUX_ARM64)', { skip: VMLINUX_ARM64 && existsSync(VMLINUX_ARM64) ? false : 'OOPS_LENS_VMLINUX_ARM64 not set' }, (t) => {
+  checkAnalyzeJson(t, 'arm64 vmlinux', QEMU_ARM64, 'vmlinux', ['--vmlinux', VMLINUX_ARM64!], 200);
 });
 
 test('analyze --json without debug files keeps its old shape (no source field)', { skip }, () => {

@@ -35,21 +35,35 @@ export function parseAddr2line(text: string): Level[] {
     .map((m) => ({ function: m[1], file: m[2], line: Number(m[3]) }));
 }
 
-/** Every module row of every qemu log whose answer is known (WARN_AT rows repeat the RIP). */
-export function moduleTruth(): ModuleTruth[] {
-  const dir = path.join(QEMU, 'decoded');
+export const QEMU_ARM64 = path.resolve(__dirname, '../../../shared/corpus/qemu-arm64');
+
+/**
+ * Every row of `object` (buggy | vmlinux) of every log of a qemu corpus whose answer is known. The faulting
+ * pc (x86 RIP, arm64 PC and the identical first trace entry CALL=PC) is looked up at the address; other
+ * trace entries at the call (address-1 on x86_64, address-4 on arm64). WARN_AT rows repeat the pc; arm64 LR
+ * rows are the `lr :` register line, not a frame; AMBIGUOUS rows (several symbols of that name and size)
+ * have no single answer.
+ */
+export function truthRows(corpus = QEMU, object = 'buggy'): ModuleTruth[] {
+  const dir = path.join(corpus, 'decoded');
   const out: ModuleTruth[] = [];
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.truth.tsv')).sort()) {
     const [header, ...rows] = readFileSync(path.join(dir, name), 'utf8').trim().split('\n');
     const cols = header.split('\t');
+    const previous = cols.find((c) => c.startsWith('addr2line_at_address_minus_'))!;
     for (const row of rows) {
       const r = Object.fromEntries(row.split('\t').map((v, i) => [cols[i], v]));
-      if (r.object !== 'buggy' || r.kind === 'WARN_AT') continue;
-      const isIp = r.kind === 'RIP';
-      const want = parseAddr2line(isIp ? r.addr2line_at_address : r.addr2line_at_address_minus_1);
+      if (r.object !== object || r.kind === 'WARN_AT' || r.kind === 'LR' || r.note) continue;
+      const isIp = r.kind === 'RIP' || r.kind === 'PC' || r.kind === 'CALL=PC';
+      const want = parseAddr2line(isIp ? r.addr2line_at_address : r[previous]);
       if (want.length === 0) continue;
       out.push({ log: name.replace('.truth.tsv', ''), kind: r.kind, token: `${r.symbol}+${r.offset}/${r.size}`, symbol: r.symbol, isIp, want });
     }
   }
   return out;
+}
+
+/** The x86_64 buggy.ko rows. */
+export function moduleTruth(): ModuleTruth[] {
+  return truthRows(QEMU, 'buggy');
 }
