@@ -22,6 +22,8 @@ export interface FrameRule {
   parts3?: readonly FramePart[];
   /** Extra function names to skip for this kind: regex sources, like GENERIC_FRAME_PATTERNS (guilty.ts). */
   skip?: readonly string[];
+  /** Take frames as printed: only `skip`, not the generic patterns, applies (a function named by a sentence). */
+  raw?: boolean;
   /** `stall`: the frame before the dispatch anchor (lockups, RCU stalls); `recursion`: the same, else the
    *  first frame (stack overflows); `hang`: hung-task buckets. */
   extractor?: 'stall' | 'recursion' | 'hang';
@@ -74,12 +76,18 @@ const WARN_FRAMES = (...skip: string[]): FrameRule => ({
   skip,
 });
 const STACK_ONLY = (...skip: string[]): FrameRule => ({ parts: [CALL_TRACE, 'stack'], skip });
-/** Lockdep reports name the culprit on the `at: func+0x…` line after a key sentence. */
-const LOCKDEP_AT = (sentence: RegExp): FrameRule => ({
-  parts: [sentence, /at: (?:\[<[0-9a-f]{8,16}>\] {1,2})?([A-Za-z0-9_]+)[.+]/],
-  skip: ['lock_sock', 'release_sock'],
-});
-const AT_PC_FUNC = /(?:at: ?|^ {0,8})(?:\[<[0-9a-f]{8,16}>\] {1,2})([A-Za-z0-9_]+)[.+]|at: ([A-Za-z0-9_]+)[.+]/;
+/** Lockdep's `…, at: func+0x…` (older kernels put the address first: `at: [<ffffffff81234567>] func+0x…`). */
+const LOCKDEP_AT_FUNC = /at: (?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] +)?([A-Za-z0-9_]+)[.+]/;
+/** The `at:` function after a key sentence, taken as printed (syzkaller's report regexps: no frame is skipped). */
+const LOCKDEP_AT = (sentence: RegExp): FrameRule => ({ parts: [sentence, LOCKDEP_AT_FUNC], raw: true });
+/** The first address-and-function line after a key sentence (`[<ffffffff81234567>] func+0x…`), taken as printed. */
+const PC_FUNC = /\[<?(?:0x)?[0-9a-f]{1,16}>?\] +([A-Za-z0-9_]+)[.+]/;
+/** A circular dependency: the lock being taken, the lock held, then the dependency chains, first non-generic
+ *  frame wins; workqueue flushing takes the locks of work items, so it never names the culprit. */
+const LOCKDEP_CHAIN: FrameRule = {
+  parts: [LOCKDEP_AT_FUNC, LOCKDEP_AT_FUNC, 'stack'],
+  skip: ['process_one_work', 'flush_workqueue', 'drain_workqueue', 'destroy_workqueue'],
+};
 
 /** Kinds that open an oops report; `Oops:` lines continue them. */
 const OOPS_OPENERS = ['null-deref', 'paging-request', 'kernel-bug', 'kasan', 'arm-page-fault', 'gpf'];
@@ -554,13 +562,24 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
 
   // --- Locking --------------------------------------------------------------------------------------
+  // Current lockdep banners start `WARNING:`; kernels before 4.15 framed them as `[ INFO: … ]` and are
+  // titled from the `at:` line after the key sentence only.
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
     name: 'Possible circular locking dependency',
-    header: /^(?:WARNING|INFO): possible circular locking dependency detected/,
+    header: /^WARNING: possible circular locking dependency detected/,
     title: 'possible deadlock in {FUNC}',
     fallbackTitle: 'WARNING: possible circular locking dependency detected',
+    frames: LOCKDEP_CHAIN,
+    explanation: 'Lockdep saw locks taken in orders that can deadlock (A then B here, B then A elsewhere).',
+  },
+  {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-circular',
+    name: 'Possible circular locking dependency',
+    header: /^INFO: possible circular locking dependency detected/,
+    title: 'possible deadlock in {FUNC}',
     frames: LOCKDEP_AT(/is trying to acquire lock/),
     explanation: 'Lockdep saw locks taken in orders that can deadlock (A then B here, B then A elsewhere).',
   },
@@ -577,7 +596,16 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
     name: 'Unsafe lock order',
-    header: /^(?:WARNING|INFO): (?:SOFTIRQ|HARDIRQ)-safe -> (?:SOFTIRQ|HARDIRQ)-unsafe lock order detected/,
+    header: /^WARNING: [A-Z]{1,10}-safe -> [A-Z]{1,10}-unsafe lock order detected/,
+    title: 'possible deadlock in {FUNC}',
+    frames: { parts: [/which became .{1,80} at:/, 'stack'] },
+    explanation: 'An interrupt-safe lock is about to depend on an interrupt-unsafe one: an interrupt can deadlock.',
+  },
+  {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-circular',
+    name: 'Unsafe lock order',
+    header: /^INFO: (?:SOFTIRQ|HARDIRQ)-safe -> (?:SOFTIRQ|HARDIRQ)-unsafe lock order detected/,
     title: 'possible deadlock in {FUNC}',
     frames: LOCKDEP_AT(/is trying to acquire/),
     explanation: 'An interrupt-safe lock is about to depend on an interrupt-unsafe one: an interrupt can deadlock.',
@@ -595,7 +623,16 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...LOCKDEP_BASE,
     kind: 'lockdep-inconsistent',
     name: 'Inconsistent lock state',
-    header: /^(?:WARNING|INFO): inconsistent lock state/,
+    header: /^WARNING: inconsistent lock state/,
+    title: 'inconsistent lock state in {FUNC}',
+    frames: STACK_ONLY(),
+    explanation: 'A lock is taken both with interrupts enabled and from interrupt context: an interrupt can deadlock on it.',
+  },
+  {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-inconsistent',
+    name: 'Inconsistent lock state',
+    header: /^INFO: inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
     frames: LOCKDEP_AT(/takes/),
     explanation: 'A lock is taken both with interrupts enabled and from interrupt context: an interrupt can deadlock on it.',
@@ -622,18 +659,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   ...(
     [
-      [/^(BUG|WARNING): bad unlock balance detected!/, '$1: bad unlock balance in {FUNC}', /is trying to release lock/],
-      [/^(BUG|WARNING): held lock freed!/, '$1: held lock freed in {FUNC}', /^/],
-      [/^(?:BUG|WARNING): .{0,80}still has locks held!/, 'WARNING: still has locks held in {FUNC}', /^/],
-      [/^(BUG|WARNING): lock held when returning to user space/, '$1: lock held when returning to user space in {FUNC}', /leaving the kernel with locks still held/],
+      [/^(BUG|WARNING): bad unlock balance detected!/, '$1: bad unlock balance in {FUNC}', { parts: [PC_FUNC, CALL_TRACE, 'stack'] }],
+      [/^BUG: held lock freed!/, 'BUG: held lock freed in {FUNC}', { parts: [PC_FUNC], raw: true }],
+      [/^WARNING: held lock freed!/, 'WARNING: held lock freed in {FUNC}', { parts: [/at:(?: \[<?(?:0x)?[0-9a-f]{1,16}>?\])? +([A-Za-z0-9_]+)[.+]/], raw: true }],
+      [/^BUG: .{0,80}still has locks held!/, 'BUG: still has locks held in {FUNC}', { parts: [PC_FUNC], raw: true }],
+      [/^WARNING: .{0,80}still has locks held!/, 'WARNING: still has locks held in {FUNC}', { parts: [/at: ([A-Za-z0-9_]+)[.+]/], raw: true }],
+      [/^(BUG|WARNING): lock held when returning to user space/, '$1: lock held when returning to user space in {FUNC}', LOCKDEP_AT(/leaving the kernel with locks still held/)],
     ] as const
-  ).map(([header, title, sentence]): CatalogueEntry => ({
+  ).map(([header, title, frames]): CatalogueEntry => ({
     ...LOCKDEP_BASE,
     kind: 'lockdep-bug',
     name: 'Lock misuse',
     header,
     title,
-    frames: { parts: [sentence, AT_PC_FUNC], skip: [] },
+    frames,
     explanation: 'Lockdep caught a lock released that was not held, freed while held, or still held when it must not be.',
   })),
   {

@@ -129,11 +129,13 @@ export function extractFrame(frames: readonly string[], extractor: FrameExtracto
 const skippers = new Map<string, (fn: string) => boolean>();
 
 /** A predicate for "skip this function": one compiled alternation per extra-pattern set, answers memoised. */
-export function makeSkipper(extra: readonly string[] = []): (fn: string) => boolean {
-  const key = extra.join('|');
+export function makeSkipper(extra: readonly string[] = [], generic = true): (fn: string) => boolean {
+  const key = `${generic}|${extra.join('|')}`;
   let skipper = skippers.get(key);
   if (!skipper) {
-    const re = new RegExp([...GENERIC_FRAME_PATTERNS, ...extra].join('|'));
+    const patterns = generic ? [...GENERIC_FRAME_PATTERNS, ...extra] : extra;
+    // An empty alternation would match everything; `(?!)` matches nothing.
+    const re = new RegExp(patterns.length ? patterns.join('|') : '(?!)');
     const answers = new Map<string, boolean>();
     skipper = (fn) => {
       let skip = answers.get(fn);

@@ -49,7 +49,7 @@ export function titleEvent(input: TitleInput): TitleResult {
   if (!title.includes('{FUNC}')) return { title, guilty: null };
 
   const rule = entry.frames ?? DEFAULT_RULE;
-  const skip = makeSkipper(rule.skip);
+  const skip = makeSkipper(rule.skip, !rule.raw);
   const attempt = (parts: readonly FramePart[] | undefined) => {
     if (!parts) return null;
     const found = scanParts(lines, parts, skip);
@@ -88,7 +88,8 @@ function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], sk
         if (QUESTIONABLE.test(message) && !message.includes('<EOI>')) continue;
         const m = re.exec(message);
         if (!m) continue;
-        push(m[1], line);
+        // The first group that took part names the function (a part may offer alternatives).
+        push(m.find((g, k) => k > 0 && g !== undefined), line);
         break;
       }
     }
