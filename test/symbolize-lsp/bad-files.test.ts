@@ -17,8 +17,8 @@ async function session(configuration: object): Promise<{ lsp: LspSession; messag
   const lsp = new LspSession({ DEBUGINFOD_URLS: '' });
   const messages: string[] = [];
   const status: { modules: Record<string, unknown> }[] = [];
-  lsp.conn.onNotification('window/showMessage', (p: { message: string }) => messages.push(p.message));
-  lsp.conn.onNotification('kernelOops/debugFiles', (p: { modules: Record<string, unknown> }) => status.push(p));
+  lsp.conn.onNotification('window/showMessage', (p: { message: string }) => void messages.push(p.message));
+  lsp.conn.onNotification('kernelOops/debugFiles', (p: { modules: Record<string, unknown> }) => void status.push(p));
   lsp.configuration = configuration;
   await lsp.initialize({ workspace: { configuration: true }, textDocument: { definition: { linkSupport: true } } });
   return { lsp, messages, status };
