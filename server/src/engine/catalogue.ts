@@ -89,6 +89,9 @@ const LOCKDEP_CHAIN: FrameRule = {
   skip: ['process_one_work', 'flush_workqueue', 'drain_workqueue', 'destroy_workqueue'],
 };
 
+/** Where KMSAN's origin stack starts. */
+const KMSAN_ORIGIN = /Local variable .{1,200} created at:|Uninit was created at:/;
+
 /** Kinds that open an oops report; `Oops:` lines continue them. */
 const OOPS_OPENERS = ['null-deref', 'paging-request', 'kernel-bug', 'kasan', 'arm-page-fault', 'gpf'];
 
@@ -171,7 +174,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^BUG: KMSAN: kernel-usb-infoleak in /,
     title: 'KMSAN: kernel-usb-infoleak in {FUNC}',
-    frames: WARN_FRAMES('usb_submit_urb', 'usb_start_wait_urb', 'usb_bulk_msg', 'usb_interrupt_msg', 'usb_control_msg'),
+    frames: {
+      parts: ['stack', KMSAN_ORIGIN, 'stack'],
+      skip: ['alloc_skb', 'usb_submit_urb', 'usb_start_wait_urb', 'usb_bulk_msg', 'usb_interrupt_msg', 'usb_control_msg'],
+    },
     explanation: 'The Kernel Memory Sanitizer saw uninitialised kernel memory being sent to a USB device.',
     source: 'mm/kmsan/report.c',
     doc: 'https://docs.kernel.org/dev-tools/kmsan.html',
@@ -182,7 +188,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^BUG: KMSAN: ([a-z0-9-]+) in /,
     title: 'KMSAN: $1 in {FUNC}',
-    frames: { parts: [/^BUG: KMSAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, 'stack'] },
+    // Generic crypto is where uninit bytes get used, rarely where they come from.
+    frames: {
+      parts: [/^BUG: KMSAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, 'stack', KMSAN_ORIGIN, 'stack'],
+      skip: ['alloc_skb', 'netlink_ack', 'netlink_rcv_skb', '_encrypt$', '^(?:crypto|cipher|drbg|rng)_'],
+    },
     explanation: 'The Kernel Memory Sanitizer found a use of uninitialised memory (or its copy to user space).',
     source: 'mm/kmsan/report.c',
     doc: 'https://docs.kernel.org/dev-tools/kmsan.html',

@@ -64,35 +64,58 @@ export function titleEvent(input: TitleInput): TitleResult {
 const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
 const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
 
-/** Walks the report once, part after part, collecting non-generic frames in order. */
+/** Walks the report once, part after part, collecting non-generic frames in order (syzkaller's
+ *  extractStackFrameImpl). A title names the first result: what comes before a second stack. */
 function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], skip: (fn: string) => boolean) {
   const found: { function: string; line: number }[] = [];
   const push = (raw: string | undefined, line: number) => {
     const m = raw ? FUNC_NAME.exec(raw) : null;
     if (m && !skip(m[1])) found.push({ function: m[1], line });
   };
+  const regexOf = (part: FramePart | undefined) => (part === 'ip' ? IP_FUNC : part === 'stack' ? undefined : part);
+  /** The first group that took part names the function (a part may offer alternatives). */
+  const groupOf = (m: RegExpExecArray) => m.find((g, k) => k > 0 && g !== undefined);
   let pos = 0;
-  for (const part of parts) {
+  let stacks = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
     if (part === 'stack') {
+      if (stacks++ > 0) break;
+      // The part after the stack may show up inside it (`Uninit was created at:` after KMSAN's frames).
+      const next = regexOf(parts[p + 1]);
       while (pos < lines.length) {
         const { message, line } = lines[pos++];
         if (STACK_KEYWORD.test(message)) break;
+        if (isFaultInjection(message)) break;
+        const ahead = next && next.exec(message);
+        if (ahead) {
+          push(groupOf(ahead), line);
+          p++;
+          break;
+        }
         const frame = parseFrame(message);
         if (frame && frame.reliable && frame.function) push(frame.function, line);
       }
     } else {
-      const re = part === 'ip' ? IP_FUNC : part;
+      const re = regexOf(part)!;
       while (pos < lines.length) {
         const { message, line } = lines[pos++];
         // `? foo+0x1/0x2` frames are stack garbage the unwinder could not prove: no part is read from them.
         if (QUESTIONABLE.test(message) && !message.includes('<EOI>')) continue;
+        if (isFaultInjection(message)) break;
         const m = re.exec(message);
         if (!m) continue;
-        // The first group that took part names the function (a part may offer alternatives).
-        push(m.find((g, k) => k > 0 && g !== undefined), line);
+        push(groupOf(m), line);
         break;
       }
     }
   }
   return found;
+}
+
+/** A fault-injection stack (`should_fail+0x…`) printed into the report: syzkaller ends the part there, its
+ *  frames are not the crash's. */
+const SHOULD_FAIL = /^ {0,8}(?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] )?should_fail(?:slab)?(?:\.[a-z0-9.]{1,40})?\+0x/;
+function isFaultInjection(message: string): boolean {
+  return message.includes('should_fail') && SHOULD_FAIL.test(message);
 }
