@@ -71,8 +71,8 @@ function startServer(): void {
       const p = connection.window.createWorkDoneProgress();
       let ended = false;
       void p.then((r) => {
-        if (ended) return r.done();
         r.begin('Kernel Oops Lens', undefined, `Indexing ${file}…`);
+        if (ended) return r.done();
         handle.done = () => r.done();
       }, () => {});
       const handle: { done(): void } = {

@@ -46,6 +46,9 @@ export interface LogSymbolization {
   messages: string[];
 }
 
+/** vmlinux files this process has already looked up in (openDebugFile keeps them open and indexed). */
+const indexedVmlinux = new Set<string>();
+
 export async function symbolizeLog(text: string, frames: LogFrame[], opts: SessionOptions): Promise<LogSymbolization> {
   const messages: string[] = [];
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
@@ -125,7 +128,11 @@ export async function symbolizeLog(text: string, frames: LogFrame[], opts: Sessi
     if (problem) messages.push(problem);
   }
 
-  if (vmlinux && opts.onIndexing && frames.some((f) => !f.frame.module)) opts.onIndexing(vmlinux.path);
+  // The first lookups in a vmlinux build its indexes (seconds for a distribution kernel); later ones reuse them.
+  if (vmlinux && frames.some((f) => !f.frame.module) && !indexedVmlinux.has(vmlinux.path)) {
+    indexedVmlinux.add(vmlinux.path);
+    opts.onIndexing?.(vmlinux.path);
+  }
   const symbolizer = new Symbolizer({ vmlinux: vmlinux?.path, modules: [...openable.values()], systemMap: located.systemMap ?? undefined, maps });
   const out = symbolizer.symbolizeAll(frames.map((f) => f.query));
   const results = new Map<string, FrameSymbolization>();
