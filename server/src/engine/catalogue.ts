@@ -39,6 +39,9 @@ export interface CatalogueEntry {
   header: RegExp;
   /** Title template: `$1`… header groups, `{ACCESS}` Read/Write, `{FUNC}` the guilty function. */
   title: string;
+  /** The title copies free text from the log: numbers and addresses in it become NUM/ADDR (syzkaller's
+   *  dynamic-title replacements), so one bug keeps one title across runs. */
+  dynamicText?: boolean;
   /** Used instead of `… in corrupted` when no frame can be found. */
   fallbackTitle?: string;
   frames?: FrameRule;
@@ -460,6 +463,17 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     source: 'kernel/sched/core.c (schedule_debug)',
   },
 
+  {
+    ...OOPS_BASE,
+    kind: 'stack-guard',
+    name: 'Stack overflow',
+    header: /^Kernel panic - not syncing: kernel stack overflow/,
+    title: 'kernel stack overflow in {FUNC}',
+    frames: { parts: [CALL_TRACE, 'stack'], skip: ['bad_stack'], extractor: 'recursion' },
+    explanation: 'A kernel stack overflowed (arm64 overflow_stack, s390, powerpc): deep or unbounded recursion, or a huge on-stack buffer.',
+    source: 'arch/arm64/kernel/traps.c (panic_bad_stack)',
+  },
+
   // --- Panics ---------------------------------------------------------------------------------------
   ...(
     [
@@ -467,8 +481,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       [/^Kernel panic - not syncing: Couldn't open N_TTY ldisc/, "kernel panic: Couldn't open N_TTY ldisc"],
       [/^Kernel panic - not syncing: (panic_on_warn set)/, 'kernel panic: $1'],
       [/^Kernel panic - not syncing: (hung_task: blocked tasks)/, 'kernel panic: $1'],
-      [/^Kernel panic - not syncing: (Fatal exception(?: in interrupt)?)/, 'kernel panic: $1'],
-      [/^Kernel panic - not syncing: (VFS: Unable to mount root fs)/, 'kernel panic: $1'],
+      [/^Kernel panic - not syncing: Fatal exception/, 'kernel panic: Fatal exception'],
       [/^Kernel panic - not syncing: (.{1,200}?)[\s.]*$/, 'kernel panic: $1'],
     ] as const
   ).map(([header, title]): CatalogueEntry => ({
@@ -477,10 +490,32 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header,
     title,
+    dynamicText: true,
     explanation:
       'The kernel stopped: it found a condition it cannot recover from (or was told to panic on oops, warning, lockup or OOM). Nothing runs after this except kdump, if configured.',
     source: 'kernel/panic.c (panic)',
     doc: DOC_OOPS,
+  })),
+
+  // Trusty, the secure OS beside Android kernels, panics through its driver (drivers/trusty).
+  ...(
+    [
+      // `panic (caller ` and the rest come in two relayed chunks: a console may print a timestamp between
+      // them, and the line then reads from the second one, `trusty: 0x…): ASSERT FAILED at …`.
+      [/^trusty: (?:panic \(.{0,200}?\)|0x[0-9a-f]{1,16}\)):(?: DEBUG)? ASSERT FAILED at \(.{0,200}?\): (.{0,200}?)\s*$/, 'trusty: ASSERT FAILED: $1'],
+      [/^trusty: (?:panic .{0,200} |0x[0-9a-f]{1,16}\): )ASSERT FAILED/, 'trusty: ASSERT FAILED:'],
+      [/^trusty: panic \(.{0,200}?\): (.{1,200}?)\s*$/, 'trusty: panic: $1'],
+      [/^trusty: panic/, 'trusty: panic'],
+    ] as const
+  ).map(([header, title]): CatalogueEntry => ({
+    kind: 'panic',
+    name: 'Trusty panic',
+    severity: 'error',
+    header,
+    title,
+    dynamicText: true,
+    explanation: 'The Trusty secure OS running beside the kernel panicked (a failed assertion or a fatal error); the kernel driver relays its message.',
+    source: 'drivers/trusty/trusty.c',
   })),
 
   // --- Lockups, stalls, hangs -----------------------------------------------------------------------
@@ -946,7 +981,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and

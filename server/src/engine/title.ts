@@ -46,6 +46,7 @@ export function titleEvent(input: TitleInput): TitleResult {
     const access = lines.slice(1, 8).map((l) => ACCESS.exec(l.message.trimStart())).find((m) => m);
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
   }
+  if (entry.dynamicText) title = stableText(title);
   if (!title.includes('{FUNC}')) return { title, guilty: null };
 
   const rule = entry.frames ?? DEFAULT_RULE;
@@ -118,4 +119,26 @@ function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], sk
 const SHOULD_FAIL = /^ {0,8}(?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] )?should_fail(?:slab)?(?:\.[a-z0-9.]{1,40})?\+0x/;
 function isFaultInjection(message: string): boolean {
   return message.includes('should_fail') && SHOULD_FAIL.test(message);
+}
+
+/** syzkaller's dynamic-title replacements (pkg/report/report.go), in order: what changes from run to run
+ *  (fuzzer process names, addresses, IPs, line numbers, offsets, CPU and other numbers) becomes a token. */
+const DYNAMIC_TEXT: readonly [RegExp, string][] = [
+  [/syz-executor\.?[0-9]+(?:[/:][0-9]+)?/g, 'syz-executor'],
+  [/syzkaller[0-9]+(?:[/:][0-9]+)?/g, 'syzkaller'],
+  [/([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}/g, '$1ADDR'],
+  [/[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}/g, 'IP'],
+  [/(\.\w+)(?::[0-9]+)+/g, '$1:LINE'],
+  [/([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+\/0x[0-9a-z]+/g, '$1'],
+  [/CPU#[0-9]+/g, 'CPU'],
+  [/(\W)(\d+)(\W|$)/g, '$1NUM$3'],
+  [/\d{7,}/g, 'NUM'],
+];
+
+function stableText(text: string): string {
+  for (const [re, to] of DYNAMIC_TEXT) {
+    // Matches may overlap (`0,1,2`): repeat until nothing changes.
+    for (let prev = ''; prev !== text; ) [prev, text] = [text, text.replace(re, to)];
+  }
+  return text.replace(/\s+/g, ' ').trim();
 }
