@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { moduleTruth, truthRows, QEMU, QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from '../symbolize-lsp/truth';
+import { moduleTruth, rawAddressLog, truthRows, QEMU, QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from '../symbolize-lsp/truth';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -29,7 +29,7 @@ test('decode: every buggy.ko frame of every qemu log is rewritten as `func (file
   for (const log of logs) {
     const r = run(['decode', join(QEMU_LOGS, `${log}.console.log`), '--modules', QEMU_MODULES]);
     assert.equal(r.status, 0, r.stderr);
-    const inLines = require('node:fs').readFileSync(join(QEMU_LOGS, `${log}.console.log`), 'utf8').split(/\r\n|\r|\n/) as string[];
+    const inLines = readFileSync(join(QEMU_LOGS, `${log}.console.log`), 'utf8').split(/\r\n|\r|\n/) as string[];
     const outLines = r.stdout.split('\n');
     for (const row of truth.filter((x) => x.log === log)) {
       const want = `${row.symbol} (${row.want.map(loc).join(' ')}) buggy`;
@@ -140,6 +140,27 @@ test('decode: a module given as .ko.xz / .ko.zst is decompressed; missing flags 
     assert.equal(u.status, 2);
     assert.equal(u.stderr.trim().split('\n').length, 1);
     assert.match(u.stderr, /--vmlinux needs a file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('raw addresses (`? 0xffffffffc02e202a`) resolve through the log\'s module map: resolved "sym+off/size [mod]" and the truth line', { skip }, () => {
+  const { text, rows } = rawAddressLog();
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-raw-'));
+  try {
+    writeFileSync(join(dir, 'raw.log'), text);
+    const r = run(['analyze', '--json', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
+    assert.equal(r.status, 0, r.stderr);
+    const frames = JSON.parse(r.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as { address: string; resolved?: string; source?: { line: number }[] }[];
+    for (const row of rows) {
+      const f = frames.find((x) => x.address === row.address);
+      assert.ok(f, `no frame for ${row.address}`);
+      assert.equal(f.resolved, row.resolved);
+      assert.equal(f.source?.[0].line, row.line);
+    }
+    const d = run(['decode', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
+    for (const row of rows) assert.match(d.stdout, new RegExp(`\\? 0x${row.address} ${row.resolved.replace(/[+[\]/]/g, '\\$&')} \\(/var/lib/dkms/buggy/1\\.0/build/buggy\\.c:${row.line}\\)`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

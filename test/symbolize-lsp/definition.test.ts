@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InlayHint, LocationLink } from 'vscode-languageserver-protocol';
 import { LspSession, lspLines } from '../lsp/lspClient';
-import { moduleTruth, QEMU, QEMU_LOGS, QEMU_MODULES, type ModuleTruth } from './truth';
+import { moduleTruth, rawAddressLog, QEMU, QEMU_LOGS, QEMU_MODULES, type ModuleTruth } from './truth';
 
 const skip = existsSync(path.join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus missing';
 const CAPS = {
@@ -115,4 +115,20 @@ test('the decode command returns a decode_stacktrace.sh-style copy of the log', 
     assert.ok(out[line].includes(`${row.symbol} (${row.want.map((l) => `${l.file}:${l.line}`).join(' ')}) buggy`), out[line]);
   }
   assert.equal(out.length, lspLines(textOf('null_read')).length);
+});
+
+test('raw module addresses: the hover shows the resolved sym+off [mod], definition goes to the truth line', { skip }, async () => {
+  const { text, rows } = rawAddressLog();
+  const uri = pathToFileURL(path.join(tree, 'raw-addresses.log')).href;
+  await lsp.open(uri, text);
+  const lines = lspLines(text);
+  for (const row of rows) {
+    const line = lines.findIndex((l) => l.includes(`0x${row.address}`));
+    const pos = { line, character: lines[line].indexOf(row.address) + 4 };
+    const links = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: pos })) as LocationLink[];
+    assert.deepEqual(links.map((l) => [l.targetUri, l.targetSelectionRange.start.line + 1]), [[pathToFileURL(path.join(tree, 'buggy.c')).href, row.line]]);
+    const h = await lsp.hover(uri, pos.line, pos.character);
+    const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.ok(md.includes(`**Resolved:** \`${row.resolved}\``), md);
+  }
 });

@@ -67,3 +67,23 @@ export function truthRows(corpus = QEMU, object = 'buggy'): ModuleTruth[] {
 export function moduleTruth(): ModuleTruth[] {
   return truthRows(QEMU, 'buggy');
 }
+
+/**
+ * null_read's log with two module frames printed as raw addresses (as kernels without kallsyms print
+ * them): the address = the section's load address from the log's sysfs dump + the truth's section offset.
+ */
+export function rawAddressLog(): { text: string; rows: { address: string; resolved: string; line: number }[] } {
+  let text = readFileSync(path.join(QEMU_LOGS, 'null_read.console.log'), 'utf8');
+  const tsv = readFileSync(path.join(QEMU, 'decoded/null_read.truth.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const rows: { address: string; resolved: string; line: number }[] = [];
+  for (const symbol of ['buggy_null_read_level1', 'buggy_dispatch']) {
+    const r = tsv.find((c) => c[2] === symbol && c[1] === 'CALL')!;
+    const [, , , offset, size, , section, address] = r;
+    const base = BigInt(new RegExp(`^${section.replace(/\./g, '\\.')} (0x[0-9a-f]+)`, 'm').exec(text.replace(/\r/g, ''))![1]);
+    const raw = (base + BigInt(address)).toString(16);
+    text = text.replace(`${symbol}+${offset}/${size} [buggy]`, `? 0x${raw}`);
+    const want = parseAddr2line(r[9])[0];
+    rows.push({ address: raw, resolved: `${symbol}+${offset}/${size} [buggy]`, line: want.line });
+  }
+  return { text, rows };
+}

@@ -2,7 +2,8 @@
 // through @vscode/test-electron), opens fixtures and checks what the user would see: the language id,
 // diagnostics, the outline, folding, and hovers.
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfig } from './config';
@@ -197,6 +198,35 @@ test('editing re-analyses; closing clears the diagnostics', async () => {
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   await eventually('diagnostics cleared after close', () => (vscode.languages.getDiagnostics(doc.uri).length === 0 ? true : undefined));
 });
+
+test('go to definition on a module frame opens buggy.c at the ground-truth line (modulePaths + sourceRoot)', async () => {
+  const qemu = path.join(cfg.sharedDir, 'corpus/qemu');
+  const tree = mkdtempSync(path.join(tmpdir(), 'kol-editor-tree-'));
+  copyFileSync(path.join(qemu, 'module/buggy.c'), path.join(tree, 'buggy.c'));
+  const config = vscode.workspace.getConfiguration('kernelOops');
+  await config.update('modulePaths', [path.join(qemu, 'module')], vscode.ConfigurationTarget.Global);
+  await config.update('sourceRoot', tree, vscode.ConfigurationTarget.Global);
+  try {
+    let doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(qemu, 'logs/null_read.console.log')));
+    doc = await vscode.languages.setTextDocumentLanguage(doc, 'kernel-log');
+    await vscode.window.showTextDocument(doc);
+    const line = lineOf(doc, 'buggy_null_read_level1+0xa/0x20 [buggy]');
+    const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('buggy_null_read_level1') + 2);
+    // decoded/null_read.truth.tsv: buggy_null_read_level1+0xa is a return address; the call is at buggy.c:51.
+    const target = await eventually('a definition', async () => {
+      const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, pos);
+      const d = defs?.[0];
+      if (!d) return undefined;
+      return 'targetUri' in d ? { uri: d.targetUri, line: (d.targetSelectionRange ?? d.targetRange).start.line } : { uri: d.uri, line: d.range.start.line };
+    }, 30_000);
+    assert.equal(target.uri.fsPath, path.join(tree, 'buggy.c'));
+    assert.equal(target.line + 1, 51);
+  } finally {
+    await config.update('modulePaths', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('sourceRoot', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  }
+}, 60_000);
 
 export async function run(): Promise<void> {
   const { failed } = await runAll((line) => console.log(line));
