@@ -84,7 +84,12 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     const end = Math.min(next < events.length ? events[next].line : lines.length, reach);
     const window: ReportLine[] = [];
     for (let l = events[k].line; l < end; l++) {
-      if (callers[l] === null || callers[l] === caller || caller === '') window.push({ line: l, message: messageAt(l) });
+      if (caller === '') {
+        // Without caller ids nothing tells two tasks' output apart: a second stack-printing message ends the window.
+        const message = messageAt(l);
+        if (l > events[k].line && OTHER_STACK_MESSAGES.some((m) => message.includes(m))) break;
+        window.push({ line: l, message });
+      } else if (callers[l] === null || callers[l] === caller) window.push({ line: l, message: messageAt(l) });
     }
     applyTitle(events[k], built[k].header, window, (line, fn) => frameInLine(lines[line], fn));
   }
@@ -105,6 +110,11 @@ function markConsequences(events: KernelEvent[]): void {
 
 /** Events that come inside another report (a panic_on_warn panic, BUG's invalid opcode): a title may read past them. */
 const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount', 'oom-invoked', 'oom-kill', 'alloc-failure']);
+
+/** Messages that are no bug themselves but print a stack of their own (mm/vmalloc.c, lib/fault-inject.c,
+ *  mm/filemap.c): in a log without caller ids their frames would be read as the report's (syzkaller's
+ *  infoMessagesWithStack). */
+const OTHER_STACK_MESSAGES = ['vmalloc: allocation failure:', 'FAULT_INJECTION: forcing a failure', 'FAULT_FLAG_ALLOW_RETRY missing'];
 
 /** How far past its header a title may look for the guilty frame. */
 const TITLE_WINDOW = 200;

@@ -42,8 +42,12 @@ export interface CatalogueEntry {
   /** The title copies free text from the log: numbers and addresses in it become NUM/ADDR (syzkaller's
    *  dynamic-title replacements), so one bug keeps one title across runs. */
   dynamicText?: boolean;
-  /** Used instead of `… in corrupted` when no frame can be found. */
+  /** Used instead of `… in corrupted` when no frame can be found, or, with `requires`, when the report lacks
+   *  the line the title depends on; its header text is sanitised as for `dynamicText`. */
   fallbackTitle?: string;
+  /** A line the report must hold after its header for `title` to apply (syzkaller's report regexps): a KASAN
+   *  report cut before its `Read of size` line is titled from its header alone. */
+  requires?: RegExp;
   frames?: FrameRule;
   /** One-paragraph explanation of what the event means. */
   explanation: string;
@@ -153,8 +157,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     ...KASAN_BASE,
-    header: /^BUG: KASAN: ([a-z0-9-]+) in /,
+    header: /^BUG: KASAN: ([a-z0-9-]+) in (.{0,200})/,
     title: 'KASAN: $1 {ACCESS} in {FUNC}',
+    requires: /(?:Read|Write) (?:of size|at addr) [0-9a-f]/,
+    fallbackTitle: 'KASAN: $1 in $2',
     // The arm64 tag-check fault path shows up in hardware-tag (KASAN_HW_TAGS) reports.
     frames: { parts: [/^BUG: KASAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kernel_fault', 'tag_check', 'mem_abort', '^el1_', '^el1h_'] },
   },
@@ -615,6 +621,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'Possible circular locking dependency',
     header: /^WARNING: possible circular locking dependency detected/,
     title: 'possible deadlock in {FUNC}',
+    requires: /is trying to acquire lock/,
     fallbackTitle: 'WARNING: possible circular locking dependency detected',
     frames: LOCKDEP_CHAIN,
     explanation: 'Lockdep saw locks taken in orders that can deadlock (A then B here, B then A elsewhere).',
@@ -689,6 +696,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'warning',
     header: /^(WARNING|INFO): suspicious RCU usage/,
     title: '$1: suspicious RCU usage in {FUNC}',
+    // The `file.c:123 suspicious rcu_dereference_check() usage!` line.
+    requires: /[\w./-]{1,200}\.[a-z]{1,4}:\d{1,6}/,
+    fallbackTitle: '$1: suspicious RCU usage',
     frames: STACK_ONLY('rcu', 'kmem', 'slab', 'kmalloc', 'vmalloc', 'kcalloc', 'kzalloc'),
     explanation: 'An RCU-protected pointer was dereferenced without the required protection (rcu_read_lock or the update-side lock).',
   },

@@ -40,8 +40,15 @@ const ACCESS = /^(Read|Write) (?:of size \d+|at addr)/;
 
 export function titleEvent(input: TitleInput): TitleResult {
   const { entry, match, lines } = input;
-  // Header text copied into a title loses `+0x1f/0x60` offsets (`KCSAN: data-race in foo / bar`).
-  let title = entry.title.replace(/\$(\d)/g, (_, n: string) => (match[Number(n)] ?? '').replace(SYMBOL_OFFSET, ''));
+  // Header text copied into a title loses `+0x1f/0x60` offsets (`KCSAN: data-race in foo / bar`); text that
+  // is sanitised as a whole keeps them for stableText, which also keeps `.part.NUM` suffixes.
+  const fill = (template: string, dynamic: boolean) =>
+    template.replace(/\$(\d)/g, (_, n: string) => (dynamic ? match[Number(n)] ?? '' : (match[Number(n)] ?? '').replace(SYMBOL_OFFSET, '')));
+  if (entry.fallbackTitle && entry.requires) {
+    const required = entry.requires;
+    if (!lines.some((l, k) => k > 0 && required.test(l.message))) return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
+  }
+  let title = fill(entry.title, entry.dynamicText === true);
   if (title.includes('{ACCESS}')) {
     const access = lines.slice(1, 8).map((l) => ACCESS.exec(l.message.trimStart())).find((m) => m);
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
@@ -58,7 +65,7 @@ export function titleEvent(input: TitleInput): TitleResult {
     return picked && { ...found[picked.index], titleName: picked.name };
   };
   const guilty = attempt(rule.parts) ?? attempt(rule.parts2) ?? (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ?? attempt(rule.parts3);
-  if (guilty === null && entry.fallbackTitle) return { title: entry.fallbackTitle, guilty: null };
+  if (guilty === null && entry.fallbackTitle && !entry.requires) return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
   return { title: title.replace('{FUNC}', guilty?.titleName ?? 'corrupted'), guilty: guilty && { function: guilty.function, line: guilty.line } };
 }
 
