@@ -239,7 +239,7 @@ repository['oops-flags'] = match('constant.language.oops-flag',
 // x86 trap error code: "general protection fault, …: 0000 [#1]"
 repository['error-code'] = match('constant.numeric.hex.error-code', String.raw`(?<=: )\h{4}(?= \[#)`);
 repository['fields'] = match(null,
-  String.raw`\b`, cap('entity.other.attribute-name.field', '(?:CPU|PID|UID|Comm|pid|comm)'), cap(P.colon, ':'));
+  String.raw`\b`, cap('variable.other.property.field', '(?:CPU|PID|UID|Comm|pid|comm)'), cap(P.colon, ':'));
 repository['header-inline'] = {
   patterns: [include('oops-count'), include('oops-flags'), include('error-code'), include('fields'), include('inline')],
 };
@@ -361,7 +361,7 @@ repository['taint'] = {
   patterns: [
     match('constant.language.taint.none', 'Not tainted'),
     region({
-      begin: [cap('entity.other.attribute-name.field.tainted', 'Tainted'), cap(P.colon, ':')],
+      begin: [cap('variable.other.property.field.tainted', 'Tainted'), cap(P.colon, ':')],
       // `(?<!\s)`: try only at the start of a run of blanks, or a long run costs O(n²).
       end: [String.raw`(?<!\s)(?=\s++[\d(]|\s*+$)`],
       patterns: taintPatterns,
@@ -375,9 +375,9 @@ repository['taint'] = {
 };
 repository['cpu-fields'] = {
   patterns: [
-    match(null, String.raw`\b`, cap('entity.other.attribute-name.field.cpu', 'CPU'), cap(P.colon, ':'), ' ?', cap('constant.numeric.cpu', String.raw`\d++`)),
-    match(null, String.raw`\b`, cap('entity.other.attribute-name.field.pid', '(?:PID|UID|pid)'), cap(P.colon, ':'), ' ?', cap('constant.numeric.pid', String.raw`\d++`)),
-    match(null, String.raw`\b`, cap('entity.other.attribute-name.field.comm', '(?:Comm|comm)'), cap(P.colon, ':'), ' ?',
+    match(null, String.raw`\b`, cap('variable.other.property.field.cpu', 'CPU'), cap(P.colon, ':'), ' ?', cap('constant.numeric.cpu', String.raw`\d++`)),
+    match(null, String.raw`\b`, cap('variable.other.property.field.pid', '(?:PID|UID|pid)'), cap(P.colon, ':'), ' ?', cap('constant.numeric.pid', String.raw`\d++`)),
+    match(null, String.raw`\b`, cap('variable.other.property.field.comm', '(?:Comm|comm)'), cap(P.colon, ':'), ' ?',
       cap('string.unquoted.process-name', String.raw`\S.{0,15}?`), String.raw`(?= (?:Not tainted|Tainted:)|\s*+$)`),
   ],
 };
@@ -392,7 +392,7 @@ constructs.push(region({
   begin: [G, WS, String.raw`(?=Not tainted |Tainted: |\d++\.\d++[\w.+~-]*+ #\d++ (?:Not tainted|Tainted:))`],
   patterns: [include('taint'), include('inline')],
 }));
-constructs.push(match(null, G, WS, cap('entity.other.attribute-name.field.hardware-name', 'Hardware name'), cap(P.colon, ':'),
+constructs.push(match(null, G, WS, cap('variable.other.property.field.hardware-name', 'Hardware name'), cap(P.colon, ':'),
   ' ?', cap('string.unquoted.hardware-name', '.++')));
 
 // kernel/module/main.c print_modules(): "Modules linked in: a(OE) b [last unloaded: c(E)]"
@@ -517,12 +517,12 @@ constructs.push(bareFrameFunction);
 // --- sched_show_task() (kernel/sched/core.c): "task:init  state:D stack:0  pid:115  ppid:1  flags:0x0"
 constructs.push(region({
   name: 'meta.task-line',
-  begin: [G, WS, cap('entity.other.attribute-name.field.task', 'task'), cap(P.colon, ':'),
+  begin: [G, WS, cap('variable.other.property.field.task', 'task'), cap(P.colon, ':'),
     cap('string.unquoted.process-name', String.raw`\S{1,64}?`), String.raw`(?=\s++state:)`],
   patterns: [
-    match(null, String.raw`\b`, cap('entity.other.attribute-name.field.state', 'state'), cap(P.colon, ':'), cap('constant.language.task-state', String.raw`[A-Za-z]{1,4}`)),
-    match(null, String.raw`\b`, cap('entity.other.attribute-name.field.pid', '(?:pid|tgid|ppid)'), cap(P.colon, ':'), cap('constant.numeric.pid', String.raw`\d++`)),
-    match(null, String.raw`\b`, cap('entity.other.attribute-name.field', '(?:stack|flags|task_flags)'), cap(P.colon, ':')),
+    match(null, String.raw`\b`, cap('variable.other.property.field.state', 'state'), cap(P.colon, ':'), cap('constant.language.task-state', String.raw`[A-Za-z]{1,4}`)),
+    match(null, String.raw`\b`, cap('variable.other.property.field.pid', '(?:pid|tgid|ppid)'), cap(P.colon, ':'), cap('constant.numeric.pid', String.raw`\d++`)),
+    match(null, String.raw`\b`, cap('variable.other.property.field', '(?:stack|flags|task_flags)'), cap(P.colon, ':')),
     include('inline'),
   ],
 }));
