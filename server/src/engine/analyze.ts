@@ -76,7 +76,11 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
   const events = built.map((b) => b.finish());
   for (let k = 0; k < events.length; k++) {
     const caller = built[k].caller;
+    // With caller ids a task's report runs on through whatever else it prints (an oops inside a lockdep
+    // report, as syzkaller reads it); without them the next report ends it, unless it is one that comes
+    // inside another.
     let next = k + 1;
+    if (caller !== '') next = events.length;
     while (next < events.length && (SEE_THROUGH_KINDS.has(events[next].kind) || built[next].caller !== caller)) next++;
     // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
     // A report's own lines are always read, however long its stack (deep recursion prints hundreds of frames).

@@ -715,6 +715,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   ...(
     [
       [/^(BUG|WARNING): bad unlock balance detected!/, '$1: bad unlock balance in {FUNC}', { parts: [PC_FUNC, CALL_TRACE, 'stack'] }],
+      [/^WARNING: Nested lock was not taken/, 'WARNING: nested lock was not taken in {FUNC}', WARN_FRAMES()],
       [/^BUG: held lock freed!/, 'BUG: held lock freed in {FUNC}', { parts: [PC_FUNC], raw: true }],
       [/^WARNING: held lock freed!/, 'WARNING: held lock freed in {FUNC}', { parts: [/at:(?: \[<?(?:0x)?[0-9a-f]{1,16}>?\])? +([A-Za-z0-9_]+)[.+]/], raw: true }],
       [/^BUG: .{0,80}still has locks held!/, 'BUG: still has locks held in {FUNC}', { parts: [PC_FUNC], raw: true }],
@@ -728,7 +729,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header,
     title,
     frames,
-    explanation: 'Lockdep caught a lock released that was not held, freed while held, or still held when it must not be.',
+    explanation: 'Lockdep caught a lock released that was not held, freed while held, still held when it must not be, or a nested lock taken without its outer lock.',
   })),
   {
     ...LOCKDEP_BASE,
