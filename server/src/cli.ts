@@ -6,12 +6,14 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeText, type Analysis, type KernelEvent, type Frame } from './engine';
+import type { ExternalTool } from './engine/symbolize';
 import {
   decodeLogText,
   framesOfAnalysis,
   frameKey,
   releaseOf,
   symbolizeLog,
+  type CrossCheck,
   type DebugFileSettings,
   type LogSymbolization,
 } from './engine/debugfiles';
@@ -35,6 +37,7 @@ DEBUG FILES:
                         (repeatable; takes the following folders and .ko files)
   --system-map FILE     System.map or /proc/kallsyms copy (raw addresses without a vmlinux)
   --module-map FILE     /proc/modules or /sys/module/*/sections dump (raw module addresses)
+  --cross-check TOOL    also ask addr2line, eu-addr2line or llvm-symbolizer (analyze --json: crossCheck)
 Without them, decode searches the distribution paths for the release the log prints
 (/usr/lib/debug/boot/vmlinux-<release>, /usr/lib/debug/lib/modules/<release>, …).
 With DEBUGINFOD_URLS set, decode and analyze fetch files the log names by build id.`;
@@ -75,7 +78,12 @@ function sourceFields(f: Frame, sym: SymbolizedLog) {
     source: r.frames.map((s) => ({ function: s.function, file: s.file, line: s.line })),
     ...(r.resolved ? { resolved: r.resolved } : {}),
     ...(r.ok ? {} : { sourceError: r.error ?? 'not found' }),
+    ...crossCheckField(sym.crossChecks.get(frameKey(f))),
   };
+}
+
+function crossCheckField(c: CrossCheck | undefined) {
+  return c ? { crossCheck: { tool: c.tool, agrees: c.agrees, source: c.frames.map((s) => ({ function: s.function, file: s.file, line: s.line })) } } : {};
 }
 
 function toJson(e: KernelEvent, sym: SymbolizedLog) {
@@ -110,7 +118,10 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
 interface DebugOptions {
   settings: DebugFileSettings;
   given: boolean;
+  crossCheck?: ExternalTool;
 }
+
+const EXTERNAL_TOOLS: readonly ExternalTool[] = ['addr2line', 'eu-addr2line', 'llvm-symbolizer'];
 
 /** Parses the DEBUG FILES flags at `args[i]`; returns the index of the next argument, or -1 if none matched. */
 function debugFlag(args: string[], i: number, d: DebugOptions): number {
@@ -129,6 +140,12 @@ function debugFlag(args: string[], i: number, d: DebugOptions): number {
     case '--module-map':
       d.settings.moduleMap = value('--module-map');
       break;
+    case '--cross-check': {
+      const tool = value('--cross-check') as ExternalTool;
+      if (!EXTERNAL_TOOLS.includes(tool)) throw new UsageError(`--cross-check takes ${EXTERNAL_TOOLS.join(', ')}`);
+      d.crossCheck = tool;
+      return i + 2;
+    }
     case '--modules': {
       let j = i + 1;
       // Folders and module files only, so that `--modules DIR FILE.log` leaves the log as the input.
@@ -160,6 +177,7 @@ async function symbolize(file: string, text: string, analysis: Analysis, d: Debu
     release: releaseOf(analysis),
     systemRoot: searchSystem ? '/' : null,
     debuginfodUrls: process.env.DEBUGINFOD_URLS || undefined,
+    crossCheck: d.crossCheck,
   });
   for (const m of sym.messages) process.stderr.write(`oops-lens: warning: ${file === '-' ? 'standard input' : file}: ${m}\n`);
   if (frames.length > 0 && !sym.files.vmlinux && Object.keys(sym.files.modules).length === 0 && !sym.files.systemMap)

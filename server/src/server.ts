@@ -116,6 +116,7 @@ function startServer(): void {
       release: releaseOf(analysis),
       workspaceFolders,
       debuginfodUrls: settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
+      crossCheck: settings.symbolizer.external || undefined,
     }, sources);
   }
 

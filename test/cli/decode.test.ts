@@ -165,3 +165,31 @@ test('raw addresses (`? 0xffffffffc02e202a`) resolve through the log\'s module m
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('--cross-check addr2line / eu-addr2line: every buggy.ko frame we resolve, the tool answers the same', { skip }, (t) => {
+  for (const tool of ['addr2line', 'eu-addr2line']) {
+    if (spawnSync(tool, ['--version']).status !== 0) {
+      t.diagnostic(`${tool} not installed`);
+      continue;
+    }
+    let checked = 0;
+    const differ: string[] = [];
+    for (const log of logs) {
+      const r = run(['analyze', '--json', '--cross-check', tool, '--modules', QEMU_MODULES, join(QEMU_LOGS, `${log}.console.log`)]);
+      assert.equal(r.status, 0, r.stderr);
+      for (const e of JSON.parse(r.stdout)[0].events)
+        for (const f of e.frames) {
+          if (!f.crossCheck) continue;
+          checked++;
+          assert.equal(f.crossCheck.tool, tool);
+          if (!f.crossCheck.agrees) differ.push(`${log} ${f.function}: ${JSON.stringify(f.source)} vs ${JSON.stringify(f.crossCheck.source)}`);
+        }
+    }
+    t.diagnostic(`${tool}: ${checked - differ.length}/${checked} frames agree`);
+    assert.ok(checked >= 31, `${tool}: only ${checked} frames cross-checked`);
+    assert.deepEqual(differ, []);
+  }
+  const bad = run(['analyze', '--json', '--cross-check', 'gdb', join(QEMU_LOGS, 'null_read.console.log')]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--cross-check takes addr2line, eu-addr2line, llvm-symbolizer/);
+});

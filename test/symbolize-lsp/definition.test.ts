@@ -132,3 +132,23 @@ test('raw module addresses: the hover shows the resolved sym+off [mod], definiti
     assert.ok(md.includes(`**Resolved:** \`${row.resolved}\``), md);
   }
 });
+
+test('kernelOops.symbolizer.external: the frame hover says whether addr2line agrees', { skip }, async () => {
+  const other = new LspSession({ DEBUGINFOD_URLS: '' });
+  other.configuration = { modulePaths: [QEMU_MODULES], symbolizer: { external: 'addr2line' } };
+  try {
+    await other.initialize(CAPS);
+    await other.open(uriOf('null_read'), textOf('null_read'));
+    const row = truth.find((r) => r.log === 'null_read' && r.symbol === 'buggy_dispatch')!;
+    const pos = positionOf(row);
+    let md = '';
+    const end = Date.now() + 20_000;
+    while (!md.includes('Cross-check') && Date.now() < end) {
+      const h = await other.hover(uriOf('null_read'), pos.line, pos.character);
+      md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    }
+    assert.match(md, /_Cross-check: addr2line agrees\._/);
+  } finally {
+    await other.shutdown();
+  }
+});

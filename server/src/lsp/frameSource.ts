@@ -59,6 +59,13 @@ export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string 
       .join('\n'),
   );
   if (r.warning) out.push(`_${r.warning}_`);
+  const check = sym.crossChecks.get(f.key);
+  if (check)
+    out.push(
+      check.agrees
+        ? `_Cross-check: ${check.tool} agrees._`
+        : `**Cross-check: ${check.tool} differs:** ${check.frames.map((l) => `\`${l.function ?? '??'}\` ${l.file ? displaySourcePath(l.file) : '??'}:${l.line}`).join(' ‹ ') || 'no answer'}`,
+    );
   const first = levels.find((m) => m.local);
   const snippet = first && snippetOf(first.local!, first.level.line);
   if (snippet) out.push(snippet);

@@ -14,7 +14,12 @@ export interface Settings {
   systemMap: string;
   moduleMap: string;
   debuginfod: { enable: boolean };
+  /** Optional cross-check through an installed tool: '' (off), addr2line, eu-addr2line, llvm-symbolizer. */
+  symbolizer: { external: ExternalChoice };
 }
+
+export type ExternalChoice = '' | 'addr2line' | 'eu-addr2line' | 'llvm-symbolizer';
+const EXTERNAL_TOOLS: readonly ExternalChoice[] = ['', 'addr2line', 'eu-addr2line', 'llvm-symbolizer'];
 
 export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { enable: true, minimumSeverity: 'information', markConsequences: true },
@@ -25,6 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   systemMap: '',
   moduleMap: '',
   debuginfod: { enable: false },
+  symbolizer: { external: '' },
 };
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information'];
@@ -52,6 +58,11 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     systemMap: pathOf(r.systemMap, base.systemMap),
     moduleMap: pathOf(r.moduleMap, base.moduleMap),
     debuginfod: { enable: bool(obj(r.debuginfod).enable, base.debuginfod.enable) },
+    symbolizer: {
+      external: EXTERNAL_TOOLS.includes(obj(r.symbolizer).external as ExternalChoice)
+        ? (obj(r.symbolizer).external as ExternalChoice)
+        : base.symbolizer.external,
+    },
     diagnostics: {
       enable: bool(d.enable, base.diagnostics.enable),
       minimumSeverity: SEVERITIES.includes(d.minimumSeverity as Severity)

@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import {
   symbolizeLog,
   SourceMapper,
+  type CrossCheck,
   type DebugFilesInUse,
   type LogFrame,
   type SessionOptions,
@@ -20,6 +21,7 @@ export interface DocSymbolization {
   results: Map<string, FrameSymbolization>;
   files: DebugFilesInUse;
   messages: string[];
+  crossChecks: Map<string, CrossCheck>;
   sources: SourceMapper;
 }
 
@@ -33,7 +35,7 @@ interface Request {
 }
 type Reply =
   | { id: number; indexing: string }
-  | { id: number; results: [string, FrameSymbolization][]; files: DebugFilesInUse; messages: string[] }
+  | { id: number; results: [string, FrameSymbolization][]; files: DebugFilesInUse; messages: string[]; crossChecks: [string, CrossCheck][] }
   | { id: number; error: string };
 
 /** The worker's side. */
@@ -44,7 +46,7 @@ export function serveSymbolization(port: { on(ev: 'message', f: (r: Request) => 
     chain = chain.then(async () => {
       try {
         const r = await symbolizeLog(req.text, req.frames, { ...req.options, onIndexing: (file) => port.postMessage({ id: req.id, indexing: file }) });
-        port.postMessage({ id: req.id, results: [...r.results], files: r.files, messages: r.messages });
+        port.postMessage({ id: req.id, results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] });
       } catch (e) {
         port.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       }
@@ -160,6 +162,7 @@ export class SymbolizationService {
         results: new Map(reply.results),
         files: reply.files,
         messages: reply.messages,
+        crossChecks: new Map(reply.crossChecks),
         sources: job.sources,
       };
       this.done.set(job.uri, r);
@@ -183,7 +186,7 @@ export class SymbolizationService {
   private runInline(job: Job): void {
     setImmediate(() => {
       void symbolizeLog(job.req.text, job.req.frames, { ...job.req.options, onIndexing: (f) => (job.progress = this.hooks.indexing(f)) }).then(
-        (r) => this.finish(job, { id: job.id, results: [...r.results], files: r.files, messages: r.messages }),
+        (r) => this.finish(job, { id: job.id, results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] }),
         (e) => this.finish(job, { id: job.id, error: String(e) }),
       );
     });

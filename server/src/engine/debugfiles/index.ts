@@ -12,7 +12,8 @@
  *   SourceMapper({sourceRoot, workspaceFolders}).resolve(dwarfPath): local file or null;
  *   displaySourcePath(dwarfPath): `fs/read_write.c` for `debian/build/build_amd64_none_amd64/fs/read_write.c`.
  *   framesOfAnalysis(analysis): LogFrame[] (IP lines as is, trace entries as return addresses), releaseOf.
- *   symbolizeLog(text, frames, options): the whole pipeline -> {results by frame key, files in use, messages}.
+ *   symbolizeLog(text, frames, options): the whole pipeline -> {results by frame key, files in use, messages,
+ *       crossChecks (options.crossCheck: the same lookups through addr2line / eu-addr2line / llvm-symbolizer)}.
  *   decodeLogText(text, frames, results): decode_stacktrace.sh-style copy of the log.
  */
 export { locateDebugFiles, findModules, vmlinuxCandidates, moduleDirCandidates, compressionOf, NO_DEBUG_FILE_SETTINGS } from './locate';
@@ -27,5 +28,5 @@ export type { SourceMapOptions } from './sourceMap';
 export { framesOfAnalysis, frameKey, releaseOf } from './frames';
 export type { LogFrame } from './frames';
 export { symbolizeLog } from './session';
-export type { SessionOptions, LogSymbolization, DebugFilesInUse } from './session';
+export type { SessionOptions, LogSymbolization, DebugFilesInUse, CrossCheck } from './session';
 export { decodeLogText, locationsText } from './decodeText';

@@ -9,8 +9,12 @@ import {
   Symbolizer,
   SymbolizeError,
   normalizeModuleName,
+  ExternalSymbolizer,
+  type ExternalQuery,
+  type ExternalTool,
   type FrameSymbolization,
   type LogMaps,
+  type SourceFrame,
 } from '../symbolize';
 import { buildIdMismatch } from './buildId';
 import { fetchDebuginfo } from './debuginfod';
@@ -29,6 +33,14 @@ export interface SessionOptions {
   debuginfodTimeoutMs?: number;
   /** Called before the first lookup in a vmlinux (the slow part: its index is built then). */
   onIndexing?: (file: string) => void;
+  /** Ask this installed tool the same questions and report where it disagrees (named frames only). */
+  crossCheck?: ExternalTool;
+}
+
+export interface CrossCheck {
+  tool: ExternalTool;
+  frames: SourceFrame[];
+  agrees: boolean;
 }
 
 export interface DebugFilesInUse {
@@ -44,6 +56,8 @@ export interface LogSymbolization {
   files: DebugFilesInUse;
   /** One line each, for a notification or stderr. */
   messages: string[];
+  /** By LogFrame.key, when `crossCheck` was asked for. */
+  crossChecks: Map<string, CrossCheck>;
 }
 
 /** vmlinux files this process has already looked up in (openDebugFile keeps them open and indexed). */
@@ -137,7 +151,58 @@ export async function symbolizeLog(text: string, frames: LogFrame[], opts: Sessi
   const out = symbolizer.symbolizeAll(frames.map((f) => f.query));
   const results = new Map<string, FrameSymbolization>();
   frames.forEach((f, i) => results.set(f.key, out[i]));
-  return { results, files: { vmlinux, modules: used, systemMap: located.systemMap, moduleMap: located.moduleMap }, messages: [...new Set(messages)] };
+  const objectFile = (object: string | null) => (object === 'vmlinux' ? (vmlinux?.path ?? null) : object ? (openable.get(object) ?? null) : null);
+  const crossChecks = opts.crossCheck ? crossCheck(opts.crossCheck, frames, results, objectFile, messages) : new Map<string, CrossCheck>();
+  return { results, files: { vmlinux, modules: used, systemMap: located.systemMap, moduleMap: located.moduleMap }, messages: [...new Set(messages)], crossChecks };
+}
+
+/**
+ * The same lookups through an installed addr2line / eu-addr2line / llvm-symbolizer: each named frame we
+ * resolved is asked at the address we used (return addresses at address-1, inside the call instruction).
+ */
+function crossCheck(
+  tool: ExternalTool,
+  frames: LogFrame[],
+  results: Map<string, FrameSymbolization>,
+  objectFile: (object: string | null) => string | null,
+  messages: string[],
+): Map<string, CrossCheck> {
+  const out = new Map<string, CrossCheck>();
+  const ext = new ExternalSymbolizer(tool);
+  if (!ext.available()) {
+    messages.push(`cross-check: ${tool} is not installed`);
+    return out;
+  }
+  const byFile = new Map<string, { key: string; query: ExternalQuery; ours: SourceFrame[] }[]>();
+  for (const f of frames) {
+    const r = results.get(f.key);
+    const file = r?.ok && f.query.function && f.query.offset !== null ? objectFile(r.object) : null;
+    if (!file || !r) continue;
+    try {
+      const df = openDebugFile(file);
+      const l = df.lookupSymbol(f.query.function!, f.query.offset!, f.query.size, { isReturnAddress: f.query.isReturnAddress });
+      if (l.address === null) continue;
+      const address = l.address - (f.query.isReturnAddress ? 1n : 0n);
+      const query = { address, section: df.isRelocatable ? (l.symbolSection ?? undefined) : undefined };
+      byFile.set(file, [...(byFile.get(file) ?? []), { key: f.key, query, ours: r.frames }]);
+    } catch {
+      // The lookup itself failed before; nothing to compare.
+    }
+  }
+  // Same levels at the same file:line; a function name only one side knows is no disagreement (eu-addr2line
+  // names no function for the padding after a function, e.g. `? f+0xd0/0xd0` looked up at address-1).
+  const agree = (a: SourceFrame[], b: SourceFrame[]) =>
+    a.length === b.length &&
+    a.every((x, i) => x.file === b[i].file && x.line === b[i].line && (!x.function || !b[i].function || x.function === b[i].function));
+  for (const [file, items] of byFile) {
+    try {
+      const answers = ext.symbolize(file, items.map((i) => i.query));
+      items.forEach((it, i) => out.set(it.key, { tool, frames: answers[i], agrees: agree(answers[i], it.ours) }));
+    } catch (e) {
+      messages.push(`cross-check with ${tool} on ${file}: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  return out;
 }
 
 function checkBuildId(object: string, file: string, printed: string | null): string | null {
