@@ -318,6 +318,15 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     ...OOPS_BASE,
+    kind: 'arm-page-fault',
+    name: 'Alignment trap (arm)',
+    header: /^Alignment trap: not handling instruction [0-9a-f]{4,8} at \[<[0-9a-f]{8}>\]/,
+    title: 'Alignment trap in {FUNC}',
+    explanation: 'An unaligned access the ARM alignment handler cannot emulate (an exclusive or otherwise unfixable instruction): the fault that follows kills the task.',
+    source: 'arch/arm/mm/alignment.c (do_alignment)',
+  },
+  {
+    ...OOPS_BASE,
     kind: 'oops',
     name: 'Oops',
     header: /^Internal error: (?:Oops|Oops - BUG|Oops - undef|synchronous external abort|Oops - bad mode|: )/,
@@ -996,7 +1005,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and
