@@ -915,6 +915,19 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     explanation: 'SLUB debugging found an object freed twice.',
     source: 'mm/slub.c (free_consistency_checks)',
   },
+  {
+    kind: 'bad-page-state',
+    name: 'Slab object track',
+    severity: 'error',
+    // Part of a SLUB debug report; seen alone, the rest of the report was lost.
+    header: /^INFO: (Allocated|Freed) in (\S{1,120} age=\d{1,12} cpu=\d{1,5} pid=\d{1,10})/,
+    title: 'INFO: $1 in $2',
+    dynamicText: true,
+    explanation: 'SLUB debugging printed where a slab object was allocated or freed, as part of a report on a corrupted or misused object.',
+    source: 'mm/slub.c (print_track)',
+    continues: ['bad-page-state'],
+    continueWithin: 40,
+  },
   { ...MEMORY_LEAK_BASE, header: /^BUG: memory leak/ },
   {
     ...MEMORY_LEAK_BASE,
