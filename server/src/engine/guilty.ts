@@ -48,6 +48,8 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   '^klist_', 'stack_trace_consume_entry', 'arch_stack_walk', 'stack_trace_save', 'cleanup_srcu_struct', 'lock_timer_base',
   '__timer_delete_sync', 'sk_stop_timer_sync', '__mod_timer', '^put_device$', 'drop_nlink', 'fast_dput', 'dput',
   '^iput$', '^iput_final$', '^ihold$', 'find_lock_entries', 'truncate_inode_pages_range',
+  // Buffer-head helpers WARN on a buffer their caller (a filesystem) got wrong.
+  '^mark_buffer_dirty$',
   // arm64 fault plumbing.
   'do_(?:kernel|translation)_fault', 'do_mem_abort', 'el1_abort', 'el1h_64_sync(?:_handler)?',
 ];

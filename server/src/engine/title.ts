@@ -28,10 +28,11 @@ export interface TitleResult {
 
 /** syzkaller's FUNC: the name up to the first `.` (drops `.isra.0`, `.constprop.0`, `.cold`). */
 const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
-/** An instruction-pointer line; group 1 is its function when it has one. A user-mode or unsymbolised
+/** An instruction-pointer line (or powerpc's `--- interrupt: 700 at func+0x…`, where a WARN trapped); the
+ *  group that took part is its function when it has one. A user-mode or unsymbolised
  *  IP (`RIP: 0033:0x4665d9`, `(null)`) still takes the part, as in syzkaller, and yields no frame. */
 const IP_FUNC =
-  /^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x|0x[0-9a-f]{1,16}|(?:\[<?[0-9a-f]{8,16}>?\] +)?\[< *\(null\)>\] +\(null\)| +\(null\))/;
+  /^--- interrupt: [0-9a-f]{1,4} at ([A-Za-z0-9_]+)[.+]|^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x|0x[0-9a-f]{1,16}|(?:\[<?[0-9a-f]{8,16}>?\] +)?\[< *\(null\)>\] +\(null\)| +\(null\))/;
 const STACK_KEYWORD = /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
 const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
 /** An unreliable frame, x86 (`? foo+0x1/0x2`, also after an address) or ppc (`(unreliable)`). */
