@@ -37,7 +37,8 @@ export interface CatalogueEntry {
   severity: Severity;
   /** Recognises the header on a prefix-stripped, left-trimmed message. Bounded; no nested quantifiers. */
   header: RegExp;
-  /** Title template: `$1`… header groups, `{ACCESS}` Read/Write, `{FUNC}` the guilty function. */
+  /** Title template: `$1`… header groups, `{ACCESS}` Read/Write, `{MESSAGE}` the line after the header,
+   *  `{FUNC}` the guilty function. */
   title: string;
   /** The title copies free text from the log: numbers and addresses in it become NUM/ADDR (syzkaller's
    *  dynamic-title replacements), so one bug keeps one title across runs. */
@@ -513,6 +514,18 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     source: 'kernel/panic.c (panic)',
     doc: DOC_OOPS,
   })),
+
+  {
+    kind: 'panic',
+    name: 'Rust panic',
+    severity: 'error',
+    header: /^rust_kernel: panicked at /,
+    title: '{MESSAGE} in {FUNC}',
+    frames: { parts: [CALL_TRACE, 'stack'], skip: ['__rustc::rust_begin_unwind'] },
+    explanation: 'Rust code in the kernel panicked (an overflow, an out-of-range index, an unwrap of None…); the kernel turns it into a BUG().',
+    source: 'rust/kernel/lib.rs (panic handler)',
+    doc: DOC_OOPS,
+  },
 
   // Trusty, the secure OS beside Android kernels, panics through its driver (drivers/trusty).
   ...(
@@ -1020,7 +1033,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and

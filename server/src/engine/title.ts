@@ -6,6 +6,7 @@
 import type { CatalogueEntry, FramePart, FrameRule } from './catalogue';
 import { parseFrame } from './frames';
 import { extractFrame, makeSkipper } from './guilty';
+import { demangleRust } from './rust-demangle';
 
 export interface ReportLine {
   line: number;
@@ -50,6 +51,8 @@ export function titleEvent(input: TitleInput): TitleResult {
     if (!lines.some((l, k) => k > 0 && required.test(l.message))) return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
   }
   let title = fill(entry.title, entry.dynamicText === true);
+  // Rust panics print their message on the line after `panicked at file:line:col:`.
+  if (title.includes('{MESSAGE}')) title = title.replace('{MESSAGE}', stableText(lines[1]?.message ?? ''));
   if (title.includes('{ACCESS}')) {
     const access = lines.slice(1, 8).map((l) => ACCESS.exec(l.message.trimStart())).find((m) => m);
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
@@ -62,7 +65,7 @@ export function titleEvent(input: TitleInput): TitleResult {
   const attempt = (parts: readonly FramePart[] | undefined) => {
     if (!parts) return null;
     const found = scanParts(lines, parts, skip);
-    const picked = extractFrame(found.map((f) => f.function), rule.extractor ?? 'first');
+    const picked = extractFrame(found.map((f) => f.name), rule.extractor ?? 'first');
     return picked && { ...found[picked.index], titleName: picked.name };
   };
   const guilty = attempt(rule.parts) ?? attempt(rule.parts2) ?? (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ?? attempt(rule.parts3);
@@ -76,10 +79,13 @@ const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
 /** Walks the report once, part after part, collecting non-generic frames in order (syzkaller's
  *  extractStackFrameImpl). A title names the first result: what comes before a second stack. */
 function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], skip: (fn: string) => boolean) {
-  const found: { function: string; line: number }[] = [];
+  const found: { function: string; name: string; line: number }[] = [];
   const push = (raw: string | undefined, line: number) => {
     const m = raw ? FUNC_NAME.exec(raw) : null;
-    if (m && !skip(m[1])) found.push({ function: m[1], line });
+    if (!m) return;
+    // Rust frames are skipped and titled by their demangled path (`<kernel::Foo as Bar>::baz`).
+    const name = m[1].startsWith('_R') ? demangleRust(m[1]) ?? m[1] : m[1];
+    if (!skip(name)) found.push({ function: m[1], name, line });
   };
   const regexOf = (part: FramePart | undefined) => (part === 'ip' ? IP_FUNC : part === 'stack' ? undefined : part);
   /** The first group that took part names the function (a part may offer alternatives). */
