@@ -80,7 +80,7 @@ const WARN_FRAMES = (...skip: string[]): FrameRule => ({
   parts: ['ip', 'stack'],
   parts2: [CALL_TRACE, 'stack'],
   // 2.6-era traces mark every frame `? `; the header still names the warning site.
-  parts3: [/^WARNING: (?:CPU: \d{1,5} PID: \d{1,10} )?at \S{1,200} ([A-Za-z0-9_]+)[.+]/],
+  parts3: [/^WARNING: (?:CPU: \d{1,5} PID: -?\d{1,10} )?at \S{1,200} ([A-Za-z0-9_]+)[.+]/],
   skip,
 });
 const STACK_ONLY = (...skip: string[]): FrameRule => ({ parts: [CALL_TRACE, 'stack'], skip });
@@ -357,7 +357,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'gpf',
     name: 'General protection fault',
-    header: /^(?:Oops: )?(?:segment-related )?general protection fault(?:,? (?:(?:probably|maybe) )?for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
+    // 4.x KASAN printed its GPF hint without a newline, so the header follows it on the same line.
+    header: /^(?:kasan: GPF could be caused by NULL-ptr deref or user memory access)?(?:Oops: )?(?:segment-related )?general protection fault(?:,? (?:(?:probably|maybe) )?for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
     title: 'general protection fault in {FUNC}',
     explanation:
       'The CPU raised #GP: most often a non-canonical pointer was dereferenced (poison values such as 0xdead000000000100 or garbage from a use-after-free), or a privileged instruction was misused.',
@@ -823,7 +824,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { ...WARNING_BASE, header: /^WARNING: kernel stack regs at [0-9a-f]{1,16} in \S{1,80} has bad '([^']{1,8})' value/, title: "WARNING: kernel stack regs has bad '$1' value" },
   { ...WARNING_BASE, header: /^WARNING: kernel stack regs .{0,120}has bad 'bp' value/, title: 'WARNING: kernel stack regs has bad value' },
   { ...WARNING_BASE, header: /^WARNING: kernel stack frame pointer at .{0,120} has bad value/, title: 'WARNING: kernel stack frame pointer has bad value' },
-  { ...WARNING_BASE, header: /^WARNING: (?:CPU: \d{1,5} PID: \d{1,10} )?at \S|^WARNING: [\w./-]{1,200}:\d{1,6} at \S/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
+  { ...WARNING_BASE, header: /^WARNING: (?:CPU: \d{1,5} PID: -?\d{1,10} )?at \S|^WARNING: [\w./-]{1,200}:\d{1,6} at \S/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
   { ...WARNING_BASE, header: /^WARNING: CPU: \d{1,5} PID: \d{1,10} at\s*$|^WARNING:\s*$/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
 
   // --- Memory --------------------------------------------------------------------------------------
@@ -1033,7 +1034,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and
