@@ -112,8 +112,10 @@ function markConsequences(events: KernelEvent[]): void {
   }
 }
 
-/** Events that come inside another report (a panic_on_warn panic, BUG's invalid opcode): a title may read past them. */
-const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount', 'oom-invoked', 'oom-kill', 'alloc-failure']);
+/** Events that come inside another report (a panic_on_warn panic, BUG's invalid opcode) or that syzkaller does not
+ *  count as a report of their own (OOM, allocation failures, the list-debug line before its BUG): a title may read
+ *  past them. */
+const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount', 'oom-invoked', 'oom-kill', 'alloc-failure', 'list-corruption']);
 
 /** Messages that are no bug themselves but print a stack of their own (mm/vmalloc.c, lib/fault-inject.c,
  *  mm/filemap.c): in a log without caller ids their frames would be read as the report's (syzkaller's
