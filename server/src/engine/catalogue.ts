@@ -605,7 +605,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     title: 'INFO: rcu detected stall in {FUNC}',
     frames: {
       parts: [/apic_timer_interrupt/, 'ip', 'stack'],
-      parts2: [/apic_timer_interrupt/, 'stack'],
+      // arm64 marks the interrupt with el1h_64_irq, older kernels with an `Exception stack` dump.
+      parts2: [/apic_timer_interrupt|Exception stack|el1h_64_irq/, 'stack'],
       parts3: [/NMI backtrace for cpu/, CALL_TRACE, 'stack'],
       skip: ['apic_timer_interrupt', 'rcu', 'hrtimer', 'irq_exit', 'tick_', 'update_process_times', 'scheduler_tick'],
       extractor: 'stall',

@@ -36,6 +36,7 @@ const IP_FUNC =
   /^--- interrupt: [0-9a-f]{1,4} at ([A-Za-z0-9_]+)[.+]|^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x|0x[0-9a-f]{1,16}|(?:\[<?[0-9a-f]{8,16}>?\] +)?\[< *\(null\)>\] +\(null\)| +\(null\))/;
 const STACK_KEYWORD = /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
 const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
+const ARM_CALLER = /\) from \[<[0-9a-f]{8,16}>\] \(([A-Za-z0-9_]+)[.+]/;
 /** An unreliable frame, x86 (`? foo+0x1/0x2`, also after an address) or ppc (`(unreliable)`). */
 const QUESTIONABLE = /(?:\[<[0-9a-f]{1,16}>\])? \? |\(unreliable\)\s*$/;
 const ACCESS = /^(Read|Write) (?:of size \d+|at addr)/;
@@ -109,7 +110,12 @@ function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], sk
           break;
         }
         const frame = parseFrame(message);
-        if (frame && frame.reliable && frame.function) push(frame.function, line);
+        if (frame && frame.reliable && frame.function) {
+          push(frame.function, line);
+          // arm `(callee) from [<…>] (caller+0x…)`: the caller counts too, the top frame shows only here.
+          const from = message.includes(') from [<') ? ARM_CALLER.exec(message) : null;
+          if (from) push(from[1], line);
+        }
       }
     } else {
       const re = regexOf(part)!;
