@@ -221,6 +221,15 @@ test('go to definition on a module frame opens buggy.c at the ground-truth line 
     }, 30_000);
     assert.equal(target.uri.fsPath, path.join(tree, 'buggy.c'));
     assert.equal(target.line + 1, 51);
+    // "Kernel Oops Lens: Decode log" opens a decode_stacktrace.sh-style copy beside the log.
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('kernelOops.decodeLog');
+    const decoded = await eventually('the decoded copy', () => {
+      const d = vscode.window.activeTextEditor?.document;
+      return d && d.isUntitled ? d : undefined;
+    });
+    assert.ok(decoded.getText().includes('buggy_null_read_level1 (/var/lib/dkms/buggy/1.0/build/buggy.c:51) buggy'), decoded.getText().slice(0, 300));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   } finally {
     await config.update('modulePaths', undefined, vscode.ConfigurationTarget.Global);
     await config.update('sourceRoot', undefined, vscode.ConfigurationTarget.Global);
