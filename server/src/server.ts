@@ -38,6 +38,17 @@ const HOVER_SOURCE_WAIT_MS = 150;
 /** Definition and Decode log are asked for explicitly: they may wait for a vmlinux to be indexed. */
 const SOURCE_WAIT_MS = 120_000;
 
+/** Lines holding a frame (IP or trace entry), per analysis. */
+const frameLineCache = new WeakMap<Analysis, Set<number>>();
+function frameLines(analysis: Analysis): Set<number> {
+  let lines = frameLineCache.get(analysis);
+  if (!lines) {
+    lines = new Set(framesOfAnalysis(analysis).map((f) => f.frame.span.line));
+    frameLineCache.set(analysis, lines);
+  }
+  return lines;
+}
+
 function startServer(): void {
   const connection: Connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
@@ -243,8 +254,10 @@ function startServer(): void {
     // A `Code:` hover needs the WebAssembly disassemblers; the first one waits (boundedly) for them to load.
     const line = doc.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
     if (line.includes('Code: ')) await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
-    if (r && r.doc.version === doc.version) await ensureSymbolization(doc, r.analysis);
-    const sym = await symbolization.when(doc.uri, doc.version, HOVER_SOURCE_WAIT_MS);
+    // Only a hover on a frame line waits (briefly) for its source; other hovers never do.
+    const onFrame = r && r.doc.version === doc.version && frameLines(r.analysis).has(params.position.line);
+    if (onFrame) await ensureSymbolization(doc, r.analysis);
+    const sym = onFrame ? await symbolization.when(doc.uri, doc.version, HOVER_SOURCE_WAIT_MS) : undefined;
     const frame = sym && frameAt(sym, params.position);
     const markdown = sym && frame ? frameSourceMarkdown(sym, frame) : null;
     const section = frame && markdown ? { markdown, start: frame.frame.span.start, end: frame.frame.span.end } : null;
