@@ -377,7 +377,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'divide-error',
     name: 'Divide error',
-    header: /^(?:Oops: )?divide error: /,
+    // `divide_error:` is how 5.8-5.9 kernels spelled it (x86/entry IDTENTRY conversion).
+    header: /^(?:Oops: )?divide[ _]error: /,
     title: 'divide error in {FUNC}',
     frames: { parts: ['ip'] },
     explanation: 'The CPU raised #DE: an integer division by zero (or an overflowing division) in kernel code.',
@@ -592,7 +593,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^INFO: task .{1,64}:\d{1,10} can't die for more than \d{1,6} seconds\./,
     title: "INFO: task can't die in {FUNC}",
-    frames: { parts: [CALL_TRACE, 'stack'], extractor: 'hang' },
+    frames: STACK_ONLY('schedule'),
     explanation: 'A task that was killed has not exited for a long time: it is stuck in the kernel.',
     source: 'kernel/hung_task.c',
     doc: DOC_LOCKUP,
@@ -765,6 +766,26 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^BUG: MAX_(?:STACK_TRACE_ENTRIES|LOCKDEP_[A-Z_]{1,20}) too low!/,
     title: 'BUG: MAX_STACK_TRACE_ENTRIES too low!',
     explanation: 'Lockdep ran out of room for its dependency data and turned itself off.',
+  },
+  {
+    ...LOCKDEP_BASE,
+    kind: 'lockdep-bug',
+    name: 'Invalid wait context',
+    severity: 'warning',
+    // arm/arm64 print it as a BUG, x86 as a lockdep WARNING: one title for both, as syzkaller does.
+    header: /^BUG: Invalid wait context/,
+    title: 'WARNING: locking bug in {FUNC}',
+    frames: STACK_ONLY('lock_sock', 'release_sock'),
+    explanation: 'A lock was taken in a context that may not wait for it (a sleeping lock under a spinning one, or a spinlock in a raw context).',
+  },
+  {
+    kind: 'vfs-file-count',
+    name: 'Busy inodes after unmount',
+    severity: 'error',
+    header: /^VFS: Busy inodes after unmount/,
+    title: 'VFS: Busy inodes after unmount (use-after-free)',
+    explanation: 'A filesystem was unmounted while some of its inodes were still referenced: a reference leak, and a use-after-free once the superblock is gone.',
+    source: 'fs/super.c (generic_shutdown_super)',
   },
   {
     kind: 'spinlock',
@@ -1035,7 +1056,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide[ _]error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|VFS: Busy inodes|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and
