@@ -1,7 +1,9 @@
-// Titles in syzkaller's conventions: the catalogue's template, with `$1…` from the header's groups,
-// `{ACCESS}` from the KASAN access line and `{FUNC}` from the guilty frame (guilty.ts). When the
-// report has no usable frame the title says `corrupted`, as syzbot's do, unless the entry gives a
-// fallback title.
+// Titles in syzkaller's conventions (google/syzkaller pkg/report: linux.go's formats, report.go's
+// extractStackFrameImpl and dynamic-title replacements): the catalogue's template, with `$1…` from the
+// header's groups, `{ACCESS}` from the KASAN access line, `{MESSAGE}` from the line after the header and
+// `{FUNC}` from the guilty frame (guilty.ts). When the report has no usable frame the title says
+// `corrupted`, as syzbot's do; when it lacks the line its title depends on (`requires`) the entry's
+// fallback title, made of header text, applies.
 
 import type { CatalogueEntry, FramePart, FrameRule } from './catalogue';
 import { parseFrame } from './frames';
