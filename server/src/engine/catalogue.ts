@@ -128,6 +128,18 @@ const KASAN_BASE = {
   doc: DOC_KASAN,
 } as const;
 
+const HUNG_TASK_BASE = {
+  kind: 'hung-task',
+  name: 'Hung task',
+  severity: 'error',
+  title: 'INFO: task hung in {FUNC}',
+  frames: { parts: [CALL_TRACE, 'stack'], extractor: 'hang' },
+  explanation:
+    'A task stayed in uninterruptible sleep (state D) longer than hung_task_timeout_secs: it waits for a lock, I/O or an event that never comes.',
+  source: 'kernel/hung_task.c (check_hung_task)',
+  doc: DOC_LOCKUP,
+} as const;
+
 const MEMORY_LEAK_BASE = {
   kind: 'memory-leak',
   name: 'Memory leak (kmemleak)',
@@ -575,18 +587,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     source: 'kernel/watchdog_perf.c (watchdog_overflow_callback)',
     doc: DOC_LOCKUP,
   },
-  {
-    kind: 'hung-task',
-    name: 'Hung task',
-    severity: 'error',
-    header: /^INFO: task .{1,64}:\d{1,10} blocked (?:in I\/O wait )?for more than \d{1,6} seconds\./,
-    title: 'INFO: task hung in {FUNC}',
-    frames: { parts: [CALL_TRACE, 'stack'], extractor: 'hang' },
-    explanation:
-      'A task stayed in uninterruptible sleep (state D) longer than hung_task_timeout_secs: it waits for a lock, I/O or an event that never comes.',
-    source: 'kernel/hung_task.c (check_hung_task)',
-    doc: DOC_LOCKUP,
-  },
+  { ...HUNG_TASK_BASE, header: /^INFO: task .{1,64}:\d{1,10} blocked (?:in I\/O wait )?for more than \d{1,6} seconds\./ },
+  // A task name holding a newline (prctl(PR_SET_NAME) allows one) splits the header: the rest,
+  // `…:1234 blocked for more than 143 seconds.`, comes on the next line.
+  { ...HUNG_TASK_BASE, header: /^INFO: task [^:]{1,64}$/ },
   {
     kind: 'hung-task',
     name: "Task can't die",

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { analyzeText } from '../../src/engine';
 import { loadSyzkallerCases } from './syzkaller-corpus';
 
-const FLOORS = { detection: 0.985, titles: 0.955 };
+const FLOORS = { detection: 0.985, titles: 0.96 };
 
 test('syzkaller corpus: detection, negatives and titles', (t) => {
   const cases = loadSyzkallerCases();
