@@ -41,7 +41,8 @@ const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
 const ARM_CALLER = /\) from \[<[0-9a-f]{8,16}>\] \(([A-Za-z0-9_]+)[.+]/;
 /** An unreliable frame, x86 (`? foo+0x1/0x2`, also after an address) or ppc (`(unreliable)`). */
 const QUESTIONABLE = /(?:\[<[0-9a-f]{1,16}>\])? \? |\(unreliable\)\s*$/;
-const ACCESS = /^(Read|Write) (?:of size \d+|at addr)/;
+/** KASAN's access line, wherever the report put it (syzkaller reads the first one after the header). */
+const ACCESS = /(Read|Write) (?:of size|at addr) [0-9a-f]/;
 
 export function titleEvent(input: TitleInput): TitleResult {
   const { entry, match, lines } = input;
@@ -57,7 +58,8 @@ export function titleEvent(input: TitleInput): TitleResult {
   // Rust panics print their message on the line after `panicked at file:line:col:`.
   if (title.includes('{MESSAGE}')) title = title.replace('{MESSAGE}', stableText(lines[1]?.message ?? ''));
   if (title.includes('{ACCESS}')) {
-    const access = lines.slice(1, 8).map((l) => ACCESS.exec(l.message.trimStart())).find((m) => m);
+    let access: RegExpExecArray | null = null;
+    for (let k = 1; k < lines.length && !access; k++) access = ACCESS.exec(lines[k].message);
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
   }
   if (entry.dynamicText) title = stableText(title);
