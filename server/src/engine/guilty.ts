@@ -85,7 +85,7 @@ const SYSCALL_PREFIXES = [
   '__do_sys_', 'compat_SYSC_', 'compat_SyS_', 'ksys_',
 ];
 
-export function stripSyscallPrefix(fn: string): string {
+function stripSyscallPrefix(fn: string): string {
   let best = fn;
   for (const p of SYSCALL_PREFIXES) if (fn.startsWith(p) && fn.length - p.length < best.length) best = fn.slice(p.length);
   return best;
