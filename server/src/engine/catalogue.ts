@@ -925,7 +925,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     // Who allocated the page (page_owner's stack) says more than where the bad state was noticed.
     frames: {
       parts: [/page last allocated/, 'stack'],
-      skip: ['(?:free|put|get|update|release)_page', 'free_unref', '^_*folio', 'truncate_inode_pages', 'page_frag_free', 'alloc', 'vmap', 'page_owner'],
+      // Without page_owner only the stack that noticed is left (syzkaller says `corrupted`): past the
+      // reporter and the freeing path it still shows who let go of the page.
+      skip: ['(?:free|put|get|update|release)_page', 'free_unref', '^_*folio', 'truncate_inode_pages', 'page_frag_free', 'alloc', 'vmap', 'page_owner', '^bad_page$'],
     },
     explanation: 'A page being freed or allocated had unexpected flags, mapping or reference count.',
     source: 'mm/page_alloc.c (bad_page)',
