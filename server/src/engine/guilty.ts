@@ -128,26 +128,28 @@ export function extractFrame(frames: readonly string[], extractor: FrameExtracto
   return frames.length ? { index: 0, name: frames[0] } : null;
 }
 
+const GENERIC_RE = new RegExp(GENERIC_FRAME_PATTERNS.join('|'));
+/** Generic answers are shared by every kind: one test per distinct function name in a log. */
+const genericAnswers = new Map<string, boolean>();
 const skippers = new Map<string, (fn: string) => boolean>();
 
-/** A predicate for "skip this function": one compiled alternation per extra-pattern set, answers memoised. */
+function isGeneric(fn: string): boolean {
+  let skip = genericAnswers.get(fn);
+  if (skip === undefined) {
+    // Bounded: a log can name many functions, but not unboundedly many distinct ones worth keeping.
+    if (genericAnswers.size > 50_000) genericAnswers.clear();
+    genericAnswers.set(fn, (skip = GENERIC_RE.test(fn)));
+  }
+  return skip;
+}
+
+/** A predicate for "skip this function": the generic patterns (unless `generic` is false), then the kind's own. */
 export function makeSkipper(extra: readonly string[] = [], generic = true): (fn: string) => boolean {
   const key = `${generic}|${extra.join('|')}`;
   let skipper = skippers.get(key);
   if (!skipper) {
-    const patterns = generic ? [...GENERIC_FRAME_PATTERNS, ...extra] : extra;
-    // An empty alternation would match everything; `(?!)` matches nothing.
-    const re = new RegExp(patterns.length ? patterns.join('|') : '(?!)');
-    const answers = new Map<string, boolean>();
-    skipper = (fn) => {
-      let skip = answers.get(fn);
-      if (skip === undefined) {
-        // Bounded: a log can name many functions, but not unboundedly many distinct ones worth keeping.
-        if (answers.size > 50_000) answers.clear();
-        answers.set(fn, (skip = re.test(fn)));
-      }
-      return skip;
-    };
+    const own = extra.length ? new RegExp(extra.join('|')) : null;
+    skipper = generic ? (own ? (fn) => isGeneric(fn) || own.test(fn) : isGeneric) : own ? (fn) => own.test(fn) : () => false;
     skippers.set(key, skipper);
   }
   return skipper;

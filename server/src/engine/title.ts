@@ -69,7 +69,7 @@ export function titleEvent(input: TitleInput): TitleResult {
   const skip = makeSkipper(rule.skip, !rule.raw);
   const attempt = (parts: readonly FramePart[] | undefined) => {
     if (!parts) return null;
-    const found = scanParts(lines, parts, skip);
+    const found = scanParts(lines, parts, skip, (rule.extractor ?? 'first') === 'first');
     const picked = extractFrame(found.map((f) => f.name), rule.extractor ?? 'first');
     return picked && { ...found[picked.index], titleName: picked.name };
   };
@@ -83,7 +83,7 @@ const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
 
 /** Walks the report once, part after part, collecting non-generic frames in order (syzkaller's
  *  extractStackFrameImpl). A title names the first result: what comes before a second stack. */
-function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], skip: (fn: string) => boolean) {
+function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], skip: (fn: string) => boolean, firstOnly: boolean) {
   const found: { function: string; name: string; line: number }[] = [];
   const push = (raw: string | undefined, line: number) => {
     const m = raw ? FUNC_NAME.exec(raw) : null;
@@ -97,13 +97,14 @@ function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], sk
   const groupOf = (m: RegExpExecArray) => m.find((g, k) => k > 0 && g !== undefined);
   let pos = 0;
   let stacks = 0;
-  for (let p = 0; p < parts.length; p++) {
+  // The default extractor takes the first frame found: the rest of the report need not be read.
+  for (let p = 0; p < parts.length && !(firstOnly && found.length > 0); p++) {
     const part = parts[p];
     if (part === 'stack') {
       if (stacks++ > 0) break;
       // The part after the stack may show up inside it (`Uninit was created at:` after KMSAN's frames).
       const next = regexOf(parts[p + 1]);
-      while (pos < lines.length) {
+      while (pos < lines.length && !(firstOnly && found.length > 0)) {
         const { message, line } = lines[pos++];
         if (STACK_KEYWORD.test(message)) break;
         if (isFaultInjection(message)) break;
