@@ -115,9 +115,9 @@ export function normalizeLine(raw: string): NormalizedLine {
  * whole text; null when none does (the common case for dmesg output).
  */
 export function linesWithControl(text: string, lines: readonly string[]): Uint8Array | null {
-  // indexOf is a vectorised scan, a character-class regex is not: look for the characters serial
-  // consoles actually leave behind (ESC of colour and terminal sequences, NUL padding); lines holding
-  // one get the full per-line clean-up.
+  // indexOf is a vectorised scan, a character-class regex is not: look for ESC, which colour and
+  // terminal sequences leave anywhere in a line; lines holding one get the full per-line clean-up.
+  // (normalizeInto also cleans any line that starts with a control character.)
   const positions: number[] = [];
   for (const ch of NOISE_CHARACTERS) {
     for (let at = text.indexOf(ch); at >= 0; at = text.indexOf(ch, at + 1)) positions.push(at);
@@ -138,7 +138,7 @@ export function linesWithControl(text: string, lines: readonly string[]): Uint8A
   }
   return flags;
 }
-const NOISE_CHARACTERS = ['\x1b', '\x00'];
+const NOISE_CHARACTERS = ['\x1b'];
 
 /**
  * normalizeLine writing into `out` (the analyser reuses one object for a million lines rather than
@@ -149,7 +149,10 @@ const NOISE_CHARACTERS = ['\x1b', '\x00'];
 export function normalizeInto(raw: string, out: NormalizedLine, checkControl: boolean, sliceMessage = true): NormalizedLine {
   let runs: number[] | null = null;
   let text = raw;
-  if (checkControl && HAS_CONTROL.test(raw)) {
+  // Besides the lines the caller flagged, a line that starts with a control character (NUL padding,
+  // a stray BEL from the console) is cleaned too: an O(1) check that keeps its prefix readable.
+  const first = raw.charCodeAt(0);
+  if ((checkControl || (first < 32 && first !== 9) || first === 127) && HAS_CONTROL.test(raw)) {
     runs = [];
     let kept = '';
     let last = 0;
