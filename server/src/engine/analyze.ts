@@ -3,7 +3,7 @@
 // that does not continue it, or when its lines stop looking like a report.
 
 import { matchHeader, mayBeHeaderAt, type HeaderMatch } from './catalogue';
-import { parseContextMarker, parseFrame } from './frames';
+import { parseContextMarker, parseFrame, type ParsedFrame } from './frames';
 import type { Analysis, Arch, Frame, FrameContext, KernelEvent, ModuleRef, Trace } from './model';
 import { linesWithControl, normalizeInto, normalizeLine, splitLines, toColumn, type NormalizedLine } from './normalize';
 import * as P from './parts';
@@ -134,8 +134,13 @@ function frameInLine(raw: string, fn: string): Frame | null {
   if (at < 0) return null;
   const f = parseFrame(nl.message.slice(at));
   if (!f || !f.function) return null;
-  const { start, end, ...rest } = f;
-  return { ...rest, context: null, span: { line: -1, start: toColumn(nl, at + start), end: toColumn(nl, at + end) } };
+  return toFrame(f, nl, at, -1, null);
+}
+
+/** The model's Frame for a frame parsed at `base` in a line's message, with original-text columns. */
+function toFrame(parsed: ParsedFrame, nl: NormalizedLine, base: number, line: number, context: FrameContext): Frame {
+  const { start, end, ...fields } = parsed;
+  return { ...fields, context, span: { line, start: toColumn(nl, base + start), end: toColumn(nl, base + end) } };
 }
 
 function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], frameAt: (line: number, fn: string) => Frame | null): void {
@@ -315,17 +320,7 @@ class ReportBuilder {
     if (frame) {
       if (!this.trace) this.openTrace(this.pendingLabel?.label ?? 'Call Trace', this.pendingLabel?.line ?? line);
       this.pendingLabel = null;
-      const f: Frame = {
-        function: frame.function,
-        offset: frame.offset,
-        size: frame.size,
-        module: frame.module,
-        buildId: frame.buildId,
-        address: frame.address,
-        reliable: frame.reliable,
-        context: this.context,
-        span: { line, start: toColumn(nl, frame.start), end: toColumn(nl, frame.end) },
-      };
+      const f = toFrame(frame, nl, 0, line, this.context);
       this.trace!.frames.push(f);
       this.trace!.endLine = line;
       return true;
@@ -406,19 +401,8 @@ class ReportBuilder {
           const rest = msg.slice(m[0].length);
           const frame = parseFrame(rest);
           if (frame) {
-            const base = lead + m[0].length;
-            e.ip = {
-              function: frame.function,
-              offset: frame.offset,
-              size: frame.size,
-              module: frame.module,
-              buildId: frame.buildId,
-              address: frame.address,
-              reliable: true,
-              context: null,
-              line,
-              span: { line, start: toColumn(nl, base + frame.start), end: toColumn(nl, base + frame.end) },
-            };
+            // The instruction pointer is where the CPU was: proven, whatever its line looked like.
+            e.ip = { ...toFrame(frame, nl, lead + m[0].length, line, null), reliable: true, line };
           }
         }
         if (ip.arch === 'x86_64' || ip.arch === 'i386') this.parseRegisters(line, nl, msg, lead);
