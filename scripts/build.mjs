@@ -1,6 +1,6 @@
 // One build for everything we ship: the CLI, the language server and the extension client.
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const common = {
   bundle: true,
@@ -26,3 +26,6 @@ mkdirSync('dist', { recursive: true });
 for (const wasm of ['node_modules/iced-x86/iced_x86_bg.wasm', 'node_modules/@alexaltea/capstone-js/dist/capstone.wasm']) {
   copyFileSync(wasm, 'dist/' + wasm.split('/').pop());
 }
+
+// The CLI is the package's `bin`: npm links it at install time, before it is built, so make it executable here.
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
