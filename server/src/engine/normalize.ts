@@ -226,7 +226,12 @@ export function normalizeInto(raw: string, out: NormalizedLine, checkControl: bo
       } else if (c >= 48 && c <= 57 && (m = at(KMSG_RECORD, text, pos))) {
         level = Number(m[1]) & 7;
         time = Number(m[3]) / 1e6;
-      } else if (((c >= 48 && c <= 57) || (c >= 65 && c <= 90)) && (m = at(SYSLOG, text, pos))) {
+      } else if (
+        // `Nov 22 …` has a space at +3, `2026-11-22…` a dash at +4: test that before running the regex,
+        // since most kernel messages start with a capital too.
+        ((c >= 65 && c <= 90 && text.charCodeAt(pos + 3) === 32) || (c >= 48 && c <= 57 && text.charCodeAt(pos + 4) === 45)) &&
+        (m = at(SYSLOG, text, pos))
+      ) {
         // syslog / journal date and host
       } else {
         break;
