@@ -8,10 +8,10 @@
 // instead of loading the repository as a development extension.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { freePort, isolatedEnv, stopServer, waitForHttp } from './code-server-lib.mjs';
 import { REPO, buildSuite } from './build-suite.mjs';
 
 const args = process.argv.slice(2);
@@ -27,37 +27,10 @@ const TIMEOUT_MS = Number(process.env.EDITOR_TEST_TIMEOUT_MS ?? 180_000);
 
 const log = (...a) => console.log('[code-server]', ...a);
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
 
-async function waitForHttp(url, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not answer within ${ms} ms`);
-}
 
 const work = mkdtempSync(join(tmpdir(), 'kol-code-server-'));
-const env = {
-  ...process.env,
-  XDG_CONFIG_HOME: join(work, 'config'),
-  XDG_DATA_HOME: join(work, 'data'),
-  XDG_CACHE_HOME: join(work, 'cache'),
-  XDG_RUNTIME_DIR: join(work, 'runtime'),
-};
-mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+const env = isolatedEnv(work);
 const userDataDir = join(work, 'user-data');
 const extensionsDir = join(work, 'extensions');
 const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
@@ -175,11 +148,7 @@ try {
   exitCode = 1;
 } finally {
   await browser?.close().catch(() => {});
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {}
-  }
+  stopServer(server);
   if (exitCode === 0 && !process.env.KEEP_EDITOR_TEST_DIR) rmSync(work, { recursive: true, force: true });
   else log(`kept ${work} for inspection`);
 }

@@ -10,10 +10,10 @@
 // the file are not picked up either. Diagnostics are off so squiggles do not cover the colours.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { freePort, isolatedEnv, stopServer, waitForHttp } from './code-server-lib.mjs';
 import { REPO } from './build-suite.mjs';
 
 const args = process.argv.slice(2);
@@ -29,23 +29,7 @@ const THEMES = [
 ];
 const log = (...a) => console.log('[screenshot-themes]', ...a);
 
-const freePort = () =>
-  new Promise((res, rej) => {
-    const s = createServer().once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
 
-async function waitForHttp(url, ms) {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-  }
-  throw new Error(`${url} did not answer within ${ms} ms`);
-}
 
 const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
@@ -64,8 +48,7 @@ async function runCommand(page, label) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'kol-screenshots-'));
-const env = { ...process.env, XDG_CONFIG_HOME: join(work, 'config'), XDG_DATA_HOME: join(work, 'data'), XDG_CACHE_HOME: join(work, 'cache'), XDG_RUNTIME_DIR: join(work, 'runtime') };
-mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+const env = isolatedEnv(work);
 const userDataDir = join(work, 'user-data');
 mkdirSync(join(userDataDir, 'User'), { recursive: true });
 // A quiet editor whose text area fills the window: no activity bar, breadcrumbs, minimap or guides.
@@ -149,11 +132,7 @@ try {
   await browser?.pages()[0]?.screenshot({ path: join(work, 'error.png') }).catch(() => {});
 } finally {
   await browser?.close().catch(() => {});
-  if (server?.pid) {
-    try {
-      process.kill(-server.pid, 'SIGTERM');
-    } catch {}
-  }
+  stopServer(server);
   if (exitCode === 0 && !process.env.KEEP_EDITOR_TEST_DIR) rmSync(work, { recursive: true, force: true });
   else log(`kept ${work} for inspection (error.png)\n${serverLog.slice(-3000)}`);
 }

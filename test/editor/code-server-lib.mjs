@@ -1,0 +1,46 @@
+// Helpers shared by the code-server launchers (run-code-server.mjs, screenshot-themes.mjs): a free
+// loopback port, waiting for the workbench to answer, an environment whose XDG folders live in a
+// scratch directory, and stopping the server's whole process group.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer().once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+export async function waitForHttp(url, ms) {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+  }
+  throw new Error(`${url} did not answer within ${ms} ms`);
+}
+
+/** process.env with XDG_* pointed into `work`, so code-server reads and writes nothing of the user's. */
+export function isolatedEnv(work) {
+  const env = {
+    ...process.env,
+    XDG_CONFIG_HOME: join(work, 'config'),
+    XDG_DATA_HOME: join(work, 'data'),
+    XDG_CACHE_HOME: join(work, 'cache'),
+    XDG_RUNTIME_DIR: join(work, 'runtime'),
+  };
+  mkdirSync(env.XDG_RUNTIME_DIR, { recursive: true, mode: 0o700 });
+  return env;
+}
+
+/** code-server was started with setsid-like `detached: true`: end its whole process group. */
+export function stopServer(server) {
+  if (!server?.pid) return;
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {}
+}
