@@ -1,7 +1,7 @@
 // Helpers shared by the code-server launchers (run-code-server.mjs, screenshot-themes.mjs): a free
 // loopback port, waiting for the workbench to answer, an environment whose XDG folders live in a
 // scratch directory, and stopping the server's whole process group.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -43,4 +43,22 @@ export function stopServer(server) {
   try {
     process.kill(-server.pid, 'SIGTERM');
   } catch {}
+}
+
+/** Settings for a quiet, reproducible editor (no trust prompt, welcome page, telemetry or git), plus `extra`. */
+export function writeUserSettings(userDataDir, extra = {}) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  const settings = {
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoUpdate': false,
+    'git.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'window.zoomLevel': 0,
+    'editor.minimap.enabled': false,
+    ...extra,
+  };
+  writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(settings));
 }

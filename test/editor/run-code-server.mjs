@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, isolatedEnv, stopServer, waitForHttp } from './code-server-lib.mjs';
+import { freePort, isolatedEnv, stopServer, waitForHttp, writeUserSettings } from './code-server-lib.mjs';
 import { REPO, buildSuite } from './build-suite.mjs';
 
 const args = process.argv.slice(2);
@@ -35,22 +35,7 @@ const userDataDir = join(work, 'user-data');
 const extensionsDir = join(work, 'extensions');
 const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 // Quiet, reproducible editor: no trust prompt, no welcome page, no telemetry.
-mkdirSync(join(userDataDir, 'User'), { recursive: true });
-writeFileSync(
-  join(userDataDir, 'User/settings.json'),
-  JSON.stringify({
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoUpdate': false,
-    'window.zoomLevel': 0,
-    'git.enabled': false,
-    'git.openRepositoryInParentFolders': 'never',
-    'workbench.colorTheme': 'Default Dark Modern',
-    'editor.minimap.enabled': false,
-  }),
-);
+writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern' });
 
 let server;
 let browser;

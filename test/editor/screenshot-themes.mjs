@@ -9,11 +9,11 @@
 // `workbench.colorTheme` that is already in settings.json at start-up (it shows Light+), and changes to
 // the file are not picked up either. Diagnostics are off so squiggles do not cover the colours.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, isolatedEnv, stopServer, waitForHttp } from './code-server-lib.mjs';
+import { freePort, isolatedEnv, stopServer, waitForHttp, writeUserSettings } from './code-server-lib.mjs';
 import { REPO } from './build-suite.mjs';
 
 const args = process.argv.slice(2);
@@ -50,29 +50,17 @@ async function runCommand(page, label) {
 const work = mkdtempSync(join(tmpdir(), 'kol-screenshots-'));
 const env = isolatedEnv(work);
 const userDataDir = join(work, 'user-data');
-mkdirSync(join(userDataDir, 'User'), { recursive: true });
 // A quiet editor whose text area fills the window: no activity bar, breadcrumbs, minimap or guides.
-writeFileSync(
-  join(userDataDir, 'User/settings.json'),
-  JSON.stringify({
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'workbench.activityBar.location': 'hidden',
-    'workbench.layoutControl.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'extensions.autoUpdate': false,
-    'git.enabled': false,
-    'window.zoomLevel': 0,
-    'editor.minimap.enabled': false,
-    'editor.fontSize': 13,
-    'editor.guides.indentation': false,
-    'editor.stickyScroll.enabled': false,
-    'editor.renderLineHighlight': 'none',
-    'breadcrumbs.enabled': false,
-    'kernelOops.diagnostics.enable': false,
-  }),
-);
+writeUserSettings(userDataDir, {
+  'workbench.activityBar.location': 'hidden',
+  'workbench.layoutControl.enabled': false,
+  'editor.fontSize': 13,
+  'editor.guides.indentation': false,
+  'editor.stickyScroll.enabled': false,
+  'editor.renderLineHighlight': 'none',
+  'breadcrumbs.enabled': false,
+  'kernelOops.diagnostics.enable': false,
+});
 
 let server;
 let serverLog = '';
