@@ -209,8 +209,9 @@ export class SymbolTable {
   private findName(name: string): number[] {
     const needle = Buffer.from(name, 'utf8');
     const out: number[] = [];
-    if (++this.nameQueries <= 8) {
-      // The first few lookups: search the string table (names may share tails) and the name offsets natively.
+    if (++this.nameQueries <= 64) {
+      // Up to a long trace of lookups: search the string table (names may share tails) and the name offsets
+      // natively, ~1 ms each, cheaper than hashing 130k names (~100 ms) for a single log.
       const offs = this.nameOff.subarray(0, this.count);
       const z = Buffer.concat([needle, Buffer.alloc(1)]);
       for (let p = this.strtab.indexOf(z); p >= 0; p = this.strtab.indexOf(z, p + 1))
