@@ -1,0 +1,295 @@
+// The open documents and everything the server keeps per document: their settings, the scheduled
+// analyses and the symbolizations, the published diagnostics. Handlers in server.ts ask here for what a
+// feature needs (an analysis, a symbolization, a hover's inputs); this file decides how long each waits.
+import { fileURLToPath } from 'node:url';
+import { MessageType, TextDocuments, type CancellationToken, type Connection, type InitializeParams, type Position } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Analysis } from '../engine';
+import { decodeLogText, framesOfAnalysis, releaseOf, SourceMapper } from '../engine/debugfiles';
+import type { Analyzer } from './analyzer';
+import { DECODE_LOG_COMMAND } from './capabilities';
+import { toDiagnostics } from './diagnostics';
+import { frameAt, frameSourceMarkdown } from './frameSource';
+import { initDisassemblers } from './hover';
+import { AnalysisScheduler } from './scheduler';
+import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
+import { SymbolizationService, type DocSymbolization } from './symbolization';
+
+/** How long the first `Code:` hover waits for the disassemblers to load before answering without them. */
+const DISASSEMBLER_WAIT_MS = 3000;
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/** How long a hover waits for an analysis that is still running before answering without it. */
+const HOVER_WAIT_MS = 300;
+/** How long a hover waits for a frame's source before answering without it. */
+const HOVER_SOURCE_WAIT_MS = 150;
+/** Definition and Decode log are asked for explicitly: they may wait for a vmlinux to be indexed. */
+const SOURCE_WAIT_MS = 120_000;
+
+type Token = Pick<CancellationToken, 'onCancellationRequested'>;
+
+/** Lines holding a frame (IP or trace entry), per analysis. */
+const frameLineCache = new WeakMap<Analysis, Set<number>>();
+function frameLines(analysis: Analysis): Set<number> {
+  let lines = frameLineCache.get(analysis);
+  if (!lines) {
+    lines = new Set(framesOfAnalysis(analysis).map((f) => f.frame.span.line));
+    frameLineCache.set(analysis, lines);
+  }
+  return lines;
+}
+
+/** What a hover is computed from: the document, its analysis if ready in time, the frame's source section. */
+export interface HoverInputs {
+  doc: TextDocument;
+  analysis: Analysis | undefined;
+  frameSource: { markdown: string; start: number; end: number } | null;
+}
+
+export class OpenDocuments {
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly symbolization: SymbolizationService;
+  private readonly scheduler: AnalysisScheduler;
+  private pullConfiguration = false;
+  private baseSettings: Settings = DEFAULT_SETTINGS;
+  private readonly settingsCache = new Map<string, Promise<Settings>>();
+  // Debounce is needed synchronously on every keystroke: use the last settings seen for the document.
+  private readonly debounceSeen = new Map<string, number>();
+  private workspaceFolders: string[] = [];
+  private progressSupport = false;
+  private inlayRefreshSupport = false;
+  /** The client accepts LocationLinks as definitions. */
+  linkSupport = false;
+  private readonly shownMessages = new Set<string>();
+
+  /** `workerScript`: the bundle that also serves as the symbolizer worker. */
+  constructor(private readonly connection: Connection, analyzer: Analyzer, workerScript: string) {
+    this.symbolization = new SymbolizationService(workerScript, {
+      log: (m) => connection.console.warn(m),
+      indexing: (file) => this.indexingProgress(file),
+      ready: (uri, r) => this.symbolizationReady(uri, r),
+    });
+    this.scheduler = new AnalysisScheduler(analyzer, {
+      text: (uri) => {
+        const d = this.documents.get(uri);
+        return d && { version: d.version, text: d.getText() };
+      },
+      debounceMs: (uri) => this.debounceSeen.get(uri) ?? this.baseSettings.analysis.debounceMs,
+      onAnalysed: (uri) => void this.publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`)),
+      onFailed: (uri, version, e) =>
+        connection.console.error(`analysis of ${uri} (version ${version}) failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`),
+    });
+
+    // Fires for the open and for every change: analyse a new document at once, an edited one after the debounce.
+    this.documents.onDidChangeContent((e) => {
+      const { uri, version } = e.document;
+      this.scheduler.schedule(uri, version, !this.scheduler.has(uri));
+    });
+    this.documents.onDidClose((e) => {
+      this.scheduler.close(e.document.uri);
+      this.symbolization.close(e.document.uri);
+      this.settingsCache.delete(e.document.uri);
+      this.debounceSeen.delete(e.document.uri);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    });
+  }
+
+  /** Reads the client's capabilities, workspace folders and initial settings. */
+  initialize(params: InitializeParams): void {
+    this.pullConfiguration = params.capabilities.workspace?.configuration === true;
+    const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    this.baseSettings = readSettings(init.kernelOops ?? init, DEFAULT_SETTINGS);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+    this.linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
+    this.progressSupport = params.capabilities.window?.workDoneProgress === true;
+    this.inlayRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+  }
+
+  /** Start the analysis worker now, while the editor is still opening the first document. */
+  warmUp(): void {
+    this.scheduler.warmUp();
+  }
+
+  /** `workspace/didChangeConfiguration`: `settings` is what the client pushed, if anything. */
+  configurationChanged(settings: unknown): void {
+    const pushed = (settings ?? {}) as Record<string, unknown>;
+    if (pushed.kernelOops) this.baseSettings = readSettings(pushed.kernelOops, this.baseSettings);
+    this.settingsCache.clear();
+    this.debounceSeen.clear();
+    // Debug-file settings may have changed: symbolize again (publish starts it).
+    this.symbolization.clear();
+    this.shownMessages.clear();
+    // Settings only change how results are shown: re-publish, no need to analyse again.
+    for (const uri of this.scheduler.uris()) void this.publish(uri);
+  }
+
+  /** `f` of the document and its current analysis (waiting for it), or null for a closed document. */
+  async withAnalysis<T>(uri: string, token: Token, f: (doc: TextDocument, analysis: Analysis) => T): Promise<T | null> {
+    const r = await this.analysisFor(uri, token);
+    return r ? f(r.doc, r.analysis) : null;
+  }
+
+  /** `f` of the document's symbolization; asked for explicitly, so it may wait for a vmlinux to be indexed. */
+  async withSymbolization<T>(uri: string, token: Token, f: (sym: DocSymbolization) => T): Promise<T | null> {
+    const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
+    return sym ? f(sym) : null;
+  }
+
+  /** `f` of the document and its symbolization if it is (nearly) ready; never waits long. */
+  async withReadySymbolization<T>(uri: string, token: CancellationToken, f: (doc: TextDocument, sym: DocSymbolization) => T): Promise<T | null> {
+    const doc = this.documents.get(uri);
+    if (!doc) return null;
+    // Hints appear when the symbolization is ready (then a refresh is requested); never wait long here.
+    const sym = await this.symbolization.when(doc.uri, doc.version, HOVER_WAIT_MS);
+    return sym && !token.isCancellationRequested ? f(doc, sym) : null;
+  }
+
+  /** What a hover at `position` needs, gathered within the hover's short waits; null for a closed document. */
+  async hoverInputs(uri: string, position: Position, token: Token): Promise<HoverInputs | null> {
+    // A hover must come back at once: wait briefly for a running analysis, then answer from the line
+    // alone (provideHover explains what it can without the analysis).
+    const r = await this.analysisFor(uri, token, HOVER_WAIT_MS);
+    const doc = this.documents.get(uri);
+    if (!doc) return null;
+    // A `Code:` hover needs the WebAssembly disassemblers; the first one waits (boundedly) for them to load.
+    const line = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } });
+    if (line.includes('Code: ')) await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
+    // Only a hover on a frame line waits (briefly) for its source; other hovers never do.
+    const onFrame = r && r.doc.version === doc.version && frameLines(r.analysis).has(position.line);
+    if (onFrame) await this.ensureSymbolization(doc, r.analysis);
+    const sym = onFrame ? await this.symbolization.when(doc.uri, doc.version, HOVER_SOURCE_WAIT_MS) : undefined;
+    const frame = sym && frameAt(sym, position);
+    const markdown = sym && frame ? frameSourceMarkdown(sym, frame) : null;
+    const frameSource = frame && markdown ? { markdown, start: frame.frame.span.start, end: frame.frame.span.end } : null;
+    return { doc, analysis: r && r.doc.version === doc.version ? r.analysis : undefined, frameSource };
+  }
+
+  /** The Decode log command: the log with its frames symbolized (waiting for the debug files). */
+  async decodeLog(uri: unknown, token: Token): Promise<{ text: string; messages: string[] } | null> {
+    if (typeof uri !== 'string' || !this.documents.get(uri)) throw new Error(`${DECODE_LOG_COMMAND}: argument 1 must be the URI of an open document`);
+    const r = await this.analysisFor(uri, token, SOURCE_WAIT_MS);
+    if (!r) return null;
+    const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
+    const text = r.doc.getText();
+    const frames = sym?.frames ?? framesOfAnalysis(r.analysis);
+    return { text: decodeLogText(text, frames, sym?.results ?? new Map()), messages: sym?.messages ?? [] };
+  }
+
+  /** Start tracking the documents the client opens (after every handler is registered). */
+  listen(): void {
+    this.documents.listen(this.connection);
+  }
+
+  dispose(): void {
+    this.scheduler.dispose();
+    this.symbolization.dispose();
+  }
+
+  private settingsFor(uri: string): Promise<Settings> {
+    if (!this.pullConfiguration) return Promise.resolve(this.baseSettings);
+    let s = this.settingsCache.get(uri);
+    if (!s) {
+      s = this.connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'kernelOops' })
+        .then((raw) => readSettings(raw, this.baseSettings), () => this.baseSettings);
+      this.settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  private async publish(uri: string): Promise<void> {
+    const doc = this.documents.get(uri);
+    const result = this.scheduler.latest(uri);
+    if (!doc || !result || result.version !== doc.version) return;
+    const settings = await this.settingsFor(uri);
+    this.debounceSeen.set(uri, settings.analysis.debounceMs);
+    // The document may have changed or closed while the settings were fetched.
+    if (this.documents.get(uri) !== doc || doc.version !== result.version) return;
+    const diagnostics = toDiagnostics(doc, result.analysis, settings);
+    await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    await this.ensureSymbolization(doc, result.analysis);
+  }
+
+  /** The analysis matching the document's current text; waits (off-thread) while it is being computed. */
+  private async analysisFor(uri: string, token: Token, timeoutMs?: number) {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const analysis = await this.scheduler.whenAnalysed(uri, doc.version, {
+      timeoutMs,
+      onCancel: (f) => token.onCancellationRequested(f),
+    });
+    return analysis && { doc, analysis };
+  }
+
+  /** The symbolization of the document's current version, waiting up to `timeoutMs` for it. */
+  private async symbolizationFor(uri: string, token: Token, timeoutMs: number): Promise<DocSymbolization | undefined> {
+    const r = await this.analysisFor(uri, token, timeoutMs);
+    if (!r) return undefined;
+    await this.ensureSymbolization(r.doc, r.analysis);
+    return this.symbolization.when(uri, r.doc.version, timeoutMs);
+  }
+
+  /** Starts the symbolization of `analysis` (the document's current version) unless done or under way. */
+  private async ensureSymbolization(doc: TextDocument, analysis: Analysis): Promise<void> {
+    if (this.symbolization.get(doc.uri, doc.version) || this.symbolization.pending(doc.uri)) return;
+    const settings = await this.settingsFor(doc.uri);
+    if (this.documents.get(doc.uri) !== doc || this.symbolization.pending(doc.uri)) return;
+    this.symbolize(doc.uri, doc.version, doc.getText(), analysis, settings);
+  }
+
+  /** Start symbolizing the frames of an analysed document (in the symbolizer worker). */
+  private symbolize(uri: string, version: number, text: string, analysis: Analysis, settings: Settings): void {
+    const frames = framesOfAnalysis(analysis);
+    if (frames.length === 0) return;
+    const sources = new SourceMapper({ sourceRoot: settings.sourceRoot || null, workspaceFolders: this.workspaceFolders });
+    this.symbolization.request(uri, version, text, frames, {
+      settings: {
+        vmlinux: settings.vmlinux || null,
+        modulePaths: settings.modulePaths,
+        systemMap: settings.systemMap || null,
+        moduleMap: settings.moduleMap || null,
+      },
+      release: releaseOf(analysis),
+      workspaceFolders: this.workspaceFolders,
+      debuginfodUrls: settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
+      crossCheck: settings.symbolizer.external || undefined,
+    }, sources);
+  }
+
+  /** A work-done progress for indexing `file`, when the client shows them; `done` may come before it begins. */
+  private indexingProgress(file: string): { done(): void } {
+    if (!this.progressSupport) return { done() {} };
+    const p = this.connection.window.createWorkDoneProgress();
+    let ended = false;
+    void p.then((r) => {
+      r.begin('Kernel Oops Lens', undefined, `Indexing ${file}…`);
+      if (ended) return r.done();
+      handle.done = () => r.done();
+    }, () => {});
+    const handle: { done(): void } = {
+      done: () => {
+        ended = true;
+      },
+    };
+    return { done: () => handle.done() };
+  }
+
+  private symbolizationReady(uri: string, r: DocSymbolization): void {
+    void this.connection.sendNotification('kernelOops/debugFiles', {
+      uri,
+      vmlinux: r.files.vmlinux,
+      modules: r.files.modules,
+      systemMap: r.files.systemMap,
+      moduleMap: r.files.moduleMap,
+      messages: r.messages,
+    });
+    // Problems with debug files are worth a notification, once each.
+    for (const m of r.messages) {
+      if (this.shownMessages.has(m)) continue;
+      this.shownMessages.add(m);
+      void this.connection.sendNotification('window/showMessage', { type: MessageType.Warning, message: `Kernel Oops Lens: ${m}` });
+    }
+    if (this.inlayRefreshSupport) void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => {});
+  }
+}
