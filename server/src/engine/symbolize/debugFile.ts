@@ -132,6 +132,18 @@ export class DebugFile {
     return this.symtab;
   }
 
+  /**
+   * Readies the symbols of these names for `lookupSymbol` in one batch (a whole trace). Best effort: a corrupt
+   * symbol table is reported by the lookups themselves.
+   */
+  prefetchSymbols(names: Iterable<string>): void {
+    try {
+      this.symbols().prefetch(names);
+    } catch (e) {
+      if (!(e instanceof SymbolizeError)) throw e;
+    }
+  }
+
   dwarf(): DwarfInfo {
     if (this.dwarfInfo) return this.dwarfInfo;
     const secs: DwarfSections = { little: this.elf.endian.little };
@@ -145,10 +157,12 @@ export class DebugFile {
 
   private sectionData(s: ElfSection): SectionData {
     if (this.space.relocatable) {
-      // Relocatable objects are small; their debug sections are loaded and relocated in memory.
-      const data = Buffer.from(this.elf.readSection(s));
-      applyDebugRelocations(this.elf, this.space, s, data);
-      return new MemorySection(s.name, data);
+      // Relocatable objects are small; their debug sections are loaded and relocated in memory, each when first used.
+      return new LazyMemorySection(this.elf, s, (raw) => {
+        const data = Buffer.from(raw);
+        applyDebugRelocations(this.elf, this.space, s, data);
+        return data;
+      });
     }
     if (s.flags & SHF_COMPRESSED) return new MemorySection(s.name, this.elf.readSection(s));
     // Random access into small sections (strings above all) is cheaper from memory than by block reads.

@@ -73,10 +73,29 @@ export class Symbolizer {
 
   symbolizeAll(frames: FrameToSymbolize[]): FrameSymbolization[] {
     // Named frames that also print an address give the KASLR offset for the raw ones.
-    const r = this.getResolver();
-    for (const f of frames)
-      if (f.function && !f.module && f.address !== null && f.offset !== null) r.learnFromFrame(toBig(f.address), f.function, f.offset);
+    if (frames.some((f) => f.address !== null)) {
+      const r = this.getResolver();
+      for (const f of frames)
+        if (f.function && !f.module && f.address !== null && f.offset !== null) r.learnFromFrame(toBig(f.address), f.function, f.offset);
+    }
+    this.prefetchNames(frames);
     return frames.map((f) => this.symbolize(f));
+  }
+
+  /** Looks up the names of a whole trace per debug file at once (one scan each, not one per frame). */
+  private prefetchNames(frames: FrameToSymbolize[]): void {
+    const byObject = new Map<string, string[]>();
+    for (const f of frames) {
+      if (!f.function || f.offset === null) continue;
+      const object = f.module ? normalizeModuleName(f.module) : 'vmlinux';
+      const names = byObject.get(object);
+      if (names) names.push(f.function);
+      else byObject.set(object, [f.function]);
+    }
+    for (const [object, names] of byObject) {
+      const df = object === 'vmlinux' ? this.getVmlinux() : this.module(object);
+      if (typeof df !== 'string') df.prefetchSymbols(names);
+    }
   }
 
   symbolize(f: FrameToSymbolize): FrameSymbolization {

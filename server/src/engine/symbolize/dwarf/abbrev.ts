@@ -14,6 +14,8 @@ export interface Abbrev {
   implicit: number[] | null;
   /** Fixed-size layout for one unit encoding (see fixedLayout), computed on first use. */
   layout?: FixedLayout;
+  /** How a DIE walk treats DIEs of this abbreviation (unit.ts), computed on first use. */
+  walk?: number;
 }
 
 /** When every attribute of an abbreviation has a fixed size, a DIE can be skipped in one step. */

@@ -37,9 +37,12 @@ export class Cursor {
   i8(): number {
     return this.buf.readInt8(this.need(1));
   }
+  // Fixed-size reads compose bytes inline: Buffer's readUInt*() are library calls with argument checks,
+  // which dominate when cold code runs in the interpreter.
   u16(): number {
     const p = this.need(2);
-    return this.little ? this.buf.readUInt16LE(p) : this.buf.readUInt16BE(p);
+    const b = this.buf;
+    return this.little ? b[p] | (b[p + 1] << 8) : (b[p] << 8) | b[p + 1];
   }
   u24(): number {
     const p = this.need(3);
@@ -48,13 +51,15 @@ export class Cursor {
   }
   u32(): number {
     const p = this.need(4);
-    return this.little ? this.buf.readUInt32LE(p) : this.buf.readUInt32BE(p);
+    const b = this.buf;
+    return this.little ? b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000 : b[p] * 0x1000000 + b[p + 1] * 0x10000 + b[p + 2] * 0x100 + b[p + 3];
   }
   /** A 64-bit value used as an offset/count: exact up to 2^53, corrupt beyond. */
   u64(): number {
-    const p = this.need(8);
-    const lo = this.little ? this.buf.readUInt32LE(p) : this.buf.readUInt32BE(p + 4);
-    const hi = this.little ? this.buf.readUInt32LE(p + 4) : this.buf.readUInt32BE(p);
+    const lo0 = this.u32();
+    const hi0 = this.u32();
+    const lo = this.little ? lo0 : hi0;
+    const hi = this.little ? hi0 : lo0;
     if (hi > 0x1fffff) throw corrupt(`64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is too large`);
     return hi * TWO32 + lo;
   }
@@ -89,9 +94,10 @@ export class Cursor {
     }
   }
   uleb(): number {
+    const b = this.buf;
+    if (this.pos < this.end && b[this.pos] < 0x80) return b[this.pos++]; // most values fit in one byte
     let result = 0;
     let mul = 1;
-    const b = this.buf;
     for (;;) {
       if (this.pos >= this.end) throw corrupt('unterminated LEB128 value');
       const byte = b[this.pos++];

@@ -175,13 +175,17 @@ export class DwarfInfo {
     const sec = this.sections.aranges;
     if (sec && sec.size > 0) {
       const buf = sec.bytes(0, sec.size);
+      const little = this.sections.little;
+      // Thousands of tuples in a vmlinux, read when cold: 32-bit halves composed inline, no BigInt, no objects.
+      const u32 = (p: number) =>
+        little ? buf[p] + buf[p + 1] * 0x100 + buf[p + 2] * 0x10000 + buf[p + 3] * 0x1000000 : buf[p] * 0x1000000 + buf[p + 1] * 0x10000 + buf[p + 2] * 0x100 + buf[p + 3];
       let off = 0;
       while (off < buf.length) {
-        const c = new Cursor(buf, off, this.sections.little);
+        const c = new Cursor(buf, off, little);
         const { length, is64 } = initialLength(c);
         const end = c.pos + length;
         if (end > buf.length) throw corrupt('.debug_aranges set runs past the section');
-        const set = new Cursor(buf, c.pos, this.sections.little, end);
+        const set = new Cursor(buf, c.pos, little, end);
         set.u16(); // version
         const cu = set.uN(is64 ? 8 : 4);
         const addrSize = set.u8();
@@ -190,26 +194,21 @@ export class DwarfInfo {
         if (addrSize !== 2 && addrSize !== 4 && addrSize !== 8) throw corrupt(`.debug_aranges with address size ${addrSize}`);
         // Tuples start at a multiple of the tuple size from the set start.
         const rel = set.pos - off;
-        set.pos = off + Math.ceil(rel / tuple) * tuple;
-        // Thousands of tuples in a vmlinux: read them as 32-bit halves, not BigInt.
-        const little = this.sections.little;
-        const half = (p: number) => (little ? buf.readUInt32LE(p) : buf.readUInt32BE(p));
-        while (set.pos + 2 * addrSize + segSize <= end) {
-          set.skip(segSize);
+        for (let p = off + Math.ceil(rel / tuple) * tuple + segSize; p + 2 * addrSize <= end; p += tuple) {
           let aHi = 0;
           let aLo: number;
           let len: number;
-          const p = set.pos;
           if (addrSize === 8) {
-            aLo = half(little ? p : p + 4);
-            aHi = half(little ? p + 4 : p);
-            len = half(little ? p + 8 : p + 12) + half(little ? p + 12 : p + 8) * 4294967296;
+            aLo = u32(little ? p : p + 4);
+            aHi = u32(little ? p + 4 : p);
+            len = u32(little ? p + 8 : p + 12) + u32(little ? p + 12 : p + 8) * 4294967296;
+          } else if (addrSize === 4) {
+            aLo = u32(p);
+            len = u32(p + 4);
           } else {
-            aLo = set.uN(addrSize);
-            len = set.uN(addrSize);
-            set.pos = p;
+            aLo = little ? buf[p] | (buf[p + 1] << 8) : (buf[p] << 8) | buf[p + 1];
+            len = little ? buf[p + 2] | (buf[p + 3] << 8) : (buf[p + 2] << 8) | buf[p + 3];
           }
-          set.skip(2 * addrSize);
           if (aHi === 0 && aLo === 0 && len === 0) break;
           const start = this.space.fromParts(aHi, aLo);
           if (!Number.isNaN(start) && len > 0) {
@@ -249,17 +248,28 @@ export class DwarfInfo {
 const SLOTS = 2097152; // 2^21
 
 function sortIndex(lo: number[], hi: number[], unit: number[]): RangeIndex {
-  let order: Int32Array;
-  if (lo.length < SLOTS && lo.every((x) => x >= 0 && x < 2 ** 31)) {
+  const n = lo.length;
+  const order = new Int32Array(n);
+  let packable = n < SLOTS;
+  for (let i = 0; i < n && packable; i++) packable = lo[i] >= 0 && lo[i] < 2 ** 31;
+  if (packable) {
     // Native sort of (start, position) packed into one exact double.
-    const keys = Float64Array.from(lo, (x, i) => x * SLOTS + i).sort();
-    order = Int32Array.from(keys, (k) => k % SLOTS);
-  } else order = Int32Array.from(lo, (_, i) => i).sort((a, b) => lo[a] - lo[b]);
-  return {
-    lo: Float64Array.from(order, (i) => lo[i]),
-    hi: Float64Array.from(order, (i) => hi[i]),
-    unit: Float64Array.from(order, (i) => unit[i]),
-  };
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = lo[i] * SLOTS + i;
+    keys.sort();
+    for (let i = 0; i < n; i++) order[i] = keys[i] % SLOTS;
+  } else {
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => lo[a] - lo[b]);
+  }
+  const idx: RangeIndex = { lo: new Float64Array(n), hi: new Float64Array(n), unit: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    idx.lo[k] = lo[i];
+    idx.hi[k] = hi[i];
+    idx.unit[k] = unit[i];
+  }
+  return idx;
 }
 
 function lookupIndex(idx: RangeIndex, addr: number): number | null {

@@ -25,6 +25,15 @@ export interface LineSequence {
   count: number;
 }
 
+interface ProgramHeader {
+  minInst: number;
+  maxOps: number;
+  lineBase: number;
+  lineRange: number;
+  opcodeBase: number;
+  stdLengths: number[];
+}
+
 interface FileEntry {
   name: string;
   dir: number;
@@ -111,130 +120,150 @@ export class LineTable {
     }
     c.pos = programStart;
 
-    // State machine registers.
+    this.runProgram(c, { minInst, maxOps, lineBase, lineRange, opcodeBase, stdLengths }, space);
+  }
+
+  /**
+   * The state machine. This loop is most of the cost of a cold lookup (a kernel unit's program has 100k rows)
+   * and runs before the JIT has warmed up: registers, LEB128 decoding and row emission are kept inline.
+   */
+  private runProgram(c: Cursor, h: ProgramHeader, space: AddressSpace): void {
+    const { minInst, maxOps, opcodeBase, stdLengths } = h;
     let address = 0;
     let opIndex = 0;
     let file = 1;
     let line = 1;
     let column = 0;
     let discriminator = 0;
-    let seq: LineSequence | null = null;
-
-    const emit = (end: boolean) => {
-      if (this.rows >= MAX_ROWS) throw corrupt('line table has an absurd number of rows');
-      if (!seq) seq = { start: address, end: address, first: this.rows, count: 0 };
-      const n = this.rows;
-      if (end) {
-        seq.end = address;
-        if (seq.count > 0 && address > seq.start && !Number.isNaN(address)) this.sequences.push(seq);
-        else this.rows = seq.first;
-        seq = null;
-        return;
+    // The open sequence: its start address, first row and row count (-1: none open).
+    let seqStart = 0;
+    let seqFirst = -1;
+    let seqCount = 0;
+    // Special opcodes are most of any program: their operation and line advances come from tables.
+    const opAdvance = new Int32Array(256);
+    const lineAdvance = new Int32Array(256);
+    for (let op = opcodeBase; op < 256; op++) {
+      opAdvance[op] = Math.floor((op - opcodeBase) / h.lineRange);
+      lineAdvance[op] = h.lineBase + ((op - opcodeBase) % h.lineRange);
+    }
+    const constAddPc = Math.floor((255 - opcodeBase) / h.lineRange);
+    const buf = c.buf;
+    const end = c.end;
+    let pos = c.pos;
+    let emit = false;
+    while (pos < end) {
+      const op = buf[pos++];
+      if (op >= opcodeBase) {
+        if (maxOps === 1) address += minInst * opAdvance[op];
+        else {
+          address += minInst * Math.floor((opIndex + opAdvance[op]) / maxOps);
+          opIndex = (opIndex + opAdvance[op]) % maxOps;
+        }
+        line += lineAdvance[op];
+        emit = true;
+      } else if (op === DW_LNS.advance_pc || op === DW_LNS.set_file || op === DW_LNS.set_column || op === DW_LNS.advance_line) {
+        // One LEB128 operand, decoded inline.
+        let v = 0;
+        let mul = 1;
+        let byte = 0x80;
+        while (byte & 0x80) {
+          if (pos >= end) throw corrupt('unterminated LEB128 value');
+          byte = buf[pos++];
+          v += (byte & 0x7f) * mul;
+          mul *= 128;
+          if (mul > 2 ** 63 && byte & 0x80) {
+            // Padded or absurd: consume it; such a value means nothing (as Cursor.uleb/sleb treat it).
+            while (pos < end && buf[pos++] & 0x80);
+            v = op === DW_LNS.advance_line ? 0 : Number.MAX_SAFE_INTEGER;
+            mul = 0;
+            byte = 0;
+          }
+        }
+        if (op === DW_LNS.advance_line) line += byte & 0x40 ? v - mul : v;
+        else if (op === DW_LNS.set_file) file = v;
+        else if (op === DW_LNS.set_column) column = v;
+        else if (maxOps === 1) address += minInst * v;
+        else {
+          address += minInst * Math.floor((opIndex + v) / maxOps);
+          opIndex = (opIndex + v) % maxOps;
+        }
+        continue;
+      } else if (op === DW_LNS.copy) emit = true;
+      else if (op === DW_LNS.const_add_pc) {
+        if (maxOps === 1) address += minInst * constAddPc;
+        else {
+          address += minInst * Math.floor((opIndex + constAddPc) / maxOps);
+          opIndex = (opIndex + constAddPc) % maxOps;
+        }
+        continue;
+      } else if (op === DW_LNS.fixed_advance_pc) {
+        c.pos = pos;
+        address += c.u16();
+        pos = c.pos;
+        opIndex = 0;
+        continue;
+      } else if (op === 0) {
+        c.pos = pos;
+        const len = c.uleb();
+        if (len === 0) {
+          pos = c.pos;
+          continue;
+        }
+        const extEnd = c.pos + len;
+        if (extEnd > end) throw corrupt('extended line opcode runs past the table');
+        const sub = c.u8();
+        if (sub === DW_LNE.end_sequence) {
+          if (seqFirst >= 0 && seqCount > 0 && address > seqStart && !Number.isNaN(address))
+            this.sequences.push({ start: seqStart, end: address, first: seqFirst, count: seqCount });
+          else if (seqFirst >= 0) this.rows = seqFirst;
+          seqFirst = -1;
+          address = 0;
+          opIndex = 0;
+          file = 1;
+          line = 1;
+          column = 0;
+          discriminator = 0;
+        } else if (sub === DW_LNE.set_address) {
+          address = space.fromBig(c.addr(len - 1));
+          opIndex = 0;
+        } else if (sub === DW_LNE.define_file) {
+          const name = c.cstr();
+          const dir = c.uleb();
+          this.files.push({ name, dir });
+        } else if (sub === DW_LNE.set_discriminator) discriminator = c.uleb();
+        pos = extEnd;
+        continue;
+      } else if (op === DW_LNS.negate_stmt || op === DW_LNS.set_basic_block || op === DW_LNS.set_prologue_end || op === DW_LNS.set_epilogue_begin) {
+        continue;
+      } else {
+        // set_isa, or an opcode this reader does not know: the header says how many LEB128 operands to skip.
+        c.pos = pos;
+        for (let i = 0; i < stdLengths[op]; i++) c.uleb();
+        pos = c.pos;
+        continue;
       }
-      // binutils keeps only the last of several rows at the same address.
-      const k = seq.count > 0 && this.rowAddr[n - 1] === address ? n - 1 : n;
-      if (k === n) {
-        if (n === this.rowAddr.length) this.grow();
+      if (!emit) continue;
+      emit = false;
+      // Emit a row. binutils keeps only the last of several rows at the same address.
+      if (seqFirst < 0) {
+        seqStart = address;
+        seqFirst = this.rows;
+        seqCount = 0;
+      }
+      let k = this.rows;
+      if (seqCount > 0 && this.rowAddr[k - 1] === address) k--;
+      else {
+        if (k >= MAX_ROWS) throw corrupt('line table has an absurd number of rows');
+        if (k === this.rowAddr.length) this.grow();
         this.rows++;
-        seq.count++;
+        seqCount++;
       }
       this.rowAddr[k] = address;
       this.rowFile[k] = file;
       this.rowLine[k] = line;
       this.rowColumn[k] = column;
       this.rowDisc[k] = discriminator;
-    };
-    const advance = (opAdvance: number) => {
-      if (maxOps === 1) address += minInst * opAdvance;
-      else {
-        address += minInst * Math.floor((opIndex + opAdvance) / maxOps);
-        opIndex = (opIndex + opAdvance) % maxOps;
-      }
-    };
-
-    // Special opcodes are most of any program: their operation and line advances come from tables.
-    const opAdvance = new Int32Array(256);
-    const lineAdvance = new Int32Array(256);
-    for (let op = opcodeBase; op < 256; op++) {
-      opAdvance[op] = Math.floor((op - opcodeBase) / lineRange);
-      lineAdvance[op] = lineBase + ((op - opcodeBase) % lineRange);
-    }
-    const buf = c.buf;
-    const end = c.end;
-    while (c.pos < end) {
-      const op = buf[c.pos++];
-      if (op >= opcodeBase) {
-        if (maxOps === 1) address += minInst * opAdvance[op];
-        else advance(opAdvance[op]);
-        line += lineAdvance[op];
-        emit(false);
-        discriminator = 0;
-        continue;
-      }
-      switch (op) {
-        case 0: {
-          const len = c.uleb();
-          if (len === 0) break;
-          const end = c.pos + len;
-          if (end > c.end) throw corrupt('extended line opcode runs past the table');
-          const sub = c.u8();
-          if (sub === DW_LNE.end_sequence) {
-            emit(true);
-            address = 0;
-            opIndex = 0;
-            file = 1;
-            line = 1;
-            column = 0;
-            discriminator = 0;
-          } else if (sub === DW_LNE.set_address) {
-            const size = len - 1;
-            address = space.fromBig(c.addr(size));
-            opIndex = 0;
-          } else if (sub === DW_LNE.define_file) {
-            const name = c.cstr();
-            const dir = c.uleb();
-            this.files.push({ name, dir });
-          } else if (sub === DW_LNE.set_discriminator) {
-            discriminator = c.uleb();
-          }
-          c.pos = end;
-          break;
-        }
-        case DW_LNS.copy:
-          emit(false);
-          discriminator = 0;
-          break;
-        case DW_LNS.advance_pc:
-          advance(c.uleb());
-          break;
-        case DW_LNS.advance_line:
-          line += c.sleb();
-          break;
-        case DW_LNS.set_file:
-          file = c.uleb();
-          break;
-        case DW_LNS.set_column:
-          column = c.uleb();
-          break;
-        case DW_LNS.negate_stmt:
-        case DW_LNS.set_basic_block:
-        case DW_LNS.set_prologue_end:
-        case DW_LNS.set_epilogue_begin:
-          break;
-        case DW_LNS.const_add_pc:
-          advance(Math.floor((255 - opcodeBase) / lineRange));
-          break;
-        case DW_LNS.fixed_advance_pc:
-          address += c.u16();
-          opIndex = 0;
-          break;
-        case DW_LNS.set_isa:
-          c.uleb();
-          break;
-        default:
-          // An opcode this reader does not know: the header says how many LEB128 operands to skip.
-          for (let i = 0; i < stdLengths[op]; i++) c.uleb();
-      }
+      discriminator = 0;
     }
     this.sequences.sort((a, b) => a.start - b.start);
   }

@@ -2,7 +2,7 @@
 // functions and inlined calls with code ranges, which is all a symbolizer needs from the DIEs.
 import { Cursor, initialLength } from './cursor';
 import { DW_AT, DW_FORM, DW_TAG, DW_UT } from './constants';
-import { AbbrevCache, AbbrevTable, fixedLayout } from './abbrev';
+import { Abbrev, AbbrevCache, AbbrevTable, fixedLayout } from './abbrev';
 import { readConstant, readIndex, readReference, skipForm, UnitEncoding } from './forms';
 import { DwarfSections, need } from './sections';
 import { readRanges, RangeContext } from './ranges';
@@ -93,6 +93,23 @@ const CONTAINER_TAGS = new Set<number>([
   0x02, // class_type
   0x13, // structure_type (C++ methods)
 ]);
+
+/** How a walk treats a DIE: skip its subtree, walk its children, or record it as code with a range. */
+const WALK_SKIP = 0;
+const WALK_CHILDREN = 1;
+const WALK_CODE = 2;
+const PC_ATTRIBUTES = new Set<number>([DW_AT.low_pc, DW_AT.high_pc, DW_AT.ranges]);
+
+function walkKind(ab: Abbrev): number {
+  if (ab.walk !== undefined) return ab.walk;
+  let hasPc = false;
+  for (let i = 0; i < ab.specs.length; i += 2) if (PC_ATTRIBUTES.has(ab.specs[i])) hasPc = true;
+  // A function without code attributes (a declaration, an abstract inline instance) holds no code either:
+  // its subtree is skipped like a type's.
+  if (CODE_TAGS.has(ab.tag)) ab.walk = hasPc ? WALK_CODE : WALK_SKIP;
+  else ab.walk = CONTAINER_TAGS.has(ab.tag) ? WALK_CHILDREN : WALK_SKIP;
+  return ab.walk;
+}
 
 export class CompUnit implements RangeContext {
   readonly header: UnitHeader;
@@ -309,7 +326,8 @@ export class CompUnit implements RangeContext {
       const specs = ab.specs;
       const parent = stack[stack.length - 1];
       let sibling = -1;
-      if (CODE_TAGS.has(ab.tag) && parent !== -2) {
+      const kind = walkKind(ab);
+      if (kind === WALK_CODE && parent !== -2) {
         let name: string | null = null;
         let nameStrp = -1;
         let origin = -1;
@@ -381,7 +399,7 @@ export class CompUnit implements RangeContext {
           else skipForm(c, specs[i + 1], enc);
         }
       if (!ab.hasChildren) continue;
-      if ((parent === -2 || !CONTAINER_TAGS.has(ab.tag)) && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - cursorBase;
+      if ((parent === -2 || kind === WALK_SKIP) && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - cursorBase;
       else stack.push(parent);
     }
     if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase) throw corrupt('unexpected end of data (subtree)');

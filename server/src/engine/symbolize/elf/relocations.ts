@@ -19,7 +19,6 @@ const KINDS: Record<number, Record<number, RelocKind>> = {
   [EM_386]: { 1: [4, false], 2: [4, true] },
   [EM_ARM]: { 2: [4, false], 3: [4, true] },
 };
-const NONE_TYPES = new Set([0]);
 
 export interface RelocationStats {
   applied: number;
@@ -38,15 +37,16 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
     const ent = elf.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
     const raw = elf.readSection(rs);
     const n = Math.floor(raw.length / ent);
+    // Plain numbers, not BigInt: thousands of relocations per .ko, and every value in a debug section of a
+    // relocatable object (offsets in its own small sections plus addends) is far below 2^53.
     for (let i = 0; i < n; i++) {
       const o = i * ent;
       let offset: number, symIndex: number, type: number, addend: number | null;
       if (elf.is64) {
-        offset = e.off64(raw, o);
-        const info = e.u64(raw, o + 8);
-        symIndex = Number(info >> 32n);
-        type = Number(info & 0xffffffffn);
-        addend = isRela ? Number(e.i64(raw, o + 16)) : null;
+        offset = e.u64n(raw, o);
+        symIndex = e.u32(raw, e.little ? o + 12 : o + 8);
+        type = e.u32(raw, e.little ? o + 8 : o + 12);
+        addend = isRela ? e.i64n(raw, o + 16) : null;
       } else {
         offset = e.u32(raw, o);
         const info = e.u32(raw, o + 4);
@@ -54,7 +54,7 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
         type = info & 0xff;
         addend = isRela ? e.i32(raw, o + 8) : null;
       }
-      if (NONE_TYPES.has(type)) continue;
+      if (type === R_NONE) continue;
       const kind = kinds[type];
       if (!kind) {
         stats.skipped++;
@@ -64,8 +64,8 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
       if (offset + width > data.length) throw corrupt(`relocation ${i} in ${rs.name} points outside ${target.name}`);
       if (symIndex >= symValues.length) throw corrupt(`relocation ${i} in ${rs.name} names symbol ${symIndex}, out of range`);
       const a = addend ?? readImplicit(data, offset, width, e.little);
-      let value = BigInt(symValues[symIndex]) + BigInt(a);
-      if (pcrel) value -= BigInt(offset);
+      let value = symValues[symIndex] + a;
+      if (pcrel) value -= offset;
       writeValue(data, offset, width, value, e.little);
       stats.applied++;
     }
@@ -73,42 +73,53 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
   return stats;
 }
 
-/** st_value of each symbol, plus the synthetic start of its section for allocated sections. */
-function symbolValues(elf: ElfFile, space: AddressSpace, symtabIndex: number): number[] {
+const R_NONE = 0;
+const symbolValueCache = new WeakMap<ElfFile, Map<number, Float64Array>>();
+
+/** st_value of each symbol, plus the synthetic start of its section for allocated sections (per symtab, once). */
+function symbolValues(elf: ElfFile, space: AddressSpace, symtabIndex: number): Float64Array {
+  let perFile = symbolValueCache.get(elf);
+  if (!perFile) symbolValueCache.set(elf, (perFile = new Map()));
+  const cached = perFile.get(symtabIndex);
+  if (cached) return cached;
   const tab = elf.sections[symtabIndex];
   if (!tab) throw corrupt(`relocation section refers to symbol table ${symtabIndex}, which does not exist`);
   const ent = elf.is64 ? 24 : 16;
   const data = elf.readSection(tab);
   const n = Math.floor(data.length / ent);
-  const out = new Array<number>(n);
+  const out = new Float64Array(n);
   const e = elf.endian;
   for (let i = 0; i < n; i++) {
     const o = i * ent;
     const shndx = e.u16(data, elf.is64 ? o + 6 : o + 14);
-    const value = elf.is64 ? Number(e.u64(data, o + 8)) : e.u32(data, o + 4);
+    const value = elf.is64 ? e.u64n(data, o + 8) : e.u32(data, o + 4);
     out[i] = shndx > 0 && shndx < 0xff00 ? value + space.relocationBase(shndx) : value;
   }
+  perFile.set(symtabIndex, out);
   return out;
 }
 
 function readImplicit(b: Buffer, o: number, width: number, little: boolean): number {
-  if (width === 8) return Number(little ? b.readBigInt64LE(o) : b.readBigInt64BE(o));
+  if (width === 8) return little ? b.readUInt32LE(o) + b.readInt32LE(o + 4) * 4294967296 : b.readUInt32BE(o + 4) + b.readInt32BE(o) * 4294967296;
   if (width === 4) return little ? b.readInt32LE(o) : b.readInt32BE(o);
   return little ? b.readInt16LE(o) : b.readInt16BE(o);
 }
 
-function writeValue(b: Buffer, o: number, width: number, v: bigint, little: boolean): void {
+/** Writes the low `width` bytes of `v` (two's complement for negative values; ToUint32 is exact modulo 2^32). */
+function writeValue(b: Buffer, o: number, width: number, v: number, little: boolean): void {
+  const lo = v >>> 0;
   if (width === 8) {
-    const u = BigInt.asUintN(64, v);
-    if (little) b.writeBigUInt64LE(u, o);
-    else b.writeBigUInt64BE(u, o);
+    const hi = Math.floor(v / 4294967296) >>> 0;
+    if (little) {
+      b.writeUInt32LE(lo, o);
+      b.writeUInt32LE(hi, o + 4);
+    } else {
+      b.writeUInt32BE(hi, o);
+      b.writeUInt32BE(lo, o + 4);
+    }
   } else if (width === 4) {
-    const u = Number(BigInt.asUintN(32, v));
-    if (little) b.writeUInt32LE(u, o);
-    else b.writeUInt32BE(u, o);
-  } else {
-    const u = Number(BigInt.asUintN(16, v));
-    if (little) b.writeUInt16LE(u, o);
-    else b.writeUInt16BE(u, o);
-  }
+    if (little) b.writeUInt32LE(lo, o);
+    else b.writeUInt32BE(lo, o);
+  } else if (little) b.writeUInt16LE(lo & 0xffff, o);
+  else b.writeUInt16BE(lo & 0xffff, o);
 }

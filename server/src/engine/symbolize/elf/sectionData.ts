@@ -56,11 +56,21 @@ abstract class ElfSectionView {
   }
 }
 
-/** A section read whole, but only when first needed. */
+/** A section read whole, but only when first needed (then passed through `prepare`, e.g. to relocate it). */
 export class LazyMemorySection extends ElfSectionView implements SectionData {
   private mem: MemorySection | null = null;
+  constructor(
+    elf: ElfFile,
+    sec: ElfSection,
+    private readonly prepare?: (data: Buffer) => Buffer,
+  ) {
+    super(elf, sec);
+  }
   private data(): MemorySection {
-    this.mem ??= new MemorySection(this.sec.name, this.elf.readSection(this.sec));
+    if (!this.mem) {
+      const raw = this.elf.readSection(this.sec);
+      this.mem = new MemorySection(this.sec.name, this.prepare ? this.prepare(raw) : raw);
+    }
     return this.mem;
   }
   bytes(offset: number, length: number): Buffer {
