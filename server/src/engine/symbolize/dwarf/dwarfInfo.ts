@@ -233,7 +233,9 @@ export class DwarfInfo {
     const unit: number[] = [];
     for (const h of this.unitHeaders()) {
       if (covered.has(h.offset) || h.unitType === 2 || h.unitType === 6) continue;
-      const u = this.unitAt(h.offset);
+      // Only the root DIE is needed: a unit read here bypasses the cache, which would otherwise lose the
+      // units a trace is using to dozens of code-less ones.
+      const u = this.units.get(h.offset) ?? new CompUnit(this.sections, this.space, this.abbrevs, h);
       for (let i = 0; i < u.ranges.length; i += 2) {
         lo.push(u.ranges[i]);
         hi.push(u.ranges[i + 1]);

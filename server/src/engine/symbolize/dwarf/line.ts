@@ -35,7 +35,11 @@ interface ProgramHeader {
 }
 
 interface FileEntry {
-  name: string;
+  /** The path, or null while it is only a string-section offset (`ref`) not decoded yet. */
+  name: string | null;
+  /** DW_FORM_line_strp / DW_FORM_strp offset of the path when `name` is null. */
+  ref: number;
+  refForm: number;
   dir: number;
 }
 
@@ -56,8 +60,9 @@ export class LineTable {
   private rowColumn = new Uint32Array(1024);
   private rowDisc = new Uint32Array(1024);
   private rows = 0;
-  private readonly dirs: string[] = [];
+  private readonly dirs: FileEntry[] = [];
   private readonly files: FileEntry[] = [];
+  private readonly sections: DwarfSections;
   private version = 0;
   private readonly nameCache = new Map<number, string>();
 
@@ -67,6 +72,7 @@ export class LineTable {
     offset: number,
     private readonly ctx: LineContext,
   ) {
+    this.sections = sections;
     const sec = need(sections.line, '.debug_line');
     const lenBuf = sec.bytes(offset, Math.min(12, sec.size - offset));
     const lc = new Cursor(lenBuf, 0, sections.little);
@@ -101,13 +107,13 @@ export class LineTable {
     for (let i = 1; i < opcodeBase; i++) stdLengths.push(c.u8());
     const enc: UnitEncoding = { version, addrSize: addrSize || 8, offsetSize };
     if (version >= 5) {
-      for (const e of this.readEntries(c, enc, sections)) this.dirs.push(e.name);
+      for (const e of this.readEntries(c, enc, sections)) this.dirs.push(e);
       for (const e of this.readEntries(c, enc, sections)) this.files.push(e);
     } else {
       for (;;) {
         const d = c.cstr();
         if (!d) break;
-        this.dirs.push(d);
+        this.dirs.push({ name: d, ref: 0, refForm: 0, dir: 0 });
       }
       for (;;) {
         const name = c.cstr();
@@ -115,7 +121,7 @@ export class LineTable {
         const dir = c.uleb();
         c.uleb();
         c.uleb();
-        this.files.push({ name, dir });
+        this.files.push({ name, ref: 0, refForm: 0, dir });
       }
     }
     c.pos = programStart;
@@ -229,7 +235,7 @@ export class LineTable {
         } else if (sub === DW_LNE.define_file) {
           const name = c.cstr();
           const dir = c.uleb();
-          this.files.push({ name, dir });
+          this.files.push({ name, ref: 0, refForm: 0, dir });
         } else if (sub === DW_LNE.set_discriminator) discriminator = c.uleb();
         pos = extEnd;
         continue;
@@ -290,16 +296,21 @@ export class LineTable {
     if (count > c.end - c.pos) throw corrupt(`line table claims ${count} directory/file entries`);
     const out: FileEntry[] = [];
     for (let i = 0; i < count; i++) {
-      let name = '';
-      let dir = 0;
+      const e: FileEntry = { name: '', ref: 0, refForm: 0, dir: 0 };
       for (let k = 0; k < format.length; k += 2) {
         const type = format[k];
         const form = format[k + 1];
-        if (type === DW_LNCT.path) name = this.readPath(c, form, enc, sections);
-        else if (type === DW_LNCT.directory_index) dir = readConstant(c, form, enc);
+        if (type === DW_LNCT.path) {
+          // A unit lists hundreds of headers and a lookup names one or two: offsets now, strings on use.
+          if (form === DW_FORM.line_strp || form === DW_FORM.strp) {
+            e.name = null;
+            e.ref = c.uN(enc.offsetSize);
+            e.refForm = form;
+          } else e.name = this.readPath(c, form, enc, sections);
+        } else if (type === DW_LNCT.directory_index) e.dir = readConstant(c, form, enc);
         else skipForm(c, form, enc);
       }
-      out.push({ name, dir });
+      out.push(e);
     }
     return out;
   }
@@ -338,6 +349,15 @@ export class LineTable {
     return null;
   }
 
+  private path(e: FileEntry): string {
+    if (e.name === null)
+      e.name =
+        e.refForm === DW_FORM.line_strp
+          ? need(this.sections.lineStr, '.debug_line_str').cstring(e.ref)
+          : need(this.sections.str, '.debug_str').cstring(e.ref);
+    return e.name;
+  }
+
   /** File name of a file index, composed as binutils' concat_filename does. */
   fileName(index: number): string | null {
     const cached = this.nameCache.get(index);
@@ -350,11 +370,11 @@ export class LineTable {
     }
     const f = this.files[i];
     if (!f) return null;
-    let name = f.name;
+    let name = this.path(f);
     if (!isAbsolute(name)) {
       let dirIdx = f.dir;
       if (!v5) dirIdx--;
-      let subdir: string | null = dirIdx >= 0 && dirIdx < this.dirs.length ? this.dirs[dirIdx] : null;
+      let subdir: string | null = dirIdx >= 0 && dirIdx < this.dirs.length ? this.path(this.dirs[dirIdx]) : null;
       let dir: string | null = !subdir || !isAbsolute(subdir) ? this.ctx.compDir : null;
       if (!dir) {
         dir = subdir;
