@@ -4,7 +4,7 @@ import { Cursor, initialLength } from './cursor';
 import { countAtOrBefore } from '../search';
 import { AbbrevCache } from './abbrev';
 import { DwarfSections } from './sections';
-import { CompUnit, FunctionRecord, readUnitHeader, UnitHeader } from './unit';
+import { CompUnit, containingLength, FunctionRecord, readUnitHeader, UnitHeader } from './unit';
 import { AddressSpace } from '../elf/addressSpace';
 import { corrupt } from '../errors';
 
@@ -95,18 +95,9 @@ export class DwarfInfo {
 
   /** Outermost-first chain: the subprogram, then each inlined call containing addr. */
   private functionChain(unit: CompUnit, addr: number): FunctionRecord[] {
+    let best = unit.topLevelContaining(addr);
     const recs = unit.functionRecords();
     const chain: FunctionRecord[] = [];
-    let best = -1;
-    let bestLen = Infinity;
-    const top = unit.topLevelCount();
-    for (let i = 0; i < top; i++) {
-      const len = containingLength(recs[i].ranges, addr);
-      if (len < bestLen) {
-        best = i;
-        bestLen = len;
-      }
-    }
     const seen = new Set<number>();
     while (best >= 0 && !seen.has(best)) {
       seen.add(best);
@@ -279,10 +270,4 @@ function lookupIndex(idx: RangeIndex, addr: number): number | null {
   // Ranges rarely overlap; look back a few entries in case they do.
   for (let i = a - 1; i >= 0 && i >= a - 16; i--) if (addr < idx.hi[i]) return idx.unit[i];
   return null;
-}
-
-/** Length of the range containing addr, Infinity if none does. */
-function containingLength(ranges: number[], addr: number): number {
-  for (let i = 0; i < ranges.length; i += 2) if (addr >= ranges[i] && addr < ranges[i + 1]) return ranges[i + 1] - ranges[i];
-  return Infinity;
 }

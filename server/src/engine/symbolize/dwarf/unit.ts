@@ -124,8 +124,12 @@ export class CompUnit implements RangeContext {
   rnglistsBase = 0;
   /** Linear [lo, hi) pairs of the whole unit (from the root DIE). */
   ranges: number[] = [];
-  private functions: FunctionRecord[] | null = null;
-  private topCount = 0;
+  private readonly functions: FunctionRecord[] = [];
+  /** Indexes of the top-level function records found so far. */
+  private readonly topLevel: number[] = [];
+  /** The top-level walk, while it has stopped early: the unit's bytes, where to resume and the open levels. */
+  private topWalk: { buf: Buffer; pos: number; stack: number[] } | null = null;
+  private topWalkDone = false;
   private lineTable: LineTable | null = null;
 
   constructor(
@@ -263,58 +267,78 @@ export class CompUnit implements RangeContext {
     return this.lineTable;
   }
 
-  /**
-   * Top-level functions with code (children not parsed yet), parsed once per unit. The subtree of a function
-   * (its inlined calls) is parsed by `expand` when a lookup lands in it.
-   */
+  /** Every function record parsed so far (top-level ones and the subtrees `expand` parsed), by index. */
   functionRecords(): FunctionRecord[] {
-    if (this.functions) return this.functions;
-    const recs: FunctionRecord[] = [];
-    this.functions = recs;
-    // The whole unit is read for this one pass and dropped afterwards; only the records stay.
-    const unitBuf = need(this.sections.info, '.debug_info').bytes(this.header.offset, this.header.end - this.header.offset);
-    const c = new Cursor(unitBuf, this.header.dieOffset - this.header.offset, this.sections.little);
-    // Root DIE: skip its attributes (read in readRoot).
-    const root = this.abbrevs[c.uleb()];
-    if (!root) return recs;
-    for (let i = 0; i < root.specs.length; i += 2) skipForm(c, root.specs[i + 1], this.header);
-    if (root.hasChildren) this.walk(c, this.header.offset, -1, true);
-    this.topCount = recs.length;
-    return recs;
+    return this.functions;
   }
 
-  /** Records [0, topLevelCount()) are the unit's top-level functions. */
-  topLevelCount(): number {
-    this.functionRecords();
-    return this.topCount;
+  /**
+   * The top-level function whose code contains `addr` (the smallest when several do), or -1. Top-level DIEs
+   * are walked only as far as needed, and the walk resumes there for the next address: a one-shot lookup
+   * reads half a unit on average. The subtree of a function (its inlined calls) is parsed by `expand`.
+   */
+  topLevelContaining(addr: number): number {
+    let best = -1;
+    let bestLen = Infinity;
+    for (const i of this.topLevel) {
+      const len = containingLength(this.functions[i].ranges, addr);
+      if (len < bestLen) {
+        best = i;
+        bestLen = len;
+      }
+    }
+    if (best >= 0 || this.topWalkDone) return best;
+    if (!this.topWalk) {
+      // The unit is read whole for the top-level walk and dropped when the walk ends; only the records stay.
+      const buf = need(this.sections.info, '.debug_info').bytes(this.header.offset, this.header.end - this.header.offset);
+      const c = new Cursor(buf, this.header.dieOffset - this.header.offset, this.sections.little);
+      // Root DIE: skip its attributes (read in readRoot).
+      const root = this.abbrevs[c.uleb()];
+      if (!root || !root.hasChildren) {
+        this.topWalkDone = true;
+        return -1;
+      }
+      for (let i = 0; i < root.specs.length; i += 2) skipForm(c, root.specs[i + 1], this.header);
+      this.topWalk = { buf, pos: c.pos, stack: [-1] };
+    }
+    const state = this.topWalk;
+    const c = new Cursor(state.buf, state.pos, this.sections.little);
+    const found = this.walk(c, this.header.offset, state.stack, true, addr);
+    state.pos = c.pos;
+    if (found < 0) {
+      this.topWalkDone = true;
+      this.topWalk = null;
+    }
+    return found;
   }
 
   /** Parses the inlined calls (and nested functions) inside a top-level function record, once. */
   expand(index: number): void {
-    const rec = this.functions![index];
+    const rec = this.functions[index];
     if (rec.childStart < 0) return;
     const start = rec.childStart;
     rec.childStart = -1;
     const guess = rec.subtreeEnd > start ? rec.subtreeEnd - start : 64 * 1024;
-    const before = this.functions!.length;
+    const before = this.functions.length;
     this.atWindow(start, guess, (c) => {
-      this.functions!.length = before; // a retry with a larger window starts over
+      this.functions.length = before; // a retry with a larger window starts over
       rec.children = [];
-      this.walk(c, start, index, false);
+      this.walk(c, start, [index], false);
     });
   }
 
   /**
    * Walks DIEs from the cursor until the level it started at is closed. Top-level mode records functions
-   * and jumps over their children (DW_AT_sibling) for `expand` to parse later; full mode records everything.
+   * and jumps over their children (DW_AT_sibling) for `expand` to parse later, and stops after the first
+   * function containing `stopAddr` (returning its index; -1 at the end); full mode records everything.
+   * `stack`: the enclosing record index per open DIE level (-1 = none; -2 = skipping a subtree), kept
+   * by the caller to resume.
    */
-  private walk(c: Cursor, cursorBase: number, parentRec: number, topLevel: boolean): void {
-    const recs = this.functions!;
+  private walk(c: Cursor, cursorBase: number, stack: number[], topLevel: boolean, stopAddr = NaN): number {
+    const recs = this.functions;
     const enc = this.header;
     const unitOff = this.header.offset;
     const end = Math.min(c.end, this.header.end - cursorBase);
-    // Stack of the enclosing record index per open DIE level (-1 = none; -2 = skipping a subtree).
-    const stack: number[] = [parentRec];
     while (c.pos < end && stack.length > 0) {
       const dieAbs = cursorBase + c.pos;
       const code = c.uleb();
@@ -375,12 +399,15 @@ export class CompUnit implements RangeContext {
         const subtreeEnd = sibling > dieAbs ? sibling : -1;
         recs.push({ tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, nameStrp, origin, callFile, callLine, callColumn, childStart, subtreeEnd });
         if (parent >= 0) recs[parent].children.push(idx);
-        if (!ab.hasChildren) continue;
-        if (!topLevel) {
-          recs[idx].childStart = -1;
-          stack.push(idx);
-        } else if (subtreeEnd > 0 && subtreeEnd <= this.header.end) c.pos = subtreeEnd - cursorBase;
-        else stack.push(-2); // no sibling: walk over the children without recording them
+        if (topLevel) this.topLevel.push(idx);
+        if (ab.hasChildren) {
+          if (!topLevel) {
+            recs[idx].childStart = -1;
+            stack.push(idx);
+          } else if (subtreeEnd > 0 && subtreeEnd <= this.header.end) c.pos = subtreeEnd - cursorBase;
+          else stack.push(-2); // no sibling: walk over the children without recording them
+        }
+        if (topLevel && containingLength(ranges, stopAddr) < Infinity) return idx;
         continue;
       }
       const layout = fixedLayout(ab, enc);
@@ -403,6 +430,7 @@ export class CompUnit implements RangeContext {
       else stack.push(parent);
     }
     if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase) throw corrupt('unexpected end of data (subtree)');
+    return -1;
   }
 
   /** Name-related attributes of the DIE at `absOffset` (which must be in this unit). */
@@ -469,4 +497,10 @@ function isAddressForm(form: number): boolean {
     form === DW_FORM.addrx4 ||
     form === DW_FORM.GNU_addr_index
   );
+}
+
+/** Length of the range containing addr, Infinity if none does. */
+export function containingLength(ranges: number[], addr: number): number {
+  for (let i = 0; i < ranges.length; i += 2) if (addr >= ranges[i] && addr < ranges[i + 1]) return ranges[i + 1] - ranges[i];
+  return Infinity;
 }

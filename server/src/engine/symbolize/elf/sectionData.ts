@@ -39,8 +39,11 @@ export class MemorySection implements SectionData {
 
 const BLOCK = 16 * 1024;
 const MAX_BLOCKS = 256; // 4 MB of cache per section at most
-/** Sections up to this size are read whole on first use (strings, abbreviations, range lists…). */
-export const WHOLE_SECTION_LIMIT = 8 * 1024 * 1024;
+/**
+ * Sections up to this size are read whole on first use (a module's strings, abbreviations, range lists…).
+ * A vmlinux's are megabytes of which a trace touches a few blocks: those are read in blocks.
+ */
+export const WHOLE_SECTION_LIMIT = 1024 * 1024;
 
 /** Common part of the views of a section of an ELF file. */
 abstract class ElfSectionView {
