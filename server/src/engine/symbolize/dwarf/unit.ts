@@ -90,14 +90,19 @@ const CONTAINER_TAGS = new Set<number>([
   DW_TAG.module,
   DW_TAG.try_block,
   DW_TAG.catch_block,
-  0x02, // class_type
-  0x13, // structure_type (C++ methods)
 ]);
+/** class_type, structure_type: scopes of C++ member functions (concrete ones are normally outside them). */
+const TYPE_SCOPE_TAGS = new Set<number>([0x02, 0x13]);
+/** DW_AT_language of C++ units (DWARF 5 §7.12): only there may a type hold a member function with code. */
+const CXX_LANGUAGES = new Set<number>([0x04, 0x1a, 0x21, 0x2b]);
+const DW_AT_language = 0x13;
 
 /** How a walk treats a DIE: skip its subtree, walk its children, or record it as code with a range. */
 const WALK_SKIP = 0;
 const WALK_CHILDREN = 1;
 const WALK_CODE = 2;
+/** A struct or class: walked in C++ units, skipped elsewhere (a C unit's tens of thousands of members). */
+const WALK_TYPE_SCOPE = 3;
 const PC_ATTRIBUTES = new Set<number>([DW_AT.low_pc, DW_AT.high_pc, DW_AT.ranges]);
 
 function walkKind(ab: Abbrev): number {
@@ -107,7 +112,7 @@ function walkKind(ab: Abbrev): number {
   // A function without code attributes (a declaration, an abstract inline instance) holds no code either:
   // its subtree is skipped like a type's.
   if (CODE_TAGS.has(ab.tag)) ab.walk = hasPc ? WALK_CODE : WALK_SKIP;
-  else ab.walk = CONTAINER_TAGS.has(ab.tag) ? WALK_CHILDREN : WALK_SKIP;
+  else ab.walk = CONTAINER_TAGS.has(ab.tag) ? WALK_CHILDREN : TYPE_SCOPE_TAGS.has(ab.tag) ? WALK_TYPE_SCOPE : WALK_SKIP;
   return ab.walk;
 }
 
@@ -130,6 +135,8 @@ export class CompUnit implements RangeContext {
   /** The top-level walk, while it has stopped early: the unit's bytes, where to resume and the open levels. */
   private topWalk: { buf: Buffer; pos: number; stack: number[] } | null = null;
   private topWalkDone = false;
+  /** C++: member functions may sit inside class/struct DIEs, which the walk then enters. */
+  private typesHoldCode = false;
   private lineTable: LineTable | null = null;
 
   constructor(
@@ -199,6 +206,9 @@ export class CompUnit implements RangeContext {
           break;
         case DW_AT.comp_dir:
           this.compDir = this.readString(c, form);
+          break;
+        case DW_AT_language:
+          this.typesHoldCode = CXX_LANGUAGES.has(readConstant(c, form, this.header));
           break;
         case DW_AT.stmt_list:
           this.stmtList = readConstant(c, form, this.header);
@@ -426,7 +436,8 @@ export class CompUnit implements RangeContext {
           else skipForm(c, specs[i + 1], enc);
         }
       if (!ab.hasChildren) continue;
-      if ((parent === -2 || kind === WALK_SKIP) && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - cursorBase;
+      const skipSubtree = parent === -2 || kind === WALK_SKIP || (kind === WALK_TYPE_SCOPE && !this.typesHoldCode);
+      if (skipSubtree && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - cursorBase;
       else stack.push(parent);
     }
     if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase) throw corrupt('unexpected end of data (subtree)');
