@@ -212,3 +212,24 @@ test('zstd-compressed debug sections: answers, or a clear SymbolizeError when No
     );
   }
 });
+
+test('C++ (g++): member functions defined in classes, a local class, a namespace: every code byte matches addr2line', { skip: skip || (hasTool('g++') ? false : 'g++ missing') }, () => {
+  const exe = buildFixture('members', ['members.cpp'], ['-g', '-O2'], 'g++');
+  const df = openDebugFile(exe);
+  // addr2line prints linkage names (_ZN3drv4Ring5drainEv), DWARF's DW_AT_name is `drain`: compare the
+  // file:line chain, and that a name is found wherever addr2line finds one.
+  const shape = (s: string) => s.replace(/(^|\|\s+\(inlined by\) )(\S+) at /g, (_m, lead: string, name: string) => `${lead}${name === '??' ? '??' : 'NAME'} at `);
+  let checked = 0;
+  for (const sec of df.codeSections()) {
+    const addrs = Array.from({ length: sec.size }, (_, i) => sec.addr + BigInt(i));
+    if (addrs.length === 0) continue;
+    const want = addr2lineBatch(exe, addrs);
+    addrs.forEach((a, i) => {
+      assert.equal(shape(formatAddr2line(df.lookupAddress(a).frames)), shape(want[i]), `0x${a.toString(16)} (${sec.name})`);
+      checked++;
+    });
+  }
+  assert.ok(checked > 100);
+  const probe = df.lookupSymbol('_ZN3drv6Device5probeEi', 0x10);
+  assert.ok(probe.ok && probe.frames.some((f) => f.function === 'probe' || f.function === 'push' || f.function === 'twice'), JSON.stringify(probe.frames));
+});
