@@ -73,21 +73,26 @@ export class AbbrevCache {
 
 function parseAbbrevTable(c: Cursor): AbbrevTable {
   const table: AbbrevTable = [];
+  // A kernel unit has hundreds of abbreviations, parsed when cold: one-byte LEB128 values (nearly all of
+  // them) are read inline, longer ones through the cursor.
+  const b = c.buf;
+  const leb = (): number => (c.pos < c.end && b[c.pos] < 0x80 ? b[c.pos++] : c.uleb());
   for (;;) {
-    const code = c.uleb();
+    const code = leb();
     if (code === 0) return table;
-    const tag = c.uleb();
+    const tag = leb();
     const hasChildren = c.u8() !== 0;
     const specs: number[] = [];
     let implicit: number[] | null = null;
     for (;;) {
-      const at = c.uleb();
-      const form = c.uleb();
+      const at = leb();
+      const form = leb();
       if (at === 0 && form === 0) break;
       if (form === DW_FORM.implicit_const) {
-        implicit ??= [];
-        implicit[specs.length / 2] = c.sleb();
-      }
+        // Dense (zeros elsewhere): reading a hole of a sparse array would deoptimize the DIE walk.
+        implicit ??= new Array<number>(specs.length / 2).fill(0);
+        implicit.push(c.sleb());
+      } else implicit?.push(0);
       specs.push(at, form);
       if (specs.length > 2 * 4096) throw corrupt('abbreviation with an absurd number of attributes');
     }

@@ -1,6 +1,5 @@
 // The DWARF query layer: address -> unit (via .debug_aranges, else unit root ranges, built lazily),
 // then unit -> innermost-first chain of inlined frames with file:line, as `addr2line -f -i` prints it.
-import { Cursor, initialLength } from './cursor';
 import { countAtOrBefore } from '../search';
 import { AbbrevCache } from './abbrev';
 import { DwarfSections } from './sections';
@@ -167,24 +166,34 @@ export class DwarfInfo {
     if (sec && sec.size > 0) {
       const buf = sec.bytes(0, sec.size);
       const little = this.sections.little;
-      // Thousands of tuples in a vmlinux, read when cold: 32-bit halves composed inline, no BigInt, no objects.
-      const u32 = (p: number) =>
-        little ? buf[p] + buf[p + 1] * 0x100 + buf[p + 2] * 0x10000 + buf[p + 3] * 0x1000000 : buf[p] * 0x1000000 + buf[p + 1] * 0x10000 + buf[p + 2] * 0x100 + buf[p + 3];
+      // Thousands of sets and tuples in a vmlinux, read when cold: DataView reads, no BigInt, no objects.
+      const d = new DataView(buf.buffer, buf.byteOffset, buf.length);
+      const u32 = (p: number) => d.getUint32(p, little);
       let off = 0;
       while (off < buf.length) {
-        const c = new Cursor(buf, off, little);
-        const { length, is64 } = initialLength(c);
-        const end = c.pos + length;
+        if (off + 4 > buf.length) throw corrupt('.debug_aranges set header runs past the section');
+        let length = u32(off);
+        let pos = off + 4;
+        let is64 = false;
+        if (length === 0xffffffff) {
+          if (pos + 8 > buf.length) throw corrupt('.debug_aranges set header runs past the section');
+          const hi = u32(little ? pos + 4 : pos);
+          if (hi > 0x1fffff) throw corrupt('.debug_aranges set with an absurd length');
+          length = u32(little ? pos : pos + 4) + hi * 4294967296;
+          pos += 8;
+          is64 = true;
+        } else if (length >= 0xfffffff0) throw corrupt(`reserved unit length 0x${length.toString(16)}`);
+        const end = pos + length;
         if (end > buf.length) throw corrupt('.debug_aranges set runs past the section');
-        const set = new Cursor(buf, c.pos, little, end);
-        set.u16(); // version
-        const cu = set.uN(is64 ? 8 : 4);
-        const addrSize = set.u8();
-        const segSize = set.u8();
+        const headerEnd = pos + 2 + (is64 ? 8 : 4) + 2;
+        if (headerEnd > end) throw corrupt('.debug_aranges set header runs past the set');
+        const cu = is64 ? u32(little ? pos + 2 : pos + 6) + u32(little ? pos + 6 : pos + 2) * 4294967296 : u32(pos + 2);
+        const addrSize = buf[headerEnd - 2];
+        const segSize = buf[headerEnd - 1];
         const tuple = 2 * addrSize + segSize;
         if (addrSize !== 2 && addrSize !== 4 && addrSize !== 8) throw corrupt(`.debug_aranges with address size ${addrSize}`);
         // Tuples start at a multiple of the tuple size from the set start.
-        const rel = set.pos - off;
+        const rel = headerEnd - off;
         for (let p = off + Math.ceil(rel / tuple) * tuple + segSize; p + 2 * addrSize <= end; p += tuple) {
           let aHi = 0;
           let aLo: number;
@@ -197,8 +206,8 @@ export class DwarfInfo {
             aLo = u32(p);
             len = u32(p + 4);
           } else {
-            aLo = little ? buf[p] | (buf[p + 1] << 8) : (buf[p] << 8) | buf[p + 1];
-            len = little ? buf[p + 2] | (buf[p + 3] << 8) : (buf[p + 2] << 8) | buf[p + 3];
+            aLo = d.getUint16(p, little);
+            len = d.getUint16(p + 2, little);
           }
           if (aHi === 0 && aLo === 0 && len === 0) break;
           const start = this.space.fromParts(aHi, aLo);

@@ -30,6 +30,7 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
   const stats: RelocationStats = { applied: 0, skipped: 0 };
   const kinds = KINDS[elf.machine] ?? {};
   const e = elf.endian;
+  const dv = new DataView(data.buffer, data.byteOffset, data.length);
   for (const rs of elf.sections) {
     if ((rs.type !== SHT_RELA && rs.type !== SHT_REL) || rs.info !== target.index) continue;
     const isRela = rs.type === SHT_RELA;
@@ -37,22 +38,25 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
     const ent = elf.is64 ? (isRela ? 24 : 16) : isRela ? 12 : 8;
     const raw = elf.readSection(rs);
     const n = Math.floor(raw.length / ent);
-    // Plain numbers, not BigInt: thousands of relocations per .ko, and every value in a debug section of a
-    // relocatable object (offsets in its own small sections plus addends) is far below 2^53.
+    // Plain numbers, not BigInt, and DataView reads (builtins, cheap while the code is still interpreted):
+    // thousands of relocations per .ko, and every value in a debug section of a relocatable object
+    // (offsets in its own small sections plus addends) is far below 2^53.
+    const rv = new DataView(raw.buffer, raw.byteOffset, raw.length);
+    const le = e.little;
     for (let i = 0; i < n; i++) {
       const o = i * ent;
       let offset: number, symIndex: number, type: number, addend: number | null;
       if (elf.is64) {
-        offset = e.u64n(raw, o);
-        symIndex = e.u32(raw, e.little ? o + 12 : o + 8);
-        type = e.u32(raw, e.little ? o + 8 : o + 12);
-        addend = isRela ? e.i64n(raw, o + 16) : null;
+        offset = le ? rv.getUint32(o, true) + rv.getUint32(o + 4, true) * 4294967296 : rv.getUint32(o + 4) + rv.getUint32(o) * 4294967296;
+        symIndex = rv.getUint32(le ? o + 12 : o + 8, le);
+        type = rv.getUint32(le ? o + 8 : o + 12, le);
+        addend = isRela ? (le ? rv.getUint32(o + 16, true) + rv.getInt32(o + 20, true) * 4294967296 : rv.getUint32(o + 20) + rv.getInt32(o + 16) * 4294967296) : null;
       } else {
-        offset = e.u32(raw, o);
-        const info = e.u32(raw, o + 4);
+        offset = rv.getUint32(o, le);
+        const info = rv.getUint32(o + 4, le);
         symIndex = info >>> 8;
         type = info & 0xff;
-        addend = isRela ? e.i32(raw, o + 8) : null;
+        addend = isRela ? rv.getInt32(o + 8, le) : null;
       }
       if (type === R_NONE) continue;
       const kind = kinds[type];
@@ -63,10 +67,10 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
       const [width, pcrel] = kind;
       if (offset + width > data.length) throw corrupt(`relocation ${i} in ${rs.name} points outside ${target.name}`);
       if (symIndex >= symValues.length) throw corrupt(`relocation ${i} in ${rs.name} names symbol ${symIndex}, out of range`);
-      const a = addend ?? readImplicit(data, offset, width, e.little);
+      const a = addend ?? readImplicit(dv, offset, width, le);
       let value = symValues[symIndex] + a;
       if (pcrel) value -= offset;
-      writeValue(data, offset, width, value, e.little);
+      writeValue(dv, offset, width, value, le);
       stats.applied++;
     }
   }
@@ -99,27 +103,19 @@ function symbolValues(elf: ElfFile, space: AddressSpace, symtabIndex: number): F
   return out;
 }
 
-function readImplicit(b: Buffer, o: number, width: number, little: boolean): number {
-  if (width === 8) return little ? b.readUInt32LE(o) + b.readInt32LE(o + 4) * 4294967296 : b.readUInt32BE(o + 4) + b.readInt32BE(o) * 4294967296;
-  if (width === 4) return little ? b.readInt32LE(o) : b.readInt32BE(o);
-  return little ? b.readInt16LE(o) : b.readInt16BE(o);
+function readImplicit(d: DataView, o: number, width: number, little: boolean): number {
+  if (width === 8) return little ? d.getUint32(o, true) + d.getInt32(o + 4, true) * 4294967296 : d.getUint32(o + 4) + d.getInt32(o) * 4294967296;
+  if (width === 4) return d.getInt32(o, little);
+  return d.getInt16(o, little);
 }
 
 /** Writes the low `width` bytes of `v` (two's complement for negative values; ToUint32 is exact modulo 2^32). */
-function writeValue(b: Buffer, o: number, width: number, v: number, little: boolean): void {
+function writeValue(d: DataView, o: number, width: number, v: number, little: boolean): void {
   const lo = v >>> 0;
   if (width === 8) {
     const hi = Math.floor(v / 4294967296) >>> 0;
-    if (little) {
-      b.writeUInt32LE(lo, o);
-      b.writeUInt32LE(hi, o + 4);
-    } else {
-      b.writeUInt32BE(hi, o);
-      b.writeUInt32BE(lo, o + 4);
-    }
-  } else if (width === 4) {
-    if (little) b.writeUInt32LE(lo, o);
-    else b.writeUInt32BE(lo, o);
-  } else if (little) b.writeUInt16LE(lo & 0xffff, o);
-  else b.writeUInt16BE(lo & 0xffff, o);
+    d.setUint32(little ? o : o + 4, lo, little);
+    d.setUint32(little ? o + 4 : o, hi, little);
+  } else if (width === 4) d.setUint32(o, lo, little);
+  else d.setUint16(o, lo & 0xffff, little);
 }

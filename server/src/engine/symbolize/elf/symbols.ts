@@ -236,7 +236,7 @@ export class SymbolTable {
     const shOff = this.elf.is64 ? 6 : 14;
     for (let j = 1, o = entSize + shOff; j < this.total; j++, o += entSize) {
       const sh = view.getUint16(o, little);
-      if (sh >= nsec || wanted[sh] === 0 || !this.keep(j, nsec)) continue;
+      if (sh >= nsec || wanted[sh] === 0) continue;
       const g = bySection.get(sh)!;
       const v = this.rel(j, sh);
       // The batch value just below v: v is a candidate for its next symbol.
@@ -247,7 +247,8 @@ export class SymbolTable {
         if (g.values[mid] < v) lo = mid + 1;
         else hi = mid;
       }
-      if (lo > 0 && v < g.next[lo - 1]) g.next[lo - 1] = v;
+      // Whether the symbol counts is asked last: a running minimum improves rarely.
+      if (lo > 0 && v < g.next[lo - 1] && this.keep(j, nsec)) g.next[lo - 1] = v;
     }
     for (const i of todo) {
       const s = this.shndx(i);
