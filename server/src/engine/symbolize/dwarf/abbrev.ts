@@ -31,8 +31,13 @@ export interface FixedLayout {
 
 const DW_AT_sibling = 0x01;
 
+/** The encoding a fixed layout depends on, as one number. */
+export function layoutKey(enc: UnitEncoding): number {
+  return enc.version * 256 + enc.addrSize * 16 + enc.offsetSize;
+}
+
 export function fixedLayout(ab: Abbrev, enc: UnitEncoding): FixedLayout {
-  const key = enc.version * 256 + enc.addrSize * 16 + enc.offsetSize;
+  const key = layoutKey(enc);
   if (ab.layout && ab.layout.key === key) return ab.layout;
   let size = 0;
   let siblingOffset = -1;

@@ -157,6 +157,9 @@ export class LineTable {
     const end = c.end;
     let pos = c.pos;
     let emit = false;
+    // Rows go to typed arrays held in locals (property loads cost in cold code); grow() replaces them.
+    let rows = this.rows;
+    let { rowAddr, rowFile, rowLine, rowColumn, rowDisc } = this;
     while (pos < end) {
       const op = buf[pos++];
       if (op >= opcodeBase) {
@@ -221,7 +224,7 @@ export class LineTable {
         if (sub === DW_LNE.end_sequence) {
           if (seqFirst >= 0 && seqCount > 0 && address > seqStart && !Number.isNaN(address))
             this.sequences.push({ start: seqStart, end: address, first: seqFirst, count: seqCount });
-          else if (seqFirst >= 0) this.rows = seqFirst;
+          else if (seqFirst >= 0) rows = seqFirst;
           seqFirst = -1;
           address = 0;
           opIndex = 0;
@@ -253,24 +256,28 @@ export class LineTable {
       // Emit a row. binutils keeps only the last of several rows at the same address.
       if (seqFirst < 0) {
         seqStart = address;
-        seqFirst = this.rows;
+        seqFirst = rows;
         seqCount = 0;
       }
-      let k = this.rows;
-      if (seqCount > 0 && this.rowAddr[k - 1] === address) k--;
+      let k = rows;
+      if (seqCount > 0 && rowAddr[k - 1] === address) k--;
       else {
-        if (k >= MAX_ROWS) throw corrupt('line table has an absurd number of rows');
-        if (k === this.rowAddr.length) this.grow();
-        this.rows++;
+        if (k === rowAddr.length) {
+          if (k >= MAX_ROWS) throw corrupt('line table has an absurd number of rows');
+          this.grow();
+          ({ rowAddr, rowFile, rowLine, rowColumn, rowDisc } = this);
+        }
+        rows++;
         seqCount++;
       }
-      this.rowAddr[k] = address;
-      this.rowFile[k] = file;
-      this.rowLine[k] = line;
-      this.rowColumn[k] = column;
-      this.rowDisc[k] = discriminator;
+      rowAddr[k] = address;
+      rowFile[k] = file;
+      rowLine[k] = line;
+      rowColumn[k] = column;
+      rowDisc[k] = discriminator;
       discriminator = 0;
     }
+    this.rows = rows;
     this.sequences.sort((a, b) => a.start - b.start);
   }
 

@@ -2,7 +2,7 @@
 // functions and inlined calls with code ranges, which is all a symbolizer needs from the DIEs.
 import { Cursor, initialLength } from './cursor';
 import { DW_AT, DW_FORM, DW_TAG, DW_UT } from './constants';
-import { Abbrev, AbbrevCache, AbbrevTable, fixedLayout } from './abbrev';
+import { Abbrev, AbbrevCache, AbbrevTable, fixedLayout, layoutKey } from './abbrev';
 import { readConstant, readIndex, readReference, skipForm, UnitEncoding } from './forms';
 import { DwarfSections, need } from './sections';
 import { readRanges, RangeContext } from './ranges';
@@ -348,19 +348,30 @@ export class CompUnit implements RangeContext {
     const recs = this.functions;
     const enc = this.header;
     const unitOff = this.header.offset;
-    const end = Math.min(c.end, this.header.end - cursorBase);
+    const unitEnd = this.header.end;
+    const end = Math.min(c.end, unitEnd - cursorBase);
+    // Tens of thousands of DIEs per unit, walked while the code is cold: the common cases (one-byte codes,
+    // cached walk kinds and fixed layouts) are read inline rather than through calls.
+    const buf = c.buf;
+    const abbrevs = this.abbrevs;
+    const key = layoutKey(enc);
     while (c.pos < end && stack.length > 0) {
       const dieAbs = cursorBase + c.pos;
-      const code = c.uleb();
+      const b0 = buf[c.pos];
+      let code: number;
+      if (b0 < 0x80) {
+        code = b0;
+        c.pos++;
+      } else code = c.uleb();
       if (code === 0) {
         stack.pop();
         continue;
       }
-      const ab = this.abbrev(code, dieAbs);
+      const ab = abbrevs[code] ?? this.abbrev(code, dieAbs);
       const specs = ab.specs;
       const parent = stack[stack.length - 1];
       let sibling = -1;
-      const kind = walkKind(ab);
+      const kind = ab.walk ?? walkKind(ab);
       if (kind === WALK_CODE && parent !== -2) {
         let name: string | null = null;
         let nameStrp = -1;
@@ -420,16 +431,17 @@ export class CompUnit implements RangeContext {
         if (topLevel && containingLength(ranges, stopAddr) < Infinity) return idx;
         continue;
       }
-      const layout = fixedLayout(ab, enc);
+      const layout = ab.layout !== undefined && ab.layout.key === key ? ab.layout : fixedLayout(ab, enc);
       if (layout.size >= 0) {
         // All attributes have fixed sizes: read DW_AT_sibling in place (CU-relative ref form) and jump.
-        if (layout.siblingOffset >= 0) {
+        if (layout.siblingOffset >= 0 && ab.hasChildren) {
           const save = c.pos;
           c.pos += layout.siblingOffset;
           sibling = unitOff + c.uN(layout.siblingSize);
           c.pos = save;
         }
-        c.skip(layout.size);
+        if (c.pos + layout.size > c.end) throw corrupt(`unexpected end of data at offset 0x${c.pos.toString(16)}`);
+        c.pos += layout.size;
       } else
         for (let i = 0; i < specs.length; i += 2) {
           if (specs[i] === DW_AT.sibling) sibling = readReference(c, specs[i + 1], enc, unitOff);
@@ -437,7 +449,7 @@ export class CompUnit implements RangeContext {
         }
       if (!ab.hasChildren) continue;
       const skipSubtree = parent === -2 || kind === WALK_SKIP || (kind === WALK_TYPE_SCOPE && !this.typesHoldCode);
-      if (skipSubtree && sibling > dieAbs && sibling <= this.header.end) c.pos = sibling - cursorBase;
+      if (skipSubtree && sibling > dieAbs && sibling <= unitEnd) c.pos = sibling - cursorBase;
       else stack.push(parent);
     }
     if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase) throw corrupt('unexpected end of data (subtree)');
