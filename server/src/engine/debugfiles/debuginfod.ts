@@ -3,8 +3,8 @@
 // vmlinux is ~600 MB: never held in memory). This is the only code of the extension that uses the network,
 // and only when the user has set DEBUGINFOD_URLS and enabled `kernelOops.debuginfod.enable`.
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as Http from 'node:http';
+import type * as Https from 'node:https';
 import * as path from 'node:path';
 import { defaultCacheDir } from './decompress';
 
@@ -50,7 +50,8 @@ export async function fetchDebuginfo(buildId: string, opts: DebuginfodOptions): 
 /** Streams `url` to `dest` (via a temporary file); null on success, else why not. */
 function download(url: string, dest: string, timeoutMs: number, maxBytes: number, redirects = 3): Promise<string | null> {
   return new Promise((resolve) => {
-    const get = url.startsWith('https:') ? https.get : http.get;
+    // http/https load on first use: most processes never download, and loading https costs start-up time.
+    const get = url.startsWith('https:') ? (require('node:https') as typeof Https).get : (require('node:http') as typeof Http).get;
     let settled = false;
     const done = (why: string | null) => {
       if (!settled) {

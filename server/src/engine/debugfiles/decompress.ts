@@ -2,12 +2,12 @@
 // file handle, so a compressed module is decompressed once into a cache file (keyed by path, size and
 // mtime). gzip uses Node's zlib; zstd uses zlib when this Node has it, else the `zstd` command; xz has no
 // Node support and needs the `xz` command — without it the message says what to do.
-import { execFileSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { compressionOf } from './locate';
 
 /** Largest decompressed module accepted (debug .ko files of big drivers reach a few hundred MB). */
@@ -52,6 +52,8 @@ export function prepareDebugFile(file: string, cacheDir = defaultCacheDir()): Pr
 
 /** The decompressed bytes, or a message saying why not. */
 function decompress(file: string, kind: 'xz' | 'zst' | 'gz'): Buffer | string {
+  // zlib loads here, not at start-up: decompressing a module is rare and loading zlib costs every process.
+  const zlib = require('node:zlib') as typeof Zlib;
   if (kind === 'gz') return zlib.gunzipSync(fs.readFileSync(file), { maxOutputLength: MAX_OUTPUT });
   if (kind === 'zst') {
     const z = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o?: object) => Buffer }).zstdDecompressSync;
@@ -64,7 +66,7 @@ function decompress(file: string, kind: 'xz' | 'zst' | 'gz'): Buffer | string {
 /** `tool -dc file`, or null when the tool is not installed. Throws when the tool fails on the file. */
 function viaTool(tool: string, file: string): Buffer | null {
   try {
-    return execFileSync(tool, ['-dc', '--', file], { maxBuffer: MAX_OUTPUT, timeout: TOOL_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+    return (require('node:child_process') as typeof ChildProcess).execFileSync(tool, ['-dc', '--', file], { maxBuffer: MAX_OUTPUT, timeout: TOOL_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0];

@@ -1,7 +1,7 @@
 // Optional cross-check backend: the same questions asked to an installed tool (binutils addr2line,
 // elfutils eu-addr2line, llvm-symbolizer). Used to compare answers, never required. All three print, per
 // address, the address line then (function, file:line[:column]) pairs, innermost inline level first.
-import { spawnSync } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import type { SourceFrame } from './dwarf/dwarfInfo';
 import { SymbolizeError } from './errors';
 
@@ -25,7 +25,7 @@ export class ExternalSymbolizer {
 
   /** Whether the command can be run here. */
   available(): boolean {
-    const r = spawnSync(this.command, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    const r = spawnSync()(this.command, ['--version'], { encoding: 'utf8', timeout: 10_000 });
     return r.status === 0;
   }
 
@@ -49,7 +49,7 @@ export class ExternalSymbolizer {
       args = [`--obj=${file}`, '--inlining', '--output-style=GNU', '-f', '-a'];
     } else args = ['-f', '-i', '-a', '-e', file, ...(section ? ['-j', section] : [])];
     const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
-    const r = spawnSync(this.command, args, { input, encoding: 'utf8', timeout: this.timeoutMs, maxBuffer: 1 << 28 });
+    const r = spawnSync()(this.command, args, { input, encoding: 'utf8', timeout: this.timeoutMs, maxBuffer: 1 << 28 });
     // eu-addr2line exits 1 when some address has no line; the answers are still all there.
     if (r.error || (r.status !== 0 && !r.stdout))
       throw new SymbolizeError('io', `${this.command} failed: ${r.error?.message ?? (r.stderr.trim() || `exit ${r.status}`)}`);
@@ -78,4 +78,9 @@ export class ExternalSymbolizer {
     if (results.length !== addrs.length) throw new SymbolizeError('io', `${this.command} answered ${results.length} of ${addrs.length} addresses`);
     return results;
   }
+}
+
+/** child_process, loaded on first use: the cross-check backend is optional, and loading it costs start-up time. */
+function spawnSync(): typeof ChildProcess.spawnSync {
+  return (require('node:child_process') as typeof ChildProcess).spawnSync;
 }

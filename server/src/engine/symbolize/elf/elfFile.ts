@@ -1,7 +1,7 @@
 // ELF container layer: header, section table, section contents (read lazily through the file handle,
 // decompressed when SHF_COMPRESSED), build-id. Knows nothing about DWARF or symbols.
 // Layouts: the System V gABI "Object Files" chapter (include/uapi/linux/elf.h in the kernel tree).
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { ByteSource, FileSource } from './fileSource';
 import { SymbolizeError, corrupt } from '../errors';
 
@@ -201,6 +201,8 @@ export class ElfFile {
     if (chSize > MAX_INFLATED) throw new SymbolizeError('too-large', `compressed section ${s.name} claims ${chSize} bytes`);
     const body = raw.subarray(hdrSize);
     let out: Buffer;
+    // Loaded here, not at start-up: few files have compressed sections, and loading zlib costs every process.
+    const zlib = require('node:zlib') as typeof Zlib;
     if (chType === ELFCOMPRESS_ZLIB) {
       try {
         out = zlib.inflateSync(body, { maxOutputLength: Math.max(chSize, 1) });
