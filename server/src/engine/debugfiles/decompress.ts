@@ -3,7 +3,7 @@
 // mtime). gzip uses Node's zlib; zstd uses zlib when this Node has it, else the `zstd` command; xz has no
 // Node support and needs the `xz` command — without it the message says what to do.
 import type * as ChildProcess from 'node:child_process';
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -33,7 +33,8 @@ export function prepareDebugFile(file: string, cacheDir = defaultCacheDir()): Pr
   } catch (e) {
     return { ok: false, error: `${file}: ${(e as NodeJS.ErrnoException).code ?? e}` };
   }
-  const key = createHash('sha1').update(`${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
+  // crypto loads here, on use: decompressing is rare and loading crypto costs every process.
+  const key = (require('node:crypto') as typeof Crypto).createHash('sha1').update(`${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
   // Keep the `<mod>.ko` name: the symbolizer knows a module file by its name.
   const out = path.join(cacheDir, 'decompressed', key, path.basename(file).replace(/\.(xz|zst|gz)$/, ''));
   if (fs.existsSync(out)) return { ok: true, path: out, decompressed: true };
