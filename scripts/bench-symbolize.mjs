@@ -2,6 +2,8 @@
 // Symbolizer benchmark over the real qemu corpus (../shared/corpus/qemu), per log:
 //   ours cold   — a fresh `node` process that parses the log's frames, opens vmlinux + buggy.ko and decodes
 //                 every frame (wall time of the whole process, like running decode_stacktrace.sh once);
+//   CLI cold    — the shipped command, `oops-lens decode LOG --vmlinux … --modules buggy.ko`, which also
+//                 analyzes the log (events, titles) and prints it decoded;
 //   eu-addr2line — the same addresses, same run: one eu-addr2line process for the vmlinux frames and one
 //                 for the module frames (with -j <section>), wall time of both;
 //   decode_stacktrace.sh — the figure recorded in decoded/timings.txt (not re-run: needs the kernel tree);
@@ -42,6 +44,8 @@ const logs = args.length ? args : fs.readdirSync(path.join(corpus, 'logs')).filt
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oops-lens-bench-'));
 const bundle = path.join(work, 'symbolize.cjs');
 await build({ entryPoints: [path.join(root, 'server/src/engine/symbolize/index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'warning' });
+const cli = path.join(work, 'cli.cjs');
+await build({ entryPoints: [path.join(root, 'server/src/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'warning' });
 
 // The worker: extract frames from a log (x86_64 `RIP:`/`WARNING: … at`/call-trace lines; arm64 `pc :`/`lr :`),
 // decode them all, print JSON. In --warm mode it keeps one Symbolizer per debug-file set and times each log.
@@ -126,6 +130,11 @@ for (const sc of logs) {
     if (!cold || r.ms < cold.ms) cold = r;
   }
   const res = JSON.parse(cold.out);
+  let cliMs = null;
+  for (let i = 0; i < repeat; i++) {
+    const r = timed(process.execPath, [cli, 'decode', log, '--vmlinux', vmlinux, '--modules', ko]);
+    if (cliMs === null || r.ms < cliMs) cliMs = r.ms;
+  }
   let eu = null;
   if (haveEu) {
     const t = truthRows(sc);
@@ -139,17 +148,17 @@ for (const sc of logs) {
       if (eu === null || ms < eu) eu = ms;
     }
   }
-  rows.push({ sc, frames: res.frames, ok: res.ok, coldMs: cold.ms, rssMb: res.maxRssKb / 1024, euMs: eu, dsMs: recorded[sc] ?? null });
+  rows.push({ sc, frames: res.frames, ok: res.ok, coldMs: cold.ms, cliMs, rssMb: res.maxRssKb / 1024, euMs: eu, dsMs: recorded[sc] ?? null });
 }
 const warm = JSON.parse(timed(process.execPath, [worker, 'warm', vmlinux, ko, ...logs.map((sc) => path.join(corpus, 'logs', `${sc}.console.log`))]).out);
 
 const f = (x, d = 0) => (x === null || x === undefined ? '-' : x.toFixed(d));
 console.log(`vmlinux: ${vmlinux}\nmodule:  ${ko}\nnode ${process.version}, ${os.cpus().length} cpus, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, cold = min of ${repeat} runs\n`);
-console.log('log            frames  ok  cold ms  RSS MB  eu-addr2line ms  ours/eu  decode_stacktrace.sh ms (recorded)  speed-up  warm first ms  warm repeat ms');
+console.log('log            frames  ok  cold ms  CLI ms  RSS MB  eu-addr2line ms  ours/eu  decode_stacktrace.sh ms (recorded)  speed-up  warm first ms  warm repeat ms');
 for (const r of rows) {
   const w = warm.logs[path.join(corpus, 'logs', `${r.sc}.console.log`)];
   console.log(
-    `${r.sc.padEnd(14)} ${String(r.frames).padStart(6)} ${String(r.ok).padStart(3)} ${f(r.coldMs).padStart(8)} ${f(r.rssMb).padStart(7)} ${f(r.euMs).padStart(16)} ${(r.euMs ? f(r.coldMs / r.euMs, 2) : '-').padStart(8)} ${f(r.dsMs).padStart(37)} ${(r.dsMs ? f(r.dsMs / r.coldMs, 1) + 'x' : '-').padStart(9)} ${f(w.firstMs, 1).padStart(14)} ${f(w.repeatMs, 2).padStart(15)}`,
+    `${r.sc.padEnd(14)} ${String(r.frames).padStart(6)} ${String(r.ok).padStart(3)} ${f(r.coldMs).padStart(8)} ${f(r.cliMs).padStart(7)} ${f(r.rssMb).padStart(7)} ${f(r.euMs).padStart(16)} ${(r.euMs ? f(r.coldMs / r.euMs, 2) : '-').padStart(8)} ${f(r.dsMs).padStart(37)} ${(r.dsMs ? f(r.dsMs / r.coldMs, 1) + 'x' : '-').padStart(9)} ${f(w.firstMs, 1).padStart(14)} ${f(w.repeatMs, 2).padStart(15)}`,
   );
 }
 const sum = (k) => rows.reduce((a, r) => a + (r[k] ?? 0), 0);
@@ -157,6 +166,11 @@ const withDs = rows.filter((r) => r.dsMs);
 console.log(
   `\ntotal: cold ${f(sum('coldMs'))} ms, eu-addr2line ${f(sum('euMs'))} ms (ratio ${f(sum('coldMs') / sum('euMs'), 2)}), ` +
     `decode_stacktrace.sh recorded ${f(withDs.reduce((a, r) => a + r.dsMs, 0))} ms (speed-up ${f(withDs.reduce((a, r) => a + r.dsMs, 0) / withDs.reduce((a, r) => a + r.coldMs, 0), 1)}x)`,
+);
+const dsTotal = withDs.reduce((a, r) => a + r.dsMs, 0);
+console.log(
+  `CLI (oops-lens decode): ${f(sum('cliMs'))} ms (ratio to eu-addr2line ${f(sum('cliMs') / sum('euMs'), 2)}), ` +
+    `speed-up over decode_stacktrace.sh ${f(dsTotal / withDs.reduce((a, r) => a + r.cliMs, 0), 1)}x`,
 );
 console.log(`peak RSS: cold process max ${f(Math.max(...rows.map((r) => r.rssMb)))} MB; long-lived process after all logs ${f(warm.maxRssKb / 1024)} MB`);
 console.log(`warm: max first-decode ${f(Math.max(...Object.values(warm.logs).map((w) => w.firstMs)), 1)} ms, max repeat ${f(Math.max(...Object.values(warm.logs).map((w) => w.repeatMs)), 2)} ms per trace`);
