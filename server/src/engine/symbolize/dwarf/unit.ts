@@ -373,62 +373,23 @@ export class CompUnit implements RangeContext {
       let sibling = -1;
       const kind = ab.walk ?? walkKind(ab);
       if (kind === WALK_CODE && parent !== -2) {
-        let name: string | null = null;
-        let nameStrp = -1;
-        let origin = -1;
-        const pc = new PcAttributes(this);
-        let callFile = 0;
-        let callLine = 0;
-        let callColumn = 0;
-        for (let i = 0; i < specs.length; i += 2) {
-          const at = specs[i];
-          const form = specs[i + 1];
-          if (pc.take(c, at, form, ab.implicit?.[i / 2])) continue;
-          switch (at) {
-            case DW_AT.name:
-              // .debug_str names are decoded only for the functions a lookup reports.
-              if (form === DW_FORM.strp) nameStrp = c.uN(enc.offsetSize);
-              else name = this.readString(c, form);
-              break;
-            case DW_AT.sibling:
-              sibling = readReference(c, form, enc, unitOff);
-              break;
-            case DW_AT.abstract_origin:
-            case DW_AT.specification:
-              origin = readReference(c, form, enc, unitOff);
-              break;
-            case DW_AT.call_file:
-              callFile = readConstant(c, form, enc, ab.implicit?.[i / 2]);
-              break;
-            case DW_AT.call_line:
-              callLine = readConstant(c, form, enc, ab.implicit?.[i / 2]);
-              break;
-            case DW_AT.call_column:
-              callColumn = readConstant(c, form, enc, ab.implicit?.[i / 2]);
-              break;
-            default:
-              skipForm(c, form, enc);
-          }
-        }
-        const ranges = pc.ranges();
-        if (ranges.length === 0) {
+        const rec = this.readCodeDie(c, ab, dieAbs, parent, cursorBase);
+        if (rec === null) {
           if (ab.hasChildren) stack.push(parent);
           continue;
         }
         const idx = recs.length;
-        const childStart = ab.hasChildren ? cursorBase + c.pos : -1;
-        const subtreeEnd = sibling > dieAbs ? sibling : -1;
-        recs.push({ tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, nameStrp, origin, callFile, callLine, callColumn, childStart, subtreeEnd });
+        recs.push(rec);
         if (parent >= 0) recs[parent].children.push(idx);
         if (topLevel) this.topLevel.push(idx);
         if (ab.hasChildren) {
           if (!topLevel) {
-            recs[idx].childStart = -1;
+            rec.childStart = -1;
             stack.push(idx);
-          } else if (subtreeEnd > 0 && subtreeEnd <= this.header.end) c.pos = subtreeEnd - cursorBase;
+          } else if (rec.subtreeEnd > 0 && rec.subtreeEnd <= unitEnd) c.pos = rec.subtreeEnd - cursorBase;
           else stack.push(-2); // no sibling: walk over the children without recording them
         }
-        if (topLevel && containingLength(ranges, stopAddr) < Infinity) return idx;
+        if (topLevel && containingLength(rec.ranges, stopAddr) < Infinity) return idx;
         continue;
       }
       const layout = ab.layout !== undefined && ab.layout.key === key ? ab.layout : fixedLayout(ab, enc);
@@ -454,6 +415,56 @@ export class CompUnit implements RangeContext {
     }
     if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase) throw corrupt('unexpected end of data (subtree)');
     return -1;
+  }
+
+  /** The record of a function or inlined-call DIE (attributes read, not stored yet), or null if it has no code. */
+  private readCodeDie(c: Cursor, ab: Abbrev, dieAbs: number, parent: number, cursorBase: number): FunctionRecord | null {
+    const enc = this.header;
+    const unitOff = this.header.offset;
+    const specs = ab.specs;
+    let sibling = -1;
+    let name: string | null = null;
+    let nameStrp = -1;
+    let origin = -1;
+    const pc = new PcAttributes(this);
+    let callFile = 0;
+    let callLine = 0;
+    let callColumn = 0;
+    for (let i = 0; i < specs.length; i += 2) {
+      const at = specs[i];
+      const form = specs[i + 1];
+      if (pc.take(c, at, form, ab.implicit?.[i / 2])) continue;
+      switch (at) {
+        case DW_AT.name:
+          // .debug_str names are decoded only for the functions a lookup reports.
+          if (form === DW_FORM.strp) nameStrp = c.uN(enc.offsetSize);
+          else name = this.readString(c, form);
+          break;
+        case DW_AT.sibling:
+          sibling = readReference(c, form, enc, unitOff);
+          break;
+        case DW_AT.abstract_origin:
+        case DW_AT.specification:
+          origin = readReference(c, form, enc, unitOff);
+          break;
+        case DW_AT.call_file:
+          callFile = readConstant(c, form, enc, ab.implicit?.[i / 2]);
+          break;
+        case DW_AT.call_line:
+          callLine = readConstant(c, form, enc, ab.implicit?.[i / 2]);
+          break;
+        case DW_AT.call_column:
+          callColumn = readConstant(c, form, enc, ab.implicit?.[i / 2]);
+          break;
+        default:
+          skipForm(c, form, enc);
+      }
+    }
+    const ranges = pc.ranges();
+    if (ranges.length === 0) return null;
+    const childStart = ab.hasChildren ? cursorBase + c.pos : -1;
+    const subtreeEnd = sibling > dieAbs ? sibling : -1;
+    return { tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, nameStrp, origin, callFile, callLine, callColumn, childStart, subtreeEnd };
   }
 
   /** Name-related attributes of the DIE at `absOffset` (which must be in this unit). */
