@@ -158,6 +158,19 @@ function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], fr
   }
 }
 
+// kernel/panic.c __warn(): `WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 func+0x1b/0x29 [mod]`, or `at func+…`
+// without a file. The symbol is the last token of the header.
+const HEADER_AT = / at (?:\S+:\d+ )?(?=[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+(?: [0-9a-f]+)?\])?\s*$)/;
+
+/** The `at sym+off/size [mod]` of a header line, as a frame on that line (see KernelEvent.location). */
+function headerLocation(nl: NormalizedLine, msg: string, lead: number, line: number): (Frame & { line: number }) | null {
+  const m = HEADER_AT.exec(msg);
+  if (!m) return null;
+  const at = m.index + m[0].length;
+  const frame = parseFrame(msg.slice(at));
+  return frame && frame.function !== null ? { ...toFrame(frame, nl, lead + at, line, null), reliable: true, line } : null;
+}
+
 function withLine(f: Frame | null, line: number): Frame | null {
   return f && { ...f, span: { ...f.span, line } };
 }
@@ -225,6 +238,7 @@ class ReportBuilder {
       oopsNumber: null,
       pageFault: null,
       ip: null,
+      location: null,
       registers: [],
       registerLines: null,
       codeLine: null,
@@ -234,6 +248,7 @@ class ReportBuilder {
       guiltyFrame: null,
       consequenceOf: null,
     };
+    this.event.location = headerLocation(nl, msg, lead, line);
     this.parseFacts(line, msg);
     if (header.entry.severity === 'information') this.parseUserFault(msg);
   }

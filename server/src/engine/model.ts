@@ -106,6 +106,11 @@ export interface KernelEvent {
 
   /** The instruction pointer line: `RIP:`, `EIP:`, `pc :`, `PC is at`, `NIP`, `Krnl PSW`, `epc :`. */
   ip: (Frame & { line: number }) | null;
+  /**
+   * Where the header says the event fired, as `sym+off/size [mod]` on the header line itself: a WARNING's
+   * `at kernel/foo.c:12 func+0x1b/0x29 [mod]` (kernel/panic.c __warn). The same address as the IP, if any.
+   */
+  location: (Frame & { line: number }) | null;
   registers: Register[];
   /** First and last line of the register dump, if any. */
   registerLines: { line: number; endLine: number } | null;

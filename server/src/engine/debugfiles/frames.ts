@@ -29,6 +29,8 @@ export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
   };
   analysis.events.forEach((e, i) => {
     if (e.ip) add(e.ip, i, true);
+    // A WARNING's `at func+off/size` is the address of the WARN itself, looked up as is, like the IP.
+    if (e.location) add(e.location, i, true);
     for (const t of e.traces) for (const f of t.frames) add(f, i, isFaultingEntry(e, f));
   });
   return out;
