@@ -151,6 +151,9 @@ for (const sc of logs) {
   rows.push({ sc, frames: res.frames, ok: res.ok, coldMs: cold.ms, cliMs, rssMb: res.maxRssKb / 1024, euMs: eu, dsMs: recorded[sc] ?? null });
 }
 const warm = JSON.parse(timed(process.execPath, [worker, 'warm', vmlinux, ko, ...logs.map((sc) => path.join(corpus, 'logs', `${sc}.console.log`))]).out);
+// What any Node.js process costs before our code runs: the floor of every cold figure above.
+let nodeStartMs = Infinity;
+for (let i = 0; i < Math.max(5, repeat); i++) nodeStartMs = Math.min(nodeStartMs, timed(process.execPath, ['-e', '0']).ms);
 
 const f = (x, d = 0) => (x === null || x === undefined ? '-' : x.toFixed(d));
 console.log(`vmlinux: ${vmlinux}\nmodule:  ${ko}\nnode ${process.version}, ${os.cpus().length} cpus, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, cold = min of ${repeat} runs\n`);
@@ -171,6 +174,10 @@ const dsTotal = withDs.reduce((a, r) => a + r.dsMs, 0);
 console.log(
   `CLI (oops-lens decode): ${f(sum('cliMs'))} ms (ratio to eu-addr2line ${f(sum('cliMs') / sum('euMs'), 2)}), ` +
     `speed-up over decode_stacktrace.sh ${f(dsTotal / withDs.reduce((a, r) => a + r.cliMs, 0), 1)}x`,
+);
+console.log(
+  `node start-up alone (node -e 0, min): ${f(nodeStartMs)} ms per process, ${f(nodeStartMs * rows.length)} ms for ${rows.length} logs ` +
+    `= ${f((nodeStartMs * rows.length) / sum('euMs'), 2)}x eu-addr2line's whole time`,
 );
 console.log(`peak RSS: cold process max ${f(Math.max(...rows.map((r) => r.rssMb)))} MB; long-lived process after all logs ${f(warm.maxRssKb / 1024)} MB`);
 console.log(`warm: max first-decode ${f(Math.max(...Object.values(warm.logs).map((w) => w.firstMs)), 1)} ms, max repeat ${f(Math.max(...Object.values(warm.logs).map((w) => w.repeatMs)), 2)} ms per trace`);
