@@ -34,6 +34,7 @@ function exercise(p: string): SymbolizeError | null {
           df.lookupAddress(s.addr + i);
           if (df.isRelocatable) df.lookupAddress({ section: s.name, offset: i });
         }
+      df.prefetchSymbols(['main', 'in_custom', 'no_such_symbol']); // the batch path, then single lookups
       for (const name of ['chain', 'dup', 'main', 'in_custom']) df.lookupSymbol(name, 4, null);
     } finally {
       df.close();
@@ -113,7 +114,7 @@ test('random corruption of the debug sections never crashes or hangs', { skip },
   const src = fixture();
   const good = fs.readFileSync(src);
   const elf = ElfFile.open(src);
-  const targets = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_rnglists', '.debug_aranges', '.debug_str_offsets', '.symtab']
+  const targets = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_rnglists', '.debug_aranges', '.debug_str_offsets', '.symtab', '.strtab']
     .map((n) => elf.section(n))
     .filter((s): s is NonNullable<typeof s> => !!s);
   elf.close();
