@@ -309,7 +309,7 @@ export class SymbolTable {
   /** FUNC and NOTYPE symbols with this name (several when static functions share a name). */
   lookupName(name: string): ElfSymbol[] {
     this.prefetch([name]);
-    return this.nameCache.get(name)!.map((i) => this.symbol(i));
+    return (this.nameCache.get(name) ?? []).map((i) => this.symbol(i));
   }
 
   /**
@@ -317,7 +317,8 @@ export class SymbolTable {
    * two passes over the symbol table, however many names — a whole trace costs what one lookup does.
    */
   prefetch(names: Iterable<string>): void {
-    const todo = [...new Set(names)].filter((n) => !this.nameCache.has(n));
+    // (No symbol has an empty name: one would match every string.)
+    const todo = [...new Set(names)].filter((n) => n !== '' && !this.nameCache.has(n));
     if (todo.length === 0) return;
     if (this.nameCache.size >= 8192) this.nameCache.clear();
     this.nameQueries += todo.length;
