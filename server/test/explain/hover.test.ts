@@ -209,6 +209,10 @@ test('stack frames: offset/size, module, unreliable, context', () => {
   const syz = join(SHARED, 'syzkaller/decompile/amd64/0.in');
   assert.match(hover(syz, 'add_disk include/linux/genhd.h:217 [inline]', 2).markdown, /Inlined frame/);
   assert.match(hover(syz, 'md_alloc+0xa32/0x1190', 2).markdown, /source `drivers\/md\/md\.c:5707`/);
+  // A Rust frame (v0-mangled) says which Rust item it is; a C frame says nothing of the kind.
+  const rust = hover(join(SHARED, 'syzkaller/report/748'), '_RNvMs0_NtCshgDM7dBCdno_11rust_binder4nodeNtB5_4Node22update_refcount_locked', 4).markdown;
+  assert.match(rust, /Rust: `<rust_binder::node::Node>::update_refcount_locked`/);
+  assert.doesNotMatch(f, /Rust:/);
 });
 
 test('arm64: pstate, ESR, FSC, WnR, Internal error, registers, pc/lr', () => {

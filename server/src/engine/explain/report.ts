@@ -4,6 +4,7 @@
 import type { Analysis, Arch, KernelEvent } from '../model';
 import { entryByKind } from '../catalogue';
 import { parseFrame } from '../frames';
+import { demangleRust } from '../rust-demangle';
 import { decodeFields, hex, parseHex64 } from './tables/bits';
 import { PF_ERROR_BITS } from './tables/x86';
 import { TAINT_FLAGS, taintAtPosition, taintByLetter, type TaintFlag } from './tables/taint';
@@ -294,6 +295,9 @@ export function renderFrame(message: string, event: KernelEvent | null, line: nu
         : `function ${code(f.function)}`,
     );
   }
+  // Rust code in the kernel is v0-mangled (`_RNv…`): say which Rust item it is.
+  const rust = f.function ? demangleRust(f.function) : null;
+  if (rust) rows.push(`Rust: ${code(rust)}`);
   rows.push(f.module ? `module ${code(f.module)}${f.buildId ? ` (build id ${code(f.buildId)})` : ''}` : 'in vmlinux (built into the kernel)');
   if (f.address) rows.push(`address ${code(f.address)}`);
   rows.push(
