@@ -63,6 +63,8 @@ const SYSLOG = [
     anyOf([
       String.raw`${MONTHS} {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d{1,9})?`,
       String.raw`\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?`,
+      // journalctl -o short-full: weekday, date, time, zone
+      String.raw`(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Za-z+-][\w+-]{0,7}`,
     ])),
   '(?: ',
   cap('entity.other.attribute-name.host', String.raw`[\w.:-]{1,64}`),

@@ -25,6 +25,8 @@ const PREFIXES = [
   '6,1234,5678901,-;',
   '4,1235,5678999,-,caller=T1;',
   'kern  :warn  : [   12.345678] ',
+  'kern  :err   : [Sun Nov 22 10:00:00 2026] ',
+  'Sun 2026-11-22 10:00:00 UTC buildhost kernel: ',
   '\x1b[0m\x1b[?25l[   12.345678] ',
 ];
 

@@ -52,7 +52,11 @@ const CALLER = /\[ {0,8}([TC]\d{1,10})\]/y;
 // syslog (`Nov 22 10:00:00 host kernel: `, short-precise adds `.123456`) and journalctl short-iso
 // (`2026-11-22T10:00:00+0000 host kernel: `, short-iso-precise).
 const SYSLOG =
-  /(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?) [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
+  /(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Za-z+-][\w+-]{0,7}) [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
+// `dmesg -x` (--decode): facility and level names, `kern  :err   : ` (util-linux dmesg.c).
+const DMESG_X = /(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,8}:(emerg|alert|crit|err|warn|notice|info|debug) {0,8}: /y;
+const DMESG_X_LEVELS: Record<string, number> = { emerg: 0, alert: 1, crit: 2, err: 3, warn: 4, notice: 5, info: 6, debug: 7 };
+// journalctl short-full also: `Sun 2026-11-22 10:00:00 UTC host kernel: ` (weekday, date, time, zone).
 // journalctl short-monotonic: `[   12.345678] host kernel: ` — the host part after a timestamp.
 const HOST_KERNEL = / [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
 
@@ -223,6 +227,10 @@ export function normalizeInto(raw: string, out: NormalizedLine, checkControl: bo
         }
       } else if (c === 60 /* < */ && (m = at(LEVEL, text, pos))) {
         level = Number(m[1]) & 7;
+      } else if (c >= 97 && c <= 122 && (text.charCodeAt(pos + 6) === 58 || text.charCodeAt(pos + 8) === 58) && (m = at(DMESG_X, text, pos))) {
+        // (the facility is padded to six characters, `authpriv` is eight: the colon is checked before the
+        // regex runs, since most kernel messages start with a lowercase word too)
+        level = DMESG_X_LEVELS[m[1]];
       } else if (c >= 48 && c <= 57 && (m = at(KMSG_RECORD, text, pos))) {
         level = Number(m[1]) & 7;
         time = Number(m[3]) / 1e6;

@@ -219,3 +219,23 @@ test('hostile prefixes take bounded time', () => {
   normalizeLine('Nov 22 10:00:00 ' + 'x'.repeat(200_000));
   assert.ok(performance.now() - t0 < 5000, 'normalising pathological lines must not backtrack (catastrophic backtracking takes minutes)');
 });
+
+test('dmesg -x (facility and level names), alone and with -T or a printk timestamp', () => {
+  let nl = expectMessage('kern  :err   : [Sun Nov 22 10:00:00 2026] BUG: kernel NULL pointer dereference, address: 0000000000000010',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000010');
+  assert.equal(nl.level, 3);
+  nl = expectMessage('kern  :warn  : [   12.345678] WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2', 'WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2');
+  assert.equal(nl.level, 4);
+  assert.equal(nl.time, 12.345678);
+  assert.equal(expectMessage('authpriv:notice: sshd accepted', 'sshd accepted').level, 5);
+  // Messages that merely start with a word and a colon keep it.
+  expectMessage('random: crng init done', 'random: crng init done');
+  expectMessage('floppy: error 10', 'floppy: error 10');
+});
+
+test('journalctl -o short-full: weekday, date, time and zone before host and "kernel:"', () => {
+  expectMessage('Sun 2026-11-22 10:00:00 UTC myhost kernel: BUG: unable to handle page fault for address: 0000000000001234',
+    'BUG: unable to handle page fault for address: 0000000000001234');
+  const nl = expectMessage('Mon 2026-11-23 09:05:07.123456 CEST host kernel: [    5.100000] Oops: 0002 [#1] PREEMPT SMP', 'Oops: 0002 [#1] PREEMPT SMP');
+  assert.equal(nl.time, 5.1);
+});
