@@ -60,10 +60,6 @@ export class Endian {
   u64n(b: Buffer, o: number): number {
     return this.little ? b.readUInt32LE(o) + b.readUInt32LE(o + 4) * 4294967296 : b.readUInt32BE(o + 4) + b.readUInt32BE(o) * 4294967296;
   }
-  /** A 64-bit signed value as a number, without BigInt (exact within ±2^53). */
-  i64n(b: Buffer, o: number): number {
-    return this.little ? b.readUInt32LE(o) + b.readInt32LE(o + 4) * 4294967296 : b.readUInt32BE(o + 4) + b.readInt32BE(o) * 4294967296;
-  }
   /** A 64-bit file offset or size as a number; values beyond 2^53 are corrupt for any real file. */
   off64(b: Buffer, o: number): number {
     const v = this.u64(b, o);
