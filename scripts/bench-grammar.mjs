@@ -41,7 +41,10 @@ function findLogGrammar() {
   const testRoot = join(repoRoot, '.vscode-test');
   if (existsSync(testRoot)) {
     for (const d of readdirSync(testRoot)) {
-      candidates.push(join(testRoot, d, 'resources', 'app', rel), join(testRoot, d, 'VSCode-linux-x64', 'resources', 'app', rel));
+      candidates.push(
+        join(testRoot, d, 'resources', 'app', rel),
+        join(testRoot, d, 'VSCode-linux-x64', 'resources', 'app', rel),
+      );
     }
   }
   candidates.push(join('/usr/share/code/resources/app', rel), join('/usr/lib/code-server/lib/vscode', rel));
@@ -126,13 +129,23 @@ function slowestLine(grammar, lines, runs) {
     if (min > worst.ms) worst = { ms: min, index: c.index };
   }
   const observed = runs.map((r) => r.top[0]).sort((a, b) => b.ms - a.ms)[0];
-  return { slowest: worst.ms, slowestIndex: worst.index, observedMax: observed.ms, observedIndex: observed.index };
+  return {
+    slowest: worst.ms,
+    slowestIndex: worst.index,
+    observedMax: observed.ms,
+    observedIndex: observed.index,
+  };
 }
 
 function best(grammar, lines, results) {
   const byTime = [...results].sort((a, b) => a.ms - b.ms);
   const wall = Math.min(...results.map((r) => r.wallMs));
-  return { ms: byTime[0].ms, medianMs: byTime[Math.floor(byTime.length / 2)].ms, wallMs: wall, ...slowestLine(grammar, lines, results) };
+  return {
+    ms: byTime[0].ms,
+    medianMs: byTime[Math.floor(byTime.length / 2)].ms,
+    wallMs: wall,
+    ...slowestLine(grammar, lines, results),
+  };
 }
 
 const preview = (s) => (s.length > 110 ? `${s.slice(0, 110)}… (${s.length} chars)` : s);
@@ -176,8 +189,28 @@ async function main() {
     lines: lines.length,
     chars,
     rounds: ROUNDS,
-    ours: { bestCpuMs: o.ms, medianCpuMs: o.medianMs, bestWallMs: o.wallMs, linesPerSecond: lps(o.ms), linesPerSecondWall: lps(o.wallMs), slowestLineMs: o.slowest, slowestLine: o.slowestIndex + 1, observedMaxMs: o.observedMax },
-    log: l ? { bestCpuMs: l.ms, medianCpuMs: l.medianMs, bestWallMs: l.wallMs, linesPerSecond: lps(l.ms), linesPerSecondWall: lps(l.wallMs), slowestLineMs: l.slowest, slowestLine: l.slowestIndex + 1, observedMaxMs: l.observedMax } : null,
+    ours: {
+      bestCpuMs: o.ms,
+      medianCpuMs: o.medianMs,
+      bestWallMs: o.wallMs,
+      linesPerSecond: lps(o.ms),
+      linesPerSecondWall: lps(o.wallMs),
+      slowestLineMs: o.slowest,
+      slowestLine: o.slowestIndex + 1,
+      observedMaxMs: o.observedMax,
+    },
+    log: l
+      ? {
+          bestCpuMs: l.ms,
+          medianCpuMs: l.medianMs,
+          bestWallMs: l.wallMs,
+          linesPerSecond: lps(l.ms),
+          linesPerSecondWall: lps(l.wallMs),
+          slowestLineMs: l.slowest,
+          slowestLine: l.slowestIndex + 1,
+          observedMaxMs: l.observedMax,
+        }
+      : null,
     ratio: l ? o.ms / l.ms : null,
     adversarial,
   };
@@ -185,14 +218,18 @@ async function main() {
     console.log(JSON.stringify(result, null, 2));
     return;
   }
-  console.log(`kernel-log grammar benchmark: ${lines.length} lines, ${(chars / 1e6).toFixed(1)} MB, best of ${ROUNDS} rounds`);
+  console.log(
+    `kernel-log grammar benchmark: ${lines.length} lines, ${(chars / 1e6).toFixed(1)} MB, best of ${ROUNDS} rounds`,
+  );
   if (LOG_GRAMMAR) console.log(`  Log grammar: ${LOG_GRAMMAR}`);
   const fig = (g, r) =>
     `${r.linesPerSecond.toLocaleString('en')} lines/s (CPU ${g.ms.toFixed(0)} ms, median ${g.medianMs.toFixed(0)} ms; wall ${g.wallMs.toFixed(0)} ms = ${r.linesPerSecondWall.toLocaleString('en')} lines/s)`;
   console.log(`  ours (source.kernel-log): ${fig(o, result.ours)}`);
   if (l) {
     console.log(`  VS Code Log (text.log):   ${fig(l, result.log)}`);
-    console.log(`  ratio ours/Log CPU time: ${result.ratio.toFixed(2)}x (target <= 2x; wall-time ratio ${(o.wallMs / l.wallMs).toFixed(2)}x)`);
+    console.log(
+      `  ratio ours/Log CPU time: ${result.ratio.toFixed(2)}x (target <= 2x; wall-time ratio ${(o.wallMs / l.wallMs).toFixed(2)}x)`,
+    );
   } else {
     console.log('  VS Code Log grammar not found: no comparison (see test-fixtures/grammar/README.md)');
   }
@@ -206,7 +243,9 @@ async function main() {
   }
   console.log('  adversarial lines (min of 3 runs each, cut at 20000 chars like VS Code):');
   for (const a of adversarial) {
-    console.log(`    ${a.name.padEnd(36)} ${String(a.chars).padStart(6)} chars  ours ${a.oursMs.toFixed(2)} ms${a.logMs === undefined ? '' : `  Log ${a.logMs.toFixed(2)} ms`}`);
+    console.log(
+      `    ${a.name.padEnd(36)} ${String(a.chars).padStart(6)} chars  ours ${a.oursMs.toFixed(2)} ms${a.logMs === undefined ? '' : `  Log ${a.logMs.toFixed(2)} ms`}`,
+    );
   }
 }
 

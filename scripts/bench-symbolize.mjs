@@ -30,22 +30,47 @@ const opt = (name, dflt) => {
   args.splice(i, 2);
   return v;
 };
-const vmlinux = opt('--vmlinux', process.env.OOPS_LENS_VMLINUX ?? '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64');
+const vmlinux = opt(
+  '--vmlinux',
+  process.env.OOPS_LENS_VMLINUX ?? '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64',
+);
 const corpus = opt('--corpus', path.resolve(root, '../shared/corpus/qemu'));
 const repeat = Math.max(1, Number(opt('--repeat', '3')));
 const ko = path.join(corpus, 'module/buggy.ko');
 if (!fs.existsSync(vmlinux)) {
-  console.error(`vmlinux not found: ${vmlinux} (see ${corpus}/README.md; pass --vmlinux or set OOPS_LENS_VMLINUX)`);
+  console.error(
+    `vmlinux not found: ${vmlinux} (see ${corpus}/README.md; pass --vmlinux or set OOPS_LENS_VMLINUX)`,
+  );
   process.exit(2);
 }
-const logs = args.length ? args : fs.readdirSync(path.join(corpus, 'logs')).filter((n) => n.endsWith('.console.log')).map((n) => n.replace('.console.log', '')).sort();
+const logs = args.length
+  ? args
+  : fs
+      .readdirSync(path.join(corpus, 'logs'))
+      .filter((n) => n.endsWith('.console.log'))
+      .map((n) => n.replace('.console.log', ''))
+      .sort();
 
 // Bundle the engine once, so the cold process measures our code, not a TypeScript loader.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oops-lens-bench-'));
 const bundle = path.join(work, 'symbolize.cjs');
-await build({ entryPoints: [path.join(root, 'server/src/engine/symbolize/index.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'warning' });
+await build({
+  entryPoints: [path.join(root, 'server/src/engine/symbolize/index.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: bundle,
+  logLevel: 'warning',
+});
 const cli = path.join(work, 'cli.cjs');
-await build({ entryPoints: [path.join(root, 'server/src/cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'warning' });
+await build({
+  entryPoints: [path.join(root, 'server/src/cli.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: cli,
+  logLevel: 'warning',
+});
 
 // The worker: extract frames from a log (x86_64 `RIP:`/`WARNING: … at`/call-trace lines; arm64 `pc :`/`lr :`),
 // decode them all, print JSON. In --warm mode it keeps one Symbolizer per debug-file set and times each log.
@@ -107,7 +132,12 @@ function timed(cmd, argv, input, okStatus = [0]) {
 function truthRows(sc) {
   const p = path.join(corpus, 'decoded', `${sc}.truth.tsv`);
   if (!fs.existsSync(p)) return [];
-  return fs.readFileSync(p, 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split('\t'));
+  return fs
+    .readFileSync(p, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter(Boolean)
+    .map((l) => l.split('\t'));
 }
 const recorded = {};
 const timingsFile = path.join(corpus, 'decoded/timings.txt');
@@ -140,24 +170,52 @@ for (const sc of logs) {
     const t = truthRows(sc);
     const vm = t.filter((r) => r[5] === 'vmlinux' && r[7].startsWith('0x')).map((r) => r[7]);
     const bySection = new Map();
-    for (const r of t.filter((r) => r[5] === 'buggy')) bySection.set(r[6], [...(bySection.get(r[6]) ?? []), r[7]]);
+    for (const r of t.filter((r) => r[5] === 'buggy'))
+      bySection.set(r[6], [...(bySection.get(r[6]) ?? []), r[7]]);
     for (let i = 0; i < repeat; i++) {
       let ms = 0;
-      if (vm.length) ms += timed('eu-addr2line', ['-f', '-i', '-e', vmlinux], vm.join('\n') + '\n', [0, 1]).ms; // eu-addr2line exits 1 when an address has no line
-      for (const [sec, addrs] of bySection) ms += timed('eu-addr2line', ['-f', '-i', '-e', ko, '-j', sec], addrs.join('\n') + '\n', [0, 1]).ms;
+      if (vm.length)
+        ms += timed('eu-addr2line', ['-f', '-i', '-e', vmlinux], vm.join('\n') + '\n', [0, 1]).ms; // eu-addr2line exits 1 when an address has no line
+      for (const [sec, addrs] of bySection)
+        ms += timed('eu-addr2line', ['-f', '-i', '-e', ko, '-j', sec], addrs.join('\n') + '\n', [0, 1]).ms;
       if (eu === null || ms < eu) eu = ms;
     }
   }
-  rows.push({ sc, frames: res.frames, ok: res.ok, coldMs: cold.ms, cliMs, rssMb: res.maxRssKb / 1024, euMs: eu, dsMs: recorded[sc] ?? null });
+  rows.push({
+    sc,
+    frames: res.frames,
+    ok: res.ok,
+    coldMs: cold.ms,
+    cliMs,
+    rssMb: res.maxRssKb / 1024,
+    euMs: eu,
+    dsMs: recorded[sc] ?? null,
+  });
 }
-const warm = JSON.parse(timed(process.execPath, [worker, 'warm', vmlinux, ko, ...logs.map((sc) => path.join(corpus, 'logs', `${sc}.console.log`))]).out);
+const warm = JSON.parse(
+  timed(process.execPath, [
+    worker,
+    'warm',
+    vmlinux,
+    ko,
+    ...logs.map((sc) => path.join(corpus, 'logs', `${sc}.console.log`)),
+  ]).out,
+);
 // What any Node.js process costs before our code runs: the floor of every cold figure above.
 let nodeStartMs = Infinity;
-for (let i = 0; i < Math.max(5, repeat); i++) nodeStartMs = Math.min(nodeStartMs, timed(process.execPath, ['-e', '0']).ms);
+for (let i = 0; i < Math.max(5, repeat); i++)
+  nodeStartMs = Math.min(nodeStartMs, timed(process.execPath, ['-e', '0']).ms);
 
 const f = (x, d = 0) => (x === null || x === undefined ? '-' : x.toFixed(d));
-console.log(`vmlinux: ${vmlinux}\nmodule:  ${ko}\nnode ${process.version}, ${os.cpus().length} cpus, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, cold = min of ${repeat} runs\n`);
-console.log('log            frames  ok  cold ms  CLI ms  RSS MB  eu-addr2line ms  ours/eu  decode_stacktrace.sh ms (recorded)  speed-up  warm first ms  warm repeat ms');
+console.log(
+  `vmlinux: ${vmlinux}\nmodule:  ${ko}\nnode ${process.version}, ${os.cpus().length} cpus, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}, cold = min of ${repeat} runs\n`,
+);
+console.log(
+  'log            frames  ok  cold ms  CLI ms  RSS MB  eu-addr2line ms  ours/eu  decode_stacktrace.sh ms (recorded)  speed-up  warm first ms  warm repeat ms',
+);
 for (const r of rows) {
   const w = warm.logs[path.join(corpus, 'logs', `${r.sc}.console.log`)];
   console.log(
@@ -179,6 +237,10 @@ console.log(
   `node start-up alone (node -e 0, min): ${f(nodeStartMs)} ms per process, ${f(nodeStartMs * rows.length)} ms for ${rows.length} logs ` +
     `= ${f((nodeStartMs * rows.length) / sum('euMs'), 2)}x eu-addr2line's whole time`,
 );
-console.log(`peak RSS: cold process max ${f(Math.max(...rows.map((r) => r.rssMb)))} MB; long-lived process after all logs ${f(warm.maxRssKb / 1024)} MB`);
-console.log(`warm: max first-decode ${f(Math.max(...Object.values(warm.logs).map((w) => w.firstMs)), 1)} ms, max repeat ${f(Math.max(...Object.values(warm.logs).map((w) => w.repeatMs)), 2)} ms per trace`);
+console.log(
+  `peak RSS: cold process max ${f(Math.max(...rows.map((r) => r.rssMb)))} MB; long-lived process after all logs ${f(warm.maxRssKb / 1024)} MB`,
+);
+console.log(
+  `warm: max first-decode ${f(Math.max(...Object.values(warm.logs).map((w) => w.firstMs)), 1)} ms, max repeat ${f(Math.max(...Object.values(warm.logs).map((w) => w.repeatMs)), 2)} ms per trace`,
+);
 fs.rmSync(work, { recursive: true, force: true });

@@ -30,7 +30,17 @@ if (process.argv[2] === '--child') {
   const cpu = process.cpuUsage(c1);
   const kinds = {};
   for (const e of result.events) kinds[e.severity] = (kinds[e.severity] ?? 0) + 1;
-  process.stdout.write(JSON.stringify({ readMs: r1 - r0, analyzeMs: t, cpuMs: (cpu.user + cpu.system) / 1000, lines: result.lineCount, events: result.events.length, bySeverity: kinds, maxRssKb: process.resourceUsage().maxRSS }));
+  process.stdout.write(
+    JSON.stringify({
+      readMs: r1 - r0,
+      analyzeMs: t,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      lines: result.lineCount,
+      events: result.events.length,
+      bySeverity: kinds,
+      maxRssKb: process.resourceUsage().maxRSS,
+    }),
+  );
   process.exit(0);
 }
 
@@ -50,12 +60,26 @@ const meta = ensureBigLog(lines);
 mkdirSync(OUT, { recursive: true });
 const bundle = join(OUT, 'engine.cjs');
 const { build } = await import('esbuild');
-await build({ entryPoints: [join(ROOT, 'server/src/engine/index.ts')], outfile: bundle, bundle: true, platform: 'node', target: 'node18', format: 'cjs', logLevel: 'warning' });
+await build({
+  entryPoints: [join(ROOT, 'server/src/engine/index.ts')],
+  outfile: bundle,
+  bundle: true,
+  platform: 'node',
+  target: 'node18',
+  format: 'cjs',
+  logLevel: 'warning',
+});
 
 // Wall time on a shared machine includes waiting for a core; the CPU time shows the engine's own cost.
-console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 console.log(`log: ${meta.path}`);
-console.log(`     ${meta.lines.toLocaleString('en')} lines, ${(meta.bytes / 1e6).toFixed(1)} MB, ${meta.reports} real reports (${meta.reportLines.toLocaleString('en')} lines) from ${meta.distinctSources} corpus files`);
+console.log(
+  `     ${meta.lines.toLocaleString('en')} lines, ${(meta.bytes / 1e6).toFixed(1)} MB, ${meta.reports} real reports (${meta.reportLines.toLocaleString('en')} lines) from ${meta.distinctSources} corpus files`,
+);
 
 const results = [];
 for (let i = 0; i < runs; i++) {
@@ -64,14 +88,20 @@ for (let i = 0; i < runs; i++) {
     for (const f of readdirSync(OUT).filter((n) => n.endsWith('.cpuprofile'))) rmSync(join(OUT, f));
     args.push('--cpu-prof', '--cpu-prof-dir', OUT);
   }
-  const child = spawnSync(process.execPath, [...args, fileURLToPath(import.meta.url), '--child', bundle, meta.path], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const child = spawnSync(
+    process.execPath,
+    [...args, fileURLToPath(import.meta.url), '--child', bundle, meta.path],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
   if (child.status !== 0) {
     console.error(child.stderr);
     process.exit(2);
   }
   const r = JSON.parse(child.stdout);
   results.push(r);
-  console.log(`run ${i + 1}: analyze ${r.analyzeMs.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU (read ${r.readMs.toFixed(0)} ms), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB, ${r.events} events ${JSON.stringify(r.bySeverity)}${profile && i === 0 ? ' [profiled]' : ''}`);
+  console.log(
+    `run ${i + 1}: analyze ${r.analyzeMs.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU (read ${r.readMs.toFixed(0)} ms), peak RSS ${(r.maxRssKb / 1024).toFixed(0)} MB, ${r.events} events ${JSON.stringify(r.bySeverity)}${profile && i === 0 ? ' [profiled]' : ''}`,
+  );
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -81,8 +111,12 @@ const ms = median(timed.map((r) => r.analyzeMs));
 const cpuMs = median(timed.map((r) => r.cpuMs));
 const rss = median(timed.map((r) => r.maxRssKb)) / 1024;
 const ok = (good) => (good ? 'ok' : 'MISSED');
-console.log(`\nparse + detect, median of ${timed.length}: ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU   (target ≤ ${TARGET_MS} ms: ${ok(ms <= TARGET_MS)})`);
-console.log(`peak RSS, median of ${timed.length}:       ${rss.toFixed(0)} MB   (target ≤ ${TARGET_RSS_MB} MB: ${ok(rss <= TARGET_RSS_MB)})`);
+console.log(
+  `\nparse + detect, median of ${timed.length}: ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU   (target ≤ ${TARGET_MS} ms: ${ok(ms <= TARGET_MS)})`,
+);
+console.log(
+  `peak RSS, median of ${timed.length}:       ${rss.toFixed(0)} MB   (target ≤ ${TARGET_RSS_MB} MB: ${ok(rss <= TARGET_RSS_MB)})`,
+);
 console.log(`events: ${results[0].events} for ${meta.reports} spliced reports`);
 
 if (profile) {
@@ -105,6 +139,8 @@ function printProfile(path) {
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   console.log(`\nCPU profile ${path}\nself time (whole child process: read + analyse):`);
   for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
-    console.log(`  ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`);
+    console.log(
+      `  ${(us / 1000).toFixed(0).padStart(6)} ms ${((100 * us) / total).toFixed(1).padStart(5)} %  ${k}`,
+    );
   }
 }

@@ -17,13 +17,14 @@ const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ];
 
-await Promise.all(
-  entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })),
-);
+await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
 
 // The disassemblers load their WebAssembly from beside the bundle at run time.
 mkdirSync('dist', { recursive: true });
-for (const wasm of ['node_modules/iced-x86/iced_x86_bg.wasm', 'node_modules/@alexaltea/capstone-js/dist/capstone.wasm']) {
+for (const wasm of [
+  'node_modules/iced-x86/iced_x86_bg.wasm',
+  'node_modules/@alexaltea/capstone-js/dist/capstone.wasm',
+]) {
   copyFileSync(wasm, 'dist/' + wasm.split('/').pop());
 }
 

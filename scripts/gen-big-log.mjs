@@ -31,10 +31,15 @@ function loadReports() {
   for (const arch of ['qemu', 'qemu-arm64']) {
     const dir = join(CORPUS, arch, 'logs');
     if (!existsSync(dir)) continue;
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.console.log')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.console.log'))
+      .sort()) {
       const lines = readFileSync(join(dir, name), 'latin1').split(/\r\n|\r|\n/);
       const from = lines.findIndex((l) => l.startsWith('=== KCRASH TRIGGER'));
-      reports.push({ source: `${arch}/${name}`, lines: lines.slice(from + 1).filter((l) => !l.startsWith('=== KCRASH')) });
+      reports.push({
+        source: `${arch}/${name}`,
+        lines: lines.slice(from + 1).filter((l) => !l.startsWith('=== KCRASH')),
+      });
     }
   }
   const syz = join(CORPUS, 'syzkaller', 'report');
@@ -58,16 +63,25 @@ function loadReports() {
 // Ordinary kernel chatter, with fields the generator varies. Nothing here is an event.
 const CHATTER = [
   (r) => `e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: Rx/Tx`,
-  (r) => `usb 1-${1 + Math.floor(r() * 8)}: new high-speed USB device number ${Math.floor(r() * 120)} using xhci_hcd`,
-  (r) => `usb 1-${1 + Math.floor(r() * 8)}: New USB device found, idVendor=0bda, idProduct=5411, bcdDevice= 1.36`,
-  (r) => `EXT4-fs (nvme0n1p${1 + Math.floor(r() * 4)}): mounted filesystem ${Math.floor(r() * 1e9).toString(16)} r/w with ordered data mode. Quota mode: none.`,
-  (r) => `audit: type=1400 audit(${(1732269971 + r() * 1e5).toFixed(3)}:${Math.floor(r() * 999)}): apparmor="DENIED" operation="open" profile="snap.firefox" name="/proc/${Math.floor(r() * 9999)}/cgroup" pid=${Math.floor(r() * 99999)} comm="firefox" requested_mask="r" denied_mask="r" fsuid=1000 ouid=0`,
+  (r) =>
+    `usb 1-${1 + Math.floor(r() * 8)}: new high-speed USB device number ${Math.floor(r() * 120)} using xhci_hcd`,
+  (r) =>
+    `usb 1-${1 + Math.floor(r() * 8)}: New USB device found, idVendor=0bda, idProduct=5411, bcdDevice= 1.36`,
+  (r) =>
+    `EXT4-fs (nvme0n1p${1 + Math.floor(r() * 4)}): mounted filesystem ${Math.floor(r() * 1e9).toString(16)} r/w with ordered data mode. Quota mode: none.`,
+  (r) =>
+    `audit: type=1400 audit(${(1732269971 + r() * 1e5).toFixed(3)}:${Math.floor(r() * 999)}): apparmor="DENIED" operation="open" profile="snap.firefox" name="/proc/${Math.floor(r() * 9999)}/cgroup" pid=${Math.floor(r() * 99999)} comm="firefox" requested_mask="r" denied_mask="r" fsuid=1000 ouid=0`,
   (r) => `IPv6: ADDRCONF(NETDEV_CHANGE): wlp${Math.floor(r() * 4)}s0: link becomes ready`,
-  (r) => `wlp2s0: authenticate with 3c:${Math.floor(r() * 255).toString(16).padStart(2, '0')}:a2:11:5e:0f`,
+  (r) =>
+    `wlp2s0: authenticate with 3c:${Math.floor(r() * 255)
+      .toString(16)
+      .padStart(2, '0')}:a2:11:5e:0f`,
   (r) => `wlp2s0: send auth to 3c:7d:a2:11:5e:0f (try ${1 + Math.floor(r() * 3)}/3)`,
   (r) => `wlp2s0: associated`,
-  (r) => `Bluetooth: hci0: Firmware revision 0.${Math.floor(r() * 9)} build ${Math.floor(r() * 200)} week ${Math.floor(r() * 52)} 2023`,
-  (r) => `systemd-journald[${Math.floor(r() * 900)}]: Data hash table of /var/log/journal/system.journal has a fill level at 75.0 (5883 of 7843 items), suggesting rotation.`,
+  (r) =>
+    `Bluetooth: hci0: Firmware revision 0.${Math.floor(r() * 9)} build ${Math.floor(r() * 200)} week ${Math.floor(r() * 52)} 2023`,
+  (r) =>
+    `systemd-journald[${Math.floor(r() * 900)}]: Data hash table of /var/log/journal/system.journal has a fill level at 75.0 (5883 of 7843 items), suggesting rotation.`,
   (r) => `snd_hda_intel 0000:00:1f.3: enabling device (0000 -> 0002)`,
   (r) => `nvme nvme0: ${1 + Math.floor(r() * 16)}/0/0 default/read/poll queues`,
   (r) => `[drm] Initialized i915 1.6.0 20201103 for 0000:00:02.0 on minor ${Math.floor(r() * 2)}`,
@@ -77,15 +91,21 @@ const CHATTER = [
   (r) => `OOM killer disabled.`,
   (r) => `Freezing user space processes completed (elapsed 0.00${Math.floor(r() * 9)} seconds)`,
   (r) => `pcieport 0000:00:1c.${Math.floor(r() * 7)}: AER: Corrected error received: 0000:03:00.0`,
-  (r) => `input: Logitech USB Receiver as /devices/pci0000:00/0000:00:14.0/usb1/1-${1 + Math.floor(r() * 4)}/1-1:1.0/0003:046D:C52B.000${Math.floor(r() * 9)}/input/input${Math.floor(r() * 40)}`,
-  (r) => `hid-generic 0003:046D:C52B.0003: input,hidraw2: USB HID v1.11 Mouse [Logitech USB Receiver] on usb-0000:00:14.0-1/input1`,
-  (r) => `Spectre V2 : WARNING: Unprivileged eBPF is enabled with eIBRS on, data leaks possible via Spectre v2 BHB attacks!`,
+  (r) =>
+    `input: Logitech USB Receiver as /devices/pci0000:00/0000:00:14.0/usb1/1-${1 + Math.floor(r() * 4)}/1-1:1.0/0003:046D:C52B.000${Math.floor(r() * 9)}/input/input${Math.floor(r() * 40)}`,
+  (r) =>
+    `hid-generic 0003:046D:C52B.0003: input,hidraw2: USB HID v1.11 Mouse [Logitech USB Receiver] on usb-0000:00:14.0-1/input1`,
+  (r) =>
+    `Spectre V2 : WARNING: Unprivileged eBPF is enabled with eIBRS on, data leaks possible via Spectre v2 BHB attacks!`,
   (r) => `kauditd_printk_skb: ${Math.floor(r() * 40)} callbacks suppressed`,
-  (r) => `br-${Math.floor(r() * 0xffffff).toString(16)}: port ${1 + Math.floor(r() * 4)}(veth${Math.floor(r() * 0xffffff).toString(16)}) entered forwarding state`,
+  (r) =>
+    `br-${Math.floor(r() * 0xffffff).toString(16)}: port ${1 + Math.floor(r() * 4)}(veth${Math.floor(r() * 0xffffff).toString(16)}) entered forwarding state`,
   (r) => `docker0: port 1(veth${Math.floor(r() * 0xffffff).toString(16)}) entered disabled state`,
   (r) => `device veth${Math.floor(r() * 0xffffff).toString(16)} left promiscuous mode`,
-  (r) => `TCP: request_sock_TCP: Possible SYN flooding on port ${Math.floor(r() * 65535)}. Sending cookies.  Check SNMP counters.`,
-  (r) => `perf: interrupt took too long (${2500 + Math.floor(r() * 2000)} > ${2500 + Math.floor(r() * 1000)}), lowering kernel.perf_event_max_sample_rate to ${Math.floor(r() * 80000)}`,
+  (r) =>
+    `TCP: request_sock_TCP: Possible SYN flooding on port ${Math.floor(r() * 65535)}. Sending cookies.  Check SNMP counters.`,
+  (r) =>
+    `perf: interrupt took too long (${2500 + Math.floor(r() * 2000)} > ${2500 + Math.floor(r() * 1000)}), lowering kernel.perf_event_max_sample_rate to ${Math.floor(r() * 80000)}`,
   (r) => `ata${1 + Math.floor(r() * 6)}: SATA link up 6.0 Gbps (SStatus 133 SControl 300)`,
 ];
 
@@ -99,7 +119,8 @@ export function ensureBigLog(lines = 1_000_000) {
   const metaPath = path.replace(/\.log$/, '.json');
   if (existsSync(path) && existsSync(metaPath)) return JSON.parse(readFileSync(metaPath, 'utf8'));
   const reports = loadReports();
-  if (reports.length === 0) throw new Error(`no reports under ${CORPUS}: the benchmark needs ../shared/corpus`);
+  if (reports.length === 0)
+    throw new Error(`no reports under ${CORPUS}: the benchmark needs ../shared/corpus`);
   const rand = prng(0x5eed);
   const out = [];
   let time = 0;
@@ -130,7 +151,14 @@ export function ensureBigLog(lines = 1_000_000) {
   }
   mkdirSync(CACHE, { recursive: true });
   writeFileSync(path, out.join('\n') + '\n', 'latin1');
-  const meta = { path, lines: out.length, bytes: Buffer.byteLength(out.join('\n') + '\n', 'latin1'), reports: inserted, reportLines, distinctSources: Math.min(inserted, reports.length) };
+  const meta = {
+    path,
+    lines: out.length,
+    bytes: Buffer.byteLength(out.join('\n') + '\n', 'latin1'),
+    reports: inserted,
+    reportLines,
+    distinctSources: Math.min(inserted, reports.length),
+  };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2));
   return meta;
 }

@@ -3,7 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = process.argv.slice(2).length ? process.argv.slice(2) : ['server/test', 'client/test/unit', 'test'];
+const roots = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['server/test', 'client/test/unit', 'test'];
 const files = [];
 function walk(dir) {
   for (const name of readdirSync(dir).sort()) {

@@ -25,7 +25,11 @@ const SERVER_DECODE_COMMAND = 'kernelOops.server.decodeLog';
 
 export function registerDebugFiles(context: vscode.ExtensionContext, client: LanguageClient): void {
   const byUri = new Map<string, DebugFilesParams>();
-  const item = vscode.window.createStatusBarItem('kernelOops.debugFiles', vscode.StatusBarAlignment.Right, 100);
+  const item = vscode.window.createStatusBarItem(
+    'kernelOops.debugFiles',
+    vscode.StatusBarAlignment.Right,
+    100,
+  );
   item.name = 'Kernel Oops Lens debug files';
   item.command = SELECT_COMMAND;
 
@@ -34,15 +38,21 @@ export function registerDebugFiles(context: vscode.ExtensionContext, client: Lan
     if (!doc || doc.languageId !== 'kernel-log') return item.hide();
     const p = byUri.get(doc.uri.toString());
     const modules = p ? Object.keys(p.modules) : [];
-    const names = [p?.vmlinux ? path.basename(p.vmlinux.path) : null, ...modules].filter((n): n is string => !!n);
-    item.text = names.length ? `$(file-binary) ${names.length > 2 ? `${names[0]} +${names.length - 1}` : names.join(', ')}` : '$(file-binary) No debug files';
+    const names = [p?.vmlinux ? path.basename(p.vmlinux.path) : null, ...modules].filter(
+      (n): n is string => !!n,
+    );
+    item.text = names.length
+      ? `$(file-binary) ${names.length > 2 ? `${names[0]} +${names.length - 1}` : names.join(', ')}`
+      : '$(file-binary) No debug files';
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown('**Kernel Oops Lens debug files**\n\n');
     if (p?.vmlinux) md.appendMarkdown(`- vmlinux: \`${p.vmlinux.path}\` (${p.vmlinux.source})\n`);
-    for (const [name, f] of Object.entries(p?.modules ?? {})) md.appendMarkdown(`- ${name}: \`${f.path}\` (${f.source})\n`);
+    for (const [name, f] of Object.entries(p?.modules ?? {}))
+      md.appendMarkdown(`- ${name}: \`${f.path}\` (${f.source})\n`);
     if (p?.systemMap) md.appendMarkdown(`- System.map: \`${p.systemMap}\`\n`);
     if (!names.length) md.appendMarkdown('None found for this log.\n');
-    for (const m of p?.messages ?? []) md.appendMarkdown(`\n$(warning) ${m.replace(/[\\`*_[\]]/g, '\\$&')}\n`);
+    for (const m of p?.messages ?? [])
+      md.appendMarkdown(`\n$(warning) ${m.replace(/[\\`*_[\]]/g, '\\$&')}\n`);
     md.appendMarkdown('\nClick to choose them.');
     item.tooltip = md;
     item.show();
@@ -64,7 +74,9 @@ export function registerDebugFiles(context: vscode.ExtensionContext, client: Lan
 
 async function selectDebugFiles(): Promise<void> {
   const config = vscode.workspace.getConfiguration('kernelOops');
-  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target = vscode.workspace.workspaceFolders?.length
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
   const show = (key: string) => {
     const v = config.get<string | string[]>(key);
     return Array.isArray(v) ? v.join(', ') || 'not set' : v || 'not set';
@@ -72,16 +84,25 @@ async function selectDebugFiles(): Promise<void> {
   const choice = await vscode.window.showQuickPick(
     [
       { key: 'vmlinux', label: '$(file-binary) Set vmlinux…', description: show('vmlinux') },
-      { key: 'modulePaths', label: '$(folder-library) Add module folder or .ko file…', description: show('modulePaths') },
+      {
+        key: 'modulePaths',
+        label: '$(folder-library) Add module folder or .ko file…',
+        description: show('modulePaths'),
+      },
       { key: 'sourceRoot', label: '$(file-code) Set kernel source tree…', description: show('sourceRoot') },
-      { key: 'systemMap', label: '$(symbol-numeric) Set System.map / kallsyms…', description: show('systemMap') },
+      {
+        key: 'systemMap',
+        label: '$(symbol-numeric) Set System.map / kallsyms…',
+        description: show('systemMap'),
+      },
       { key: 'clear', label: '$(clear-all) Clear these settings' },
     ],
     { title: 'Kernel Oops Lens: debug files', placeHolder: 'Which debug files to use for kernel logs' },
   );
   if (!choice) return;
   if (choice.key === 'clear') {
-    for (const k of ['vmlinux', 'modulePaths', 'sourceRoot', 'systemMap']) await config.update(k, undefined, target);
+    for (const k of ['vmlinux', 'modulePaths', 'sourceRoot', 'systemMap'])
+      await config.update(k, undefined, target);
     return;
   }
   const folders = choice.key === 'sourceRoot' || choice.key === 'modulePaths';
@@ -93,7 +114,12 @@ async function selectDebugFiles(): Promise<void> {
   });
   if (!picked?.length) return;
   const paths = picked.map((u) => u.fsPath);
-  if (choice.key === 'modulePaths') await config.update('modulePaths', [...new Set([...(config.get<string[]>('modulePaths') ?? []), ...paths])], target);
+  if (choice.key === 'modulePaths')
+    await config.update(
+      'modulePaths',
+      [...new Set([...(config.get<string[]>('modulePaths') ?? []), ...paths])],
+      target,
+    );
   else await config.update(choice.key, paths[0], target);
 }
 
@@ -105,7 +131,11 @@ async function decodeLog(client: LanguageClient, uri?: vscode.Uri): Promise<void
   }
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Kernel Oops Lens: decoding the log…' },
-    () => client.sendRequest<{ text: string } | null>('workspace/executeCommand', { command: SERVER_DECODE_COMMAND, arguments: [doc.uri.toString()] }),
+    () =>
+      client.sendRequest<{ text: string } | null>('workspace/executeCommand', {
+        command: SERVER_DECODE_COMMAND,
+        arguments: [doc.uri.toString()],
+      }),
   );
   if (!result) return;
   const decoded = await vscode.workspace.openTextDocument({ content: result.text, language: 'kernel-log' });

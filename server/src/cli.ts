@@ -6,7 +6,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { analyzeText, type Analysis, type KernelEvent, type Frame } from './engine';
-import type { ExternalTool } from './engine/symbolize';
+import type { ExternalTool } from './engine';
 import {
   decodeLogText,
   framesOfAnalysis,
@@ -16,7 +16,7 @@ import {
   type CrossCheck,
   type DebugFileSettings,
   type LogSymbolization,
-} from './engine/debugfiles';
+} from './engine';
 
 const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - for standard input)
        oops-lens decode [DEBUG FILES] FILE
@@ -57,13 +57,17 @@ function readInput(file: string): string {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_STRING_TOO_LONG') fail(`${file}: too large to analyse as one string`);
-    fail(`${file === '-' ? 'standard input' : file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`);
+    fail(
+      `${file === '-' ? 'standard input' : file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`,
+    );
   }
 }
 
 function frameText(f: Frame | null): string | null {
   if (!f) return null;
-  const name = f.function ? `${f.function}+0x${(f.offset ?? 0).toString(16)}/0x${(f.size ?? 0).toString(16)}` : `0x${f.address}`;
+  const name = f.function
+    ? `${f.function}+0x${(f.offset ?? 0).toString(16)}/0x${(f.size ?? 0).toString(16)}`
+    : `0x${f.address}`;
   return f.module ? `${name} [${f.module}]` : name;
 }
 
@@ -83,7 +87,15 @@ function sourceFields(f: Frame, sym: SymbolizedLog) {
 }
 
 function crossCheckField(c: CrossCheck | undefined) {
-  return c ? { crossCheck: { tool: c.tool, agrees: c.agrees, source: c.frames.map((s) => ({ function: s.function, file: s.file, line: s.line })) } } : {};
+  return c
+    ? {
+        crossCheck: {
+          tool: c.tool,
+          agrees: c.agrees,
+          source: c.frames.map((s) => ({ function: s.function, file: s.file, line: s.line })),
+        },
+      }
+    : {};
 }
 
 function toJson(e: KernelEvent, sym: SymbolizedLog) {
@@ -142,14 +154,16 @@ function debugFlag(args: string[], i: number, d: DebugOptions): number {
       break;
     case '--cross-check': {
       const tool = value('--cross-check') as ExternalTool;
-      if (!EXTERNAL_TOOLS.includes(tool)) throw new UsageError(`--cross-check takes ${EXTERNAL_TOOLS.join(', ')}`);
+      if (!EXTERNAL_TOOLS.includes(tool))
+        throw new UsageError(`--cross-check takes ${EXTERNAL_TOOLS.join(', ')}`);
       d.crossCheck = tool;
       return i + 2;
     }
     case '--modules': {
       let j = i + 1;
       // Folders and module files only, so that `--modules DIR FILE.log` leaves the log as the input.
-      while (j < args.length && !args[j].startsWith('-') && isModulePath(args[j])) d.settings.modulePaths.push(args[j++]);
+      while (j < args.length && !args[j].startsWith('-') && isModulePath(args[j]))
+        d.settings.modulePaths.push(args[j++]);
       if (j === i + 1) throw new UsageError('--modules needs at least one file or folder');
       d.given = true;
       return j;
@@ -170,7 +184,13 @@ function isModulePath(p: string): boolean {
   }
 }
 
-async function symbolize(file: string, text: string, analysis: Analysis, d: DebugOptions, searchSystem: boolean): Promise<LogSymbolization> {
+async function symbolize(
+  file: string,
+  text: string,
+  analysis: Analysis,
+  d: DebugOptions,
+  searchSystem: boolean,
+): Promise<LogSymbolization> {
   const frames = framesOfAnalysis(analysis);
   const sym = await symbolizeLog(text, frames, {
     settings: d.settings,
@@ -179,9 +199,17 @@ async function symbolize(file: string, text: string, analysis: Analysis, d: Debu
     debuginfodUrls: process.env.DEBUGINFOD_URLS || undefined,
     crossCheck: d.crossCheck,
   });
-  for (const m of sym.messages) process.stderr.write(`oops-lens: warning: ${file === '-' ? 'standard input' : file}: ${m}\n`);
-  if (frames.length > 0 && !sym.files.vmlinux && Object.keys(sym.files.modules).length === 0 && !sym.files.systemMap)
-    process.stderr.write(`oops-lens: warning: no debug files found for ${file === '-' ? 'standard input' : file} (see --vmlinux, --modules)\n`);
+  for (const m of sym.messages)
+    process.stderr.write(`oops-lens: warning: ${file === '-' ? 'standard input' : file}: ${m}\n`);
+  if (
+    frames.length > 0 &&
+    !sym.files.vmlinux &&
+    Object.keys(sym.files.modules).length === 0 &&
+    !sym.files.systemMap
+  )
+    process.stderr.write(
+      `oops-lens: warning: no debug files found for ${file === '-' ? 'standard input' : file} (see --vmlinux, --modules)\n`,
+    );
   return sym;
 }
 
@@ -191,11 +219,15 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
-  if (command !== 'analyze' && command !== 'decode') throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
+  if (command !== 'analyze' && command !== 'decode')
+    throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   let json = false;
   const files: string[] = [];
-  const debug: DebugOptions = { settings: { vmlinux: null, modulePaths: [], systemMap: null, moduleMap: null }, given: false };
-  for (let i = 0; i < rest.length; ) {
+  const debug: DebugOptions = {
+    settings: { vmlinux: null, modulePaths: [], systemMap: null, moduleMap: null },
+    given: false,
+  };
+  for (let i = 0; i < rest.length;) {
     const arg = rest[i];
     const next = debugFlag(rest, i, debug);
     if (next >= 0) i = next;
@@ -225,7 +257,13 @@ async function main(argv: string[]): Promise<void> {
     results.push({ file, events: analysis.events, sym });
   }
   if (json) {
-    process.stdout.write(JSON.stringify(results.map((r) => ({ file: r.file, events: r.events.map((e) => toJson(e, r.sym)) })), null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        results.map((r) => ({ file: r.file, events: r.events.map((e) => toJson(e, r.sym)) })),
+        null,
+        2,
+      ) + '\n',
+    );
     return;
   }
   for (const r of results) {
@@ -233,8 +271,13 @@ async function main(argv: string[]): Promise<void> {
     if (r.events.length === 0) process.stdout.write('  no kernel events found\n');
     for (const e of r.events) {
       const culprit = frameText(e.guiltyFrame);
-      const consequence = e.consequenceOf !== null ? ` (likely a consequence of the event at line ${r.events[e.consequenceOf].line + 1})` : '';
-      process.stdout.write(`${e.severity.padEnd(11)} ${e.title}  line ${e.line + 1}${culprit ? `  culprit ${culprit}` : ''}${consequence}\n`);
+      const consequence =
+        e.consequenceOf !== null
+          ? ` (likely a consequence of the event at line ${r.events[e.consequenceOf].line + 1})`
+          : '';
+      process.stdout.write(
+        `${e.severity.padEnd(11)} ${e.title}  line ${e.line + 1}${culprit ? `  culprit ${culprit}` : ''}${consequence}\n`,
+      );
     }
   }
 }

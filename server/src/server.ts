@@ -3,7 +3,12 @@
 // lsp/documents.ts. Runs inside VS Code (IPC) and standalone (`node dist/server.js --stdio`) for any LSP
 // editor. The same bundle is also the analysis and symbolizer workers' script (see lsp/analyzer.ts).
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createConnection, ProposedFeatures, type Connection, type InitializeResult } from 'vscode-languageserver/node';
+import {
+  createConnection,
+  ProposedFeatures,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
 import { InlineAnalyzer, WORKER_ROLE, WorkerAnalyzer, serveAnalyses, type Analyzer } from './lsp/analyzer';
 import { capabilities, DECODE_LOG_COMMAND } from './lsp/capabilities';
 import { provideDefinition } from './lsp/definition';
@@ -32,7 +37,10 @@ function startServer(): void {
     docs.warmUp();
     // Load the disassemblers (WebAssembly) a little later, so that the first analysis goes first; they
     // load on demand anyway, this only spares the first Code: hover the wait.
-    setTimeout(() => void initDisassemblers().catch((e) => connection.console.warn(`disassemblers unavailable: ${e}`)), 2000).unref();
+    setTimeout(
+      () => void initDisassemblers().catch((e) => connection.console.warn(`disassemblers unavailable: ${e}`)),
+      2000,
+    ).unref();
   });
   connection.onInitialize((params): InitializeResult => {
     docs.initialize(params);
@@ -41,14 +49,26 @@ function startServer(): void {
   connection.onDidChangeConfiguration((change) => docs.configurationChanged(change.settings));
 
   connection.onDocumentSymbol((p, token) => docs.withAnalysis(p.textDocument.uri, token, toDocumentSymbols));
-  connection.onFoldingRanges((p, token) => docs.withAnalysis(p.textDocument.uri, token, (_doc, analysis) => toFoldingRanges(analysis)));
+  connection.onFoldingRanges((p, token) =>
+    docs.withAnalysis(p.textDocument.uri, token, (_doc, analysis) => toFoldingRanges(analysis)),
+  );
   connection.onHover(async (p, token) => {
     const h = await docs.hoverInputs(p.textDocument.uri, p.position, token);
     return h && provideHover(h.doc, p.position, h.analysis, h.frameSource);
   });
-  connection.onDefinition((p, token) => docs.withSymbolization(p.textDocument.uri, token, (sym) => provideDefinition(sym, p.position, docs.linkSupport)));
-  connection.languages.inlayHint.on((p, token) => docs.withReadySymbolization(p.textDocument.uri, token, (doc, sym) => provideInlayHints(doc, sym, p.range)));
-  connection.onExecuteCommand(async (p, token) => (p.command === DECODE_LOG_COMMAND ? docs.decodeLog(p.arguments?.[0], token) : null));
+  connection.onDefinition((p, token) =>
+    docs.withSymbolization(p.textDocument.uri, token, (sym) =>
+      provideDefinition(sym, p.position, docs.linkSupport),
+    ),
+  );
+  connection.languages.inlayHint.on((p, token) =>
+    docs.withReadySymbolization(p.textDocument.uri, token, (doc, sym) =>
+      provideInlayHints(doc, sym, p.range),
+    ),
+  );
+  connection.onExecuteCommand(async (p, token) =>
+    p.command === DECODE_LOG_COMMAND ? docs.decodeLog(p.arguments?.[0], token) : null,
+  );
 
   connection.onShutdown(() => docs.dispose());
   docs.listen();

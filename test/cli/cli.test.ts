@@ -32,7 +32,10 @@ test('analyze FILE prints severity, title, line and culprit frame for each event
   const lines = r.stdout.trim().split('\n');
   assert.equal(lines.length, 2, r.stdout);
   assert.match(lines[0], /^warning\s+WARNING in frob_start\b.*\bline 3\b.*frob_start\+0x8e\/0xa0 \[frob\]/);
-  assert.match(lines[1], /^error\s+BUG: unable to handle kernel NULL pointer dereference in frob_stop\b.*\bline 17\b.*frob_stop\+0x12\/0x40 \[frob\]/);
+  assert.match(
+    lines[1],
+    /^error\s+BUG: unable to handle kernel NULL pointer dereference in frob_stop\b.*\bline 17\b.*frob_stop\+0x12\/0x40 \[frob\]/,
+  );
 });
 
 test('analyze on a log with no event says so and exits 0', () => {
@@ -60,7 +63,22 @@ test('- reads standard input', () => {
   assert.equal(result.events.length, 2);
 });
 
-const EVENT_KEYS = ['kind', 'title', 'severity', 'line', 'endLine', 'cpu', 'pid', 'comm', 'tainted', 'release', 'faultAddress', 'guiltyFrame', 'consequenceOf', 'frames'];
+const EVENT_KEYS = [
+  'kind',
+  'title',
+  'severity',
+  'line',
+  'endLine',
+  'cpu',
+  'pid',
+  'comm',
+  'tainted',
+  'release',
+  'faultAddress',
+  'guiltyFrame',
+  'consequenceOf',
+  'frames',
+];
 const FRAME_KEYS = ['function', 'offset', 'size', 'module', 'address', 'reliable', 'context'];
 
 function checkShape(result: any): void {
@@ -70,26 +88,53 @@ function checkShape(result: any): void {
     assert.ok(['error', 'warning', 'information'].includes(e.severity));
     assert.ok(Number.isInteger(e.line) && Number.isInteger(e.endLine) && e.endLine >= e.line);
     for (const k of ['cpu', 'pid', 'consequenceOf']) assert.ok(e[k] === null || Number.isInteger(e[k]), k);
-    for (const k of ['comm', 'tainted', 'release', 'faultAddress']) assert.ok(e[k] === null || typeof e[k] === 'string', k);
-    assert.ok(e.guiltyFrame === null || typeof e.guiltyFrame === 'string' || typeof e.guiltyFrame === 'object');
+    for (const k of ['comm', 'tainted', 'release', 'faultAddress'])
+      assert.ok(e[k] === null || typeof e[k] === 'string', k);
+    assert.ok(
+      e.guiltyFrame === null || typeof e.guiltyFrame === 'string' || typeof e.guiltyFrame === 'object',
+    );
     for (const f of e.frames) {
       assert.deepEqual(Object.keys(f).sort(), [...FRAME_KEYS].sort());
       assert.equal(typeof f.reliable, 'boolean');
       assert.ok(f.function === null || typeof f.function === 'string');
       for (const k of ['offset', 'size']) assert.ok(f[k] === null || Number.isInteger(f[k]), k);
-      for (const k of ['module', 'address', 'context']) assert.ok(f[k] === null || typeof f[k] === 'string', k);
+      for (const k of ['module', 'address', 'context'])
+        assert.ok(f[k] === null || typeof f[k] === 'string', k);
     }
   }
 }
 
 test('--json: one object per file, {file, events:[…]} with exactly the documented fields, 0-based lines', () => {
   const results = runJson([fx('warn-then-oops.log'), fx('user-segfault.log'), fx('boot-only.log')]);
-  assert.deepEqual(results.map((r) => r.file), [fx('warn-then-oops.log'), fx('user-segfault.log'), fx('boot-only.log')]);
+  assert.deepEqual(
+    results.map((r) => r.file),
+    [fx('warn-then-oops.log'), fx('user-segfault.log'), fx('boot-only.log')],
+  );
   results.forEach(checkShape);
   const [warn, oops] = results[0].events;
   assert.deepEqual(
-    { kind: warn.kind, title: warn.title, severity: warn.severity, line: warn.line, cpu: warn.cpu, pid: warn.pid, comm: warn.comm, tainted: warn.tainted, release: warn.release },
-    { kind: 'warning', title: 'WARNING in frob_start', severity: 'warning', line: 2, cpu: 1, pid: 402, comm: 'frobctl', tainted: 'G           O', release: '6.1.0-18-amd64' },
+    {
+      kind: warn.kind,
+      title: warn.title,
+      severity: warn.severity,
+      line: warn.line,
+      cpu: warn.cpu,
+      pid: warn.pid,
+      comm: warn.comm,
+      tainted: warn.tainted,
+      release: warn.release,
+    },
+    {
+      kind: 'warning',
+      title: 'WARNING in frob_start',
+      severity: 'warning',
+      line: 2,
+      cpu: 1,
+      pid: 402,
+      comm: 'frobctl',
+      tainted: 'G           O',
+      release: '6.1.0-18-amd64',
+    },
   );
   assert.equal(warn.endLine, 15);
   assert.equal(warn.faultAddress, null);
@@ -102,8 +147,19 @@ test('--json: one object per file, {file, events:[…]} with exactly the documen
   assert.equal(oops.consequenceOf, null);
   const guilty = typeof oops.guiltyFrame === 'string' ? oops.guiltyFrame : oops.guiltyFrame?.function;
   assert.match(guilty, /^frob_stop\b/);
-  assert.deepEqual(oops.frames[0], { function: 'frob_release', offset: 0x2a, size: 0x50, module: 'frob', address: null, reliable: true, context: 'task' });
-  assert.deepEqual(oops.frames.map((f: any) => f.reliable), [true, true, true, false, true]);
+  assert.deepEqual(oops.frames[0], {
+    function: 'frob_release',
+    offset: 0x2a,
+    size: 0x50,
+    module: 'frob',
+    address: null,
+    reliable: true,
+    context: 'task',
+  });
+  assert.deepEqual(
+    oops.frames.map((f: any) => f.reliable),
+    [true, true, true, false, true],
+  );
   assert.deepEqual(results[2].events, []);
 });
 
@@ -130,7 +186,13 @@ test('--json on a real CRLF console capture: LSP line numbers, frames', (t) => {
   assert.equal(e.line, 445);
   assert.equal(e.faultAddress, '0000000000000010');
   assert.equal(e.title, 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2');
-  assert.deepEqual(e.frames.slice(0, 2).map((f: any) => [f.function, f.module, f.context]), [['buggy_null_read_level1', 'buggy', 'task'], ['buggy_null_read', 'buggy', 'task']]);
+  assert.deepEqual(
+    e.frames.slice(0, 2).map((f: any) => [f.function, f.module, f.context]),
+    [
+      ['buggy_null_read_level1', 'buggy', 'task'],
+      ['buggy_null_read', 'buggy', 'task'],
+    ],
+  );
 });
 
 test('--json may come after the files', () => {
@@ -182,8 +244,16 @@ test('--help prints usage and exits 0', () => {
 });
 
 test('invalid UTF-8 and binary junk on stdin: a result, exit 0', () => {
-  const bytes = Buffer.concat([Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28]), readFileSync(fx('warn-then-oops.log')), Buffer.from([0x80, 0xbf])]);
-  const r = spawnSync(process.execPath, [CLI, 'analyze', '--json', '-'], { cwd: ROOT, input: bytes, encoding: 'utf8' });
+  const bytes = Buffer.concat([
+    Buffer.from([0xff, 0xfe, 0x00, 0xc3, 0x28]),
+    readFileSync(fx('warn-then-oops.log')),
+    Buffer.from([0x80, 0xbf]),
+  ]);
+  const r = spawnSync(process.execPath, [CLI, 'analyze', '--json', '-'], {
+    cwd: ROOT,
+    input: bytes,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout)[0].events.length, 2);
 });
@@ -200,7 +270,11 @@ test('npx oops-lens runs the package bin', { timeout: 120_000 }, (t) => {
   try {
     writeFileSync(join(dir, 'in.log'), readFileSync(fx('warn-then-oops.log')));
     // --no-install: resolve the bin of the package in ROOT, never fetch anything.
-    const r = spawnSync('npx', ['--no-install', 'oops-lens', 'analyze', join(dir, 'in.log')], { cwd: ROOT, encoding: 'utf8', timeout: 100_000 });
+    const r = spawnSync('npx', ['--no-install', 'oops-lens', 'analyze', join(dir, 'in.log')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 100_000,
+    });
     if (r.error) return t.skip(`npx not runnable here: ${r.error.message}`);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /BUG: unable to handle kernel NULL pointer dereference in frob_stop/);

@@ -6,7 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { moduleTruth, rawAddressLog, truthRows, QEMU, QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from '../symbolize-lsp/truth';
+import {
+  moduleTruth,
+  rawAddressLog,
+  truthRows,
+  QEMU,
+  QEMU_ARM64,
+  QEMU_LOGS,
+  QEMU_MODULES,
+} from '../symbolize-lsp/truth';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -15,47 +23,69 @@ const skip = existsSync(join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus m
 function run(args: string[]) {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
   // An empty DEBUGINFOD_URLS: these tests must not reach any network.
-  return spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DEBUGINFOD_URLS: '' } });
+  return spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, DEBUGINFOD_URLS: '' },
+  });
 }
 
 const truth = moduleTruth();
 const logs = [...new Set(truth.map((t) => t.log))];
 // decode shows header paths inside the kernel tree, as for vmlinux frames: /usr/src/linux-headers-<rel>/ dropped.
-const loc = (l: { file: string; line: number }) => `${l.file.replace(/^\/usr\/src\/linux-headers-[^/]+\//, '')}:${l.line}`;
+const loc = (l: { file: string; line: number }) =>
+  `${l.file.replace(/^\/usr\/src\/linux-headers-[^/]+\//, '')}:${l.line}`;
 
-test('decode: every buggy.ko frame of every qemu log is rewritten as `func (file:line…) buggy` with the truth', { skip }, (t) => {
-  let checked = 0;
-  const failures: string[] = [];
-  for (const log of logs) {
-    const r = run(['decode', join(QEMU_LOGS, `${log}.console.log`), '--modules', QEMU_MODULES]);
-    assert.equal(r.status, 0, r.stderr);
-    const inLines = readFileSync(join(QEMU_LOGS, `${log}.console.log`), 'utf8').split(/\r\n|\r|\n/) as string[];
-    const outLines = r.stdout.split('\n');
-    for (const row of truth.filter((x) => x.log === log)) {
-      const want = `${row.symbol} (${row.want.map(loc).join(' ')}) buggy`;
-      // Every printed occurrence of this token in a line of the matching kind (WARNING header, RIP line or
-      // trace entry). (The RIP line re-printed after `---[ end trace` is not part of the event the engine
-      // builds: only the first RIP line is a frame.)
-      const has = (l: string) => l.includes(`${row.token} [buggy]`);
-      let idx =
-        row.kind === 'WARN_AT'
-          ? inLines.flatMap((l, i) => (has(l) && /WARNING: CPU/.test(l) ? [i] : []))
-          : inLines.flatMap((l, i) => (has(l) && /RIP: /.test(l) === row.isIp && !/WARNING:/.test(l) ? [i] : []));
-      if (row.kind === 'RIP') idx = idx.slice(0, 1);
-      assert.ok(idx.length > 0, `${log}: ${row.token} not in the log`);
-      for (const i of idx) {
-        checked++;
-        if (!outLines[i].includes(want)) failures.push(`${log}:${i + 1} want ${want}\n  got  ${outLines[i]}`);
+test(
+  'decode: every buggy.ko frame of every qemu log is rewritten as `func (file:line…) buggy` with the truth',
+  { skip },
+  (t) => {
+    let checked = 0;
+    const failures: string[] = [];
+    for (const log of logs) {
+      const r = run(['decode', join(QEMU_LOGS, `${log}.console.log`), '--modules', QEMU_MODULES]);
+      assert.equal(r.status, 0, r.stderr);
+      const inLines = readFileSync(join(QEMU_LOGS, `${log}.console.log`), 'utf8').split(
+        /\r\n|\r|\n/,
+      ) as string[];
+      const outLines = r.stdout.split('\n');
+      for (const row of truth.filter((x) => x.log === log)) {
+        const want = `${row.symbol} (${row.want.map(loc).join(' ')}) buggy`;
+        // Every printed occurrence of this token in a line of the matching kind (WARNING header, RIP line or
+        // trace entry). (The RIP line re-printed after `---[ end trace` is not part of the event the engine
+        // builds: only the first RIP line is a frame.)
+        const has = (l: string) => l.includes(`${row.token} [buggy]`);
+        let idx =
+          row.kind === 'WARN_AT'
+            ? inLines.flatMap((l, i) => (has(l) && /WARNING: CPU/.test(l) ? [i] : []))
+            : inLines.flatMap((l, i) =>
+                has(l) && /RIP: /.test(l) === row.isIp && !/WARNING:/.test(l) ? [i] : [],
+              );
+        if (row.kind === 'RIP') idx = idx.slice(0, 1);
+        assert.ok(idx.length > 0, `${log}: ${row.token} not in the log`);
+        for (const i of idx) {
+          checked++;
+          if (!outLines[i].includes(want))
+            failures.push(`${log}:${i + 1} want ${want}\n  got  ${outLines[i]}`);
+        }
       }
     }
-  }
-  t.diagnostic(`decode: ${checked - failures.length}/${checked} module frame lines equal the truth`);
-  assert.deepEqual(failures, []);
-  assert.ok(checked >= 43, `only ${checked} module frames checked`);
-});
+    t.diagnostic(`decode: ${checked - failures.length}/${checked} module frame lines equal the truth`);
+    assert.deepEqual(failures, []);
+    assert.ok(checked >= 43, `only ${checked} module frames checked`);
+  },
+);
 
 /** analyze --json on every log of `corpus` with `flags`: every frame's `source` against the truth rows of `object`. */
-function checkAnalyzeJson(t: { diagnostic(m: string): void }, label: string, corpus: string, object: string, flags: string[], minimum: number) {
+function checkAnalyzeJson(
+  t: { diagnostic(m: string): void },
+  label: string,
+  corpus: string,
+  object: string,
+  flags: string[],
+  minimum: number,
+) {
   // `frames` in the JSON are the call trace: a WARNING header's location is not among them.
   const rows = truthRows(corpus, object).filter((r) => r.kind !== 'WARN_AT');
   let checked = 0;
@@ -71,7 +101,10 @@ function checkAnalyzeJson(t: { diagnostic(m: string): void }, label: string, cor
         const row = rows.find((x) => x.log === log && x.token === token);
         if (!row) continue;
         checked++;
-        if (JSON.stringify(f.source) !== JSON.stringify(row.want)) failures.push(`${log} ${row.kind} ${token}: ${JSON.stringify(f.source)} != ${JSON.stringify(row.want)}`);
+        if (JSON.stringify(f.source) !== JSON.stringify(row.want))
+          failures.push(
+            `${log} ${row.kind} ${token}: ${JSON.stringify(f.source)} != ${JSON.stringify(row.want)}`,
+          );
       }
   }
   t.diagnostic(`${label}: ${checked - failures.length}/${checked} frames equal the truth`);
@@ -79,24 +112,40 @@ function checkAnalyzeJson(t: { diagnostic(m: string): void }, label: string, cor
   assert.ok(checked >= minimum, `only ${checked} frames checked`);
 }
 
-test('analyze --json --modules: source (innermost first) of every x86_64 buggy.ko call-trace frame equals the truth', { skip }, (t) => {
-  checkAnalyzeJson(t, 'x86_64 buggy.ko', QEMU, 'buggy', ['--modules', QEMU_MODULES], 31);
-});
+test(
+  'analyze --json --modules: source (innermost first) of every x86_64 buggy.ko call-trace frame equals the truth',
+  { skip },
+  (t) => {
+    checkAnalyzeJson(t, 'x86_64 buggy.ko', QEMU, 'buggy', ['--modules', QEMU_MODULES], 31);
+  },
+);
 
-test('analyze --json --modules: every arm64 buggy.ko trace frame (the faulting pc entry at the address, calls at address-4)', { skip: existsSync(join(QEMU_ARM64, 'module/buggy.ko')) ? false : 'arm64 corpus missing' }, (t) => {
-  checkAnalyzeJson(t, 'arm64 buggy.ko', QEMU_ARM64, 'buggy', ['--modules', join(QEMU_ARM64, 'module')], 40);
-});
+test(
+  'analyze --json --modules: every arm64 buggy.ko trace frame (the faulting pc entry at the address, calls at address-4)',
+  { skip: existsSync(join(QEMU_ARM64, 'module/buggy.ko')) ? false : 'arm64 corpus missing' },
+  (t) => {
+    checkAnalyzeJson(t, 'arm64 buggy.ko', QEMU_ARM64, 'buggy', ['--modules', join(QEMU_ARM64, 'module')], 40);
+  },
+);
 
 // Opt-in (the Debian -dbg vmlinux is 633 MB; see ../shared/corpus/qemu/README.md):
 //   OOPS_LENS_VMLINUX=/path/vmlinux-6.1.0-56-amd64 OOPS_LENS_VMLINUX_ARM64=/path/vmlinux-6.1.0-56-arm64
 const VMLINUX = process.env.OOPS_LENS_VMLINUX;
 const VMLINUX_ARM64 = process.env.OOPS_LENS_VMLINUX_ARM64;
-test('analyze --json --vmlinux: every x86_64 vmlinux frame equals the truth (opt-in: OOPS_LENS_VMLINUX)', { skip: VMLINUX && existsSync(VMLINUX) ? false : 'OOPS_LENS_VMLINUX not set' }, (t) => {
-  checkAnalyzeJson(t, 'x86_64 vmlinux', QEMU, 'vmlinux', ['--vmlinux', VMLINUX!], 200);
-});
-test('analyze --json --vmlinux: every arm64 vmlinux frame equals the truth (opt-in: OOPS_LENS_VMLINUX_ARM64)', { skip: VMLINUX_ARM64 && existsSync(VMLINUX_ARM64) ? false : 'OOPS_LENS_VMLINUX_ARM64 not set' }, (t) => {
-  checkAnalyzeJson(t, 'arm64 vmlinux', QEMU_ARM64, 'vmlinux', ['--vmlinux', VMLINUX_ARM64!], 200);
-});
+test(
+  'analyze --json --vmlinux: every x86_64 vmlinux frame equals the truth (opt-in: OOPS_LENS_VMLINUX)',
+  { skip: VMLINUX && existsSync(VMLINUX) ? false : 'OOPS_LENS_VMLINUX not set' },
+  (t) => {
+    checkAnalyzeJson(t, 'x86_64 vmlinux', QEMU, 'vmlinux', ['--vmlinux', VMLINUX!], 200);
+  },
+);
+test(
+  'analyze --json --vmlinux: every arm64 vmlinux frame equals the truth (opt-in: OOPS_LENS_VMLINUX_ARM64)',
+  { skip: VMLINUX_ARM64 && existsSync(VMLINUX_ARM64) ? false : 'OOPS_LENS_VMLINUX_ARM64 not set' },
+  (t) => {
+    checkAnalyzeJson(t, 'arm64 vmlinux', QEMU_ARM64, 'vmlinux', ['--vmlinux', VMLINUX_ARM64!], 200);
+  },
+);
 
 test('analyze --json without debug files keeps its old shape (no source field)', { skip }, () => {
   const r = run(['analyze', '--json', join(QEMU_LOGS, 'null_read.console.log')]);
@@ -111,13 +160,27 @@ test('bad debug files: one-line warnings on stderr, the analysis is still printe
   try {
     writeFileSync(join(dir, 'buggy.ko'), Buffer.from('\x7fELF garbage that is not an ELF file'));
     writeFileSync(join(dir, 'vmlinux'), Buffer.alloc(100));
-    const r = run(['analyze', '--json', '--vmlinux', join(dir, 'vmlinux'), '--modules', dir, join(QEMU_LOGS, 'null_read.console.log')]);
+    const r = run([
+      'analyze',
+      '--json',
+      '--vmlinux',
+      join(dir, 'vmlinux'),
+      '--modules',
+      dir,
+      join(QEMU_LOGS, 'null_read.console.log'),
+    ]);
     assert.equal(r.status, 0, r.stderr);
     const warnings = r.stderr.trim().split('\n');
     assert.ok(warnings.length >= 2, r.stderr);
     for (const w of warnings) assert.match(w, /^oops-lens: warning: /);
-    assert.ok(warnings.some((w) => w.includes(join(dir, 'vmlinux'))), r.stderr);
-    assert.ok(warnings.some((w) => w.includes(join(dir, 'buggy.ko'))), r.stderr);
+    assert.ok(
+      warnings.some((w) => w.includes(join(dir, 'vmlinux'))),
+      r.stderr,
+    );
+    assert.ok(
+      warnings.some((w) => w.includes(join(dir, 'buggy.ko'))),
+      r.stderr,
+    );
     const [result] = JSON.parse(r.stdout);
     const f = result.events[0].frames.find((x: { module: string }) => x.module === 'buggy');
     assert.deepEqual(f.source, []);
@@ -127,74 +190,114 @@ test('bad debug files: one-line warnings on stderr, the analysis is still printe
   }
 });
 
-test('decode: a module given as .ko.xz / .ko.zst is decompressed; missing flags values are usage errors', { skip }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-xz-'));
-  try {
-    copyFileSync(join(QEMU_MODULES, 'buggy.ko'), join(dir, 'buggy.ko'));
-    const hasXz = spawnSync('xz', ['-k', join(dir, 'buggy.ko')]).status === 0;
-    rmSync(join(dir, 'buggy.ko'));
-    if (hasXz) {
-      const r = spawnSync(process.execPath, [CLI, 'decode', join(QEMU_LOGS, 'null_read.console.log'), '--modules', dir], {
-        encoding: 'utf8',
-        env: { ...process.env, KERNEL_OOPS_LENS_CACHE: join(dir, 'cache'), DEBUGINFOD_URLS: '' },
-      });
-      assert.equal(r.status, 0, r.stderr);
-      assert.match(r.stdout, /buggy_null_read_level1 \(\/var\/lib\/dkms\/buggy\/1\.0\/build\/buggy\.c:51\) buggy/);
+test(
+  'decode: a module given as .ko.xz / .ko.zst is decompressed; missing flags values are usage errors',
+  { skip },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oops-lens-xz-'));
+    try {
+      copyFileSync(join(QEMU_MODULES, 'buggy.ko'), join(dir, 'buggy.ko'));
+      const hasXz = spawnSync('xz', ['-k', join(dir, 'buggy.ko')]).status === 0;
+      rmSync(join(dir, 'buggy.ko'));
+      if (hasXz) {
+        const r = spawnSync(
+          process.execPath,
+          [CLI, 'decode', join(QEMU_LOGS, 'null_read.console.log'), '--modules', dir],
+          {
+            encoding: 'utf8',
+            env: { ...process.env, KERNEL_OOPS_LENS_CACHE: join(dir, 'cache'), DEBUGINFOD_URLS: '' },
+          },
+        );
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(
+          r.stdout,
+          /buggy_null_read_level1 \(\/var\/lib\/dkms\/buggy\/1\.0\/build\/buggy\.c:51\) buggy/,
+        );
+      }
+      const u = run(['decode', join(QEMU_LOGS, 'null_read.console.log'), '--vmlinux']);
+      assert.equal(u.status, 2);
+      assert.equal(u.stderr.trim().split('\n').length, 1);
+      assert.match(u.stderr, /--vmlinux needs a file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    const u = run(['decode', join(QEMU_LOGS, 'null_read.console.log'), '--vmlinux']);
-    assert.equal(u.status, 2);
-    assert.equal(u.stderr.trim().split('\n').length, 1);
-    assert.match(u.stderr, /--vmlinux needs a file/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
 
-test('raw addresses (`? 0xffffffffc02e202a`) resolve through the log\'s module map: resolved "sym+off/size [mod]" and the truth line', { skip }, () => {
-  const { text, rows } = rawAddressLog();
-  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-raw-'));
-  try {
-    writeFileSync(join(dir, 'raw.log'), text);
-    const r = run(['analyze', '--json', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
-    assert.equal(r.status, 0, r.stderr);
-    const frames = JSON.parse(r.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as { address: string; resolved?: string; source?: { line: number }[] }[];
-    for (const row of rows) {
-      const f = frames.find((x) => x.address === row.address);
-      assert.ok(f, `no frame for ${row.address}`);
-      assert.equal(f.resolved, row.resolved);
-      assert.equal(f.source?.[0].line, row.line);
-    }
-    const d = run(['decode', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
-    for (const row of rows) assert.match(d.stdout, new RegExp(`\\? 0x${row.address} ${row.resolved.replace(/[+[\]/]/g, '\\$&')} \\(/var/lib/dkms/buggy/1\\.0/build/buggy\\.c:${row.line}\\)`));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test('--cross-check addr2line / eu-addr2line: every buggy.ko frame we resolve, the tool answers the same', { skip }, (t) => {
-  for (const tool of ['addr2line', 'eu-addr2line']) {
-    if (spawnSync(tool, ['--version']).status !== 0) {
-      t.diagnostic(`${tool} not installed`);
-      continue;
-    }
-    let checked = 0;
-    const differ: string[] = [];
-    for (const log of logs) {
-      const r = run(['analyze', '--json', '--cross-check', tool, '--modules', QEMU_MODULES, join(QEMU_LOGS, `${log}.console.log`)]);
+test(
+  'raw addresses (`? 0xffffffffc02e202a`) resolve through the log\'s module map: resolved "sym+off/size [mod]" and the truth line',
+  { skip },
+  () => {
+    const { text, rows } = rawAddressLog();
+    const dir = mkdtempSync(join(tmpdir(), 'oops-lens-raw-'));
+    try {
+      writeFileSync(join(dir, 'raw.log'), text);
+      const r = run(['analyze', '--json', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
       assert.equal(r.status, 0, r.stderr);
-      for (const e of JSON.parse(r.stdout)[0].events)
-        for (const f of e.frames) {
-          if (!f.crossCheck) continue;
-          checked++;
-          assert.equal(f.crossCheck.tool, tool);
-          if (!f.crossCheck.agrees) differ.push(`${log} ${f.function}: ${JSON.stringify(f.source)} vs ${JSON.stringify(f.crossCheck.source)}`);
-        }
+      const frames = JSON.parse(r.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as {
+        address: string;
+        resolved?: string;
+        source?: { line: number }[];
+      }[];
+      for (const row of rows) {
+        const f = frames.find((x) => x.address === row.address);
+        assert.ok(f, `no frame for ${row.address}`);
+        assert.equal(f.resolved, row.resolved);
+        assert.equal(f.source?.[0].line, row.line);
+      }
+      const d = run(['decode', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
+      for (const row of rows)
+        assert.match(
+          d.stdout,
+          new RegExp(
+            `\\? 0x${row.address} ${row.resolved.replace(/[+[\]/]/g, '\\$&')} \\(/var/lib/dkms/buggy/1\\.0/build/buggy\\.c:${row.line}\\)`,
+          ),
+        );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    t.diagnostic(`${tool}: ${checked - differ.length}/${checked} frames agree`);
-    assert.ok(checked >= 31, `${tool}: only ${checked} frames cross-checked`);
-    assert.deepEqual(differ, []);
-  }
-  const bad = run(['analyze', '--json', '--cross-check', 'gdb', join(QEMU_LOGS, 'null_read.console.log')]);
-  assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /--cross-check takes addr2line, eu-addr2line, llvm-symbolizer/);
-});
+  },
+);
+
+test(
+  '--cross-check addr2line / eu-addr2line: every buggy.ko frame we resolve, the tool answers the same',
+  { skip },
+  (t) => {
+    for (const tool of ['addr2line', 'eu-addr2line']) {
+      if (spawnSync(tool, ['--version']).status !== 0) {
+        t.diagnostic(`${tool} not installed`);
+        continue;
+      }
+      let checked = 0;
+      const differ: string[] = [];
+      for (const log of logs) {
+        const r = run([
+          'analyze',
+          '--json',
+          '--cross-check',
+          tool,
+          '--modules',
+          QEMU_MODULES,
+          join(QEMU_LOGS, `${log}.console.log`),
+        ]);
+        assert.equal(r.status, 0, r.stderr);
+        for (const e of JSON.parse(r.stdout)[0].events)
+          for (const f of e.frames) {
+            if (!f.crossCheck) continue;
+            checked++;
+            assert.equal(f.crossCheck.tool, tool);
+            if (!f.crossCheck.agrees)
+              differ.push(
+                `${log} ${f.function}: ${JSON.stringify(f.source)} vs ${JSON.stringify(f.crossCheck.source)}`,
+              );
+          }
+      }
+      t.diagnostic(`${tool}: ${checked - differ.length}/${checked} frames agree`);
+      assert.ok(checked >= 31, `${tool}: only ${checked} frames cross-checked`);
+      assert.deepEqual(differ, []);
+    }
+    const bad = run(['analyze', '--json', '--cross-check', 'gdb', join(QEMU_LOGS, 'null_read.console.log')]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--cross-check takes addr2line, eu-addr2line, llvm-symbolizer/);
+  },
+);

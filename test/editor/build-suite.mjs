@@ -21,7 +21,13 @@ export async function buildSuite(config = {}, outDir = join(REPO, '.test-cache/e
     sourcemap: 'inline',
     logLevel: 'warning',
   });
-  const full = { repoRoot: REPO, sharedDir: resolve(REPO, '../shared'), expectInstall: 'dev', handshakeDir: null, ...config };
+  const full = {
+    repoRoot: REPO,
+    sharedDir: resolve(REPO, '../shared'),
+    expectInstall: 'dev',
+    handshakeDir: null,
+    ...config,
+  };
   writeFileSync(join(outDir, 'suite-config.json'), JSON.stringify(full, null, 2));
   return outfile;
 }

@@ -21,13 +21,12 @@ const opt = (name) => {
 };
 const vsix = opt('--vsix') && resolve(opt('--vsix'));
 const screenshotDir = opt('--screenshots') && resolve(opt('--screenshots'));
-const CODE_SERVER = process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
+const CODE_SERVER =
+  process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const TIMEOUT_MS = Number(process.env.EDITOR_TEST_TIMEOUT_MS ?? 180_000);
 
 const log = (...a) => console.log('[code-server]', ...a);
-
-
 
 const work = mkdtempSync(join(tmpdir(), 'kol-code-server-'));
 const env = isolatedEnv(work);
@@ -44,10 +43,17 @@ try {
   if (!existsSync(CODE_SERVER)) throw new Error(`${CODE_SERVER} missing: run scripts/editor/install.sh`);
   if (vsix) {
     log(`installing ${vsix}`);
-    const r = spawnSync(CODE_SERVER, [...common, '--install-extension', vsix, '--force'], { env, encoding: 'utf8' });
+    const r = spawnSync(CODE_SERVER, [...common, '--install-extension', vsix, '--force'], {
+      env,
+      encoding: 'utf8',
+    });
     process.stdout.write(r.stdout ?? '');
     if (r.status !== 0) throw new Error(`--install-extension failed: ${r.stderr}`);
-    log(`installed: ${readdirSync(extensionsDir).filter((n) => !n.startsWith('.') && !n.endsWith('.json')).join(', ')}`);
+    log(
+      `installed: ${readdirSync(extensionsDir)
+        .filter((n) => !n.startsWith('.') && !n.endsWith('.json'))
+        .join(', ')}`,
+    );
   }
   const handshakeDir = screenshotDir ? join(work, 'handshake') : null;
   const suite = await buildSuite({ expectInstall: vsix ? 'vsix' : 'dev', handshakeDir });
@@ -58,7 +64,18 @@ try {
   // detached = setsid: the server and its extension hosts form one process group we can stop at once.
   server = spawn(
     CODE_SERVER,
-    [...common, '--bind-addr', host, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', folder],
+    [
+      ...common,
+      '--bind-addr',
+      host,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      folder,
+    ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let serverLog = '';
@@ -73,7 +90,15 @@ try {
   if (vsix) {
     devPath = join(work, 'carrier');
     mkdirSync(devPath, { recursive: true });
-    writeFileSync(join(devPath, 'package.json'), JSON.stringify({ name: 'kol-test-carrier', publisher: 'kol-test', version: '0.0.0', engines: { vscode: '*' } }));
+    writeFileSync(
+      join(devPath, 'package.json'),
+      JSON.stringify({
+        name: 'kol-test-carrier',
+        publisher: 'kol-test',
+        version: '0.0.0',
+        engines: { vscode: '*' },
+      }),
+    );
   }
   const payload = [
     ['extensionDevelopmentPath', `vscode-remote://${host}${devPath}`],
@@ -85,7 +110,16 @@ try {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 860 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   browser = context;
   const page = context.pages()[0] ?? (await context.newPage());
@@ -97,11 +131,11 @@ try {
   });
   await page.goto(url);
 
-  let shots = [];
   if (screenshotDir && handshakeDir) {
     mkdirSync(screenshotDir, { recursive: true });
     // Screenshots happen while the suite waits for us (it writes NAME.ready, we answer NAME.done).
-    shots = (async () => {
+    // Runs until the page closes; the suite's result below does not wait for it.
+    void (async () => {
       const taken = new Set();
       for (;;) {
         await new Promise((r) => setTimeout(r, 300));
@@ -122,7 +156,9 @@ try {
   const result = await Promise.race([done, timeout]);
   if (result === 'timeout') {
     await page.screenshot({ path: join(work, 'timeout.png') }).catch(() => {});
-    log(`no result within ${TIMEOUT_MS} ms (screenshot: ${join(work, 'timeout.png')})\n${serverLog.slice(-4000)}`);
+    log(
+      `no result within ${TIMEOUT_MS} ms (screenshot: ${join(work, 'timeout.png')})\n${serverLog.slice(-4000)}`,
+    );
     exitCode = 1;
   } else {
     exitCode = result;

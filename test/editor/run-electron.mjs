@@ -8,14 +8,19 @@ import { join } from 'node:path';
 import { REPO, buildSuite } from './build-suite.mjs';
 
 const i = process.argv.indexOf('--version');
-const version = i >= 0 ? process.argv[i + 1] : process.env.VSCODE_TEST_VERSION ?? '1.100.3';
+const version = i >= 0 ? process.argv[i + 1] : (process.env.VSCODE_TEST_VERSION ?? '1.100.3');
 try {
   const suite = await buildSuite({ expectInstall: 'dev' });
   const code = await runTests({
     version,
     extensionDevelopmentPath: REPO,
     extensionTestsPath: suite,
-    launchArgs: [join(REPO, 'test-fixtures/editor'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    launchArgs: [
+      join(REPO, 'test-fixtures/editor'),
+      '--disable-workspace-trust',
+      '--skip-welcome',
+      '--skip-release-notes',
+    ],
   });
   process.exit(code);
 } catch (e) {

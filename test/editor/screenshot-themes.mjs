@@ -8,6 +8,7 @@
 // which writes it to the user settings: in an extension-development window code-server 4.100 ignores a
 // `workbench.colorTheme` that is already in settings.json at start-up (it shows Light+), and changes to
 // the file are not picked up either. Diagnostics are off so squiggles do not cover the colours.
+/* global document -- page.evaluate callbacks run in the browser. */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const outDir = resolve(opt('--out', join(REPO, 'docs/screenshots')));
 const fixture = resolve(opt('--file', join(REPO, 'test-fixtures/editor/oops.dmesg')));
-const CODE_SERVER = process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
+const CODE_SERVER =
+  process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 // [output name, label in the theme picker, the workbench's class for that theme]
 const THEMES = [
@@ -29,13 +31,13 @@ const THEMES = [
 ];
 const log = (...a) => console.log('[screenshot-themes]', ...a);
 
-
-
 const exactly = (text) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
 
 /** Picks the quick-input row labelled exactly `label` (clicking it: Enter would take the first fuzzy match). */
 async function pick(page, label) {
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exactly(label) }) });
   await row.first().click({ timeout: 15_000 });
 }
 
@@ -68,13 +70,28 @@ let browser;
 let exitCode = 1;
 try {
   if (!existsSync(CODE_SERVER)) throw new Error(`${CODE_SERVER} missing: run scripts/editor/install.sh`);
-  if (!existsSync(join(REPO, 'dist/extension.js'))) throw new Error('dist/extension.js missing: run npm run build');
+  if (!existsSync(join(REPO, 'dist/extension.js')))
+    throw new Error('dist/extension.js missing: run npm run build');
   const host = `127.0.0.1:${await freePort()}`;
   const folder = dirname(fixture);
   // detached = setsid: the server and its extension hosts form one process group we stop at once.
   server = spawn(
     CODE_SERVER,
-    ['--user-data-dir', userDataDir, '--extensions-dir', join(work, 'extensions'), '--bind-addr', host, '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', folder],
+    [
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      join(work, 'extensions'),
+      '--bind-addr',
+      host,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      folder,
+    ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server.stdout.on('data', (d) => (serverLog += d));
@@ -89,24 +106,46 @@ try {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = browser.pages()[0] ?? (await browser.newPage());
   await page.goto(url);
-  await page.locator('.monaco-editor .view-lines', { hasText: 'Call Trace:' }).first().waitFor({ timeout: 90_000 });
+  await page
+    .locator('.monaco-editor .view-lines', { hasText: 'Call Trace:' })
+    .first()
+    .waitFor({ timeout: 90_000 });
   await runCommand(page, 'View: Close Primary Side Bar');
   await runCommand(page, 'Notifications: Clear All Notifications');
   // Cosmetic: both shots show the same status bar once the language server has put up its item.
-  await page.locator('.statusbar', { hasText: 'debug files' }).waitFor({ timeout: 20_000 }).catch(() => log('status item not seen'));
+  await page
+    .locator('.statusbar', { hasText: 'debug files' })
+    .waitFor({ timeout: 20_000 })
+    .catch(() => log('status item not seen'));
   mkdirSync(outDir, { recursive: true });
   for (const [name, label, themeClass] of THEMES) {
     await runCommand(page, 'Preferences: Color Theme');
     await pick(page, label);
     await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ state: 'attached', timeout: 30_000 });
     // The kernel-log grammar has run once the text shows many token colours (mtk1 alone = plain text).
-    await page.waitForFunction(() => new Set([...document.querySelectorAll('.view-lines span[class^="mtk"]')].map((s) => s.className)).size > 8, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        new Set([...document.querySelectorAll('.view-lines span[class^="mtk"]')].map((s) => s.className))
+          .size > 8,
+      null,
+      { timeout: 30_000 },
+    );
     // Same state in both shots: extensions activated, no hover, no caret.
-    await page.locator('.statusbar', { hasText: 'Activating Extensions' }).waitFor({ state: 'detached', timeout: 30_000 });
+    await page
+      .locator('.statusbar', { hasText: 'Activating Extensions' })
+      .waitFor({ state: 'detached', timeout: 30_000 });
     await page.mouse.move(1399, 899);
     await page.evaluate(() => document.activeElement?.blur());
     await page.waitForTimeout(1000); // let the theme transition settle
@@ -117,7 +156,10 @@ try {
   exitCode = 0;
 } catch (e) {
   log(`error: ${e?.stack ?? e}`);
-  await browser?.pages()[0]?.screenshot({ path: join(work, 'error.png') }).catch(() => {});
+  await browser
+    ?.pages()[0]
+    ?.screenshot({ path: join(work, 'error.png') })
+    .catch(() => {});
 } finally {
   await browser?.close().catch(() => {});
   stopServer(server);

@@ -29,7 +29,13 @@ export function corpusLogs(): CorpusLog[] {
   const read = (p: string) => readFileSync(join(corpus, p), 'latin1');
   return [
     ...QEMU.map((s) => ({ name: `qemu-${s}`, lines: splitLines(read(`qemu/logs/${s}.console.log`)) })),
-    ...QEMU_ARM64.map((s) => ({ name: `qemu-arm64-${s}`, lines: splitLines(read(`qemu-arm64/logs/${s}.console.log`)) })),
-    ...SYZKALLER.map((n) => ({ name: `syzkaller-${n}`, lines: splitLines(syzkallerLog(read(`syzkaller/report/${n}`))) })),
+    ...QEMU_ARM64.map((s) => ({
+      name: `qemu-arm64-${s}`,
+      lines: splitLines(read(`qemu-arm64/logs/${s}.console.log`)),
+    })),
+    ...SYZKALLER.map((n) => ({
+      name: `syzkaller-${n}`,
+      lines: splitLines(syzkallerLog(read(`syzkaller/report/${n}`))),
+    })),
   ];
 }

@@ -11,7 +11,9 @@ import { INITIAL, loadGrammar, repoRoot } from './load-grammar.mjs';
 const CAPTURE = join(repoRoot, '..', 'shared', 'corpus', 'qemu', 'logs', 'gpf.console.log');
 
 const view = (tokens: IToken[], length: number) =>
-  tokens.filter((t) => t.startIndex < length).map((t) => ({ start: t.startIndex, end: Math.min(t.endIndex, length), scopes: t.scopes }));
+  tokens
+    .filter((t) => t.startIndex < length)
+    .map((t) => ({ start: t.startIndex, end: Math.min(t.endIndex, length), scopes: t.scopes }));
 
 test('lines keeping their trailing \\r are scoped like the same lines without it', async () => {
   const grammar = await loadGrammar();

@@ -68,11 +68,17 @@ export function check(a: Assertion, line: string, tokens: IToken[]): string | nu
   // vscode-textmate's last token may run one past the line (over the "\n" it appends).
   const tokenEnd = (t: IToken) => Math.min(t.endIndex, line.length);
   const covering = tokens.filter((t) => t.startIndex < end && tokenEnd(t) > start);
-  const describe = () => covering.map((t) => `${JSON.stringify(line.slice(t.startIndex, t.endIndex))}: ${t.scopes.slice(1).join(' ')}`).join('\n    ');
+  const describe = () =>
+    covering
+      .map((t) => `${JSON.stringify(line.slice(t.startIndex, t.endIndex))}: ${t.scopes.slice(1).join(' ')}`)
+      .join('\n    ');
   if (a.negative) {
-    return covering.some((t) => hasScope(t, a.scope)) ? `"${a.text}" must not have ${a.scope}, tokens:\n    ${describe()}` : null;
+    return covering.some((t) => hasScope(t, a.scope))
+      ? `"${a.text}" must not have ${a.scope}, tokens:\n    ${describe()}`
+      : null;
   }
-  if (!covering.every((t) => hasScope(t, a.scope))) return `"${a.text}" should have ${a.scope}, tokens:\n    ${describe()}`;
+  if (!covering.every((t) => hasScope(t, a.scope)))
+    return `"${a.text}" should have ${a.scope}, tokens:\n    ${describe()}`;
   if (covering[0].startIndex !== start || tokenEnd(covering[covering.length - 1]) !== end) {
     return `"${a.text}" has ${a.scope} but is not exactly a token range, tokens:\n    ${describe()}`;
   }

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { KERNEL_LOG_GRAMMAR, loadGrammar, repoRoot } from './load-grammar.mjs';
 
 test('syntaxes/kernel-log.tmLanguage.json is up to date with syntaxes/src', () => {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'gen-grammar.mjs'), '--check'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'gen-grammar.mjs'), '--check'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
 });
 
@@ -25,7 +27,7 @@ function regexes(node: unknown, out: string[] = []): string[] {
 
 test('every regex compiles and has no `{n,m}+`', async () => {
   await loadGrammar(); // loads the oniguruma WASM
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+
   const onig = require('vscode-oniguruma');
   const all = regexes(JSON.parse(readFileSync(KERNEL_LOG_GRAMMAR, 'utf8')));
   assert.ok(all.length > 50, `${all.length} regexes`);

@@ -10,7 +10,9 @@ const require = createRequire(import.meta.url);
 const vsctm = require('vscode-textmate');
 const onig = require('vscode-oniguruma');
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const KERNEL_LOG_GRAMMAR = fileURLToPath(new URL('../../syntaxes/kernel-log.tmLanguage.json', import.meta.url));
+export const KERNEL_LOG_GRAMMAR = fileURLToPath(
+  new URL('../../syntaxes/kernel-log.tmLanguage.json', import.meta.url),
+);
 
 let onigReady;
 function onigLib() {
@@ -28,7 +30,8 @@ export async function loadGrammar(path = KERNEL_LOG_GRAMMAR) {
   const raw = JSON.parse(readFileSync(path, 'utf8'));
   const registry = new vsctm.Registry({
     onigLib: onigLib(),
-    loadGrammar: async (scopeName) => (scopeName === raw.scopeName ? vsctm.parseRawGrammar(JSON.stringify(raw), path) : null),
+    loadGrammar: async (scopeName) =>
+      scopeName === raw.scopeName ? vsctm.parseRawGrammar(JSON.stringify(raw), path) : null,
   });
   const grammar = await registry.loadGrammar(raw.scopeName);
   if (!grammar) throw new Error(`could not load grammar ${path}`);

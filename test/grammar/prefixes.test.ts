@@ -51,7 +51,11 @@ test('constructs match after every kind of prefix', async () => {
         // Shift tokens into message coordinates so occurrences are counted in the message only.
         const shifted: IToken[] = tokens
           .filter((t) => t.endIndex > prefix.length)
-          .map((t) => ({ ...t, startIndex: Math.max(0, t.startIndex - prefix.length), endIndex: t.endIndex - prefix.length }));
+          .map((t) => ({
+            ...t,
+            startIndex: Math.max(0, t.startIndex - prefix.length),
+            endIndex: t.endIndex - prefix.length,
+          }));
         const msg = check(a, message, shifted);
         if (msg) failures.push(`${name}:${a.fixtureLine} with prefix ${JSON.stringify(prefix)}: ${msg}`);
         checked++;

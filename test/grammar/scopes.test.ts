@@ -8,7 +8,9 @@ import { check, parseFixture } from './fixture-assertions';
 
 const casesDir = join(repoRoot, 'test-fixtures', 'grammar', 'cases');
 
-for (const name of readdirSync(casesDir).filter((f) => f.endsWith('.txt')).sort()) {
+for (const name of readdirSync(casesDir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()) {
   test(`scopes: ${name}`, async () => {
     const grammar = await loadGrammar();
     const fixture = parseFixture(name, readFileSync(join(casesDir, name), 'utf8'));

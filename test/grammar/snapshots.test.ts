@@ -46,7 +46,11 @@ for (const log of corpusLogs()) {
       if (!update) assert.fail(`snapshot ${file} was missing and has been written; review it and re-run`);
       return;
     }
-    assert.equal(actual, readFileSync(file, 'utf8'), `scopes changed for ${log.name} (UPDATE_SNAPSHOTS=1 rewrites)`);
+    assert.equal(
+      actual,
+      readFileSync(file, 'utf8'),
+      `scopes changed for ${log.name} (UPDATE_SNAPSHOTS=1 rewrites)`,
+    );
   });
 }
 

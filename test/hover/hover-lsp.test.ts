@@ -8,7 +8,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
 import { analyzeText } from '../../server/src/engine';
 import { provideHover, initDisassemblers } from '../../server/src/lsp/hover';
 
@@ -74,10 +79,18 @@ test('provideHover: line-local facts without the analysis; ranges count CR/LF li
   const pos = positionOf(d, 'EFLAGS: 00000246', 3);
   const h = provideHover(d, pos, undefined);
   assert.match(value(h), /\*\*IF\*\*/);
-  const lineText = d.getText({ start: { line: pos.line, character: h!.range!.start.character }, end: { line: pos.line, character: h!.range!.end.character } });
+  const lineText = d.getText({
+    start: { line: pos.line, character: h!.range!.start.character },
+    end: { line: pos.line, character: h!.range!.end.character },
+  });
   assert.equal(lineText, 'EFLAGS: 00000246');
   // A lone CR is a line break too.
-  const cr = TextDocument.create('file:///cr.log', 'kernel-log', 1, 'first line\rRAX: 0000000000000000 RBX: 0000000000000001\r\nnext');
+  const cr = TextDocument.create(
+    'file:///cr.log',
+    'kernel-log',
+    1,
+    'first line\rRAX: 0000000000000000 RBX: 0000000000000001\r\nnext',
+  );
   const hh = provideHover(cr, { line: 1, character: 2 }, undefined);
   assert.match(value(hh), /return value/);
   assert.equal(provideHover(cr, { line: 7, character: 0 }, undefined), null);
@@ -96,7 +109,11 @@ async function startServer(): Promise<void> {
   proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   conn = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
   conn.listen();
-  const init = (await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} })) as { capabilities: { hoverProvider?: unknown } };
+  const init = (await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: {},
+  })) as { capabilities: { hoverProvider?: unknown } };
   hoverAdvertised = !!init.capabilities.hoverProvider;
   await conn.sendNotification('initialized', {});
 }
@@ -111,11 +128,19 @@ test('LSP round trip through dist/server.js --stdio', async (t) => {
   if (!conn) return t.skip('dist/server.js not built (npm run build)');
   if (!hoverAdvertised) return t.skip('server.ts does not register the hover provider yet');
   for (const wasm of ['iced_x86_bg.wasm', 'capstone.wasm'])
-    assert.ok(existsSync(join(ROOT, 'dist', wasm)), `dist/${wasm} missing: scripts/build.mjs must copy it beside dist/server.js (the disassemblers load it from __dirname)`);
+    assert.ok(
+      existsSync(join(ROOT, 'dist', wasm)),
+      `dist/${wasm} missing: scripts/build.mjs must copy it beside dist/server.js (the disassemblers load it from __dirname)`,
+    );
   for (const [file, needle, delta, patterns] of CASES) {
     const d = doc(file);
-    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: d.uri, languageId: 'kernel-log', version: 1, text: d.getText() } });
-    const h = (await conn.sendRequest('textDocument/hover', { textDocument: { uri: d.uri }, position: positionOf(d, needle, delta) })) as { contents: { value: string } } | null;
+    await conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: d.uri, languageId: 'kernel-log', version: 1, text: d.getText() },
+    });
+    const h = (await conn.sendRequest('textDocument/hover', {
+      textDocument: { uri: d.uri },
+      position: positionOf(d, needle, delta),
+    })) as { contents: { value: string } } | null;
     assert.ok(h, `hover at ${needle}`);
     for (const p of patterns) assert.match(h.contents.value, p, `${needle}: ${p}`);
   }

@@ -14,8 +14,19 @@ const SYZ = path.join(SHARED, 'corpus/syzkaller/report');
 
 function corpusFiles(): string[] {
   const files: string[] = [];
-  for (const d of LOG_DIRS) if (existsSync(d)) files.push(...readdirSync(d).filter((f) => f.endsWith('.log')).map((f) => path.join(d, f)));
-  if (existsSync(SYZ)) files.push(...readdirSync(SYZ).sort((a, b) => Number(a) - Number(b)).map((f) => path.join(SYZ, f)));
+  for (const d of LOG_DIRS)
+    if (existsSync(d))
+      files.push(
+        ...readdirSync(d)
+          .filter((f) => f.endsWith('.log'))
+          .map((f) => path.join(d, f)),
+      );
+  if (existsSync(SYZ))
+    files.push(
+      ...readdirSync(SYZ)
+        .sort((a, b) => Number(a) - Number(b))
+        .map((f) => path.join(SYZ, f)),
+    );
   return files;
 }
 
@@ -29,9 +40,15 @@ after(() => lsp.shutdown());
 function within(lines: string[], r: Range, what: string): void {
   for (const p of [r.start, r.end]) {
     assert.ok(p.line >= 0 && p.line < lines.length, `${what}: line ${p.line} outside the document`);
-    assert.ok(p.character >= 0 && p.character <= lines[p.line].length, `${what}: column ${p.character} outside line ${p.line}`);
+    assert.ok(
+      p.character >= 0 && p.character <= lines[p.line].length,
+      `${what}: column ${p.character} outside line ${p.line}`,
+    );
   }
-  assert.ok(r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character), `${what}: inverted`);
+  assert.ok(
+    r.start.line < r.end.line || (r.start.line === r.end.line && r.start.character <= r.end.character),
+    `${what}: inverted`,
+  );
 }
 test('every corpus log: diagnostics, symbols and folds an editor accepts', { timeout: 240_000 }, async () => {
   const files = corpusFiles();
@@ -50,7 +67,8 @@ test('every corpus log: diagnostics, symbols and folds an editor accepts', { tim
     for (const d of diags) {
       within(lines, d.range, `${file}: diagnostic ${d.code}`);
       assert.equal(d.range.start.line, d.range.end.line, `${file}: header range spans lines`);
-      for (const r of d.relatedInformation ?? []) within(lines, r.location.range, `${file}: related ${r.message}`);
+      for (const r of d.relatedInformation ?? [])
+        within(lines, r.location.range, `${file}: related ${r.message}`);
     }
     diagnostics += diags.length;
     const tree = (await lsp.symbols(uri)) ?? [];
@@ -58,7 +76,10 @@ test('every corpus log: diagnostics, symbols and folds an editor accepts', { tim
     for (const s of allSymbols(tree)) within(lines, s.range, `${file}: ${s.name} range`);
     assert.equal(tree.length, diags.length, `${file}: one symbol per event`);
     for (const f of (await lsp.folding(uri)) ?? []) {
-      assert.ok(f.startLine < f.endLine && f.endLine < lines.length, `${file}: fold ${f.startLine}-${f.endLine}`);
+      assert.ok(
+        f.startLine < f.endLine && f.endLine < lines.length,
+        `${file}: fold ${f.startLine}-${f.endLine}`,
+      );
     }
     await lsp.close(uri);
   }

@@ -5,12 +5,24 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import { LspSession, SHARED, allSymbols, checkSymbolTree, fixtureText, lineIndex, lspLines, messageOf, uriOf } from './lspClient';
+import {
+  LspSession,
+  SHARED,
+  allSymbols,
+  checkSymbolTree,
+  fixtureText,
+  lineIndex,
+  lspLines,
+  messageOf,
+  uriOf,
+} from './lspClient';
 
 let lsp: LspSession;
 before(async () => {
   lsp = new LspSession();
-  await lsp.initialize({ textDocument: { publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] } } } });
+  await lsp.initialize({
+    textDocument: { publishDiagnostics: { relatedInformation: true, tagSupport: { valueSet: [1, 2] } } },
+  });
 });
 after(() => lsp.shutdown());
 
@@ -46,7 +58,10 @@ test('an oops: one error at its header with title, culprit, code and related loc
   assert.equal(oops.severity, 1);
   assert.equal(oops.source, 'kernel-oops-lens');
   assert.equal(oops.range.start.line, header);
-  assert.ok(textAt(text, oops.range).startsWith('BUG: kernel NULL pointer dereference'), textAt(text, oops.range));
+  assert.ok(
+    textAt(text, oops.range).startsWith('BUG: kernel NULL pointer dereference'),
+    textAt(text, oops.range),
+  );
   assert.equal(
     messageOf(oops),
     'BUG: unable to handle kernel NULL pointer dereference in demo_queue_push — culprit: demo_queue_push+0x2c/0x90 [demo_drv], task demo-writer (pid 2741)',
@@ -70,7 +85,10 @@ test('the panic after the oops is a tagged consequence that links back', async (
   assert.ok(panic);
   assert.equal(panic.range.start.line, lineIndex(text, 'Kernel panic - not syncing'));
   assert.deepEqual(panic.tags, [1], 'DiagnosticTag.Unnecessary');
-  assert.match(messageOf(panic), /consequence of the earlier "BUG: unable to handle kernel NULL pointer dereference in demo_queue_push" at line 4/);
+  assert.match(
+    messageOf(panic),
+    /consequence of the earlier "BUG: unable to handle kernel NULL pointer dereference in demo_queue_push" at line 4/,
+  );
   const back = panic.relatedInformation?.find((r) => r.message.startsWith('earlier crash'));
   assert.equal(back?.location.range.start.line, lineIndex(text, 'BUG: kernel NULL pointer dereference'));
   assert.equal(diags.length, 2, JSON.stringify(diags.map((d) => d.code)));
@@ -80,7 +98,10 @@ test('document symbols: each event with its registers, trace frames and modules'
   const { uri, text } = await opened(OOPS);
   const symbols = (await lsp.symbols(uri))!;
   checkSymbolTree(symbols);
-  assert.deepEqual(symbols.map((s) => s.kind), [24, 24]);
+  assert.deepEqual(
+    symbols.map((s) => s.kind),
+    [24, 24],
+  );
   const [oops, panic] = symbols;
   assert.match(oops.name, /NULL pointer dereference in demo_queue_push/);
   assert.match(panic.name, /panic/i);
@@ -96,13 +117,26 @@ test('document symbols: each event with its registers, trace frames and modules'
   assert.equal(trace.range.start.line, lineIndex(text, 'Call Trace:'));
   assert.deepEqual(
     trace.children?.map((f) => f.name),
-    ['demo_submit', 'demo_ioctl', '__x64_sys_ioctl', 'do_syscall_64', 'exit_to_user_mode_prepare', 'entry_SYSCALL_64_after_hwframe'],
+    [
+      'demo_submit',
+      'demo_ioctl',
+      '__x64_sys_ioctl',
+      'do_syscall_64',
+      'exit_to_user_mode_prepare',
+      'entry_SYSCALL_64_after_hwframe',
+    ],
   );
   assert.match(trace.children![4].detail ?? '', /^\? /, 'unreliable frames are marked');
   const mods = child('Modules linked in');
   assert.ok(mods);
   assert.equal(mods.range.start.line, lineIndex(text, 'Modules linked in:'));
-  assert.deepEqual(mods.children?.slice(0, 2).map((m) => [m.name, m.detail]), [['demo_drv', '(O)'], ['nls_ascii', '']]);
+  assert.deepEqual(
+    mods.children?.slice(0, 2).map((m) => [m.name, m.detail]),
+    [
+      ['demo_drv', '(O)'],
+      ['nls_ascii', ''],
+    ],
+  );
   assert.ok(allSymbols(symbols).length > 40);
 });
 
@@ -112,9 +146,22 @@ test('folding: each report, its register dump and its trace', async () => {
   const pairs = folds.map((f) => `${f.startLine}-${f.endLine}`);
   for (const f of folds) assert.ok(f.endLine > f.startLine);
   const at = (needle: string) => lineIndex(text, needle);
-  assert.ok(folds.some((f) => f.startLine === at('BUG: kernel NULL pointer dereference')), pairs.join(' '));
-  assert.ok(folds.some((f) => f.startLine === at('Call Trace:') && f.endLine === at('entry_SYSCALL_64_after_hwframe')), pairs.join(' '));
-  assert.ok(folds.some((f) => f.startLine <= at('RAX: ffff9a3b41f2e400') && f.endLine >= at('CR2: 0000000000000018 CR3')), pairs.join(' '));
+  assert.ok(
+    folds.some((f) => f.startLine === at('BUG: kernel NULL pointer dereference')),
+    pairs.join(' '),
+  );
+  assert.ok(
+    folds.some(
+      (f) => f.startLine === at('Call Trace:') && f.endLine === at('entry_SYSCALL_64_after_hwframe'),
+    ),
+    pairs.join(' '),
+  );
+  assert.ok(
+    folds.some(
+      (f) => f.startLine <= at('RAX: ffff9a3b41f2e400') && f.endLine >= at('CR2: 0000000000000018 CR3'),
+    ),
+    pairs.join(' '),
+  );
 });
 
 test('syslog prefixes: a WARNING and an OOM kill, ranges after the prefix, the OOM task table', async () => {
@@ -124,12 +171,23 @@ test('syslog prefixes: a WARNING and an OOM kill, ranges after the prefix, the O
   assert.equal(warn.severity, 2);
   assert.equal(warn.range.start.line, 0);
   assert.ok(textAt(text, warn.range).startsWith('WARNING: CPU: 3 PID: 8812'), textAt(text, warn.range));
-  assert.match(messageOf(warn), /^WARNING in demo_fence_signal — culprit: demo_fence_signal\+0x1b\/0x29 \[demo_gpu\]/);
-  assert.ok(diags.some((d) => String(d.code).startsWith('oom')), 'an OOM event');
+  assert.match(
+    messageOf(warn),
+    /^WARNING in demo_fence_signal — culprit: demo_fence_signal\+0x1b\/0x29 \[demo_gpu\]/,
+  );
+  assert.ok(
+    diags.some((d) => String(d.code).startsWith('oom')),
+    'an OOM event',
+  );
   const symbols = (await lsp.symbols(uri))!;
   checkSymbolTree(symbols);
   const table = allSymbols(symbols).find((s) => s.name === 'OOM task table');
-  assert.ok(table, allSymbols(symbols).map((s) => s.name).join(', '));
+  assert.ok(
+    table,
+    allSymbols(symbols)
+      .map((s) => s.name)
+      .join(', '),
+  );
   assert.equal(table.range.start.line, lineIndex(text, '[  pid  ]'));
   assert.equal(table.range.end.line, lineIndex(text, '[   9117]'));
   const folds = (await lsp.folding(uri))!;
@@ -159,6 +217,7 @@ test('hover: a register on the dump explains itself', async () => {
   const line = lineIndex(text, 'RSP: 0018:');
   const h = await lsp.hover(uri, line, lspLines(text)[line].indexOf('RSP') + 1);
   assert.ok(h);
-  const value = typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : JSON.stringify(h.contents);
+  const value =
+    typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : JSON.stringify(h.contents);
   assert.match(value, /stack pointer/i);
 });

@@ -20,11 +20,16 @@ test('incremental edits re-analyse and publish for the new version with shifted 
   await lsp.open(uri, QUIET);
   assert.deepEqual(await lsp.waitForDiagnostics(uri, (p) => p.version === 1), []);
   // Insert the oops after the first line: an incremental change with a range.
-  await lsp.change(uri, 2, [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: OOPS }]);
+  await lsp.change(uri, 2, [
+    { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: OOPS },
+  ]);
   const d2 = await lsp.waitForDiagnostics(uri, (p) => p.version === 2);
   const text2 = lspLines(QUIET)[0] + '\n' + OOPS + lspLines(QUIET).slice(1).join('\n');
   assert.equal(d2.length, 2);
-  assert.equal(d2.find((d) => d.code === 'null-deref')?.range.start.line, lineIndex(text2, 'BUG: kernel NULL'));
+  assert.equal(
+    d2.find((d) => d.code === 'null-deref')?.range.start.line,
+    lineIndex(text2, 'BUG: kernel NULL'),
+  );
   // A full-text change back to the quiet log clears them.
   await lsp.change(uri, 3, [{ text: QUIET }]);
   assert.deepEqual(await lsp.waitForDiagnostics(uri, (p) => p.version === 3), []);
@@ -38,12 +43,20 @@ test('a burst of edits is analysed once, for the last version', async (t) => {
   await lsp.waitForDiagnostics(uri, (p) => p.version === 1);
   const before = lsp.published.length;
   for (let v = 2; v <= 21; v++) {
-    await lsp.change(uri, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `[    0.00000${v % 10}] edit ${v}\n` }]);
+    await lsp.change(uri, v, [
+      {
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        text: `[    0.00000${v % 10}] edit ${v}\n`,
+      },
+    ]);
   }
   const last = await lsp.waitForDiagnostics(uri, (p) => p.version === 21, 20_000, before);
   assert.equal(last.length, 2);
   await new Promise((r) => setTimeout(r, 500));
-  const versions = lsp.published.slice(before).filter((p) => p.uri === uri).map((p) => p.version);
+  const versions = lsp.published
+    .slice(before)
+    .filter((p) => p.uri === uri)
+    .map((p) => p.version);
   assert.deepEqual(versions, [21], `published versions after the burst: ${versions}`);
 });
 
@@ -61,11 +74,16 @@ test('closing a document clears its diagnostics; requests on it then return noth
   assert.equal(await lsp.hover(uri, 3, 20), null);
   // Re-opening works from scratch.
   await lsp.open(uri, OOPS);
-  assert.equal((await lsp.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0, 10_000, before + 1)).length, 2);
+  assert.equal(
+    (await lsp.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0, 10_000, before + 1)).length,
+    2,
+  );
 });
 
 test('initializationOptions: minimumSeverity and markConsequences', async (t) => {
-  const lsp = await session({ kernelOops: { diagnostics: { minimumSeverity: 'error', markConsequences: false } } });
+  const lsp = await session({
+    kernelOops: { diagnostics: { minimumSeverity: 'error', markConsequences: false } },
+  });
   t.after(() => lsp.shutdown());
   const warn = uriOf('warn-oom.kern.log');
   await lsp.open(warn, fixtureText('warn-oom.kern.log'));

@@ -55,15 +55,23 @@ export class LspSession {
 
   constructor(env: Record<string, string> = {}) {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} missing: run npm run build first`);
-    this.proc = spawn(process.execPath, [SERVER, '--stdio'], { stdio: 'pipe', env: { ...process.env, ...env } });
+    this.proc = spawn(process.execPath, [SERVER, '--stdio'], {
+      stdio: 'pipe',
+      env: { ...process.env, ...env },
+    });
     this.proc.stderr.on('data', (d) => (this.stderr += d));
-    this.conn = createMessageConnection(new StreamMessageReader(this.proc.stdout), new StreamMessageWriter(this.proc.stdin));
+    this.conn = createMessageConnection(
+      new StreamMessageReader(this.proc.stdout),
+      new StreamMessageWriter(this.proc.stdin),
+    );
     this.conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.published.push(p);
       for (const l of this.listeners.slice()) l();
     });
     this.conn.onNotification('window/logMessage', () => {});
-    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.configuration));
+    this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) =>
+      p.items.map(() => this.configuration),
+    );
     this.conn.onRequest('client/registerCapability', () => null);
     this.conn.listen();
   }
@@ -80,10 +88,15 @@ export class LspSession {
   }
 
   open(uri: string, text: string, version = 1): Promise<void> {
-    return this.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'kernel-log', version, text } });
+    return this.conn.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'kernel-log', version, text },
+    });
   }
   change(uri: string, version: number, contentChanges: TextDocumentContentChangeEvent[]): Promise<void> {
-    return this.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges });
+    return this.conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges,
+    });
   }
   close(uri: string): Promise<void> {
     return this.conn.sendNotification('textDocument/didClose', { textDocument: { uri } });
@@ -95,7 +108,10 @@ export class LspSession {
     return this.conn.sendRequest('textDocument/foldingRange', { textDocument: { uri } });
   }
   hover(uri: string, line: number, character: number): Promise<Hover | null> {
-    return this.conn.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+    return this.conn.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line, character },
+    });
   }
 
   /** The first publication for `uri` (after `since` publications) that satisfies `pred`. */
@@ -117,7 +133,11 @@ export class LspSession {
       const listener = () => void check();
       const timer = setTimeout(() => {
         this.listeners = this.listeners.filter((l) => l !== listener);
-        reject(new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri).map((p) => [p.version, p.diagnostics.length]))}\n${this.stderr}`));
+        reject(
+          new Error(
+            `no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri).map((p) => [p.version, p.diagnostics.length]))}\n${this.stderr}`,
+          ),
+        );
       }, timeoutMs);
       if (!check()) this.listeners.push(listener);
     });
@@ -148,8 +168,10 @@ export function messageOf(d: Diagnostic): string {
 /** Does `outer` contain `inner`? */
 export function contains(outer: Range, inner: Range): boolean {
   return (
-    (outer.start.line < inner.start.line || (outer.start.line === inner.start.line && outer.start.character <= inner.start.character)) &&
-    (inner.end.line < outer.end.line || (inner.end.line === outer.end.line && inner.end.character <= outer.end.character))
+    (outer.start.line < inner.start.line ||
+      (outer.start.line === inner.start.line && outer.start.character <= inner.start.character)) &&
+    (inner.end.line < outer.end.line ||
+      (inner.end.line === outer.end.line && inner.end.character <= outer.end.character))
   );
 }
 
@@ -160,7 +182,8 @@ export function checkSymbolTree(symbols: DocumentSymbol[], where = '', parent?: 
     n++;
     assert.ok(s.name.trim().length > 0, `${where}: empty symbol name`);
     assert.ok(contains(s.range, s.selectionRange), `${where}: ${s.name}: selectionRange outside range`);
-    if (parent) assert.ok(contains(parent.range, s.range), `${where}: ${s.name} outside its parent ${parent.name}`);
+    if (parent)
+      assert.ok(contains(parent.range, s.range), `${where}: ${s.name} outside its parent ${parent.name}`);
     n += checkSymbolTree(s.children ?? [], where, s);
   }
   return n;

@@ -50,7 +50,9 @@ test('invalid UTF-8 on the wire and lone surrogates in the text', async () => {
     Buffer.from('[    1.000001] RIP: 0010:f+0x1/0x2\n'),
   ]);
   const body = Buffer.concat([
-    Buffer.from('{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:bytes","languageId":"kernel-log","version":1,"text":"'),
+    Buffer.from(
+      '{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"untitled:bytes","languageId":"kernel-log","version":1,"text":"',
+    ),
     Buffer.from(bad.toString('latin1').replace(/\n/g, '\\n'), 'latin1'),
     Buffer.from('"}}}'),
   ]);
@@ -93,7 +95,9 @@ function bigLog(lines: number): string {
   while (out.length < lines) {
     for (let i = 0; i < 2000 && out.length < lines; i++) {
       t += 0.001;
-      out.push(`[${t.toFixed(6).padStart(12)}] usb 1-1: new high-speed USB device number ${i} using xhci_hcd`);
+      out.push(
+        `[${t.toFixed(6).padStart(12)}] usb 1-1: new high-speed USB device number ${i} using xhci_hcd`,
+      );
     }
     out.push(...oops);
   }
@@ -108,10 +112,12 @@ test('1,000,000 lines: hovers stay fast while the log is analysed; an edit cance
   await lsp.open(uri, big);
   const latencies: number[] = [];
   let analysed = false;
-  const diags = lsp.waitForDiagnostics(uri, (p) => p.version === 1, 120_000, before).then((d) => {
-    analysed = true;
-    return d;
-  });
+  const diags = lsp
+    .waitForDiagnostics(uri, (p) => p.version === 1, 120_000, before)
+    .then((d) => {
+      analysed = true;
+      return d;
+    });
   // Keep hovering (on the small document and on the big one) until the big one's diagnostics arrive.
   while (!analysed) {
     const h0 = performance.now();
@@ -126,7 +132,9 @@ test('1,000,000 lines: hovers stay fast while the log is analysed; an edit cance
   latencies.sort((a, b) => a - b);
   const p50 = latencies[Math.floor(latencies.length / 2)];
   const worst = latencies[latencies.length - 1];
-  console.log(`# 1M lines: diagnostics after ${total.toFixed(0)} ms; ${latencies.length} hovers meanwhile, median ${p50.toFixed(1)} ms, worst ${worst.toFixed(0)} ms`);
+  console.log(
+    `# 1M lines: diagnostics after ${total.toFixed(0)} ms; ${latencies.length} hovers meanwhile, median ${p50.toFixed(1)} ms, worst ${worst.toFixed(0)} ms`,
+  );
   // The worst includes the moments the main thread parses the 76 MB didOpen message itself.
   assert.ok(p50 < 100, `median hover latency ${p50.toFixed(0)} ms`);
 
@@ -138,7 +146,9 @@ test('1,000,000 lines: hovers stay fast while the log is analysed; an edit cance
   await lsp.change(uri2, 2, [{ text: OOPS }]);
   const t1 = performance.now();
   const d2 = await lsp.waitForDiagnostics(uri2, (p) => p.version === 2, 60_000, mark);
-  console.log(`# 1M lines replaced by an edit: new diagnostics ${(performance.now() - t1).toFixed(0)} ms after the edit`);
+  console.log(
+    `# 1M lines replaced by an edit: new diagnostics ${(performance.now() - t1).toFixed(0)} ms after the edit`,
+  );
   assert.equal(d2.length, 2);
   await new Promise((r) => setTimeout(r, 500));
   const stale = lsp.published.slice(mark).filter((p) => p.uri === uri2 && p.version === 1);

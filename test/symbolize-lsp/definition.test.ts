@@ -53,34 +53,51 @@ after(async () => {
   if (tree) rmSync(tree, { recursive: true, force: true });
 });
 
-test('definition on every buggy.ko frame (RIP and call trace) of every qemu log: the truth lines in sourceRoot, innermost first', { skip }, async (t) => {
-  const buggyC = pathToFileURL(path.join(tree, 'buggy.c')).href;
-  let checked = 0;
-  const failures: string[] = [];
-  for (const row of truth) {
-    const pos = positionOf(row);
-    const links = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri: uriOf(row.log) }, position: pos })) as LocationLink[] | null;
-    // Only buggy.c is in the tree: header levels (list.h, processor.h) have no location.
-    const want = row.want.filter((l) => l.file.endsWith('/buggy.c')).map((l) => `${buggyC}:${l.line - 1}`);
-    const got = (links ?? []).map((l) => `${l.targetUri}:${l.targetSelectionRange.start.line}`);
-    checked++;
-    if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${row.log} ${row.kind} ${row.token}: got ${got.join(' ')} want ${want.join(' ')}`);
-    for (const l of links ?? []) {
-      // The origin is the function token of the frame.
-      assert.equal(l.originSelectionRange?.start.line, pos.line);
-      const line = lspLines(textOf(row.log))[pos.line];
-      assert.equal(line.slice(l.originSelectionRange!.start.character, l.originSelectionRange!.end.character), row.symbol);
+test(
+  'definition on every buggy.ko frame (RIP and call trace) of every qemu log: the truth lines in sourceRoot, innermost first',
+  { skip },
+  async (t) => {
+    const buggyC = pathToFileURL(path.join(tree, 'buggy.c')).href;
+    let checked = 0;
+    const failures: string[] = [];
+    for (const row of truth) {
+      const pos = positionOf(row);
+      const links = (await lsp.conn.sendRequest('textDocument/definition', {
+        textDocument: { uri: uriOf(row.log) },
+        position: pos,
+      })) as LocationLink[] | null;
+      // Only buggy.c is in the tree: header levels (list.h, processor.h) have no location.
+      const want = row.want.filter((l) => l.file.endsWith('/buggy.c')).map((l) => `${buggyC}:${l.line - 1}`);
+      const got = (links ?? []).map((l) => `${l.targetUri}:${l.targetSelectionRange.start.line}`);
+      checked++;
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        failures.push(`${row.log} ${row.kind} ${row.token}: got ${got.join(' ')} want ${want.join(' ')}`);
+      for (const l of links ?? []) {
+        // The origin is the function token of the frame.
+        assert.equal(l.originSelectionRange?.start.line, pos.line);
+        const line = lspLines(textOf(row.log))[pos.line];
+        assert.equal(
+          line.slice(l.originSelectionRange!.start.character, l.originSelectionRange!.end.character),
+          row.symbol,
+        );
+      }
     }
-  }
-  t.diagnostic(`definition: ${checked - failures.length}/${checked} module frames equal the truth`);
-  assert.deepEqual(failures, []);
-  assert.ok(checked >= 39, `only ${checked} frames checked`); // 39 module rows, 2 of them WARN_AT (a WARNING header's location)
-});
+    t.diagnostic(`definition: ${checked - failures.length}/${checked} module frames equal the truth`);
+    assert.deepEqual(failures, []);
+    assert.ok(checked >= 39, `only ${checked} frames checked`); // 39 module rows, 2 of them WARN_AT (a WARNING header's location)
+  },
+);
 
 test('definition on the inlined crash site lists the whole chain, innermost first', { skip }, async () => {
   const row = truth.find((r) => r.log === 'inline' && r.isIp)!;
-  const links = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri: uriOf('inline') }, position: positionOf(row) })) as LocationLink[];
-  assert.deepEqual(links.map((l) => l.targetSelectionRange.start.line + 1), [157, 167, 174]);
+  const links = (await lsp.conn.sendRequest('textDocument/definition', {
+    textDocument: { uri: uriOf('inline') },
+    position: positionOf(row),
+  })) as LocationLink[];
+  assert.deepEqual(
+    links.map((l) => l.targetSelectionRange.start.line + 1),
+    [157, 167, 174],
+  );
 });
 
 test('inlay hints: each buggy.ko frame line ends with its source line', { skip }, async () => {
@@ -90,7 +107,8 @@ test('inlay hints: each buggy.ko frame line ends with its source line', { skip }
     textDocument: { uri: uriOf('null_read') },
     range: { start: { line: 0, character: 0 }, end: { line: lines.length, character: 0 } },
   })) as InlayHint[];
-  const label = (h: InlayHint) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+  const label = (h: InlayHint) =>
+    typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('');
   for (const row of truth.filter((r) => r.log === 'null_read')) {
     const { line } = positionOf(row);
     const h = hints.find((x) => x.position.line === line);
@@ -112,30 +130,46 @@ test('hover on a module frame shows the source line and a few lines of buggy.c',
 });
 
 test('the decode command returns a decode_stacktrace.sh-style copy of the log', { skip }, async () => {
-  const r = (await lsp.conn.sendRequest('workspace/executeCommand', { command: 'kernelOops.server.decodeLog', arguments: [uriOf('null_read')] })) as { text: string };
+  const r = (await lsp.conn.sendRequest('workspace/executeCommand', {
+    command: 'kernelOops.server.decodeLog',
+    arguments: [uriOf('null_read')],
+  })) as { text: string };
   const out = r.text.split('\n');
   for (const row of truth.filter((x) => x.log === 'null_read')) {
     const { line } = positionOf(row);
-    assert.ok(out[line].includes(`${row.symbol} (${row.want.map((l) => `${l.file}:${l.line}`).join(' ')}) buggy`), out[line]);
+    assert.ok(
+      out[line].includes(`${row.symbol} (${row.want.map((l) => `${l.file}:${l.line}`).join(' ')}) buggy`),
+      out[line],
+    );
   }
   assert.equal(out.length, lspLines(textOf('null_read')).length);
 });
 
-test('raw module addresses: the hover shows the resolved sym+off [mod], definition goes to the truth line', { skip }, async () => {
-  const { text, rows } = rawAddressLog();
-  const uri = pathToFileURL(path.join(tree, 'raw-addresses.log')).href;
-  await lsp.open(uri, text);
-  const lines = lspLines(text);
-  for (const row of rows) {
-    const line = lines.findIndex((l) => l.includes(`0x${row.address}`));
-    const pos = { line, character: lines[line].indexOf(row.address) + 4 };
-    const links = (await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: pos })) as LocationLink[];
-    assert.deepEqual(links.map((l) => [l.targetUri, l.targetSelectionRange.start.line + 1]), [[pathToFileURL(path.join(tree, 'buggy.c')).href, row.line]]);
-    const h = await lsp.hover(uri, pos.line, pos.character);
-    const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
-    assert.ok(md.includes(`**Resolved:** \`${row.resolved}\``), md);
-  }
-});
+test(
+  'raw module addresses: the hover shows the resolved sym+off [mod], definition goes to the truth line',
+  { skip },
+  async () => {
+    const { text, rows } = rawAddressLog();
+    const uri = pathToFileURL(path.join(tree, 'raw-addresses.log')).href;
+    await lsp.open(uri, text);
+    const lines = lspLines(text);
+    for (const row of rows) {
+      const line = lines.findIndex((l) => l.includes(`0x${row.address}`));
+      const pos = { line, character: lines[line].indexOf(row.address) + 4 };
+      const links = (await lsp.conn.sendRequest('textDocument/definition', {
+        textDocument: { uri },
+        position: pos,
+      })) as LocationLink[];
+      assert.deepEqual(
+        links.map((l) => [l.targetUri, l.targetSelectionRange.start.line + 1]),
+        [[pathToFileURL(path.join(tree, 'buggy.c')).href, row.line]],
+      );
+      const h = await lsp.hover(uri, pos.line, pos.character);
+      const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+      assert.ok(md.includes(`**Resolved:** \`${row.resolved}\``), md);
+    }
+  },
+);
 
 test('kernelOops.symbolizer.external: the frame hover says whether addr2line agrees', { skip }, async () => {
   const other = new LspSession({ DEBUGINFOD_URLS: '' });

@@ -48,7 +48,9 @@ export const QEMU_ARM64 = path.resolve(__dirname, '../../../shared/corpus/qemu-a
 export function truthRows(corpus = QEMU, object = 'buggy'): ModuleTruth[] {
   const dir = path.join(corpus, 'decoded');
   const out: ModuleTruth[] = [];
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.truth.tsv')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.truth.tsv'))
+    .sort()) {
     const [header, ...rows] = readFileSync(path.join(dir, name), 'utf8').trim().split('\n');
     const cols = header.split('\t');
     const previous = cols.find((c) => c.startsWith('addr2line_at_address_minus_'))!;
@@ -58,7 +60,14 @@ export function truthRows(corpus = QEMU, object = 'buggy'): ModuleTruth[] {
       const isIp = r.kind === 'RIP' || r.kind === 'PC' || r.kind === 'CALL=PC' || r.kind === 'WARN_AT';
       const want = parseAddr2line(isIp ? r.addr2line_at_address : r[previous]);
       if (want.length === 0) continue;
-      out.push({ log: name.replace('.truth.tsv', ''), kind: r.kind, token: `${r.symbol}+${r.offset}/${r.size}`, symbol: r.symbol, isIp, want });
+      out.push({
+        log: name.replace('.truth.tsv', ''),
+        kind: r.kind,
+        token: `${r.symbol}+${r.offset}/${r.size}`,
+        symbol: r.symbol,
+        isIp,
+        want,
+      });
     }
   }
   return out;
@@ -73,14 +82,22 @@ export function moduleTruth(): ModuleTruth[] {
  * null_read's log with two module frames printed as raw addresses (as kernels without kallsyms print
  * them): the address = the section's load address from the log's sysfs dump + the truth's section offset.
  */
-export function rawAddressLog(): { text: string; rows: { address: string; resolved: string; line: number }[] } {
+export function rawAddressLog(): {
+  text: string;
+  rows: { address: string; resolved: string; line: number }[];
+} {
   let text = readFileSync(path.join(QEMU_LOGS, 'null_read.console.log'), 'utf8');
-  const tsv = readFileSync(path.join(QEMU, 'decoded/null_read.truth.tsv'), 'utf8').trim().split('\n').map((l) => l.split('\t'));
+  const tsv = readFileSync(path.join(QEMU, 'decoded/null_read.truth.tsv'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split('\t'));
   const rows: { address: string; resolved: string; line: number }[] = [];
   for (const symbol of ['buggy_null_read_level1', 'buggy_dispatch']) {
     const r = tsv.find((c) => c[2] === symbol && c[1] === 'CALL')!;
     const [, , , offset, size, , section, address] = r;
-    const base = BigInt(new RegExp(`^${section.replace(/\./g, '\\.')} (0x[0-9a-f]+)`, 'm').exec(text.replace(/\r/g, ''))![1]);
+    const base = BigInt(
+      new RegExp(`^${section.replace(/\./g, '\\.')} (0x[0-9a-f]+)`, 'm').exec(text.replace(/\r/g, ''))![1],
+    );
     const raw = (base + BigInt(address)).toString(16);
     text = text.replace(`${symbol}+${offset}/${size} [buggy]`, `? 0x${raw}`);
     const want = parseAddr2line(r[9])[0];

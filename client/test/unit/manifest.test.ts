@@ -36,7 +36,11 @@ test("the server's defaults are the manifest's defaults, setting for setting", (
   walk(DEFAULT_SETTINGS, 'kernelOops.');
   for (const [key, value] of Object.entries(flat)) assert.deepEqual(properties[key]?.default, value, key);
   const declared = Object.keys(properties).filter((k) => k !== 'kernelOops.trace.server');
-  assert.deepEqual(declared.sort(), Object.keys(flat).sort(), 'settings declared but not read by the server, or the reverse');
+  assert.deepEqual(
+    declared.sort(),
+    Object.keys(flat).sort(),
+    'settings declared but not read by the server, or the reverse',
+  );
 });
 
 test('the client id is the prefix of the trace.server setting', () => {
@@ -68,7 +72,13 @@ test('firstLine recognises dmesg, kmsg, banner and journal first lines, and noth
   ]) {
     assert.ok(firstLine.test(yes), yes);
   }
-  for (const no of ['Shopping list', '# Linux version notes', 'Nov 22 10:15:01 build01 sshd[123]: Accepted', '[section]', '2026-11-22 INFO started']) {
+  for (const no of [
+    'Shopping list',
+    '# Linux version notes',
+    'Nov 22 10:15:01 build01 sshd[123]: Accepted',
+    '[section]',
+    '2026-11-22 INFO started',
+  ]) {
     assert.ok(!firstLine.test(no), no);
   }
 });

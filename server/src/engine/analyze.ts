@@ -5,7 +5,14 @@
 import { matchHeader, mayBeHeaderAt, type HeaderMatch } from './catalogue';
 import { parseContextMarker, parseFrame, type ParsedFrame } from './frames';
 import type { Analysis, Arch, Frame, FrameContext, KernelEvent, ModuleRef, Trace } from './model';
-import { linesWithControl, normalizeInto, normalizeLine, splitLines, toColumn, type NormalizedLine } from './normalize';
+import {
+  linesWithControl,
+  normalizeInto,
+  normalizeLine,
+  splitLines,
+  toColumn,
+  type NormalizedLine,
+} from './normalize';
 import * as P from './parts';
 import { titleEvent, type ReportLine } from './title';
 
@@ -25,7 +32,11 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
 }
 
 /** `withControl`: which lines hold escapes (from linesWithControl); undefined means check every line. */
-export function analyzeLines(lines: readonly string[], options: AnalyzeOptions = {}, withControl?: Uint8Array | null): Analysis {
+export function analyzeLines(
+  lines: readonly string[],
+  options: AnalyzeOptions = {},
+  withControl?: Uint8Array | null,
+): Analysis {
   const built: ReportBuilder[] = [];
   // Where each line's message starts, and its printk caller: titles read the lines after a header, in
   // the header's own context, as syzkaller does. Messages are sliced only when needed; the few lines
@@ -37,7 +48,14 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
   // With CONFIG_PRINTK_CALLER (`[T123]`/`[C1]`) reports of several tasks interleave: one builder per caller.
   const open = new Map<string, ReportBuilder>();
   let latest: ReportBuilder | null = null;
-  const scratch: NormalizedLine = { message: '', start: 0, time: null, caller: null, level: null, runs: null };
+  const scratch: NormalizedLine = {
+    message: '',
+    start: 0,
+    time: null,
+    caller: null,
+    level: null,
+    runs: null,
+  };
   const finish = (b: ReportBuilder) => {
     built.push(b);
     if (open.get(b.caller) === b) open.delete(b.caller);
@@ -48,12 +66,17 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     if ((i & 0xfff) === 0 && i > 0 && options.isCancelled?.()) break;
     const raw = clip(lines[i]);
     // One scratch object for every line: builders read it during the call and never keep it.
-    const nl = normalizeInto(raw, scratch, withControl === undefined || (withControl !== null && withControl[i] === 1), false);
+    const nl = normalizeInto(
+      raw,
+      scratch,
+      withControl === undefined || (withControl !== null && withControl[i] === 1),
+      false,
+    );
     if (nl.runs) cleaned.set(i, nl.message);
     starts[i] = nl.start;
     callers[i] = nl.caller;
     const key = nl.caller ?? '';
-    const current: ReportBuilder | null = nl.caller ? open.get(key) ?? null : latest;
+    const current: ReportBuilder | null = nl.caller ? (open.get(key) ?? null) : latest;
     const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
     if (!candidate && !current) continue;
     if (!nl.runs) nl.message = raw.slice(nl.start);
@@ -81,10 +104,17 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
     // inside another.
     let next = k + 1;
     if (caller !== '') next = events.length;
-    while (next < events.length && (SEE_THROUGH_KINDS.has(events[next].kind) || built[next].caller !== caller)) next++;
+    while (
+      next < events.length &&
+      (SEE_THROUGH_KINDS.has(events[next].kind) || built[next].caller !== caller)
+    )
+      next++;
     // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
     // A report's own lines are always read, however long its stack (deep recursion prints hundreds of frames).
-    const reach = Math.max(Math.min(events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK), events[k].endLine + 1);
+    const reach = Math.max(
+      Math.min(events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK),
+      events[k].endLine + 1,
+    );
     const end = Math.min(next < events.length ? events[next].line : lines.length, reach);
     const window: ReportLine[] = [];
     for (let l = events[k].line; l < end; l++) {
@@ -93,7 +123,8 @@ export function analyzeLines(lines: readonly string[], options: AnalyzeOptions =
         const message = messageAt(l);
         if (l > events[k].line && OTHER_STACK_MESSAGES.some((m) => message.includes(m))) break;
         window.push({ line: l, message });
-      } else if (callers[l] === null || callers[l] === caller) window.push({ line: l, message: messageAt(l) });
+      } else if (callers[l] === null || callers[l] === caller)
+        window.push({ line: l, message: messageAt(l) });
     }
     applyTitle(events[k], built[k].header, window, (line, fn) => frameInLine(lines[line], fn));
   }
@@ -115,12 +146,25 @@ function markConsequences(events: KernelEvent[]): void {
 /** Events that come inside another report (a panic_on_warn panic, BUG's invalid opcode) or that syzkaller does not
  *  count as a report of their own (OOM, allocation failures, the list-debug line before its BUG): a title may read
  *  past them. */
-const SEE_THROUGH_KINDS = new Set(['panic', 'invalid-opcode', 'double-fault', 'netdev-refcount', 'oom-invoked', 'oom-kill', 'alloc-failure', 'list-corruption']);
+const SEE_THROUGH_KINDS = new Set([
+  'panic',
+  'invalid-opcode',
+  'double-fault',
+  'netdev-refcount',
+  'oom-invoked',
+  'oom-kill',
+  'alloc-failure',
+  'list-corruption',
+]);
 
 /** Messages that are no bug themselves but print a stack of their own (mm/vmalloc.c, lib/fault-inject.c,
  *  mm/filemap.c): in a log without caller ids their frames would be read as the report's (syzkaller's
  *  infoMessagesWithStack). */
-const OTHER_STACK_MESSAGES = ['vmalloc: allocation failure:', 'FAULT_INJECTION: forcing a failure', 'FAULT_FLAG_ALLOW_RETRY missing'];
+const OTHER_STACK_MESSAGES = [
+  'vmalloc: allocation failure:',
+  'FAULT_INJECTION: forcing a failure',
+  'FAULT_FLAG_ALLOW_RETRY missing',
+];
 
 /** How far past its header a title may look for the guilty frame. */
 const TITLE_WINDOW = 200;
@@ -138,7 +182,13 @@ function frameInLine(raw: string, fn: string): Frame | null {
 }
 
 /** The model's Frame for a frame parsed at `base` in a line's message, with original-text columns. */
-function toFrame(p: ParsedFrame, nl: NormalizedLine, base: number, line: number, context: FrameContext): Frame {
+function toFrame(
+  p: ParsedFrame,
+  nl: NormalizedLine,
+  base: number,
+  line: number,
+  context: FrameContext,
+): Frame {
   // Spelled out, not `{...rest}`: tens of thousands of frames in a big log, and object rest/spread is slow.
   return {
     function: p.function,
@@ -153,14 +203,20 @@ function toFrame(p: ParsedFrame, nl: NormalizedLine, base: number, line: number,
   };
 }
 
-function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], frameAt: (line: number, fn: string) => Frame | null): void {
+function applyTitle(
+  e: KernelEvent,
+  header: HeaderMatch,
+  lines: ReportLine[],
+  frameAt: (line: number, fn: string) => Frame | null,
+): void {
   const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines });
   e.title = title;
   if (guilty) {
     const frames = [...(e.ip ? [e.ip] : []), ...e.traces.flatMap((t) => t.frames)];
     e.guiltyFrame =
-      frames.find((f) => f.span.line === guilty.line && f.function !== null && f.function.startsWith(guilty.function)) ??
-      withLine(frameAt(guilty.line, guilty.function), guilty.line);
+      frames.find(
+        (f) => f.span.line === guilty.line && f.function !== null && f.function.startsWith(guilty.function),
+      ) ?? withLine(frameAt(guilty.line, guilty.function), guilty.line);
   }
   if (e.oom && e.oom.victimComm !== null && e.kind === 'oom-invoked') {
     e.kind = 'oom-kill';
@@ -170,15 +226,23 @@ function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], fr
 
 // kernel/panic.c __warn(): `WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 func+0x1b/0x29 [mod]`, or `at func+…`
 // without a file. The symbol is the last token of the header.
-const HEADER_AT = / at (?:\S+:\d+ )?(?=[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+(?: [0-9a-f]+)?\])?\s*$)/;
+const HEADER_AT =
+  / at (?:\S+:\d+ )?(?=[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+(?: [0-9a-f]+)?\])?\s*$)/;
 
 /** The `at sym+off/size [mod]` of a header line, as a frame on that line (see KernelEvent.location). */
-function headerLocation(nl: NormalizedLine, msg: string, lead: number, line: number): (Frame & { line: number }) | null {
+function headerLocation(
+  nl: NormalizedLine,
+  msg: string,
+  lead: number,
+  line: number,
+): (Frame & { line: number }) | null {
   const m = HEADER_AT.exec(msg);
   if (!m) return null;
   const at = m.index + m[0].length;
   const frame = parseFrame(msg.slice(at));
-  return frame && frame.function !== null ? { ...toFrame(frame, nl, lead + at, line, null), reliable: true, line } : null;
+  return frame && frame.function !== null
+    ? { ...toFrame(frame, nl, lead + at, line, null), reliable: true, line }
+    : null;
 }
 
 function withLine(f: Frame | null, line: number): Frame | null {
@@ -189,8 +253,21 @@ function withLine(f: Frame | null, line: number): Frame | null {
 const DEFAULT_GAP = 2;
 /** Reports whose body is long free text (KASAN, lockdep, OOM, RCU stalls) tolerate more. */
 const LONG_BODY_KINDS = new Set([
-  'kasan', 'kfence', 'kmsan', 'kcsan', 'ubsan', 'lockdep-circular', 'lockdep-recursive', 'lockdep-inconsistent',
-  'suspicious-rcu', 'oom-invoked', 'rcu-stall', 'hung-task', 'bad-page-state', 'memory-leak', 'workqueue-lockup',
+  'kasan',
+  'kfence',
+  'kmsan',
+  'kcsan',
+  'ubsan',
+  'lockdep-circular',
+  'lockdep-recursive',
+  'lockdep-inconsistent',
+  'suspicious-rcu',
+  'oom-invoked',
+  'rcu-stall',
+  'hung-task',
+  'bad-page-state',
+  'memory-leak',
+  'workqueue-lockup',
   'alloc-failure',
 ]);
 const LONG_GAP = 60;
@@ -279,7 +356,11 @@ class ReportBuilder {
     const kinds = header.entry.continues;
     if (!kinds || this.ended) return false;
     const within = header.entry.continueWithin ?? CONTINUATION_WINDOW;
-    return kinds.some((k) => this.kinds.has(k)) && line - this.event.line <= within && (this.event.oopsNumber === null || within > CONTINUATION_WINDOW);
+    return (
+      kinds.some((k) => this.kinds.has(k)) &&
+      line - this.event.line <= within &&
+      (this.event.oopsNumber === null || within > CONTINUATION_WINDOW)
+    );
   }
 
   /** Feeds one more line; returns false when the line does not belong to the report (it is then over). */
@@ -343,7 +424,8 @@ class ReportBuilder {
     const lead = nl.message.length - msg.length;
     const frame = parseFrame(nl.message);
     if (frame) {
-      if (!this.trace) this.openTrace(this.pendingLabel?.label ?? 'Call Trace', this.pendingLabel?.line ?? line);
+      if (!this.trace)
+        this.openTrace(this.pendingLabel?.label ?? 'Call Trace', this.pendingLabel?.line ?? line);
       this.pendingLabel = null;
       const f = toFrame(frame, nl, 0, line, this.context);
       this.trace!.frames.push(f);
@@ -358,7 +440,9 @@ class ReportBuilder {
       return true;
     }
     if (this.parseFacts(line, msg, nl, lead)) return true;
-    return P.REPORT_BODY.test(msg) || (LONG_BODY_KINDS.has(e.kind) && this.trace !== null && msg.startsWith(' '));
+    return (
+      P.REPORT_BODY.test(msg) || (LONG_BODY_KINDS.has(e.kind) && this.trace !== null && msg.startsWith(' '))
+    );
   }
 
   private openTrace(label: string, line: number): void {
@@ -444,7 +528,8 @@ class ReportBuilder {
         e.faultLine = line;
       }
       // x86 prints the register dump twice (in the report and after `end trace`): keep the first.
-      if (this.lastRegisterLine < 0 || line - this.lastRegisterLine <= 2) this.parseRegisters(line, nl, msg, lead);
+      if (this.lastRegisterLine < 0 || line - this.lastRegisterLine <= 2)
+        this.parseRegisters(line, nl, msg, lead);
       if (e.arch === 'unknown' && /^x\d{1,2} ?: /.test(msg)) e.arch = 'arm64';
       return true;
     }
@@ -467,7 +552,10 @@ class ReportBuilder {
       e.faultLine = line;
       return true;
     }
-    return this.event.oom !== null && (P.OOM_TABLE_HEADER.test(msg) || P.OOM_TABLE_ROW.test(msg) || P.OOM_KILLED.test(msg));
+    return (
+      this.event.oom !== null &&
+      (P.OOM_TABLE_HEADER.test(msg) || P.OOM_TABLE_ROW.test(msg) || P.OOM_KILLED.test(msg))
+    );
   }
 
   private readModules(line: number, nl: NormalizedLine, text: string, base: number, list: ModuleRef[]): void {
@@ -497,7 +585,11 @@ class ReportBuilder {
       // i386 goes on with more registers on the same line: `EIP: 0060:[<c1234>] EFLAGS: 00010246 CPU: 0`.
       const next = rest.search(/ [A-Z]{2,6}: /);
       const value = (next < 0 ? rest : rest.slice(0, next)).trimEnd();
-      e.registers.push({ name: ipLine[1], value, span: { line, start: toColumn(nl, lead), end: toColumn(nl, lead + valueStart + value.length) } });
+      e.registers.push({
+        name: ipLine[1],
+        value,
+        span: { line, start: toColumn(nl, lead), end: toColumn(nl, lead + valueStart + value.length) },
+      });
       if (next < 0) return;
       P.REGISTER_PAIR.lastIndex = valueStart + next;
     }
@@ -506,7 +598,11 @@ class ReportBuilder {
       e.registers.push({
         name: m[1],
         value: m[2],
-        span: { line, start: toColumn(nl, lead + m.index), end: toColumn(nl, lead + valueStart + m[2].length) },
+        span: {
+          line,
+          start: toColumn(nl, lead + m.index),
+          end: toColumn(nl, lead + valueStart + m[2].length),
+        },
       });
     }
   }
@@ -559,6 +655,9 @@ class ReportBuilder {
 function guessArch(e: KernelEvent): Arch {
   const fns = e.traces.flatMap((t) => t.frames.map((f) => f.function ?? ''));
   if (fns.some((f) => f.startsWith('el0') || f.startsWith('el1') || f.startsWith('__arm64_'))) return 'arm64';
-  if (fns.some((f) => f.startsWith('__x64_sys_') || f.startsWith('entry_SYSCALL_64') || f === 'do_syscall_64')) return 'x86_64';
+  if (
+    fns.some((f) => f.startsWith('__x64_sys_') || f.startsWith('entry_SYSCALL_64') || f === 'do_syscall_64')
+  )
+    return 'x86_64';
   return 'unknown';
 }

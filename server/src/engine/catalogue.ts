@@ -147,7 +147,26 @@ const MEMORY_LEAK_BASE = {
   title: 'memory leak in {FUNC}',
   frames: {
     parts: [/backtrace(?: \(crc [0-9a-f]{1,8}\))?:/, 'stack'],
-    skip: ['kmemleak', 'kmalloc', 'kcalloc', 'kzalloc', 'vmalloc', 'mmap', 'kmem', 'slab', 'alloc', 'create_object', 'idr_get', 'list_lru_init', 'kasprintf', 'kvasprintf', 'pcpu_create', 'strdup', 'strndup', 'memdup'],
+    skip: [
+      'kmemleak',
+      'kmalloc',
+      'kcalloc',
+      'kzalloc',
+      'vmalloc',
+      'mmap',
+      'kmem',
+      'slab',
+      'alloc',
+      'create_object',
+      'idr_get',
+      'list_lru_init',
+      'kasprintf',
+      'kvasprintf',
+      'pcpu_create',
+      'strdup',
+      'strndup',
+      'memdup',
+    ],
   },
   explanation: 'kmemleak found an allocated object that nothing points to any more.',
   source: 'mm/kmemleak.c',
@@ -160,13 +179,19 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...KASAN_BASE,
     header: /^BUG: KASAN: double-free or invalid-free in /,
     title: 'KASAN: invalid-free in {FUNC}',
-    frames: { parts: [/^BUG: KASAN: double-free or invalid-free in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kmem_', 'slab_', 'kfree', 'vunmap', 'vfree'] },
+    frames: {
+      parts: [/^BUG: KASAN: double-free or invalid-free in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'],
+      skip: ['kmem_', 'slab_', 'kfree', 'vunmap', 'vfree'],
+    },
   },
   {
     ...KASAN_BASE,
     header: /^BUG: KASAN: (?:double-free|invalid-free) in /,
     title: 'KASAN: invalid-free in {FUNC}',
-    frames: { parts: [/^BUG: KASAN: [a-z-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kmem_', 'slab_', 'kfree', 'vunmap', 'vfree'] },
+    frames: {
+      parts: [/^BUG: KASAN: [a-z-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'],
+      skip: ['kmem_', 'slab_', 'kfree', 'vunmap', 'vfree'],
+    },
   },
   {
     ...KASAN_BASE,
@@ -175,7 +200,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     requires: /(?:Read|Write) (?:of size|at addr) [0-9a-f]/,
     fallbackTitle: 'KASAN: $1 in $2',
     // The arm64 tag-check fault path shows up in hardware-tag (KASAN_HW_TAGS) reports.
-    frames: { parts: [/^BUG: KASAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['kernel_fault', 'tag_check', 'mem_abort', '^el1_', '^el1h_'] },
+    frames: {
+      parts: [/^BUG: KASAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'],
+      skip: ['kernel_fault', 'tag_check', 'mem_abort', '^el1_', '^el1h_'],
+    },
   },
   { ...KASAN_BASE, header: /^BUG: KASAN: ([a-z0-9-]+) on address/, title: 'KASAN: $1 {ACCESS}' },
   { ...KASAN_BASE, header: /^BUG: KASAN: (.{1,80}?)\s*$/, title: 'KASAN: $1' },
@@ -198,7 +226,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     title: 'KMSAN: kernel-usb-infoleak in {FUNC}',
     frames: {
       parts: ['stack', KMSAN_ORIGIN, 'stack'],
-      skip: ['alloc_skb', 'usb_submit_urb', 'usb_start_wait_urb', 'usb_bulk_msg', 'usb_interrupt_msg', 'usb_control_msg'],
+      skip: [
+        'alloc_skb',
+        'usb_submit_urb',
+        'usb_start_wait_urb',
+        'usb_bulk_msg',
+        'usb_interrupt_msg',
+        'usb_control_msg',
+      ],
     },
     explanation: 'The Kernel Memory Sanitizer saw uninitialised kernel memory being sent to a USB device.',
     source: 'mm/kmsan/report.c',
@@ -215,7 +250,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       parts: [/^BUG: KMSAN: [a-z0-9-]+ in ([A-Za-z0-9_]+)[.+]/, 'stack', KMSAN_ORIGIN, 'stack'],
       skip: ['alloc_skb', 'netlink_ack', 'netlink_rcv_skb', '_encrypt$', '^(?:crypto|cipher|drbg|rng)_'],
     },
-    explanation: 'The Kernel Memory Sanitizer found a use of uninitialised memory (or its copy to user space).',
+    explanation:
+      'The Kernel Memory Sanitizer found a use of uninitialised memory (or its copy to user space).',
     source: 'mm/kmsan/report.c',
     doc: 'https://docs.kernel.org/dev-tools/kmsan.html',
   },
@@ -225,7 +261,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'warning',
     header: /^BUG: KCSAN: (.{1,200}?)\s*$/,
     title: 'KCSAN: $1',
-    explanation: 'The Kernel Concurrency Sanitizer saw two unsynchronised accesses to the same memory, at least one a write.',
+    explanation:
+      'The Kernel Concurrency Sanitizer saw two unsynchronised accesses to the same memory, at least one a write.',
     source: 'kernel/kcsan/report.c',
     doc: 'https://docs.kernel.org/dev-tools/kcsan.html',
   },
@@ -237,7 +274,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     title: 'UBSAN: undefined-behaviour in {FUNC}',
     // The sanitizer's own handlers (`handle_overflow`, `__ubsan_handle_*`) are never the bug.
     frames: STACK_ONLY('ubsan', 'overflow'),
-    explanation: 'The Undefined Behaviour Sanitizer caught undefined behaviour (shift out of bounds, array index out of bounds, overflow…).',
+    explanation:
+      'The Undefined Behaviour Sanitizer caught undefined behaviour (shift out of bounds, array index out of bounds, overflow…).',
     source: 'lib/ubsan.c',
     doc: 'https://docs.kernel.org/dev-tools/ubsan.html',
   },
@@ -249,7 +287,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     title: 'UBSAN: $1 in {FUNC}',
     // The sanitizer's own handlers (`handle_overflow`, `__ubsan_handle_*`) are never the bug.
     frames: STACK_ONLY('ubsan', 'overflow'),
-    explanation: 'The Undefined Behaviour Sanitizer caught undefined behaviour (shift out of bounds, array index out of bounds, overflow…).',
+    explanation:
+      'The Undefined Behaviour Sanitizer caught undefined behaviour (shift out of bounds, array index out of bounds, overflow…).',
     source: 'lib/ubsan.c',
     doc: 'https://docs.kernel.org/dev-tools/ubsan.html',
   },
@@ -259,7 +298,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'null-deref',
     name: 'NULL pointer dereference',
-    header: /^BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference|Kernel NULL pointer dereference)/,
+    header:
+      /^BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference|Kernel NULL pointer dereference)/,
     title: 'BUG: unable to handle kernel NULL pointer dereference in {FUNC}',
     explanation:
       'The kernel dereferenced a pointer that was NULL (or NULL plus a small offset: a field of a NULL struct pointer). The page-fault handler could not fix it up, so the task was killed with an oops.',
@@ -269,7 +309,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'paging-request',
     name: 'Bad paging request',
-    header: /^BUG: (?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel data access)/,
+    header:
+      /^BUG: (?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel data access)/,
     title: 'BUG: unable to handle kernel paging request in {FUNC}',
     explanation:
       'The kernel accessed an address with no valid mapping (or with the wrong permissions). Often a use-after-free, a corrupted pointer or an out-of-bounds access.',
@@ -298,9 +339,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     ...OOPS_BASE,
     kind: 'arm-page-fault',
     name: 'Unable to handle kernel paging request (arm/arm64)',
-    header: /^Unable to handle kernel (?:paging request|execute from non-executable memory|write to read-only memory)/,
+    header:
+      /^Unable to handle kernel (?:paging request|execute from non-executable memory|write to read-only memory)/,
     title: 'BUG: unable to handle kernel paging request in {FUNC}',
-    explanation: 'The CPU raised a data or instruction abort on a kernel access that the fault handler could not fix up.',
+    explanation:
+      'The CPU raised a data or instruction abort on a kernel access that the fault handler could not fix up.',
     source: 'arch/arm64/mm/fault.c (die_kernel_fault)',
   },
   {
@@ -318,7 +361,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'Kernel access to user memory',
     header: /^Unable to handle kernel access to user memory/,
     title: 'BUG: unable to handle kernel access to user memory in {FUNC}',
-    explanation: 'Kernel code touched a user-space address outside the uaccess helpers (PAN/SMAP blocked it).',
+    explanation:
+      'Kernel code touched a user-space address outside the uaccess helpers (PAN/SMAP blocked it).',
     source: 'arch/arm64/mm/fault.c (do_page_fault)',
   },
   {
@@ -327,7 +371,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'Unhandled fault (arm)',
     header: /^Unhandled fault: /,
     title: 'Unhandled fault in {FUNC}',
-    explanation: 'The ARM fault handler met a fault status it has no handler for (alignment, domain or external abort).',
+    explanation:
+      'The ARM fault handler met a fault status it has no handler for (alignment, domain or external abort).',
     source: 'arch/arm/mm/fault.c (do_DataAbort)',
     frames: { parts: ['ip', 'stack'], parts2: [/^(?:Backtrace|Call trace):/, 'stack'] },
   },
@@ -337,7 +382,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'Alignment trap (arm)',
     header: /^Alignment trap: not handling instruction [0-9a-f]{4,8} at \[<[0-9a-f]{8}>\]/,
     title: 'Alignment trap in {FUNC}',
-    explanation: 'An unaligned access the ARM alignment handler cannot emulate (an exclusive or otherwise unfixable instruction): the fault that follows kills the task.',
+    explanation:
+      'An unaligned access the ARM alignment handler cannot emulate (an exclusive or otherwise unfixable instruction): the fault that follows kills the task.',
     source: 'arch/arm/mm/alignment.c (do_alignment)',
   },
   {
@@ -358,7 +404,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'Oops',
     // x86 `Oops: 0002 [#1]`, s390 `Oops: 0004 ilc:3 [#1]`, ppc `Oops: Kernel access of bad area, sig: 11 [#1]`, riscv `Oops [#1]`.
     // 6.x x86 prefixes its trap names with `Oops: ` (`Oops: general protection fault…`): those are their own kinds.
-    header: /^Oops(?!: (?:general protection|stack segment|divide error|invalid opcode))(?: - [\w ]{1,40})?(?:: [\w ,:]{1,80})? \[#\d{1,6}\]|^Oops: [0-9a-f]{4}\b/,
+    header:
+      /^Oops(?!: (?:general protection|stack segment|divide error|invalid opcode))(?: - [\w ]{1,40})?(?:: [\w ,:]{1,80})? \[#\d{1,6}\]|^Oops: [0-9a-f]{4}\b/,
     title: 'Oops in {FUNC}',
     explanation:
       'The kernel hit a fault it cannot handle in kernel mode. The faulting task is killed; the kernel goes on running in a possibly inconsistent state unless panic_on_oops is set.',
@@ -370,7 +417,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'gpf',
     name: 'General protection fault',
     // 4.x KASAN printed its GPF hint without a newline, so the header follows it on the same line.
-    header: /^(?:kasan: GPF could be caused by NULL-ptr deref or user memory access)?(?:Oops: )?(?:segment-related )?general protection fault(?:,? (?:(?:probably|maybe) )?for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
+    header:
+      /^(?:kasan: GPF could be caused by NULL-ptr deref or user memory access)?(?:Oops: )?(?:segment-related )?general protection fault(?:,? (?:(?:probably|maybe) )?for (?:non-canonical )?address 0x[0-9a-f]{1,16})?(?::|$)/,
     title: 'general protection fault in {FUNC}',
     explanation:
       'The CPU raised #GP: most often a non-canonical pointer was dereferenced (poison values such as 0xdead000000000100 or garbage from a use-after-free), or a privileged instruction was misused.',
@@ -393,7 +441,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^(?:Oops: )?divide[ _]error: /,
     title: 'divide error in {FUNC}',
     frames: { parts: ['ip'] },
-    explanation: 'The CPU raised #DE: an integer division by zero (or an overflowing division) in kernel code.',
+    explanation:
+      'The CPU raised #DE: an integer division by zero (or an overflowing division) in kernel code.',
     source: 'arch/x86/kernel/traps.c (exc_divide_error)',
   },
   {
@@ -403,7 +452,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^kernel BUG at mm\/usercopy\.c/,
     title: 'BUG: bad usercopy in {FUNC}',
     frames: STACK_ONLY('usercopy', '__check'),
-    explanation: 'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
+    explanation:
+      'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
     source: 'mm/usercopy.c (usercopy_abort)',
     continues: ['usercopy'],
   },
@@ -414,7 +464,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^kernel BUG at lib\/list_debug\.c/,
     title: 'BUG: corrupted list in {FUNC}',
     frames: STACK_ONLY(),
-    explanation: 'CONFIG_DEBUG_LIST found a linked list whose pointers do not agree: a use-after-free, a double list_del or a race.',
+    explanation:
+      'CONFIG_DEBUG_LIST found a linked list whose pointers do not agree: a use-after-free, a double list_del or a race.',
     source: 'lib/list_debug.c',
     continues: ['list-corruption'],
   },
@@ -471,7 +522,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     title: 'BUG: stack guard page was hit in {FUNC}',
     // Deep recursion: the frame at the fault is random, the work that recursed is not.
     frames: { parts: ['ip', CALL_TRACE, 'stack'], extractor: 'recursion' },
-    explanation: 'A kernel stack overflowed into its guard page: deep or unbounded recursion, or a huge on-stack buffer.',
+    explanation:
+      'A kernel stack overflowed into its guard page: deep or unbounded recursion, or a huge on-stack buffer.',
     source: 'arch/x86/kernel/traps.c (handle_stack_overflow)',
   },
   {
@@ -480,7 +532,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     name: 'Stack protector',
     header: /^Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: /,
     title: 'kernel panic: stack is corrupted in {FUNC}',
-    frames: { parts: [/stack-protector: Kernel stack is corrupted in: ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'], skip: ['stack_chk'] },
+    frames: {
+      parts: [/stack-protector: Kernel stack is corrupted in: ([A-Za-z0-9_]+)[.+]/, CALL_TRACE, 'stack'],
+      skip: ['stack_chk'],
+    },
     explanation: 'The stack canary of a function was overwritten: a stack buffer overflow.',
     source: 'kernel/panic.c (__stack_chk_fail)',
   },
@@ -502,7 +557,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^Kernel panic - not syncing: kernel stack overflow/,
     title: 'kernel stack overflow in {FUNC}',
     frames: { parts: [CALL_TRACE, 'stack'], skip: ['bad_stack'], extractor: 'recursion' },
-    explanation: 'A kernel stack overflowed (arm64 overflow_stack, s390, powerpc): deep or unbounded recursion, or a huge on-stack buffer.',
+    explanation:
+      'A kernel stack overflowed (arm64 overflow_stack, s390, powerpc): deep or unbounded recursion, or a huge on-stack buffer.',
     source: 'arch/arm64/kernel/traps.c (panic_bad_stack)',
   },
 
@@ -536,7 +592,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^rust_kernel: panicked at /,
     title: '{MESSAGE} in {FUNC}',
     frames: { parts: [CALL_TRACE, 'stack'], skip: ['__rustc::rust_begin_unwind'] },
-    explanation: 'Rust code in the kernel panicked (an overflow, an out-of-range index, an unwrap of None…); the kernel turns it into a BUG().',
+    explanation:
+      'Rust code in the kernel panicked (an overflow, an out-of-range index, an unwrap of None…); the kernel turns it into a BUG().',
     source: 'rust/kernel/lib.rs (panic handler)',
     doc: DOC_OOPS,
   },
@@ -546,7 +603,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     [
       // `panic (caller ` and the rest come in two relayed chunks: a console may print a timestamp between
       // them, and the line then reads from the second one, `trusty: 0x…): ASSERT FAILED at …`.
-      [/^trusty: (?:panic \(.{0,200}?\)|0x[0-9a-f]{1,16}\)):(?: DEBUG)? ASSERT FAILED at \(.{0,200}?\): (.{0,200}?)\s*$/, 'trusty: ASSERT FAILED: $1'],
+      [
+        /^trusty: (?:panic \(.{0,200}?\)|0x[0-9a-f]{1,16}\)):(?: DEBUG)? ASSERT FAILED at \(.{0,200}?\): (.{0,200}?)\s*$/,
+        'trusty: ASSERT FAILED: $1',
+      ],
       [/^trusty: (?:panic .{0,200} |0x[0-9a-f]{1,16}\): )ASSERT FAILED/, 'trusty: ASSERT FAILED:'],
       [/^trusty: panic \(.{0,200}?\): (.{1,200}?)\s*$/, 'trusty: panic: $1'],
       [/^trusty: panic/, 'trusty: panic'],
@@ -558,7 +618,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header,
     title,
     dynamicText: true,
-    explanation: 'The Trusty secure OS running beside the kernel panicked (a failed assertion or a fatal error); the kernel driver relays its message.',
+    explanation:
+      'The Trusty secure OS running beside the kernel panicked (a failed assertion or a fatal error); the kernel driver relays its message.',
     source: 'drivers/trusty/trusty.c',
   })),
 
@@ -587,7 +648,10 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     source: 'kernel/watchdog_perf.c (watchdog_overflow_callback)',
     doc: DOC_LOCKUP,
   },
-  { ...HUNG_TASK_BASE, header: /^INFO: task .{1,64}:\d{1,10} blocked (?:in I\/O wait )?for more than \d{1,6} seconds\./ },
+  {
+    ...HUNG_TASK_BASE,
+    header: /^INFO: task .{1,64}:\d{1,10} blocked (?:in I\/O wait )?for more than \d{1,6} seconds\./,
+  },
   // A task name holding a newline (prctl(PR_SET_NAME) allows one) splits the header: the rest,
   // `…:1234 blocked for more than 143 seconds.`, comes on the next line.
   { ...HUNG_TASK_BASE, header: /^INFO: task [^:]{1,64}$/ },
@@ -613,7 +677,15 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       // arm64 marks the interrupt with el1h_64_irq, older kernels with an `Exception stack` dump.
       parts2: [/apic_timer_interrupt|Exception stack|el1h_64_irq/, 'stack'],
       parts3: [/NMI backtrace for cpu/, CALL_TRACE, 'stack'],
-      skip: ['apic_timer_interrupt', 'rcu', 'hrtimer', 'irq_exit', 'tick_', 'update_process_times', 'scheduler_tick'],
+      skip: [
+        'apic_timer_interrupt',
+        'rcu',
+        'hrtimer',
+        'irq_exit',
+        'tick_',
+        'update_process_times',
+        'scheduler_tick',
+      ],
       extractor: 'stall',
     },
     explanation:
@@ -627,7 +699,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^BUG: workqueue lockup - pool/,
     title: 'BUG: workqueue lockup',
-    explanation: 'A workqueue worker pool made no progress for too long: a work item is stuck or hogging the CPU.',
+    explanation:
+      'A workqueue worker pool made no progress for too long: a work item is stuck or hogging the CPU.',
     source: 'kernel/workqueue.c (wq_watchdog_timer_fn)',
     doc: DOC_LOCKUP,
   },
@@ -673,7 +746,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^(?:WARNING|INFO): possible irq lock inversion dependency detected/,
     title: 'possible deadlock in {FUNC}',
     frames: LOCKDEP_AT(/just changed the state of lock/),
-    explanation: 'A lock used in interrupt context is also taken, with interrupts enabled, while holding another lock the interrupt path needs.',
+    explanation:
+      'A lock used in interrupt context is also taken, with interrupts enabled, while holding another lock the interrupt path needs.',
   },
   {
     ...LOCKDEP_BASE,
@@ -682,7 +756,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^WARNING: [A-Z]{1,10}-safe -> [A-Z]{1,10}-unsafe lock order detected/,
     title: 'possible deadlock in {FUNC}',
     frames: { parts: [/which became .{1,80} at:/, 'stack'] },
-    explanation: 'An interrupt-safe lock is about to depend on an interrupt-unsafe one: an interrupt can deadlock.',
+    explanation:
+      'An interrupt-safe lock is about to depend on an interrupt-unsafe one: an interrupt can deadlock.',
   },
   {
     ...LOCKDEP_BASE,
@@ -691,7 +766,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^INFO: (?:SOFTIRQ|HARDIRQ)-safe -> (?:SOFTIRQ|HARDIRQ)-unsafe lock order detected/,
     title: 'possible deadlock in {FUNC}',
     frames: LOCKDEP_AT(/is trying to acquire/),
-    explanation: 'An interrupt-safe lock is about to depend on an interrupt-unsafe one: an interrupt can deadlock.',
+    explanation:
+      'An interrupt-safe lock is about to depend on an interrupt-unsafe one: an interrupt can deadlock.',
   },
   {
     ...LOCKDEP_BASE,
@@ -709,7 +785,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^WARNING: inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
     frames: STACK_ONLY(),
-    explanation: 'A lock is taken both with interrupts enabled and from interrupt context: an interrupt can deadlock on it.',
+    explanation:
+      'A lock is taken both with interrupts enabled and from interrupt context: an interrupt can deadlock on it.',
   },
   {
     ...LOCKDEP_BASE,
@@ -718,7 +795,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^INFO: inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
     frames: LOCKDEP_AT(/takes/),
-    explanation: 'A lock is taken both with interrupts enabled and from interrupt context: an interrupt can deadlock on it.',
+    explanation:
+      'A lock is taken both with interrupts enabled and from interrupt context: an interrupt can deadlock on it.',
   },
   {
     ...LOCKDEP_BASE,
@@ -731,7 +809,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     requires: /[\w./-]{1,200}\.[a-z]{1,4}:\d{1,6}/,
     fallbackTitle: '$1: suspicious RCU usage',
     frames: STACK_ONLY('rcu', 'kmem', 'slab', 'kmalloc', 'vmalloc', 'kcalloc', 'kzalloc'),
-    explanation: 'An RCU-protected pointer was dereferenced without the required protection (rcu_read_lock or the update-side lock).',
+    explanation:
+      'An RCU-protected pointer was dereferenced without the required protection (rcu_read_lock or the update-side lock).',
   },
   {
     ...LOCKDEP_BASE,
@@ -741,17 +820,38 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^INFO: trying to register non-static key/,
     title: 'INFO: trying to register non-static key in {FUNC}',
     frames: STACK_ONLY('stack', 'lock', 'IRQ'),
-    explanation: 'A lock was used without being initialised (its lockdep key is not static): usually a missing spin_lock_init/mutex_init, or a use-after-free.',
+    explanation:
+      'A lock was used without being initialised (its lockdep key is not static): usually a missing spin_lock_init/mutex_init, or a use-after-free.',
   },
   ...(
     [
-      [/^(BUG|WARNING): bad unlock balance detected!/, '$1: bad unlock balance in {FUNC}', { parts: [PC_FUNC, CALL_TRACE, 'stack'] }],
+      [
+        /^(BUG|WARNING): bad unlock balance detected!/,
+        '$1: bad unlock balance in {FUNC}',
+        { parts: [PC_FUNC, CALL_TRACE, 'stack'] },
+      ],
       [/^WARNING: Nested lock was not taken/, 'WARNING: nested lock was not taken in {FUNC}', WARN_FRAMES()],
       [/^BUG: held lock freed!/, 'BUG: held lock freed in {FUNC}', { parts: [PC_FUNC], raw: true }],
-      [/^WARNING: held lock freed!/, 'WARNING: held lock freed in {FUNC}', { parts: [/at:(?: \[<?(?:0x)?[0-9a-f]{1,16}>?\])? +([A-Za-z0-9_]+)[.+]/], raw: true }],
-      [/^BUG: .{0,80}still has locks held!/, 'BUG: still has locks held in {FUNC}', { parts: [PC_FUNC], raw: true }],
-      [/^WARNING: .{0,80}still has locks held!/, 'WARNING: still has locks held in {FUNC}', { parts: [/at: ([A-Za-z0-9_]+)[.+]/], raw: true }],
-      [/^(BUG|WARNING): lock held when returning to user space/, '$1: lock held when returning to user space in {FUNC}', LOCKDEP_AT(/leaving the kernel with locks still held/)],
+      [
+        /^WARNING: held lock freed!/,
+        'WARNING: held lock freed in {FUNC}',
+        { parts: [/at:(?: \[<?(?:0x)?[0-9a-f]{1,16}>?\])? +([A-Za-z0-9_]+)[.+]/], raw: true },
+      ],
+      [
+        /^BUG: .{0,80}still has locks held!/,
+        'BUG: still has locks held in {FUNC}',
+        { parts: [PC_FUNC], raw: true },
+      ],
+      [
+        /^WARNING: .{0,80}still has locks held!/,
+        'WARNING: still has locks held in {FUNC}',
+        { parts: [/at: ([A-Za-z0-9_]+)[.+]/], raw: true },
+      ],
+      [
+        /^(BUG|WARNING): lock held when returning to user space/,
+        '$1: lock held when returning to user space in {FUNC}',
+        LOCKDEP_AT(/leaving the kernel with locks still held/),
+      ],
     ] as const
   ).map(([header, title, frames]): CatalogueEntry => ({
     ...LOCKDEP_BASE,
@@ -760,7 +860,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header,
     title,
     frames,
-    explanation: 'Lockdep caught a lock released that was not held, freed while held, still held when it must not be, or a nested lock taken without its outer lock.',
+    explanation:
+      'Lockdep caught a lock released that was not held, freed while held, still held when it must not be, or a nested lock taken without its outer lock.',
   })),
   {
     ...LOCKDEP_BASE,
@@ -780,7 +881,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^BUG: Invalid wait context/,
     title: 'WARNING: locking bug in {FUNC}',
     frames: STACK_ONLY('lock_sock', 'release_sock'),
-    explanation: 'A lock was taken in a context that may not wait for it (a sleeping lock under a spinning one, or a spinlock in a raw context).',
+    explanation:
+      'A lock was taken in a context that may not wait for it (a sleeping lock under a spinning one, or a spinlock in a raw context).',
   },
   {
     kind: 'vfs-file-count',
@@ -788,17 +890,20 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^VFS: Busy inodes after unmount/,
     title: 'VFS: Busy inodes after unmount (use-after-free)',
-    explanation: 'A filesystem was unmounted while some of its inodes were still referenced: a reference leak, and a use-after-free once the superblock is gone.',
+    explanation:
+      'A filesystem was unmounted while some of its inodes were still referenced: a reference leak, and a use-after-free once the superblock is gone.',
     source: 'fs/super.c (generic_shutdown_super)',
   },
   {
     kind: 'spinlock',
     name: 'Spinlock bug',
     severity: 'error',
-    header: /^BUG: (spinlock|rwlock) (lockup suspected|already unlocked|recursion|cpu recursion|bad magic|wrong owner|wrong CPU|trylock failure on UP)/,
+    header:
+      /^BUG: (spinlock|rwlock) (lockup suspected|already unlocked|recursion|cpu recursion|bad magic|wrong owner|wrong CPU|trylock failure on UP)/,
     title: 'BUG: $1 $2 in {FUNC}',
     frames: STACK_ONLY('spin_', '_lock', '_unlock'),
-    explanation: 'CONFIG_DEBUG_SPINLOCK caught a spinlock misused: locked twice, unlocked when not held, or never released.',
+    explanation:
+      'CONFIG_DEBUG_SPINLOCK caught a spinlock misused: locked twice, unlocked when not held, or never released.',
     source: 'kernel/locking/spinlock_debug.c',
     doc: DOC_LOCKDEP,
   },
@@ -820,7 +925,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^BUG: sleeping function called from invalid context at /,
     title: 'BUG: sleeping function called from invalid context in {FUNC}',
     frames: STACK_ONLY(),
-    explanation: 'A function that may sleep was called in atomic context (spinlock held, interrupts off, or in an interrupt).',
+    explanation:
+      'A function that may sleep was called in atomic context (spinlock held, interrupts off, or in an interrupt).',
     source: 'kernel/sched/core.c (__might_resched)',
     doc: DOC_OOPS,
   },
@@ -830,28 +936,125 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'warning',
     header: /^BUG: using (__this_cpu_[a-z_]{1,20}\(\)|smp_processor_id\(\)) in preemptible/,
     title: 'BUG: using $1 in preemptible code in {FUNC}',
-    frames: STACK_ONLY('dump_stack', 'preemption', 'preempt', 'debug_smp_processor_id', '__this_cpu_preempt_check'),
-    explanation: 'Per-CPU data was used with preemption enabled: the task can migrate to another CPU in the middle.',
+    frames: STACK_ONLY(
+      'dump_stack',
+      'preemption',
+      'preempt',
+      'debug_smp_processor_id',
+      '__this_cpu_preempt_check',
+    ),
+    explanation:
+      'Per-CPU data was used with preemption enabled: the task can migrate to another CPU in the middle.',
     source: 'lib/smp_processor_id.c (check_preemption_disabled)',
   },
 
   // --- WARNING variants (specific first) ------------------------------------------------------------
-  { ...WARNING_BASE, header: /^WARNING: .{0,200}lib\/debugobjects\.c.{0,100} (?:debug_print|debug_check)/, title: 'WARNING: ODEBUG bug in {FUNC}',
-    frames: WARN_FRAMES('debug_', 'rcu', 'hrtimer_', 'timer_', 'work_', 'percpu_', 'kmem_', 'slab_', 'kfree', 'vunmap', 'vfree', '__free_', 'debug_check', 'kobject_') },
-  { ...WARNING_BASE, header: /^WARNING: .{0,200}mm\/usercopy\.c.{0,100} usercopy_warn/, title: 'WARNING: bad usercopy in {FUNC}', frames: WARN_FRAMES('usercopy', '__check') },
-  { ...WARNING_BASE, header: /^WARNING: .{0,200}lib\/kobject\.c.{0,100} kobject_/, title: 'WARNING: kobject bug in {FUNC}', frames: WARN_FRAMES('kobject_') },
-  { ...WARNING_BASE, header: /^WARNING: .{0,200}fs\/proc\/generic\.c.{0,100} proc_register/, title: 'WARNING: proc registration bug in {FUNC}', frames: WARN_FRAMES('proc_') },
-  { ...WARNING_BASE, kind: 'refcount', header: /^WARNING: .{0,200}lib\/refcount\.c.{0,100} refcount_/, title: 'WARNING: refcount bug in {FUNC}', frames: WARN_FRAMES('refcount', 'kobject_'),
-    explanation: 'A refcount_t saturated, went to zero unexpectedly or was incremented from zero: usually a use-after-free or a missing get/put.', source: 'lib/refcount.c (refcount_warn_saturate)' },
-  { ...WARNING_BASE, header: /^WARNING: .{0,200}kernel\/locking\/lockdep\.c.{0,100}lock_/, title: 'WARNING: locking bug in {FUNC}', frames: WARN_FRAMES('lock_sock', 'release_sock') },
-  { ...WARNING_BASE, header: /^WARNING: .{0,200}mm\/[a-z_]{1,30}\.c.{0,100} k?.?malloc/, title: 'WARNING: kmalloc bug in {FUNC}', frames: WARN_FRAMES('kmalloc', 'krealloc', 'kcalloc', 'kzalloc', 'vmalloc', 'slab', 'kmem') },
-  { ...WARNING_BASE, header: /^WARNING: .{0,200}mm\/vmalloc\.c.{0,100} __vmalloc_node_range/, title: 'WARNING: zero-size vmalloc in {FUNC}', frames: WARN_FRAMES('vmalloc') },
-  { ...WARNING_BASE, header: /^WARNING: .{0,200} usb_submit_urb/, title: 'WARNING in {FUNC}/usb_submit_urb', frames: WARN_FRAMES('usb_submit_urb', 'usb_start_wait_urb', 'usb_bulk_msg', 'usb_interrupt_msg', 'usb_control_msg') },
-  { ...WARNING_BASE, header: /^WARNING: kernel stack regs at [0-9a-f]{1,16} in \S{1,80} has bad '([^']{1,8})' value/, title: "WARNING: kernel stack regs has bad '$1' value" },
-  { ...WARNING_BASE, header: /^WARNING: kernel stack regs .{0,120}has bad 'bp' value/, title: 'WARNING: kernel stack regs has bad value' },
-  { ...WARNING_BASE, header: /^WARNING: kernel stack frame pointer at .{0,120} has bad value/, title: 'WARNING: kernel stack frame pointer has bad value' },
-  { ...WARNING_BASE, header: /^WARNING: (?:CPU: \d{1,5} PID: -?\d{1,10} )?at \S|^WARNING: [\w./-]{1,200}:\d{1,6} at \S/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
-  { ...WARNING_BASE, header: /^WARNING: CPU: \d{1,5} PID: \d{1,10} at\s*$|^WARNING:\s*$/, title: 'WARNING in {FUNC}', frames: WARN_FRAMES() },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}lib\/debugobjects\.c.{0,100} (?:debug_print|debug_check)/,
+    title: 'WARNING: ODEBUG bug in {FUNC}',
+    frames: WARN_FRAMES(
+      'debug_',
+      'rcu',
+      'hrtimer_',
+      'timer_',
+      'work_',
+      'percpu_',
+      'kmem_',
+      'slab_',
+      'kfree',
+      'vunmap',
+      'vfree',
+      '__free_',
+      'debug_check',
+      'kobject_',
+    ),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}mm\/usercopy\.c.{0,100} usercopy_warn/,
+    title: 'WARNING: bad usercopy in {FUNC}',
+    frames: WARN_FRAMES('usercopy', '__check'),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}lib\/kobject\.c.{0,100} kobject_/,
+    title: 'WARNING: kobject bug in {FUNC}',
+    frames: WARN_FRAMES('kobject_'),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}fs\/proc\/generic\.c.{0,100} proc_register/,
+    title: 'WARNING: proc registration bug in {FUNC}',
+    frames: WARN_FRAMES('proc_'),
+  },
+  {
+    ...WARNING_BASE,
+    kind: 'refcount',
+    header: /^WARNING: .{0,200}lib\/refcount\.c.{0,100} refcount_/,
+    title: 'WARNING: refcount bug in {FUNC}',
+    frames: WARN_FRAMES('refcount', 'kobject_'),
+    explanation:
+      'A refcount_t saturated, went to zero unexpectedly or was incremented from zero: usually a use-after-free or a missing get/put.',
+    source: 'lib/refcount.c (refcount_warn_saturate)',
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}kernel\/locking\/lockdep\.c.{0,100}lock_/,
+    title: 'WARNING: locking bug in {FUNC}',
+    frames: WARN_FRAMES('lock_sock', 'release_sock'),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}mm\/[a-z_]{1,30}\.c.{0,100} k?.?malloc/,
+    title: 'WARNING: kmalloc bug in {FUNC}',
+    frames: WARN_FRAMES('kmalloc', 'krealloc', 'kcalloc', 'kzalloc', 'vmalloc', 'slab', 'kmem'),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}mm\/vmalloc\.c.{0,100} __vmalloc_node_range/,
+    title: 'WARNING: zero-size vmalloc in {FUNC}',
+    frames: WARN_FRAMES('vmalloc'),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200} usb_submit_urb/,
+    title: 'WARNING in {FUNC}/usb_submit_urb',
+    frames: WARN_FRAMES(
+      'usb_submit_urb',
+      'usb_start_wait_urb',
+      'usb_bulk_msg',
+      'usb_interrupt_msg',
+      'usb_control_msg',
+    ),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: kernel stack regs at [0-9a-f]{1,16} in \S{1,80} has bad '([^']{1,8})' value/,
+    title: "WARNING: kernel stack regs has bad '$1' value",
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: kernel stack regs .{0,120}has bad 'bp' value/,
+    title: 'WARNING: kernel stack regs has bad value',
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: kernel stack frame pointer at .{0,120} has bad value/,
+    title: 'WARNING: kernel stack frame pointer has bad value',
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: (?:CPU: \d{1,5} PID: -?\d{1,10} )?at \S|^WARNING: [\w./-]{1,200}:\d{1,6} at \S/,
+    title: 'WARNING in {FUNC}',
+    frames: WARN_FRAMES(),
+  },
+  {
+    ...WARNING_BASE,
+    header: /^WARNING: CPU: \d{1,5} PID: \d{1,10} at\s*$|^WARNING:\s*$/,
+    title: 'WARNING in {FUNC}',
+    frames: WARN_FRAMES(),
+  },
 
   // --- Memory --------------------------------------------------------------------------------------
   {
@@ -860,7 +1063,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'warning',
     header: /^(\S.{0,63}?) invoked oom-killer: /,
     title: 'OOM killer invoked by $1',
-    explanation: 'Memory ran out and reclaim could not free enough: the kernel chose a process to kill to free memory.',
+    explanation:
+      'Memory ran out and reclaim could not free enough: the kernel chose a process to kill to free memory.',
     source: 'mm/oom_kill.c (dump_header)',
     doc: DOC_OOM,
   },
@@ -868,7 +1072,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'oom-kill',
     name: 'OOM kill',
     severity: 'warning',
-    header: /^(?:Out of memory(?: \(oom_kill_allocating_task\))?|Memory cgroup out of memory): Kill(?:ed)? process \d{1,10} \((.{1,64}?)\)/,
+    header:
+      /^(?:Out of memory(?: \(oom_kill_allocating_task\))?|Memory cgroup out of memory): Kill(?:ed)? process \d{1,10} \((.{1,64}?)\)/,
     title: 'Out of memory: Killed process ($1)',
     explanation: 'The OOM killer killed a process to free memory.',
     source: 'mm/oom_kill.c (__oom_kill_process)',
@@ -883,7 +1088,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'warning',
     header: /^(\S.{0,63}?): page allocation failure: order:(\d{1,2})/,
     title: 'page allocation failure: order:$2',
-    explanation: 'An allocation that was allowed to fail did fail; the caller is expected to handle it, but this shows memory pressure or fragmentation.',
+    explanation:
+      'An allocation that was allowed to fail did fail; the caller is expected to handle it, but this shows memory pressure or fragmentation.',
     source: 'mm/page_alloc.c (warn_alloc)',
   },
   {
@@ -893,7 +1099,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^(?:list_(?:add|del) corruption|BUG: corrupted list)/,
     title: 'BUG: corrupted list in {FUNC}',
     frames: { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'] },
-    explanation: 'CONFIG_DEBUG_LIST found a linked list whose pointers do not agree: a use-after-free, a double list_del or a race.',
+    explanation:
+      'CONFIG_DEBUG_LIST found a linked list whose pointers do not agree: a use-after-free, a double list_del or a race.',
     source: 'lib/list_debug.c',
     doc: DOC_OOPS,
   },
@@ -904,7 +1111,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^usercopy: Kernel memory (?:overwrite attempt|exposure attempt) detected/,
     title: 'BUG: bad usercopy in {FUNC}',
     frames: STACK_ONLY('usercopy', '__check'),
-    explanation: 'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
+    explanation:
+      'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
     source: 'mm/usercopy.c (usercopy_abort)',
   },
   {
@@ -927,7 +1135,17 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       parts: [/page last allocated/, 'stack'],
       // Without page_owner only the stack that noticed is left (syzkaller says `corrupted`): past the
       // reporter and the freeing path it still shows who let go of the page.
-      skip: ['(?:free|put|get|update|release)_page', 'free_unref', '^_*folio', 'truncate_inode_pages', 'page_frag_free', 'alloc', 'vmap', 'page_owner', '^bad_page$'],
+      skip: [
+        '(?:free|put|get|update|release)_page',
+        'free_unref',
+        '^_*folio',
+        'truncate_inode_pages',
+        'page_frag_free',
+        'alloc',
+        'vmap',
+        'page_owner',
+        '^bad_page$',
+      ],
     },
     explanation: 'A page being freed or allocated had unexpected flags, mapping or reference count.',
     source: 'mm/page_alloc.c (bad_page)',
@@ -936,9 +1154,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'bad-page-state',
     name: 'Dentry still in use',
     severity: 'error',
-    header: /^BUG: Dentry [0-9a-f]{1,16}\{[^}]{0,200}\} {1,2}still in use \(\d{1,10}\) \[unmount of ([^\]]{1,100})\]/,
+    header:
+      /^BUG: Dentry [0-9a-f]{1,16}\{[^}]{0,200}\} {1,2}still in use \(\d{1,10}\) \[unmount of ([^\]]{1,100})\]/,
     title: 'BUG: Dentry still in use [unmount of $1]',
-    explanation: 'A filesystem was unmounted while a dentry of it was still referenced: a reference leak or a use-after-free on unmount.',
+    explanation:
+      'A filesystem was unmounted while a dentry of it was still referenced: a reference leak or a use-after-free on unmount.',
     source: 'fs/dcache.c (umount_check)',
   },
   {
@@ -967,7 +1187,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^INFO: (Allocated|Freed) in (\S{1,120} age=\d{1,12} cpu=\d{1,5} pid=\d{1,10})/,
     title: 'INFO: $1 in $2',
     dynamicText: true,
-    explanation: 'SLUB debugging printed where a slab object was allocated or freed, as part of a report on a corrupted or misused object.',
+    explanation:
+      'SLUB debugging printed where a slab object was allocated or freed, as part of a report on a corrupted or misused object.',
     source: 'mm/slub.c (print_track)',
     continues: ['bad-page-state'],
     continueWithin: 40,
@@ -995,7 +1216,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^VFS: Close: file count is 0/,
     title: 'VFS: Close: file count is zero (use-after-free)',
-    explanation: 'A file was closed whose reference count was already zero: a use-after-free of a struct file.',
+    explanation:
+      'A file was closed whose reference count was already zero: a use-after-free of a struct file.',
     source: 'fs/open.c (filp_close)',
   },
 
@@ -1006,7 +1228,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'error',
     header: /^(?:mce: )?\[Hardware Error\]:|^Machine check events logged|^mce: CPU\d{1,5}: Machine Check/,
     title: 'hardware error (machine check)',
-    explanation: 'The CPU or memory controller reported a hardware error. Suspect hardware (memory, CPU, bus) before software.',
+    explanation:
+      'The CPU or memory controller reported a hardware error. Suspect hardware (memory, CPU, bus) before software.',
     source: 'arch/x86/kernel/cpu/mce/core.c',
     doc: 'https://docs.kernel.org/admin-guide/ras.html',
     // One machine-check record spans several `[Hardware Error]:` lines.
@@ -1020,7 +1243,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     header: /^refcount_t: (?:underflow|overflow|saturated|addition on 0|decrement hit 0)/,
     title: 'WARNING: refcount bug in {FUNC}',
     frames: WARN_FRAMES('refcount', 'kobject_'),
-    explanation: 'A refcount_t saturated, went to zero unexpectedly or was incremented from zero: usually a use-after-free or a missing get/put.',
+    explanation:
+      'A refcount_t saturated, went to zero unexpectedly or was incremented from zero: usually a use-after-free or a missing get/put.',
     source: 'lib/refcount.c (refcount_warn_saturate)',
     // Newer kernels print the WARNING first and the refcount_t line right after it.
     continues: ['refcount'],
@@ -1030,9 +1254,11 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     kind: 'block-io-error',
     name: 'Block I/O error',
     severity: 'warning',
-    header: /^(?:blk_update_request: I\/O error|(?:critical medium|I\/O) error, dev \S{1,32}, sector \d{1,20}|Buffer I\/O error on dev)/,
+    header:
+      /^(?:blk_update_request: I\/O error|(?:critical medium|I\/O) error, dev \S{1,32}, sector \d{1,20}|Buffer I\/O error on dev)/,
     title: 'block I/O error',
-    explanation: 'A block device reported a failed read or write: check the device, cabling, and the lines before this.',
+    explanation:
+      'A block device reported a failed read or write: check the device, cabling, and the lines before this.',
     source: 'block/blk-core.c (blk_print_req_error)',
   },
 
@@ -1043,7 +1269,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'information',
     header: /^(\S{1,64})\[\d{1,10}\]: segfault at [0-9a-f]{1,16} ip /,
     title: '$1: segfault',
-    explanation: 'A user-space process was killed by SIGSEGV. This is the kernel reporting a user bug, not a kernel bug.',
+    explanation:
+      'A user-space process was killed by SIGSEGV. This is the kernel reporting a user bug, not a kernel bug.',
     source: 'arch/x86/mm/fault.c (show_signal_msg)',
   },
   {
@@ -1052,7 +1279,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     severity: 'information',
     header: /^traps: (\S{1,64})\[\d{1,10}\] (.{1,80}?) ip:/,
     title: '$1: $2',
-    explanation: 'A user-space process raised a CPU exception (general protection, invalid opcode, divide error…) and got a signal.',
+    explanation:
+      'A user-space process raised a CPU exception (general protection, invalid opcode, divide error…) and got a signal.',
     source: 'arch/x86/kernel/traps.c (show_signal)',
   },
 ];

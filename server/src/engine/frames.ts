@@ -23,10 +23,18 @@ const X86_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? 
 // arm since 5.x: `[<c0123456>] (callee [mod]) from [<c0234567>] (caller+0x10/0x20)` (traps.c
 // dump_backtrace_entry: `where` printed %ps, `from` %pS). The line is the callee's frame at `where`; the
 // caller gets its own line next. Older kernels print `[<pc>] (func+0x1/0x2) from [<lr>] (caller+…)`.
-const ARM_FROM_FRAME = /^( {0,8}\[<([0-9a-f]{8,16})>\] \()([A-Za-z_.$][\w.$]{0,254})(?: \[([\w-]{1,64})\])?\) from \[<[0-9a-f]{8,16}>\] \(/;
-const ARM_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?\()` + SYM + MODULE + String.raw`\)`);
+const ARM_FROM_FRAME =
+  /^( {0,8}\[<([0-9a-f]{8,16})>\] \()([A-Za-z_.$][\w.$]{0,254})(?: \[([\w-]{1,64})\])?\) from \[<[0-9a-f]{8,16}>\] \(/;
+const ARM_FRAME = new RegExp(
+  String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?\()` + SYM + MODULE + String.raw`\)`,
+);
 // ppc64: `[c0000000012345] [c000000000123456] func+0x1/0x2 (unreliable)` (stack pointer, then address).
-const PPC_FRAME = new RegExp(String.raw`^( {0,8}\[[0-9a-f]{8,16}\] \[([0-9a-f]{8,16})\] )` + SYM + MODULE + String.raw`( \(unreliable\))?`);
+const PPC_FRAME = new RegExp(
+  String.raw`^( {0,8}\[[0-9a-f]{8,16}\] \[([0-9a-f]{8,16})\] )` +
+    SYM +
+    MODULE +
+    String.raw`( \(unreliable\))?`,
+);
 // s390: `([<000000000012345>] func+0x1/0x2)`.
 const S390_FRAME = new RegExp(String.raw`^( {0,8}\(\[<([0-9a-f]{8,16})>\] )` + SYM + MODULE);
 // A bare address with no symbol: ` ? 0xffffffffc020c000` or ` [<ffffffffc020c000>] 0xffffffffc020c000`.
@@ -40,7 +48,17 @@ export function parseFrame(message: string): ParsedFrame | null {
   if (m) return fromSym(m, m[2] ?? null, m[3] === undefined, 4);
   if ((m = ARM_FROM_FRAME.exec(message))) {
     const start = m[1].length;
-    return { function: m[3], offset: null, size: null, module: m[4] ?? null, buildId: null, address: m[2], reliable: true, start, end: start + m[3].length };
+    return {
+      function: m[3],
+      offset: null,
+      size: null,
+      module: m[4] ?? null,
+      buildId: null,
+      address: m[2],
+      reliable: true,
+      start,
+      end: start + m[3].length,
+    };
   }
   if ((m = ARM_FRAME.exec(message))) return fromSym(m, m[2] ?? null, true, 3);
   if ((m = PPC_FRAME.exec(message))) {
@@ -89,6 +107,16 @@ export function parseContextMarker(message: string): { open: boolean; context: F
   if (!m) return null;
   const name = m[2];
   const context: FrameContext =
-    name === 'IRQ' ? 'irq' : name === 'NMI' ? 'nmi' : name === 'TASK' ? 'task' : name === 'SOFTIRQ' ? 'softirq' : name === 'EOI' ? null : 'exception';
+    name === 'IRQ'
+      ? 'irq'
+      : name === 'NMI'
+        ? 'nmi'
+        : name === 'TASK'
+          ? 'task'
+          : name === 'SOFTIRQ'
+            ? 'softirq'
+            : name === 'EOI'
+              ? null
+              : 'exception';
   return { open: m[1] === '', context };
 }

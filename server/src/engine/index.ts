@@ -7,3 +7,10 @@ export type { NormalizedLine } from './normalize';
 export { CATALOGUE, entryByKind, matchHeader } from './catalogue';
 export type { CatalogueEntry, HeaderMatch } from './catalogue';
 export { parseFrame } from './frames';
+// Debug files: finding them, and the log → source pipeline (CLI decode, server go-to-source).
+export * from './debugfiles';
+// The ELF/DWARF symbolizer those build on.
+export * from './symbolize';
+// Hovers.
+export { explainAt } from './explain/hover';
+export { initDisassemblers } from './explain/disasm';

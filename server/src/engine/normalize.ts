@@ -54,8 +54,18 @@ const CALLER = /\[ {0,8}([TC]\d{1,10})\]/y;
 const SYSLOG =
   /(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d{1,9})?|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})? [A-Za-z+-][\w+-]{0,7}) [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
 // `dmesg -x` (--decode): facility and level names, `kern  :err   : ` (util-linux dmesg.c).
-const DMESG_X = /(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,8}:(emerg|alert|crit|err|warn|notice|info|debug) {0,8}: /y;
-const DMESG_X_LEVELS: Record<string, number> = { emerg: 0, alert: 1, crit: 2, err: 3, warn: 4, notice: 5, info: 6, debug: 7 };
+const DMESG_X =
+  /(?:kern|user|mail|daemon|auth|syslog|lpr|news|uucp|cron|authpriv|ftp|local[0-7]) {0,8}:(emerg|alert|crit|err|warn|notice|info|debug) {0,8}: /y;
+const DMESG_X_LEVELS: Record<string, number> = {
+  emerg: 0,
+  alert: 1,
+  crit: 2,
+  err: 3,
+  warn: 4,
+  notice: 5,
+  info: 6,
+  debug: 7,
+};
 // journalctl short-full also: `Sun 2026-11-22 10:00:00 UTC host kernel: ` (weekday, date, time, zone).
 // journalctl short-monotonic: `[   12.345678] host kernel: ` — the host part after a timestamp.
 const HOST_KERNEL = / [^\s:]{1,255} kernel(?:\[\d{1,10}\])?: /y;
@@ -72,7 +82,10 @@ function hasKernelTag(text: string, pos: number): boolean {
 function scanTimestamp(text: string, pos: number): number {
   let i = pos + 1;
   let spaces = 0;
-  while (text.charCodeAt(i) === 32 && spaces < 12) i++, spaces++;
+  while (text.charCodeAt(i) === 32 && spaces < 12) {
+    i++;
+    spaces++;
+  }
   let whole = 0;
   let digits = 0;
   let c = text.charCodeAt(i);
@@ -102,16 +115,21 @@ function at(re: RegExp, text: string, pos: number): RegExpExecArray | null {
   return re.exec(text);
 }
 // ANSI CSI / OSC / two-byte escapes and stray control characters (serial-console noise). Tab is kept.
-const ESCAPES = /\x1b\[[0-?]{0,32}[ -\/]{0,8}[@-~]|\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)|\x1b[@-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
+const ESCAPES =
+  /\x1b\[[0-?]{0,32}[ -/]{0,8}[@-~]|\x1b\][^\x07\x1b]{0,256}(?:\x07|\x1b\\)|\x1b[@-~]|[\x00-\x08\x0b-\x1f\x7f]/g;
 // printk always prints six decimals; requiring them keeps ordinary bracketed text from matching.
-const MID_LINE_TIMESTAMP = /\[ {0,12}\d{1,12}\.\d{6}\](?=[\[ ])/g;
+const MID_LINE_TIMESTAMP = /\[ {0,12}\d{1,12}\.\d{6}\](?=[[ ])/g;
 
 // Escape or control character (tab aside): a regex test beats a charCode loop here.
 const HAS_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 
 /** Strips the prefix of one line (no line break inside). Never throws, bounded time on any input. */
 export function normalizeLine(raw: string): NormalizedLine {
-  return normalizeInto(raw, { message: '', start: 0, time: null, caller: null, level: null, runs: null }, true);
+  return normalizeInto(
+    raw,
+    { message: '', start: 0, time: null, caller: null, level: null, runs: null },
+    true,
+  );
 }
 
 /**
@@ -150,7 +168,12 @@ const NOISE_CHARACTERS = ['\x1b'];
  * `sliceMessage: false` leaves `message` empty when no escape was removed — the message is then
  * `raw.slice(start)`, which the caller makes only for the few lines it needs.
  */
-export function normalizeInto(raw: string, out: NormalizedLine, checkControl: boolean, sliceMessage = true): NormalizedLine {
+export function normalizeInto(
+  raw: string,
+  out: NormalizedLine,
+  checkControl: boolean,
+  sliceMessage = true,
+): NormalizedLine {
   let runs: number[] | null = null;
   let text = raw;
   // Besides the lines the caller flagged, a line that starts with a control character (NUL padding,
@@ -205,7 +228,12 @@ export function normalizeInto(raw: string, out: NormalizedLine, checkControl: bo
           // The common case, parsed by hand: no match array, no substring.
           time = scannedTime;
           pos = end;
-          if (text.charCodeAt(pos) === 32 && text.charCodeAt(pos + 1) !== 32 && hasKernelTag(text, pos) && at(HOST_KERNEL, text, pos)) {
+          if (
+            text.charCodeAt(pos) === 32 &&
+            text.charCodeAt(pos + 1) !== 32 &&
+            hasKernelTag(text, pos) &&
+            at(HOST_KERNEL, text, pos)
+          ) {
             pos += HOST_KERNEL.lastIndex - pos;
           } else if (text.charCodeAt(pos) === 32) {
             pos += 1;
@@ -227,7 +255,12 @@ export function normalizeInto(raw: string, out: NormalizedLine, checkControl: bo
         }
       } else if (c === 60 /* < */ && (m = at(LEVEL, text, pos))) {
         level = Number(m[1]) & 7;
-      } else if (c >= 97 && c <= 122 && (text.charCodeAt(pos + 6) === 58 || text.charCodeAt(pos + 8) === 58) && (m = at(DMESG_X, text, pos))) {
+      } else if (
+        c >= 97 &&
+        c <= 122 &&
+        (text.charCodeAt(pos + 6) === 58 || text.charCodeAt(pos + 8) === 58) &&
+        (m = at(DMESG_X, text, pos))
+      ) {
         // (the facility is padded to six characters, `authpriv` is eight: the colon is checked before the
         // regex runs, since most kernel messages start with a lowercase word too)
         level = DMESG_X_LEVELS[m[1]];
@@ -237,7 +270,8 @@ export function normalizeInto(raw: string, out: NormalizedLine, checkControl: bo
       } else if (
         // `Nov 22 …` has a space at +3, `2026-11-22…` a dash at +4: test that before running the regex,
         // since most kernel messages start with a capital too.
-        ((c >= 65 && c <= 90 && text.charCodeAt(pos + 3) === 32) || (c >= 48 && c <= 57 && text.charCodeAt(pos + 4) === 45)) &&
+        ((c >= 65 && c <= 90 && text.charCodeAt(pos + 3) === 32) ||
+          (c >= 48 && c <= 57 && text.charCodeAt(pos + 4) === 45)) &&
         (m = at(SYSLOG, text, pos))
       ) {
         // syslog / journal date and host

@@ -64,7 +64,8 @@ export const CR2_LINE = /^CR2: ([0-9a-f]{16})\s*$/;
 export const FAR_LINE = /^FAR: 0x([0-9a-f]{1,16})|\bFAR = 0x([0-9a-f]{1,16})/;
 
 /** OOM figures, mm/oom_kill.c. */
-export const OOM_INVOKED = /invoked oom-killer: gfp_mask=(0x[0-9a-f]{1,16}(?:\([^)]{0,300}\))?), order=(-?\d{1,3}), oom_score_adj=(-?\d{1,5})/;
+export const OOM_INVOKED =
+  /invoked oom-killer: gfp_mask=(0x[0-9a-f]{1,16}(?:\([^)]{0,300}\))?), order=(-?\d{1,3}), oom_score_adj=(-?\d{1,5})/;
 export const OOM_KILLED =
   /Killed process (\d{1,10}) \((.{1,64}?)\) total-vm:(\d{1,20})kB, anon-rss:(\d{1,20})kB, file-rss:(\d{1,20})kB, shmem-rss:(\d{1,20})kB/;
 export const OOM_TABLE_HEADER = /^\[ {0,4}pid {0,4}\] {1,6}uid {1,4}tgid total_vm/;
@@ -72,7 +73,7 @@ export const OOM_TABLE_ROW = /^\[ {0,10}\d{1,10}\] {1,10}\d{1,10} {1,10}\d{1,10}
 
 /** Lines seen inside reports that carry no parsed part but must not end the report. */
 export const REPORT_BODY =
-  /^(?:#PF: |Faulting instruction address|LE PAGE_SIZE|BE PAGE_SIZE|REGS: |MSR: |CFAR: |--- interrupt|Instruction dump|Fault in home space|AS:[0-9a-f]|Krnl |Last Breaking-Event|PGD |P4D |PUD |PMD |PTE |Hardware name:|Workqueue: |Kernel Offset: |CPU features: |Code: |---\[ |Mem-Info:|Node \d|lowmem_reserve|Free swap|Total swap|\d{1,12} (?:total pagecache|pages)|Tasks state|oom-kill:|Sending NMI|NMI backtrace|Mem abort info:|ESR = |EC = |SET = |EA = |FSC = |Access size|CM = |Data abort info:|ISV = |user pgtable|swapper pgtable|\[[0-9a-f]{16}\] pgd=|irq event stamp|hardirqs |softirqs |Showing |task:|The buggy address|Memory state around|[>]?[ ]?[0-9a-f]{16}: |The task stack|page:|flags: |raw: |page dumped|page_owner|Preemption disabled|in_atomic\(\)|INFO: lockdep|no locks held|\d{1,4} locks? held by|#\d{1,3}: |other info|Possible unsafe|Chain exists|the existing dependency|stack backtrace|       CPU\d|       ----|  lock\(|  \*\*\* DEADLOCK|  rlock|Call Trace|Reported by|Kernel panic|Rebooting|Dumping ftrace|Shutting down cpus)/;
+  /^(?:#PF: |Faulting instruction address|LE PAGE_SIZE|BE PAGE_SIZE|REGS: |MSR: |CFAR: |--- interrupt|Instruction dump|Fault in home space|AS:[0-9a-f]|Krnl |Last Breaking-Event|PGD |P4D |PUD |PMD |PTE |Hardware name:|Workqueue: |Kernel Offset: |CPU features: |Code: |---\[ |Mem-Info:|Node \d|lowmem_reserve|Free swap|Total swap|\d{1,12} (?:total pagecache|pages)|Tasks state|oom-kill:|Sending NMI|NMI backtrace|Mem abort info:|ESR = |EC = |SET = |EA = |FSC = |Access size|CM = |Data abort info:|ISV = |user pgtable|swapper pgtable|\[[0-9a-f]{16}\] pgd=|irq event stamp|hardirqs |softirqs |Showing |task:|The buggy address|Memory state around|[>]?[ ]?[0-9a-f]{16}: |The task stack|page:|flags: |raw: |page dumped|page_owner|Preemption disabled|in_atomic\(\)|INFO: lockdep|no locks held|\d{1,4} locks? held by|#\d{1,3}: |other info|Possible unsafe|Chain exists|the existing dependency|stack backtrace| {7}CPU\d| {7}----| {2}lock\(| {2}\*\*\* DEADLOCK| {2}rlock|Call Trace|Reported by|Kernel panic|Rebooting|Dumping ftrace|Shutting down cpus)/;
 
 /** User-space fault lines name the task and the address: `frobctl[2231]: segfault at 8 ip …`, `traps: x[12] …`. */
 export const USER_FAULT = /^(?:traps: )?(\S{1,64})\[(\d{1,10})\]:? (?:segfault at ([0-9a-f]{1,16}))?/;
@@ -80,9 +81,11 @@ export const USER_FAULT = /^(?:traps: )?(\S{1,64})\[(\d{1,10})\]:? (?:segfault a
 /** The start of an instruction-pointer register line whose value is the rest of the line. */
 export const IP_VALUE = /^(RIP|EIP): /;
 /** An indented line of module names continuing `Modules linked in:`. */
-export const MODULES_CONTINUATION = /^ {1,4}[\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?(?: [\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?){1,400}\s*(?:\[last unloaded: [^\]]{0,80}\])?\s*$/;
+export const MODULES_CONTINUATION =
+  /^ {1,4}[\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?(?: [\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?){1,400}\s*(?:\[last unloaded: [^\]]{0,80}\])?\s*$/;
 
 /** arch/x86/mm/fault.c show_fault_oops: `#PF: supervisor read access in kernel mode`. */
-export const PF_ACCESS = /^#PF: ((?:supervisor|user) (?:read|write|instruction fetch|shadow stack \w+) access in (?:kernel|user) mode)/;
+export const PF_ACCESS =
+  /^#PF: ((?:supervisor|user) (?:read|write|instruction fetch|shadow stack \w+) access in (?:kernel|user) mode)/;
 /** `#PF: error_code(0x0002) - not-present page`. */
 export const PF_ERROR = /^#PF: error_code\((0x[0-9a-f]{1,8})\) - (.{1,80}?)\s*$/;

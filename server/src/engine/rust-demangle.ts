@@ -6,8 +6,27 @@
 // in its short form.
 
 const BASIC_TYPES: Record<string, string> = {
-  a: 'i8', b: 'bool', c: 'char', d: 'f64', e: 'str', f: 'f32', h: 'u8', i: 'isize', j: 'usize', l: 'i32',
-  m: 'u32', n: 'i128', o: 'u128', s: 'i16', t: 'u16', u: '()', v: '...', x: 'i64', y: 'u64', z: '!', p: '_',
+  a: 'i8',
+  b: 'bool',
+  c: 'char',
+  d: 'f64',
+  e: 'str',
+  f: 'f32',
+  h: 'u8',
+  i: 'isize',
+  j: 'usize',
+  l: 'i32',
+  m: 'u32',
+  n: 'i128',
+  o: 'u128',
+  s: 'i16',
+  t: 'u16',
+  u: '()',
+  v: '...',
+  x: 'i64',
+  y: 'u64',
+  z: '!',
+  p: '_',
 };
 
 /** Bounds the work on hostile input: backrefs can point backwards repeatedly. */
@@ -46,7 +65,14 @@ class Parser {
     for (;;) {
       const c = this.next();
       if (c === '_') return n + 1;
-      const d = c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c >= 'a' && c <= 'z' ? c.charCodeAt(0) - 87 : c >= 'A' && c <= 'Z' ? c.charCodeAt(0) - 29 : -1;
+      const d =
+        c >= '0' && c <= '9'
+          ? c.charCodeAt(0) - 48
+          : c >= 'a' && c <= 'z'
+            ? c.charCodeAt(0) - 87
+            : c >= 'A' && c <= 'Z'
+              ? c.charCodeAt(0) - 29
+              : -1;
       if (d < 0) throw new Unsupported();
       // Disambiguators are hashes (too big for exact arithmetic, and never used); backrefs are small.
       n = Math.min(n * 62 + d, Number.MAX_SAFE_INTEGER);
@@ -111,7 +137,8 @@ class Parser {
         const parent = this.path();
         const id = this.ident();
         // Upper-case namespaces are closures and shims: `{closure#0}`.
-        if (ns >= 'A' && ns <= 'Z') return `${parent}::{${ns === 'C' ? 'closure' : ns === 'S' ? 'shim' : ns}${id ? `:${id}` : ''}}`;
+        if (ns >= 'A' && ns <= 'Z')
+          return `${parent}::{${ns === 'C' ? 'closure' : ns === 'S' ? 'shim' : ns}${id ? `:${id}` : ''}}`;
         return id ? `${parent}::${id}` : parent;
       }
       case 'I': {

@@ -36,7 +36,8 @@ const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
  *  IP (`RIP: 0033:0x4665d9`, `(null)`) still takes the part, as in syzkaller, and yields no frame. */
 const IP_FUNC =
   /^--- interrupt: [0-9a-f]{1,4} at ([A-Za-z0-9_]+)[.+]|^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x|0x[0-9a-f]{1,16}|(?:\[<?[0-9a-f]{8,16}>?\] +)?\[< *\(null\)>\] +\(null\)| +\(null\))/;
-const STACK_KEYWORD = /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
+const STACK_KEYWORD =
+  /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
 const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
 const ARM_CALLER = /\) from \[<[0-9a-f]{8,16}>\] \(([A-Za-z0-9_]+)[.+]/;
 /** An unreliable frame, x86 (`? foo+0x1/0x2`, also after an address) or ppc (`(unreliable)`). */
@@ -49,10 +50,13 @@ export function titleEvent(input: TitleInput): TitleResult {
   // Header text copied into a title loses `+0x1f/0x60` offsets (`KCSAN: data-race in foo / bar`); text that
   // is sanitised as a whole keeps them for stableText, which also keeps `.part.NUM` suffixes.
   const fill = (template: string, dynamic: boolean) =>
-    template.replace(/\$(\d)/g, (_, n: string) => (dynamic ? match[Number(n)] ?? '' : (match[Number(n)] ?? '').replace(SYMBOL_OFFSET, '')));
+    template.replace(/\$(\d)/g, (_, n: string) =>
+      dynamic ? (match[Number(n)] ?? '') : (match[Number(n)] ?? '').replace(SYMBOL_OFFSET, ''),
+    );
   if (entry.fallbackTitle && entry.requires) {
     const required = entry.requires;
-    if (!lines.some((l, k) => k > 0 && required.test(l.message))) return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
+    if (!lines.some((l, k) => k > 0 && required.test(l.message)))
+      return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
   }
   let title = fill(entry.title, entry.dynamicText === true);
   // Rust panics print their message on the line after `panicked at file:line:col:`.
@@ -70,12 +74,23 @@ export function titleEvent(input: TitleInput): TitleResult {
   const attempt = (parts: readonly FramePart[] | undefined) => {
     if (!parts) return null;
     const found = scanParts(lines, parts, skip, (rule.extractor ?? 'first') === 'first');
-    const picked = extractFrame(found.map((f) => f.name), rule.extractor ?? 'first');
+    const picked = extractFrame(
+      found.map((f) => f.name),
+      rule.extractor ?? 'first',
+    );
     return picked && { ...found[picked.index], titleName: picked.name };
   };
-  const guilty = attempt(rule.parts) ?? attempt(rule.parts2) ?? (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ?? attempt(rule.parts3);
-  if (guilty === null && entry.fallbackTitle && !entry.requires) return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
-  return { title: title.replace('{FUNC}', guilty?.titleName ?? 'corrupted'), guilty: guilty && { function: guilty.function, line: guilty.line } };
+  const guilty =
+    attempt(rule.parts) ??
+    attempt(rule.parts2) ??
+    (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ??
+    attempt(rule.parts3);
+  if (guilty === null && entry.fallbackTitle && !entry.requires)
+    return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
+  return {
+    title: title.replace('{FUNC}', guilty?.titleName ?? 'corrupted'),
+    guilty: guilty && { function: guilty.function, line: guilty.line },
+  };
 }
 
 const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
@@ -83,16 +98,22 @@ const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
 
 /** Walks the report once, part after part, collecting non-generic frames in order (syzkaller's
  *  extractStackFrameImpl). A title names the first result: what comes before a second stack. */
-function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], skip: (fn: string) => boolean, firstOnly: boolean) {
+function scanParts(
+  lines: readonly ReportLine[],
+  parts: readonly FramePart[],
+  skip: (fn: string) => boolean,
+  firstOnly: boolean,
+) {
   const found: { function: string; name: string; line: number }[] = [];
   const push = (raw: string | undefined, line: number) => {
     const m = raw ? FUNC_NAME.exec(raw) : null;
     if (!m) return;
     // Rust frames are skipped and titled by their demangled path (`<kernel::Foo as Bar>::baz`).
-    const name = m[1].startsWith('_R') ? demangleRust(m[1]) ?? m[1] : m[1];
+    const name = m[1].startsWith('_R') ? (demangleRust(m[1]) ?? m[1]) : m[1];
     if (!skip(name)) found.push({ function: m[1], name, line });
   };
-  const regexOf = (part: FramePart | undefined) => (part === 'ip' ? IP_FUNC : part === 'stack' ? undefined : part);
+  const regexOf = (part: FramePart | undefined) =>
+    part === 'ip' ? IP_FUNC : part === 'stack' ? undefined : part;
   /** The first group that took part names the function (a part may offer alternatives). */
   const groupOf = (m: RegExpExecArray) => m.find((g, k) => k > 0 && g !== undefined);
   let pos = 0;
@@ -141,7 +162,8 @@ function scanParts(lines: readonly ReportLine[], parts: readonly FramePart[], sk
 
 /** A fault-injection stack (`should_fail+0x…`) printed into the report: syzkaller ends the part there, its
  *  frames are not the crash's. */
-const SHOULD_FAIL = /^ {0,8}(?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] )?should_fail(?:slab)?(?:\.[a-z0-9.]{1,40})?\+0x/;
+const SHOULD_FAIL =
+  /^ {0,8}(?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] )?should_fail(?:slab)?(?:\.[a-z0-9.]{1,40})?\+0x/;
 function isFaultInjection(message: string): boolean {
   return message.includes('should_fail') && SHOULD_FAIL.test(message);
 }
@@ -163,7 +185,7 @@ const DYNAMIC_TEXT: readonly [RegExp, string][] = [
 function stableText(text: string): string {
   for (const [re, to] of DYNAMIC_TEXT) {
     // Matches may overlap (`0,1,2`): repeat until nothing changes.
-    for (let prev = ''; prev !== text; ) [prev, text] = [text, text.replace(re, to)];
+    for (let prev = ''; prev !== text;) [prev, text] = [text, text.replace(re, to)];
   }
   return text.replace(/\s+/g, ' ').trim();
 }

@@ -34,7 +34,10 @@ interface Request {
 type Reply = { id: number; analysis: Analysis } | { id: number; error: string };
 
 /** The worker's side: answer each request with analyzeText's result. */
-export function serveAnalyses(port: { on(ev: 'message', f: (r: Request) => void): void; postMessage(r: Reply): void }): void {
+export function serveAnalyses(port: {
+  on(ev: 'message', f: (r: Request) => void): void;
+  postMessage(r: Reply): void;
+}): void {
   port.on('message', (req) => {
     try {
       port.postMessage({ id: req.id, analysis: analyzeText(req.text) });
@@ -59,7 +62,10 @@ export class WorkerAnalyzer implements Analyzer {
   private disposed = false;
 
   /** `script` is the file the worker runs (the bundled server itself). */
-  constructor(private readonly script: string, private readonly log: (msg: string) => void = () => {}) {}
+  constructor(
+    private readonly script: string,
+    private readonly log: (msg: string) => void = () => {},
+  ) {}
 
   start(text: string): AnalysisJob {
     const id = this.nextId++;

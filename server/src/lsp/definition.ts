@@ -6,7 +6,11 @@ import { spanRange } from './ranges';
 import { fileUri, frameAt, mappedLevels } from './frameSource';
 import type { DocSymbolization } from './symbolization';
 
-export function provideDefinition(sym: DocSymbolization, pos: Position, linkSupport: boolean): LocationLink[] | Location[] | null {
+export function provideDefinition(
+  sym: DocSymbolization,
+  pos: Position,
+  linkSupport: boolean,
+): LocationLink[] | Location[] | null {
   const f = frameAt(sym, pos);
   const r = f && sym.results.get(f.key);
   if (!f || !r || !r.ok) return null;
@@ -22,7 +26,12 @@ export function provideDefinition(sym: DocSymbolization, pos: Position, linkSupp
     const column = Math.max(0, m.level.column - 1);
     const target = { start: { line, character: 0 }, end: { line, character: 0 } };
     const selection = { start: { line, character: column }, end: { line, character: column } };
-    links.push({ originSelectionRange: origin, targetUri: fileUri(m.local), targetRange: target, targetSelectionRange: selection });
+    links.push({
+      originSelectionRange: origin,
+      targetUri: fileUri(m.local),
+      targetRange: target,
+      targetSelectionRange: selection,
+    });
   }
   if (links.length === 0) return null;
   return linkSupport ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));

@@ -54,9 +54,13 @@ export function toDiagnostics(doc: TextDocument, analysis: Analysis, settings: S
   analysis.events.forEach((ev) => {
     if (!severityAtLeast(ev.severity, settings.diagnostics.minimumSeverity)) return;
     const related: DiagnosticRelatedInformation[] = [];
-    const at = (range: Diagnostic['range'], message: string) => related.push({ location: { uri: doc.uri, range }, message });
+    const at = (range: Diagnostic['range'], message: string) =>
+      related.push({ location: { uri: doc.uri, range }, message });
     if (ev.faultLine !== null) {
-      at(linesRange(doc, ev.faultLine, ev.faultLine), ev.faultAddress ? `fault address 0x${ev.faultAddress}` : 'fault');
+      at(
+        linesRange(doc, ev.faultLine, ev.faultLine),
+        ev.faultAddress ? `fault address 0x${ev.faultAddress}` : 'fault',
+      );
     }
     if (ev.ip) at(spanRange(ev.ip.span), `faulting instruction: ${frameText(ev.ip)}`);
     if (ev.guiltyFrame) at(spanRange(ev.guiltyFrame.span), `guilty frame: ${frameText(ev.guiltyFrame)}`);

@@ -2,10 +2,17 @@
 // analyses and the symbolizations, the published diagnostics. Handlers in server.ts ask here for what a
 // feature needs (an analysis, a symbolization, a hover's inputs); this file decides how long each waits.
 import { fileURLToPath } from 'node:url';
-import { MessageType, TextDocuments, type CancellationToken, type Connection, type InitializeParams, type Position } from 'vscode-languageserver/node';
+import {
+  MessageType,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type InitializeParams,
+  type Position,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../engine';
-import { decodeLogText, framesOfAnalysis, releaseOf, SourceMapper } from '../engine/debugfiles';
+import { decodeLogText, framesOfAnalysis, releaseOf, SourceMapper } from '../engine';
 import type { Analyzer } from './analyzer';
 import { DECODE_LOG_COMMAND } from './capabilities';
 import { toDiagnostics } from './diagnostics';
@@ -63,7 +70,11 @@ export class OpenDocuments {
   private readonly shownMessages = new Set<string>();
 
   /** `workerScript`: the bundle that also serves as the symbolizer worker. */
-  constructor(private readonly connection: Connection, analyzer: Analyzer, workerScript: string) {
+  constructor(
+    private readonly connection: Connection,
+    analyzer: Analyzer,
+    workerScript: string,
+  ) {
     this.symbolization = new SymbolizationService(workerScript, {
       log: (m) => connection.console.warn(m),
       indexing: (file) => this.indexingProgress(file),
@@ -75,9 +86,12 @@ export class OpenDocuments {
         return d && { version: d.version, text: d.getText() };
       },
       debounceMs: (uri) => this.debounceSeen.get(uri) ?? this.baseSettings.analysis.debounceMs,
-      onAnalysed: (uri) => void this.publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`)),
+      onAnalysed: (uri) =>
+        void this.publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`)),
       onFailed: (uri, version, e) =>
-        connection.console.error(`analysis of ${uri} (version ${version}) failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`),
+        connection.console.error(
+          `analysis of ${uri} (version ${version}) failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
+        ),
     });
 
     // Fires for the open and for every change: analyse a new document at once, an edited one after the debounce.
@@ -125,7 +139,11 @@ export class OpenDocuments {
   }
 
   /** `f` of the document and its current analysis (waiting for it), or null for a closed document. */
-  async withAnalysis<T>(uri: string, token: Token, f: (doc: TextDocument, analysis: Analysis) => T): Promise<T | null> {
+  async withAnalysis<T>(
+    uri: string,
+    token: Token,
+    f: (doc: TextDocument, analysis: Analysis) => T,
+  ): Promise<T | null> {
     const r = await this.analysisFor(uri, token);
     return r ? f(r.doc, r.analysis) : null;
   }
@@ -137,7 +155,11 @@ export class OpenDocuments {
   }
 
   /** `f` of the document and its symbolization if it is (nearly) ready; never waits long. */
-  async withReadySymbolization<T>(uri: string, token: CancellationToken, f: (doc: TextDocument, sym: DocSymbolization) => T): Promise<T | null> {
+  async withReadySymbolization<T>(
+    uri: string,
+    token: CancellationToken,
+    f: (doc: TextDocument, sym: DocSymbolization) => T,
+  ): Promise<T | null> {
     const doc = this.documents.get(uri);
     if (!doc) return null;
     // Hints appear when the symbolization is ready (then a refresh is requested); never wait long here.
@@ -153,21 +175,29 @@ export class OpenDocuments {
     const doc = this.documents.get(uri);
     if (!doc) return null;
     // A `Code:` hover needs the WebAssembly disassemblers; the first one waits (boundedly) for them to load.
-    const line = doc.getText({ start: { line: position.line, character: 0 }, end: { line: position.line + 1, character: 0 } });
-    if (line.includes('Code: ')) await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
+    const line = doc.getText({
+      start: { line: position.line, character: 0 },
+      end: { line: position.line + 1, character: 0 },
+    });
+    if (line.includes('Code: '))
+      await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
     // Only a hover on a frame line waits (briefly) for its source; other hovers never do.
     const onFrame = r && r.doc.version === doc.version && frameLines(r.analysis).has(position.line);
     if (onFrame) await this.ensureSymbolization(doc, r.analysis);
-    const sym = onFrame ? await this.symbolization.when(doc.uri, doc.version, HOVER_SOURCE_WAIT_MS) : undefined;
+    const sym = onFrame
+      ? await this.symbolization.when(doc.uri, doc.version, HOVER_SOURCE_WAIT_MS)
+      : undefined;
     const frame = sym && frameAt(sym, position);
     const markdown = sym && frame ? frameSourceMarkdown(sym, frame) : null;
-    const frameSource = frame && markdown ? { markdown, start: frame.frame.span.start, end: frame.frame.span.end } : null;
+    const frameSource =
+      frame && markdown ? { markdown, start: frame.frame.span.start, end: frame.frame.span.end } : null;
     return { doc, analysis: r && r.doc.version === doc.version ? r.analysis : undefined, frameSource };
   }
 
   /** The Decode log command: the log with its frames symbolized (waiting for the debug files). */
   async decodeLog(uri: unknown, token: Token): Promise<{ text: string; messages: string[] } | null> {
-    if (typeof uri !== 'string' || !this.documents.get(uri)) throw new Error(`${DECODE_LOG_COMMAND}: argument 1 must be the URI of an open document`);
+    if (typeof uri !== 'string' || !this.documents.get(uri))
+      throw new Error(`${DECODE_LOG_COMMAND}: argument 1 must be the URI of an open document`);
     const r = await this.analysisFor(uri, token, SOURCE_WAIT_MS);
     if (!r) return null;
     const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
@@ -190,9 +220,10 @@ export class OpenDocuments {
     if (!this.pullConfiguration) return Promise.resolve(this.baseSettings);
     let s = this.settingsCache.get(uri);
     if (!s) {
-      s = this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'kernelOops' })
-        .then((raw) => readSettings(raw, this.baseSettings), () => this.baseSettings);
+      s = this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'kernelOops' }).then(
+        (raw) => readSettings(raw, this.baseSettings),
+        () => this.baseSettings,
+      );
       this.settingsCache.set(uri, s);
     }
     return s;
@@ -223,7 +254,11 @@ export class OpenDocuments {
   }
 
   /** The symbolization of the document's current version, waiting up to `timeoutMs` for it. */
-  private async symbolizationFor(uri: string, token: Token, timeoutMs: number): Promise<DocSymbolization | undefined> {
+  private async symbolizationFor(
+    uri: string,
+    token: Token,
+    timeoutMs: number,
+  ): Promise<DocSymbolization | undefined> {
     const r = await this.analysisFor(uri, token, timeoutMs);
     if (!r) return undefined;
     await this.ensureSymbolization(r.doc, r.analysis);
@@ -239,22 +274,38 @@ export class OpenDocuments {
   }
 
   /** Start symbolizing the frames of an analysed document (in the symbolizer worker). */
-  private symbolize(uri: string, version: number, text: string, analysis: Analysis, settings: Settings): void {
+  private symbolize(
+    uri: string,
+    version: number,
+    text: string,
+    analysis: Analysis,
+    settings: Settings,
+  ): void {
     const frames = framesOfAnalysis(analysis);
     if (frames.length === 0) return;
-    const sources = new SourceMapper({ sourceRoot: settings.sourceRoot || null, workspaceFolders: this.workspaceFolders });
-    this.symbolization.request(uri, version, text, frames, {
-      settings: {
-        vmlinux: settings.vmlinux || null,
-        modulePaths: settings.modulePaths,
-        systemMap: settings.systemMap || null,
-        moduleMap: settings.moduleMap || null,
-      },
-      release: releaseOf(analysis),
+    const sources = new SourceMapper({
+      sourceRoot: settings.sourceRoot || null,
       workspaceFolders: this.workspaceFolders,
-      debuginfodUrls: settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
-      crossCheck: settings.symbolizer.external || undefined,
-    }, sources);
+    });
+    this.symbolization.request(
+      uri,
+      version,
+      text,
+      frames,
+      {
+        settings: {
+          vmlinux: settings.vmlinux || null,
+          modulePaths: settings.modulePaths,
+          systemMap: settings.systemMap || null,
+          moduleMap: settings.moduleMap || null,
+        },
+        release: releaseOf(analysis),
+        workspaceFolders: this.workspaceFolders,
+        debuginfodUrls: settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
+        crossCheck: settings.symbolizer.external || undefined,
+      },
+      sources,
+    );
   }
 
   /** A work-done progress for indexing `file`, when the client shows them; `done` may come before it begins. */
@@ -262,11 +313,14 @@ export class OpenDocuments {
     if (!this.progressSupport) return { done() {} };
     const p = this.connection.window.createWorkDoneProgress();
     let ended = false;
-    void p.then((r) => {
-      r.begin('Kernel Oops Lens', undefined, `Indexing ${file}…`);
-      if (ended) return r.done();
-      handle.done = () => r.done();
-    }, () => {});
+    void p.then(
+      (r) => {
+        r.begin('Kernel Oops Lens', undefined, `Indexing ${file}…`);
+        if (ended) return r.done();
+        handle.done = () => r.done();
+      },
+      () => {},
+    );
     const handle: { done(): void } = {
       done: () => {
         ended = true;
@@ -288,8 +342,12 @@ export class OpenDocuments {
     for (const m of r.messages) {
       if (this.shownMessages.has(m)) continue;
       this.shownMessages.add(m);
-      void this.connection.sendNotification('window/showMessage', { type: MessageType.Warning, message: `Kernel Oops Lens: ${m}` });
+      void this.connection.sendNotification('window/showMessage', {
+        type: MessageType.Warning,
+        message: `Kernel Oops Lens: ${m}`,
+      });
     }
-    if (this.inlayRefreshSupport) void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => {});
+    if (this.inlayRefreshSupport)
+      void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => {});
   }
 }

@@ -4,8 +4,8 @@
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Position } from 'vscode-languageserver';
-import { displaySourcePath, type LogFrame } from '../engine/debugfiles';
-import type { FrameSymbolization, SourceFrame } from '../engine/symbolize';
+import { displaySourcePath, type LogFrame } from '../engine';
+import type { FrameSymbolization, SourceFrame } from '../engine';
 import type { DocSymbolization } from './symbolization';
 
 /** Lines of context shown around the line in the hover. */
@@ -22,14 +22,23 @@ export interface MappedLevel {
 
 /** The frame whose token (function name, or address) is under `pos`. */
 export function frameAt(sym: DocSymbolization, pos: Position): LogFrame | undefined {
-  return sym.frames.find((f) => f.frame.span.line === pos.line && pos.character >= f.frame.span.start && pos.character <= f.frame.span.end);
+  return sym.frames.find(
+    (f) =>
+      f.frame.span.line === pos.line &&
+      pos.character >= f.frame.span.start &&
+      pos.character <= f.frame.span.end,
+  );
 }
 
 /** Each inline level, innermost first, with its local file when the source tree has it. */
 export function mappedLevels(sym: DocSymbolization, r: FrameSymbolization): MappedLevel[] {
   return r.frames
     .filter((l) => l.file)
-    .map((level) => ({ level, local: sym.sources.resolve(level.file!), display: displaySourcePath(level.file!) }));
+    .map((level) => ({
+      level,
+      local: sym.sources.resolve(level.file!),
+      display: displaySourcePath(level.file!),
+    }));
 }
 
 export function fileUri(p: string): string {
@@ -69,7 +78,8 @@ export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string 
   const first = levels.find((m) => m.local);
   const snippet = first && snippetOf(first.local!, first.level.line);
   if (snippet) out.push(snippet);
-  else if (levels.length > 0 && !first) out.push('_Source file not found: set `kernelOops.sourceRoot` to your kernel tree._');
+  else if (levels.length > 0 && !first)
+    out.push('_Source file not found: set `kernelOops.sourceRoot` to your kernel tree._');
   return out.join('\n\n');
 }
 

@@ -4,10 +4,10 @@
 
 import type { Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis } from '../engine/model';
-import { explainAt } from '../engine/explain/hover';
+import type { Analysis } from '../engine';
+import { explainAt } from '../engine';
 
-export { initDisassemblers } from '../engine/explain/disasm';
+export { initDisassemblers } from '../engine';
 
 function lineText(document: TextDocument, line: number): string | undefined {
   if (line < 0 || line >= document.lineCount) return undefined;
@@ -32,9 +32,14 @@ export function provideHover(
       getLine: (n) => (n === position.line - 1 ? lineText(document, n) : undefined),
     }) ?? (frameSource ? { markdown: '', start: frameSource.start, end: frameSource.end } : null);
   if (!result) return null;
-  const markdown = frameSource ? [result.markdown, frameSource.markdown].filter((m) => m).join('\n\n---\n\n') : result.markdown;
+  const markdown = frameSource
+    ? [result.markdown, frameSource.markdown].filter((m) => m).join('\n\n---\n\n')
+    : result.markdown;
   return {
     contents: { kind: 'markdown', value: markdown },
-    range: { start: { line: position.line, character: result.start }, end: { line: position.line, character: result.end } },
+    range: {
+      start: { line: position.line, character: result.start },
+      end: { line: position.line, character: result.end },
+    },
   };
 }

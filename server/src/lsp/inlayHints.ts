@@ -20,8 +20,18 @@ export function provideInlayHints(doc: TextDocument, sym: DocSymbolization, rang
     seenLines.add(line);
     const parts: InlayHintLabelPart[] = levels.map((m, i) => {
       const short = i === 0 ? m.display : m.display.slice(m.display.lastIndexOf('/') + 1);
-      const part: InlayHintLabelPart = { value: `${i === 0 ? '' : ' ‹ '}${short}:${m.level.line}`, tooltip: `${m.level.function ?? '??'} — ${m.display}:${m.level.line}` };
-      if (m.local) part.location = { uri: fileUri(m.local), range: { start: { line: Math.max(0, m.level.line - 1), character: 0 }, end: { line: Math.max(0, m.level.line - 1), character: 0 } } };
+      const part: InlayHintLabelPart = {
+        value: `${i === 0 ? '' : ' ‹ '}${short}:${m.level.line}`,
+        tooltip: `${m.level.function ?? '??'} — ${m.display}:${m.level.line}`,
+      };
+      if (m.local)
+        part.location = {
+          uri: fileUri(m.local),
+          range: {
+            start: { line: Math.max(0, m.level.line - 1), character: 0 },
+            end: { line: Math.max(0, m.level.line - 1), character: 0 },
+          },
+        };
       return part;
     });
     if (r.resolved) parts.unshift({ value: `${r.resolved} ` });

@@ -27,6 +27,7 @@ export function linesRange(doc: TextDocument, first: number, last: number): Rang
 
 /** Does `outer` contain `inner`? (LSP requires a symbol's selectionRange and children inside its range.) */
 export function contains(outer: Range, inner: Range): boolean {
-  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  const before = (p: Range['start'], q: Range['start']) =>
+    p.line < q.line || (p.line === q.line && p.character <= q.character);
   return before(outer.start, inner.start) && before(inner.end, outer.end);
 }

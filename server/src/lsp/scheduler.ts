@@ -34,7 +34,10 @@ export interface SchedulerHooks {
 export class AnalysisScheduler {
   private readonly docs = new Map<string, DocState>();
 
-  constructor(private readonly analyzer: Analyzer, private readonly hooks: SchedulerHooks) {}
+  constructor(
+    private readonly analyzer: Analyzer,
+    private readonly hooks: SchedulerHooks,
+  ) {}
 
   /** A document was opened (`immediate`) or changed (debounced) and is now at `version`. */
   schedule(uri: string, version: number, immediate: boolean): void {

@@ -5,13 +5,13 @@
 import { Worker } from 'node:worker_threads';
 import {
   symbolizeLog,
-  SourceMapper,
+  type SourceMapper,
   type CrossCheck,
   type DebugFilesInUse,
   type LogFrame,
   type SessionOptions,
-} from '../engine/debugfiles';
-import type { FrameSymbolization } from '../engine/symbolize';
+} from '../engine';
+import type { FrameSymbolization } from '../engine';
 
 export const SYMBOLIZER_ROLE = 'kernel-oops-lens/symbolize';
 
@@ -35,18 +35,36 @@ interface Request {
 }
 type Reply =
   | { id: number; indexing: string }
-  | { id: number; results: [string, FrameSymbolization][]; files: DebugFilesInUse; messages: string[]; crossChecks: [string, CrossCheck][] }
+  | {
+      id: number;
+      results: [string, FrameSymbolization][];
+      files: DebugFilesInUse;
+      messages: string[];
+      crossChecks: [string, CrossCheck][];
+    }
   | { id: number; error: string };
 
 /** The worker's side. */
-export function serveSymbolization(port: { on(ev: 'message', f: (r: Request) => void): void; postMessage(r: Reply): void }): void {
+export function serveSymbolization(port: {
+  on(ev: 'message', f: (r: Request) => void): void;
+  postMessage(r: Reply): void;
+}): void {
   // One job at a time, in order: the symbolizer's caches are not shared between overlapping jobs.
   let chain = Promise.resolve();
   port.on('message', (req) => {
     chain = chain.then(async () => {
       try {
-        const r = await symbolizeLog(req.text, req.frames, { ...req.options, onIndexing: (file) => port.postMessage({ id: req.id, indexing: file }) });
-        port.postMessage({ id: req.id, results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] });
+        const r = await symbolizeLog(req.text, req.frames, {
+          ...req.options,
+          onIndexing: (file) => port.postMessage({ id: req.id, indexing: file }),
+        });
+        port.postMessage({
+          id: req.id,
+          results: [...r.results],
+          files: r.files,
+          messages: r.messages,
+          crossChecks: [...r.crossChecks],
+        });
       } catch (e) {
         port.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
       }
@@ -86,10 +104,20 @@ export class SymbolizationService {
   private readonly waiters: Waiter[] = [];
   private nextId = 1;
 
-  constructor(private readonly script: string, private readonly hooks: SymbolizationHooks) {}
+  constructor(
+    private readonly script: string,
+    private readonly hooks: SymbolizationHooks,
+  ) {}
 
   /** Symbolize `frames` of `uri` at `version` (replacing any queued job for the document). */
-  request(uri: string, version: number, text: string, frames: LogFrame[], options: JobOptions, sources: SourceMapper): void {
+  request(
+    uri: string,
+    version: number,
+    text: string,
+    frames: LogFrame[],
+    options: JobOptions,
+    sources: SourceMapper,
+  ): void {
     const cur = this.done.get(uri);
     if (cur && cur.version > version) return;
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].uri === uri) this.queue.splice(i, 1);
@@ -185,8 +213,18 @@ export class SymbolizationService {
   /** Hosts without worker threads: the same work on this thread, between requests. */
   private runInline(job: Job): void {
     setImmediate(() => {
-      void symbolizeLog(job.req.text, job.req.frames, { ...job.req.options, onIndexing: (f) => (job.progress = this.hooks.indexing(f)) }).then(
-        (r) => this.finish(job, { id: job.id, results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] }),
+      void symbolizeLog(job.req.text, job.req.frames, {
+        ...job.req.options,
+        onIndexing: (f) => (job.progress = this.hooks.indexing(f)),
+      }).then(
+        (r) =>
+          this.finish(job, {
+            id: job.id,
+            results: [...r.results],
+            files: r.files,
+            messages: r.messages,
+            crossChecks: [...r.crossChecks],
+          }),
         (e) => this.finish(job, { id: job.id, error: String(e) }),
       );
     });

@@ -35,7 +35,10 @@ test('vmlinux: the setting wins; else the release paths in tool order; else the 
     // Another release does not match.
     assert.equal(locateDebugFiles({ ...req, release: '6.1.0-55-amd64', workspaceFolders: [] }).vmlinux, null);
     const mine = put(path.join(ws, 'my-vmlinux'));
-    assert.deepEqual(locateDebugFiles({ ...req, settings: { ...set, vmlinux: mine } }).vmlinux, { path: mine, source: 'setting' });
+    assert.deepEqual(locateDebugFiles({ ...req, settings: { ...set, vmlinux: mine } }).vmlinux, {
+      path: mine,
+      source: 'setting',
+    });
     const missing = locateDebugFiles({ ...req, settings: { ...set, vmlinux: path.join(ws, 'nope') } });
     assert.equal(missing.vmlinux?.path, dbg, 'falls back to the search');
     assert.equal(missing.notes.length, 1);
@@ -76,61 +79,83 @@ test('modules: `-` and `_` alike, .ko.debug and compressed forms, uncompressed p
     assert.equal(r.modules.get('other')!.source, 'workspace');
     assert.deepEqual(r.notes, [`module path ${path.join(mine, 'absent')} does not exist`]);
     // A .ko file given directly.
-    const direct = locateDebugFiles({ settings: { ...NO_DEBUG_FILE_SETTINGS, modulePaths: [own] }, release: null, modules: ['my_drv'] });
+    const direct = locateDebugFiles({
+      settings: { ...NO_DEBUG_FILE_SETTINGS, modulePaths: [own] },
+      release: null,
+      modules: ['my_drv'],
+    });
     assert.equal(direct.modules.get('my_drv')?.path, own);
   } finally {
     for (const d of [root, mine, ws]) fs.rmSync(d, { recursive: true, force: true });
   }
 });
 
-test('compressed modules are decompressed once into the cache (xz and zstd by their commands, gzip by zlib); garbage gives a clear message', { skip: HAVE_CORPUS ? false : 'corpus missing' }, () => {
-  const dir = tempDir('z');
-  const cache = path.join(dir, 'cache');
-  try {
-    const tools: [string, string[]][] = [['gzip', ['-k']], ['xz', ['-k']], ['zstd', ['-q', '-k']]];
-    for (const [tool, args] of tools) {
-      const sub = path.join(dir, tool);
-      fs.mkdirSync(sub);
-      fs.copyFileSync(BUGGY_KO, path.join(sub, 'buggy.ko'));
-      if (spawnSync(tool, [...args, path.join(sub, 'buggy.ko')]).status !== 0) continue;
-      const ext = { gzip: 'gz', xz: 'xz', zstd: 'zst' }[tool];
-      const p = prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache);
-      assert.ok(p.ok, JSON.stringify(p));
-      assert.equal(path.basename(p.path), 'buggy.ko', 'the symbolizer knows modules by name');
-      assert.ok(fs.readFileSync(p.path).equals(fs.readFileSync(BUGGY_KO)), `${tool}: same bytes`);
-      assert.equal(openDebugFile(p.path).buildId, BUGGY_BUILD_ID);
-      assert.equal(prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache).ok, true);
+test(
+  'compressed modules are decompressed once into the cache (xz and zstd by their commands, gzip by zlib); garbage gives a clear message',
+  { skip: HAVE_CORPUS ? false : 'corpus missing' },
+  () => {
+    const dir = tempDir('z');
+    const cache = path.join(dir, 'cache');
+    try {
+      const tools: [string, string[]][] = [
+        ['gzip', ['-k']],
+        ['xz', ['-k']],
+        ['zstd', ['-q', '-k']],
+      ];
+      for (const [tool, args] of tools) {
+        const sub = path.join(dir, tool);
+        fs.mkdirSync(sub);
+        fs.copyFileSync(BUGGY_KO, path.join(sub, 'buggy.ko'));
+        if (spawnSync(tool, [...args, path.join(sub, 'buggy.ko')]).status !== 0) continue;
+        const ext = { gzip: 'gz', xz: 'xz', zstd: 'zst' }[tool];
+        const p = prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache);
+        assert.ok(p.ok, JSON.stringify(p));
+        assert.equal(path.basename(p.path), 'buggy.ko', 'the symbolizer knows modules by name');
+        assert.ok(fs.readFileSync(p.path).equals(fs.readFileSync(BUGGY_KO)), `${tool}: same bytes`);
+        assert.equal(openDebugFile(p.path).buildId, BUGGY_BUILD_ID);
+        assert.equal(prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache).ok, true);
+      }
+      const bad = put(path.join(dir, 'bad/buggy.ko.xz'), 'not xz at all');
+      const r = prepareDebugFile(bad, cache);
+      assert.equal(r.ok, false);
+      if (!r.ok) {
+        assert.match(r.error, /buggy\.ko\.xz/);
+        assert.doesNotMatch(r.error, /\n/);
+      }
+      const plain = prepareDebugFile(BUGGY_KO, cache);
+      assert.deepEqual(plain, { ok: true, path: BUGGY_KO, decompressed: false });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    const bad = put(path.join(dir, 'bad/buggy.ko.xz'), 'not xz at all');
-    const r = prepareDebugFile(bad, cache);
-    assert.equal(r.ok, false);
-    if (!r.ok) {
-      assert.match(r.error, /buggy\.ko\.xz/);
-      assert.doesNotMatch(r.error, /\n/);
-    }
-    const plain = prepareDebugFile(BUGGY_KO, cache);
-    assert.deepEqual(plain, { ok: true, path: BUGGY_KO, decompressed: false });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
 
-test('build ids: equal or printed prefix pass; another id or none is a one-line message naming the file', { skip: HAVE_CORPUS ? false : 'corpus missing' }, () => {
-  const dir = tempDir('bid');
-  try {
-    const other = buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
-    const actual = openDebugFile(other).buildId;
-    assert.notEqual(actual, BUGGY_BUILD_ID);
-    assert.equal(buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID, BUGGY_BUILD_ID), null);
-    assert.equal(buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID.slice(0, 16).toUpperCase(), BUGGY_BUILD_ID), null);
-    assert.equal(buildIdMismatch('buggy', BUGGY_KO, null, actual), null);
-    const m = buildIdMismatch('buggy', other, BUGGY_BUILD_ID, actual);
-    assert.ok(m && m.includes(other) && m.includes(BUGGY_BUILD_ID) && m.includes(actual!) && !m.includes('\n'), m ?? '');
-    assert.match(buildIdMismatch('buggy', other, BUGGY_BUILD_ID, null)!, /no build id/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'build ids: equal or printed prefix pass; another id or none is a one-line message naming the file',
+  { skip: HAVE_CORPUS ? false : 'corpus missing' },
+  () => {
+    const dir = tempDir('bid');
+    try {
+      const other = buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
+      const actual = openDebugFile(other).buildId;
+      assert.notEqual(actual, BUGGY_BUILD_ID);
+      assert.equal(buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID, BUGGY_BUILD_ID), null);
+      assert.equal(
+        buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID.slice(0, 16).toUpperCase(), BUGGY_BUILD_ID),
+        null,
+      );
+      assert.equal(buildIdMismatch('buggy', BUGGY_KO, null, actual), null);
+      const m = buildIdMismatch('buggy', other, BUGGY_BUILD_ID, actual);
+      assert.ok(
+        m && m.includes(other) && m.includes(BUGGY_BUILD_ID) && m.includes(actual!) && !m.includes('\n'),
+        m ?? '',
+      );
+      assert.match(buildIdMismatch('buggy', other, BUGGY_BUILD_ID, null)!, /no build id/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('source mapping: sourceRoot first, longest existing suffix, then workspace folders, then the path itself; display drops build prefixes', () => {
   const tree = tempDir('src');
@@ -142,17 +167,33 @@ test('source mapping: sourceRoot first, longest existing suffix, then workspace 
     const entry = put(path.join(ws, 'arch/x86/entry/entry_64.S'));
     const buggy = put(path.join(tree, 'buggy.c'));
     const m = new SourceMapper({ sourceRoot: tree, workspaceFolders: [ws] });
-    assert.equal(m.resolve('debian/build/build_amd64_none_amd64/fs/read_write.c'), rw, 'longest suffix, not the shallow read_write.c');
+    assert.equal(
+      m.resolve('debian/build/build_amd64_none_amd64/fs/read_write.c'),
+      rw,
+      'longest suffix, not the shallow read_write.c',
+    );
     assert.equal(m.resolve('/build/reproducible-path/linux-6.1.192/arch/x86/entry/entry_64.S'), entry);
     assert.equal(m.resolve('/var/lib/dkms/buggy/1.0/build/buggy.c'), buggy);
     assert.equal(m.resolve('mm/memory.c'), null);
-    assert.equal(new SourceMapper({ workspaceFolders: [ws] }).resolve('debian/build/x/fs/read_write.c'), wsRw);
+    assert.equal(
+      new SourceMapper({ workspaceFolders: [ws] }).resolve('debian/build/x/fs/read_write.c'),
+      wsRw,
+    );
     assert.equal(new SourceMapper({}).resolve(rw), rw, 'an absolute path that exists is used as is');
     void shallow;
     assert.equal(displaySourcePath('debian/build/build_amd64_none_amd64/fs/read_write.c'), 'fs/read_write.c');
-    assert.equal(displaySourcePath('/build/reproducible-path/linux-6.1.192/arch/x86/entry/entry_64.S'), 'arch/x86/entry/entry_64.S');
-    assert.equal(displaySourcePath('/usr/src/linux-headers-6.1.0-56-common/include/linux/list.h'), 'include/linux/list.h');
-    assert.equal(displaySourcePath('/var/lib/dkms/buggy/1.0/build/buggy.c'), '/var/lib/dkms/buggy/1.0/build/buggy.c');
+    assert.equal(
+      displaySourcePath('/build/reproducible-path/linux-6.1.192/arch/x86/entry/entry_64.S'),
+      'arch/x86/entry/entry_64.S',
+    );
+    assert.equal(
+      displaySourcePath('/usr/src/linux-headers-6.1.0-56-common/include/linux/list.h'),
+      'include/linux/list.h',
+    );
+    assert.equal(
+      displaySourcePath('/var/lib/dkms/buggy/1.0/build/buggy.c'),
+      '/var/lib/dkms/buggy/1.0/build/buggy.c',
+    );
   } finally {
     fs.rmSync(tree, { recursive: true, force: true });
     fs.rmSync(ws, { recursive: true, force: true });

@@ -25,14 +25,25 @@ test('i386: NULL dereference, EIP, 32-bit [<address>] frames', () => {
   assert.deepEqual([e.errorCode, e.oopsNumber], ['0000', 1]);
   assert.deepEqual([e.cpu, e.pid, e.comm, e.release], [0, 1501, 'insmod', '4.9.0-8-686-pae']);
   assert.equal(e.ip?.function, 'frob_attach');
-  assert.deepEqual(frameNames(e), ['frob_init', 'do_one_initcall', 'do_init_module', 'load_module', 'SyS_finit_module', 'do_fast_syscall_32', 'entry_SYSENTER_32']);
+  assert.deepEqual(frameNames(e), [
+    'frob_init',
+    'do_one_initcall',
+    'do_init_module',
+    'load_module',
+    'SyS_finit_module',
+    'do_fast_syscall_32',
+    'entry_SYSENTER_32',
+  ]);
   assert.equal(e.traces[0].frames[0].address, 'f8a1e01d');
   assert.equal(e.registers.find((r) => r.name === 'EAX')?.value, '00000000');
 });
 
 test('i386: the instruction pointer comes from the register dump ("EIP is at"), not the trailer after the trace', () => {
   const e = theEvent(i386);
-  assert.ok(e.ip && e.ip.line >= lineOf(i386, 'EIP: 0060:') && e.ip.line <= lineOf(i386, 'EIP is at'), `ip line ${e.ip?.line}`);
+  assert.ok(
+    e.ip && e.ip.line >= lineOf(i386, 'EIP: 0060:') && e.ip.line <= lineOf(i386, 'EIP is at'),
+    `ip line ${e.ip?.line}`,
+  );
 });
 
 const arm = fixture('parts/arm-oops.log');
@@ -53,7 +64,14 @@ test('arm (32-bit): "Unable to handle kernel NULL pointer dereference", PC is at
 test('arm (32-bit): every "(callee) from (caller)" line of the Backtrace is a frame', () => {
   const e = theEvent(arm);
   assert.deepEqual(frameNames(e), [
-    'frob_spi_probe', 'spi_probe', 'really_probe', '__driver_probe_device', 'driver_probe_device', 'process_one_work', 'worker_thread', 'kthread',
+    'frob_spi_probe',
+    'spi_probe',
+    'really_probe',
+    '__driver_probe_device',
+    'driver_probe_device',
+    'process_one_work',
+    'worker_thread',
+    'kthread',
   ]);
   assert.equal(e.traces[0].frames[0].module, 'frob_spi');
   assert.equal(e.traces[0].frames[0].address, '7f01a028');
@@ -71,7 +89,13 @@ test('ppc64: "BUG: Kernel NULL pointer dereference on read", NIP, (unreliable) f
   assert.equal(e.oopsNumber, 1);
   assert.deepEqual([e.cpu, e.pid, e.comm], [5, 1843, 'frobctl']);
   assert.equal(e.ip?.function, 'blk_mq_run_hw_queue');
-  assert.deepEqual(frameNames(e), ['frob_submit', 'frob_ioctl', 'sys_ioctl', 'system_call_exception', 'system_call_vectored_common']);
+  assert.deepEqual(frameNames(e), [
+    'frob_submit',
+    'frob_ioctl',
+    'sys_ioctl',
+    'system_call_exception',
+    'system_call_vectored_common',
+  ]);
   assert.equal(e.traces[0].frames[0].reliable, false);
   assert.equal(e.traces[0].frames[0].address, 'c00800000a1c0b20');
 });
@@ -92,7 +116,14 @@ test('s390x: Krnl PSW, Krnl GPRS, [<address>] frames', () => {
   assert.deepEqual([e.cpu, e.pid, e.comm, e.hardware], [1, 2201, 'frobctl', 'IBM 3906 M04 701 (z/VM 7.2.0)']);
   assert.equal(e.ip?.function, 'frob_lookup');
   assert.equal(e.ip?.line, lineOf(s390, 'Krnl PSW :'));
-  assert.deepEqual(frameNames(e).slice(0, 6), ['frob_lookup', 'frob_lookup', 'frob_ioctl', '__s390x_sys_ioctl', '__do_syscall', 'system_call']);
+  assert.deepEqual(frameNames(e).slice(0, 6), [
+    'frob_lookup',
+    'frob_lookup',
+    'frob_ioctl',
+    '__s390x_sys_ioctl',
+    '__do_syscall',
+    'system_call',
+  ]);
 });
 
 test('s390x: the report starts at "Unable to handle kernel pointer dereference" and states the failing address', () => {
@@ -111,7 +142,13 @@ test('riscv: epc/ra, [<address>] frames', () => {
   assert.equal(e.endLine, lastLineOf(riscv, '---[ end trace'));
   assert.equal(e.faultAddress, '0000000000000008');
   assert.equal(e.ip?.function, 'frob_get_stats');
-  assert.deepEqual(frameNames(e), ['frob_get_stats', 'frob_ioctl', '__riscv_sys_ioctl', 'do_trap_ecall_u', 'ret_from_exception']);
+  assert.deepEqual(frameNames(e), [
+    'frob_get_stats',
+    'frob_ioctl',
+    '__riscv_sys_ioctl',
+    'do_trap_ecall_u',
+    'ret_from_exception',
+  ]);
   assert.equal(e.traces[0].frames[1].address, 'ffffffff01a2c0f2');
   assert.equal(e.traces[0].frames[1].module, 'frob');
 });

@@ -23,7 +23,10 @@ function junk(size: number, seed: number): Buffer {
 function wellFormed(a: Analysis): void {
   assert.ok(Array.isArray(a.events));
   for (const e of a.events) {
-    assert.ok(e.line >= 0 && e.line <= e.endLine && e.endLine < a.lineCount, `extent ${e.line}-${e.endLine} of ${a.lineCount} lines`);
+    assert.ok(
+      e.line >= 0 && e.line <= e.endLine && e.endLine < a.lineCount,
+      `extent ${e.line}-${e.endLine} of ${a.lineCount} lines`,
+    );
     assert.equal(typeof e.title, 'string');
     assert.ok(['error', 'warning', 'information'].includes(e.severity));
   }
@@ -71,16 +74,20 @@ test('invalid UTF-8 around and inside a report still yields the report', () => {
   assert.equal(e?.line, lineOf(decoded, 'BUG: kernel NULL pointer dereference'));
 });
 
-test('a real report cut at every 97th character: a result each time, no event past the end', { timeout: 120_000 }, (t) => {
-  const text = qemuLog('x86_64', 'null_read');
-  if (text === null) return t.skip('corpus not present');
-  const start = text.indexOf('BUG: kernel NULL pointer dereference');
-  const end = text.indexOf('Killed', start);
-  for (let cut = start - 20; cut < end; cut += 97) {
-    const a = analyzeText(text.slice(0, cut));
-    wellFormed(a);
-  }
-});
+test(
+  'a real report cut at every 97th character: a result each time, no event past the end',
+  { timeout: 120_000 },
+  (t) => {
+    const text = qemuLog('x86_64', 'null_read');
+    if (text === null) return t.skip('corpus not present');
+    const start = text.indexOf('BUG: kernel NULL pointer dereference');
+    const end = text.indexOf('Killed', start);
+    for (let cut = start - 20; cut < end; cut += 97) {
+      const a = analyzeText(text.slice(0, cut));
+      wellFormed(a);
+    }
+  },
+);
 
 test('a report cut in the middle of its call trace keeps what it has', (t) => {
   const text = qemuLog('x86_64', 'null_read');
@@ -91,7 +98,10 @@ test('a report cut in the middle of its call trace keeps what it has', (t) => {
   const e = a.events.find((ev) => ev.kind === 'null-deref');
   assert.ok(e);
   assert.equal(e.title, 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2');
-  assert.deepEqual(e.traces[0].frames.slice(0, 3).map((f) => f.function), ['buggy_null_read_level1', 'buggy_null_read', 'buggy_dispatch']);
+  assert.deepEqual(
+    e.traces[0].frames.slice(0, 3).map((f) => f.function),
+    ['buggy_null_read_level1', 'buggy_null_read', 'buggy_dispatch'],
+  );
   assert.ok(e.endLine >= lineOf(text, 'buggy_dispatch+0x4d') && e.endLine < a.lineCount);
 });
 
@@ -105,7 +115,8 @@ test('a report cut right after its header line is still an event', () => {
 });
 
 test('a 200 MB single line returns a result', { timeout: 300_000 }, () => {
-  const line = 'BUG: kernel NULL pointer dereference, address: ' + '0123456789abcdef'.repeat(200_000_000 / 16);
+  const line =
+    'BUG: kernel NULL pointer dereference, address: ' + '0123456789abcdef'.repeat(200_000_000 / 16);
   const a = analyzeText(line);
   wellFormed(a);
   assert.equal(a.lineCount, 1);
@@ -136,9 +147,14 @@ test('lines built to make the part parsers backtrack finish', { timeout: 60_000 
   ];
   for (const h of hostile) {
     const t0 = performance.now();
-    const a = analyzeText([header, `[    1.000001] ${h}`, '[    1.000002] Call Trace:', `[    1.000003] ${h}`].join('\n'));
+    const a = analyzeText(
+      [header, `[    1.000001] ${h}`, '[    1.000002] Call Trace:', `[    1.000003] ${h}`].join('\n'),
+    );
     wellFormed(a);
-    assert.ok(performance.now() - t0 < 10_000, `line ${JSON.stringify(h.slice(0, 40))}… took ${Math.round(performance.now() - t0)} ms`);
+    assert.ok(
+      performance.now() - t0 < 10_000,
+      `line ${JSON.stringify(h.slice(0, 40))}… took ${Math.round(performance.now() - t0)} ms`,
+    );
   }
 });
 

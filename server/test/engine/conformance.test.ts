@@ -45,15 +45,33 @@ test('syzkaller corpus: detection, negatives and titles', (t) => {
 
 // What each qemu scenario must produce as its first event (both arches, same module).
 const QEMU_EXPECTED: Record<string, { kind: string; title: RegExp }> = {
-  null_read: { kind: 'null-deref|arm-page-fault', title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2$/ },
-  init_null_read: { kind: 'arm-page-fault', title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2$/ },
-  null_write: { kind: 'null-deref|arm-page-fault', title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_null_write$/ },
-  null_wq: { kind: 'null-deref|arm-page-fault', title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_work_fn$/ },
-  inline: { kind: 'null-deref|arm-page-fault', title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_inline$/ },
+  null_read: {
+    kind: 'null-deref|arm-page-fault',
+    title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2$/,
+  },
+  init_null_read: {
+    kind: 'arm-page-fault',
+    title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2$/,
+  },
+  null_write: {
+    kind: 'null-deref|arm-page-fault',
+    title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_null_write$/,
+  },
+  null_wq: {
+    kind: 'null-deref|arm-page-fault',
+    title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_work_fn$/,
+  },
+  inline: {
+    kind: 'null-deref|arm-page-fault',
+    title: /^BUG: unable to handle kernel NULL pointer dereference in buggy_inline$/,
+  },
   bug_on: { kind: 'kernel-bug', title: /^kernel BUG in buggy_bug_on$/ },
   warn_on: { kind: 'warning', title: /^WARNING in buggy_warn_on$/ },
   warn_timer: { kind: 'warning', title: /^WARNING in buggy_timer_fn$/ },
-  gpf: { kind: 'gpf|arm-page-fault', title: /^(general protection fault|BUG: unable to handle kernel paging request) in buggy_gpf$/ },
+  gpf: {
+    kind: 'gpf|arm-page-fault',
+    title: /^(general protection fault|BUG: unable to handle kernel paging request) in buggy_gpf$/,
+  },
   gpf_moffs: { kind: 'gpf', title: /^general protection fault in buggy_gpf_moffs$/ },
   list_corrupt: { kind: 'list-corruption', title: /^BUG: corrupted list in buggy_list_corrupt$/ },
   softlockup: { kind: 'soft-lockup', title: /^BUG: soft lockup in proc_reg_write$/ },

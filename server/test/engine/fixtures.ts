@@ -39,5 +39,8 @@ export function problems(text: string): KernelEvent[] {
 
 /** Compact description of events for assertion messages. */
 export function summarize(events: readonly KernelEvent[]): string {
-  return events.map((e) => `${e.kind}@${e.line}-${e.endLine} ${JSON.stringify(e.title)}`).join('; ') || '(no events)';
+  return (
+    events.map((e) => `${e.kind}@${e.line}-${e.endLine} ${JSON.stringify(e.title)}`).join('; ') ||
+    '(no events)'
+  );
 }

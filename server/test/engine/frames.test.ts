@@ -18,9 +18,25 @@ interface Expected {
 function expectFrame(message: string, want: Expected): void {
   const f = parseFrame(message);
   assert.ok(f, `a frame in ${JSON.stringify(message)}`);
-  const full = { offset: null, size: null, module: null, buildId: null, address: null, reliable: true, ...want };
+  const full = {
+    offset: null,
+    size: null,
+    module: null,
+    buildId: null,
+    address: null,
+    reliable: true,
+    ...want,
+  };
   assert.deepEqual(
-    { function: f.function, offset: f.offset, size: f.size, module: f.module, buildId: f.buildId, address: f.address, reliable: f.reliable },
+    {
+      function: f.function,
+      offset: f.offset,
+      size: f.size,
+      module: f.module,
+      buildId: f.buildId,
+      address: f.address,
+      reliable: f.reliable,
+    },
     full,
     message,
   );
@@ -29,91 +45,230 @@ function expectFrame(message: string, want: Expected): void {
 }
 
 test('x86_64 frames as printed since 4.x (ORC and frame-pointer unwinders)', () => {
-  expectFrame(' buggy_dispatch+0x4d/0x60 [buggy]', { function: 'buggy_dispatch', offset: 0x4d, size: 0x60, module: 'buggy' });
+  expectFrame(' buggy_dispatch+0x4d/0x60 [buggy]', {
+    function: 'buggy_dispatch',
+    offset: 0x4d,
+    size: 0x60,
+    module: 'buggy',
+  });
   expectFrame(' proc_reg_write+0x56/0xa0', { function: 'proc_reg_write', offset: 0x56, size: 0xa0 });
-  expectFrame(' entry_SYSCALL_64_after_hwframe+0x6e/0xd8', { function: 'entry_SYSCALL_64_after_hwframe', offset: 0x6e, size: 0xd8 });
+  expectFrame(' entry_SYSCALL_64_after_hwframe+0x6e/0xd8', {
+    function: 'entry_SYSCALL_64_after_hwframe',
+    offset: 0x6e,
+    size: 0xd8,
+  });
 });
 
 test('"? " frames are unreliable', () => {
-  expectFrame(' ? __handle_mm_fault+0x97b/0xfa0', { function: '__handle_mm_fault', offset: 0x97b, size: 0xfa0, reliable: false });
-  expectFrame(' ? buggy_proc_write+0xd0/0xd0 [buggy]', { function: 'buggy_proc_write', offset: 0xd0, size: 0xd0, module: 'buggy', reliable: false });
+  expectFrame(' ? __handle_mm_fault+0x97b/0xfa0', {
+    function: '__handle_mm_fault',
+    offset: 0x97b,
+    size: 0xfa0,
+    reliable: false,
+  });
+  expectFrame(' ? buggy_proc_write+0xd0/0xd0 [buggy]', {
+    function: 'buggy_proc_write',
+    offset: 0xd0,
+    size: 0xd0,
+    module: 'buggy',
+    reliable: false,
+  });
 });
 
 test('module frames with a build id (CONFIG_STACKTRACE_BUILD_ID)', () => {
   expectFrame(' frob_work_fn+0x2c/0x70 [frob 3c1d9a7e5b0f42d18e6a9c07b2f1e4d5a6b7c8d9]', {
-    function: 'frob_work_fn', offset: 0x2c, size: 0x70, module: 'frob', buildId: '3c1d9a7e5b0f42d18e6a9c07b2f1e4d5a6b7c8d9',
+    function: 'frob_work_fn',
+    offset: 0x2c,
+    size: 0x70,
+    module: 'frob',
+    buildId: '3c1d9a7e5b0f42d18e6a9c07b2f1e4d5a6b7c8d9',
   });
-  expectFrame(' ? frob_irq+0x1/0x2 [frob_drv 0123abcd]', { function: 'frob_irq', offset: 1, size: 2, module: 'frob_drv', buildId: '0123abcd', reliable: false });
+  expectFrame(' ? frob_irq+0x1/0x2 [frob_drv 0123abcd]', {
+    function: 'frob_irq',
+    offset: 1,
+    size: 2,
+    module: 'frob_drv',
+    buildId: '0123abcd',
+    reliable: false,
+  });
 });
 
 test('compiler suffixes stay part of the symbol (.cold, .isra.0, .constprop.0, .part.0)', () => {
-  expectFrame(' __list_del_entry_valid.cold+0x5c/0x6f', { function: '__list_del_entry_valid.cold', offset: 0x5c, size: 0x6f });
-  expectFrame(' ? ip_rcv_finish_core.isra.0+0x370/0x370', { function: 'ip_rcv_finish_core.isra.0', offset: 0x370, size: 0x370, reliable: false });
-  expectFrame(' el0_svc_common.constprop.0+0x4c/0xf4', { function: 'el0_svc_common.constprop.0', offset: 0x4c, size: 0xf4 });
+  expectFrame(' __list_del_entry_valid.cold+0x5c/0x6f', {
+    function: '__list_del_entry_valid.cold',
+    offset: 0x5c,
+    size: 0x6f,
+  });
+  expectFrame(' ? ip_rcv_finish_core.isra.0+0x370/0x370', {
+    function: 'ip_rcv_finish_core.isra.0',
+    offset: 0x370,
+    size: 0x370,
+    reliable: false,
+  });
+  expectFrame(' el0_svc_common.constprop.0+0x4c/0xf4', {
+    function: 'el0_svc_common.constprop.0',
+    offset: 0x4c,
+    size: 0xf4,
+  });
   expectFrame(' do_softirq.part.17+0x46/0x50', { function: 'do_softirq.part.17', offset: 0x46, size: 0x50 });
 });
 
 test('old x86 form with the address first: [<ffffffff812345>] func+0x1/0x2', () => {
-  expectFrame(' [<ffffffff8100a07d>] ? do_one_initcall+0x64/0x174', { function: 'do_one_initcall', offset: 0x64, size: 0x174, address: 'ffffffff8100a07d', reliable: false });
-  expectFrame(' [<ffffffffa0180000>] ? hello_init+0x0/0x30 [hello]', { function: 'hello_init', offset: 0, size: 0x30, module: 'hello', address: 'ffffffffa0180000', reliable: false });
-  expectFrame(' [<ffffffff81010b42>] system_call_fastpath+0x16/0x1b', { function: 'system_call_fastpath', offset: 0x16, size: 0x1b, address: 'ffffffff81010b42' });
+  expectFrame(' [<ffffffff8100a07d>] ? do_one_initcall+0x64/0x174', {
+    function: 'do_one_initcall',
+    offset: 0x64,
+    size: 0x174,
+    address: 'ffffffff8100a07d',
+    reliable: false,
+  });
+  expectFrame(' [<ffffffffa0180000>] ? hello_init+0x0/0x30 [hello]', {
+    function: 'hello_init',
+    offset: 0,
+    size: 0x30,
+    module: 'hello',
+    address: 'ffffffffa0180000',
+    reliable: false,
+  });
+  expectFrame(' [<ffffffff81010b42>] system_call_fastpath+0x16/0x1b', {
+    function: 'system_call_fastpath',
+    offset: 0x16,
+    size: 0x1b,
+    address: 'ffffffff81010b42',
+  });
   // kmemleak indents its backtrace by four spaces.
-  expectFrame('    [<ffffffffc0a1c1fb>] frob_add_entry+0x4b/0x130 [frob]', { function: 'frob_add_entry', offset: 0x4b, size: 0x130, module: 'frob', address: 'ffffffffc0a1c1fb' });
+  expectFrame('    [<ffffffffc0a1c1fb>] frob_add_entry+0x4b/0x130 [frob]', {
+    function: 'frob_add_entry',
+    offset: 0x4b,
+    size: 0x130,
+    module: 'frob',
+    address: 'ffffffffc0a1c1fb',
+  });
 });
 
 test('i386 frames carry 32-bit addresses', () => {
-  expectFrame(' [<c100214e>] do_one_initcall+0x3e/0x170', { function: 'do_one_initcall', offset: 0x3e, size: 0x170, address: 'c100214e' });
-  expectFrame(' [<f8a1e01d>] frob_init+0x1d/0x1000 [frob]', { function: 'frob_init', offset: 0x1d, size: 0x1000, module: 'frob', address: 'f8a1e01d' });
+  expectFrame(' [<c100214e>] do_one_initcall+0x3e/0x170', {
+    function: 'do_one_initcall',
+    offset: 0x3e,
+    size: 0x170,
+    address: 'c100214e',
+  });
+  expectFrame(' [<f8a1e01d>] frob_init+0x1d/0x1000 [frob]', {
+    function: 'frob_init',
+    offset: 0x1d,
+    size: 0x1000,
+    module: 'frob',
+    address: 'f8a1e01d',
+  });
 });
 
 test('arm64 frames (no "? ", first entry is the faulting pc)', () => {
-  expectFrame(' buggy_null_read_level2+0x1c/0x30 [buggy]', { function: 'buggy_null_read_level2', offset: 0x1c, size: 0x30, module: 'buggy' });
+  expectFrame(' buggy_null_read_level2+0x1c/0x30 [buggy]', {
+    function: 'buggy_null_read_level2',
+    offset: 0x1c,
+    size: 0x30,
+    module: 'buggy',
+  });
   expectFrame(' el0t_64_sync+0x18c/0x190', { function: 'el0t_64_sync', offset: 0x18c, size: 0x190 });
-  expectFrame(' [<ffff80000810a2c4>] dump_backtrace+0xe4/0x140', { function: 'dump_backtrace', offset: 0xe4, size: 0x140, address: 'ffff80000810a2c4' });
+  expectFrame(' [<ffff80000810a2c4>] dump_backtrace+0xe4/0x140', {
+    function: 'dump_backtrace',
+    offset: 0xe4,
+    size: 0x140,
+    address: 'ffff80000810a2c4',
+  });
 });
 
 test('arm (32-bit) "(func+off/size) from" frames, old form', () => {
   expectFrame('[<c0412a4c>] (foo_probe+0x24/0x1a0) from [<c04a3b2c>] (platform_drv_probe+0x50/0xa0)', {
-    function: 'foo_probe', offset: 0x24, size: 0x1a0, address: 'c0412a4c',
+    function: 'foo_probe',
+    offset: 0x24,
+    size: 0x1a0,
+    address: 'c0412a4c',
   });
 });
 
 test('arm (32-bit) module frames: the module sits inside the parentheses', () => {
-  expectFrame('[<bf0a1048>] (frob_irq+0x48/0x90 [frob]) from [<c016e2d4>] (__handle_irq_event_percpu+0x5c/0x250)', {
-    function: 'frob_irq', offset: 0x48, size: 0x90, module: 'frob', address: 'bf0a1048',
-  });
+  expectFrame(
+    '[<bf0a1048>] (frob_irq+0x48/0x90 [frob]) from [<c016e2d4>] (__handle_irq_event_percpu+0x5c/0x250)',
+    {
+      function: 'frob_irq',
+      offset: 0x48,
+      size: 0x90,
+      module: 'frob',
+      address: 'bf0a1048',
+    },
+  );
 });
 
 test('arm (32-bit) "(func) from" frames as printed since 5.x (callee without offset)', () => {
-  expectFrame('[<c07a3aac>] (spi_probe) from [<c06f1d5c>] (really_probe+0xdc/0x3d4)', { function: 'spi_probe', address: 'c07a3aac' });
+  expectFrame('[<c07a3aac>] (spi_probe) from [<c06f1d5c>] (really_probe+0xdc/0x3d4)', {
+    function: 'spi_probe',
+    address: 'c07a3aac',
+  });
   expectFrame('[<7f01a028>] (frob_spi_probe [frob_spi]) from [<c07a3b2c>] (spi_probe+0x80/0xb0)', {
-    function: 'frob_spi_probe', module: 'frob_spi', address: '7f01a028',
+    function: 'frob_spi_probe',
+    module: 'frob_spi',
+    address: '7f01a028',
   });
 });
 
 test('ppc64 frames: stack pointer, address, symbol, "(unreliable)"', () => {
   expectFrame('[c00000000f72b940] [c00800000a1c0b20] frob_submit+0x60/0x120 [frob] (unreliable)', {
-    function: 'frob_submit', offset: 0x60, size: 0x120, module: 'frob', address: 'c00800000a1c0b20', reliable: false,
+    function: 'frob_submit',
+    offset: 0x60,
+    size: 0x120,
+    module: 'frob',
+    address: 'c00800000a1c0b20',
+    reliable: false,
   });
-  expectFrame('[c00000000f72ba30] [c00000000061c9e8] sys_ioctl+0xf8/0x160', { function: 'sys_ioctl', offset: 0xf8, size: 0x160, address: 'c00000000061c9e8' });
+  expectFrame('[c00000000f72ba30] [c00000000061c9e8] sys_ioctl+0xf8/0x160', {
+    function: 'sys_ioctl',
+    offset: 0xf8,
+    size: 0x160,
+    address: 'c00000000061c9e8',
+  });
 });
 
 test('s390 frames: " [<addr>] func+off/size " and the r14 form "([<addr>] func+off/size)"', () => {
   expectFrame(' [<000003ff8012a0c4>] frob_lookup+0x2c/0x90 [frob] ', {
-    function: 'frob_lookup', offset: 0x2c, size: 0x90, module: 'frob', address: '000003ff8012a0c4',
+    function: 'frob_lookup',
+    offset: 0x2c,
+    size: 0x90,
+    module: 'frob',
+    address: '000003ff8012a0c4',
   });
-  expectFrame(' [<00000000004c3e1a>] __s390x_sys_ioctl+0xba/0x100 ', { function: '__s390x_sys_ioctl', offset: 0xba, size: 0x100, address: '00000000004c3e1a' });
+  expectFrame(' [<00000000004c3e1a>] __s390x_sys_ioctl+0xba/0x100 ', {
+    function: '__s390x_sys_ioctl',
+    offset: 0xba,
+    size: 0x100,
+    address: '00000000004c3e1a',
+  });
 });
 
 test('s390 parenthesised frames are not proven by the unwinder', () => {
   expectFrame('([<000003ff8012a0b4>] frob_lookup+0x1c/0x90 [frob])', {
-    function: 'frob_lookup', offset: 0x1c, size: 0x90, module: 'frob', address: '000003ff8012a0b4', reliable: false,
+    function: 'frob_lookup',
+    offset: 0x1c,
+    size: 0x90,
+    module: 'frob',
+    address: '000003ff8012a0b4',
+    reliable: false,
   });
 });
 
 test('riscv frames', () => {
-  expectFrame('[<ffffffff01a2c01a>] frob_get_stats+0x1a/0x40 [frob]', { function: 'frob_get_stats', offset: 0x1a, size: 0x40, module: 'frob', address: 'ffffffff01a2c01a' });
-  expectFrame('[<ffffffff80a2c3d8>] ret_from_exception+0x0/0x64', { function: 'ret_from_exception', offset: 0, size: 0x64, address: 'ffffffff80a2c3d8' });
+  expectFrame('[<ffffffff01a2c01a>] frob_get_stats+0x1a/0x40 [frob]', {
+    function: 'frob_get_stats',
+    offset: 0x1a,
+    size: 0x40,
+    module: 'frob',
+    address: 'ffffffff01a2c01a',
+  });
+  expectFrame('[<ffffffff80a2c3d8>] ret_from_exception+0x0/0x64', {
+    function: 'ret_from_exception',
+    offset: 0,
+    size: 0x64,
+    address: 'ffffffff80a2c3d8',
+  });
 });
 
 test('bare addresses with no symbol', () => {

@@ -6,12 +6,40 @@ import assert from 'node:assert/strict';
 import { analyzeText } from '../../src/engine';
 
 const GENERIC = [
-  'kfree', '__kmalloc', 'kmem_cache_alloc', 'kmalloc_trace', 'kmem_cache_free', 'vmalloc', 'kvfree',
-  '_raw_spin_lock', '_raw_spin_lock_irqsave', 'mutex_lock', '__mutex_lock', 'down_write', 'up_read',
-  'memcpy', 'memset', 'memmove', 'strlen', 'strscpy', '_copy_from_user', 'copy_to_user',
-  'kasan_report', '__asan_load8', '__kasan_check_read', '__msan_warning', '__tsan_read8', '__ubsan_handle_out_of_bounds',
-  'dump_stack', 'dump_stack_lvl', '__warn', 'refcount_warn_saturate', '__might_sleep', 'lock_acquire',
-  'list_del', '__list_add_valid',
+  'kfree',
+  '__kmalloc',
+  'kmem_cache_alloc',
+  'kmalloc_trace',
+  'kmem_cache_free',
+  'vmalloc',
+  'kvfree',
+  '_raw_spin_lock',
+  '_raw_spin_lock_irqsave',
+  'mutex_lock',
+  '__mutex_lock',
+  'down_write',
+  'up_read',
+  'memcpy',
+  'memset',
+  'memmove',
+  'strlen',
+  'strscpy',
+  '_copy_from_user',
+  'copy_to_user',
+  'kasan_report',
+  '__asan_load8',
+  '__kasan_check_read',
+  '__msan_warning',
+  '__tsan_read8',
+  '__ubsan_handle_out_of_bounds',
+  'dump_stack',
+  'dump_stack_lvl',
+  '__warn',
+  'refcount_warn_saturate',
+  '__might_sleep',
+  'lock_acquire',
+  'list_del',
+  '__list_add_valid',
 ];
 
 function gpfAt(fn: string): string {
@@ -31,7 +59,6 @@ function gpfAt(fn: string): string {
     '[   50.000012] ---[ end trace 0000000000000000 ]---',
   ].join('\n');
 }
-
 
 /** Generic functions the engine does not skip yet. */
 for (const fn of GENERIC) {

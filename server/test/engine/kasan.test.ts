@@ -6,9 +6,19 @@ import assert from 'node:assert/strict';
 import { analyzeText } from '../../src/engine';
 
 const ACCESS_TYPES = [
-  'use-after-free', 'slab-use-after-free', 'slab-out-of-bounds', 'global-out-of-bounds', 'stack-out-of-bounds',
-  'vmalloc-out-of-bounds', 'use-after-scope', 'alloca-out-of-bounds', 'out-of-bounds', 'null-ptr-deref',
-  'wild-memory-access', 'user-memory-access', 'invalid-access',
+  'use-after-free',
+  'slab-use-after-free',
+  'slab-out-of-bounds',
+  'global-out-of-bounds',
+  'stack-out-of-bounds',
+  'vmalloc-out-of-bounds',
+  'use-after-scope',
+  'alloca-out-of-bounds',
+  'out-of-bounds',
+  'null-ptr-deref',
+  'wild-memory-access',
+  'user-memory-access',
+  'invalid-access',
 ];
 
 function accessReport(type: string, access: 'Read' | 'Write'): string {

@@ -11,7 +11,8 @@ function firstEvent(log: string) {
 }
 
 test('WARNING with a file and a module: the symbol token on the header line', () => {
-  const line = '[    4.939013] WARNING: CPU: 0 PID: 115 at /var/lib/dkms/buggy/1.0/build/buggy.c:84 buggy_warn_on+0x1b/0x29 [buggy]';
+  const line =
+    '[    4.939013] WARNING: CPU: 0 PID: 115 at /var/lib/dkms/buggy/1.0/build/buggy.c:84 buggy_warn_on+0x1b/0x29 [buggy]';
   const e = firstEvent(line + '\n[    4.939420] Modules linked in: buggy(OE)\n');
   assert.ok(e.location);
   assert.equal(e.location.function, 'buggy_warn_on');
@@ -23,7 +24,8 @@ test('WARNING with a file and a module: the symbol token on the header line', ()
 });
 
 test('WARNING without a module, with a compiler suffix, behind a syslog prefix', () => {
-  const line = 'Nov 22 06:00:00 host kernel: WARNING: CPU: 0 PID: 0 at kernel/context_tracking.c:128 ct_kernel_exit.constprop.0+0xa0/0xb0';
+  const line =
+    'Nov 22 06:00:00 host kernel: WARNING: CPU: 0 PID: 0 at kernel/context_tracking.c:128 ct_kernel_exit.constprop.0+0xa0/0xb0';
   const e = firstEvent(line + '\n');
   assert.ok(e.location);
   assert.equal(e.location.function, 'ct_kernel_exit.constprop.0');
@@ -40,6 +42,9 @@ test('WARNING `at func+off/size` without a file', () => {
 
 test('no location: a bare WARNING header, or an event whose header names no symbol', () => {
   assert.equal(firstEvent('WARNING: CPU: 0 PID: 1 at\n').location, null);
-  assert.equal(firstEvent('BUG: kernel NULL pointer dereference, address: 0000000000000008\n').location, null);
+  assert.equal(
+    firstEvent('BUG: kernel NULL pointer dereference, address: 0000000000000008\n').location,
+    null,
+  );
   assert.equal(firstEvent('WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 not a symbol\n').location, null);
 });

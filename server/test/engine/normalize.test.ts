@@ -10,7 +10,11 @@ function expectMessage(raw: string, message: string): NormalizedLine {
   const nl = normalizeLine(raw);
   assert.equal(nl.message, message, `message of ${JSON.stringify(raw)}`);
   if (message.length > 0) {
-    assert.equal(raw.slice(toColumn(nl, 0), toColumn(nl, 0) + message.length), message, 'original column of the message');
+    assert.equal(
+      raw.slice(toColumn(nl, 0), toColumn(nl, 0) + message.length),
+      message,
+      'original column of the message',
+    );
   }
   return nl;
 }
@@ -38,28 +42,41 @@ test('kernel indentation is kept after the prefix (frames, context markers, OOM 
 });
 
 test('dmesg -T human-readable timestamps', () => {
-  const nl = expectMessage('[Sun Nov 22 10:00:00 2026] BUG: kernel NULL pointer dereference, address: 0000000000000010',
-    'BUG: kernel NULL pointer dereference, address: 0000000000000010');
+  const nl = expectMessage(
+    '[Sun Nov 22 10:00:00 2026] BUG: kernel NULL pointer dereference, address: 0000000000000010',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000010',
+  );
   assert.equal(nl.start, 27);
   expectMessage('[Mon Nov  2 09:05:07 2026]  ? vfs_write+0xc7/0x3f0', ' ? vfs_write+0xc7/0x3f0');
 });
 
 test('<N> printk levels, alone and before a timestamp', () => {
-  let nl = expectMessage('<4>[   12.345678] WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2', 'WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2');
+  let nl = expectMessage(
+    '<4>[   12.345678] WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2',
+    'WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2',
+  );
   assert.equal(nl.level, 4);
   assert.equal(nl.time, 12.345678);
-  nl = expectMessage('<0>Kernel panic - not syncing: Fatal exception', 'Kernel panic - not syncing: Fatal exception');
+  nl = expectMessage(
+    '<0>Kernel panic - not syncing: Fatal exception',
+    'Kernel panic - not syncing: Fatal exception',
+  );
   assert.equal(nl.level, 0);
   // <12> is facility 1 (user) level 4 as syslog encodes it; the level is the low 3 bits.
   assert.equal(normalizeLine('<12>[    1.000000] hello').level, 4);
 });
 
 test('printk caller ids [ T123] / [ C3], separate and fused to the timestamp', () => {
-  let nl = expectMessage('[  144.210044][T11794] BUG: kernel NULL pointer dereference, address: 0000000000000008',
-    'BUG: kernel NULL pointer dereference, address: 0000000000000008');
+  let nl = expectMessage(
+    '[  144.210044][T11794] BUG: kernel NULL pointer dereference, address: 0000000000000008',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000008',
+  );
   assert.equal(nl.caller, 'T11794');
   assert.equal(nl.time, 144.210044);
-  nl = expectMessage('[   44.377931][    C4] BUG: KCSAN: data-race in a / b', 'BUG: KCSAN: data-race in a / b');
+  nl = expectMessage(
+    '[   44.377931][    C4] BUG: KCSAN: data-race in a / b',
+    'BUG: KCSAN: data-race in a / b',
+  );
   assert.equal(nl.caller, 'C4');
   nl = expectMessage('[  144.2][T11794] Oops: 0002 [#1]', 'Oops: 0002 [#1]');
   assert.equal(nl.caller, 'T11794');
@@ -71,8 +88,10 @@ test('printk caller ids [ T123] / [ C3], separate and fused to the timestamp', (
 });
 
 test('syslog / journalctl -o short: "Nov 22 10:00:00 host kernel: "', () => {
-  expectMessage('Nov 22 10:00:00 host kernel: BUG: unable to handle page fault for address: ffffc90000a3f000',
-    'BUG: unable to handle page fault for address: ffffc90000a3f000');
+  expectMessage(
+    'Nov 22 10:00:00 host kernel: BUG: unable to handle page fault for address: ffffc90000a3f000',
+    'BUG: unable to handle page fault for address: ffffc90000a3f000',
+  );
   expectMessage('Nov  2 09:05:07 build-01 kernel:  ? vfs_write+0xc7/0x3f0', ' ? vfs_write+0xc7/0x3f0');
   // kern.log of older rsyslog setups keeps the printk timestamp after the syslog header.
   const nl = expectMessage('Nov 22 10:00:00 host kernel: [   12.345678] Call Trace:', 'Call Trace:');
@@ -94,25 +113,35 @@ test('journalctl -o short-iso and short-iso-precise (offset with and without a c
 });
 
 test('journalctl -o short-monotonic: "[   12.345678] host kernel: "', () => {
-  const nl = expectMessage('[    5.559828] debian kernel: BUG: kernel NULL pointer dereference, address: 0000000000000010',
-    'BUG: kernel NULL pointer dereference, address: 0000000000000010');
+  const nl = expectMessage(
+    '[    5.559828] debian kernel: BUG: kernel NULL pointer dereference, address: 0000000000000010',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000010',
+  );
   assert.equal(nl.time, 5.559828);
   // A driver message that merely contains a colon is not a journal header.
   expectMessage('[    5.558827] buggy: null_read', 'buggy: null_read');
 });
 
 test('/dev/kmsg records: "level,seq,usec,flags;message"', () => {
-  let nl = expectMessage('6,1234,5678,-;e1000e 0000:00:19.0 eth0: NIC Link is Up', 'e1000e 0000:00:19.0 eth0: NIC Link is Up');
+  let nl = expectMessage(
+    '6,1234,5678,-;e1000e 0000:00:19.0 eth0: NIC Link is Up',
+    'e1000e 0000:00:19.0 eth0: NIC Link is Up',
+  );
   assert.equal(nl.level, 6);
   assert.equal(nl.time, 0.005678);
-  nl = expectMessage('4,1790,144210044,-;BUG: kernel NULL pointer dereference, address: 0000000000000008',
-    'BUG: kernel NULL pointer dereference, address: 0000000000000008');
+  nl = expectMessage(
+    '4,1790,144210044,-;BUG: kernel NULL pointer dereference, address: 0000000000000008',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000008',
+  );
   assert.equal(nl.level, 4);
   assert.equal(nl.time, 144.210044);
   // The facility is encoded above the level (prefix 12 = user.warning).
   assert.equal(normalizeLine('12,9,100,-;hello').level, 4);
   // Continuation records and printk's kmsg caller field.
-  expectMessage('4,1791,144210051,c;#PF: supervisor write access in kernel mode', '#PF: supervisor write access in kernel mode');
+  expectMessage(
+    '4,1791,144210051,c;#PF: supervisor write access in kernel mode',
+    '#PF: supervisor write access in kernel mode',
+  );
   expectMessage('4,1792,144210117,-,caller=T11794; ? __die+0x23/0x70', ' ? __die+0x23/0x70');
 });
 
@@ -132,7 +161,8 @@ test('splitLines counts \\r\\n, lone \\r and \\n as line breaks', () => {
 });
 
 test('ANSI colour escapes are removed and columns still point at the original text', () => {
-  const raw = '\x1b[1;31m[   12.345678] \x1b[0mBUG: kernel NULL pointer dereference, address: 0000000000000010';
+  const raw =
+    '\x1b[1;31m[   12.345678] \x1b[0mBUG: kernel NULL pointer dereference, address: 0000000000000010';
   const nl = normalizeLine(raw);
   assert.equal(nl.message, 'BUG: kernel NULL pointer dereference, address: 0000000000000010');
   assert.equal(nl.time, 12.345678);
@@ -140,7 +170,8 @@ test('ANSI colour escapes are removed and columns still point at the original te
   assert.equal(toColumn(nl, nl.message.indexOf('address')), raw.indexOf('address'));
 
   // Escapes inside the message: every kept character maps back to itself.
-  const raw2 = '[    1.000000] \x1b[33mWARNING\x1b[0m: CPU: 0 PID: 1 at \x1b[1mkernel/foo.c:1\x1b[22m foo+0x1/0x2';
+  const raw2 =
+    '[    1.000000] \x1b[33mWARNING\x1b[0m: CPU: 0 PID: 1 at \x1b[1mkernel/foo.c:1\x1b[22m foo+0x1/0x2';
   const nl2 = normalizeLine(raw2);
   assert.equal(nl2.message, 'WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2');
   for (let i = 0; i < nl2.message.length; i++) {
@@ -190,23 +221,36 @@ test('lines without a prefix are left alone (interleaved user-space output)', ()
 test('interleaved console output: a printk timestamp inside the line starts the kernel message', () => {
   let nl = expectMessage('syzkaller login: [   16.312051] INFO: task hung in foo', 'INFO: task hung in foo');
   assert.equal(nl.time, 16.312051);
-  nl = expectMessage('[    5.100000] usb 1-1: new device[    5.200000] BUG: kernel NULL pointer dereference, address: 0000000000000000',
-    'BUG: kernel NULL pointer dereference, address: 0000000000000000');
+  nl = expectMessage(
+    '[    5.100000] usb 1-1: new device[    5.200000] BUG: kernel NULL pointer dereference, address: 0000000000000000',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000000',
+  );
   assert.equal(nl.time, 5.2);
   // Bracketed text that is not a printk timestamp stays in the message.
-  expectMessage('[    1.000000] [drm] Initialized i915 1.6.0 20201103', '[drm] Initialized i915 1.6.0 20201103');
+  expectMessage(
+    '[    1.000000] [drm] Initialized i915 1.6.0 20201103',
+    '[drm] Initialized i915 1.6.0 20201103',
+  );
   expectMessage('[    1.000000]  buggy_dispatch+0x4d/0x60 [buggy]', ' buggy_dispatch+0x4d/0x60 [buggy]');
 });
 
 test('dmesg -x (--decode) facility and level names before the timestamp', () => {
-  const nl = expectMessage('kern  :warn  : [    5.559828] BUG: kernel NULL pointer dereference, address: 0000000000000010',
-    'BUG: kernel NULL pointer dereference, address: 0000000000000010');
+  const nl = expectMessage(
+    'kern  :warn  : [    5.559828] BUG: kernel NULL pointer dereference, address: 0000000000000010',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000010',
+  );
   assert.equal(nl.time, 5.559828);
-  expectMessage('kern  :warn  : [    5.564250]  ? __handle_mm_fault+0x97b/0xfa0', ' ? __handle_mm_fault+0x97b/0xfa0');
+  expectMessage(
+    'kern  :warn  : [    5.564250]  ? __handle_mm_fault+0x97b/0xfa0',
+    ' ? __handle_mm_fault+0x97b/0xfa0',
+  );
 });
 
 test('tabs are kernel text, not noise', () => {
-  expectMessage('[  421.880232] rcu: \t1-....: (20999 ticks this GP)', 'rcu: \t1-....: (20999 ticks this GP)');
+  expectMessage(
+    '[  421.880232] rcu: \t1-....: (20999 ticks this GP)',
+    'rcu: \t1-....: (20999 ticks this GP)',
+  );
 });
 
 test('hostile prefixes take bounded time', () => {
@@ -217,14 +261,22 @@ test('hostile prefixes take bounded time', () => {
   normalizeLine('1,'.repeat(100_000));
   normalizeLine('\x1b['.repeat(100_000));
   normalizeLine('Nov 22 10:00:00 ' + 'x'.repeat(200_000));
-  assert.ok(performance.now() - t0 < 5000, 'normalising pathological lines must not backtrack (catastrophic backtracking takes minutes)');
+  assert.ok(
+    performance.now() - t0 < 5000,
+    'normalising pathological lines must not backtrack (catastrophic backtracking takes minutes)',
+  );
 });
 
 test('dmesg -x (facility and level names), alone and with -T or a printk timestamp', () => {
-  let nl = expectMessage('kern  :err   : [Sun Nov 22 10:00:00 2026] BUG: kernel NULL pointer dereference, address: 0000000000000010',
-    'BUG: kernel NULL pointer dereference, address: 0000000000000010');
+  let nl = expectMessage(
+    'kern  :err   : [Sun Nov 22 10:00:00 2026] BUG: kernel NULL pointer dereference, address: 0000000000000010',
+    'BUG: kernel NULL pointer dereference, address: 0000000000000010',
+  );
   assert.equal(nl.level, 3);
-  nl = expectMessage('kern  :warn  : [   12.345678] WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2', 'WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2');
+  nl = expectMessage(
+    'kern  :warn  : [   12.345678] WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2',
+    'WARNING: CPU: 0 PID: 1 at kernel/foo.c:1 foo+0x1/0x2',
+  );
   assert.equal(nl.level, 4);
   assert.equal(nl.time, 12.345678);
   assert.equal(expectMessage('authpriv:notice: sshd accepted', 'sshd accepted').level, 5);
@@ -234,8 +286,13 @@ test('dmesg -x (facility and level names), alone and with -T or a printk timesta
 });
 
 test('journalctl -o short-full: weekday, date, time and zone before host and "kernel:"', () => {
-  expectMessage('Sun 2026-11-22 10:00:00 UTC myhost kernel: BUG: unable to handle page fault for address: 0000000000001234',
-    'BUG: unable to handle page fault for address: 0000000000001234');
-  const nl = expectMessage('Mon 2026-11-23 09:05:07.123456 CEST host kernel: [    5.100000] Oops: 0002 [#1] PREEMPT SMP', 'Oops: 0002 [#1] PREEMPT SMP');
+  expectMessage(
+    'Sun 2026-11-22 10:00:00 UTC myhost kernel: BUG: unable to handle page fault for address: 0000000000001234',
+    'BUG: unable to handle page fault for address: 0000000000001234',
+  );
+  const nl = expectMessage(
+    'Mon 2026-11-23 09:05:07.123456 CEST host kernel: [    5.100000] Oops: 0002 [#1] PREEMPT SMP',
+    'Oops: 0002 [#1] PREEMPT SMP',
+  );
   assert.equal(nl.time, 5.1);
 });

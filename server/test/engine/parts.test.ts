@@ -88,7 +88,10 @@ test('register dump, CR2 and Code: of the first dump (not the trailer after end 
   // Each register once: the trailer after `end trace` repeats them.
   assert.equal(oops.registers.filter((r) => r.name === 'RAX').length, 1);
   assert.ok(oops.registerLines);
-  assert.ok(oops.registerLines.line >= lineOf(modern, 'RIP: 0010:') && oops.registerLines.line <= lineOf(modern, 'RSP: 0018:'));
+  assert.ok(
+    oops.registerLines.line >= lineOf(modern, 'RIP: 0010:') &&
+      oops.registerLines.line <= lineOf(modern, 'RSP: 0018:'),
+  );
   assert.equal(oops.registerLines.endLine, lineOf(modern, 'PKRU: 55555554'));
   assert.equal(oops.codeLine, lineOf(modern, 'Code: 48 8b 47 10'));
 });
@@ -123,7 +126,9 @@ test('Call Trace with <IRQ> and <TASK> blocks, reliable and "? " frames, module 
   assert.equal(work.address, null);
   assert.equal(work.span.line, lineOf(modern, 'frob_work_fn+0x2c/0x70'));
   assert.equal(spanText(modern, work.span), 'frob_work_fn');
-  assert.ok(trace.endLine >= lineOf(modern, 'ret_from_fork_asm') && trace.endLine <= lineOf(modern, '</TASK>'));
+  assert.ok(
+    trace.endLine >= lineOf(modern, 'ret_from_fork_asm') && trace.endLine <= lineOf(modern, '</TASK>'),
+  );
 });
 
 test('a trace starts at its "Call Trace:" label, not at the first <IRQ> marker', () => {
@@ -138,7 +143,13 @@ test('Modules linked in: names, per-module taint, spans; the last unloaded modul
   // `(+)` is the module's load state (coming), not a taint flag.
   assert.deepEqual(
     oops.modules.list.filter((m) => m.name !== 'frob_old').map((m) => [m.name, m.taint]),
-    [['frob', 'OE'], ['nvidia_drm', 'POE'], ['snd_hda_codec_realtek', ''], ['snd_hda_intel', ''], ['e1000e', '']],
+    [
+      ['frob', 'OE'],
+      ['nvidia_drm', 'POE'],
+      ['snd_hda_codec_realtek', ''],
+      ['snd_hda_intel', ''],
+      ['e1000e', ''],
+    ],
   );
   for (const m of oops.modules.list) assert.equal(spanText(modern, m.span), m.name);
 });
@@ -151,13 +162,23 @@ test('per-module taint is read when the load state follows it: foo(OE+), bar(O-)
     '[   10.000003] RIP: 0010:hello_init+0x15/0x30 [hello]',
   ].join('\n');
   const e = analyzeText(text).events[0];
-  assert.deepEqual(e.modules?.list.map((m) => [m.name, m.taint]), [['hello', 'OE'], ['bye', 'O'], ['plain', '']]);
+  assert.deepEqual(
+    e.modules?.list.map((m) => [m.name, m.taint]),
+    [
+      ['hello', 'OE'],
+      ['bye', 'O'],
+      ['plain', ''],
+    ],
+  );
 });
 
 test('a module named only in "[last unloaded: …]" is not listed as linked in', () => {
   const oops = analyzeText(modern).events[0];
   assert.ok(oops.modules);
-  assert.deepEqual(oops.modules.list.map((m) => m.name), ['frob', 'nvidia_drm', 'snd_hda_codec_realtek', 'snd_hda_intel', 'e1000e']);
+  assert.deepEqual(
+    oops.modules.list.map((m) => m.name),
+    ['frob', 'nvidia_drm', 'snd_hda_codec_realtek', 'snd_hda_intel', 'e1000e'],
+  );
 });
 
 const old = fixture('parts/x86-oops-2.6.log');
@@ -182,12 +203,15 @@ test('2.6-era oops: "Pid: N, comm: X Not tainted", IP: line, [<address>] frames 
   assert.equal(e.ip?.address, 'ffffffffa0180015');
   assert.equal(e.guiltyFrame?.function, 'hello_init');
   const frames = e.traces[0].frames;
-  assert.deepEqual(frames.map((f) => [f.function, f.address, f.reliable]), [
-    ['hello_init', 'ffffffffa0180000', false],
-    ['do_one_initcall', 'ffffffff8100a07d', false],
-    ['sys_init_module', 'ffffffff8107fce1', false],
-    ['system_call_fastpath', 'ffffffff81010b42', false],
-  ]);
+  assert.deepEqual(
+    frames.map((f) => [f.function, f.address, f.reliable]),
+    [
+      ['hello_init', 'ffffffffa0180000', false],
+      ['do_one_initcall', 'ffffffff8100a07d', false],
+      ['sys_init_module', 'ffffffff8107fce1', false],
+      ['system_call_fastpath', 'ffffffff81010b42', false],
+    ],
+  );
   assert.equal(frames[0].module, 'hello');
   assert.equal(e.modules?.list[0].name, 'hello');
   assert.equal(e.modules?.list[0].taint, '');
@@ -211,11 +235,14 @@ test('KASAN slab-use-after-free: title, access, address, the three stacks, exten
   assert.equal(e.guiltyFrame?.function, 'widget_release');
   assert.equal(e.guiltyFrame?.reliable, true);
   // (Where the first trace starts is checked by the "Call Trace:" label test above.)
-  assert.deepEqual(e.traces.map((t, i) => [t.label.replace(/:$/, ''), i === 0 ? 'label' : t.line, t.frames.length]), [
-    ['Call Trace', 'label', 13],
-    ['Allocated by task 4101', lineOf(kasan, 'Allocated by task 4101:'), 12],
-    ['Freed by task 4123', lineOf(kasan, 'Freed by task 4123:'), 13],
-  ]);
+  assert.deepEqual(
+    e.traces.map((t, i) => [t.label.replace(/:$/, ''), i === 0 ? 'label' : t.line, t.frames.length]),
+    [
+      ['Call Trace', 'label', 13],
+      ['Allocated by task 4101', lineOf(kasan, 'Allocated by task 4101:'), 12],
+      ['Freed by task 4123', lineOf(kasan, 'Freed by task 4123:'), 13],
+    ],
+  );
   assert.equal(e.traces[1].frames[3].function, 'widget_open');
   assert.equal(e.traces[2].frames[5].function, 'widget_put_queue');
 });
@@ -226,17 +253,20 @@ test('the user-space RIP (0033:) printed inside a trace is not the kernel instru
 });
 
 test('an event after the first crash is a likely consequence; a later [#2] oops too', () => {
-  const second = modern.replace(/\n$/, '') + '\n' + [
-    '[  150.000001][T11800] general protection fault, probably for non-canonical address 0xdead000000000122: 0000 [#2] PREEMPT SMP NOPTI',
-    '[  150.000010][T11800] CPU: 1 UID: 0 PID: 11800 Comm: frobctl Tainted: G      D W  OE      6.12.0-rc4-custom #7',
-    '[  150.000020][T11800] RIP: 0010:frob_unlink_entry+0x12/0x40 [frob]',
-    '[  150.000030][T11800] Call Trace:',
-    '[  150.000031][T11800]  <TASK>',
-    '[  150.000032][T11800]  frob_release+0x2a/0x50 [frob]',
-    '[  150.000033][T11800]  __fput+0xf2/0x2a0',
-    '[  150.000034][T11800]  </TASK>',
-    '[  150.000040][T11800] ---[ end trace 0000000000000000 ]---',
-  ].join('\n');
+  const second =
+    modern.replace(/\n$/, '') +
+    '\n' +
+    [
+      '[  150.000001][T11800] general protection fault, probably for non-canonical address 0xdead000000000122: 0000 [#2] PREEMPT SMP NOPTI',
+      '[  150.000010][T11800] CPU: 1 UID: 0 PID: 11800 Comm: frobctl Tainted: G      D W  OE      6.12.0-rc4-custom #7',
+      '[  150.000020][T11800] RIP: 0010:frob_unlink_entry+0x12/0x40 [frob]',
+      '[  150.000030][T11800] Call Trace:',
+      '[  150.000031][T11800]  <TASK>',
+      '[  150.000032][T11800]  frob_release+0x2a/0x50 [frob]',
+      '[  150.000033][T11800]  __fput+0xf2/0x2a0',
+      '[  150.000034][T11800]  </TASK>',
+      '[  150.000040][T11800] ---[ end trace 0000000000000000 ]---',
+    ].join('\n');
   const { events } = analyzeText(second);
   const gpf = only(events, 'gpf');
   assert.equal(gpf.oopsNumber, 2);
@@ -273,7 +303,7 @@ test('report extent: the trace running out ends the report', () => {
     '[   10.100000] e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex',
     '[   10.200000] EXT4-fs (sda1): re-mounted. Quota mode: none.',
     '[   10.300000] systemd[1]: Started Journal Service.',
-    '[   10.400000] audit: type=1130 audit(1.2:3): pid=1 uid=0 msg=\'unit=systemd-journald\'',
+    "[   10.400000] audit: type=1130 audit(1.2:3): pid=1 uid=0 msg='unit=systemd-journald'",
   ].join('\n');
   const { events } = analyzeText(text);
   assert.equal(events.length, 1, summarize(events));
@@ -293,17 +323,25 @@ test('report extent: the next report ends the previous one', () => {
     '[   10.000013] RIP: 0010:frob_next+0x1/0x10 [frob]',
   ].join('\n');
   const { events } = analyzeText(text);
-  assert.deepEqual(events.map((e) => [e.kind, e.line, e.endLine]), [['warning', 0, 3], ['null-deref', 4, 7]]);
+  assert.deepEqual(
+    events.map((e) => [e.kind, e.line, e.endLine]),
+    [
+      ['warning', 0, 3],
+      ['null-deref', 4, 7],
+    ],
+  );
   assert.equal(events[1].oopsNumber, 1);
   assert.equal(events[1].title, 'BUG: unable to handle kernel NULL pointer dereference in frob_next');
 });
 
 test('#PF: lines stay inside the report and do not end it', () => {
   const e = analyzeText(modern).events[0];
-  assert.ok(e.line < lineOf(modern, '#PF: supervisor write access') && e.endLine > lineOf(modern, '#PF: error_code'));
+  assert.ok(
+    e.line < lineOf(modern, '#PF: supervisor write access') && e.endLine > lineOf(modern, '#PF: error_code'),
+  );
 });
 
-test('<NMI>, <SOFTIRQ> and <EOI> blocks set each frame\'s context', () => {
+test("<NMI>, <SOFTIRQ> and <EOI> blocks set each frame's context", () => {
   const text = [
     '[   20.000000] WARNING: CPU: 0 PID: 0 at kernel/frob.c:1 frob_tick+0x1/0x2 [frob]',
     '[   20.000001] RIP: 0010:frob_tick+0x1/0x2 [frob]',
@@ -324,13 +362,16 @@ test('<NMI>, <SOFTIRQ> and <EOI> blocks set each frame\'s context', () => {
     '[   20.000016] ---[ end trace 0000000000000000 ]---',
   ].join('\n');
   const e = only(analyzeText(text).events, 'warning');
-  assert.deepEqual(e.traces.flatMap((t) => t.frames.map((f) => [f.function, f.context])), [
-    ['nmi_handle', 'nmi'],
-    ['frob_tick', 'softirq'],
-    ['__do_softirq', 'softirq'],
-    ['irq_exit_rcu', 'irq'],
-    ['default_idle', 'task'],
-  ]);
+  assert.deepEqual(
+    e.traces.flatMap((t) => t.frames.map((f) => [f.function, f.context])),
+    [
+      ['nmi_handle', 'nmi'],
+      ['frob_tick', 'softirq'],
+      ['__do_softirq', 'softirq'],
+      ['irq_exit_rcu', 'irq'],
+      ['default_idle', 'task'],
+    ],
+  );
   assert.equal(e.endLine, 16);
 });
 
@@ -345,7 +386,14 @@ test('hard lockup: frames inside <NMI> carry the nmi context', () => {
 test('the same report with \\n, \\r\\n, lone \\r or mixed breaks gives the same lines and columns', () => {
   const lines = modern.replace(/\n$/, '').split('\n');
   const shape = (text: string) =>
-    analyzeText(text).events.map((e) => [e.kind, e.line, e.endLine, e.headerSpan, e.guiltyFrame?.span, e.traces.map((t) => t.frames.map((f) => f.span))]);
+    analyzeText(text).events.map((e) => [
+      e.kind,
+      e.line,
+      e.endLine,
+      e.headerSpan,
+      e.guiltyFrame?.span,
+      e.traces.map((t) => t.frames.map((f) => f.span)),
+    ]);
   const lf = shape(lines.join('\n'));
   assert.deepEqual(shape(lines.join('\r\n')), lf);
   assert.deepEqual(shape(lines.join('\r')), lf);
@@ -389,8 +437,14 @@ test('two reports printed at once by different tasks are told apart by their pri
   assert.equal(warn.title, 'WARNING in frob_check');
   assert.equal(oops.title, 'BUG: unable to handle kernel NULL pointer dereference in widget_next');
   assert.deepEqual([warn.pid, warn.comm, oops.pid, oops.comm], [100, 'frobd', 200, 'widgetd']);
-  assert.deepEqual(warn.traces.flatMap((t) => t.frames.map((f) => f.function)), ['frob_poll', 'kthread']);
-  assert.deepEqual(oops.traces.flatMap((t) => t.frames.map((f) => f.function)), ['widget_read', 'vfs_read']);
+  assert.deepEqual(
+    warn.traces.flatMap((t) => t.frames.map((f) => f.function)),
+    ['frob_poll', 'kthread'],
+  );
+  assert.deepEqual(
+    oops.traces.flatMap((t) => t.frames.map((f) => f.function)),
+    ['widget_read', 'vfs_read'],
+  );
   assert.equal(oops.faultAddress, '0000000000000040');
   assert.equal(warn.line, lineOf(text, 'WARNING: CPU: 0 PID: 100'));
   assert.equal(oops.line, lineOf(text, 'BUG: kernel NULL pointer dereference'));

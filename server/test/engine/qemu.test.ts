@@ -24,11 +24,37 @@ const EXPECTED: Record<Arch, Record<string, Expect[]>> = {
     gpf: [{ kind: 'gpf', title: 'general protection fault in buggy_gpf', faultAddress: 'dead00000000beef' }],
     gpf_moffs: [{ kind: 'gpf', title: 'general protection fault in buggy_gpf_moffs', faultAddress: '10' }],
     hung: [1, 2, 3].map(() => ({ kind: 'hung-task', title: 'INFO: task hung in buggy_dispatch' })),
-    inline: [{ kind: 'null-deref', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_inline', faultAddress: '0000000000000010' }],
+    inline: [
+      {
+        kind: 'null-deref',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_inline',
+        faultAddress: '0000000000000010',
+      },
+    ],
     list_corrupt: [{ kind: 'list-corruption', title: 'BUG: corrupted list in buggy_list_corrupt' }],
-    null_read: [{ kind: 'null-deref', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2', faultAddress: '0000000000000010', comm: 'init' }],
-    null_wq: [{ kind: 'null-deref', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_work_fn', faultAddress: '0000000000000000', comm: 'kworker/0:2' }],
-    null_write: [{ kind: 'null-deref', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_write', faultAddress: '0000000000000008' }],
+    null_read: [
+      {
+        kind: 'null-deref',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2',
+        faultAddress: '0000000000000010',
+        comm: 'init',
+      },
+    ],
+    null_wq: [
+      {
+        kind: 'null-deref',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_work_fn',
+        faultAddress: '0000000000000000',
+        comm: 'kworker/0:2',
+      },
+    ],
+    null_write: [
+      {
+        kind: 'null-deref',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_write',
+        faultAddress: '0000000000000008',
+      },
+    ],
     oom: [{ kind: 'oom-kill', title: 'Out of memory: Killed process (dd)', comm: 'dd' }],
     panic: [{ kind: 'panic', title: 'kernel panic: buggy: explicit panic requested via /proc/buggy' }],
     softlockup: [{ kind: 'soft-lockup', title: 'BUG: soft lockup in proc_reg_write' }],
@@ -36,15 +62,58 @@ const EXPECTED: Record<Arch, Record<string, Expect[]>> = {
     warn_timer: [{ kind: 'warning', title: 'WARNING in buggy_timer_fn', comm: 'swapper/0' }],
   },
   arm64: {
-    bug_on: [{ kind: 'kernel-bug', title: 'kernel BUG in buggy_bug_on' }, { kind: 'warning', title: 'WARNING in ct_kernel_exit' }],
-    gpf: [{ kind: 'arm-page-fault', title: 'BUG: unable to handle kernel paging request in buggy_gpf', faultAddress: 'dead00000000beef' }],
+    bug_on: [
+      { kind: 'kernel-bug', title: 'kernel BUG in buggy_bug_on' },
+      { kind: 'warning', title: 'WARNING in ct_kernel_exit' },
+    ],
+    gpf: [
+      {
+        kind: 'arm-page-fault',
+        title: 'BUG: unable to handle kernel paging request in buggy_gpf',
+        faultAddress: 'dead00000000beef',
+      },
+    ],
     hung: [1, 2, 3].map(() => ({ kind: 'hung-task', title: 'INFO: task hung in buggy_hung' })),
-    init_null_read: [{ kind: 'arm-page-fault', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2', faultAddress: '0000000000000010', comm: 'insmod' }],
-    inline: [{ kind: 'arm-page-fault', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_inline', faultAddress: '0000000000000010' }],
-    list_corrupt: [{ kind: 'list-corruption', title: 'BUG: corrupted list in buggy_list_corrupt' }, { kind: 'warning', title: 'WARNING in ct_kernel_exit' }],
-    null_read: [{ kind: 'arm-page-fault', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2', faultAddress: '0000000000000010' }],
-    null_wq: [{ kind: 'arm-page-fault', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_work_fn', faultAddress: '0000000000000000' }],
-    null_write: [{ kind: 'arm-page-fault', title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_write', faultAddress: '0000000000000008' }],
+    init_null_read: [
+      {
+        kind: 'arm-page-fault',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2',
+        faultAddress: '0000000000000010',
+        comm: 'insmod',
+      },
+    ],
+    inline: [
+      {
+        kind: 'arm-page-fault',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_inline',
+        faultAddress: '0000000000000010',
+      },
+    ],
+    list_corrupt: [
+      { kind: 'list-corruption', title: 'BUG: corrupted list in buggy_list_corrupt' },
+      { kind: 'warning', title: 'WARNING in ct_kernel_exit' },
+    ],
+    null_read: [
+      {
+        kind: 'arm-page-fault',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2',
+        faultAddress: '0000000000000010',
+      },
+    ],
+    null_wq: [
+      {
+        kind: 'arm-page-fault',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_work_fn',
+        faultAddress: '0000000000000000',
+      },
+    ],
+    null_write: [
+      {
+        kind: 'arm-page-fault',
+        title: 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_write',
+        faultAddress: '0000000000000008',
+      },
+    ],
     oom: [{ kind: 'oom-kill', title: 'Out of memory: Killed process (dd)', comm: 'dd' }],
     panic: [{ kind: 'panic', title: 'kernel panic: buggy: explicit panic requested via /proc/buggy' }],
     softlockup: [1, 2].map(() => ({ kind: 'soft-lockup', title: 'BUG: soft lockup in proc_reg_write' })),
@@ -70,7 +139,8 @@ for (const arch of ['x86_64', 'arm64'] as const) {
         const e = got[i];
         assert.equal(e.kind, w.kind, `event ${i}`);
         assert.equal(e.title, w.title, `event ${i}`);
-        if (w.faultAddress !== undefined) assert.equal(e.faultAddress, w.faultAddress, `event ${i} fault address`);
+        if (w.faultAddress !== undefined)
+          assert.equal(e.faultAddress, w.faultAddress, `event ${i} fault address`);
         if (w.comm) assert.equal(e.comm, w.comm);
         assert.equal(e.arch, arch);
         if (i > 0 && w.kind !== e.kind) assert.notEqual(e.consequenceOf, null);
@@ -101,7 +171,10 @@ test('x86_64 null_read: LSP line numbers count the lone CR of the iPXE banner', 
   assert.equal(e.guiltyFrame?.function, 'buggy_null_read_level2');
   assert.equal(e.guiltyFrame?.module, 'buggy');
   assert.equal(e.guiltyFrame?.span.line, lineOf(text, 'RIP: 0010:buggy_null_read_level2'));
-  assert.deepEqual(e.modules?.list.map((m) => [m.name, m.taint]), [['buggy', 'OE']]);
+  assert.deepEqual(
+    e.modules?.list.map((m) => [m.name, m.taint]),
+    [['buggy', 'OE']],
+  );
   assert.equal(lineCount, text.split(/\r\n|\r|\n/).length);
   // The spans point at the text: the guilty frame's range covers its name on the CRLF line.
   const raw = text.split(/\r\n|\r|\n/)[e.guiltyFrame!.span.line];
@@ -121,8 +194,14 @@ test('x86_64 oom: invoker, victim, memory figures and the task table in one even
   assert.equal(e.oom.oomScoreAdj, 0);
   assert.equal(e.oom.victimPid, 117);
   assert.equal(e.oom.victimComm, 'dd');
-  assert.deepEqual([e.oom.totalVmKb, e.oom.anonRssKb, e.oom.fileRssKb, e.oom.shmemRssKb], [411860, 181072, 0, 1020]);
-  assert.deepEqual(e.oom.taskTable, { line: lineOf(text, '[  pid  ]   uid  tgid total_vm'), endLine: lineOf(text, '[    117]     0   117') });
+  assert.deepEqual(
+    [e.oom.totalVmKb, e.oom.anonRssKb, e.oom.fileRssKb, e.oom.shmemRssKb],
+    [411860, 181072, 0, 1020],
+  );
+  assert.deepEqual(e.oom.taskTable, {
+    line: lineOf(text, '[  pid  ]   uid  tgid total_vm'),
+    endLine: lineOf(text, '[    117]     0   117'),
+  });
 });
 
 test('x86_64 warn_timer: <IRQ> frames, then the interrupted task; "? " frame with offset == size', (t) => {
@@ -149,12 +228,17 @@ test('arm64 null_read: pc/lr/sp and x0-x29 registers, ESR as error code, Code:, 
   assert.equal(e.hardware, 'linux,dummy-virt (DT)');
   assert.equal(e.ip?.line, lineOf(text, 'pc : buggy_null_read_level2'));
   const names = new Set(e.registers.map((r) => r.name));
-  for (const r of ['sp', 'x29', 'x0', 'x9', 'x19']) assert.ok(names.has(r), `register ${r} in ${[...names].join(' ')}`);
+  for (const r of ['sp', 'x29', 'x0', 'x9', 'x19'])
+    assert.ok(names.has(r), `register ${r} in ${[...names].join(' ')}`);
   assert.equal(e.registers.find((r) => r.name === 'x28')?.value, 'ffff584fc3095140');
   assert.equal(e.codeLine, lineOf(text, 'Code: bad PC value'));
   assert.equal(e.traces[0].label, 'Call trace');
   assert.equal(e.traces[0].frames.length, 14);
-  assert.ok(e.registerLines && e.registerLines.line <= lineOf(text, 'x29: ') && e.registerLines.endLine === lineOf(text, 'x2 : 0000000000000000'));
+  assert.ok(
+    e.registerLines &&
+      e.registerLines.line <= lineOf(text, 'x29: ') &&
+      e.registerLines.endLine === lineOf(text, 'x2 : 0000000000000000'),
+  );
 });
 
 // ── Ground truth: every frame the qemu tools decoded, on the line LSP would show it ──
@@ -176,7 +260,14 @@ function readTruth(dir: string, scenario: string): TruthRow[] | null {
     .split('\n')
     .slice(1)
     .map((row) => row.split('\t'))
-    .map((c) => ({ logLine: Number(c[0]), kind: c[1], symbol: c[2], offset: parseInt(c[3], 16), size: parseInt(c[4], 16), object: c[5] }));
+    .map((c) => ({
+      logLine: Number(c[0]),
+      kind: c[1],
+      symbol: c[2],
+      offset: parseInt(c[3], 16),
+      size: parseInt(c[4], 16),
+      object: c[5],
+    }));
 }
 
 /** Maps a 1-based `\n`-counted line to a 0-based LSP line: every lone CR before it adds a line. */
@@ -195,7 +286,10 @@ function lspLine(text: string, logLine: number): number {
   return line;
 }
 
-for (const [arch, dir] of [['x86_64', QEMU_LOGS], ['arm64', QEMU_ARM64_LOGS]] as const) {
+for (const [arch, dir] of [
+  ['x86_64', QEMU_LOGS],
+  ['arm64', QEMU_ARM64_LOGS],
+] as const) {
   test(`${arch}: every ground-truth frame is parsed on its line with name, offset, size, module, reliability`, (t) => {
     if (!existsSync(dir)) return t.skip('corpus not present');
     let checked = 0;
@@ -206,7 +300,9 @@ for (const [arch, dir] of [['x86_64', QEMU_LOGS], ['arm64', QEMU_ARM64_LOGS]] as
       if (!truth || text === null) continue;
       const events = analyzeText(text).events;
       const frames = new Map<number, Frame[]>();
-      for (const e of events) for (const tr of e.traces) for (const f of tr.frames) frames.set(f.span.line, [...(frames.get(f.span.line) ?? []), f]);
+      for (const e of events)
+        for (const tr of e.traces)
+          for (const f of tr.frames) frames.set(f.span.line, [...(frames.get(f.span.line) ?? []), f]);
       const ips = new Map(events.filter((e) => e.ip).map((e) => [e.ip!.line, e.ip!]));
       for (const row of truth) {
         const line = lspLine(text, row.logLine);
@@ -223,7 +319,11 @@ for (const [arch, dir] of [['x86_64', QEMU_LOGS], ['arm64', QEMU_ARM64_LOGS]] as
           checked++;
         } else if ((row.kind === 'RIP' || row.kind === 'PC') && ips.has(line)) {
           const ip = ips.get(line)!;
-          assert.deepEqual([ip.function, ip.offset, ip.size, ip.module], [row.symbol, row.offset, row.size, module], where);
+          assert.deepEqual(
+            [ip.function, ip.offset, ip.size, ip.module],
+            [row.symbol, row.offset, row.size, module],
+            where,
+          );
           checked++;
         } else if (row.kind === 'WARN_AT') {
           const e = events.find((ev) => ev.line === line);
@@ -233,7 +333,11 @@ for (const [arch, dir] of [['x86_64', QEMU_LOGS], ['arm64', QEMU_ARM64_LOGS]] as
       }
       // The first RIP/PC of a scenario is the instruction pointer of the event that reports it.
       const first = truth.find((r) => r.kind === 'RIP' || r.kind === 'PC');
-      if (first) assert.ok(ips.has(lspLine(text, first.logLine)), `${arch} ${scenario}: the first ${first.kind} line is an event's ip`);
+      if (first)
+        assert.ok(
+          ips.has(lspLine(text, first.logLine)),
+          `${arch} ${scenario}: the first ${first.kind} line is an event's ip`,
+        );
     }
     assert.ok(checked > 100, `checked ${checked} ground-truth frames`);
   });

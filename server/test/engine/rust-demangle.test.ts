@@ -4,9 +4,14 @@ import { demangleRust } from '../../src/engine/rust-demangle';
 
 // Symbols from Rust-for-Linux stack traces (rust_binder, ashmem, core).
 test('demangles v0 paths, inherent and trait impls, with backreferences', () => {
-  assert.equal(demangleRust('_RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref'), '<rust_binder::process::Process>::update_ref');
   assert.equal(
-    demangleRust('_RNvXs1_CscPPBqWtAqum_11ashmem_rustNtB5_6AshmemNtNtCs43vyB533jt3_6kernel10miscdevice10MiscDevice4mmap'),
+    demangleRust('_RNvMs3_NtCshgDM7dBCdno_11rust_binder7processNtB5_7Process10update_ref'),
+    '<rust_binder::process::Process>::update_ref',
+  );
+  assert.equal(
+    demangleRust(
+      '_RNvXs1_CscPPBqWtAqum_11ashmem_rustNtB5_6AshmemNtNtCs43vyB533jt3_6kernel10miscdevice10MiscDevice4mmap',
+    ),
     '<ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap',
   );
   assert.equal(demangleRust('_RNvNtCs9jEwPDbx20M_4core9panicking9panic_fmt'), 'core::panicking::panic_fmt');

@@ -16,7 +16,9 @@ export interface SyzCase {
 export function loadSyzkallerCases(): SyzCase[] {
   if (!existsSync(SYZKALLER_REPORTS)) return [];
   const names = readdirSync(SYZKALLER_REPORTS).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
-  return names.map((name) => parseCase(name, readFileSync(join(SYZKALLER_REPORTS, name), 'latin1').replace(/\r/g, '')));
+  return names.map((name) =>
+    parseCase(name, readFileSync(join(SYZKALLER_REPORTS, name), 'latin1').replace(/\r/g, '')),
+  );
 }
 
 function parseCase(name: string, text: string): SyzCase {
@@ -30,8 +32,7 @@ function parseCase(name: string, text: string): SyzCase {
     if (!m) continue;
     if (m[1] === 'TITLE') {
       if (m[2].trim()) titles.unshift(m[2]);
-    }
-    else if (m[1] === 'ALT' && m[2].trim()) titles.push(m[2]);
+    } else if (m[1] === 'ALT' && m[2].trim()) titles.push(m[2]);
     else if (m[1] === 'TYPE') type = m[2];
     else if (m[1] === 'CORRUPTED') corrupted = m[2] === 'Y';
   }

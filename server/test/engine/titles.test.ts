@@ -57,12 +57,18 @@ test('questionable frames never feed a part', () => {
 });
 
 test('KASAN without its access line is titled from the header, dynamic text replaced', () => {
-  const title = firstTitle(['BUG: KASAN: slab-out-of-bounds in frob_copy.part.3+0x52/0x80 at addr ffff88004ec29b58', 'Modules linked in:']);
+  const title = firstTitle([
+    'BUG: KASAN: slab-out-of-bounds in frob_copy.part.3+0x52/0x80 at addr ffff88004ec29b58',
+    'Modules linked in:',
+  ]);
   assert.equal(title, 'KASAN: slab-out-of-bounds in frob_copy.part.NUM at addr ADDR');
 });
 
 test('suspicious RCU usage needs its source line', () => {
-  assert.equal(firstTitle(['WARNING: suspicious RCU usage', '6.6.0 #1 Not tainted']), 'WARNING: suspicious RCU usage');
+  assert.equal(
+    firstTitle(['WARNING: suspicious RCU usage', '6.6.0 #1 Not tainted']),
+    'WARNING: suspicious RCU usage',
+  );
 });
 
 test('circular locking: the lock being taken names the deadlock, lock helpers skipped', () => {
@@ -77,8 +83,12 @@ test('circular locking: the lock being taken names the deadlock, lock helpers sk
 });
 
 test('Trusty panics, also when a timestamp split the line', () => {
-  assert.equal(firstTitle(['trusty: panic (caller 0xffffffffe0002314): failed(-5) to start app 6']), 'trusty: panic: failed(-NUM) to start app NUM');
-  const split = '[  331.001241] trusty: panic (caller [  331.008787] trusty: 0xffffffffe000fbb8): ASSERT FAILED at (lib/ipc.c:472): !list_in_list(&chan->node)';
+  assert.equal(
+    firstTitle(['trusty: panic (caller 0xffffffffe0002314): failed(-5) to start app 6']),
+    'trusty: panic: failed(-NUM) to start app NUM',
+  );
+  const split =
+    '[  331.001241] trusty: panic (caller [  331.008787] trusty: 0xffffffffe000fbb8): ASSERT FAILED at (lib/ipc.c:472): !list_in_list(&chan->node)';
   assert.equal(analyzeText(split).events[0]?.title, 'trusty: ASSERT FAILED: !list_in_list(&chan->node)');
 });
 
@@ -95,10 +105,27 @@ test('Rust panics: the message, then the demangled guilty frame', () => {
 });
 
 test('header variants titled as syzkaller titles them', () => {
-  assert.equal(firstTitle(['divide_error: 0000 [#1] SMP', 'RIP: 0010:frob_ratio+0x10/0x40']), 'divide error in frob_ratio');
-  assert.equal(firstTitle(['BUG: Invalid wait context', 'Call trace:', ' _raw_spin_lock+0x10/0x20', ' frob_irq+0x20/0x80']), 'WARNING: locking bug in frob_irq');
-  assert.equal(firstTitle(['VFS: Busy inodes after unmount of loop0. Self-destruct in 5 seconds.']), 'VFS: Busy inodes after unmount (use-after-free)');
-  assert.equal(firstTitle(['INFO: Allocated in frob_new+0x29/0x90 age=1 cpu=1 pid=6024']), 'INFO: Allocated in frob_new age=NUM cpu=NUM pid=NUM');
+  assert.equal(
+    firstTitle(['divide_error: 0000 [#1] SMP', 'RIP: 0010:frob_ratio+0x10/0x40']),
+    'divide error in frob_ratio',
+  );
+  assert.equal(
+    firstTitle([
+      'BUG: Invalid wait context',
+      'Call trace:',
+      ' _raw_spin_lock+0x10/0x20',
+      ' frob_irq+0x20/0x80',
+    ]),
+    'WARNING: locking bug in frob_irq',
+  );
+  assert.equal(
+    firstTitle(['VFS: Busy inodes after unmount of loop0. Self-destruct in 5 seconds.']),
+    'VFS: Busy inodes after unmount (use-after-free)',
+  );
+  assert.equal(
+    firstTitle(['INFO: Allocated in frob_new+0x29/0x90 age=1 cpu=1 pid=6024']),
+    'INFO: Allocated in frob_new age=NUM cpu=NUM pid=NUM',
+  );
 });
 
 test('without caller ids a fault-injection stack ends the title window', () => {

@@ -43,7 +43,9 @@ function objdump(bytes: Uint8Array, start: number): ObjLine[] {
   const dir = mkdtempSync(join(tmpdir(), 'oops-lens-objdump-'));
   const file = join(dir, 'code.bin');
   writeFileSync(file, bytes.subarray(start));
-  const text = execFileSync('objdump', ['-D', '-b', 'binary', '-m', 'i386:x86-64', file], { encoding: 'utf8' });
+  const text = execFileSync('objdump', ['-D', '-b', 'binary', '-m', 'i386:x86-64', file], {
+    encoding: 'utf8',
+  });
   const lines: ObjLine[] = [];
   for (const l of text.split('\n')) {
     const m = /^\s+([0-9a-f]+):\t((?:[0-9a-f]{2} )+)\s*\t?(\S*)/.exec(l);
@@ -63,46 +65,70 @@ function objdump(bytes: Uint8Array, start: number): ObjLine[] {
 /** Mnemonic spellings that differ between binutils and iced without differing in meaning. */
 function normalizeMnemonic(m: string): string {
   if (m === '(bad)') return '(bad)';
-  return m.replace(/^(rex\.?\w*|data16|addr32|cs|ds|notrack|bnd)$/, '').replace(/^(call|ret|jmp|push|pop)q$/, '$1');
+  return m
+    .replace(/^(rex\.?\w*|data16|addr32|cs|ds|notrack|bnd)$/, '')
+    .replace(/^(call|ret|jmp|push|pop)q$/, '$1');
 }
 
 test('the corpus has x86 Code: lines to check', () => {
   assert.ok(corpusCodeLines().length >= 10);
 });
 
-test('x86_64 disassembly agrees with objdump on instruction boundaries and mnemonics', { skip: !hasObjdump && 'objdump not installed (apt-get install -y binutils)' }, () => {
-  let checked = 0;
-  for (const { file, bytes } of corpusCodeLines()) {
-    const parsed = parseCodeBytes(bytes, 'x86_64');
-    assert.ok(parsed, `parse ${file}: ${bytes}`);
-    const all = disassemble(parsed);
-    assert.ok(all.lines.some((l) => l.trapping), `trapping instruction found in ${file}`);
-    // decodecode's two listings: all code, and code starting with the faulting instruction.
-    const fromTrap = disassemble({ ...parsed, bytes: parsed.bytes.subarray(parsed.trapOffset!), trapOffset: 0 });
-    let compared = 0;
-    for (const [d, bin] of [[all, parsed.bytes], [fromTrap, parsed.bytes.subarray(parsed.trapOffset!)]] as const) {
-      const ref = objdump(bin, d.start);
-      const mine = new Map(d.lines.map((l) => [l.offset, l]));
-      // Compare every instruction objdump decoded completely (its last one may run off the end).
-      for (const r of ref) {
-        if (r.offset + r.length > bin.length) continue;
-        // Past an undecodable byte the two decoders resynchronise differently: stop there.
-        if (r.mnemonic === '(bad)' || r.mnemonic === '.byte') break;
-        const l = mine.get(r.offset);
-        assert.ok(l, `${file}: objdump has an instruction at ${r.offset.toString(16)} (${r.mnemonic}) that we do not`);
-        if (l.text === '(bad)' || l.text === '(truncated)') break;
-        assert.equal(l.length, r.length, `${file} @${r.offset.toString(16)}: length (${l.text} vs ${r.mnemonic})`);
-        const ours = normalizeMnemonic(l.text.split(/\s+/)[0]);
-        const theirs = normalizeMnemonic(r.mnemonic);
-        if (theirs) assert.equal(ours, theirs, `${file} @${r.offset.toString(16)}: ${l.text} vs ${r.mnemonic}`);
-        compared++;
+test(
+  'x86_64 disassembly agrees with objdump on instruction boundaries and mnemonics',
+  { skip: !hasObjdump && 'objdump not installed (apt-get install -y binutils)' },
+  () => {
+    let checked = 0;
+    for (const { file, bytes } of corpusCodeLines()) {
+      const parsed = parseCodeBytes(bytes, 'x86_64');
+      assert.ok(parsed, `parse ${file}: ${bytes}`);
+      const all = disassemble(parsed);
+      assert.ok(
+        all.lines.some((l) => l.trapping),
+        `trapping instruction found in ${file}`,
+      );
+      // decodecode's two listings: all code, and code starting with the faulting instruction.
+      const fromTrap = disassemble({
+        ...parsed,
+        bytes: parsed.bytes.subarray(parsed.trapOffset!),
+        trapOffset: 0,
+      });
+      let compared = 0;
+      for (const [d, bin] of [
+        [all, parsed.bytes],
+        [fromTrap, parsed.bytes.subarray(parsed.trapOffset!)],
+      ] as const) {
+        const ref = objdump(bin, d.start);
+        const mine = new Map(d.lines.map((l) => [l.offset, l]));
+        // Compare every instruction objdump decoded completely (its last one may run off the end).
+        for (const r of ref) {
+          if (r.offset + r.length > bin.length) continue;
+          // Past an undecodable byte the two decoders resynchronise differently: stop there.
+          if (r.mnemonic === '(bad)' || r.mnemonic === '.byte') break;
+          const l = mine.get(r.offset);
+          assert.ok(
+            l,
+            `${file}: objdump has an instruction at ${r.offset.toString(16)} (${r.mnemonic}) that we do not`,
+          );
+          if (l.text === '(bad)' || l.text === '(truncated)') break;
+          assert.equal(
+            l.length,
+            r.length,
+            `${file} @${r.offset.toString(16)}: length (${l.text} vs ${r.mnemonic})`,
+          );
+          const ours = normalizeMnemonic(l.text.split(/\s+/)[0]);
+          const theirs = normalizeMnemonic(r.mnemonic);
+          if (theirs)
+            assert.equal(ours, theirs, `${file} @${r.offset.toString(16)}: ${l.text} vs ${r.mnemonic}`);
+          compared++;
+        }
       }
+      assert.ok(compared >= 5, `${file}: compared ${compared}`);
+      checked++;
     }
-    assert.ok(compared >= 5, `${file}: compared ${compared}`);
-    checked++;
-  }
-  assert.ok(checked >= 10);
-});
+    assert.ok(checked >= 10);
+  },
+);
 
 /** `* 2a:\t48 f7 f5             \tdiv    %rbp <-- trapping instruction` → offset, bytes, mnemonic, trap. */
 function expectedListing(out: string): { offset: number; bytes: string; mnemonic: string; trap: boolean }[] {
@@ -116,7 +142,11 @@ function expectedListing(out: string): { offset: number; bytes: string; mnemonic
   return rows;
 }
 
-for (const [arch, n] of [['amd64', 4], ['arm64', 1], ['arm', 0]] as const) {
+for (const [arch, n] of [
+  ['amd64', 4],
+  ['arm64', 1],
+  ['arm', 0],
+] as const) {
   test(`matches syzkaller's expected decompilation ${arch}/${n}`, () => {
     const dir = join(SHARED, 'syzkaller/decompile', arch);
     const input = readFileSync(join(dir, `${n}.in`), 'utf8');
@@ -141,7 +171,14 @@ test('thumb halfwords decode as Thumb-2', () => {
   const t = parseCodeBytes('b510 f7ff fffe (6803)')!;
   assert.equal(t.arch, 'thumb');
   const d = disassemble(t);
-  assert.deepEqual(d.lines.map((l) => [l.offset, l.text.split(/\s+/)[0]]), [[0, 'push'], [2, 'bl'], [6, 'ldr']]);
+  assert.deepEqual(
+    d.lines.map((l) => [l.offset, l.text.split(/\s+/)[0]]),
+    [
+      [0, 'push'],
+      [2, 'bl'],
+      [6, 'ldr'],
+    ],
+  );
   assert.ok(d.lines[2].trapping);
 });
 

@@ -27,12 +27,21 @@ function load(path: string): Doc {
 }
 
 /** Hover at `needle` (+ `delta` characters) on the first line containing it (after line `after`). */
-function hover(path: string, needle: string, delta = 0, opts: { withAnalysis?: boolean; after?: number } = {}) {
+function hover(
+  path: string,
+  needle: string,
+  delta = 0,
+  opts: { withAnalysis?: boolean; after?: number } = {},
+) {
   const d = load(path);
   const line = d.lines.findIndex((l, i) => i >= (opts.after ?? 0) && l.includes(needle));
   assert.ok(line >= 0, `no line with ${needle}`);
   const col = d.lines[line].indexOf(needle) + delta;
-  const r = explainAt(d.lines[line], col, { line, analysis: opts.withAnalysis === false ? undefined : d.analysis, getLine: (n) => d.lines[n] });
+  const r = explainAt(d.lines[line], col, {
+    line,
+    analysis: opts.withAnalysis === false ? undefined : d.analysis,
+    getLine: (n) => d.lines[n],
+  });
   assert.ok(r, `no hover at ${needle}+${delta}`);
   return { ...r, token: d.lines[line].slice(r.start, r.end) };
 }
@@ -59,9 +68,11 @@ test('EFLAGS is decoded bit by bit', () => {
 
 test('CR0, CR4, CR3, CR2', () => {
   const cr0 = hover(X86, 'CR0: 0000000080050033').markdown;
-  for (const f of ['PE', 'WP', 'PG', 'AM', 'NE', 'ET', 'MP']) assert.match(cr0, new RegExp(`\\*\\*${f}\\*\\*`));
+  for (const f of ['PE', 'WP', 'PG', 'AM', 'NE', 'ET', 'MP'])
+    assert.match(cr0, new RegExp(`\\*\\*${f}\\*\\*`));
   const cr4 = hover(FIX, 'CR4: 00000000003506e0').markdown;
-  for (const f of ['SMEP', 'SMAP', 'OSXSAVE', 'FSGSBASE', 'PGE', 'PAE']) assert.match(cr4, new RegExp(`\\*\\*${f}\\*\\*`));
+  for (const f of ['SMEP', 'SMAP', 'OSXSAVE', 'FSGSBASE', 'PGE', 'PAE'])
+    assert.match(cr4, new RegExp(`\\*\\*${f}\\*\\*`));
   assert.doesNotMatch(cr4, /\*\*LA57\*\*/);
   assert.match(hover(X86, 'CR3: 0000000001fe8000').markdown, /page-table base \(physical\): 0x1fe8000/);
   const cr2 = hover(X86, 'CR2: 0000000000000008').markdown;
@@ -121,7 +132,10 @@ test('error codes: Oops, #PF lines, GPF, [#N] and die flags', () => {
   const second = hover(FIX, '[#2]').markdown;
   assert.match(second, /likely a consequence/);
   assert.match(hover(X86, 'NOPTI').markdown, /page-table isolation/);
-  assert.match(hover(GPF, 'fault, probably', 0).markdown + hover(FIX, ': 0000 [#1]', 2).markdown, /not about a segment selector/);
+  assert.match(
+    hover(GPF, 'fault, probably', 0).markdown + hover(FIX, ': 0000 [#1]', 2).markdown,
+    /not about a segment selector/,
+  );
   assert.match(hover(FIX, 'PGD 0').markdown, /walk for the fault address stopped here/);
 });
 
@@ -210,7 +224,11 @@ test('stack frames: offset/size, module, unreliable, context', () => {
   assert.match(hover(syz, 'add_disk include/linux/genhd.h:217 [inline]', 2).markdown, /Inlined frame/);
   assert.match(hover(syz, 'md_alloc+0xa32/0x1190', 2).markdown, /source `drivers\/md\/md\.c:5707`/);
   // A Rust frame (v0-mangled) says which Rust item it is; a C frame says nothing of the kind.
-  const rust = hover(join(SHARED, 'syzkaller/report/748'), '_RNvMs0_NtCshgDM7dBCdno_11rust_binder4nodeNtB5_4Node22update_refcount_locked', 4).markdown;
+  const rust = hover(
+    join(SHARED, 'syzkaller/report/748'),
+    '_RNvMs0_NtCshgDM7dBCdno_11rust_binder4nodeNtB5_4Node22update_refcount_locked',
+    4,
+  ).markdown;
   assert.match(rust, /Rust: `<rust_binder::node::Node>::update_refcount_locked`/);
   assert.doesNotMatch(f, /Rust:/);
 });
@@ -244,7 +262,10 @@ test('arm64: pstate, ESR, FSC, WnR, Internal error, registers, pc/lr', () => {
 
 test('Code: line disassembly with the trapping instruction and RIP-relative addresses', () => {
   const x = hover(X86, 'Code: de e6').markdown;
-  assert.match(x, /buggy_null_write\+0x19:\* +48 c7 43 08 34 12 00 00 +movq +\$0x1234,0x8\(%rbx\) +<-- trapping instruction/);
+  assert.match(
+    x,
+    /buggy_null_write\+0x19:\* +48 c7 43 08 34 12 00 00 +movq +\$0x1234,0x8\(%rbx\) +<-- trapping instruction/,
+  );
   const user = hover(X86, 'Code: 40 00 48').markdown;
   assert.match(user, /0x47b7a0:\* +48 3d 00 f0 ff ff +cmp/);
   const arm = hover(ARM_BUG, 'Code: ').markdown;
@@ -310,7 +331,7 @@ test('odd input never throws and missing facts are absent', () => {
   const long = explainAt('RAX: ' + '1'.repeat(40), 2, { line: 0 });
   assert.match(long!.markdown, /too long for a 64-bit register/);
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   for (let i = 0; i < 2000; i++) {
     const len = Math.floor(rnd() * 120);
     let s = '';

@@ -15,14 +15,20 @@ for (const [label, dir, buildId] of [
   ['arm64', ARM64, 'bd1edec4914389ab5509a54a5981a2a31739bb7b'],
 ] as const) {
   const ko = `${dir}/module/buggy.ko`;
-  test(`${label} buggy.ko: every module frame equals the ground truth`, { skip: fs.existsSync(ko) ? false : `${ko} missing` }, (t) => {
-    const df = openDebugFile(ko);
-    assert.equal(df.buildId, buildId);
-    const r = checkTruthFiles(dir, 'buggy', df);
-    t.diagnostic(`${label} module frames: ${r.checked - r.failures.length}/${r.checked} lookups agree with the truth`);
-    assert.ok(r.checked > 60, `only ${r.checked} module lookups`);
-    assert.deepEqual(r.failures, []);
-  });
+  test(
+    `${label} buggy.ko: every module frame equals the ground truth`,
+    { skip: fs.existsSync(ko) ? false : `${ko} missing` },
+    (t) => {
+      const df = openDebugFile(ko);
+      assert.equal(df.buildId, buildId);
+      const r = checkTruthFiles(dir, 'buggy', df);
+      t.diagnostic(
+        `${label} module frames: ${r.checked - r.failures.length}/${r.checked} lookups agree with the truth`,
+      );
+      assert.ok(r.checked > 60, `only ${r.checked} module lookups`);
+      assert.deepEqual(r.failures, []);
+    },
+  );
 }
 
 // Opt-in: OOPS_LENS_VMLINUX=/path/to/vmlinux-6.1.0-56-amd64 (Debian linux-image-6.1.0-56-amd64-dbg,
@@ -32,11 +38,15 @@ for (const [label, dir, env] of [
   ['arm64', ARM64, 'OOPS_LENS_VMLINUX_ARM64'],
 ] as const) {
   const path = process.env[env];
-  const skip = path ? false : `set ${env}=/path/to/vmlinux (Debian -dbg package) to check every vmlinux frame`;
+  const skip = path
+    ? false
+    : `set ${env}=/path/to/vmlinux (Debian -dbg package) to check every vmlinux frame`;
   test(`${label} vmlinux: every vmlinux frame equals the ground truth`, { skip }, (t) => {
     const df = openDebugFile(path!);
     const r = checkTruthFiles(dir, 'vmlinux', df);
-    t.diagnostic(`${label} vmlinux frames: ${r.checked - r.failures.length}/${r.checked} lookups agree with the truth`);
+    t.diagnostic(
+      `${label} vmlinux frames: ${r.checked - r.failures.length}/${r.checked} lookups agree with the truth`,
+    );
     assert.ok(r.checked > 100);
     assert.deepEqual(r.failures, []);
   });

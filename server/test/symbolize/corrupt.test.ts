@@ -68,7 +68,9 @@ test('truncated files: SymbolizeError saying so', { skip }, () => {
 });
 
 test('not an ELF file', () => {
-  const e = exercise(write('text', Buffer.from('this is not an ELF file at all, just some text\n'.repeat(3))));
+  const e = exercise(
+    write('text', Buffer.from('this is not an ELF file at all, just some text\n'.repeat(3))),
+  );
   assert.equal(e?.code, 'not-elf');
 });
 
@@ -114,12 +116,21 @@ test('random corruption of the debug sections never crashes or hangs', { skip },
   const src = fixture();
   const good = fs.readFileSync(src);
   const elf = ElfFile.open(src);
-  const targets = ['.debug_info', '.debug_abbrev', '.debug_line', '.debug_rnglists', '.debug_aranges', '.debug_str_offsets', '.symtab', '.strtab']
+  const targets = [
+    '.debug_info',
+    '.debug_abbrev',
+    '.debug_line',
+    '.debug_rnglists',
+    '.debug_aranges',
+    '.debug_str_offsets',
+    '.symtab',
+    '.strtab',
+  ]
     .map((n) => elf.section(n))
     .filter((s): s is NonNullable<typeof s> => !!s);
   elf.close();
   let seed = 12345;
-  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) >>> 0) % n;
   let failed = 0;
   const internal: string[] = [];
   const started = Date.now();
@@ -131,7 +142,9 @@ test('random corruption of the debug sections never crashes or hangs', { skip },
     if (e) failed++;
     if (e && /internal error/.test(e.message)) internal.push(e.message);
   }
-  t.diagnostic(`100 corrupted files: ${failed} SymbolizeErrors, ${100 - failed} still readable, ${Date.now() - started} ms`);
+  t.diagnostic(
+    `100 corrupted files: ${failed} SymbolizeErrors, ${100 - failed} still readable, ${Date.now() - started} ms`,
+  );
   assert.deepEqual(internal, [], 'no reader bug reached (all errors are diagnosed corruption)');
 });
 
@@ -142,5 +155,8 @@ test('mismatched debug file: sizes disagree -> the lookup says the file does not
   // Frame printed by the x86_64 kernel (../qemu null_read): same module source, another build.
   const r = df.lookupSymbol('buggy_null_read', 0x1d, 0x29);
   assert.equal(r.ok, false);
-  assert.match(r.error!, /size mismatch for buggy_null_read\+0x1d\/0x29: .* has buggy_null_read with size 0x44 — the debug file does not match/);
+  assert.match(
+    r.error!,
+    /size mismatch for buggy_null_read\+0x1d\/0x29: .* has buggy_null_read with size 0x44 — the debug file does not match/,
+  );
 });

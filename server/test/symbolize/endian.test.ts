@@ -33,14 +33,28 @@ for (const is64 of [true, false])
       assert.equal(outer[0].value, 0x400000n);
       assert.equal(outer[0].kallsymsSize, 0x20);
       assert.equal(df.symbolAt(0x400025n)?.symbol.name, 'other_fn');
-      for (const [addr, want] of EXPECTED) assert.equal(formatAddr2line(df.lookupAddress(addr).frames).replace(' |  (', ' | ('), want, `0x${addr.toString(16)}`);
+      for (const [addr, want] of EXPECTED)
+        assert.equal(
+          formatAddr2line(df.lookupAddress(addr).frames).replace(' |  (', ' | ('),
+          want,
+          `0x${addr.toString(16)}`,
+        );
       const r = df.lookupSymbol('outer_fn', 0xb, 0x20, { isReturnAddress: true });
-      assert.deepEqual(r.frames.map((f) => [f.function, f.line]), [['helper', 3], ['outer_fn', 12]]);
+      assert.deepEqual(
+        r.frames.map((f) => [f.function, f.line]),
+        [
+          ['helper', 3],
+          ['outer_fn', 12],
+        ],
+      );
       // binutils reads the same bytes through its generic ELF targets and must print the same — except that it
       // names the inlined callee of this minimal hand-written DWARF after its caller (it does name gcc's;
       // see gcc.test.ts), so for the inlined address only the file:line chain is compared.
       if (hasTool('addr2line') && spawnSync('addr2line', ['-e', file, '0x400004']).status === 0) {
-        const theirs = addr2lineBatch(file, EXPECTED.map(([a]) => a));
+        const theirs = addr2lineBatch(
+          file,
+          EXPECTED.map(([a]) => a),
+        );
         EXPECTED.forEach(([a], i) => {
           const ours = formatAddr2line(df.lookupAddress(a).frames);
           if (a === 0x40000an) assert.equal(ours.replace(/^helper/, 'outer_fn'), theirs[i]);

@@ -28,12 +28,27 @@ for (const tool of ['addr2line', 'eu-addr2line', 'llvm-symbolizer'] as const) {
   });
 }
 
-test('relocatable objects: section-relative queries; llvm-symbolizer refuses them clearly', { skip: hasTool('gcc') && hasTool('addr2line') ? false : 'no gcc/addr2line' }, () => {
-  const obj = buildFixture('chain-dwarf5.o', ['chain.c'], ['-g', '-gdwarf-5', '-O2', '-c']);
-  const df = openDebugFile(obj);
-  const ext = new ExternalSymbolizer('addr2line');
-  const q = [{ address: 0x10n, section: '.text.custom' }, { address: 0x4n, section: '.text' }];
-  const theirs = ext.symbolize(obj, q);
-  q.forEach((x, i) => assert.deepEqual(theirs[i].map((f) => f.line), df.lookupAddress({ section: x.section!, offset: x.address }).frames.map((f) => f.line)));
-  assert.throws(() => new ExternalSymbolizer('llvm-symbolizer').symbolize(obj, q), (e: unknown) => e instanceof SymbolizeError && /cannot select a section/.test(e.message));
-});
+test(
+  'relocatable objects: section-relative queries; llvm-symbolizer refuses them clearly',
+  { skip: hasTool('gcc') && hasTool('addr2line') ? false : 'no gcc/addr2line' },
+  () => {
+    const obj = buildFixture('chain-dwarf5.o', ['chain.c'], ['-g', '-gdwarf-5', '-O2', '-c']);
+    const df = openDebugFile(obj);
+    const ext = new ExternalSymbolizer('addr2line');
+    const q = [
+      { address: 0x10n, section: '.text.custom' },
+      { address: 0x4n, section: '.text' },
+    ];
+    const theirs = ext.symbolize(obj, q);
+    q.forEach((x, i) =>
+      assert.deepEqual(
+        theirs[i].map((f) => f.line),
+        df.lookupAddress({ section: x.section!, offset: x.address }).frames.map((f) => f.line),
+      ),
+    );
+    assert.throws(
+      () => new ExternalSymbolizer('llvm-symbolizer').symbolize(obj, q),
+      (e: unknown) => e instanceof SymbolizeError && /cannot select a section/.test(e.message),
+    );
+  },
+);

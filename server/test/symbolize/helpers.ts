@@ -73,16 +73,27 @@ export function buildFixture(outName: string, sources: string[], flags: string[]
   if (fs.existsSync(out)) return out;
   fs.mkdirSync(dir, { recursive: true });
   const tmp = `${out}.${process.pid}.tmp`;
-  const r = spawnSync(compiler, [...flags, '-o', tmp, ...sources.map((s) => path.join(FIXTURES, s))], { encoding: 'utf8' });
+  const r = spawnSync(compiler, [...flags, '-o', tmp, ...sources.map((s) => path.join(FIXTURES, s))], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`${compiler} failed: ${r.error?.message ?? r.stderr}`);
   fs.renameSync(tmp, out);
   return out;
 }
 
 /** `addr2line -f -i -p -a` for many addresses in one process, one formatted answer per address. */
-export function addr2lineBatch(file: string, addresses: bigint[], section?: string, tool = 'addr2line'): string[] {
+export function addr2lineBatch(
+  file: string,
+  addresses: bigint[],
+  section?: string,
+  tool = 'addr2line',
+): string[] {
   const args = ['-f', '-i', '-p', '-a', '-e', file, ...(section ? ['-j', section] : [])];
-  const r = spawnSync(tool, args, { input: addresses.map((a) => '0x' + a.toString(16)).join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(tool, args, {
+    input: addresses.map((a) => '0x' + a.toString(16)).join('\n') + '\n',
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr}`);
   const out: string[] = [];
   for (const line of r.stdout.split('\n')) {
@@ -91,7 +102,8 @@ export function addr2lineBatch(file: string, addresses: bigint[], section?: stri
     if (m) out.push(m[1]);
     else out[out.length - 1] += ' | ' + line;
   }
-  if (out.length !== addresses.length) throw new Error(`${tool}: ${out.length} answers for ${addresses.length} addresses`);
+  if (out.length !== addresses.length)
+    throw new Error(`${tool}: ${out.length} answers for ${addresses.length} addresses`);
   return out;
 }
 
@@ -106,10 +118,17 @@ export interface TruthCheck {
  * column — and compares with addr2line's answer and the section. AMBIGUOUS rows (several symbols with the
  * same name and size) must match as a set: our first answer plus `alternatives`.
  */
-export function checkTruthFiles(corpusDir: string, object: string, df: import('../../src/engine/symbolize').DebugFile): TruthCheck {
+export function checkTruthFiles(
+  corpusDir: string,
+  object: string,
+  df: import('../../src/engine/symbolize').DebugFile,
+): TruthCheck {
   const res: TruthCheck = { checked: 0, failures: [] };
   const decoded = corpusDir + '/decoded';
-  for (const name of fs.readdirSync(decoded).filter((n) => n.endsWith('.truth.tsv')).sort()) {
+  for (const name of fs
+    .readdirSync(decoded)
+    .filter((n) => n.endsWith('.truth.tsv'))
+    .sort()) {
     const rows = readTruth(`${decoded}/${name}`).filter((r) => r.object === object);
     const groups = new Map<string, TruthRow[]>();
     for (const r of rows) {
@@ -124,11 +143,15 @@ export function checkTruthFiles(corpusDir: string, object: string, df: import('.
       for (const [isReturnAddress, want] of modes) {
         const got = df.lookupSymbol(r.symbol, r.offset, r.size, { isReturnAddress });
         const answers = [got, ...(got.alternatives ?? [])];
-        const gotSet = answers.map((a) => `${formatAddr2line(a.frames)} @${object === 'vmlinux' ? '' : a.symbolSection}`).sort();
+        const gotSet = answers
+          .map((a) => `${formatAddr2line(a.frames)} @${object === 'vmlinux' ? '' : a.symbolSection}`)
+          .sort();
         const wantSet = group.map((t) => `${want(t)} @${object === 'vmlinux' ? '' : t.section}`).sort();
         res.checked++;
         if (JSON.stringify(gotSet) !== JSON.stringify(wantSet))
-          res.failures.push(`${name} ${key} ${isReturnAddress ? 'return-address' : 'at address'}\n  got  ${gotSet.join(' // ')}\n  want ${wantSet.join(' // ')}${got.error ? '\n  error ' + got.error : ''}`);
+          res.failures.push(
+            `${name} ${key} ${isReturnAddress ? 'return-address' : 'at address'}\n  got  ${gotSet.join(' // ')}\n  want ${wantSet.join(' // ')}${got.error ? '\n  error ' + got.error : ''}`,
+          );
       }
     }
   }

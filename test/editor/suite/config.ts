@@ -15,7 +15,12 @@ export interface SuiteConfig {
 export function loadConfig(): SuiteConfig {
   const file = process.env.KOL_EDITOR_SUITE_CONFIG ?? path.join(__dirname, 'suite-config.json');
   const repoRoot = path.resolve(__dirname, '../..');
-  const base: SuiteConfig = { repoRoot, sharedDir: path.resolve(repoRoot, '../shared'), expectInstall: 'dev', handshakeDir: null };
+  const base: SuiteConfig = {
+    repoRoot,
+    sharedDir: path.resolve(repoRoot, '../shared'),
+    expectInstall: 'dev',
+    handshakeDir: null,
+  };
   if (!existsSync(file)) return base;
   return { ...base, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<SuiteConfig>) };
 }

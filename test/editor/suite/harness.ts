@@ -26,7 +26,9 @@ export async function runAll(log: (line: string) => void): Promise<{ passed: num
       log(`ok - ${t.name} (${Date.now() - started} ms)`);
     } catch (e) {
       failed++;
-      log(`not ok - ${t.name}\n  ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).replace(/\n/g, '\n  ')}`);
+      log(
+        `not ok - ${t.name}\n  ${(e instanceof Error ? (e.stack ?? e.message) : String(e)).replace(/\n/g, '\n  ')}`,
+      );
     }
   }
   log(`# editor suite: ${passed} passed, ${failed} failed`);
@@ -34,7 +36,11 @@ export async function runAll(log: (line: string) => void): Promise<{ passed: num
 }
 
 /** Polls `probe` until it returns a value that is not undefined, or fails after `timeoutMs`. */
-export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -41,7 +41,8 @@ test('the extension activates on a kernel log', async () => {
   await open(fixture('oops.dmesg'));
   await eventually('activation', () => (ext.isActive ? true : undefined));
   const fromRepo = path.resolve(ext.extensionPath) === path.resolve(cfg.repoRoot);
-  if (cfg.expectInstall === 'vsix') assert.ok(!fromRepo, `expected the .vsix install, got ${ext.extensionPath}`);
+  if (cfg.expectInstall === 'vsix')
+    assert.ok(!fromRepo, `expected the .vsix install, got ${ext.extensionPath}`);
   else assert.ok(fromRepo, `expected the repository's extension, got ${ext.extensionPath}`);
   console.log(`extension under test: ${ext.extensionPath} (v${ext.packageJSON.version})`);
 });
@@ -52,7 +53,11 @@ async function screenshotPause(name: string): Promise<void> {
   if (!cfg.handshakeDir) return;
   mkdirSync(cfg.handshakeDir, { recursive: true });
   writeFileSync(path.join(cfg.handshakeDir, `${name}.ready`), '');
-  await eventually(`screenshot ${name}`, () => (existsSync(path.join(cfg.handshakeDir!, `${name}.done`)) ? true : undefined), 60_000);
+  await eventually(
+    `screenshot ${name}`,
+    () => (existsSync(path.join(cfg.handshakeDir!, `${name}.done`)) ? true : undefined),
+    60_000,
+  );
 }
 
 test('screenshot: an oops with its squiggles and the Problems panel', async () => {
@@ -98,7 +103,16 @@ test('screenshot: the outline of a report', async () => {
 }, 90_000);
 
 test('file names and first lines select the Kernel Log language', async () => {
-  const byName = ['oops.dmesg', 'crash.oops', 'boot.console', 'kern.log', 'kern.log.1', 'vmcore-dmesg.txt', 'dmesg-2026-11-22.txt', 'console-ttyS0.log'];
+  const byName = [
+    'oops.dmesg',
+    'crash.oops',
+    'boot.console',
+    'kern.log',
+    'kern.log.1',
+    'vmcore-dmesg.txt',
+    'dmesg-2026-11-22.txt',
+    'console-ttyS0.log',
+  ];
   const byFirstLine = ['capture', 'journal-export', 'kmsg-record', 'linux-banner'];
   for (const name of [...byName, ...byFirstLine]) {
     const doc = await vscode.workspace.openTextDocument(fixture(name));
@@ -126,33 +140,49 @@ test('an oops gets an error at its header, its panic is marked as a consequence'
   assert.ok(panic, 'no panic diagnostic');
   assert.equal(panic.range.start.line, lineOf(doc, 'Kernel panic - not syncing'));
   assert.ok(panic.tags?.includes(vscode.DiagnosticTag.Unnecessary), 'panic not tagged as a consequence');
-  assert.ok(panic.relatedInformation?.some((r) => r.location.range.start.line === header), 'panic does not link to the oops');
+  assert.ok(
+    panic.relatedInformation?.some((r) => r.location.range.start.line === header),
+    'panic does not link to the oops',
+  );
 });
 
 test('outline: the oops with its registers, call trace and modules', async () => {
   const doc = await open(fixture('oops.dmesg'));
   const symbols = await eventually('document symbols', async () => {
-    const s = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', doc.uri);
+    const s = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>(
+      'vscode.executeDocumentSymbolProvider',
+      doc.uri,
+    );
     return s && s.length >= 2 ? s : undefined;
   });
   const oops = symbols.find((s) => s.name.includes('NULL pointer dereference'));
   assert.ok(oops, `symbols: ${symbols.map((s) => s.name).join(' | ')}`);
   const children = oops.children.map((c) => c.name);
-  for (const part of ['Registers', 'Call Trace', 'Modules linked in']) assert.ok(children.includes(part), `${part} missing from ${children.join(', ')}`);
+  for (const part of ['Registers', 'Call Trace', 'Modules linked in'])
+    assert.ok(children.includes(part), `${part} missing from ${children.join(', ')}`);
   const trace = oops.children.find((c) => c.name === 'Call Trace')!;
-  assert.deepEqual(trace.children.slice(0, 2).map((f) => f.name), ['demo_submit', 'demo_ioctl']);
+  assert.deepEqual(
+    trace.children.slice(0, 2).map((f) => f.name),
+    ['demo_submit', 'demo_ioctl'],
+  );
 });
 
 test('folding: the report, its register dump and its call trace fold', async () => {
   const doc = await open(fixture('oops.dmesg'));
   const ranges = await eventually('folding ranges', async () => {
-    const r = await vscode.commands.executeCommand<vscode.FoldingRange[]>('vscode.executeFoldingRangeProvider', doc.uri);
+    const r = await vscode.commands.executeCommand<vscode.FoldingRange[]>(
+      'vscode.executeFoldingRangeProvider',
+      doc.uri,
+    );
     return r && r.length ? r : undefined;
   });
   const starts = ranges.map((r) => r.start);
   assert.ok(starts.includes(lineOf(doc, 'BUG: kernel NULL pointer dereference')), 'report does not fold');
   assert.ok(starts.includes(lineOf(doc, 'Call Trace:')), 'call trace does not fold');
-  assert.ok(starts.includes(lineOf(doc, 'RSP: 0018')) || starts.includes(lineOf(doc, 'RIP: 0010')), 'register dump does not fold');
+  assert.ok(
+    starts.includes(lineOf(doc, 'RSP: 0018')) || starts.includes(lineOf(doc, 'RIP: 0010')),
+    'register dump does not fold',
+  );
 });
 
 test('hover on a register explains it', async () => {
@@ -161,7 +191,11 @@ test('hover on a register explains it', async () => {
   const line = lineOf(doc, 'RSP: 0018:');
   const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('RSP') + 1);
   const hovers = await eventually('a hover', async () => {
-    const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+    const h = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      pos,
+    );
     return h && h.length ? h : undefined;
   });
   const text = hovers
@@ -183,12 +217,19 @@ test('a real CRLF serial capture: positions agree with the editor', async () => 
   assert.ok(oops);
   const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
   assert.equal(oops.range.start.line, header);
-  assert.equal(doc.getText(oops.range).startsWith('BUG: kernel NULL pointer dereference'), true, doc.getText(oops.range));
+  assert.equal(
+    doc.getText(oops.range).startsWith('BUG: kernel NULL pointer dereference'),
+    true,
+    doc.getText(oops.range),
+  );
 });
 
 test('editing re-analyses; closing clears the diagnostics', async () => {
   const src = await vscode.workspace.openTextDocument(fixture('oops.dmesg'));
-  const doc = await vscode.workspace.openTextDocument({ language: 'kernel-log', content: '[    1.000000] nothing to see here\n' });
+  const doc = await vscode.workspace.openTextDocument({
+    language: 'kernel-log',
+    content: '[    1.000000] nothing to see here\n',
+  });
   const editor = await vscode.window.showTextDocument(doc);
   await sleep(1000);
   assert.equal(vscode.languages.getDiagnostics(doc.uri).length, 0, 'a quiet log has no diagnostics');
@@ -196,7 +237,9 @@ test('editing re-analyses; closing clears the diagnostics', async () => {
   const diags = await diagnostics(doc.uri, 2);
   assert.ok(diags.some((d) => codeOf(d) === 'null-deref'));
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  await eventually('diagnostics cleared after close', () => (vscode.languages.getDiagnostics(doc.uri).length === 0 ? true : undefined));
+  await eventually('diagnostics cleared after close', () =>
+    vscode.languages.getDiagnostics(doc.uri).length === 0 ? true : undefined,
+  );
 });
 
 test('go to definition on a module frame opens buggy.c at the ground-truth line (modulePaths + sourceRoot)', async () => {
@@ -207,18 +250,30 @@ test('go to definition on a module frame opens buggy.c at the ground-truth line 
   await config.update('modulePaths', [path.join(qemu, 'module')], vscode.ConfigurationTarget.Global);
   await config.update('sourceRoot', tree, vscode.ConfigurationTarget.Global);
   try {
-    let doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path.join(qemu, 'logs/null_read.console.log')));
+    let doc = await vscode.workspace.openTextDocument(
+      vscode.Uri.file(path.join(qemu, 'logs/null_read.console.log')),
+    );
     doc = await vscode.languages.setTextDocumentLanguage(doc, 'kernel-log');
     await vscode.window.showTextDocument(doc);
     const line = lineOf(doc, 'buggy_null_read_level1+0xa/0x20 [buggy]');
     const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('buggy_null_read_level1') + 2);
     // decoded/null_read.truth.tsv: buggy_null_read_level1+0xa is a return address; the call is at buggy.c:51.
-    const target = await eventually('a definition', async () => {
-      const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', doc.uri, pos);
-      const d = defs?.[0];
-      if (!d) return undefined;
-      return 'targetUri' in d ? { uri: d.targetUri, line: (d.targetSelectionRange ?? d.targetRange).start.line } : { uri: d.uri, line: d.range.start.line };
-    }, 30_000);
+    const target = await eventually(
+      'a definition',
+      async () => {
+        const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+          'vscode.executeDefinitionProvider',
+          doc.uri,
+          pos,
+        );
+        const d = defs?.[0];
+        if (!d) return undefined;
+        return 'targetUri' in d
+          ? { uri: d.targetUri, line: (d.targetSelectionRange ?? d.targetRange).start.line }
+          : { uri: d.uri, line: d.range.start.line };
+      },
+      30_000,
+    );
     assert.equal(target.uri.fsPath, path.join(tree, 'buggy.c'));
     assert.equal(target.line + 1, 51);
     // "Kernel Oops Lens: Decode log" opens a decode_stacktrace.sh-style copy beside the log.
@@ -228,7 +283,10 @@ test('go to definition on a module frame opens buggy.c at the ground-truth line 
       const d = vscode.window.activeTextEditor?.document;
       return d && d.isUntitled ? d : undefined;
     });
-    assert.ok(decoded.getText().includes('buggy_null_read_level1 (/var/lib/dkms/buggy/1.0/build/buggy.c:51) buggy'), decoded.getText().slice(0, 300));
+    assert.ok(
+      decoded.getText().includes('buggy_null_read_level1 (/var/lib/dkms/buggy/1.0/build/buggy.c:51) buggy'),
+      decoded.getText().slice(0, 300),
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   } finally {
     await config.update('modulePaths', undefined, vscode.ConfigurationTarget.Global);

@@ -18,7 +18,8 @@ export interface DebuginfodOptions {
   maxBytes?: number;
 }
 
-export type Fetched = { ok: true; path: string; cached: boolean; url?: string } | { ok: false; error: string };
+export type Fetched =
+  { ok: true; path: string; cached: boolean; url?: string } | { ok: false; error: string };
 
 const BUILD_ID = /^[0-9a-f]{8,128}$/;
 
@@ -40,7 +41,12 @@ export async function fetchDebuginfo(buildId: string, opts: DebuginfodOptions): 
   if (fs.existsSync(dest)) return { ok: true, path: dest, cached: true };
   const errors: string[] = [];
   for (const url of urls) {
-    const r = await download(`${url}/buildid/${id}/debuginfo`, dest, opts.timeoutMs ?? 30_000, opts.maxBytes ?? 4 * 2 ** 30);
+    const r = await download(
+      `${url}/buildid/${id}/debuginfo`,
+      dest,
+      opts.timeoutMs ?? 30_000,
+      opts.maxBytes ?? 4 * 2 ** 30,
+    );
     if (r === null) return { ok: true, path: dest, cached: false, url };
     errors.push(`${url}: ${r}`);
   }
@@ -48,10 +54,18 @@ export async function fetchDebuginfo(buildId: string, opts: DebuginfodOptions): 
 }
 
 /** Streams `url` to `dest` (via a temporary file); null on success, else why not. */
-function download(url: string, dest: string, timeoutMs: number, maxBytes: number, redirects = 3): Promise<string | null> {
+function download(
+  url: string,
+  dest: string,
+  timeoutMs: number,
+  maxBytes: number,
+  redirects = 3,
+): Promise<string | null> {
   return new Promise((resolve) => {
     // http/https load on first use: most processes never download, and loading https costs start-up time.
-    const get = url.startsWith('https:') ? (require('node:https') as typeof Https).get : (require('node:http') as typeof Http).get;
+    const get = url.startsWith('https:')
+      ? (require('node:https') as typeof Https).get
+      : (require('node:http') as typeof Http).get;
     let settled = false;
     const done = (why: string | null) => {
       if (!settled) {
@@ -63,7 +77,9 @@ function download(url: string, dest: string, timeoutMs: number, maxBytes: number
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
         res.resume();
-        void download(new URL(res.headers.location, url).href, dest, timeoutMs, maxBytes, redirects - 1).then(done);
+        void download(new URL(res.headers.location, url).href, dest, timeoutMs, maxBytes, redirects - 1).then(
+          done,
+        );
         return;
       }
       if (status !== 200) {

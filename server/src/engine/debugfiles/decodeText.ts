@@ -17,7 +17,11 @@ export function locationsText(frames: SourceFrame[]): string {
 /** `func+0x1d/0x29 [mod 0123abcd]` (or a bare `func+0x1d/0x29`) at the start of `rest`. */
 const NAMED_TOKEN = /^[^\s+()]+\+0x[0-9a-fA-F]+(?:\/0x[0-9a-fA-F]+)?(?:\s+\[[^\]\s]+(?:\s+[0-9a-fA-F]+)?\])?/;
 
-export function decodeLogText(text: string, frames: LogFrame[], results: Map<string, FrameSymbolization>): string {
+export function decodeLogText(
+  text: string,
+  frames: LogFrame[],
+  results: Map<string, FrameSymbolization>,
+): string {
   const lines = text.split(/\r\n|\r|\n/);
   const byLine = new Map<number, LogFrame[]>();
   for (const f of frames) {

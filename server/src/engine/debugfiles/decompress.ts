@@ -34,7 +34,11 @@ export function prepareDebugFile(file: string, cacheDir = defaultCacheDir()): Pr
     return { ok: false, error: `${file}: ${(e as NodeJS.ErrnoException).code ?? e}` };
   }
   // crypto loads here, on use: decompressing is rare and loading crypto costs every process.
-  const key = (require('node:crypto') as typeof Crypto).createHash('sha1').update(`${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
+  const key = (require('node:crypto') as typeof Crypto)
+    .createHash('sha1')
+    .update(`${path.resolve(file)}\0${st.size}\0${st.mtimeMs}`)
+    .digest('hex')
+    .slice(0, 16);
   // Keep the `<mod>.ko` name: the symbolizer knows a module file by its name.
   const out = path.join(cacheDir, 'decompressed', key, path.basename(file).replace(/\.(xz|zst|gz)$/, ''));
   if (fs.existsSync(out)) return { ok: true, path: out, decompressed: true };
@@ -47,7 +51,10 @@ export function prepareDebugFile(file: string, cacheDir = defaultCacheDir()): Pr
     fs.renameSync(tmp, out);
     return { ok: true, path: out, decompressed: true };
   } catch (e) {
-    return { ok: false, error: `${file}: cannot decompress (${e instanceof Error ? e.message.split('\n')[0] : e})` };
+    return {
+      ok: false,
+      error: `${file}: cannot decompress (${e instanceof Error ? e.message.split('\n')[0] : e})`,
+    };
   }
 }
 
@@ -57,20 +64,33 @@ function decompress(file: string, kind: 'xz' | 'zst' | 'gz'): Buffer | string {
   const zlib = require('node:zlib') as typeof Zlib;
   if (kind === 'gz') return zlib.gunzipSync(fs.readFileSync(file), { maxOutputLength: MAX_OUTPUT });
   if (kind === 'zst') {
-    const z = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o?: object) => Buffer }).zstdDecompressSync;
+    const z = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o?: object) => Buffer })
+      .zstdDecompressSync;
     if (z) return z(fs.readFileSync(file), { maxOutputLength: MAX_OUTPUT });
-    return viaTool('zstd', file) ?? `${file} is zstd-compressed: this Node has no zstd and the zstd command is not installed (run zstd -d on it)`;
+    return (
+      viaTool('zstd', file) ??
+      `${file} is zstd-compressed: this Node has no zstd and the zstd command is not installed (run zstd -d on it)`
+    );
   }
-  return viaTool('xz', file) ?? `${file} is xz-compressed: Node cannot read xz and the xz command is not installed (run xz -d on it)`;
+  return (
+    viaTool('xz', file) ??
+    `${file} is xz-compressed: Node cannot read xz and the xz command is not installed (run xz -d on it)`
+  );
 }
 
 /** `tool -dc file`, or null when the tool is not installed. Throws when the tool fails on the file. */
 function viaTool(tool: string, file: string): Buffer | null {
   try {
-    return (require('node:child_process') as typeof ChildProcess).execFileSync(tool, ['-dc', '--', file], { maxBuffer: MAX_OUTPUT, timeout: TOOL_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+    return (require('node:child_process') as typeof ChildProcess).execFileSync(tool, ['-dc', '--', file], {
+      maxBuffer: MAX_OUTPUT,
+      timeout: TOOL_TIMEOUT_MS,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    const stderr = String((e as { stderr?: Buffer }).stderr ?? '').trim().split('\n')[0];
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? '')
+      .trim()
+      .split('\n')[0];
     throw new Error(`${tool}: ${stderr || (e as Error).message}`);
   }
 }

@@ -44,7 +44,14 @@ function isFaultingEntry(e: KernelEvent, f: Frame): boolean {
 }
 
 function toQuery(f: Frame, isReturnAddress: boolean): FrameToSymbolize {
-  return { function: f.function, offset: f.offset, size: f.size, module: f.module, address: f.address, isReturnAddress };
+  return {
+    function: f.function,
+    offset: f.offset,
+    size: f.size,
+    module: f.module,
+    address: f.address,
+    isReturnAddress,
+  };
 }
 
 /** The release (`6.1.0-56-amd64`) the log prints, from its first event that has one. */

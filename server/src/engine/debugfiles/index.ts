@@ -16,7 +16,14 @@
  *       crossChecks (options.crossCheck: the same lookups through addr2line / eu-addr2line / llvm-symbolizer)}.
  *   decodeLogText(text, frames, results): decode_stacktrace.sh-style copy of the log.
  */
-export { locateDebugFiles, findModules, vmlinuxCandidates, moduleDirCandidates, compressionOf, NO_DEBUG_FILE_SETTINGS } from './locate';
+export {
+  locateDebugFiles,
+  findModules,
+  vmlinuxCandidates,
+  moduleDirCandidates,
+  compressionOf,
+  NO_DEBUG_FILE_SETTINGS,
+} from './locate';
 export type { DebugFileSettings, LocateRequest, LocatedFile, LocatedFiles } from './locate';
 export { prepareDebugFile, defaultCacheDir } from './decompress';
 export type { Prepared } from './decompress';

@@ -16,7 +16,12 @@ export interface DebugFileSettings {
   moduleMap: string | null;
 }
 
-export const NO_DEBUG_FILE_SETTINGS: DebugFileSettings = { vmlinux: null, modulePaths: [], systemMap: null, moduleMap: null };
+export const NO_DEBUG_FILE_SETTINGS: DebugFileSettings = {
+  vmlinux: null,
+  modulePaths: [],
+  systemMap: null,
+  moduleMap: null,
+};
 
 export interface LocateRequest {
   settings: DebugFileSettings;
@@ -64,7 +69,11 @@ export function vmlinuxCandidates(release: string, root = '/'): string[] {
 
 /** Folders searched for modules of `release`: debug copies first (distribution .ko files are stripped). */
 export function moduleDirCandidates(release: string, root = '/'): string[] {
-  return [`usr/lib/debug/lib/modules/${release}`, `usr/lib/debug/modules/${release}`, `lib/modules/${release}`].map((p) => path.join(root, p));
+  return [
+    `usr/lib/debug/lib/modules/${release}`,
+    `usr/lib/debug/modules/${release}`,
+    `lib/modules/${release}`,
+  ].map((p) => path.join(root, p));
 }
 
 export function locateDebugFiles(req: LocateRequest): LocatedFiles {
@@ -102,7 +111,8 @@ export function locateDebugFiles(req: LocateRequest): LocatedFiles {
   };
   for (const p of s.modulePaths) if (!fs.existsSync(p)) notes.push(`module path ${p} does not exist`);
   searchIn(s.modulePaths, 'setting');
-  if (req.release && root !== null) searchIn(moduleDirCandidates(req.release, root), `release search (${req.release})`);
+  if (req.release && root !== null)
+    searchIn(moduleDirCandidates(req.release, root), `release search (${req.release})`);
   searchIn(ws, 'workspace');
 
   const fileSetting = (name: string, p: string | null) => {
@@ -111,7 +121,13 @@ export function locateDebugFiles(req: LocateRequest): LocatedFiles {
     notes.push(`${name} ${p} does not exist or is not a file`);
     return null;
   };
-  return { vmlinux, modules, systemMap: fileSetting('systemMap', s.systemMap), moduleMap: fileSetting('moduleMap', s.moduleMap), notes };
+  return {
+    vmlinux,
+    modules,
+    systemMap: fileSetting('systemMap', s.systemMap),
+    moduleMap: fileSetting('moduleMap', s.moduleMap),
+    notes,
+  };
 }
 
 /**
@@ -119,7 +135,13 @@ export function locateDebugFiles(req: LocateRequest): LocatedFiles {
  * at most `max` entries). An uncompressed `.ko` beats a compressed one found in the same root; earlier
  * roots beat later ones.
  */
-export function findModules(entry: string, wanted: Set<string>, into: Map<string, LocatedFile>, source: string, max = DEFAULT_MAX_ENTRIES): void {
+export function findModules(
+  entry: string,
+  wanted: Set<string>,
+  into: Map<string, LocatedFile>,
+  source: string,
+  max = DEFAULT_MAX_ENTRIES,
+): void {
   const found = new Map<string, string>();
   const consider = (file: string) => {
     const m = MODULE_FILE.exec(path.basename(file));

@@ -63,7 +63,11 @@ export interface LogSymbolization {
 /** vmlinux files this process has already looked up in (openDebugFile keeps them open and indexed). */
 const indexedVmlinux = new Set<string>();
 
-export async function symbolizeLog(text: string, frames: LogFrame[], opts: SessionOptions): Promise<LogSymbolization> {
+export async function symbolizeLog(
+  text: string,
+  frames: LogFrame[],
+  opts: SessionOptions,
+): Promise<LogSymbolization> {
   const messages: string[] = [];
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const maps = logMaps(text, opts.settings.moduleMap, messages);
@@ -81,7 +85,9 @@ export async function symbolizeLog(text: string, frames: LogFrame[], opts: Sessi
 
   // Build ids printed by the log, per object (`[mod 0123…]`).
   const printedIds = new Map<string, string>();
-  for (const f of frames) if (f.frame.buildId) printedIds.set(f.frame.module ? normalizeModuleName(f.frame.module) : 'vmlinux', f.frame.buildId);
+  for (const f of frames)
+    if (f.frame.buildId)
+      printedIds.set(f.frame.module ? normalizeModuleName(f.frame.module) : 'vmlinux', f.frame.buildId);
 
   /** Module name -> the path the symbolizer opens (a decompressed copy, a debuginfod download). */
   const openable = new Map<string, string>();
@@ -113,7 +119,11 @@ export async function symbolizeLog(text: string, frames: LogFrame[], opts: Sessi
   if (opts.debuginfodUrls)
     for (const [object, id] of printedIds) {
       if (object === 'vmlinux' ? vmlinux : used[object]) continue;
-      const got = await fetchDebuginfo(id, { urls: opts.debuginfodUrls, cacheDir, timeoutMs: opts.debuginfodTimeoutMs });
+      const got = await fetchDebuginfo(id, {
+        urls: opts.debuginfodUrls,
+        cacheDir,
+        timeoutMs: opts.debuginfodTimeoutMs,
+      });
       if (!got.ok) {
         messages.push(got.error);
         continue;
@@ -147,13 +157,26 @@ export async function symbolizeLog(text: string, frames: LogFrame[], opts: Sessi
     indexedVmlinux.add(vmlinux.path);
     opts.onIndexing?.(vmlinux.path);
   }
-  const symbolizer = new Symbolizer({ vmlinux: vmlinux?.path, modules: [...openable.values()], systemMap: located.systemMap ?? undefined, maps });
+  const symbolizer = new Symbolizer({
+    vmlinux: vmlinux?.path,
+    modules: [...openable.values()],
+    systemMap: located.systemMap ?? undefined,
+    maps,
+  });
   const out = symbolizer.symbolizeAll(frames.map((f) => f.query));
   const results = new Map<string, FrameSymbolization>();
   frames.forEach((f, i) => results.set(f.key, out[i]));
-  const objectFile = (object: string | null) => (object === 'vmlinux' ? (vmlinux?.path ?? null) : object ? (openable.get(object) ?? null) : null);
-  const crossChecks = opts.crossCheck ? crossCheck(opts.crossCheck, frames, results, objectFile, messages) : new Map<string, CrossCheck>();
-  return { results, files: { vmlinux, modules: used, systemMap: located.systemMap, moduleMap: located.moduleMap }, messages: [...new Set(messages)], crossChecks };
+  const objectFile = (object: string | null) =>
+    object === 'vmlinux' ? (vmlinux?.path ?? null) : object ? (openable.get(object) ?? null) : null;
+  const crossChecks = opts.crossCheck
+    ? crossCheck(opts.crossCheck, frames, results, objectFile, messages)
+    : new Map<string, CrossCheck>();
+  return {
+    results,
+    files: { vmlinux, modules: used, systemMap: located.systemMap, moduleMap: located.moduleMap },
+    messages: [...new Set(messages)],
+    crossChecks,
+  };
 }
 
 /**
@@ -180,7 +203,9 @@ function crossCheck(
     if (!file || !r) continue;
     try {
       const df = openDebugFile(file);
-      const l = df.lookupSymbol(f.query.function!, f.query.offset!, f.query.size, { isReturnAddress: f.query.isReturnAddress });
+      const l = df.lookupSymbol(f.query.function!, f.query.offset!, f.query.size, {
+        isReturnAddress: f.query.isReturnAddress,
+      });
       if (l.address === null) continue;
       const address = l.address - (f.query.isReturnAddress ? 1n : 0n);
       const query = { address, section: df.isRelocatable ? (l.symbolSection ?? undefined) : undefined };
@@ -193,11 +218,21 @@ function crossCheck(
   // names no function for the padding after a function, e.g. `? f+0xd0/0xd0` looked up at address-1).
   const agree = (a: SourceFrame[], b: SourceFrame[]) =>
     a.length === b.length &&
-    a.every((x, i) => x.file === b[i].file && x.line === b[i].line && (!x.function || !b[i].function || x.function === b[i].function));
+    a.every(
+      (x, i) =>
+        x.file === b[i].file &&
+        x.line === b[i].line &&
+        (!x.function || !b[i].function || x.function === b[i].function),
+    );
   for (const [file, items] of byFile) {
     try {
-      const answers = ext.symbolize(file, items.map((i) => i.query));
-      items.forEach((it, i) => out.set(it.key, { tool, frames: answers[i], agrees: agree(answers[i], it.ours) }));
+      const answers = ext.symbolize(
+        file,
+        items.map((i) => i.query),
+      );
+      items.forEach((it, i) =>
+        out.set(it.key, { tool, frames: answers[i], agrees: agree(answers[i], it.ours) }),
+      );
     } catch (e) {
       messages.push(`cross-check with ${tool} on ${file}: ${e instanceof Error ? e.message : e}`);
     }

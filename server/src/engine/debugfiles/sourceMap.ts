@@ -52,7 +52,9 @@ export class SourceMapper {
   private compute(file: string): string | null {
     const parts = file.split(/[\\/]+/).filter((p) => p && p !== '.');
     if (parts.length === 0) return null;
-    const roots = [this.opts.sourceRoot, ...(this.opts.workspaceFolders ?? [])].filter((r): r is string => !!r);
+    const roots = [this.opts.sourceRoot, ...(this.opts.workspaceFolders ?? [])].filter(
+      (r): r is string => !!r,
+    );
     // sourceRoot first, then workspace folders; within a root the longest suffix wins.
     for (const root of roots)
       for (let i = 0; i < parts.length; i++) {

@@ -44,7 +44,11 @@ export function classifyValue(value: bigint, arch: Arch = 'unknown'): ValueClass
     return out;
   }
   if (value < 0x10000n) {
-    out.push({ label: 'near NULL', detail: 'below 64 KiB (vm.mmap_min_addr on most distributions): as a pointer, NULL plus a large offset or an array index on a NULL base; also a plausible small integer' });
+    out.push({
+      label: 'near NULL',
+      detail:
+        'below 64 KiB (vm.mmap_min_addr on most distributions): as a pointer, NULL plus a large offset or an array index on a NULL base; also a plausible small integer',
+    });
     return out;
   }
 
@@ -75,8 +79,11 @@ export function classifyValue(value: bigint, arch: Arch = 'unknown'): ValueClass
       if (!canonical) {
         out.push({
           label: 'non-canonical',
-          detail: 'bits 63–47 are not all equal, so on x86_64 this is not an address: dereferencing it raises a general protection fault (#GP), not a page fault. Such values are poison, garbage or data mistaken for a pointer' +
-            (value >= 0x0000800000000000n && value <= 0x00ffffffffffffffn ? ' (it would be a user address with 5-level paging, LA57)' : ''),
+          detail:
+            'bits 63–47 are not all equal, so on x86_64 this is not an address: dereferencing it raises a general protection fault (#GP), not a page fault. Such values are poison, garbage or data mistaken for a pointer' +
+            (value >= 0x0000800000000000n && value <= 0x00ffffffffffffffn
+              ? ' (it would be a user address with 5-level paging, LA57)'
+              : ''),
         });
       } else out.push(...regionOf(value, X86_64_REGIONS, arch === 'unknown' ? 'x86_64 (assumed)' : 'x86_64'));
     }
@@ -93,7 +100,9 @@ export function isCanonical48(value: bigint): boolean {
 function regionOf(value: bigint, regions: readonly Region[], archLabel: string): ValueClass[] {
   const r = findRegion(value, regions);
   if (!r) return [];
-  const kaslr = r.kaslr ? ' KASLR randomises this region\'s base, so the label follows the nominal layout and is a best guess.' : '';
+  const kaslr = r.kaslr
+    ? " KASLR randomises this region's base, so the label follows the nominal layout and is a best guess."
+    : '';
   return [{ label: r.name, detail: `${archLabel}: ${r.meaning}.${kaslr}` }];
 }
 
@@ -111,8 +120,15 @@ function findRegion(value: bigint, regions: readonly Region[]): Region | undefin
 }
 
 function i386Region(value: bigint): ValueClass {
-  if (value >= 0xc0000000n) return { label: 'kernel (i386)', detail: 'above PAGE_OFFSET 0xc0000000 (3G/1G split): kernel lowmem, vmalloc or fixmap' };
-  return { label: 'user space (i386)', detail: 'below PAGE_OFFSET 0xc0000000 (3G/1G split): a user-space address' };
+  if (value >= 0xc0000000n)
+    return {
+      label: 'kernel (i386)',
+      detail: 'above PAGE_OFFSET 0xc0000000 (3G/1G split): kernel lowmem, vmalloc or fixmap',
+    };
+  return {
+    label: 'user space (i386)',
+    detail: 'below PAGE_OFFSET 0xc0000000 (3G/1G split): a user-space address',
+  };
 }
 
 function poisonOf(value: bigint): ValueClass | null {
@@ -123,10 +139,15 @@ function poisonOf(value: bigint): ValueClass | null {
   if (value >= POISON_POINTER_DELTA && value < POISON_POINTER_DELTA + 0x100000000n) {
     const off = (value - POISON_POINTER_DELTA).toString(16);
     const p = POINTER_POISONS[off];
-    if (p) return { label: p.name, detail: `${p.meaning} (include/linux/poison.h: ${hex(value)} = POISON_POINTER_DELTA + 0x${off})` };
+    if (p)
+      return {
+        label: p.name,
+        detail: `${p.meaning} (include/linux/poison.h: ${hex(value)} = POISON_POINTER_DELTA + 0x${off})`,
+      };
     return {
       label: `poison pointer + 0x${off}`,
-      detail: 'in the 0xdead000000000000 range the kernel uses for poisoned pointers (POISON_POINTER_DELTA): a pointer that was deliberately invalidated (list_del, hlist_del, freed object) and then used',
+      detail:
+        'in the 0xdead000000000000 range the kernel uses for poisoned pointers (POISON_POINTER_DELTA): a pointer that was deliberately invalidated (list_del, hlist_del, freed object) and then used',
     };
   }
 
@@ -147,20 +168,30 @@ function poisonOf(value: bigint): ValueClass | null {
 
 function kasanShadowOf(value: bigint, arch: Arch): ValueClass | null {
   if (arch === 'arm64') return null;
-  if (value < KASAN_SHADOW_OFFSET_X86_64 - (1n << 60n) || value >= KASAN_SHADOW_OFFSET_X86_64 + (1n << 61n)) return null;
+  if (value < KASAN_SHADOW_OFFSET_X86_64 - (1n << 60n) || value >= KASAN_SHADOW_OFFSET_X86_64 + (1n << 61n))
+    return null;
   if (isCanonical48(value)) return null;
   // mm/kasan/report.c kasan_non_canonical_hook: the original address is (shadow - offset) << 3.
   const orig = ((value - KASAN_SHADOW_OFFSET_X86_64) << KASAN_SHADOW_SCALE_SHIFT) & U64;
   const last = (orig + 7n) & U64;
   const range = `[${hex(orig, 16)}-${hex(last, 16)}]`;
   if (orig < PAGE_SIZE) {
-    return { label: 'KASAN null-ptr-deref', detail: `with generic KASAN this is the shadow of ${range}: KASAN checked a NULL-ish pointer (NULL + ${hex(orig)}) before the access` };
+    return {
+      label: 'KASAN null-ptr-deref',
+      detail: `with generic KASAN this is the shadow of ${range}: KASAN checked a NULL-ish pointer (NULL + ${hex(orig)}) before the access`,
+    };
   }
   if (orig <= 0x00007fffffffffffn) {
-    return { label: 'KASAN user-memory-access', detail: `with generic KASAN this is the shadow of ${range}: a kernel access to a user address` };
+    return {
+      label: 'KASAN user-memory-access',
+      detail: `with generic KASAN this is the shadow of ${range}: a kernel access to a user address`,
+    };
   }
   if (value >= KASAN_SHADOW_OFFSET_X86_64 - (1n << 45n) && value < KASAN_SHADOW_OFFSET_X86_64 + (1n << 45n)) {
-    return { label: 'KASAN wild-memory-access', detail: `with generic KASAN this is the shadow of ${range}: a wild pointer` };
+    return {
+      label: 'KASAN wild-memory-access',
+      detail: `with generic KASAN this is the shadow of ${range}: a wild pointer`,
+    };
   }
   return null;
 }
@@ -179,5 +210,9 @@ function asciiOf(value: bigint): ValueClass | null {
     v >>= 8n;
   }
   if (printable < 4) return null;
-  return { label: `ASCII "${s}"`, detail: 'read as little-endian bytes this is printable text: string data in a register (e.g. a name being copied or formatted)' };
+  return {
+    label: `ASCII "${s}"`,
+    detail:
+      'read as little-endian bytes this is printable text: string data in a register (e.g. a name being copied or formatted)',
+  };
 }

@@ -69,8 +69,10 @@ export function parseCodeBytes(text: string, archHint?: string): ParsedCode | nu
   let arch: CodeArch;
   if (width === 2) arch = archHint === 'i386' ? 'i386' : 'x86_64';
   else if (width === 8 && archHint === 'arm') arch = 'arm';
-  else if (width === 8 && (archHint === undefined || archHint === 'arm64' || archHint === 'unknown')) arch = 'arm64';
-  else if (width === 4 && (archHint === undefined || archHint === 'arm' || archHint === 'unknown')) arch = 'thumb';
+  else if (width === 8 && (archHint === undefined || archHint === 'arm64' || archHint === 'unknown'))
+    arch = 'arm64';
+  else if (width === 4 && (archHint === undefined || archHint === 'arm' || archHint === 'unknown'))
+    arch = 'thumb';
   else return null; // other arches print code we have no decoder for
   return { arch, bytes: Uint8Array.from(bytes), trapOffset };
 }
@@ -83,7 +85,6 @@ let iced: Iced | null | undefined;
 function loadIced(): Iced | null {
   if (iced === undefined) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       iced = require('iced-x86') as Iced;
     } catch {
       iced = null;
@@ -113,7 +114,11 @@ function gasFormatter(ice: Iced): InstanceType<Iced['Formatter']> {
 }
 
 /** Instruction boundaries only (no formatting), to choose where to start decoding. */
-function boundariesX86(bytes: Uint8Array, start: number, bitness: 32 | 64): { offsets: Set<number>; badBefore: (o: number) => boolean } | null {
+function boundariesX86(
+  bytes: Uint8Array,
+  start: number,
+  bitness: 32 | 64,
+): { offsets: Set<number>; badBefore: (o: number) => boolean } | null {
   const ice = loadIced();
   if (!ice) return null;
   const decoder = new ice.Decoder(bitness, bytes.subarray(start), ice.DecoderOptions.None);
@@ -135,7 +140,13 @@ function boundariesX86(bytes: Uint8Array, start: number, bitness: 32 | 64): { of
   return { offsets, badBefore: (o) => bad.some((b) => b < o) };
 }
 
-function decodeX86(bytes: Uint8Array, start: number, bitness: 32 | 64, trapOffset: number | null, base: bigint): DisasmLine[] | null {
+function decodeX86(
+  bytes: Uint8Array,
+  start: number,
+  bitness: 32 | 64,
+  trapOffset: number | null,
+  base: bigint,
+): DisasmLine[] | null {
   const ice = loadIced();
   if (!ice) return null;
   const decoder = new ice.Decoder(bitness, bytes.subarray(start), ice.DecoderOptions.None);
@@ -202,7 +213,6 @@ export function initDisassemblers(): Promise<void> {
   if (!capstoneLoading) {
     capstoneLoading = (async () => {
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         const factory = require('@alexaltea/capstone-js') as () => Promise<CapstoneModule>;
         const cs = await factory();
         capstoneHandles.arm64 = new cs.Capstone(cs.ARCH_ARM64, cs.MODE_ARM);
@@ -216,7 +226,11 @@ export function initDisassemblers(): Promise<void> {
   return capstoneLoading;
 }
 
-function decodeCapstone(mode: 'arm64' | 'arm' | 'thumb', bytes: Uint8Array, trapOffset: number | null): DisasmLine[] | null {
+function decodeCapstone(
+  mode: 'arm64' | 'arm' | 'thumb',
+  bytes: Uint8Array,
+  trapOffset: number | null,
+): DisasmLine[] | null {
   const handle = capstoneHandles[mode];
   if (!handle) return null;
   const unit = mode === 'thumb' ? 2 : 4;
@@ -229,14 +243,20 @@ function decodeCapstone(mode: 'arm64' | 'arm' | 'thumb', bytes: Uint8Array, trap
     if (covered === usable) {
       return all.map((ins) => {
         const off = Number(ins.address);
-        return { offset: off, length: ins.size, bytes: unitsHex(bytes, off, ins.size, unit), text: ins.op_str ? `${ins.mnemonic}\t${ins.op_str}` : ins.mnemonic, trapping: trapOffset === off };
+        return {
+          offset: off,
+          length: ins.size,
+          bytes: unitsHex(bytes, off, ins.size, unit),
+          text: ins.op_str ? `${ins.mnemonic}\t${ins.op_str}` : ins.mnemonic,
+          trapping: trapOffset === off,
+        };
       });
     }
   } catch {
     // fall through to unit-by-unit decoding
   }
   const lines: DisasmLine[] = [];
-  for (let off = 0; off + unit <= usable; ) {
+  for (let off = 0; off + unit <= usable;) {
     let size = unit;
     let text: string;
     try {
@@ -248,7 +268,13 @@ function decodeCapstone(mode: 'arm64' | 'arm' | 'thumb', bytes: Uint8Array, trap
     } catch {
       text = `.inst\t0x${unitsHex(bytes, off, unit, unit)} ; undefined`;
     }
-    lines.push({ offset: off, length: size, bytes: unitsHex(bytes, off, size, unit), text, trapping: trapOffset === off });
+    lines.push({
+      offset: off,
+      length: size,
+      bytes: unitsHex(bytes, off, size, unit),
+      text,
+      trapping: trapOffset === off,
+    });
     off += size;
   }
   return lines;
@@ -257,7 +283,10 @@ function decodeCapstone(mode: 'arm64' | 'arm' | 'thumb', bytes: Uint8Array, trap
 /** Bytes as the kernel printed them: little-endian words (arm64/arm) or halfwords (thumb). */
 function unitsHex(bytes: Uint8Array, off: number, len: number, unit: number): string {
   const out: string[] = [];
-  for (let o = off; o + unit <= off + len && o + unit <= bytes.length; o += unit) out.push(unit === 4 ? wordHex(bytes, o) : ((bytes[o] | (bytes[o + 1] << 8)) >>> 0).toString(16).padStart(4, '0'));
+  for (let o = off; o + unit <= off + len && o + unit <= bytes.length; o += unit)
+    out.push(
+      unit === 4 ? wordHex(bytes, o) : ((bytes[o] | (bytes[o + 1] << 8)) >>> 0).toString(16).padStart(4, '0'),
+    );
   return out.join(' ');
 }
 
@@ -279,7 +308,14 @@ export function disassemble(code: ParsedCode, base = 0n): Disassembly {
     const lines = decodeCapstone(code.arch, code.bytes, code.trapOffset);
     if (!lines) {
       if (!capstoneLoading) void initDisassemblers();
-      return { arch: code.arch, start: 0, lines: [], unavailable: capstoneError ? `the ${code.arch} disassembler failed to load: ${capstoneError}` : `the ${code.arch} disassembler is still loading; hover again` };
+      return {
+        arch: code.arch,
+        start: 0,
+        lines: [],
+        unavailable: capstoneError
+          ? `the ${code.arch} disassembler failed to load: ${capstoneError}`
+          : `the ${code.arch} disassembler is still loading; hover again`,
+      };
     }
     return { arch: code.arch, start: 0, lines };
   }
@@ -303,7 +339,13 @@ export function disassemble(code: ParsedCode, base = 0n): Disassembly {
     }
   }
   const lines = decodeX86(code.bytes, chosen, bitness, trap, base);
-  if (!lines) return { arch: code.arch, start: 0, lines: [], unavailable: 'the x86 disassembler (iced-x86) could not be loaded' };
+  if (!lines)
+    return {
+      arch: code.arch,
+      start: 0,
+      lines: [],
+      unavailable: 'the x86 disassembler (iced-x86) could not be loaded',
+    };
   return { arch: code.arch, start: chosen, lines };
 }
 
@@ -339,7 +381,9 @@ export function formatDisassembly(d: Disassembly, anchor?: CodeAnchor, trapOffse
   const out: string[] = [];
   d.lines.forEach((l, i) => {
     const mark = l.trapping ? '*' : ' ';
-    out.push(`${(wheres[i] + ':').padEnd(whereWidth + 1)}${mark} ${l.bytes.padEnd(bytesWidth)}  ${l.text.replace('\t', ' ')}${l.trapping ? '   <-- trapping instruction' : ''}`);
+    out.push(
+      `${(wheres[i] + ':').padEnd(whereWidth + 1)}${mark} ${l.bytes.padEnd(bytesWidth)}  ${l.text.replace('\t', ' ')}${l.trapping ? '   <-- trapping instruction' : ''}`,
+    );
   });
   return out.join('\n');
 }

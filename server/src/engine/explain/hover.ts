@@ -66,7 +66,14 @@ function explain(rawLine: string, column: number, ctx: HoverContext): HoverResul
   if (idx < 0 && column < nl.start) return prefixHover(raw, nl);
   if (idx < 0 || idx > nl.message.length) return null;
   const event = findEventAt(ctx.analysis, ctx.line);
-  const s: Scan = { m: nl.message, idx, event, arch: event?.arch && event.arch !== 'unknown' ? event.arch : inferArch(nl.message), ctx, out: [] };
+  const s: Scan = {
+    m: nl.message,
+    idx,
+    event,
+    arch: event?.arch && event.arch !== 'unknown' ? event.arch : inferArch(nl.message),
+    ctx,
+    out: [],
+  };
 
   registers(s);
   errorCodes(s);
@@ -96,12 +103,25 @@ function prefixHover(raw: string, nl: NormalizedLine): HoverResult | null {
   if (nl.time === null && nl.level === null && nl.caller === null) return null;
   const prefix = raw.slice(0, nl.start).trimEnd();
   if (!prefix) return null;
-  const levels = ['KERN_EMERG', 'KERN_ALERT', 'KERN_CRIT', 'KERN_ERR', 'KERN_WARNING', 'KERN_NOTICE', 'KERN_INFO', 'KERN_DEBUG'];
+  const levels = [
+    'KERN_EMERG',
+    'KERN_ALERT',
+    'KERN_CRIT',
+    'KERN_ERR',
+    'KERN_WARNING',
+    'KERN_NOTICE',
+    'KERN_INFO',
+    'KERN_DEBUG',
+  ];
   return {
     markdown: bullets([
-      nl.time !== null ? `printk time **${nl.time.toFixed(6)} s** since boot (local_clock; CONFIG_PRINTK_TIME)` : null,
+      nl.time !== null
+        ? `printk time **${nl.time.toFixed(6)} s** since boot (local_clock; CONFIG_PRINTK_TIME)`
+        : null,
       nl.level !== null ? `log level ${nl.level} = ${code(levels[nl.level])}` : null,
-      nl.caller !== null ? `printed by ${nl.caller.startsWith('T') ? `task ${nl.caller.slice(1)}` : `CPU ${nl.caller.slice(1)} (in interrupt context)`} (CONFIG_PRINTK_CALLER)` : null,
+      nl.caller !== null
+        ? `printed by ${nl.caller.startsWith('T') ? `task ${nl.caller.slice(1)}` : `CPU ${nl.caller.slice(1)} (in interrupt context)`} (CONFIG_PRINTK_CALLER)`
+        : null,
     ]),
     start: 0,
     end: prefix.length,
@@ -136,15 +156,18 @@ function add(s: Scan, start: number, end: number, render: () => string | null): 
 
 // ---- recognizers -----------------------------------------------------------------------------------
 
-const REGISTER_LINE = /^\s*(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:/;
-const REGISTER_TOKEN = /(?<![\w-])(RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R8|R9|R1[0-5]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|EFLAGS|ORIG_RAX|FS|GS|knlGS|CS|DS|ES|SS|CR[0234]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:\s{0,2}/g;
+const REGISTER_LINE =
+  /^\s*(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:/;
+const REGISTER_TOKEN =
+  /(?<![\w-])(RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R8|R9|R1[0-5]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|EFLAGS|ORIG_RAX|FS|GS|knlGS|CS|DS|ES|SS|CR[0234]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:\s{0,2}/g;
 
 function registers(s: Scan): void {
   const m = s.m;
   if (!REGISTER_LINE.test(m)) return;
   REGISTER_TOKEN.lastIndex = 0;
   const tokens: { name: string; start: number; valueStart: number }[] = [];
-  for (let t = REGISTER_TOKEN.exec(m); t; t = REGISTER_TOKEN.exec(m)) tokens.push({ name: t[1], start: t.index, valueStart: t.index + t[0].length });
+  for (let t = REGISTER_TOKEN.exec(m); t; t = REGISTER_TOKEN.exec(m))
+    tokens.push({ name: t[1], start: t.index, valueStart: t.index + t[0].length });
   tokens.forEach((t, i) => {
     const limit = i + 1 < tokens.length ? tokens[i + 1].start : m.length;
     const full = m.slice(t.valueStart, limit).trimEnd();
@@ -163,7 +186,8 @@ function registers(s: Scan): void {
     }
     let text = full;
     let end: number;
-    if (t.name === 'pstate') end = t.valueStart + full.length; // the decoded `(nZCv daif …)` belongs to it
+    if (t.name === 'pstate')
+      end = t.valueStart + full.length; // the decoded `(nZCv daif …)` belongs to it
     else {
       text = /^\S*/.exec(full)![0];
       end = t.valueStart + text.length;
@@ -172,17 +196,22 @@ function registers(s: Scan): void {
   });
 }
 
-const DIE_LINE = /^\s*((?:Oops: )?(?:Internal error: [\w -]{1,40}?|Oops(?: - [\w ]{1,20})?|general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]{1,16})?|invalid opcode|stack segment|double fault|divide error|int3|BRK handler)): ([0-9a-f]{1,16}) \[#(\d{1,6})\]((?: [A-Z_0-9]{2,20})*)/;
+const DIE_LINE =
+  /^\s*((?:Oops: )?(?:Internal error: [\w -]{1,40}?|Oops(?: - [\w ]{1,20})?|general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]{1,16})?|invalid opcode|stack segment|double fault|divide error|int3|BRK handler)): ([0-9a-f]{1,16}) \[#(\d{1,6})\]((?: [A-Z_0-9]{2,20})*)/;
 
 function errorCodes(s: Scan): void {
   const m = s.m;
   const d = DIE_LINE.exec(m);
   if (d) {
     const kindText = d[1];
-    const codeStart = m.indexOf(': ' + d[2] + ' [#', d[0].length - d[2].length - d[3].length - d[4].length - 8) + 2;
+    const codeStart =
+      m.indexOf(': ' + d[2] + ' [#', d[0].length - d[2].length - d[3].length - d[4].length - 8) + 2;
     if (codeStart >= 2) add(s, codeStart, codeStart + d[2].length, () => R.renderErrorCode(kindText, d[2]));
     const numStart = m.indexOf('[#' + d[3] + ']', codeStart);
-    if (numStart >= 0) add(s, numStart, numStart + d[3].length + 3, () => R.renderOopsNumber(Number(d[3]), s.event, s.ctx.analysis));
+    if (numStart >= 0)
+      add(s, numStart, numStart + d[3].length + 3, () =>
+        R.renderOopsNumber(Number(d[3]), s.event, s.ctx.analysis),
+      );
     let pos = numStart + d[3].length + 3;
     for (const word of d[4].split(' ').filter(Boolean)) {
       const at = m.indexOf(word, pos);
@@ -191,7 +220,9 @@ function errorCodes(s: Scan): void {
       pos = at + word.length;
     }
     const head = m.search(/\S/);
-    add(s, head, codeStart > 2 ? codeStart - 2 : d[0].length, () => md([R.renderErrorCode(kindText, d[2]), s.event ? R.renderEventHeader(s.event.kind, s.event) : null]));
+    add(s, head, codeStart > 2 ? codeStart - 2 : d[0].length, () =>
+      md([R.renderErrorCode(kindText, d[2]), s.event ? R.renderEventHeader(s.event.kind, s.event) : null]),
+    );
   }
   if (/^\s*#PF: /.test(m)) {
     const start = m.indexOf('#PF');
@@ -210,11 +241,18 @@ function errorCodes(s: Scan): void {
 function renderPageTableEntry(level: string, val: string): string {
   const v = parseHex64(val);
   if (v === null) return `${level} entry ${code(val)}.`;
-  if (v === 0n) return `**${level} = 0**: no entry at this level — the page walk for the fault address stopped here: the address is not mapped.`;
-  const bits = [v & 1n ? 'present' : 'NOT present', v & 2n ? 'writable' : 'read-only', v & 4n ? 'user' : 'kernel-only', v & 0x80n ? 'huge page (PS)' : null, v >> 63n ? 'no-execute (NX)' : 'executable']
+  if (v === 0n)
+    return `**${level} = 0**: no entry at this level — the page walk for the fault address stopped here: the address is not mapped.`;
+  const bits = [
+    v & 1n ? 'present' : 'NOT present',
+    v & 2n ? 'writable' : 'read-only',
+    v & 4n ? 'user' : 'kernel-only',
+    v & 0x80n ? 'huge page (PS)' : null,
+    v >> 63n ? 'no-execute (NX)' : 'executable',
+  ]
     .filter(Boolean)
     .join(', ');
-  return `**${level}** entry ${code(val)} (arch/x86/include/asm/pgtable_types.h): ${bits}; next table / page frame at physical ${'0x' + ((v & 0x000ffffffffff000n).toString(16))}.`;
+  return `**${level}** entry ${code(val)} (arch/x86/include/asm/pgtable_types.h): ${bits}; next table / page frame at physical ${'0x' + (v & 0x000ffffffffff000n).toString(16)}.`;
 }
 
 function arm64Abort(s: Scan): void {
@@ -222,18 +260,35 @@ function arm64Abort(s: Scan): void {
   let r: RegExpExecArray | null;
   if ((r = /^(\s*)ESR = 0x([0-9a-f]{1,16})/.exec(m))) {
     const v = parseHex64(r[2]);
-    if (v !== null) add(s, r[1].length, r[0].length, () => md([`**ESR** ${code('0x' + r![2])} — the exception syndrome: why the CPU took the exception (arch/arm64/include/asm/esr.h).`, renderEsr(v)]));
+    if (v !== null)
+      add(s, r[1].length, r[0].length, () =>
+        md([
+          `**ESR** ${code('0x' + r![2])} — the exception syndrome: why the CPU took the exception (arch/arm64/include/asm/esr.h).`,
+          renderEsr(v),
+        ]),
+      );
     return;
   }
   if ((r = /^(\s*)EC = 0x([0-9a-f]{1,2}): ([^,]*), IL = (\d+) bits/.exec(m))) {
     const ec = parseInt(r[2], 16);
     const cls = ESR_CLASSES[ec];
-    add(s, r[1].length, r[0].length, () => bullets([`**EC** ${code('0x' + r![2])} = ${cls ? `${cls.name} (ESR_ELx_EC_${cls.id})` : 'unallocated class'}${ec === 0x25 || ec === 0x21 ? ': the kernel itself faulted' : ec === 0x24 || ec === 0x20 ? ': a lower EL (user space) faulted' : ''}`, `**IL** = ${r![4]} bits: instruction length`]));
+    add(s, r[1].length, r[0].length, () =>
+      bullets([
+        `**EC** ${code('0x' + r![2])} = ${cls ? `${cls.name} (ESR_ELx_EC_${cls.id})` : 'unallocated class'}${ec === 0x25 || ec === 0x21 ? ': the kernel itself faulted' : ec === 0x24 || ec === 0x20 ? ': a lower EL (user space) faulted' : ''}`,
+        `**IL** = ${r![4]} bits: instruction length`,
+      ]),
+    );
     return;
   }
   if ((r = /^(\s*)(?:FSC|DFSC|IFSC) = 0x([0-9a-f]{1,2}): (.*)$/.exec(m))) {
     const fsc = parseInt(r[2], 16);
-    add(s, r[1].length, m.trimEnd().length, () => `**fault status** ${code('0x' + r![2])}: ${FSC_NAMES[fsc] ?? r![3]}${fscMeaning(fsc) ? ` — ${fscMeaning(fsc)}` : ''} (arch/arm64/mm/fault.c fault_info).`);
+    add(
+      s,
+      r[1].length,
+      m.trimEnd().length,
+      () =>
+        `**fault status** ${code('0x' + r![2])}: ${FSC_NAMES[fsc] ?? r![3]}${fscMeaning(fsc) ? ` — ${fscMeaning(fsc)}` : ''} (arch/arm64/mm/fault.c fault_info).`,
+    );
     return;
   }
   // `CM = 0, WnR = 0`, `ISV = 0, ISS = 0x00000006`, `SET = 0, FnV = 0`, `EA = 0, S1PTW = 0`, `TnD = 0, TagAccess = 0`.
@@ -246,11 +301,23 @@ function arm64Abort(s: Scan): void {
     return;
   }
   if ((r = /^(\s*)(Mem abort info|Data abort info|Instruction abort info):/.exec(m))) {
-    add(s, r[1].length, r[0].length, () => `${code(r![2])} — arm64 decodes the ESR of the abort in the lines below (arch/arm64/mm/fault.c mem_abort_decode).`);
+    add(
+      s,
+      r[1].length,
+      r[0].length,
+      () =>
+        `${code(r![2])} — arm64 decodes the ESR of the abort in the lines below (arch/arm64/mm/fault.c mem_abort_decode).`,
+    );
     return;
   }
   if ((r = /^(\s*)(user|swapper) pgtable: (\d+k) pages, (\d+)-bit VAs, pgdp=([0-9a-f]+)/.exec(m))) {
-    add(s, r[1].length, r[0].length, () => `${code(r![2] + ' pgtable')}: the fault address was looked up in ${r![2] === 'user' ? 'the user (TTBR0) page tables — a user-half address, e.g. NULL + offset' : 'the kernel (TTBR1, swapper) page tables'}; ${r![3]} pages, ${r![4]}-bit virtual addresses, page-table base at physical ${code(r![5])}.`);
+    add(
+      s,
+      r[1].length,
+      r[0].length,
+      () =>
+        `${code(r![2] + ' pgtable')}: the fault address was looked up in ${r![2] === 'user' ? 'the user (TTBR0) page tables — a user-half address, e.g. NULL + offset' : 'the kernel (TTBR1, swapper) page tables'}; ${r![3]} pages, ${r![4]}-bit virtual addresses, page-table base at physical ${code(r![5])}.`,
+    );
     return;
   }
   if (/^\s*\[[0-9a-f]{16}\] pgd=/.test(m)) {
@@ -258,7 +325,9 @@ function arm64Abort(s: Scan): void {
     for (let t = re.exec(m); t; t = re.exec(m)) {
       const [level, val] = [t[1], t[2]];
       add(s, t.index, t.index + t[0].length, () =>
-        /^0+$/.test(val) ? `**${level}=0**: no entry at this level — the walk stopped here, so the address is not mapped (a translation fault).` : `**${level}** ${code(val)}: ${BigInt('0x' + val) & 1n ? 'valid' : 'invalid'} descriptor at this level.`,
+        /^0+$/.test(val)
+          ? `**${level}=0**: no entry at this level — the walk stopped here, so the address is not mapped (a translation fault).`
+          : `**${level}** ${code(val)}: ${BigInt('0x' + val) & 1n ? 'valid' : 'invalid'} descriptor at this level.`,
       );
     }
   }
@@ -266,11 +335,19 @@ function arm64Abort(s: Scan): void {
 
 function renderAbortField(name: string, val: string): string {
   const v = val.startsWith('0x') ? parseInt(val.slice(2), 16) : Number(val);
-  if (name === 'ISS') return `**ISS** ${code(val)}: the instruction-specific syndrome; for aborts its low 6 bits are the fault status code (${FSC_NAMES[v & 0x3f]}).`;
-  if (name === 'WnR') return `**WnR = ${v}**: ${v ? 'the faulting access was a **write**' : 'the faulting access was a **read**'} (ESR_ELx_WNR).`;
+  if (name === 'ISS')
+    return `**ISS** ${code(val)}: the instruction-specific syndrome; for aborts its low 6 bits are the fault status code (${FSC_NAMES[v & 0x3f]}).`;
+  if (name === 'WnR')
+    return `**WnR = ${v}**: ${v ? 'the faulting access was a **write**' : 'the faulting access was a **read**'} (ESR_ELx_WNR).`;
   const f = ABORT_ISS_FIELDS.find((x) => x.name === name);
   if (f) return `**${name} = ${v}** — ${f.meaning}${v ? '' : ' (clear)'}.`;
-  const extra: Record<string, string> = { TnD: 'tag not data: the fault was on an MTE tag access', TagAccess: 'MTE tag access', GCS: 'guarded control stack access', Xs: 'extra syndrome', LST: 'load/store type' };
+  const extra: Record<string, string> = {
+    TnD: 'tag not data: the fault was on an MTE tag access',
+    TagAccess: 'MTE tag access',
+    GCS: 'guarded control stack access',
+    Xs: 'extra syndrome',
+    LST: 'load/store type',
+  };
   return `**${name} = ${v}** — ${extra[name] ?? 'syndrome field'}.`;
 }
 
@@ -314,7 +391,13 @@ function modules(s: Scan): void {
   const m = s.m;
   const r = /^(\s*)Modules linked in:/.exec(m);
   if (!r) return;
-  add(s, r[1].length, r[0].length, () => '`Modules linked in:` — every loaded module, with per-module taint in parentheses (kernel/module/main.c print_modules).');
+  add(
+    s,
+    r[1].length,
+    r[0].length,
+    () =>
+      '`Modules linked in:` — every loaded module, with per-module taint in parentheses (kernel/module/main.c print_modules).',
+  );
   const re = /(?<=\s)([\w-]{1,64})(?:\(([A-Z]{1,12})\))?(?=\s|$)/g;
   re.lastIndex = r[0].length;
   const lastAt = m.indexOf('[last unloaded');
@@ -324,7 +407,14 @@ function modules(s: Scan): void {
     add(s, t.index, t.index + t[0].length, () => R.renderModule(name, flags, s.event));
   }
   const last = /\[last unloaded: ([\w-]+)\]/.exec(m);
-  if (last) add(s, last.index, last.index + last[0].length, () => `${code(last[1])} was the last module unloaded: a crash in freed module memory may be its dangling callback.`);
+  if (last)
+    add(
+      s,
+      last.index,
+      last.index + last[0].length,
+      () =>
+        `${code(last[1])} was the last module unloaded: a crash in freed module memory may be its dangling callback.`,
+    );
 }
 
 function figures(s: Scan): void {
@@ -339,12 +429,32 @@ function figures(s: Scan): void {
     add(s, r.index, r.index + r[0].length, () => R.renderHungFigure(secs));
   }
   if ((r = /hung_task_timeout_secs" disables this message/.exec(m))) {
-    add(s, m.search(/\S/), m.length, () => `Writing 0 to ${code('/proc/sys/kernel/hung_task_timeout_secs')} disables the hung-task detector; it does not fix the hang.`);
+    add(
+      s,
+      m.search(/\S/),
+      m.length,
+      () =>
+        `Writing 0 to ${code('/proc/sys/kernel/hung_task_timeout_secs')} disables the hung-task detector; it does not fix the hang.`,
+    );
   }
   if ((r = /\bstate:([A-Z]) /.exec(m)) && /^\s*task:/.test(m)) {
     const st = r[1];
-    const states: Record<string, string> = { D: 'uninterruptible sleep: waits for a lock, I/O or an event and ignores signals', R: 'running or runnable', S: 'interruptible sleep', T: 'stopped', Z: 'zombie', I: 'idle kernel thread', X: 'dead', t: 'traced' };
-    add(s, r.index, r.index + r[0].length - 1, () => `**state ${st}** — ${states[st] ?? 'task state'} (sched_show_task).`);
+    const states: Record<string, string> = {
+      D: 'uninterruptible sleep: waits for a lock, I/O or an event and ignores signals',
+      R: 'running or runnable',
+      S: 'interruptible sleep',
+      T: 'stopped',
+      Z: 'zombie',
+      I: 'idle kernel thread',
+      X: 'dead',
+      t: 'traced',
+    };
+    add(
+      s,
+      r.index,
+      r.index + r[0].length - 1,
+      () => `**state ${st}** — ${states[st] ?? 'task state'} (sched_show_task).`,
+    );
   }
   if ((r = /gfp_mask=0x([0-9a-f]{1,16})(?:\(([^)]*)\))?/.exec(m))) {
     const [mask, printed] = [r[1], r[2] ?? null];
@@ -374,7 +484,8 @@ function figures(s: Scan): void {
   }
   // OOM task table header and rows (mm/oom_kill.c dump_task).
   if (/^\s*\[\s*pid\s*\]\s+uid\s+tgid\s+total_vm/.test(m)) {
-    const re = /\b(pid|uid|tgid|total_vm|rss_anon|rss_file|rss_shmem|rss|pgtables_bytes|swapents|oom_score_adj|name)\b/g;
+    const re =
+      /\b(pid|uid|tgid|total_vm|rss_anon|rss_file|rss_shmem|rss|pgtables_bytes|swapents|oom_score_adj|name)\b/g;
     for (let t = re.exec(m); t; t = re.exec(m)) {
       const col = t[1];
       add(s, t.index, t.index + col.length, () => R.renderTaskColumn(col));
@@ -385,10 +496,14 @@ function figures(s: Scan): void {
     fields.push({ text: r[2], start: pidAt });
     const numRe = /-?\d{1,20}/g;
     const base = m.indexOf(r[3], pidAt + r[2].length);
-    for (let t = numRe.exec(r[3]); t; t = numRe.exec(r[3])) fields.push({ text: t[0], start: base + t.index });
+    for (let t = numRe.exec(r[3]); t; t = numRe.exec(r[3]))
+      fields.push({ text: t[0], start: base + t.index });
     fields.push({ text: r[4], start: m.length - r[4].length });
     const cols = R.taskRowColumns(fields.length);
-    if (cols) fields.forEach((f, i) => add(s, f.start, f.start + f.text.length, () => R.renderTaskColumn(cols[i], f.text)));
+    if (cols)
+      fields.forEach((f, i) =>
+        add(s, f.start, f.start + f.text.length, () => R.renderTaskColumn(cols[i], f.text)),
+      );
   }
   // KASAN access and object lines (mm/kasan/report.c).
   if ((r = /\b(Read|Write) of size (\d{1,10}) at addr ([0-9a-f]{8,16})(?: by task (\S+))?/.exec(m))) {
@@ -402,7 +517,13 @@ function figures(s: Scan): void {
     add(s, r.index, r.index + r[0].length, () => R.renderKasanCache(cache, size));
   }
   if ((r = /The buggy address belongs to the object at ([0-9a-f]{8,16})/.exec(m))) {
-    add(s, r.index, r.index + r[0].length, () => 'The object that contains the bad address: its allocation and free stacks are printed above; the next line names its slab cache.');
+    add(
+      s,
+      r.index,
+      r.index + r[0].length,
+      () =>
+        'The object that contains the bad address: its allocation and free stacks are printed above; the next line names its slab cache.',
+    );
   }
   if ((r = /The buggy address is located (\d{1,10}) bytes (inside|to the right|to the left) of/.exec(m))) {
     const [n, where] = [Number(r[1]), r[2]];
@@ -417,18 +538,42 @@ function figures(s: Scan): void {
     const cpuAt = m.indexOf('CPU: ');
     add(s, cpuAt, cpuAt + 5 + cpu.length, () => `**CPU ${cpu}** — the CPU that hit the event.`);
     const pidAt = m.indexOf('PID: ', cpuAt);
-    add(s, pidAt, pidAt + 5 + pid.length, () => `**PID ${pid}** — the task running on that CPU${pid === '0' ? ' (0 = the idle task: the event came from an interrupt on an idle CPU)' : ''}.`);
+    add(
+      s,
+      pidAt,
+      pidAt + 5 + pid.length,
+      () =>
+        `**PID ${pid}** — the task running on that CPU${pid === '0' ? ' (0 = the idle task: the event came from an interrupt on an idle CPU)' : ''}.`,
+    );
     const commAt = m.indexOf('Comm: ', pidAt);
-    add(s, commAt, commAt + 6 + comm.length, () => `**Comm ${code(comm)}** — the task's command name (task->comm, at most 15 characters)${/^kworker/.test(comm) ? '; a kworker runs workqueue items, so the culprit is the work function in the trace' : ''}.`);
+    add(
+      s,
+      commAt,
+      commAt + 6 + comm.length,
+      () =>
+        `**Comm ${code(comm)}** — the task's command name (task->comm, at most 15 characters)${/^kworker/.test(comm) ? '; a kworker runs workqueue items, so the culprit is the work function in the trace' : ''}.`,
+    );
   }
 }
 
 /** Headings of the traces a report prints (dumpstack, mm/kasan/report.c, mm/kfence/report.c, lockdep). */
 const TRACE_LABELS: readonly [RegExp, string][] = [
-  [/^\s*Call [Tt]race:\s*$/, '`Call Trace:` — the stack at the time of the report, innermost call first. Frames marked `?` are unreliable guesses.'],
-  [/^\s*Allocated by task \d+( on cpu \d+ at [\d.]+s)?:/, '`Allocated by task` — where the object was allocated (KASAN/KFENCE record the allocation stack).'],
-  [/^\s*Freed by task \d+( on cpu \d+ at [\d.]+s)?:/, '`Freed by task` — where the object was freed. In a use-after-free, this free came too early or the later user forgot to take a reference.'],
-  [/^\s*Last potentially related work creation:/, 'Where related deferred work (call_rcu, queue_work…) was queued: often the real freer of the object.'],
+  [
+    /^\s*Call [Tt]race:\s*$/,
+    '`Call Trace:` — the stack at the time of the report, innermost call first. Frames marked `?` are unreliable guesses.',
+  ],
+  [
+    /^\s*Allocated by task \d+( on cpu \d+ at [\d.]+s)?:/,
+    '`Allocated by task` — where the object was allocated (KASAN/KFENCE record the allocation stack).',
+  ],
+  [
+    /^\s*Freed by task \d+( on cpu \d+ at [\d.]+s)?:/,
+    '`Freed by task` — where the object was freed. In a use-after-free, this free came too early or the later user forgot to take a reference.',
+  ],
+  [
+    /^\s*Last potentially related work creation:/,
+    'Where related deferred work (call_rcu, queue_work…) was queued: often the real freer of the object.',
+  ],
   [/^\s*Second to last potentially related work creation:/, 'An earlier related deferred-work creation.'],
   [/^\s*Exception stack\(/, 'The exception frame saved on entry to the fault handler (arm).'],
   [/^\s*Backtrace:\s*$/, '`Backtrace:` — the stack at the time of the report (arm).'],
@@ -452,7 +597,13 @@ function frames(s: Scan): void {
   const inl = /^(\s*)([A-Za-z_][\w.]{0,254}) ((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+) \[inline\]\s*$/.exec(m);
   if (inl) {
     const [fn, src] = [inl[2], inl[3]];
-    add(s, inl[1].length, m.trimEnd().length, () => `**Inlined frame** ${code(fn)} at ${code(src)}: the compiler inlined it into the next frame below, so it has no address of its own; the crash site is inside ${code(fn)}'s code.`);
+    add(
+      s,
+      inl[1].length,
+      m.trimEnd().length,
+      () =>
+        `**Inlined frame** ${code(fn)} at ${code(src)}: the compiler inlined it into the next frame below, so it has no address of its own; the crash site is inside ${code(fn)}'s code.`,
+    );
     return;
   }
   const f = parseFrame(m);
@@ -474,7 +625,8 @@ function codeLine(s: Scan): void {
   add(s, r[1].length, s.m.trimEnd().length, () => {
     const text = R.renderCodeLine(bytes, s.arch, codeAnchor(s));
     if (text) return text;
-    if (/Unable to access opcode bytes|Bad RIP value|bad PC value/i.test(bytes)) return `${code('Code: ' + bytes.trim())} — the kernel could not read the instruction bytes at the instruction pointer (the pointer itself is bad: a jump to a wild address, or user memory that is not present).`;
+    if (/Unable to access opcode bytes|Bad RIP value|bad PC value/i.test(bytes))
+      return `${code('Code: ' + bytes.trim())} — the kernel could not read the instruction bytes at the instruction pointer (the pointer itself is bad: a jump to a wild address, or user memory that is not present).`;
     return null;
   });
 }
@@ -520,13 +672,25 @@ function eventHeader(s: Scan): void {
   }
   let r: RegExpExecArray | null;
   if ((r = /---\[ end trace ([0-9a-f]{16}) \]---/.exec(m))) {
-    add(s, r.index, r.index + r[0].length, () => `End of the report. The number is a per-boot random id on older kernels (all zeros since 5.17): reports with the same id come from the same boot.`);
+    add(
+      s,
+      r.index,
+      r.index + r[0].length,
+      () =>
+        `End of the report. The number is a per-boot random id on older kernels (all zeros since 5.17): reports with the same id come from the same boot.`,
+    );
   } else if ((r = /-{3,}\[ cut here \]-{3,}/.exec(m))) {
-    add(s, r.index, r.index + r[0].length, () => '`[ cut here ]` — start of a WARN()/BUG() report (lib/bug.c): copy from here to `end trace` when reporting.');
+    add(
+      s,
+      r.index,
+      r.index + r[0].length,
+      () =>
+        '`[ cut here ]` — start of a WARN()/BUG() report (lib/bug.c): copy from here to `end trace` when reporting.',
+    );
   }
 }
 
-const ADDRESS = /(?<![\w.+\/-])(0x)?([0-9a-f]{8,16})(?![\w])/g;
+const ADDRESS = /(?<![\w.+/-])(0x)?([0-9a-f]{8,16})(?![\w])/g;
 
 function addresses(s: Scan): void {
   const m = s.m;
@@ -544,8 +708,12 @@ function addresses(s: Scan): void {
     add(s, start, start + t[0].length, () => {
       const arch: Arch = s.arch === 'unknown' ? (digits.length === 8 ? 'i386' : 'unknown') : s.arch;
       const facts = valueFacts(v, arch, s.event);
-      if (s.event?.faultAddress && parseHex64(s.event.faultAddress) === v) facts.unshift('**the fault address** of this report');
-      return md([`**${code((t![1] ?? '') + digits)}**${arch === 'unknown' && classifyValue(v, 'unknown').length ? ' (layout assumed x86_64)' : ''}`, bullets(facts)]);
+      if (s.event?.faultAddress && parseHex64(s.event.faultAddress) === v)
+        facts.unshift('**the fault address** of this report');
+      return md([
+        `**${code((t![1] ?? '') + digits)}**${arch === 'unknown' && classifyValue(v, 'unknown').length ? ' (layout assumed x86_64)' : ''}`,
+        bullets(facts),
+      ]);
     });
   }
 }

@@ -31,7 +31,10 @@ export function findTraceAt(event: KernelEvent, line: number): Trace | null {
 }
 
 /** The frame printed on `line` (frames are in line order within a trace). */
-export function findFrameAt(event: KernelEvent, line: number): { trace: Trace; frame: Frame; index: number } | null {
+export function findFrameAt(
+  event: KernelEvent,
+  line: number,
+): { trace: Trace; frame: Frame; index: number } | null {
   const trace = findTraceAt(event, line);
   if (!trace) return null;
   const frames = trace.frames;

@@ -2,7 +2,16 @@
 
 import type { Arch, KernelEvent } from '../model';
 import { parseFrame } from '../frames';
-import { ABORT_ISS_FIELDS, ESR_CLASSES, FSC_NAMES, PSTATE_BITS, PSTATE_MODES, arm64RegisterRole, brkImmediateMeaning, fscMeaning } from './tables/arm64';
+import {
+  ABORT_ISS_FIELDS,
+  ESR_CLASSES,
+  FSC_NAMES,
+  PSTATE_BITS,
+  PSTATE_MODES,
+  arm64RegisterRole,
+  brkImmediateMeaning,
+  fscMeaning,
+} from './tables/arm64';
 import { decodeFields, fieldValue, hex, parseHex64, unknownBits, type BitField } from './tables/bits';
 import {
   CR0_BITS,
@@ -21,7 +30,11 @@ import { classifyValue } from './classify';
 import { bullets, code, md } from './markdown';
 
 /** Decodes a flag register: set flags with meanings, notable clear flags, unknown bits. */
-export function renderBits(value: bigint, table: readonly BitField[], opts: { showClear?: boolean } = {}): string {
+export function renderBits(
+  value: bigint,
+  table: readonly BitField[],
+  opts: { showClear?: boolean } = {},
+): string {
   const rows: string[] = [];
   for (const d of decodeFields(value, table)) {
     const f = d.field;
@@ -44,7 +57,9 @@ export function selectorText(sel: number, arch: Arch): string {
   const ti = (sel >> 2) & 1;
   const index = sel >> 3;
   const parts = `GDT${ti ? '/LDT' : ''} index ${index}, ${ti ? 'LDT' : 'GDT'}, RPL ${rpl} (ring ${rpl}${rpl === 0 ? ', kernel' : rpl === 3 ? ', user' : ''})`;
-  return known ? `${code(known.name)}: ${known.meaning} — ${parts}` : `selector ${hex(BigInt(sel), 4)}: ${parts}`;
+  return known
+    ? `${code(known.name)}: ${known.meaning} — ${parts}`
+    : `selector ${hex(BigInt(sel), 4)}: ${parts}`;
 }
 
 /** Facts about a value that is a pointer-sized register: classification and relation to the fault address. */
@@ -52,10 +67,18 @@ export function valueFacts(value: bigint, arch: Arch, event: KernelEvent | null,
   const facts = classifyValue(value, arch).map((c) => `**${c.label}** — ${c.detail}`);
   const fault = event?.faultAddress ? parseHex64(event.faultAddress) : null;
   if (fault !== null && regName && !/^(CR2|FAR)$/i.test(regName)) {
-    if (fault === value) facts.unshift(`**equals the fault address** ${hex(fault)}: this register most likely held the bad pointer`);
+    if (fault === value)
+      facts.unshift(
+        `**equals the fault address** ${hex(fault)}: this register most likely held the bad pointer`,
+      );
     else if (fault > value && fault - value < 0x1000n && value !== 0n)
-      facts.unshift(`fault address = ${regName} + ${hex(fault - value)}: probably the base pointer of the faulting access (a field at offset ${hex(fault - value)})`);
-    else if (value === 0n && fault < 0x1000n) facts.unshift(`${regName} is NULL and the fault address is ${hex(fault)}: a NULL base pointer plus field offset ${hex(fault)} fits`);
+      facts.unshift(
+        `fault address = ${regName} + ${hex(fault - value)}: probably the base pointer of the faulting access (a field at offset ${hex(fault - value)})`,
+      );
+    else if (value === 0n && fault < 0x1000n)
+      facts.unshift(
+        `${regName} is NULL and the fault address is ${hex(fault)}: a NULL base pointer plus field offset ${hex(fault)} fits`,
+      );
   }
   return facts;
 }
@@ -66,10 +89,13 @@ const HEX_VALUE = /^[0-9a-fA-F]+/;
 export function renderRegister(name: string, rest: string, arch: Arch, event: KernelEvent | null): string {
   const upper = name.toUpperCase();
   const isArm = arch === 'arm64' || /^(x\d{1,2}|pc|lr|sp|pstate)$/.test(name);
-  const role = isArm ? arm64RegisterRole(name) : X86_64_REGISTER_ROLES[upper] ?? X86_64_SEGMENT_REGISTERS[name] ?? X86_64_SEGMENT_REGISTERS[upper];
+  const role = isArm
+    ? arm64RegisterRole(name)
+    : (X86_64_REGISTER_ROLES[upper] ?? X86_64_SEGMENT_REGISTERS[name] ?? X86_64_SEGMENT_REGISTERS[upper]);
   const valueText = rest.trim();
 
-  if (upper === 'RIP' || upper === 'EIP' || name === 'pc' || name === 'lr') return renderIpLine(name, valueText, arch, event);
+  if (upper === 'RIP' || upper === 'EIP' || name === 'pc' || name === 'lr')
+    return renderIpLine(name, valueText, arch, event);
 
   // `0018:ffffcd994059bc50` (selector:RSP) or `000000000d98c3c0(0000)` (base(selector)).
   let selector: number | null = null;
@@ -86,7 +112,11 @@ export function renderRegister(name: string, rest: string, arch: Arch, event: Ke
   const value = parseHex64(digits);
 
   const head = `**${name}**${digits ? ` = ${code(digits)}` : ''}${role ? ` — ${role}` : ''}`;
-  if (digits && value === null) return md([head, `The value has ${digits.length} hex digits: too long for a 64-bit register (a damaged or merged line); not decoded.`]);
+  if (digits && value === null)
+    return md([
+      head,
+      `The value has ${digits.length} hex digits: too long for a 64-bit register (a damaged or merged line); not decoded.`,
+    ]);
   if (value === null) return head;
 
   const sections: (string | null)[] = [head];
@@ -104,7 +134,12 @@ export function renderRegister(name: string, rest: string, arch: Arch, event: Ke
       sections.push(renderCr3(value));
       break;
     case 'CR2':
-      sections.push(bullets([`the address whose access faulted: ${hex(value, 16)}`, ...classifyValue(value, arch).map((c) => `**${c.label}** — ${c.detail}`)]));
+      sections.push(
+        bullets([
+          `the address whose access faulted: ${hex(value, 16)}`,
+          ...classifyValue(value, arch).map((c) => `**${c.label}** — ${c.detail}`),
+        ]),
+      );
       break;
     case 'ORIG_RAX':
       sections.push(renderOrigRax(value));
@@ -122,7 +157,8 @@ export function renderRegister(name: string, rest: string, arch: Arch, event: Ke
         sections.push(selectorText(Number(value), arch === 'unknown' ? 'i386' : arch));
         break;
       }
-      if (selector !== null) sections.push(`Selector ${code(hex(BigInt(selector), 4))}: ${selectorText(selector, arch)}`);
+      if (selector !== null)
+        sections.push(`Selector ${code(hex(BigInt(selector), 4))}: ${selectorText(selector, arch)}`);
       sections.push(bullets(valueFacts(value, arch === 'unknown' ? 'x86_64' : arch, event, name)));
       break;
     case 'PSTATE':
@@ -130,8 +166,11 @@ export function renderRegister(name: string, rest: string, arch: Arch, event: Ke
       break;
     default:
       if (/^DR[0-7]$/.test(upper) || upper === 'PKRU') break;
-      if (selector !== null) sections.push(`Selector ${code(hex(BigInt(selector), 4))}: ${selectorText(selector, arch)}`);
-      sections.push(bullets(valueFacts(value, isArm ? 'arm64' : arch === 'unknown' ? 'x86_64' : arch, event, name)));
+      if (selector !== null)
+        sections.push(`Selector ${code(hex(BigInt(selector), 4))}: ${selectorText(selector, arch)}`);
+      sections.push(
+        bullets(valueFacts(value, isArm ? 'arm64' : arch === 'unknown' ? 'x86_64' : arch, event, name)),
+      );
   }
   return md(sections);
 }
@@ -143,27 +182,39 @@ function renderCr3(value: bigint): string {
     `page-table base (physical): ${hex(pgd << 12n)}`,
     `low 12 bits ${hex(BigInt(pcid), 3)}: the PCID if CR4.PCIDE is set${pcid & (1 << CR3_PTI_PCID_USER_BIT) ? ' — bit 11 set: the PTI user-space PCID (the CPU was on the user page tables)' : ''}`,
   ];
-  if ((value >> BigInt(CR3_PTI_USER_PGTABLE_BIT)) & 1n) rows.push('bit 12 set: with PTI this is the user copy of the PGD (the kernel PGD is the page below)');
+  if ((value >> BigInt(CR3_PTI_USER_PGTABLE_BIT)) & 1n)
+    rows.push('bit 12 set: with PTI this is the user copy of the PGD (the kernel PGD is the page below)');
   for (const f of CR3_FIELDS.slice(2)) if (fieldValue(value, f)) rows.push(`**${f.name}** — ${f.meaning}`);
   return bullets(rows);
 }
 
 function renderOrigRax(value: bigint): string {
-  if (value === 0xffffffffffffffffn) return 'ORIG_RAX = -1: the CPU was interrupted (IRQ) or hit an exception without an error code, not a syscall.';
-  if (value > 0xffffffffn) return `Not a syscall number (${hex(value)}): for exceptions ORIG_RAX holds the error code.`;
+  if (value === 0xffffffffffffffffn)
+    return 'ORIG_RAX = -1: the CPU was interrupted (IRQ) or hit an exception without an error code, not a syscall.';
+  if (value > 0xffffffffn)
+    return `Not a syscall number (${hex(value)}): for exceptions ORIG_RAX holds the error code.`;
   const nr = Number(value);
   const sc = x86_64Syscall(nr);
-  if (!sc) return `${nr}: not an x86_64 syscall number in arch/x86/entry/syscalls/syscall_64.tbl (for an exception it is the hardware error code).`;
+  if (!sc)
+    return `${nr}: not an x86_64 syscall number in arch/x86/entry/syscalls/syscall_64.tbl (for an exception it is the hardware error code).`;
   return `Syscall **${nr}** = ${code(sc.name)}${sc.abi === 'x32' ? ' (x32 ABI)' : ''}: the task was inside the \`${sc.name}\` system call (arch/x86/entry/syscalls/syscall_64.tbl). For an exception instead of a syscall this field holds the error code.`;
 }
 
 export function renderPstate(value: bigint): string {
   const mode = Number(value & 0xfn);
-  const rows: string[] = [`mode **${PSTATE_MODES[mode] ?? `M=${hex(BigInt(mode))}`}**${(value >> 4n) & 1n ? ' (AArch32)' : ''}`];
-  const nzcv = ['N', 'Z', 'C', 'V'].map((n) => ((value >> BigInt(PSTATE_BITS.find((b) => b.name === n)!.bit)) & 1n ? n : n.toLowerCase())).join('');
-  const daif = ['D', 'A', 'I', 'F'].map((n) => ((value >> BigInt(PSTATE_BITS.find((b) => b.name === n)!.bit)) & 1n ? n : n.toLowerCase())).join('');
+  const rows: string[] = [
+    `mode **${PSTATE_MODES[mode] ?? `M=${hex(BigInt(mode))}`}**${(value >> 4n) & 1n ? ' (AArch32)' : ''}`,
+  ];
+  const nzcv = ['N', 'Z', 'C', 'V']
+    .map((n) => ((value >> BigInt(PSTATE_BITS.find((b) => b.name === n)!.bit)) & 1n ? n : n.toLowerCase()))
+    .join('');
+  const daif = ['D', 'A', 'I', 'F']
+    .map((n) => ((value >> BigInt(PSTATE_BITS.find((b) => b.name === n)!.bit)) & 1n ? n : n.toLowerCase()))
+    .join('');
   rows.push(`condition flags ${code(nzcv)} (upper case = set)`);
-  rows.push(`exception masks ${code(daif)}${(value >> 7n) & 1n ? ' — I set: IRQs were masked (interrupts off)' : ' — IRQs were enabled'}`);
+  rows.push(
+    `exception masks ${code(daif)}${(value >> 7n) & 1n ? ' — I set: IRQs were masked (interrupts off)' : ' — IRQs were enabled'}`,
+  );
   const clear: string[] = [];
   for (const f of PSTATE_BITS) {
     if (['M', 'nRW', 'N', 'Z', 'C', 'V', 'D', 'A', 'I', 'F'].includes(f.name)) continue;
@@ -172,7 +223,10 @@ export function renderPstate(value: bigint): string {
     else if (v) rows.push(`+${f.name} — ${f.meaning}`);
     else clear.push(f.name);
   }
-  if (clear.length) rows.push(`clear: ${clear.join(', ')}${clear.includes('PAN') ? ' (PAN clear: the kernel could touch user memory directly)' : ''}`);
+  if (clear.length)
+    rows.push(
+      `clear: ${clear.join(', ')}${clear.includes('PAN') ? ' (PAN clear: the kernel could touch user memory directly)' : ''}`,
+    );
   return bullets(rows);
 }
 
@@ -194,20 +248,31 @@ export function renderIpLine(name: string, valueText: string, arch: Arch, event:
   const numeric = /^0x([0-9a-f]{1,16})\b/.exec(rest);
   if (numeric) {
     const v = parseHex64(numeric[1])!;
-    rows.push(`address ${hex(v)} with no symbol: ${v <= 0x00007fffffffffffn ? 'user-space code (the report shows where the task was in user space when it entered the kernel)' : 'kernel code the unwinder could not name (a module without symbols, or JIT code)'}`);
+    rows.push(
+      `address ${hex(v)} with no symbol: ${v <= 0x00007fffffffffffn ? 'user-space code (the report shows where the task was in user space when it entered the kernel)' : 'kernel code the unwinder could not name (a module without symbols, or JIT code)'}`,
+    );
   } else {
     const f = parseFrame(' ' + rest);
     if (f && f.function) {
-      rows.push(`function ${code(f.function)}${f.offset !== null && f.size !== null ? `: offset ${hex(BigInt(f.offset))} into a ${f.size}-byte (${hex(BigInt(f.size))}) function` : ''}`);
-      rows.push(f.module ? `in module ${code(f.module)} (not vmlinux): symbolize against ${f.module}.ko` : 'in vmlinux (built into the kernel)');
+      rows.push(
+        `function ${code(f.function)}${f.offset !== null && f.size !== null ? `: offset ${hex(BigInt(f.offset))} into a ${f.size}-byte (${hex(BigInt(f.size))}) function` : ''}`,
+      );
+      rows.push(
+        f.module
+          ? `in module ${code(f.module)} (not vmlinux): symbolize against ${f.module}.ko`
+          : 'in vmlinux (built into the kernel)',
+      );
       const src = /\s((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+)/.exec(rest);
       if (src) rows.push(`source: ${code(src[1])}`);
     }
   }
   const what = isLr
-    ? '**lr** — link register: where the faulting function returns to (its caller). On arm64 a leaf function\'s caller appears only here, not in the call trace.'
+    ? "**lr** — link register: where the faulting function returns to (its caller). On arm64 a leaf function's caller appears only here, not in the call trace."
     : `**${name}** — the instruction pointer: ${name === 'pc' ? 'the instruction that faulted' : 'the instruction that faulted (for traps such as BUG, the trapping instruction itself)'}.`;
-  const ev = event && !isLr && event.ip ? `The ${event.kind} report blames ${code(event.guiltyFrame?.function ?? event.ip.function ?? '?')}.` : null;
+  const ev =
+    event && !isLr && event.ip
+      ? `The ${event.kind} report blames ${code(event.guiltyFrame?.function ?? event.ip.function ?? '?')}.`
+      : null;
   return md([what, bullets(rows), ev]);
 }
 
@@ -229,16 +294,26 @@ export function renderEsr(esr: bigint): string {
       if (f.name === 'DFSC') {
         const fsc = Number(v);
         const meaning = fscMeaning(fsc);
-        rows.push(`**${isData ? 'DFSC' : 'IFSC'}** = ${hex(BigInt(fsc), 2)}: ${FSC_NAMES[fsc]}${meaning ? ` — ${meaning}` : ''}`);
+        rows.push(
+          `**${isData ? 'DFSC' : 'IFSC'}** = ${hex(BigInt(fsc), 2)}: ${FSC_NAMES[fsc]}${meaning ? ` — ${meaning}` : ''}`,
+        );
       } else if (f.name === 'WnR') {
         if (isData) rows.push(`**WnR** = ${v}: ${v ? 'a **write** faulted' : 'a **read** faulted'}`);
-      } else if (f.name === 'ISV' || f.name === 'FnV' || f.name === 'EA' || f.name === 'CM' || f.name === 'S1PTW') {
+      } else if (
+        f.name === 'ISV' ||
+        f.name === 'FnV' ||
+        f.name === 'EA' ||
+        f.name === 'CM' ||
+        f.name === 'S1PTW'
+      ) {
         if (v) rows.push(`**${f.name}** = 1: ${f.meaning}`);
       } else if (fieldValue(iss, ABORT_ISS_FIELDS[0]) && ['SAS', 'SRT', 'SF', 'SSE', 'AR'].includes(f.name)) {
         rows.push(`${f.name} = ${v}: ${f.meaning}`);
       }
     }
-    rows.push(`exception taken from ${ec & 1 ? 'the same EL (the kernel itself faulted)' : 'a lower EL (user space)'}`);
+    rows.push(
+      `exception taken from ${ec & 1 ? 'the same EL (the kernel itself faulted)' : 'a lower EL (user space)'}`,
+    );
   } else if (ec === 0x3c) {
     const imm = Number(iss & 0xffffn);
     const m = brkImmediateMeaning(imm);

@@ -24,16 +24,24 @@ export function renderPfErrorCode(value: bigint): string {
     if (d.value) rows.push(`bit ${f.bit} **${f.name}**: ${f.meaning}`);
     else if (f.whenClear) rows.push(`bit ${f.bit} ${f.name}=0: ${f.whenClear}`);
   }
-  const what = (value & 0x10n) ? 'instruction fetch' : (value & 2n) ? 'write' : 'read';
+  const what = value & 0x10n ? 'instruction fetch' : value & 2n ? 'write' : 'read';
   const summary = `${value & 4n ? 'user-mode' : 'kernel-mode'} ${what} of a ${value & 1n ? 'present page (protection violation)' : 'not-present page'}`;
-  return md([`Page-fault error code ${code(hex(value, 4))}: **${summary}** (arch/x86/include/asm/trap_pf.h).`, bullets(rows)]);
+  return md([
+    `Page-fault error code ${code(hex(value, 4))}: **${summary}** (arch/x86/include/asm/trap_pf.h).`,
+    bullets(rows),
+  ]);
 }
 
 /** The `[#N]` die counter. */
-export function renderOopsNumber(n: number, event: KernelEvent | null, analysis: Analysis | undefined): string {
-  const first = n === 1
-    ? '**[#1]** — the first oops since boot: start here.'
-    : `**[#${n}]** — oops number ${n} since boot. Earlier oopses left the kernel in an inconsistent state (locks held, memory half-updated), so this one is likely a consequence: read [#1] first.`;
+export function renderOopsNumber(
+  n: number,
+  event: KernelEvent | null,
+  analysis: Analysis | undefined,
+): string {
+  const first =
+    n === 1
+      ? '**[#1]** — the first oops since boot: start here.'
+      : `**[#${n}]** — oops number ${n} since boot. Earlier oopses left the kernel in an inconsistent state (locks held, memory half-updated), so this one is likely a consequence: read [#1] first.`;
   let rel: string | null = null;
   if (event && analysis && event.consequenceOf !== null && analysis.events[event.consequenceOf]) {
     const prev = analysis.events[event.consequenceOf];
@@ -65,14 +73,26 @@ export function renderErrorCode(kindText: string, codeText: string): string {
   const value = parseHex64(codeText.length > 16 ? codeText.slice(-16) : codeText);
   if (value === null) return `Error code ${code(codeText)}.`;
   if (/Internal error/.test(kindText)) {
-    return md([`${code(kindText)} — arm64 die(): the number is the **ESR** (exception syndrome register) of the fault.`, renderEsr(value)]);
+    return md([
+      `${code(kindText)} — arm64 die(): the number is the **ESR** (exception syndrome register) of the fault.`,
+      renderEsr(value),
+    ]);
   }
   if (/general protection/.test(kindText)) {
-    if (value === 0n) return '`general protection fault: 0000` — #GP with error code 0: the fault is not about a segment selector; almost always a non-canonical address or a privileged instruction.';
-    return md([`#GP error code ${code(hex(value, 4))}: selector-related.`, bullets([`EXT=${value & 1n}`, `${value & 2n ? 'IDT' : value & 4n ? 'LDT' : 'GDT'} index ${value >> 3n}`])]);
+    if (value === 0n)
+      return '`general protection fault: 0000` — #GP with error code 0: the fault is not about a segment selector; almost always a non-canonical address or a privileged instruction.';
+    return md([
+      `#GP error code ${code(hex(value, 4))}: selector-related.`,
+      bullets([
+        `EXT=${value & 1n}`,
+        `${value & 2n ? 'IDT' : value & 4n ? 'LDT' : 'GDT'} index ${value >> 3n}`,
+      ]),
+    ]);
   }
-  if (/invalid opcode/.test(kindText)) return '`invalid opcode: 0000` — #UD has no error code (always 0). After `kernel BUG at` it is BUG()\'s ud2.';
-  if (/stack segment/.test(kindText)) return `Stack-segment fault (#SS), error code ${code(hex(value, 4))}: usually a non-canonical stack address.`;
+  if (/invalid opcode/.test(kindText))
+    return "`invalid opcode: 0000` — #UD has no error code (always 0). After `kernel BUG at` it is BUG()'s ud2.";
+  if (/stack segment/.test(kindText))
+    return `Stack-segment fault (#SS), error code ${code(hex(value, 4))}: usually a non-canonical stack address.`;
   if (/double fault/.test(kindText)) return '#DF: the error code of a double fault is always 0.';
   if (/Oops/.test(kindText)) return renderPfErrorCode(value);
   return `Error code ${code(hex(value, 4))} of ${code(kindText)}.`;
@@ -81,8 +101,14 @@ export function renderErrorCode(kindText: string, codeText: string): string {
 /** `#PF: supervisor write access in kernel mode` / `#PF: error_code(0x0002) - not-present page`. */
 export function renderPfLine(message: string): string | null {
   const ec = /error_code\(0x([0-9a-f]{1,8})\)(?: - (.*))?/.exec(message);
-  if (ec) return md([renderPfErrorCode(BigInt('0x' + ec[1])), ec[2] ? `The kernel summarised it as ${code(ec[2].trim())}.` : null]);
-  const acc = /#PF: (supervisor|user) (read|write|instruction fetch) access in (kernel|user) mode/.exec(message);
+  if (ec)
+    return md([
+      renderPfErrorCode(BigInt('0x' + ec[1])),
+      ec[2] ? `The kernel summarised it as ${code(ec[2].trim())}.` : null,
+    ]);
+  const acc = /#PF: (supervisor|user) (read|write|instruction fetch) access in (kernel|user) mode/.exec(
+    message,
+  );
   if (acc) {
     return bullets([
       `**${acc[1]}**: ${acc[1] === 'supervisor' ? 'kernel code made the access' : 'user-mode code (or a uaccess on its behalf) made the access'}`,
@@ -111,21 +137,39 @@ export function taintFlagsIn(field: string): TaintFlag[] {
 
 export function renderTaintSummary(field: string): string {
   const flags = taintFlagsIn(field);
-  if (flags.length === 0) return md([`Tainted ${code(field.trim())}: no taint flag set (G = only GPL-compatible modules).`, `[Tainted kernels](${DOC_TAINT})`]);
-  return md([`Taint flags, read by position (kernel/panic.c print_tainted):`, bullets(flags.map(taintRow)), `Read \`/proc/sys/kernel/tainted\` for the live mask. [Tainted kernels](${DOC_TAINT})`]);
+  if (flags.length === 0)
+    return md([
+      `Tainted ${code(field.trim())}: no taint flag set (G = only GPL-compatible modules).`,
+      `[Tainted kernels](${DOC_TAINT})`,
+    ]);
+  return md([
+    `Taint flags, read by position (kernel/panic.c print_tainted):`,
+    bullets(flags.map(taintRow)),
+    `Read \`/proc/sys/kernel/tainted\` for the live mask. [Tainted kernels](${DOC_TAINT})`,
+  ]);
 }
 
 export function renderTaintLetter(index: number, char: string, event: KernelEvent | null): string | null {
   const t = taintAtPosition(index, char);
   if (!t) return null;
-  if (!t.set) return md(['**G** (bit 0 clear) — only GPL-compatible modules are loaded: no proprietary module.', `[Tainted kernels](${DOC_TAINT})`]);
+  if (!t.set)
+    return md([
+      '**G** (bit 0 clear) — only GPL-compatible modules are loaded: no proprietary module.',
+      `[Tainted kernels](${DOC_TAINT})`,
+    ]);
   const mods = event?.modules?.list.filter((m) => m.taint.includes(t.flag.letter)).map((m) => code(m.name));
-  const modLine = t.flag.module && mods && mods.length ? `Module${mods.length > 1 ? 's' : ''} carrying ${t.flag.letter}: ${mods.join(', ')}.` : null;
+  const modLine =
+    t.flag.module && mods && mods.length
+      ? `Module${mods.length > 1 ? 's' : ''} carrying ${t.flag.letter}: ${mods.join(', ')}.`
+      : null;
   return md([taintRow(t.flag), modLine, `[Tainted kernels](${DOC_TAINT})`]);
 }
 
 export function renderNotTainted(): string {
-  return md(['**Not tainted** — no taint flag is set: no proprietary or out-of-tree module, no earlier oops or WARNING, no forced loads. The report is as trustworthy as a kernel report gets.', `[Tainted kernels](${DOC_TAINT})`]);
+  return md([
+    '**Not tainted** — no taint flag is set: no proprietary or out-of-tree module, no earlier oops or WARNING, no forced loads. The report is as trustworthy as a kernel report gets.',
+    `[Tainted kernels](${DOC_TAINT})`,
+  ]);
 }
 
 export function renderModule(name: string, flags: string, event: KernelEvent | null): string {
@@ -133,7 +177,8 @@ export function renderModule(name: string, flags: string, event: KernelEvent | n
     const t = taintByLetter(c);
     return t ? taintRow(t) : `**${c}** — unknown module flag`;
   });
-  const inTrace = event?.traces.some((t) => t.frames.some((f) => f.module === name)) || event?.ip?.module === name;
+  const inTrace =
+    event?.traces.some((t) => t.frames.some((f) => f.module === name)) || event?.ip?.module === name;
   return md([
     `Module ${code(name)}${flags ? ` with per-module taint ${code(flags)}` : ' (no per-module taint)'}.`,
     bullets(rows),
@@ -153,9 +198,17 @@ export function renderEventHeader(kind: string, event: KernelEvent | null): stri
     guide ? `**Why:** ${guide.why}` : null,
     guide && guide.causes.length ? `**Likely causes**\n${bullets(guide.causes)}` : null,
     guide && guide.steps.length ? `**Next steps**\n${bullets(guide.steps)}` : null,
-    sysctls.length ? `**Knobs**\n${bullets(sysctls.map((s) => `${code(s.name)} — ${s.meaning} ([doc](${s.doc}))`))}` : null,
+    sysctls.length
+      ? `**Knobs**\n${bullets(sysctls.map((s) => `${code(s.name)} — ${s.meaning} ([doc](${s.doc}))`))}`
+      : null,
     entry?.severity === 'error' ? `**Tools**\n${bullets(GENERAL_TOOLS)}` : null,
-    event?.tainted ? `Taint at the time: ${code(event.tainted.trim())} — ${taintFlagsIn(event.tainted).map((t) => t.letter).join('') || 'none set'}.` : null,
+    event?.tainted
+      ? `Taint at the time: ${code(event.tainted.trim())} — ${
+          taintFlagsIn(event.tainted)
+            .map((t) => t.letter)
+            .join('') || 'none set'
+        }.`
+      : null,
     entry ? `Printed by ${code(entry.source)}.${entry.doc ? ` [Documentation](${entry.doc})` : ''}` : null,
   ]);
 }
@@ -210,7 +263,7 @@ const KILLED_FIELDS: Readonly<Record<string, string>> = {
   'anon-rss': 'resident anonymous memory (heap, stacks, private mappings): what killing it frees',
   'file-rss': 'resident file-backed pages (code, mapped files): page cache, freeable anyway',
   'shmem-rss': 'resident shared memory (tmpfs, shmem, SysV shm): only freed if nothing else maps it',
-  pgtables: 'memory used by the victim\'s page tables',
+  pgtables: "memory used by the victim's page tables",
 };
 
 export function renderKilledField(name: string, kb: number): string {
@@ -232,14 +285,39 @@ const TASK_COLUMNS: Readonly<Record<string, string>> = {
   oom_score_adj: 'OOM bias (-1000 never killed … 1000 preferred)',
   name: 'command name',
 };
-const CLASSIC_COLUMNS = ['pid', 'uid', 'tgid', 'total_vm', 'rss', 'pgtables_bytes', 'swapents', 'oom_score_adj', 'name'];
-const SPLIT_COLUMNS = ['pid', 'uid', 'tgid', 'total_vm', 'rss', 'rss_anon', 'rss_file', 'rss_shmem', 'pgtables_bytes', 'swapents', 'oom_score_adj', 'name'];
+const CLASSIC_COLUMNS = [
+  'pid',
+  'uid',
+  'tgid',
+  'total_vm',
+  'rss',
+  'pgtables_bytes',
+  'swapents',
+  'oom_score_adj',
+  'name',
+];
+const SPLIT_COLUMNS = [
+  'pid',
+  'uid',
+  'tgid',
+  'total_vm',
+  'rss',
+  'rss_anon',
+  'rss_file',
+  'rss_shmem',
+  'pgtables_bytes',
+  'swapents',
+  'oom_score_adj',
+  'name',
+];
 
 export function renderTaskColumn(column: string, value?: string): string {
   const meaning = TASK_COLUMNS[column] ?? 'column';
   let extra = '';
-  if (value !== undefined && /^\d+$/.test(value) && /total_vm|rss/.test(column)) extra = ` = ${value} pages ≈ ${humanKb(Number(value) * 4)} with 4 KiB pages`;
-  if (value !== undefined && column === 'pgtables_bytes') extra = ` = ${humanKb(Math.round(Number(value) / 1024))}`;
+  if (value !== undefined && /^\d+$/.test(value) && /total_vm|rss/.test(column))
+    extra = ` = ${value} pages ≈ ${humanKb(Number(value) * 4)} with 4 KiB pages`;
+  if (value !== undefined && column === 'pgtables_bytes')
+    extra = ` = ${humanKb(Math.round(Number(value) / 1024))}`;
   return `**${column}**${value !== undefined ? ` ${code(value)}` : ''} — ${meaning}${extra}. (Task table of mm/oom_kill.c dump_tasks: memory values in pages.)`;
 }
 
@@ -272,7 +350,7 @@ export function renderKasanCache(cache: string, size: number | null): string {
 // ---- stack frames --------------------------------------------------------------------------------------
 
 const CONTEXTS: Readonly<Record<string, string>> = {
-  task: 'process context (<TASK>): the task\'s own kernel stack, e.g. inside a syscall',
+  task: "process context (<TASK>): the task's own kernel stack, e.g. inside a syscall",
   irq: 'hard-interrupt context (<IRQ>): code running on the IRQ stack; it may not sleep',
   softirq: 'softirq context (<SOFTIRQ>): bottom halves, timers, networking',
   nmi: 'NMI context (<NMI>): non-maskable interrupt (watchdog, perf); almost nothing is safe here',
@@ -284,7 +362,15 @@ export function renderContextMarker(open: boolean, context: string | null, marke
   return `${code(marker)} — ${open ? 'frames below ran in' : 'end of'} ${what ?? 'a special stack'}.`;
 }
 
-export function renderFrame(message: string, event: KernelEvent | null, line: number, locateFrame: (e: KernelEvent, l: number) => { trace: { label: string }; frame: { context: string | null } } | null): string | null {
+export function renderFrame(
+  message: string,
+  event: KernelEvent | null,
+  line: number,
+  locateFrame: (
+    e: KernelEvent,
+    l: number,
+  ) => { trace: { label: string }; frame: { context: string | null } } | null,
+): string | null {
   const f = parseFrame(message);
   if (!f) return null;
   const rows: string[] = [];
@@ -298,7 +384,11 @@ export function renderFrame(message: string, event: KernelEvent | null, line: nu
   // Rust code in the kernel is v0-mangled (`_RNv…`): say which Rust item it is.
   const rust = f.function ? demangleRust(f.function) : null;
   if (rust) rows.push(`Rust: ${code(rust)}`);
-  rows.push(f.module ? `module ${code(f.module)}${f.buildId ? ` (build id ${code(f.buildId)})` : ''}` : 'in vmlinux (built into the kernel)');
+  rows.push(
+    f.module
+      ? `module ${code(f.module)}${f.buildId ? ` (build id ${code(f.buildId)})` : ''}`
+      : 'in vmlinux (built into the kernel)',
+  );
   if (f.address) rows.push(`address ${code(f.address)}`);
   rows.push(
     f.reliable
@@ -306,14 +396,16 @@ export function renderFrame(message: string, event: KernelEvent | null, line: nu
       : '**`?` — unreliable**: found on the stack but not proven by the unwinder; often a stale return address from an earlier call. Do not trust it as part of the call chain',
   );
   const src = /\s((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+)(?:\s\[inline\])?/.exec(message);
-  if (src) rows.push(`source ${code(src[1])}${/\[inline\]/.test(message) ? ' — inlined into the next frame' : ''}`);
+  if (src)
+    rows.push(`source ${code(src[1])}${/\[inline\]/.test(message) ? ' — inlined into the next frame' : ''}`);
   if (event) {
     const loc = locateFrame(event, line);
     if (loc) {
       rows.push(`in trace ${code(loc.trace.label)}`);
       if (loc.frame.context) rows.push(CONTEXTS[loc.frame.context] ?? loc.frame.context);
     }
-    if (event.guiltyFrame && f.function && event.guiltyFrame.function === f.function) rows.push('**the frame this report blames** (first frame after generic helpers)');
+    if (event.guiltyFrame && f.function && event.guiltyFrame.function === f.function)
+      rows.push('**the frame this report blames** (first frame after generic helpers)');
   }
   return md([`**Stack frame** ${f.function ? code(f.function) : code(f.address ?? '?')}`, bullets(rows)]);
 }
@@ -342,19 +434,38 @@ export function clearCodeCache(): void {
   codeCache.clear();
 }
 
-function renderCodeLineUncached(bytesText: string, arch: Arch, anchor: CodeAnchor | undefined): string | null {
+function renderCodeLineUncached(
+  bytesText: string,
+  arch: Arch,
+  anchor: CodeAnchor | undefined,
+): string | null {
   const parsed = parseCodeBytes(bytesText, arch === 'unknown' ? undefined : arch);
   if (!parsed) return null;
-  const base = anchor?.address !== undefined && parsed.trapOffset !== null ? anchor.address - BigInt(parsed.trapOffset) : 0n;
+  const base =
+    anchor?.address !== undefined && parsed.trapOffset !== null
+      ? anchor.address - BigInt(parsed.trapOffset)
+      : 0n;
   const d = disassemble(parsed, base >= 0n ? base : 0n);
-  const anchorText = anchor?.symbol ? ` (addresses as ${code(anchor.symbol + '+off')}, from the instruction pointer)` : anchor?.address !== undefined ? ' (absolute addresses from the instruction pointer)' : '';
+  const anchorText = anchor?.symbol
+    ? ` (addresses as ${code(anchor.symbol + '+off')}, from the instruction pointer)`
+    : anchor?.address !== undefined
+      ? ' (absolute addresses from the instruction pointer)'
+      : '';
   const trap = d.lines.find((l) => l.trapping);
   const notes: (string | null)[] = [
     parsed.trapOffset === null ? 'No trapping-instruction marker in the bytes.' : null,
-    d.start > 0 ? `Decoding starts at byte ${d.start}: the bytes before it do not end on an instruction boundary.` : null,
-    parsed.trapOffset !== null && d.lines.length && !trap ? 'The marked byte is not at an instruction boundary in any decoding: the bytes may be corrupted.' : null,
+    d.start > 0
+      ? `Decoding starts at byte ${d.start}: the bytes before it do not end on an instruction boundary.`
+      : null,
+    parsed.trapOffset !== null && d.lines.length && !trap
+      ? 'The marked byte is not at an instruction boundary in any decoding: the bytes may be corrupted.'
+      : null,
     trap && /\bud2\b/.test(trap.text) ? 'The trapping instruction is `ud2`: a BUG()/WARN() site.' : null,
     trap && /^brk/.test(trap.text) ? 'The trapping instruction is `brk`: a BUG()/WARN() site.' : null,
   ];
-  return md([`**Code:** ${parsed.arch} disassembly${anchorText}, trapping instruction marked ${parsed.arch === 'x86_64' || parsed.arch === 'i386' ? '(from `<…>`)' : '(from `(…)`)'}:`, codeBlock(formatDisassembly(d, anchor, parsed.trapOffset)), ...notes]);
+  return md([
+    `**Code:** ${parsed.arch} disassembly${anchorText}, trapping instruction marked ${parsed.arch === 'x86_64' || parsed.arch === 'i386' ? '(from `<…>`)' : '(from `(…)`)'}:`,
+    codeBlock(formatDisassembly(d, anchor, parsed.trapOffset)),
+    ...notes,
+  ]);
 }

@@ -2,13 +2,19 @@
 // faddr2line semantics live: `func+off/size` -> symbol (disambiguated by kallsyms size), the address to
 // look up (return addresses at address-1), and section-aware lookups for relocatable `.ko` files.
 import * as fs from 'node:fs';
-import { ElfFile, ElfSection, SHF_ALLOC, SHF_COMPRESSED, SHF_EXECINSTR } from './elf/elfFile';
+import { ElfFile, type ElfSection, SHF_ALLOC, SHF_COMPRESSED, SHF_EXECINSTR } from './elf/elfFile';
 import { AddressSpace } from './elf/addressSpace';
 import { applyDebugRelocations } from './elf/relocations';
-import { FileSection, LazyMemorySection, MemorySection, SectionData, WHOLE_SECTION_LIMIT } from './elf/sectionData';
-import { ElfSymbol, SymbolTable } from './elf/symbols';
-import { DwarfInfo, SourceFrame } from './dwarf/dwarfInfo';
-import { DWARF_SECTION_NAMES, DwarfSections } from './dwarf/sections';
+import {
+  FileSection,
+  LazyMemorySection,
+  MemorySection,
+  type SectionData,
+  WHOLE_SECTION_LIMIT,
+} from './elf/sectionData';
+import { type ElfSymbol, SymbolTable } from './elf/symbols';
+import { DwarfInfo, type SourceFrame } from './dwarf/dwarfInfo';
+import { DWARF_SECTION_NAMES, type DwarfSections } from './dwarf/sections';
 import { readUnitHeader } from './dwarf/unit';
 import { SymbolizeError, withPath } from './errors';
 
@@ -68,7 +74,13 @@ export function openDebugFile(path: string, options: OpenOptions = {}): DebugFil
     throw new SymbolizeError('io', (e as Error).message, path);
   }
   const hit = cache.get(path);
-  if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size && (hit.file.hasDebugInfo || options.allowNoDebugInfo)) return hit.file;
+  if (
+    hit &&
+    hit.mtimeMs === st.mtimeMs &&
+    hit.size === st.size &&
+    (hit.file.hasDebugInfo || options.allowNoDebugInfo)
+  )
+    return hit.file;
   hit?.file.close();
   const file = DebugFile.open(path, options);
   cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, file });
@@ -109,8 +121,15 @@ export class DebugFile {
     if (!this.hasDebugInfo) {
       if (elf.section('.gnu_debuglink') || elf.section('.gnu_debugdata'))
         if (!options.allowNoDebugInfo)
-          throw new SymbolizeError('no-debug-info', 'no DWARF debug info (stripped; the debug info is in a separate file named by .gnu_debuglink)');
-      if (!options.allowNoDebugInfo) throw new SymbolizeError('no-debug-info', 'no DWARF debug info (.debug_info/.debug_line missing: stripped file?)');
+          throw new SymbolizeError(
+            'no-debug-info',
+            'no DWARF debug info (stripped; the debug info is in a separate file named by .gnu_debuglink)',
+          );
+      if (!options.allowNoDebugInfo)
+        throw new SymbolizeError(
+          'no-debug-info',
+          'no DWARF debug info (.debug_info/.debug_line missing: stripped file?)',
+        );
     } else {
       // Fail early on a garbage first unit header rather than at the first lookup.
       readUnitHeader(this.dwarf().sections, 0);
@@ -147,7 +166,10 @@ export class DebugFile {
   dwarf(): DwarfInfo {
     if (this.dwarfInfo) return this.dwarfInfo;
     const secs: DwarfSections = { little: this.elf.endian.little };
-    for (const [key, name] of Object.entries(DWARF_SECTION_NAMES) as [Exclude<keyof DwarfSections, 'little'>, string][]) {
+    for (const [key, name] of Object.entries(DWARF_SECTION_NAMES) as [
+      Exclude<keyof DwarfSections, 'little'>,
+      string,
+    ][]) {
       const s = this.elf.section(name);
       if (s) secs[key] = this.sectionData(s);
     }
@@ -179,12 +201,19 @@ export class DebugFile {
    * faddr2line: `func+offset/size`. The symbol is chosen by name and kallsyms size (then ELF size); a size
    * that matches no symbol means the debug file does not belong to the log, reported as an error.
    */
-  lookupSymbol(func: string, offset: number | bigint, size?: number | null, options: LookupOptions = {}): LookupResult {
+  lookupSymbol(
+    func: string,
+    offset: number | bigint,
+    size?: number | null,
+    options: LookupOptions = {},
+  ): LookupResult {
     return this.guard(() => {
       let cands = this.symbols().lookupName(func);
       if (options.section) cands = cands.filter((s) => s.section.name === options.section);
       if (cands.length === 0)
-        return failure(`no symbol ${func}${options.section ? ` in section ${options.section}` : ''} in ${this.path}`);
+        return failure(
+          `no symbol ${func}${options.section ? ` in section ${options.section}` : ''} in ${this.path}`,
+        );
       const off = BigInt(offset);
       if (size !== undefined && size !== null) {
         // The last symbol of a section gets its kernel size from whatever follows it in memory.
@@ -202,7 +231,10 @@ export class DebugFile {
       const first = results[0];
       if (results.length > 1) {
         first.alternatives = results.slice(1);
-        first.warning = appendWarning(first.warning, `${results.length} symbols named ${func} with this size; showing all`);
+        first.warning = appendWarning(
+          first.warning,
+          `${results.length} symbols named ${func} with this size; showing all`,
+        );
       }
       return first;
     });
@@ -218,8 +250,11 @@ export class DebugFile {
   private lookupInSymbol(sym: ElfSymbol, off: bigint, options: LookupOptions): LookupResult {
     const size = Math.max(sym.kallsymsSize, sym.elfSize);
     let warning: string | undefined;
-    if (off > BigInt(size)) warning = `offset 0x${off.toString(16)} is beyond the end of ${sym.name} (size 0x${size.toString(16)})`;
-    const linear = this.space.relocatable ? this.space.inSection(sym.section, sym.value + off) : this.space.fromBig(sym.value + off);
+    if (off > BigInt(size))
+      warning = `offset 0x${off.toString(16)} is beyond the end of ${sym.name} (size 0x${size.toString(16)})`;
+    const linear = this.space.relocatable
+      ? this.space.inSection(sym.section, sym.value + off)
+      : this.space.fromBig(sym.value + off);
     const res = this.lookupLinear(linear, options.isReturnAddress ?? false, sym);
     res.symbol = symbolInfo(sym);
     res.symbolOffset = Number(off);
@@ -236,7 +271,8 @@ export class DebugFile {
       let address: bigint;
       if (typeof addr === 'bigint') {
         if (this.space.relocatable) {
-          if (!options.section) return failure(`${this.path} is relocatable: give the section of the address (e.g. .text)`);
+          if (!options.section)
+            return failure(`${this.path} is relocatable: give the section of the address (e.g. .text)`);
           const s = this.elf.section(options.section);
           if (!s) return failure(`no section ${options.section} in ${this.path}`);
           linear = this.space.inSection(s, addr);
@@ -287,7 +323,11 @@ export class DebugFile {
     const target = isReturnAddress ? linear - 1 : linear;
     const where = this.space.sectionAt(target);
     // A lookup by name knows its symbol; the address index (a sort of every symbol) is built only when needed.
-    const knownStart = known ? (this.space.relocatable ? this.space.inSection(known.section, known.value) : this.space.fromBig(known.value)) : NaN;
+    const knownStart = known
+      ? this.space.relocatable
+        ? this.space.inSection(known.section, known.value)
+        : this.space.fromBig(known.value)
+      : NaN;
     const sym =
       known && target >= knownStart && target < knownStart + Math.max(known.kallsymsSize, known.elfSize, 1)
         ? { symbol: known, offset: target - knownStart }
@@ -296,9 +336,22 @@ export class DebugFile {
     // Like binutils: when DWARF names no function, take the nearest preceding symbol (whatever its size).
     // (The known symbol is that nearest one when the target is inside its kallsyms size: nothing starts between.)
     const knownIsNearest = known && sym?.symbol === known && target < knownStart + known.kallsymsSize;
-    const named = frames.length === 0 || frames[0].function === null ? (knownIsNearest ? sym : this.symbolAtLinear(target, false)) : null;
-    if (frames.length === 0 && named) frames.push({ function: named.symbol.name, file: named.symbol.file, line: 0, column: 0, discriminator: 0 });
-    else if (frames.length === 1 && frames[0].function === null && named) frames[0].function = named.symbol.name;
+    const named =
+      frames.length === 0 || frames[0].function === null
+        ? knownIsNearest
+          ? sym
+          : this.symbolAtLinear(target, false)
+        : null;
+    if (frames.length === 0 && named)
+      frames.push({
+        function: named.symbol.name,
+        file: named.symbol.file,
+        line: 0,
+        column: 0,
+        discriminator: 0,
+      });
+    else if (frames.length === 1 && frames[0].function === null && named)
+      frames[0].function = named.symbol.name;
     const ok = frames.length > 0 && frames[0].file !== null && frames[0].line > 0;
     return {
       ok,
@@ -307,7 +360,13 @@ export class DebugFile {
       symbolOffset: sym?.offset ?? 0,
       symbolSection: where?.section.name ?? null,
       address: null,
-      ...(ok ? {} : { error: frames.length ? 'no line information for this address' : 'address not covered by symbols or debug info' }),
+      ...(ok
+        ? {}
+        : {
+            error: frames.length
+              ? 'no line information for this address'
+              : 'address not covered by symbols or debug info',
+          }),
     };
   }
 

@@ -3,10 +3,10 @@
 // KASLR first. Errors are per frame (a missing or broken debug file never stops the others).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DebugFile, openDebugFile, SourceFrame } from './debugFile';
+import { type DebugFile, openDebugFile, type SourceFrame } from './debugFile';
 import { SymbolizeError } from './errors';
-import { KernelSymbol, LogMaps, normalizeModuleName, parseSymbolMap } from './kernel/maps';
-import { KernelAddressResolver, KaslrInfo } from './kernel/resolve';
+import { type KernelSymbol, type LogMaps, normalizeModuleName, parseSymbolMap } from './kernel/maps';
+import { KernelAddressResolver, type KaslrInfo } from './kernel/resolve';
 
 export interface FrameToSymbolize {
   function: string | null;
@@ -76,7 +76,8 @@ export class Symbolizer {
     if (frames.some((f) => f.address !== null)) {
       const r = this.getResolver();
       for (const f of frames)
-        if (f.function && !f.module && f.address !== null && f.offset !== null) r.learnFromFrame(toBig(f.address), f.function, f.offset);
+        if (f.function && !f.module && f.address !== null && f.offset !== null)
+          r.learnFromFrame(toBig(f.address), f.function, f.offset);
     }
     this.prefetchNames(frames);
     return frames.map((f) => this.symbolize(f));
@@ -104,7 +105,8 @@ export class Symbolizer {
       if (f.address !== null) return this.raw(f);
       return fail(null, 'frame has neither a symbol nor an address');
     } catch (e) {
-      if (e instanceof SymbolizeError) return fail(f.module ? normalizeModuleName(f.module) : 'vmlinux', e.message);
+      if (e instanceof SymbolizeError)
+        return fail(f.module ? normalizeModuleName(f.module) : 'vmlinux', e.message);
       throw e;
     }
   }
@@ -114,12 +116,23 @@ export class Symbolizer {
     const df = f.module ? this.module(object) : this.getVmlinux();
     if (typeof df === 'string') return fail(object, df);
     const r = df.lookupSymbol(f.function!, f.offset!, f.size, { isReturnAddress: f.isReturnAddress });
-    return { ok: r.ok, frames: r.frames, object, section: r.symbolSection, warning: r.warning, error: r.error };
+    return {
+      ok: r.ok,
+      frames: r.frames,
+      object,
+      section: r.symbolSection,
+      warning: r.warning,
+      error: r.error,
+    };
   }
 
   private raw(f: FrameToSymbolize): FrameSymbolization {
     const res = this.getResolver().resolve(toBig(f.address!));
-    if (!res) return fail(null, `0x${toBig(f.address!).toString(16)} is in no known module section and no kernel symbol covers it`);
+    if (!res)
+      return fail(
+        null,
+        `0x${toBig(f.address!).toString(16)} is in no known module section and no kernel symbol covers it`,
+      );
     const base = { object: res.object, section: res.section, resolved: res.text, how: res.how };
     const df = res.object === 'vmlinux' ? this.getVmlinux() : this.module(res.object);
     if (typeof df === 'string') return { ok: false, frames: [], ...base, error: df };
@@ -130,7 +143,13 @@ export class Symbolizer {
         : res.section
           ? df.lookupAddress({ section: res.section, offset: res.offset }, opts)
           : null;
-    if (!r) return { ok: false, frames: [], ...base, error: `the section of this address in ${res.object} is unknown (no sysfs section dump)` };
+    if (!r)
+      return {
+        ok: false,
+        frames: [],
+        ...base,
+        error: `the section of this address in ${res.object} is unknown (no sysfs section dump)`,
+      };
     return { ok: r.ok, frames: r.frames, ...base, warning: r.warning, error: r.error };
   }
 
@@ -195,7 +214,8 @@ export class Symbolizer {
     let out: DebugFile | string;
     if (!file) out = `no debug file for module ${name} (give its .ko)`;
     else if (typeof file !== 'string') out = file;
-    else if (/\.ko\.(xz|zst|gz)$/.test(file)) out = `${file} is compressed: decompress it first (xz -d / zstd -d / gunzip)`;
+    else if (/\.ko\.(xz|zst|gz)$/.test(file))
+      out = `${file} is compressed: decompress it first (xz -d / zstd -d / gunzip)`;
     else
       try {
         out = openDebugFile(file);
@@ -222,7 +242,12 @@ function toBig(a: bigint | string): bigint {
 }
 
 function moduleNameOf(file: string): string {
-  return normalizeModuleName(path.basename(file).replace(/\.ko(\.(xz|zst|gz))?$/, '').replace(/\.debug$/, ''));
+  return normalizeModuleName(
+    path
+      .basename(file)
+      .replace(/\.ko(\.(xz|zst|gz))?$/, '')
+      .replace(/\.debug$/, ''),
+  );
 }
 
 function isDirectory(p: string): boolean {

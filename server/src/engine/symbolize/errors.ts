@@ -30,7 +30,12 @@ export function withPath(e: unknown, path: string): SymbolizeError {
   if (e instanceof SymbolizeError) return e.path ? e : new SymbolizeError(e.code, e.message, path);
   if (e instanceof RangeError) return new SymbolizeError('corrupt', `malformed data (${e.message})`, path);
   const err = e as NodeJS.ErrnoException;
-  if (typeof err?.code === 'string' && typeof err.syscall === 'string') return new SymbolizeError('io', err.message, path);
+  if (typeof err?.code === 'string' && typeof err.syscall === 'string')
+    return new SymbolizeError('io', err.message, path);
   // Anything else is a reader bug tripped by unexpected data: still a SymbolizeError, never a crash.
-  return new SymbolizeError('corrupt', `unexpected data (internal error: ${err?.message ?? String(e)})`, path);
+  return new SymbolizeError(
+    'corrupt',
+    `unexpected data (internal error: ${err?.message ?? String(e)})`,
+    path,
+  );
 }

@@ -36,7 +36,11 @@ export class ExternalSymbolizer {
     const groups = new Map<string, number[]>();
     queries.forEach((q, i) => groups.set(q.section ?? '', [...(groups.get(q.section ?? '') ?? []), i]));
     for (const [section, idx] of groups) {
-      const answers = this.run(file, section || undefined, idx.map((i) => queries[i].address));
+      const answers = this.run(
+        file,
+        section || undefined,
+        idx.map((i) => queries[i].address),
+      );
       idx.forEach((qi, k) => (out[qi] = answers[k]));
     }
     return out;
@@ -45,14 +49,26 @@ export class ExternalSymbolizer {
   private run(file: string, section: string | undefined, addrs: bigint[]): SourceFrame[][] {
     let args: string[];
     if (this.tool === 'llvm-symbolizer') {
-      if (section) throw new SymbolizeError('unsupported', 'llvm-symbolizer cannot select a section of a relocatable object; use addr2line or eu-addr2line');
+      if (section)
+        throw new SymbolizeError(
+          'unsupported',
+          'llvm-symbolizer cannot select a section of a relocatable object; use addr2line or eu-addr2line',
+        );
       args = [`--obj=${file}`, '--inlining', '--output-style=GNU', '-f', '-a'];
     } else args = ['-f', '-i', '-a', '-e', file, ...(section ? ['-j', section] : [])];
     const input = addrs.map((a) => '0x' + a.toString(16)).join('\n') + '\n';
-    const r = spawnSync()(this.command, args, { input, encoding: 'utf8', timeout: this.timeoutMs, maxBuffer: 1 << 28 });
+    const r = spawnSync()(this.command, args, {
+      input,
+      encoding: 'utf8',
+      timeout: this.timeoutMs,
+      maxBuffer: 1 << 28,
+    });
     // eu-addr2line exits 1 when some address has no line; the answers are still all there.
     if (r.error || (r.status !== 0 && !r.stdout))
-      throw new SymbolizeError('io', `${this.command} failed: ${r.error?.message ?? (r.stderr.trim() || `exit ${r.status}`)}`);
+      throw new SymbolizeError(
+        'io',
+        `${this.command} failed: ${r.error?.message ?? (r.stderr.trim() || `exit ${r.status}`)}`,
+      );
     const results: SourceFrame[][] = [];
     const lines = r.stdout.split('\n');
     let cur: SourceFrame[] | null = null;
@@ -75,7 +91,11 @@ export class ExternalSymbolizer {
         discriminator: loc?.[4] ? Number(loc[4]) : 0,
       });
     }
-    if (results.length !== addrs.length) throw new SymbolizeError('io', `${this.command} answered ${results.length} of ${addrs.length} addresses`);
+    if (results.length !== addrs.length)
+      throw new SymbolizeError(
+        'io',
+        `${this.command} answered ${results.length} of ${addrs.length} addresses`,
+      );
     return results;
   }
 }

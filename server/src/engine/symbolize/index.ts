@@ -85,8 +85,22 @@
 export { SymbolizeError } from './errors';
 export type { SymbolizeErrorCode } from './errors';
 export { openDebugFile, closeAllDebugFiles, DebugFile } from './debugFile';
-export type { CodeAddress, LookupOptions, LookupResult, OpenOptions, SourceFrame, SymbolInfo } from './debugFile';
-export { parseSymbolMap, parseProcModules, parseModuleSections, parseKernelOffset, parseLogMaps, normalizeModuleName } from './kernel/maps';
+export type {
+  CodeAddress,
+  LookupOptions,
+  LookupResult,
+  OpenOptions,
+  SourceFrame,
+  SymbolInfo,
+} from './debugFile';
+export {
+  parseSymbolMap,
+  parseProcModules,
+  parseModuleSections,
+  parseKernelOffset,
+  parseLogMaps,
+  normalizeModuleName,
+} from './kernel/maps';
 export type { KernelSymbol, ProcModule, KernelOffset, ModuleLayout, LogMaps } from './kernel/maps';
 export { KernelAddressResolver } from './kernel/resolve';
 export type { ResolvedAddress, KaslrInfo, ResolverInputs } from './kernel/resolve';

@@ -4,7 +4,12 @@ import type { BitField } from './bits';
 
 /** PSTATE bits as __show_regs prints them: arch/arm64/include/uapi/asm/ptrace.h (PSR_*) and arch/arm64/kernel/process.c (print_pstate). */
 export const PSTATE_BITS: readonly BitField[] = [
-  { bit: 0, width: 4, name: 'M', meaning: 'exception level and stack pointer select (EL0t, EL1t, EL1h, EL2t, EL2h)' },
+  {
+    bit: 0,
+    width: 4,
+    name: 'M',
+    meaning: 'exception level and stack pointer select (EL0t, EL1t, EL1h, EL2t, EL2h)',
+  },
   { bit: 4, name: 'nRW', meaning: 'AArch32 state (a 32-bit task)' },
   { bit: 6, name: 'F', meaning: 'FIQ masked' },
   { bit: 7, name: 'I', meaning: 'IRQ masked: interrupts were disabled', whenClear: 'IRQs were enabled' },
@@ -14,7 +19,11 @@ export const PSTATE_BITS: readonly BitField[] = [
   { bit: 12, name: 'SSBS', meaning: 'speculative store bypass safe' },
   { bit: 20, name: 'IL', meaning: 'illegal execution state' },
   { bit: 21, name: 'SS', meaning: 'software step' },
-  { bit: 22, name: 'PAN', meaning: 'privileged access never: the kernel cannot touch user memory outside uaccess helpers' },
+  {
+    bit: 22,
+    name: 'PAN',
+    meaning: 'privileged access never: the kernel cannot touch user memory outside uaccess helpers',
+  },
   { bit: 23, name: 'UAO', meaning: 'user access override' },
   { bit: 24, name: 'DIT', meaning: 'data-independent timing' },
   { bit: 25, name: 'TCO', meaning: 'MTE tag check override (tag checks suppressed)' },
@@ -39,18 +48,21 @@ export const PSTATE_MODES: Readonly<Record<number, string>> = {
 export function arm64RegisterRole(reg: string): string | undefined {
   const r = reg.toLowerCase();
   if (r === 'pc') return 'program counter: the instruction that faulted';
-  if (r === 'lr' || r === 'x30') return 'link register: the return address, i.e. the caller (a leaf function\'s caller shows only here)';
+  if (r === 'lr' || r === 'x30')
+    return "link register: the return address, i.e. the caller (a leaf function's caller shows only here)";
   if (r === 'sp') return 'stack pointer';
   if (r === 'x29') return 'frame pointer';
   const m = /^x(\d{1,2})$/.exec(r);
   if (!m) return undefined;
   const n = Number(m[1]);
   if (n === 0) return '1st argument and return value (also the 1st syscall argument)';
-  if (n >= 1 && n <= 7) return `${ordinal(n + 1)} argument (also the ${ordinal(n + 1)} syscall argument up to x5)`;
+  if (n >= 1 && n <= 7)
+    return `${ordinal(n + 1)} argument (also the ${ordinal(n + 1)} syscall argument up to x5)`;
   if (n === 8) return 'indirect result location; holds the syscall number on syscall entry';
   if (n >= 9 && n <= 15) return 'temporary (caller-saved scratch)';
   if (n === 16 || n === 17) return `IP${n - 16}: intra-procedure-call scratch (veneers, PLTs)`;
-  if (n === 18) return 'platform register: the shadow call stack pointer with CONFIG_SHADOW_CALL_STACK, otherwise scratch';
+  if (n === 18)
+    return 'platform register: the shadow call stack pointer with CONFIG_SHADOW_CALL_STACK, otherwise scratch';
   if (n >= 19 && n <= 28) return 'callee-saved (preserved across calls)';
   return undefined;
 }
@@ -168,12 +180,16 @@ export const FSC_NAMES: readonly string[] = (() => {
 
 /** What a fault-status group means for the investigation. */
 export function fscMeaning(fsc: number): string | undefined {
-  if (fsc >= 4 && fsc <= 7) return 'no valid mapping at this table level: the address is not mapped (NULL, freed, wild pointer)';
+  if (fsc >= 4 && fsc <= 7)
+    return 'no valid mapping at this table level: the address is not mapped (NULL, freed, wild pointer)';
   if (fsc === 41) return 'no valid mapping (level -1, 52-bit VA)';
   if (fsc >= 8 && fsc <= 11) return 'access flag not set (normally handled silently; unexpected in an oops)';
-  if (fsc >= 12 && fsc <= 15) return 'mapped but the access is not permitted (write to read-only, execute non-executable, PAN)';
-  if (fsc === 16 || (fsc >= 20 && fsc <= 23) || fsc === 19) return 'an external abort from the memory system: suspect hardware, firmware or a device mapping';
-  if (fsc === 17) return 'MTE tag mismatch: a use-after-free or out-of-bounds access caught by memory tagging';
+  if (fsc >= 12 && fsc <= 15)
+    return 'mapped but the access is not permitted (write to read-only, execute non-executable, PAN)';
+  if (fsc === 16 || (fsc >= 20 && fsc <= 23) || fsc === 19)
+    return 'an external abort from the memory system: suspect hardware, firmware or a device mapping';
+  if (fsc === 17)
+    return 'MTE tag mismatch: a use-after-free or out-of-bounds access caught by memory tagging';
   if (fsc === 33) return 'misaligned access';
   return undefined;
 }
@@ -188,6 +204,7 @@ export function brkImmediateMeaning(imm: number): string | undefined {
   if (imm === 0x800) return 'BUG_BRK_IMM: a BUG()/BUG_ON() (or WARN, which resumes)';
   if ((imm & ~0xff) === 0x900) return 'KASAN_BRK_IMM: a software-tag KASAN report';
   if ((imm & ~0xff) === 0x5500) return 'UBSAN_BRK_IMM: an UBSAN trap';
-  if ((imm & ~0xff) === 0x8000 || (imm & ~0x3ff) === 0x8000) return 'CFI_BRK_IMM: a kCFI indirect-call type mismatch';
+  if ((imm & ~0xff) === 0x8000 || (imm & ~0x3ff) === 0x8000)
+    return 'CFI_BRK_IMM: a kCFI indirect-call type mismatch';
   return undefined;
 }

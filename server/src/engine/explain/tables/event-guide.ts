@@ -20,26 +20,102 @@ export const DOC_BUG_HUNTING = 'https://docs.kernel.org/admin-guide/bug-hunting.
 export const DOC_TAINT = 'https://docs.kernel.org/admin-guide/tainted-kernels.html';
 
 export const SYSCTLS: Readonly<Record<string, Sysctl>> = {
-  panic_on_oops: { name: 'kernel.panic_on_oops', meaning: '1 = panic on any oops instead of killing the task and going on (lets kdump capture the state)', doc: K + '#panic-on-oops' },
-  panic: { name: 'kernel.panic', meaning: 'seconds before rebooting after a panic (0 = hang)', doc: K + '#panic' },
-  panic_on_warn: { name: 'kernel.panic_on_warn', meaning: '1 = turn every WARNING into a panic (used by fuzzers)', doc: K + '#panic-on-warn' },
-  softlockup_panic: { name: 'kernel.softlockup_panic', meaning: '1 = panic when a soft lockup is detected', doc: K + '#softlockup-panic' },
-  watchdog_thresh: { name: 'kernel.watchdog_thresh', meaning: 'hard-lockup threshold in seconds (default 10); the soft-lockup threshold is twice this', doc: K + '#watchdog-thresh' },
-  softlockup_all_cpu_backtrace: { name: 'kernel.softlockup_all_cpu_backtrace', meaning: '1 = dump every CPU\'s stack on a soft lockup', doc: K + '#softlockup-all-cpu-backtrace' },
-  hardlockup_panic: { name: 'kernel.hardlockup_panic', meaning: '1 = panic on a hard lockup', doc: K + '#hardlockup-panic' },
-  nmi_watchdog: { name: 'kernel.nmi_watchdog', meaning: 'enables the NMI-based hard-lockup detector', doc: K + '#nmi-watchdog' },
-  hung_task_timeout_secs: { name: 'kernel.hung_task_timeout_secs', meaning: 'seconds a task may stay in D state before it is reported (default 120; 0 disables)', doc: K + '#hung-task-timeout-secs' },
-  hung_task_panic: { name: 'kernel.hung_task_panic', meaning: '1 = panic when a hung task is detected', doc: K + '#hung-task-panic' },
-  hung_task_warnings: { name: 'kernel.hung_task_warnings', meaning: 'how many hung-task reports to print (-1 = unlimited)', doc: K + '#hung-task-warnings' },
-  panic_on_rcu_stall: { name: 'kernel.panic_on_rcu_stall', meaning: '1 = panic on an RCU stall', doc: K + '#panic-on-rcu-stall' },
-  panic_on_oom: { name: 'vm.panic_on_oom', meaning: '1 or 2 = panic instead of killing a process when memory runs out', doc: VM + '#panic-on-oom' },
-  oom_kill_allocating_task: { name: 'vm.oom_kill_allocating_task', meaning: '1 = kill the task that triggered the OOM instead of the biggest one', doc: VM + '#oom-kill-allocating-task' },
-  oom_dump_tasks: { name: 'vm.oom_dump_tasks', meaning: '1 = print the task table on OOM (default)', doc: VM + '#oom-dump-tasks' },
-  overcommit_memory: { name: 'vm.overcommit_memory', meaning: 'heuristic (0), always (1) or strict (2) memory overcommit', doc: VM + '#overcommit-memory' },
+  panic_on_oops: {
+    name: 'kernel.panic_on_oops',
+    meaning: '1 = panic on any oops instead of killing the task and going on (lets kdump capture the state)',
+    doc: K + '#panic-on-oops',
+  },
+  panic: {
+    name: 'kernel.panic',
+    meaning: 'seconds before rebooting after a panic (0 = hang)',
+    doc: K + '#panic',
+  },
+  panic_on_warn: {
+    name: 'kernel.panic_on_warn',
+    meaning: '1 = turn every WARNING into a panic (used by fuzzers)',
+    doc: K + '#panic-on-warn',
+  },
+  softlockup_panic: {
+    name: 'kernel.softlockup_panic',
+    meaning: '1 = panic when a soft lockup is detected',
+    doc: K + '#softlockup-panic',
+  },
+  watchdog_thresh: {
+    name: 'kernel.watchdog_thresh',
+    meaning: 'hard-lockup threshold in seconds (default 10); the soft-lockup threshold is twice this',
+    doc: K + '#watchdog-thresh',
+  },
+  softlockup_all_cpu_backtrace: {
+    name: 'kernel.softlockup_all_cpu_backtrace',
+    meaning: "1 = dump every CPU's stack on a soft lockup",
+    doc: K + '#softlockup-all-cpu-backtrace',
+  },
+  hardlockup_panic: {
+    name: 'kernel.hardlockup_panic',
+    meaning: '1 = panic on a hard lockup',
+    doc: K + '#hardlockup-panic',
+  },
+  nmi_watchdog: {
+    name: 'kernel.nmi_watchdog',
+    meaning: 'enables the NMI-based hard-lockup detector',
+    doc: K + '#nmi-watchdog',
+  },
+  hung_task_timeout_secs: {
+    name: 'kernel.hung_task_timeout_secs',
+    meaning: 'seconds a task may stay in D state before it is reported (default 120; 0 disables)',
+    doc: K + '#hung-task-timeout-secs',
+  },
+  hung_task_panic: {
+    name: 'kernel.hung_task_panic',
+    meaning: '1 = panic when a hung task is detected',
+    doc: K + '#hung-task-panic',
+  },
+  hung_task_warnings: {
+    name: 'kernel.hung_task_warnings',
+    meaning: 'how many hung-task reports to print (-1 = unlimited)',
+    doc: K + '#hung-task-warnings',
+  },
+  panic_on_rcu_stall: {
+    name: 'kernel.panic_on_rcu_stall',
+    meaning: '1 = panic on an RCU stall',
+    doc: K + '#panic-on-rcu-stall',
+  },
+  panic_on_oom: {
+    name: 'vm.panic_on_oom',
+    meaning: '1 or 2 = panic instead of killing a process when memory runs out',
+    doc: VM + '#panic-on-oom',
+  },
+  oom_kill_allocating_task: {
+    name: 'vm.oom_kill_allocating_task',
+    meaning: '1 = kill the task that triggered the OOM instead of the biggest one',
+    doc: VM + '#oom-kill-allocating-task',
+  },
+  oom_dump_tasks: {
+    name: 'vm.oom_dump_tasks',
+    meaning: '1 = print the task table on OOM (default)',
+    doc: VM + '#oom-dump-tasks',
+  },
+  overcommit_memory: {
+    name: 'vm.overcommit_memory',
+    meaning: 'heuristic (0), always (1) or strict (2) memory overcommit',
+    doc: VM + '#overcommit-memory',
+  },
   sysrq: { name: 'kernel.sysrq', meaning: 'which SysRq functions are allowed (1 = all)', doc: K + '#sysrq' },
-  panic_on_taint: { name: 'kernel.panic_on_taint', meaning: 'panic when a taint flag in this mask gets set', doc: K + '#panic-on-taint' },
-  prove_locking: { name: 'CONFIG_PROVE_LOCKING / debug_locks', meaning: 'lockdep reports only the first problem, then turns itself off (debug_locks=0)', doc: 'https://docs.kernel.org/locking/lockdep-design.html' },
-  tainted: { name: 'kernel.tainted', meaning: 'the current taint mask (read it to see every flag)', doc: K + '#tainted' },
+  panic_on_taint: {
+    name: 'kernel.panic_on_taint',
+    meaning: 'panic when a taint flag in this mask gets set',
+    doc: K + '#panic-on-taint',
+  },
+  prove_locking: {
+    name: 'CONFIG_PROVE_LOCKING / debug_locks',
+    meaning: 'lockdep reports only the first problem, then turns itself off (debug_locks=0)',
+    doc: 'https://docs.kernel.org/locking/lockdep-design.html',
+  },
+  tainted: {
+    name: 'kernel.tainted',
+    meaning: 'the current taint mask (read it to see every flag)',
+    doc: K + '#tainted',
+  },
 };
 
 export interface EventGuide {
@@ -60,20 +136,42 @@ const OOPS_STEPS = [
 export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   'null-deref': {
     why: 'The CPU faulted on an address near 0 and no exception-table fixup covered the instruction, so the kernel cannot continue the task.',
-    causes: ['a pointer that was never set (missing initialisation or a failed lookup that returned NULL)', 'a field of a NULL struct pointer (the address is the field offset)', 'a race where another path cleared the pointer'],
-    steps: ['The fault address is the field offset: find which struct member sits at that offset (pahole).', ...OOPS_STEPS],
+    causes: [
+      'a pointer that was never set (missing initialisation or a failed lookup that returned NULL)',
+      'a field of a NULL struct pointer (the address is the field offset)',
+      'a race where another path cleared the pointer',
+    ],
+    steps: [
+      'The fault address is the field offset: find which struct member sits at that offset (pahole).',
+      ...OOPS_STEPS,
+    ],
     sysctls: ['panic_on_oops', 'panic'],
   },
   'paging-request': {
     why: 'The CPU faulted on an unmapped or protected kernel address and no fixup covered the instruction.',
-    causes: ['use-after-free of vmalloc/module memory', 'a corrupted or uninitialised pointer', 'writing read-only data (e.g. const or RO-after-init)'],
-    steps: ['Classify the fault address (hover it): poison patterns point at use-after-free.', 'Rebuild with KASAN (CONFIG_KASAN=y) to catch the bad access where it happens.', ...OOPS_STEPS],
+    causes: [
+      'use-after-free of vmalloc/module memory',
+      'a corrupted or uninitialised pointer',
+      'writing read-only data (e.g. const or RO-after-init)',
+    ],
+    steps: [
+      'Classify the fault address (hover it): poison patterns point at use-after-free.',
+      'Rebuild with KASAN (CONFIG_KASAN=y) to catch the bad access where it happens.',
+      ...OOPS_STEPS,
+    ],
     sysctls: ['panic_on_oops', 'panic'],
   },
   'arm-page-fault': {
     why: 'A data or instruction abort in the kernel could not be fixed up; the ESR says which access and why.',
-    causes: ['a NULL or small-offset pointer (translation fault at level 0–3 on a low address)', 'use-after-free or a wild pointer', 'PAN: a kernel access to user memory outside the uaccess helpers'],
-    steps: ['Hover ESR and FSC: WnR tells read vs write, the FSC tells unmapped vs permission.', ...OOPS_STEPS],
+    causes: [
+      'a NULL or small-offset pointer (translation fault at level 0–3 on a low address)',
+      'use-after-free or a wild pointer',
+      'PAN: a kernel access to user memory outside the uaccess helpers',
+    ],
+    steps: [
+      'Hover ESR and FSC: WnR tells read vs write, the FSC tells unmapped vs permission.',
+      ...OOPS_STEPS,
+    ],
     sysctls: ['panic_on_oops', 'panic'],
   },
   oops: {
@@ -84,38 +182,74 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   },
   gpf: {
     why: 'The CPU raised #GP, which has no address: the kernel guesses the bad address by decoding the faulting instruction.',
-    causes: ['a non-canonical pointer: poison (0xdead…), freed-memory patterns (0x6b6b…), garbage', 'with KASAN, a shadow access for a NULL-ish pointer (0xdffffc…)', 'a privileged or misaligned instruction'],
-    steps: ['Hover the address in the header: poison and KASAN shadow values are decoded.', 'A LIST_POISON value means list use after list_del: look for a double removal or a missing lock.', ...OOPS_STEPS],
+    causes: [
+      'a non-canonical pointer: poison (0xdead…), freed-memory patterns (0x6b6b…), garbage',
+      'with KASAN, a shadow access for a NULL-ish pointer (0xdffffc…)',
+      'a privileged or misaligned instruction',
+    ],
+    steps: [
+      'Hover the address in the header: poison and KASAN shadow values are decoded.',
+      'A LIST_POISON value means list use after list_del: look for a double removal or a missing lock.',
+      ...OOPS_STEPS,
+    ],
     sysctls: ['panic_on_oops', 'panic'],
   },
   'kernel-bug': {
     why: 'BUG()/BUG_ON() executes an undefined instruction (ud2 on x86, brk #0x800 on arm64) on purpose: the code found a state it considers impossible.',
-    causes: ['an invariant violated by the caller (wrong state, reference count, lock not held)', 'memory corruption that broke the invariant'],
-    steps: ['Open the file:line in the header and read the BUG_ON condition.', 'Find who broke the invariant, usually a caller in the trace or a racing path.', ...OOPS_STEPS.slice(2)],
+    causes: [
+      'an invariant violated by the caller (wrong state, reference count, lock not held)',
+      'memory corruption that broke the invariant',
+    ],
+    steps: [
+      'Open the file:line in the header and read the BUG_ON condition.',
+      'Find who broke the invariant, usually a caller in the trace or a racing path.',
+      ...OOPS_STEPS.slice(2),
+    ],
     sysctls: ['panic_on_oops'],
   },
   'invalid-opcode': {
     why: 'The CPU hit an undefined instruction (#UD). Right after `kernel BUG at` this is just how BUG() traps.',
-    causes: ['BUG()/BUG_ON() (look for `kernel BUG at` just above)', 'a jump into data or corrupted code', 'an instruction the CPU does not support'],
+    causes: [
+      'BUG()/BUG_ON() (look for `kernel BUG at` just above)',
+      'a jump into data or corrupted code',
+      'an instruction the CPU does not support',
+    ],
     steps: ['Check the Code: line: `0f 0b` (ud2) at the trapping byte means BUG().', ...OOPS_STEPS],
     sysctls: ['panic_on_oops'],
   },
   warning: {
     why: 'WARN_ON() found a condition the developers consider a bug but survivable; the kernel prints the state and continues, tainting itself with W.',
     causes: ['an API misused by the caller', 'an unexpected hardware or firmware state', 'a race'],
-    steps: ['Read the WARN_ON condition at the file:line in the header.', 'Check whether later reports follow from it (taint W on them).', 'kernel.panic_on_warn=1 turns it into a panic so kdump can capture it.'],
+    steps: [
+      'Read the WARN_ON condition at the file:line in the header.',
+      'Check whether later reports follow from it (taint W on them).',
+      'kernel.panic_on_warn=1 turns it into a panic so kdump can capture it.',
+    ],
     sysctls: ['panic_on_warn'],
   },
   'stack-protector': {
     why: 'On function return the stack canary no longer matched: the stack frame was overwritten, so continuing is unsafe.',
-    causes: ['a stack buffer overflow in the named function or something it called', 'an out-of-bounds write through a pointer to a stack variable'],
-    steps: ['Look at the local arrays of the named function.', 'Rebuild with KASAN (stack instrumentation) to find the exact write.'],
+    causes: [
+      'a stack buffer overflow in the named function or something it called',
+      'an out-of-bounds write through a pointer to a stack variable',
+    ],
+    steps: [
+      'Look at the local arrays of the named function.',
+      'Rebuild with KASAN (stack instrumentation) to find the exact write.',
+    ],
     sysctls: ['panic'],
   },
   panic: {
     why: 'panic() stops every CPU: the kernel found a condition it cannot recover from, or a panic_on_* knob turned an earlier report into a panic.',
-    causes: ['a fatal exception in interrupt context or in init', 'a panic_on_oops / panic_on_warn / hung_task_panic setting', 'a missing root filesystem (VFS: Unable to mount root fs)'],
-    steps: ['Read the reason after `not syncing:` and the report just above it.', 'Configure kdump (crashkernel=) to capture a vmcore; kernel.panic=N reboots after N seconds.'],
+    causes: [
+      'a fatal exception in interrupt context or in init',
+      'a panic_on_oops / panic_on_warn / hung_task_panic setting',
+      'a missing root filesystem (VFS: Unable to mount root fs)',
+    ],
+    steps: [
+      'Read the reason after `not syncing:` and the report just above it.',
+      'Configure kdump (crashkernel=) to capture a vmcore; kernel.panic=N reboots after N seconds.',
+    ],
     sysctls: ['panic', 'panic_on_oops', 'panic_on_warn'],
   },
   'double-fault': {
@@ -127,49 +261,96 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   'stack-guard': {
     why: 'With CONFIG_VMAP_STACK the page below the stack is unmapped; touching it means the stack overflowed.',
     causes: ['unbounded recursion', 'large on-stack arrays or structures'],
-    steps: ['Look for repeating frames in the trace.', 'Use `scripts/checkstack.pl` to find big stack frames.'],
+    steps: [
+      'Look for repeating frames in the trace.',
+      'Use `scripts/checkstack.pl` to find big stack frames.',
+    ],
     sysctls: ['panic'],
   },
   'soft-lockup': {
-    why: 'The watchdog\'s per-CPU thread did not get to run for 2 × watchdog_thresh seconds: kernel code kept the CPU without scheduling.',
-    causes: ['a loop without cond_resched()', 'spinning on a lock held by someone who never releases it', 'a very long operation in a preemption-disabled section'],
-    steps: ['The RIP/pc and the trace show where the CPU was spinning.', 'Check whether other CPUs hold the lock (softlockup_all_cpu_backtrace=1, SysRq-l).', 'kernel.softlockup_panic=1 with kdump captures the state.'],
+    why: "The watchdog's per-CPU thread did not get to run for 2 × watchdog_thresh seconds: kernel code kept the CPU without scheduling.",
+    causes: [
+      'a loop without cond_resched()',
+      'spinning on a lock held by someone who never releases it',
+      'a very long operation in a preemption-disabled section',
+    ],
+    steps: [
+      'The RIP/pc and the trace show where the CPU was spinning.',
+      'Check whether other CPUs hold the lock (softlockup_all_cpu_backtrace=1, SysRq-l).',
+      'kernel.softlockup_panic=1 with kdump captures the state.',
+    ],
     sysctls: ['watchdog_thresh', 'softlockup_panic', 'softlockup_all_cpu_backtrace'],
   },
   'hard-lockup': {
     why: 'The NMI watchdog saw no timer interrupts on the CPU for watchdog_thresh seconds: interrupts were off that long.',
-    causes: ['a deadlock on a spinlock taken with interrupts disabled', 'a long loop with interrupts off', 'a hardware or firmware hang (SMIs)'],
-    steps: ['Look at the trace for spin_lock_irqsave / raw spinlocks.', 'SysRq-l dumps all CPUs; hardlockup_panic=1 with kdump captures it.'],
+    causes: [
+      'a deadlock on a spinlock taken with interrupts disabled',
+      'a long loop with interrupts off',
+      'a hardware or firmware hang (SMIs)',
+    ],
+    steps: [
+      'Look at the trace for spin_lock_irqsave / raw spinlocks.',
+      'SysRq-l dumps all CPUs; hardlockup_panic=1 with kdump captures it.',
+    ],
     sysctls: ['watchdog_thresh', 'hardlockup_panic', 'nmi_watchdog'],
   },
   'hung-task': {
     why: 'khungtaskd found a task in uninterruptible sleep (D state) that has not been scheduled for hung_task_timeout_secs.',
-    causes: ['waiting for a mutex or rwsem held by a stuck task (deadlock)', 'I/O that never completes (storage, NFS)', 'a lost wake-up'],
-    steps: ['The task\'s trace shows what it waits for (mutex_lock, wait_for_completion, io_schedule…).', 'SysRq-w lists all blocked tasks; SysRq-d lists held locks (lockdep).', 'Find the owner of the lock it waits for.'],
+    causes: [
+      'waiting for a mutex or rwsem held by a stuck task (deadlock)',
+      'I/O that never completes (storage, NFS)',
+      'a lost wake-up',
+    ],
+    steps: [
+      "The task's trace shows what it waits for (mutex_lock, wait_for_completion, io_schedule…).",
+      'SysRq-w lists all blocked tasks; SysRq-d lists held locks (lockdep).',
+      'Find the owner of the lock it waits for.',
+    ],
     sysctls: ['hung_task_timeout_secs', 'hung_task_panic', 'hung_task_warnings'],
   },
   'rcu-stall': {
     why: 'An RCU grace period did not end within the stall timeout (rcupdate.rcu_cpu_stall_timeout, 21 s by default).',
-    causes: ['a CPU looping with preemption or interrupts disabled', 'a long RCU read-side critical section', 'a vCPU that was not scheduled by the host'],
-    steps: ['Look at the stalled CPU\'s trace, printed after the stall line.', 'See Documentation/RCU/stallwarn.rst for the per-CPU fields.'],
+    causes: [
+      'a CPU looping with preemption or interrupts disabled',
+      'a long RCU read-side critical section',
+      'a vCPU that was not scheduled by the host',
+    ],
+    steps: [
+      "Look at the stalled CPU's trace, printed after the stall line.",
+      'See Documentation/RCU/stallwarn.rst for the per-CPU fields.',
+    ],
     sysctls: ['panic_on_rcu_stall'],
   },
   'workqueue-lockup': {
     why: 'The workqueue watchdog saw a worker pool make no progress for too long.',
-    causes: ['a work item that blocks forever or spins', 'all workers of the pool blocked on the same resource'],
+    causes: [
+      'a work item that blocks forever or spins',
+      'all workers of the pool blocked on the same resource',
+    ],
     steps: ['The report lists busy workers and pending work: find the one that does not finish.'],
     sysctls: [],
   },
   'oom-invoked': {
     why: 'An allocation could not be satisfied even after reclaim and compaction; the OOM killer picks the task with the highest badness score to free memory.',
-    causes: ['a process (or cgroup) using more memory than available', 'a kernel memory leak (check slab usage in the Mem-Info dump)', 'a too-small memory cgroup limit'],
-    steps: ['Compare the task table rss column: the biggest consumer is usually the victim.', 'If Slab/SUnreclaim is large, suspect a kernel leak (kmemleak).', 'Check the gfp_mask and order: a high-order atomic allocation can fail with free memory left.'],
+    causes: [
+      'a process (or cgroup) using more memory than available',
+      'a kernel memory leak (check slab usage in the Mem-Info dump)',
+      'a too-small memory cgroup limit',
+    ],
+    steps: [
+      'Compare the task table rss column: the biggest consumer is usually the victim.',
+      'If Slab/SUnreclaim is large, suspect a kernel leak (kmemleak).',
+      'Check the gfp_mask and order: a high-order atomic allocation can fail with free memory left.',
+    ],
     sysctls: ['panic_on_oom', 'oom_kill_allocating_task', 'oom_dump_tasks', 'overcommit_memory'],
   },
   'oom-kill': {
     why: 'The OOM killer sent SIGKILL to the chosen victim; its memory is freed when it exits (oom_reaper helps).',
     causes: ['see the `invoked oom-killer` report above'],
-    steps: ['anon-rss is private memory, file-rss page cache, shmem-rss shared memory/tmpfs.', 'Set oom_score_adj to protect or sacrifice processes.'],
+    steps: [
+      'anon-rss is private memory, file-rss page cache, shmem-rss shared memory/tmpfs.',
+      'Set oom_score_adj to protect or sacrifice processes.',
+    ],
     sysctls: ['panic_on_oom', 'oom_kill_allocating_task'],
   },
   'alloc-failure': {
@@ -180,8 +361,16 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   },
   kasan: {
     why: 'KASAN checks every memory access against shadow memory and reports the first invalid one, with allocation and free stacks.',
-    causes: ['use-after-free (see the `Freed by task` trace)', 'out-of-bounds access (see the object and the offset inside it)', 'double-free or invalid free'],
-    steps: ['The first frame after the KASAN frames is the buggy access.', 'Compare `Allocated by` and `Freed by` to find who freed the object too early.', 'kasan.fault=panic makes the report fatal; panic_on_warn also works.'],
+    causes: [
+      'use-after-free (see the `Freed by task` trace)',
+      'out-of-bounds access (see the object and the offset inside it)',
+      'double-free or invalid free',
+    ],
+    steps: [
+      'The first frame after the KASAN frames is the buggy access.',
+      'Compare `Allocated by` and `Freed by` to find who freed the object too early.',
+      'kasan.fault=panic makes the report fatal; panic_on_warn also works.',
+    ],
     sysctls: ['panic_on_warn'],
   },
   kfence: {
@@ -193,38 +382,70 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
 
   kmsan: {
     why: 'KMSAN tracks which bytes were ever initialised and reports when an uninitialised value decides a branch, is copied to user space, or reaches a device.',
-    causes: ['a struct field never set before use', 'a partially filled buffer copied to user space (an info leak)', 'a missing error check that leaves an output unset'],
-    steps: ['The `Uninit was created` / `stored to memory` stacks show where the uninitialised bytes came from.', 'Initialise the field or zero the allocation (kzalloc, = {}).'],
+    causes: [
+      'a struct field never set before use',
+      'a partially filled buffer copied to user space (an info leak)',
+      'a missing error check that leaves an output unset',
+    ],
+    steps: [
+      'The `Uninit was created` / `stored to memory` stacks show where the uninitialised bytes came from.',
+      'Initialise the field or zero the allocation (kzalloc, = {}).',
+    ],
     sysctls: ['panic_on_warn'],
   },
   kcsan: {
     why: 'KCSAN watched two accesses to the same memory from different CPUs, at least one a plain write, with no lock or marked access between them.',
-    causes: ['a missing lock', 'a flag read without READ_ONCE()/WRITE_ONCE()', 'a benign race that should be annotated (data_race())'],
+    causes: [
+      'a missing lock',
+      'a flag read without READ_ONCE()/WRITE_ONCE()',
+      'a benign race that should be annotated (data_race())',
+    ],
     steps: ['Look at both stacks: decide which lock should cover the variable, or mark the accesses.'],
     sysctls: [],
   },
   ubsan: {
     why: 'The compiler inserted a check for undefined behaviour (shift, overflow, array index, misaligned or NULL access) and it fired.',
-    causes: ['an index past a fixed-size array', 'a shift by ≥ the type width or a negative amount', 'signed overflow'],
+    causes: [
+      'an index past a fixed-size array',
+      'a shift by ≥ the type width or a negative amount',
+      'signed overflow',
+    ],
     steps: ['Open the file:line in the report: it names the operation and the bad value.'],
     sysctls: ['panic_on_warn'],
   },
   'divide-error': {
     why: 'The CPU raised #DE: an integer division by zero (or a quotient that does not fit).',
-    causes: ['a divisor read from hardware, user input or a config that can be 0', 'a rate or size computed as 0'],
-    steps: ['The Code: line marks the div/idiv instruction; the register it divides by is 0.', 'Add a check for zero before the division.'],
+    causes: [
+      'a divisor read from hardware, user input or a config that can be 0',
+      'a rate or size computed as 0',
+    ],
+    steps: [
+      'The Code: line marks the div/idiv instruction; the register it divides by is 0.',
+      'Add a check for zero before the division.',
+    ],
     sysctls: ['panic_on_oops'],
   },
   'lockdep-circular': {
     why: 'Lockdep records every lock order it sees; a new order closed a cycle (A→B here, B→A before), so a deadlock is possible even if it has not happened yet.',
-    causes: ['two paths taking the same locks in opposite order', 'a lock taken inside a callback that the caller invokes with another lock held'],
-    steps: ['Read the chain: `-> #N` entries show where each order was first recorded.', 'Fix by agreeing on one order, or dropping a lock before calling out.'],
+    causes: [
+      'two paths taking the same locks in opposite order',
+      'a lock taken inside a callback that the caller invokes with another lock held',
+    ],
+    steps: [
+      'Read the chain: `-> #N` entries show where each order was first recorded.',
+      'Fix by agreeing on one order, or dropping a lock before calling out.',
+    ],
     sysctls: ['prove_locking'],
   },
   'lockdep-recursive': {
     why: 'A task tried to take a lock of a class it already holds: with a non-recursive lock this deadlocks.',
-    causes: ['re-entering a function that takes the lock', 'two instances of the same lock class nested without a lockdep subclass annotation'],
-    steps: ['If two different objects are nested on purpose, annotate with mutex_lock_nested()/spin_lock_nested().'],
+    causes: [
+      're-entering a function that takes the lock',
+      'two instances of the same lock class nested without a lockdep subclass annotation',
+    ],
+    steps: [
+      'If two different objects are nested on purpose, annotate with mutex_lock_nested()/spin_lock_nested().',
+    ],
     sysctls: ['prove_locking'],
   },
   'lockdep-inconsistent': {
@@ -253,7 +474,10 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   },
   'scheduling-while-atomic': {
     why: 'schedule() was called with preemption disabled: the task would sleep holding a spinlock or inside an RCU/atomic section.',
-    causes: ['a sleeping call (mutex, GFP_KERNEL allocation, msleep) under a spinlock', 'a missing spin_unlock/preempt_enable on an earlier path'],
+    causes: [
+      'a sleeping call (mutex, GFP_KERNEL allocation, msleep) under a spinlock',
+      'a missing spin_unlock/preempt_enable on an earlier path',
+    ],
     steps: ['The preempt count in the report says how many levels are held; find who raised it.'],
     sysctls: [],
   },
@@ -277,13 +501,22 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   },
   'list-corruption': {
     why: 'CONFIG_DEBUG_LIST checks the neighbours before every list_add/list_del; they did not point back, so the list is corrupted.',
-    causes: ['list_del on an entry already deleted (LIST_POISON values)', 'a list changed concurrently without the lock', 'an entry in freed memory'],
-    steps: ['Hover the pointers in the message: LIST_POISON1/2 means a double deletion, 0x6b… a freed entry.'],
+    causes: [
+      'list_del on an entry already deleted (LIST_POISON values)',
+      'a list changed concurrently without the lock',
+      'an entry in freed memory',
+    ],
+    steps: [
+      'Hover the pointers in the message: LIST_POISON1/2 means a double deletion, 0x6b… a freed entry.',
+    ],
     sysctls: [],
   },
   usercopy: {
     why: 'CONFIG_HARDENED_USERCOPY saw copy_to/from_user touch kernel memory outside the object being copied.',
-    causes: ['a length larger than the buffer (overflow or info leak)', 'a copy from a slab cache without a usercopy whitelist'],
+    causes: [
+      'a length larger than the buffer (overflow or info leak)',
+      'a copy from a slab cache without a usercopy whitelist',
+    ],
     steps: ['Compare the offset and size in the report with the object size.'],
     sysctls: [],
   },
@@ -296,7 +529,10 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   'memory-leak': {
     why: 'kmemleak scanned memory and found no pointer to this allocated object: it can never be freed.',
     causes: ['an error path that forgets kfree()', 'a reference dropped without releasing the object'],
-    steps: ['The backtrace is where the object was allocated; find the path that loses it.', 'echo scan > /sys/kernel/debug/kmemleak to rescan.'],
+    steps: [
+      'The backtrace is where the object was allocated; find the path that loses it.',
+      'echo scan > /sys/kernel/debug/kmemleak to rescan.',
+    ],
     sysctls: [],
   },
   'netdev-refcount': {
@@ -313,7 +549,11 @@ export const EVENT_GUIDE: Readonly<Record<string, EventGuide>> = {
   },
   'machine-check': {
     why: 'The CPU or memory controller reported a hardware error through the machine-check architecture.',
-    causes: ['failing RAM (corrected/uncorrected ECC errors)', 'an overheating or failing CPU', 'bus or PCIe errors'],
+    causes: [
+      'failing RAM (corrected/uncorrected ECC errors)',
+      'an overheating or failing CPU',
+      'bus or PCIe errors',
+    ],
     steps: ['Decode with rasdaemon or mcelog; replace hardware before debugging software.'],
     sysctls: [],
   },

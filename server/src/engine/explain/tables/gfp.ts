@@ -14,7 +14,11 @@ export const GFP_BITS: readonly GfpFlag[] = [
   { name: '__GFP_DMA', mask: 0x01, meaning: 'allocate from ZONE_DMA (below 16 MiB)' },
   { name: '__GFP_HIGHMEM', mask: 0x02, meaning: 'may use highmem (32-bit) / any zone' },
   { name: '__GFP_DMA32', mask: 0x04, meaning: 'allocate from ZONE_DMA32 (below 4 GiB)' },
-  { name: '__GFP_MOVABLE', mask: 0x08, meaning: 'the page can be migrated or reclaimed (user pages, page cache)' },
+  {
+    name: '__GFP_MOVABLE',
+    mask: 0x08,
+    meaning: 'the page can be migrated or reclaimed (user pages, page cache)',
+  },
   { name: '__GFP_RECLAIMABLE', mask: 0x10, meaning: 'reclaimable slab (shrinkers can free it)' },
   { name: '__GFP_HIGH', mask: 0x20, meaning: 'high priority: may dip into emergency reserves' },
   { name: '__GFP_IO', mask: 0x40, meaning: 'reclaim may start physical I/O' },
@@ -25,7 +29,11 @@ export const GFP_BITS: readonly GfpFlag[] = [
   { name: '__GFP_KSWAPD_RECLAIM', mask: 0x800, meaning: 'wake kswapd to reclaim in the background' },
   { name: '__GFP_WRITE', mask: 0x1000, meaning: 'the page will be written soon (dirty-page balancing)' },
   { name: '__GFP_NOWARN', mask: 0x2000, meaning: 'do not print allocation-failure warnings' },
-  { name: '__GFP_RETRY_MAYFAIL', mask: 0x4000, meaning: 'retry hard but may fail; never invokes the OOM killer' },
+  {
+    name: '__GFP_RETRY_MAYFAIL',
+    mask: 0x4000,
+    meaning: 'retry hard but may fail; never invokes the OOM killer',
+  },
   { name: '__GFP_NOFAIL', mask: 0x8000, meaning: 'must not fail: loop forever' },
   { name: '__GFP_NORETRY', mask: 0x10000, meaning: 'fail quickly instead of retrying; no OOM killer' },
   { name: '__GFP_MEMALLOC', mask: 0x20000, meaning: 'may use all memory reserves' },
@@ -50,8 +58,14 @@ export const GFP_NAMED_ONLY: Readonly<Record<string, string>> = {
 
 /** Composite masks as defined in include/linux/gfp_types.h. */
 export const GFP_COMPOSITES: Readonly<Record<string, { value: number; meaning: string }>> = {
-  GFP_ATOMIC: { value: 0x20 | 0x800, meaning: 'cannot sleep (interrupt or spinlock context); may use some reserves' },
-  GFP_KERNEL: { value: 0x400 | 0x800 | 0x40 | 0x80, meaning: 'normal kernel allocation: may sleep, do I/O and call filesystems to reclaim' },
+  GFP_ATOMIC: {
+    value: 0x20 | 0x800,
+    meaning: 'cannot sleep (interrupt or spinlock context); may use some reserves',
+  },
+  GFP_KERNEL: {
+    value: 0x400 | 0x800 | 0x40 | 0x80,
+    meaning: 'normal kernel allocation: may sleep, do I/O and call filesystems to reclaim',
+  },
   GFP_KERNEL_ACCOUNT: { value: 0xcc0 | 0x400000, meaning: 'GFP_KERNEL charged to the memory cgroup' },
   GFP_NOWAIT: { value: 0x800, meaning: 'no direct reclaim, no sleeping' },
   GFP_NOIO: { value: 0xc00, meaning: 'may reclaim but not start I/O (block-layer callers)' },
@@ -60,9 +74,18 @@ export const GFP_COMPOSITES: Readonly<Record<string, { value: number; meaning: s
   GFP_DMA: { value: 0x01, meaning: 'ZONE_DMA allocation' },
   GFP_DMA32: { value: 0x04, meaning: 'ZONE_DMA32 allocation' },
   GFP_HIGHUSER: { value: 0x100cc0 | 0x02, meaning: 'user pages that may live in highmem' },
-  GFP_HIGHUSER_MOVABLE: { value: 0x100cc2 | 0x08, meaning: 'movable user pages (anonymous memory, page cache): the most common OOM trigger' },
-  GFP_TRANSHUGE_LIGHT: { value: (0x100cc2 | 0x08 | 0x40000 | 0x80000 | 0x2000) & ~0xc00, meaning: 'transparent huge page, no reclaim' },
-  GFP_TRANSHUGE: { value: ((0x100cc2 | 0x08 | 0x40000 | 0x80000 | 0x2000) & ~0xc00) | 0x400, meaning: 'transparent huge page with direct reclaim' },
+  GFP_HIGHUSER_MOVABLE: {
+    value: 0x100cc2 | 0x08,
+    meaning: 'movable user pages (anonymous memory, page cache): the most common OOM trigger',
+  },
+  GFP_TRANSHUGE_LIGHT: {
+    value: (0x100cc2 | 0x08 | 0x40000 | 0x80000 | 0x2000) & ~0xc00,
+    meaning: 'transparent huge page, no reclaim',
+  },
+  GFP_TRANSHUGE: {
+    value: ((0x100cc2 | 0x08 | 0x40000 | 0x80000 | 0x2000) & ~0xc00) | 0x400,
+    meaning: 'transparent huge page with direct reclaim',
+  },
 };
 
 export interface GfpDecode {

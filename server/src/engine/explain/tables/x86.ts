@@ -15,13 +15,19 @@ export const EFLAGS_BITS: readonly BitField[] = [
     bit: 9,
     name: 'IF',
     meaning: 'interrupts were enabled',
-    whenClear: 'IF=0: interrupts were disabled (inside spin_lock_irqsave, an interrupt handler, or early entry code)',
+    whenClear:
+      'IF=0: interrupts were disabled (inside spin_lock_irqsave, an interrupt handler, or early entry code)',
   },
   { bit: 10, name: 'DF', meaning: 'direction flag: string instructions count down' },
   { bit: 11, name: 'OF', meaning: 'overflow flag' },
   { bit: 12, width: 2, name: 'IOPL', meaning: 'I/O privilege level' },
   { bit: 14, name: 'NT', meaning: 'nested task' },
-  { bit: 16, name: 'RF', meaning: 'resume flag: suppresses instruction breakpoints on return (set by the CPU when it delivers a fault)' },
+  {
+    bit: 16,
+    name: 'RF',
+    meaning:
+      'resume flag: suppresses instruction breakpoints on return (set by the CPU when it delivers a fault)',
+  },
   { bit: 17, name: 'VM', meaning: 'virtual-8086 mode' },
   { bit: 18, name: 'AC', meaning: 'alignment check / SMAP override: user-memory access was allowed (stac)' },
   { bit: 19, name: 'VIF', meaning: 'virtual interrupt flag' },
@@ -37,7 +43,12 @@ export const CR0_BITS: readonly BitField[] = [
   { bit: 3, name: 'TS', meaning: 'task switched (lazy FPU state)' },
   { bit: 4, name: 'ET', meaning: 'extension type (always 1)' },
   { bit: 5, name: 'NE', meaning: 'native x87 error reporting' },
-  { bit: 16, name: 'WP', meaning: 'write protect: the kernel cannot write read-only pages', whenClear: 'WP=0: kernel writes to read-only pages are allowed (unusual)' },
+  {
+    bit: 16,
+    name: 'WP',
+    meaning: 'write protect: the kernel cannot write read-only pages',
+    whenClear: 'WP=0: kernel writes to read-only pages are allowed (unusual)',
+  },
   { bit: 18, name: 'AM', meaning: 'alignment mask (alignment checking possible)' },
   { bit: 29, name: 'NW', meaning: 'not write-through' },
   { bit: 30, name: 'CD', meaning: 'cache disabled' },
@@ -65,8 +76,17 @@ export const CR4_BITS: readonly BitField[] = [
   { bit: 17, name: 'PCIDE', meaning: 'process-context identifiers enabled (CR3 low bits are a PCID)' },
   { bit: 18, name: 'OSXSAVE', meaning: 'XSAVE enabled' },
   { bit: 19, name: 'KL', meaning: 'Key Locker enabled' },
-  { bit: 20, name: 'SMEP', meaning: 'supervisor-mode execution prevention: the kernel cannot execute user pages' },
-  { bit: 21, name: 'SMAP', meaning: 'supervisor-mode access prevention: the kernel cannot touch user pages outside copy_{to,from}_user' },
+  {
+    bit: 20,
+    name: 'SMEP',
+    meaning: 'supervisor-mode execution prevention: the kernel cannot execute user pages',
+  },
+  {
+    bit: 21,
+    name: 'SMAP',
+    meaning:
+      'supervisor-mode access prevention: the kernel cannot touch user pages outside copy_{to,from}_user',
+  },
   { bit: 22, name: 'PKE', meaning: 'protection keys for user pages' },
   { bit: 23, name: 'CET', meaning: 'control-flow enforcement (shadow stacks / IBT)' },
   { bit: 24, name: 'PKS', meaning: 'protection keys for supervisor pages' },
@@ -76,7 +96,12 @@ export const CR4_BITS: readonly BitField[] = [
 
 /** CR3 fields: arch/x86/include/asm/processor-flags.h (X86_CR3_*) and arch/x86/mm/tlb.c (PTI PCIDs). */
 export const CR3_FIELDS: readonly BitField[] = [
-  { bit: 0, width: 12, name: 'PCID', meaning: 'process-context id (meaningful when CR4.PCIDE=1; with PTI bit 11 marks the user half)' },
+  {
+    bit: 0,
+    width: 12,
+    name: 'PCID',
+    meaning: 'process-context id (meaningful when CR4.PCIDE=1; with PTI bit 11 marks the user half)',
+  },
   { bit: 12, width: 40, name: 'PGD', meaning: 'physical page frame of the top-level page table (PGD)' },
   { bit: 61, name: 'LAM_U57', meaning: 'linear address masking for user pointers, 57-bit' },
   { bit: 62, name: 'LAM_U48', meaning: 'linear address masking for user pointers, 48-bit' },
@@ -89,7 +114,12 @@ export const CR3_PTI_PCID_USER_BIT = 11;
 
 /** Page-fault error code bits: arch/x86/include/asm/trap_pf.h (enum x86_pf_error_code). */
 export const PF_ERROR_BITS: readonly BitField[] = [
-  { bit: 0, name: 'PROT', meaning: 'protection violation on a present page', whenClear: 'the page was not present (no mapping)' },
+  {
+    bit: 0,
+    name: 'PROT',
+    meaning: 'protection violation on a present page',
+    whenClear: 'the page was not present (no mapping)',
+  },
   { bit: 1, name: 'WRITE', meaning: 'write access', whenClear: 'read access' },
   { bit: 2, name: 'USER', meaning: 'user-mode access', whenClear: 'kernel-mode access' },
   { bit: 3, name: 'RSVD', meaning: 'reserved bit set in a page-table entry (corrupted page table)' },
@@ -126,7 +156,10 @@ export const I386_SELECTORS: Readonly<Record<number, SelectorInfo>> = {
   0x0073: { name: '__USER_CS', meaning: 'user code (i386, ring 3)' },
   0x007b: { name: '__USER_DS', meaning: 'user data (i386, ring 3)' },
   0x00d8: { name: '__KERNEL_PERCPU', meaning: 'kernel per-CPU segment (i386)' },
-  0x00e0: { name: '__KERNEL_STACK_CANARY', meaning: 'stack-protector canary segment (i386, GDT_ENTRY_STACK_CANARY 28)' },
+  0x00e0: {
+    name: '__KERNEL_STACK_CANARY',
+    meaning: 'stack-protector canary segment (i386, GDT_ENTRY_STACK_CANARY 28)',
+  },
 };
 
 /**
@@ -166,7 +199,7 @@ export const X86_64_REGISTER_ROLES: Readonly<Record<string, string>> = {
 /** Segment/base registers printed by __show_regs (arch/x86/kernel/process_64.c). */
 export const X86_64_SEGMENT_REGISTERS: Readonly<Record<string, string>> = {
   FS: 'FS base: user space uses it for thread-local storage (glibc TLS block of the current thread)',
-  GS: 'GS base: in the kernel it points at this CPU\'s per-CPU area',
+  GS: "GS base: in the kernel it points at this CPU's per-CPU area",
   knlGS: 'the other GS base (swapped by SWAPGS): the user GS base while in the kernel',
   CS: 'code segment selector',
   DS: 'data segment selector (ignored in 64-bit mode)',

@@ -1,8 +1,8 @@
 // .debug_abbrev: abbreviation tables, parsed once per offset and cached.
 import { Cursor } from './cursor';
 import { DW_FORM } from './constants';
-import { DwarfSections, need, withGrowingWindow } from './sections';
-import { fixedFormSize, UnitEncoding } from './forms';
+import { type DwarfSections, need, withGrowingWindow } from './sections';
+import { fixedFormSize, type UnitEncoding } from './forms';
 import { corrupt } from '../errors';
 
 export interface Abbrev {
@@ -45,7 +45,8 @@ export function fixedLayout(ab: Abbrev, enc: UnitEncoding): FixedLayout {
   for (let i = 0; i < ab.specs.length; i += 2) {
     const n = fixedFormSize(ab.specs[i + 1], enc);
     const form = ab.specs[i + 1];
-    const unitRelative = form === DW_FORM.ref1 || form === DW_FORM.ref2 || form === DW_FORM.ref4 || form === DW_FORM.ref8;
+    const unitRelative =
+      form === DW_FORM.ref1 || form === DW_FORM.ref2 || form === DW_FORM.ref4 || form === DW_FORM.ref8;
     if (ab.specs[i] === DW_AT_sibling && size >= 0 && unitRelative) {
       siblingOffset = size;
       siblingSize = n;
@@ -69,7 +70,9 @@ export class AbbrevCache {
     let t = this.tables.get(offset);
     if (t) return t;
     const sec = need(this.sections.abbrev, '.debug_abbrev');
-    t = withGrowingWindow(sec, offset, 16 * 1024, (buf) => parseAbbrevTable(new Cursor(buf, 0, this.sections.little)));
+    t = withGrowingWindow(sec, offset, 16 * 1024, (buf) =>
+      parseAbbrevTable(new Cursor(buf, 0, this.sections.little)),
+    );
     if (this.tables.size > 512) this.tables.delete(this.tables.keys().next().value as number);
     this.tables.set(offset, t);
     return t;

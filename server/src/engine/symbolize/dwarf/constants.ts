@@ -85,7 +85,14 @@ export const DW_FORM = {
   GNU_strp_alt: 0x1f21,
 } as const;
 
-export const DW_UT = { compile: 1, type: 2, partial: 3, skeleton: 4, split_compile: 5, split_type: 6 } as const;
+export const DW_UT = {
+  compile: 1,
+  type: 2,
+  partial: 3,
+  skeleton: 4,
+  split_compile: 5,
+  split_type: 6,
+} as const;
 
 export const DW_LNS = {
   copy: 1,

@@ -47,12 +47,16 @@ export class Cursor {
   u24(): number {
     const p = this.need(3);
     const b = this.buf;
-    return this.little ? b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) : (b[p] << 16) | (b[p + 1] << 8) | b[p + 2];
+    return this.little
+      ? b[p] | (b[p + 1] << 8) | (b[p + 2] << 16)
+      : (b[p] << 16) | (b[p + 1] << 8) | b[p + 2];
   }
   u32(): number {
     const p = this.need(4);
     const b = this.buf;
-    return this.little ? b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000 : b[p] * 0x1000000 + b[p + 1] * 0x10000 + b[p + 2] * 0x100 + b[p + 3];
+    return this.little
+      ? b[p] + b[p + 1] * 0x100 + b[p + 2] * 0x10000 + b[p + 3] * 0x1000000
+      : b[p] * 0x1000000 + b[p + 1] * 0x10000 + b[p + 2] * 0x100 + b[p + 3];
   }
   /** A 64-bit value used as an offset/count: exact up to 2^53, corrupt beyond. */
   u64(): number {
@@ -60,7 +64,8 @@ export class Cursor {
     const hi0 = this.u32();
     const lo = this.little ? lo0 : hi0;
     const hi = this.little ? hi0 : lo0;
-    if (hi > 0x1fffff) throw corrupt(`64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is too large`);
+    if (hi > 0x1fffff)
+      throw corrupt(`64-bit value 0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')} is too large`);
     return hi * TWO32 + lo;
   }
   /** Unsigned integer of `size` bytes (1, 2, 4 or 8) as a number. */

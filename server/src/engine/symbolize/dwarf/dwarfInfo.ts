@@ -2,9 +2,9 @@
 // then unit -> innermost-first chain of inlined frames with file:line, as `addr2line -f -i` prints it.
 import { countAtOrBefore } from '../search';
 import { AbbrevCache } from './abbrev';
-import { DwarfSections } from './sections';
-import { CompUnit, containingLength, FunctionRecord, readUnitHeader, UnitHeader } from './unit';
-import { AddressSpace } from '../elf/addressSpace';
+import { type DwarfSections } from './sections';
+import { CompUnit, containingLength, type FunctionRecord, readUnitHeader, type UnitHeader } from './unit';
+import { type AddressSpace } from '../elf/addressSpace';
 import { corrupt } from '../errors';
 
 export interface SourceFrame {
@@ -147,7 +147,7 @@ export class DwarfInfo {
     if (this.headers) return this.headers;
     const hs: UnitHeader[] = [];
     const size = this.sections.info?.size ?? 0;
-    for (let off = 0; off < size; ) {
+    for (let off = 0; off < size;) {
       const h = readUnitHeader(this.sections, off);
       hs.push(h);
       if (h.end <= off) throw corrupt('unit with zero length');
@@ -187,11 +187,14 @@ export class DwarfInfo {
         if (end > buf.length) throw corrupt('.debug_aranges set runs past the section');
         const headerEnd = pos + 2 + (is64 ? 8 : 4) + 2;
         if (headerEnd > end) throw corrupt('.debug_aranges set header runs past the set');
-        const cu = is64 ? u32(little ? pos + 2 : pos + 6) + u32(little ? pos + 6 : pos + 2) * 4294967296 : u32(pos + 2);
+        const cu = is64
+          ? u32(little ? pos + 2 : pos + 6) + u32(little ? pos + 6 : pos + 2) * 4294967296
+          : u32(pos + 2);
         const addrSize = buf[headerEnd - 2];
         const segSize = buf[headerEnd - 1];
         const tuple = 2 * addrSize + segSize;
-        if (addrSize !== 2 && addrSize !== 4 && addrSize !== 8) throw corrupt(`.debug_aranges with address size ${addrSize}`);
+        if (addrSize !== 2 && addrSize !== 4 && addrSize !== 8)
+          throw corrupt(`.debug_aranges with address size ${addrSize}`);
         // Tuples start at a multiple of the tuple size from the set start.
         const rel = headerEnd - off;
         for (let p = off + Math.ceil(rel / tuple) * tuple + segSize; p + 2 * addrSize <= end; p += tuple) {

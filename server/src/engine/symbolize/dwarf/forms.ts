@@ -1,5 +1,5 @@
 // Reading and skipping attribute values by DW_FORM, given the unit's encoding.
-import { Cursor } from './cursor';
+import { type Cursor } from './cursor';
 import { DW_FORM } from './constants';
 import { corrupt, SymbolizeError } from '../errors';
 
@@ -91,7 +91,10 @@ export function skipForm(c: Cursor, form: number, enc: UnitEncoding): void {
     case DW_FORM.indirect:
       return skipForm(c, c.uleb(), enc);
     default:
-      throw new SymbolizeError('unsupported', `unknown DWARF form 0x${form.toString(16)} at offset 0x${c.pos.toString(16)}`);
+      throw new SymbolizeError(
+        'unsupported',
+        `unknown DWARF form 0x${form.toString(16)} at offset 0x${c.pos.toString(16)}`,
+      );
   }
 }
 

@@ -3,9 +3,9 @@
 import { Cursor, initialLength } from './cursor';
 import { countAtOrBefore } from '../search';
 import { DW_FORM, DW_LNCT, DW_LNE, DW_LNS } from './constants';
-import { DwarfSections, need } from './sections';
-import { readConstant, readIndex, skipForm, UnitEncoding } from './forms';
-import { AddressSpace } from '../elf/addressSpace';
+import { type DwarfSections, need } from './sections';
+import { readConstant, readIndex, skipForm, type UnitEncoding } from './forms';
+import { type AddressSpace } from '../elf/addressSpace';
 import { corrupt, SymbolizeError } from '../errors';
 
 export interface LineRow {
@@ -77,7 +77,8 @@ export class LineTable {
     const lenBuf = sec.bytes(offset, Math.min(12, sec.size - offset));
     const lc = new Cursor(lenBuf, 0, sections.little);
     const { length, is64 } = initialLength(lc);
-    if (offset + lc.pos + length > sec.size) throw corrupt(`line table at 0x${offset.toString(16)} claims ${length} bytes, beyond .debug_line`);
+    if (offset + lc.pos + length > sec.size)
+      throw corrupt(`line table at 0x${offset.toString(16)} claims ${length} bytes, beyond .debug_line`);
     const buf = sec.bytes(offset, lc.pos + length);
     this.run(new Cursor(buf, lc.pos, sections.little), is64, sections, space);
   }
@@ -85,7 +86,8 @@ export class LineTable {
   private run(c: Cursor, is64: boolean, sections: DwarfSections, space: AddressSpace): void {
     const version = c.u16();
     this.version = version;
-    if (version < 2 || version > 5) throw new SymbolizeError('unsupported', `unsupported .debug_line version ${version}`);
+    if (version < 2 || version > 5)
+      throw new SymbolizeError('unsupported', `unsupported .debug_line version ${version}`);
     const offsetSize = is64 ? 8 : 4;
     let addrSize = 0;
     if (version >= 5) {
@@ -170,7 +172,12 @@ export class LineTable {
         }
         line += lineAdvance[op];
         emit = true;
-      } else if (op === DW_LNS.advance_pc || op === DW_LNS.set_file || op === DW_LNS.set_column || op === DW_LNS.advance_line) {
+      } else if (
+        op === DW_LNS.advance_pc ||
+        op === DW_LNS.set_file ||
+        op === DW_LNS.set_column ||
+        op === DW_LNS.advance_line
+      ) {
         // One LEB128 operand, decoded inline.
         let v = 0;
         let mul = 1;
@@ -242,7 +249,12 @@ export class LineTable {
         } else if (sub === DW_LNE.set_discriminator) discriminator = c.uleb();
         pos = extEnd;
         continue;
-      } else if (op === DW_LNS.negate_stmt || op === DW_LNS.set_basic_block || op === DW_LNS.set_prologue_end || op === DW_LNS.set_epilogue_begin) {
+      } else if (
+        op === DW_LNS.negate_stmt ||
+        op === DW_LNS.set_basic_block ||
+        op === DW_LNS.set_prologue_end ||
+        op === DW_LNS.set_epilogue_begin
+      ) {
         continue;
       } else {
         // set_isa, or an opcode this reader does not know: the header says how many LEB128 operands to skip.
@@ -350,7 +362,13 @@ export class LineTable {
         const rows = this.rowAddr;
         const k = s.first + countAtOrBefore(s.count, (j) => rows[s.first + j] <= addr) - 1;
         if (k < s.first) return null;
-        return { address: rows[k], file: this.rowFile[k], line: this.rowLine[k], column: this.rowColumn[k], discriminator: this.rowDisc[k] };
+        return {
+          address: rows[k],
+          file: this.rowFile[k],
+          line: this.rowLine[k],
+          column: this.rowColumn[k],
+          discriminator: this.rowDisc[k],
+        };
       }
     }
     return null;
@@ -381,7 +399,8 @@ export class LineTable {
     if (!isAbsolute(name)) {
       let dirIdx = f.dir;
       if (!v5) dirIdx--;
-      let subdir: string | null = dirIdx >= 0 && dirIdx < this.dirs.length ? this.path(this.dirs[dirIdx]) : null;
+      let subdir: string | null =
+        dirIdx >= 0 && dirIdx < this.dirs.length ? this.path(this.dirs[dirIdx]) : null;
       let dir: string | null = !subdir || !isAbsolute(subdir) ? this.ctx.compDir : null;
       if (!dir) {
         dir = subdir;

@@ -1,9 +1,9 @@
 // Address ranges of a DIE: DWARF 5 .debug_rnglists (incl. DW_FORM_rnglistx) and DWARF 2–4 .debug_ranges.
 import { Cursor } from './cursor';
 import { DW_FORM, DW_RLE } from './constants';
-import { DwarfSections, need, withGrowingWindow } from './sections';
-import { UnitHeader } from './unit';
-import { AddressSpace } from '../elf/addressSpace';
+import { type DwarfSections, need, withGrowingWindow } from './sections';
+import { type UnitHeader } from './unit';
+import { type AddressSpace } from '../elf/addressSpace';
 import { corrupt } from '../errors';
 
 /** What a range list needs to know about its unit. */

@@ -1,5 +1,5 @@
 // The set of DWARF sections of one object, as SectionData (possibly absent).
-import { SectionData } from '../elf/sectionData';
+import { type SectionData } from '../elf/sectionData';
 import { corrupt } from '../errors';
 
 export interface DwarfSections {
@@ -38,7 +38,12 @@ export function need(s: SectionData | undefined, name: string): SectionData {
  * Runs `parse` on a window of `sec` starting at `offset`, growing the window when the data turns out to be
  * longer than guessed (for structures without a length prefix, such as abbreviation tables).
  */
-export function withGrowingWindow<T>(sec: SectionData, offset: number, initial: number, parse: (buf: Buffer) => T): T {
+export function withGrowingWindow<T>(
+  sec: SectionData,
+  offset: number,
+  initial: number,
+  parse: (buf: Buffer) => T,
+): T {
   let len = Math.min(initial, sec.size - offset);
   if (len <= 0) throw corrupt(`offset 0x${offset.toString(16)} is outside ${sec.name}`);
   for (;;) {
@@ -47,7 +52,8 @@ export function withGrowingWindow<T>(sec: SectionData, offset: number, initial: 
       return parse(buf);
     } catch (e) {
       const remaining = sec.size - offset;
-      if (len >= remaining || !(e instanceof Error) || !/unexpected end|unterminated/.test(e.message)) throw e;
+      if (len >= remaining || !(e instanceof Error) || !/unexpected end|unterminated/.test(e.message))
+        throw e;
       len = Math.min(len * 4, remaining);
     }
   }

@@ -2,12 +2,12 @@
 // functions and inlined calls with code ranges, which is all a symbolizer needs from the DIEs.
 import { Cursor, initialLength } from './cursor';
 import { DW_AT, DW_FORM, DW_TAG, DW_UT } from './constants';
-import { Abbrev, AbbrevCache, AbbrevTable, fixedLayout, layoutKey } from './abbrev';
-import { readConstant, readIndex, readReference, skipForm, UnitEncoding } from './forms';
-import { DwarfSections, need } from './sections';
-import { readRanges, RangeContext } from './ranges';
+import { type Abbrev, type AbbrevCache, type AbbrevTable, fixedLayout, layoutKey } from './abbrev';
+import { readConstant, readIndex, readReference, skipForm, type UnitEncoding } from './forms';
+import { type DwarfSections, need } from './sections';
+import { readRanges, type RangeContext } from './ranges';
 import { LineTable } from './line';
-import { AddressSpace } from '../elf/addressSpace';
+import { type AddressSpace } from '../elf/addressSpace';
 import { corrupt, SymbolizeError } from '../errors';
 
 export interface UnitHeader extends UnitEncoding {
@@ -27,10 +27,17 @@ export function readUnitHeader(sections: DwarfSections, offset: number): UnitHea
   const c = new Cursor(head, 0, sections.little);
   const { length, is64 } = initialLength(c);
   const end = offset + c.pos + length;
-  if (end > info.size) throw corrupt(`unit at 0x${offset.toString(16)} claims ${length} bytes, beyond .debug_info (${info.size})`);
+  if (end > info.size)
+    throw corrupt(
+      `unit at 0x${offset.toString(16)} claims ${length} bytes, beyond .debug_info (${info.size})`,
+    );
   const offsetSize = is64 ? 8 : 4;
   const version = c.u16();
-  if (version < 2 || version > 5) throw new SymbolizeError('unsupported', `unsupported DWARF version ${version} in unit at 0x${offset.toString(16)}`);
+  if (version < 2 || version > 5)
+    throw new SymbolizeError(
+      'unsupported',
+      `unsupported DWARF version ${version} in unit at 0x${offset.toString(16)}`,
+    );
   let unitType: number = DW_UT.compile;
   let addrSize: number;
   let abbrevOffset: number;
@@ -44,7 +51,8 @@ export function readUnitHeader(sections: DwarfSections, offset: number): UnitHea
     abbrevOffset = c.uN(offsetSize);
     addrSize = c.u8();
   }
-  if (addrSize !== 2 && addrSize !== 4 && addrSize !== 8) throw corrupt(`unit at 0x${offset.toString(16)} has address size ${addrSize}`);
+  if (addrSize !== 2 && addrSize !== 4 && addrSize !== 8)
+    throw corrupt(`unit at 0x${offset.toString(16)} has address size ${addrSize}`);
   return { offset, end, version, unitType, addrSize, offsetSize, abbrevOffset, dieOffset: offset + c.pos };
 }
 
@@ -112,7 +120,12 @@ function walkKind(ab: Abbrev): number {
   // A function without code attributes (a declaration, an abstract inline instance) holds no code either:
   // its subtree is skipped like a type's.
   if (CODE_TAGS.has(ab.tag)) ab.walk = hasPc ? WALK_CODE : WALK_SKIP;
-  else ab.walk = CONTAINER_TAGS.has(ab.tag) ? WALK_CHILDREN : TYPE_SCOPE_TAGS.has(ab.tag) ? WALK_TYPE_SCOPE : WALK_SKIP;
+  else
+    ab.walk = CONTAINER_TAGS.has(ab.tag)
+      ? WALK_CHILDREN
+      : TYPE_SCOPE_TAGS.has(ab.tag)
+        ? WALK_TYPE_SCOPE
+        : WALK_SKIP;
   return ab.walk;
 }
 
@@ -160,7 +173,8 @@ export class CompUnit implements RangeContext {
 
   /** Runs `fn` on a cursor at `absOffset`, reading only a window of the unit (grown if `fn` needs more). */
   private atWindow<T>(absOffset: number, initial: number, fn: (c: Cursor) => T): T {
-    if (absOffset < this.header.dieOffset || absOffset >= this.header.end) throw corrupt(`DIE offset 0x${absOffset.toString(16)} outside its unit`);
+    if (absOffset < this.header.dieOffset || absOffset >= this.header.end)
+      throw corrupt(`DIE offset 0x${absOffset.toString(16)} outside its unit`);
     const info = need(this.sections.info, '.debug_info');
     let len = Math.min(initial, this.header.end - absOffset);
     for (;;) {
@@ -168,7 +182,12 @@ export class CompUnit implements RangeContext {
       try {
         return fn(c);
       } catch (e) {
-        if (len >= this.header.end - absOffset || !(e instanceof Error) || !/unexpected end|unterminated/.test(e.message)) throw e;
+        if (
+          len >= this.header.end - absOffset ||
+          !(e instanceof Error) ||
+          !/unexpected end|unterminated/.test(e.message)
+        )
+          throw e;
         len = Math.min(len * 8, this.header.end - absOffset);
       }
     }
@@ -190,8 +209,10 @@ export class CompUnit implements RangeContext {
       const at = ab.specs[i];
       const form = ab.specs[i + 1];
       if (at === DW_AT.str_offsets_base) this.strOffsetsBase = readConstant(c, form, this.header);
-      else if (at === DW_AT.addr_base || at === DW_AT.GNU_addr_base) this.addrBase = readConstant(c, form, this.header);
-      else if (at === DW_AT.rnglists_base || at === DW_AT.GNU_ranges_base) this.rnglistsBase = readConstant(c, form, this.header);
+      else if (at === DW_AT.addr_base || at === DW_AT.GNU_addr_base)
+        this.addrBase = readConstant(c, form, this.header);
+      else if (at === DW_AT.rnglists_base || at === DW_AT.GNU_ranges_base)
+        this.rnglistsBase = readConstant(c, form, this.header);
       else skipForm(c, form, this.header);
     }
     c.pos = start;
@@ -300,7 +321,10 @@ export class CompUnit implements RangeContext {
     if (best >= 0 || this.topWalkDone) return best;
     if (!this.topWalk) {
       // The unit is read whole for the top-level walk and dropped when the walk ends; only the records stay.
-      const buf = need(this.sections.info, '.debug_info').bytes(this.header.offset, this.header.end - this.header.offset);
+      const buf = need(this.sections.info, '.debug_info').bytes(
+        this.header.offset,
+        this.header.end - this.header.offset,
+      );
       const c = new Cursor(buf, this.header.dieOffset - this.header.offset, this.sections.little);
       // Root DIE: skip its attributes (read in readRoot).
       const root = this.abbrevs[c.uleb()];
@@ -401,7 +425,8 @@ export class CompUnit implements RangeContext {
           sibling = unitOff + c.uN(layout.siblingSize);
           c.pos = save;
         }
-        if (c.pos + layout.size > c.end) throw corrupt(`unexpected end of data at offset 0x${c.pos.toString(16)}`);
+        if (c.pos + layout.size > c.end)
+          throw corrupt(`unexpected end of data at offset 0x${c.pos.toString(16)}`);
         c.pos += layout.size;
       } else
         for (let i = 0; i < specs.length; i += 2) {
@@ -409,16 +434,24 @@ export class CompUnit implements RangeContext {
           else skipForm(c, specs[i + 1], enc);
         }
       if (!ab.hasChildren) continue;
-      const skipSubtree = parent === -2 || kind === WALK_SKIP || (kind === WALK_TYPE_SCOPE && !this.typesHoldCode);
+      const skipSubtree =
+        parent === -2 || kind === WALK_SKIP || (kind === WALK_TYPE_SCOPE && !this.typesHoldCode);
       if (skipSubtree && sibling > dieAbs && sibling <= unitEnd) c.pos = sibling - cursorBase;
       else stack.push(parent);
     }
-    if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase) throw corrupt('unexpected end of data (subtree)');
+    if (stack.length > 0 && !topLevel && c.pos >= c.end && c.end < this.header.end - cursorBase)
+      throw corrupt('unexpected end of data (subtree)');
     return -1;
   }
 
   /** The record of a function or inlined-call DIE (attributes read, not stored yet), or null if it has no code. */
-  private readCodeDie(c: Cursor, ab: Abbrev, dieAbs: number, parent: number, cursorBase: number): FunctionRecord | null {
+  private readCodeDie(
+    c: Cursor,
+    ab: Abbrev,
+    dieAbs: number,
+    parent: number,
+    cursorBase: number,
+  ): FunctionRecord | null {
     const enc = this.header;
     const unitOff = this.header.offset;
     const specs = ab.specs;
@@ -464,7 +497,21 @@ export class CompUnit implements RangeContext {
     if (ranges.length === 0) return null;
     const childStart = ab.hasChildren ? cursorBase + c.pos : -1;
     const subtreeEnd = sibling > dieAbs ? sibling : -1;
-    return { tag: ab.tag, die: dieAbs, ranges, parent, children: [], name, nameStrp, origin, callFile, callLine, callColumn, childStart, subtreeEnd };
+    return {
+      tag: ab.tag,
+      die: dieAbs,
+      ranges,
+      parent,
+      children: [],
+      name,
+      nameStrp,
+      origin,
+      callFile,
+      callLine,
+      callColumn,
+      childStart,
+      subtreeEnd,
+    };
   }
 
   /** Name-related attributes of the DIE at `absOffset` (which must be in this unit). */
@@ -481,8 +528,10 @@ export class CompUnit implements RangeContext {
       const at = ab.specs[i];
       const form = ab.specs[i + 1];
       if (at === DW_AT.name) out.name = this.readString(c, form);
-      else if (at === DW_AT.linkage_name || at === DW_AT.MIPS_linkage_name) out.linkageName = this.readString(c, form);
-      else if (at === DW_AT.abstract_origin || at === DW_AT.specification) out.origin = readReference(c, form, this.header, this.header.offset);
+      else if (at === DW_AT.linkage_name || at === DW_AT.MIPS_linkage_name)
+        out.linkageName = this.readString(c, form);
+      else if (at === DW_AT.abstract_origin || at === DW_AT.specification)
+        out.origin = readReference(c, form, this.header, this.header.offset);
       else skipForm(c, form, this.header);
     }
     return out;
@@ -516,7 +565,12 @@ class PcAttributes {
     if (this.rangesValue >= 0) return readRanges(this.unit, this.rangesForm, this.rangesValue);
     if (this.low === null) return [];
     const lo = this.unit.space.fromBig(this.low);
-    const hi = this.highAddr !== null ? this.unit.space.fromBig(this.highAddr) : this.highOffset >= 0 ? lo + this.highOffset : NaN;
+    const hi =
+      this.highAddr !== null
+        ? this.unit.space.fromBig(this.highAddr)
+        : this.highOffset >= 0
+          ? lo + this.highOffset
+          : NaN;
     return hi > lo ? [lo, hi] : [];
   }
 }
@@ -535,6 +589,7 @@ function isAddressForm(form: number): boolean {
 
 /** Length of the range containing addr, Infinity if none does. */
 export function containingLength(ranges: number[], addr: number): number {
-  for (let i = 0; i < ranges.length; i += 2) if (addr >= ranges[i] && addr < ranges[i + 1]) return ranges[i + 1] - ranges[i];
+  for (let i = 0; i < ranges.length; i += 2)
+    if (addr >= ranges[i] && addr < ranges[i + 1]) return ranges[i + 1] - ranges[i];
   return Infinity;
 }

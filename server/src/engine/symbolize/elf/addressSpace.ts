@@ -3,7 +3,7 @@
 //   addresses (0xffffffff8…) exceed 2^53, the offsets from the image base do not.
 // - ET_REL (.ko): every section starts at 0, so each allocated section gets its own synthetic, disjoint
 //   linear range; relocations in .debug_* are resolved against those, which keeps DWARF section-aware.
-import { ElfFile, ElfSection, ET_REL, SHF_ALLOC } from './elfFile';
+import { type ElfFile, type ElfSection, ET_REL, SHF_ALLOC } from './elfFile';
 
 const REL_LAYOUT_START = 0x10000;
 const REL_LAYOUT_GAP = 0x100;
@@ -72,7 +72,8 @@ export class AddressSpace {
   sectionAt(linear: number): { section: ElfSection; offset: number } | null {
     for (const s of this.allocSections) {
       const start = this.relocatable ? this.relStart.get(s.index)! : this.fromBig(s.addr);
-      if (linear >= start && linear < start + Math.max(s.size, 1)) return { section: s, offset: linear - start };
+      if (linear >= start && linear < start + Math.max(s.size, 1))
+        return { section: s, offset: linear - start };
     }
     return null;
   }

@@ -2,7 +2,7 @@
 // decompressed when SHF_COMPRESSED), build-id. Knows nothing about DWARF or symbols.
 // Layouts: the System V gABI "Object Files" chapter (include/uapi/linux/elf.h in the kernel tree).
 import type * as Zlib from 'node:zlib';
-import { ByteSource, FileSource } from './fileSource';
+import { type ByteSource, FileSource } from './fileSource';
 import { SymbolizeError, corrupt } from '../errors';
 
 export const ET_REL = 1;
@@ -58,12 +58,15 @@ export class Endian {
   }
   /** A 64-bit unsigned value as a number, without BigInt (exact below 2^53). */
   u64n(b: Buffer, o: number): number {
-    return this.little ? b.readUInt32LE(o) + b.readUInt32LE(o + 4) * 4294967296 : b.readUInt32BE(o + 4) + b.readUInt32BE(o) * 4294967296;
+    return this.little
+      ? b.readUInt32LE(o) + b.readUInt32LE(o + 4) * 4294967296
+      : b.readUInt32BE(o + 4) + b.readUInt32BE(o) * 4294967296;
   }
   /** A 64-bit file offset or size as a number; values beyond 2^53 are corrupt for any real file. */
   off64(b: Buffer, o: number): number {
     const v = this.u64(b, o);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupt(`offset/size 0x${v.toString(16)} is impossibly large`);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER))
+      throw corrupt(`offset/size 0x${v.toString(16)} is impossibly large`);
     return Number(v);
   }
 }
@@ -109,7 +112,8 @@ export class ElfFile {
     if (shoff === 0) return; // no section table at all (e.g. a stripped core file); lookups will say so
     const wantEnt = this.is64 ? 64 : 40;
     if (shentsize < wantEnt) throw corrupt(`section header entry size ${shentsize} is too small`);
-    if (shoff + shentsize > source.size) throw corrupt('section header table lies beyond the end of the file (truncated?)');
+    if (shoff + shentsize > source.size)
+      throw corrupt('section header table lies beyond the end of the file (truncated?)');
     if (shnum === 0 || shstrndx === 0xffff) {
       // Extended numbering: the real values live in section header 0.
       const s0 = source.read(shoff, shentsize);
@@ -149,7 +153,9 @@ export class ElfFile {
             entsize: e.u32(tab, o + 36),
           };
       if (i > 0 && s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size > source.size)
-        throw corrupt(`section ${i} (${s.size} bytes at ${s.offset}) lies beyond the end of the file (truncated?)`);
+        throw corrupt(
+          `section ${i} (${s.size} bytes at ${s.offset}) lies beyond the end of the file (truncated?)`,
+        );
       this.sections.push(s);
     }
     if (shstrndx >= shnum) throw corrupt(`section name table index ${shstrndx} out of range`);
@@ -194,7 +200,8 @@ export class ElfFile {
     const raw = this.source.read(s.offset, s.size);
     const chType = e.u32(raw, 0);
     const chSize = this.is64 ? e.off64(raw, 8) : e.u32(raw, 4);
-    if (chSize > MAX_INFLATED) throw new SymbolizeError('too-large', `compressed section ${s.name} claims ${chSize} bytes`);
+    if (chSize > MAX_INFLATED)
+      throw new SymbolizeError('too-large', `compressed section ${s.name} claims ${chSize} bytes`);
     const body = raw.subarray(hdrSize);
     let out: Buffer;
     // Loaded here, not at start-up: few files have compressed sections, and loading zlib costs every process.
@@ -206,7 +213,8 @@ export class ElfFile {
         throw corrupt(`cannot inflate ${s.name}: ${(err as Error).message}`);
       }
     } else if (chType === ELFCOMPRESS_ZSTD) {
-      const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o?: object) => Buffer }).zstdDecompressSync;
+      const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o?: object) => Buffer })
+        .zstdDecompressSync;
       if (!zstd)
         throw new SymbolizeError(
           'unsupported',
@@ -221,7 +229,8 @@ export class ElfFile {
     } else {
       throw new SymbolizeError('unsupported', `${s.name} uses unknown compression type ${chType}`);
     }
-    if (out.length !== chSize) throw corrupt(`${s.name} inflated to ${out.length} bytes, header says ${chSize}`);
+    if (out.length !== chSize)
+      throw corrupt(`${s.name} inflated to ${out.length} bytes, header says ${chSize}`);
     return out;
   }
 

@@ -28,7 +28,8 @@ export class FileSource implements ByteSource {
   }
 
   read(offset: number, length: number): Buffer {
-    if (length > MAX_SINGLE_READ) throw new SymbolizeError('too-large', `refusing to read ${length} bytes at once`, this.path);
+    if (length > MAX_SINGLE_READ)
+      throw new SymbolizeError('too-large', `refusing to read ${length} bytes at once`, this.path);
     return this.readInto(Buffer.allocUnsafe(length), offset, length);
   }
 
@@ -37,7 +38,11 @@ export class FileSource implements ByteSource {
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0)
       throw new SymbolizeError('corrupt', `bad file range ${offset}+${length}`, this.path);
     if (offset + length > this.size)
-      throw new SymbolizeError('corrupt', `data at ${offset}+${length} lies beyond the end of the file (${this.size} bytes; truncated?)`, this.path);
+      throw new SymbolizeError(
+        'corrupt',
+        `data at ${offset}+${length} lies beyond the end of the file (${this.size} bytes; truncated?)`,
+        this.path,
+      );
     let done = 0;
     while (done < length) {
       const n = fs.readSync(this.fd, buf, done, length - done, offset + done);
@@ -61,7 +66,10 @@ export class BufferSource implements ByteSource {
   }
   read(offset: number, length: number): Buffer {
     if (offset < 0 || length < 0 || offset + length > this.buf.length)
-      throw new SymbolizeError('corrupt', `data at ${offset}+${length} lies beyond the end of the data (${this.buf.length} bytes)`);
+      throw new SymbolizeError(
+        'corrupt',
+        `data at ${offset}+${length} lies beyond the end of the data (${this.buf.length} bytes)`,
+      );
     return this.buf.subarray(offset, offset + length);
   }
   readInto(into: Buffer, offset: number, length: number): Buffer {

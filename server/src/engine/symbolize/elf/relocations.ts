@@ -2,8 +2,8 @@
 // in memory, resolving symbols against the synthetic per-section layout of AddressSpace. Only for ET_REL:
 // a vmlinux keeps leftover `.rela.debug_*` sections that must not be applied (the values are final).
 // Relocation numbers: the x86-64 psABI and the AArch64 ELF ABI (also arch/*/include/asm/elf.h).
-import { ElfFile, ElfSection, SHT_RELA, SHT_REL } from './elfFile';
-import { AddressSpace } from './addressSpace';
+import { type ElfFile, type ElfSection, SHT_RELA, SHT_REL } from './elfFile';
+import { type AddressSpace } from './addressSpace';
 import { corrupt } from '../errors';
 
 const EM_386 = 3;
@@ -15,7 +15,14 @@ const EM_AARCH64 = 183;
 type RelocKind = [number, boolean];
 const KINDS: Record<number, Record<number, RelocKind>> = {
   [EM_X86_64]: { 1: [8, false], 2: [4, true], 10: [4, false], 11: [4, false], 24: [8, true] },
-  [EM_AARCH64]: { 257: [8, false], 258: [4, false], 259: [2, false], 260: [8, true], 261: [4, true], 262: [2, true] },
+  [EM_AARCH64]: {
+    257: [8, false],
+    258: [4, false],
+    259: [2, false],
+    260: [8, true],
+    261: [4, true],
+    262: [2, true],
+  },
   [EM_386]: { 1: [4, false], 2: [4, true] },
   [EM_ARM]: { 2: [4, false], 3: [4, true] },
 };
@@ -26,7 +33,12 @@ export interface RelocationStats {
   skipped: number;
 }
 
-export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target: ElfSection, data: Buffer): RelocationStats {
+export function applyDebugRelocations(
+  elf: ElfFile,
+  space: AddressSpace,
+  target: ElfSection,
+  data: Buffer,
+): RelocationStats {
   const stats: RelocationStats = { applied: 0, skipped: 0 };
   const kinds = KINDS[elf.machine] ?? {};
   const e = elf.endian;
@@ -47,10 +59,16 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
       const o = i * ent;
       let offset: number, symIndex: number, type: number, addend: number | null;
       if (elf.is64) {
-        offset = le ? rv.getUint32(o, true) + rv.getUint32(o + 4, true) * 4294967296 : rv.getUint32(o + 4) + rv.getUint32(o) * 4294967296;
+        offset = le
+          ? rv.getUint32(o, true) + rv.getUint32(o + 4, true) * 4294967296
+          : rv.getUint32(o + 4) + rv.getUint32(o) * 4294967296;
         symIndex = rv.getUint32(le ? o + 12 : o + 8, le);
         type = rv.getUint32(le ? o + 8 : o + 12, le);
-        addend = isRela ? (le ? rv.getUint32(o + 16, true) + rv.getInt32(o + 20, true) * 4294967296 : rv.getUint32(o + 20) + rv.getInt32(o + 16) * 4294967296) : null;
+        addend = isRela
+          ? le
+            ? rv.getUint32(o + 16, true) + rv.getInt32(o + 20, true) * 4294967296
+            : rv.getUint32(o + 20) + rv.getInt32(o + 16) * 4294967296
+          : null;
       } else {
         offset = rv.getUint32(o, le);
         const info = rv.getUint32(o + 4, le);
@@ -65,8 +83,10 @@ export function applyDebugRelocations(elf: ElfFile, space: AddressSpace, target:
         continue;
       }
       const [width, pcrel] = kind;
-      if (offset + width > data.length) throw corrupt(`relocation ${i} in ${rs.name} points outside ${target.name}`);
-      if (symIndex >= symValues.length) throw corrupt(`relocation ${i} in ${rs.name} names symbol ${symIndex}, out of range`);
+      if (offset + width > data.length)
+        throw corrupt(`relocation ${i} in ${rs.name} points outside ${target.name}`);
+      if (symIndex >= symValues.length)
+        throw corrupt(`relocation ${i} in ${rs.name} names symbol ${symIndex}, out of range`);
       const a = addend ?? readImplicit(dv, offset, width, le);
       let value = symValues[symIndex] + a;
       if (pcrel) value -= offset;
@@ -104,7 +124,10 @@ function symbolValues(elf: ElfFile, space: AddressSpace, symtabIndex: number): F
 }
 
 function readImplicit(d: DataView, o: number, width: number, little: boolean): number {
-  if (width === 8) return little ? d.getUint32(o, true) + d.getInt32(o + 4, true) * 4294967296 : d.getUint32(o + 4) + d.getInt32(o) * 4294967296;
+  if (width === 8)
+    return little
+      ? d.getUint32(o, true) + d.getInt32(o + 4, true) * 4294967296
+      : d.getUint32(o + 4) + d.getInt32(o) * 4294967296;
   if (width === 4) return d.getInt32(o, little);
   return d.getInt16(o, little);
 }

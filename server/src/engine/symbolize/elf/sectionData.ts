@@ -1,6 +1,6 @@
 // Byte access to one section's contents, either fully in memory (small, compressed or relocated sections)
 // or read on demand from the file in cached blocks (a vmlinux's 165 MB .debug_info is never loaded whole).
-import { ElfFile, ElfSection, cString } from './elfFile';
+import { type ElfFile, type ElfSection, cString } from './elfFile';
 import { corrupt } from '../errors';
 
 export interface SectionData {
@@ -25,14 +25,17 @@ export class MemorySection implements SectionData {
   }
   bytes(offset: number, length: number): Buffer {
     if (offset < 0 || length < 0 || offset + length > this.data.length)
-      throw corrupt(`${length} bytes at offset 0x${offset.toString(16)} run past the end of ${this.name} (${this.data.length} bytes)`);
+      throw corrupt(
+        `${length} bytes at offset 0x${offset.toString(16)} run past the end of ${this.name} (${this.data.length} bytes)`,
+      );
     return this.data.subarray(offset, offset + length);
   }
   peek(offset: number, length: number): Buffer {
     return this.bytes(offset, length);
   }
   cstring(offset: number): string {
-    if (offset < 0 || offset >= this.data.length) throw corrupt(`string offset 0x${offset.toString(16)} outside ${this.name}`);
+    if (offset < 0 || offset >= this.data.length)
+      throw corrupt(`string offset 0x${offset.toString(16)} outside ${this.name}`);
     return cString(this.data, offset);
   }
 }
@@ -92,7 +95,9 @@ export class FileSection extends ElfSectionView implements SectionData {
   private readonly scratch = Buffer.alloc(64);
   bytes(offset: number, length: number): Buffer {
     if (offset < 0 || length < 0 || offset + length > this.sec.size)
-      throw corrupt(`${length} bytes at offset 0x${offset.toString(16)} run past the end of ${this.name} (${this.sec.size} bytes)`);
+      throw corrupt(
+        `${length} bytes at offset 0x${offset.toString(16)} run past the end of ${this.name} (${this.sec.size} bytes)`,
+      );
     const b = Math.floor(offset / BLOCK);
     if (Math.floor((offset + length - 1) / BLOCK) === b && length > 0) {
       const blk = this.block(b);
@@ -102,11 +107,13 @@ export class FileSection extends ElfSectionView implements SectionData {
   }
   /** Small peeks reuse one scratch buffer: the result is only valid until the next peek. */
   peek(offset: number, length: number): Buffer {
-    if (length <= this.scratch.length) return this.elf.readSectionInto(this.sec, this.scratch, offset, length);
+    if (length <= this.scratch.length)
+      return this.elf.readSectionInto(this.sec, this.scratch, offset, length);
     return this.elf.readSectionRange(this.sec, offset, length);
   }
   cstring(offset: number): string {
-    if (offset < 0 || offset >= this.sec.size) throw corrupt(`string offset 0x${offset.toString(16)} outside ${this.name}`);
+    if (offset < 0 || offset >= this.sec.size)
+      throw corrupt(`string offset 0x${offset.toString(16)} outside ${this.name}`);
     const parts: Buffer[] = [];
     let pos = offset;
     for (let guard = 0; pos < this.sec.size && guard < 1024; guard++) {

@@ -4,7 +4,7 @@
 // searched (names by one native regular-expression scan of the string table, sizes by one pass per batch of
 // lookups). Typed arrays of every symbol, sorted per section, are built only for address lookups or after
 // many name lookups (a long-lived language server).
-import { cString, ElfFile, ElfSection, SHT_SYMTAB, SHT_DYNSYM } from './elfFile';
+import { cString, type ElfFile, type ElfSection, SHT_SYMTAB, SHT_DYNSYM } from './elfFile';
 import { corrupt, SymbolizeError } from '../errors';
 import { countAtOrBefore } from '../search';
 
@@ -93,9 +93,11 @@ export class SymbolTable {
       this.secHi[s.index] = Number(s.addr >> 32n);
       this.secLo[s.index] = Number(s.addr & 0xffffffffn);
     }
-    const tab = elf.sections.find((s) => s.type === SHT_SYMTAB) ?? elf.sections.find((s) => s.type === SHT_DYNSYM);
+    const tab =
+      elf.sections.find((s) => s.type === SHT_SYMTAB) ?? elf.sections.find((s) => s.type === SHT_DYNSYM);
     if (!tab) return;
-    if (tab.link >= elf.sections.length) throw corrupt(`symbol table string table index ${tab.link} out of range`);
+    if (tab.link >= elf.sections.length)
+      throw corrupt(`symbol table string table index ${tab.link} out of range`);
     const total = Math.floor(tab.size / this.entSize);
     if (total >= NAME_SLOTS) throw new SymbolizeError('too-large', `symbol table with ${total} entries`);
     const data = elf.readSection(tab);
@@ -125,7 +127,10 @@ export class SymbolTable {
   private elfSize(i: number): number {
     const o = i * this.entSize;
     if (!this.elf.is64) return this.view.getUint32(o + 8, this.little);
-    return this.view.getUint32(this.little ? o + 16 : o + 20, this.little) + this.view.getUint32(this.little ? o + 20 : o + 16, this.little) * TWO32;
+    return (
+      this.view.getUint32(this.little ? o + 16 : o + 20, this.little) +
+      this.view.getUint32(this.little ? o + 20 : o + 16, this.little) * TWO32
+    );
   }
 
   /** Whether raw entry i is a kept symbol (FUNC/NOTYPE/OBJECT in a real section, with a name, not `$x`). */
@@ -135,7 +140,8 @@ export class SymbolTable {
     const shndx = this.shndx(i);
     if (shndx === 0 || shndx >= SHN_LORESERVE || shndx >= nsec) return false;
     const nameOff = this.nameOff(i);
-    if (nameOff >= this.strtab.length) throw corrupt(`symbol ${i} has a name offset outside the string table`);
+    if (nameOff >= this.strtab.length)
+      throw corrupt(`symbol ${i} has a name offset outside the string table`);
     const c0 = this.strtab[nameOff];
     return c0 !== 0 && c0 !== 0x24; /* $ */
   }
@@ -255,7 +261,10 @@ export class SymbolTable {
       const v = this.rel(i, s);
       const g = bySection.get(s)!;
       const next = g.next[countAtOrBefore(g.values.length, (k) => g.values[k] <= v) - 1];
-      this.sizes.set(i, next !== Infinity ? { size: next - v, last: false } : { size: this.elfSize(i), last: true });
+      this.sizes.set(
+        i,
+        next !== Infinity ? { size: next - v, last: false } : { size: this.elfSize(i), last: true },
+      );
     }
   }
 
@@ -322,7 +331,10 @@ export class SymbolTable {
     if (todo.length === 0) return;
     if (this.nameCache.size >= 8192) this.nameCache.clear();
     this.nameQueries += todo.length;
-    const found = this.byHash || this.nameQueries > NATIVE_NAME_QUERIES ? todo.map((n) => this.findByHash(n)) : this.findInStrings(todo);
+    const found =
+      this.byHash || this.nameQueries > NATIVE_NAME_QUERIES
+        ? todo.map((n) => this.findByHash(n))
+        : this.findInStrings(todo);
     const all: number[] = [];
     todo.forEach((n, k) => {
       this.nameCache.set(n, found[k]);
@@ -343,7 +355,8 @@ export class SymbolTable {
     const byOffset = new Map<number, number>();
     for (let m = re.exec(text); m; m = re.exec(text))
       // Several names may end at this NUL (`schedule` is the tail of `__schedule`): test each.
-      for (let k = 0; k < keys.length; k++) if (text.startsWith(keys[k], m.index + 1)) byOffset.set(last - m.index - keys[k].length, k);
+      for (let k = 0; k < keys.length; k++)
+        if (text.startsWith(keys[k], m.index + 1)) byOffset.set(last - m.index - keys[k].length, k);
     const out = names.map((): number[] => []);
     if (byOffset.size === 0) return out;
     // One pass over st_name fields: a bitmap of the wanted string offsets keeps the loop to typed-array reads.
@@ -367,10 +380,18 @@ export class SymbolTable {
     const byHash = this.nameHashIndex();
     const key = hashBytes(needle, 0, needle.length) * NAME_SLOTS;
     const out: number[] = [];
-    for (let h = countAtOrBefore(byHash.length, (j) => byHash[j] < key); h < byHash.length && byHash[h] < key + NAME_SLOTS; h++) {
+    for (
+      let h = countAtOrBefore(byHash.length, (j) => byHash[j] < key);
+      h < byHash.length && byHash[h] < key + NAME_SLOTS;
+      h++
+    ) {
       const i = k.raw[byHash[h] - key];
       const off = this.nameOff(i);
-      if (this.isCode(i) && this.strtab[off + needle.length] === 0 && this.strtab.compare(needle, 0, needle.length, off, off + needle.length) === 0)
+      if (
+        this.isCode(i) &&
+        this.strtab[off + needle.length] === 0 &&
+        this.strtab.compare(needle, 0, needle.length, off, off + needle.length) === 0
+      )
         out.push(i);
     }
     return out.sort((a, b) => a - b);
@@ -398,7 +419,8 @@ export class SymbolTable {
     if (idx) return idx;
     const k = this.keptSymbols();
     const list: number[] = [];
-    for (let p = 0; p < k.count; p++) if (k.shndx[p] === sectionIndex && (k.info[p] & 0xf) !== STT_OBJECT) list.push(p);
+    for (let p = 0; p < k.count; p++)
+      if (k.shndx[p] === sectionIndex && (k.info[p] & 0xf) !== STT_OBJECT) list.push(p);
     // Native sort of (value, position) packed into one exact double; symbol values are section offsets
     // (< 2^31 in any real section), positions < NAME_SLOTS (2^21).
     const packable = list.every((p) => k.rel[p] >= 0 && k.rel[p] < 2 ** 31);
@@ -406,7 +428,7 @@ export class SymbolTable {
       const keys = Float64Array.from(list, (p, n) => k.rel[p] * NAME_SLOTS + n).sort();
       const sorted = Array.from(keys, (key) => list[key % NAME_SLOTS]);
       // Only aliases (same value) need the kallsyms preference order.
-      for (let a = 0; a < sorted.length; ) {
+      for (let a = 0; a < sorted.length;) {
         let b = a + 1;
         while (b < sorted.length && k.rel[sorted[b]] === k.rel[sorted[a]]) b++;
         if (b - a > 1) {
@@ -429,7 +451,15 @@ export class SymbolTable {
     const k = this.keptSymbols();
     const fa = (k.info[a] & 0xf) === STT_FUNC ? 0 : 1;
     const fb = (k.info[b] & 0xf) === STT_FUNC ? 0 : 1;
-    return fa - fb || kallsymsAliasOrder(this.name(k.raw[a]), k.info[a] >> 4 === STB_WEAK, this.name(k.raw[b]), k.info[b] >> 4 === STB_WEAK);
+    return (
+      fa - fb ||
+      kallsymsAliasOrder(
+        this.name(k.raw[a]),
+        k.info[a] >> 4 === STB_WEAK,
+        this.name(k.raw[b]),
+        k.info[b] >> 4 === STB_WEAK,
+      )
+    );
   }
 
   /**
@@ -437,7 +467,11 @@ export class SymbolTable {
    * (or its ELF size when that is larger) — `sym+off` as the kernel would print it. Unbounded: the nearest
    * preceding symbol whatever its size, as binutils names functions when DWARF does not.
    */
-  containing(sectionIndex: number, value: bigint, bounded = true): { symbol: ElfSymbol; offset: number } | null {
+  containing(
+    sectionIndex: number,
+    value: bigint,
+    bounded = true,
+  ): { symbol: ElfSymbol; offset: number } | null {
     const section = this.elf.sections[sectionIndex];
     if (!section) return null;
     const idx = this.sectionIndex(sectionIndex);
@@ -471,7 +505,11 @@ function hashBytes(b: Buffer, start: number, end: number): number {
  * fewer leading underscores first.
  */
 export function kallsymsAliasOrder(a: string, aWeak: boolean, b: string, bWeak: boolean): number {
-  return Number(aWeak) - Number(bWeak) || Number(isLinkerMarker(a)) - Number(isLinkerMarker(b)) || leadingUnderscores(a) - leadingUnderscores(b);
+  return (
+    Number(aWeak) - Number(bWeak) ||
+    Number(isLinkerMarker(a)) - Number(isLinkerMarker(b)) ||
+    leadingUnderscores(a) - leadingUnderscores(b)
+  );
 }
 
 function isLinkerMarker(n: string): boolean {

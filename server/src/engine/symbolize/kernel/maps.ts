@@ -49,7 +49,8 @@ export interface LogMaps {
 /** `[    5.558827] ` printk timestamps and `<4>` levels in front of a dump line. */
 const PREFIX = /^(?:<\d>)?(?:\[\s*\d+\.\d+\]\s?)?/;
 const SYMBOL_LINE = /^([0-9a-fA-F]{8,16})\s+([a-zA-Z?])\s+(\S+)(?:\s+\[([\w-]+)\])?\s*$/;
-const MODULE_LINE = /^([\w-]+) (\d+) (\d+|-) (\S+) (Live|Loading|Unloading) (0x[0-9a-fA-F]+)(?: \(([^)]*)\))?\s*$/;
+const MODULE_LINE =
+  /^([\w-]+) (\d+) (\d+|-) (\S+) (Live|Loading|Unloading) (0x[0-9a-fA-F]+)(?: \(([^)]*)\))?\s*$/;
 const SECTION_LINE = /^(\.[\w.$-]+|__[\w.$-]+|[\w.$-]+)\s+(0x[0-9a-fA-F]+)\s*$/;
 const SYSFS_SECTION = /\/sys\/module\/([\w-]+)\/sections\/([\w.$-]+)\s*[:\s]\s*(0x[0-9a-fA-F]+)/;
 const SECTIONS_HEADER = /\/sys\/module\/([\w-]+)\/sections\b/;
@@ -69,7 +70,13 @@ export function parseSymbolMap(text: string): KernelSymbol[] {
   const out: KernelSymbol[] = [];
   for (const l of lines(text)) {
     const m = SYMBOL_LINE.exec(l);
-    if (m) out.push({ address: BigInt('0x' + m[1]), type: m[2], name: m[3], module: m[4] ? normalizeModuleName(m[4]) : null });
+    if (m)
+      out.push({
+        address: BigInt('0x' + m[1]),
+        type: m[2],
+        name: m[3],
+        module: m[4] ? normalizeModuleName(m[4]) : null,
+      });
   }
   return out;
 }
@@ -156,7 +163,12 @@ export function parseLogMaps(text: string): LogMaps {
     }
     const sym = SYMBOL_LINE.exec(l);
     if (sym) {
-      const s: KernelSymbol = { address: BigInt('0x' + sym[1]), type: sym[2], name: sym[3], module: sym[4] ? normalizeModuleName(sym[4]) : null };
+      const s: KernelSymbol = {
+        address: BigInt('0x' + sym[1]),
+        type: sym[2],
+        name: sym[3],
+        module: sym[4] ? normalizeModuleName(sym[4]) : null,
+      };
       if (s.module) mod(s.module).symbols.push(s);
       else kernelSymbols.push(s);
       sectionsOf = null;

@@ -1,10 +1,10 @@
 // Raw kernel address -> {object, section, offset, symbol+off}: vmlinux addresses through the vmlinux symbol
 // table or a System.map, shifted by the KASLR offset; module addresses through the module map (sysfs
 // section bases, /proc/modules, module kallsyms) and, when the .ko is at hand, its section-aware symbols.
-import { DebugFile } from '../debugFile';
+import { type DebugFile } from '../debugFile';
 import { countAtOrBefore } from '../search';
 import { isMappingSymbol, kallsymsAliasOrder } from '../elf/symbols';
-import { KernelSymbol, LogMaps, ModuleLayout } from './maps';
+import { type KernelSymbol, type LogMaps, type ModuleLayout } from './maps';
 
 export interface ResolvedAddress {
   /** 'vmlinux' or the module name. */
@@ -53,9 +53,18 @@ export class KernelAddressResolver {
   constructor(private readonly inputs: ResolverInputs) {
     this.sortedMap = (inputs.systemMap ?? [])
       .filter((s) => !s.module)
-      .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : kallsymsAliasOrder(a.name, /[wWvV]/.test(a.type), b.name, /[wWvV]/.test(b.type))));
+      .sort((a, b) =>
+        a.address < b.address
+          ? -1
+          : a.address > b.address
+            ? 1
+            : kallsymsAliasOrder(a.name, /[wWvV]/.test(a.type), b.name, /[wWvV]/.test(b.type)),
+      );
     this.sortedText = this.sortedMap.filter((s) => TEXT_TYPES.test(s.type));
-    this.kaslr = inputs.kaslrOffset !== undefined ? { offset: inputs.kaslrOffset, source: 'given' } : this.kaslrFromMaps();
+    this.kaslr =
+      inputs.kaslrOffset !== undefined
+        ? { offset: inputs.kaslrOffset, source: 'given' }
+        : this.kaslrFromMaps();
   }
 
   kaslrInfo(): KaslrInfo | null {
@@ -67,7 +76,8 @@ export class KernelAddressResolver {
     if (ko) return { offset: ko.offset, source: `"Kernel Offset: 0x${ko.offset.toString(16)}" line` };
     for (const s of this.inputs.maps?.kernelSymbols ?? []) {
       const link = this.linkAddressOf(s.name);
-      if (link !== null) return { offset: s.address - link, source: `kallsyms ${s.name} at 0x${s.address.toString(16)}` };
+      if (link !== null)
+        return { offset: s.address - link, source: `kallsyms ${s.name} at 0x${s.address.toString(16)}` };
     }
     return null;
   }
@@ -80,7 +90,10 @@ export class KernelAddressResolver {
     if (this.kaslr) return false;
     const link = this.linkAddressOf(func);
     if (link === null) return false;
-    this.kaslr = { offset: address - (link + BigInt(offset)), source: `frame ${func}+0x${offset.toString(16)} at 0x${address.toString(16)}` };
+    this.kaslr = {
+      offset: address - (link + BigInt(offset)),
+      source: `frame ${func}+0x${offset.toString(16)} at 0x${address.toString(16)}`,
+    };
     return true;
   }
 
@@ -108,22 +121,70 @@ export class KernelAddressResolver {
       const ko = this.inputs.modules?.get(best.mod.name);
       const hit = ko?.symbolAt({ section: best.section, offset });
       if (hit)
-        return this.result(best.mod.name, best.section, offset, hit.symbol.name, hit.offset, hit.symbol.size, `section ${best.section} of ${best.mod.name} at 0x${best.base.toString(16)} (sysfs)`);
+        return this.result(
+          best.mod.name,
+          best.section,
+          offset,
+          hit.symbol.name,
+          hit.offset,
+          hit.symbol.size,
+          `section ${best.section} of ${best.mod.name} at 0x${best.base.toString(16)} (sysfs)`,
+        );
       const ks = nearestSymbol(best.mod.symbols, address);
-      return this.result(best.mod.name, best.section, offset, ks?.name ?? null, ks ? Number(address - ks.address) : 0, ks ? symbolSize(best.mod.symbols, ks) : null, `section ${best.section} of ${best.mod.name} at 0x${best.base.toString(16)} (sysfs)`);
+      return this.result(
+        best.mod.name,
+        best.section,
+        offset,
+        ks?.name ?? null,
+        ks ? Number(address - ks.address) : 0,
+        ks ? symbolSize(best.mod.symbols, ks) : null,
+        `section ${best.section} of ${best.mod.name} at 0x${best.base.toString(16)} (sysfs)`,
+      );
     }
     // No section map: module kallsyms / core range from /proc/modules.
     for (const mod of maps.modules.values()) {
-      const inCore = mod.base !== null && mod.size !== null && address >= mod.base && address < mod.base + BigInt(mod.size);
-      const ks = nearestSymbol(mod.symbols.filter((s) => TEXT_TYPES.test(s.type)), address);
+      const inCore =
+        mod.base !== null &&
+        mod.size !== null &&
+        address >= mod.base &&
+        address < mod.base + BigInt(mod.size);
+      const ks = nearestSymbol(
+        mod.symbols.filter((s) => TEXT_TYPES.test(s.type)),
+        address,
+      );
       if (!inCore && !(ks && mod.base === null && address - ks.address < UNBOUNDED_SECTION)) continue;
-      if (!ks) return this.result(mod.name, null, address - mod.base!, null, 0, null, `core of ${mod.name} at 0x${mod.base!.toString(16)} (/proc/modules)`);
+      if (!ks)
+        return this.result(
+          mod.name,
+          null,
+          address - mod.base!,
+          null,
+          0,
+          null,
+          `core of ${mod.name} at 0x${mod.base!.toString(16)} (/proc/modules)`,
+        );
       const ko = this.inputs.modules?.get(mod.name);
       const sym = ko?.symbols().lookupName(ks.name);
       const off = Number(address - ks.address);
       if (sym && sym.length === 1)
-        return this.result(mod.name, sym[0].section.name, sym[0].value + BigInt(off), ks.name, off, sym[0].kallsymsSize, `kallsyms ${ks.name} [${mod.name}] and ${ko!.path}`);
-      return this.result(mod.name, null, address - (mod.base ?? ks.address), ks.name, off, symbolSize(mod.symbols, ks), `kallsyms ${ks.name} [${mod.name}]`);
+        return this.result(
+          mod.name,
+          sym[0].section.name,
+          sym[0].value + BigInt(off),
+          ks.name,
+          off,
+          sym[0].kallsymsSize,
+          `kallsyms ${ks.name} [${mod.name}] and ${ko!.path}`,
+        );
+      return this.result(
+        mod.name,
+        null,
+        address - (mod.base ?? ks.address),
+        ks.name,
+        off,
+        symbolSize(mod.symbols, ks),
+        `kallsyms ${ks.name} [${mod.name}]`,
+      );
     }
     return null;
   }
@@ -139,14 +200,24 @@ export class KernelAddressResolver {
 
   private resolveKernel(address: bigint): ResolvedAddress | null {
     const shift = this.kaslr?.offset ?? 0n;
-    const how = this.kaslr ? `KASLR offset 0x${shift.toString(16)} from ${this.kaslr.source}` : 'no KASLR offset known (assumed 0)';
+    const how = this.kaslr
+      ? `KASLR offset 0x${shift.toString(16)} from ${this.kaslr.source}`
+      : 'no KASLR offset known (assumed 0)';
     const link = address - shift;
     const vm = this.inputs.vmlinux;
     if (vm) {
       const hit = vm.symbolAt(link);
       if (hit) {
         const sec = vm.space.sectionAt(vm.space.fromBig(link));
-        return this.result('vmlinux', sec?.section.name ?? null, link, hit.symbol.name, hit.offset, hit.symbol.size, `vmlinux symbols, ${how}`);
+        return this.result(
+          'vmlinux',
+          sec?.section.name ?? null,
+          link,
+          hit.symbol.name,
+          hit.offset,
+          hit.symbol.size,
+          `vmlinux symbols, ${how}`,
+        );
       }
     }
     let i = upperBound(this.sortedText, link);
@@ -161,9 +232,19 @@ export class KernelAddressResolver {
     return this.result('vmlinux', null, link, s.name, Number(link - s.address), size, `System.map, ${how}`);
   }
 
-  private result(object: string, section: string | null, offset: bigint, symbol: string | null, symOff: number, size: number | null, how: string): ResolvedAddress {
+  private result(
+    object: string,
+    section: string | null,
+    offset: bigint,
+    symbol: string | null,
+    symOff: number,
+    size: number | null,
+    how: string,
+  ): ResolvedAddress {
     const mod = object === 'vmlinux' ? '' : ` [${object}]`;
-    const text = symbol ? `${symbol}+0x${symOff.toString(16)}${size !== null ? `/0x${size.toString(16)}` : ''}${mod}` : `${section ?? '?'}+0x${offset.toString(16)}${mod}`;
+    const text = symbol
+      ? `${symbol}+0x${symOff.toString(16)}${size !== null ? `/0x${size.toString(16)}` : ''}${mod}`
+      : `${section ?? '?'}+0x${offset.toString(16)}${mod}`;
     return { object, section, offset, symbol, symbolOffset: symOff, symbolSize: size, text, how };
   }
 }
@@ -176,14 +257,16 @@ function upperBound(syms: KernelSymbol[], address: bigint): number {
 /** Module kallsyms lines include arm mapping symbols ($x, $d); the kernel skips them in lookups. */
 function nearestSymbol(syms: KernelSymbol[], address: bigint): KernelSymbol | null {
   let best: KernelSymbol | null = null;
-  for (const s of syms) if (!isMappingSymbol(s.name) && s.address <= address && (!best || s.address > best.address)) best = s;
+  for (const s of syms)
+    if (!isMappingSymbol(s.name) && s.address <= address && (!best || s.address > best.address)) best = s;
   return best;
 }
 
 /** kallsyms-style size: distance to the next symbol at a higher address. */
 function symbolSize(syms: KernelSymbol[], s: KernelSymbol): number | null {
   let next: bigint | null = null;
-  for (const o of syms) if (!isMappingSymbol(o.name) && o.address > s.address && (next === null || o.address < next)) next = o.address;
+  for (const o of syms)
+    if (!isMappingSymbol(o.name) && o.address > s.address && (next === null || o.address < next))
+      next = o.address;
   return next === null ? null : Number(next - s.address);
 }
-
