@@ -282,3 +282,15 @@ test('npx oops-lens runs the package bin', { timeout: 120_000 }, (t) => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('decode: a release that climbs out of /usr/lib/debug opens nothing there (no /etc/passwd oracle)', () => {
+  // vmlinuxCandidates joined this onto /usr/lib/debug/boot/vmlinux-… and reached /etc/passwd.
+  const log = (rel: string) =>
+    `BUG: kernel NULL pointer dereference, address: 0000000000000000\nCPU: 0 PID: 1 Comm: sh Not tainted ${rel} #1\nCall Trace:\n foo+0x1/0x2\n`;
+  for (const rel of ['x/../../../../../etc/passwd', '../../../../../../etc', '..']) {
+    const r = run(['decode', '-'], log(rel));
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /passwd|not an ELF|\/etc\b/, rel);
+    assert.match(r.stderr, /no debug files found/);
+  }
+});

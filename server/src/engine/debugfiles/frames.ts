@@ -2,6 +2,7 @@
 // that editor features and the CLI find the answer for the frame under the cursor / on the line.
 import type { Analysis, Frame, KernelEvent } from '../model';
 import type { FrameToSymbolize } from '../symbolize';
+import { isKernelRelease } from './locate';
 
 export interface LogFrame {
   /** `line:start` of the frame's token (Frame.span). */
@@ -54,7 +55,10 @@ function toQuery(f: Frame, isReturnAddress: boolean): FrameToSymbolize {
   };
 }
 
-/** The release (`6.1.0-56-amd64`) the log prints, from its first event that has one. */
+/**
+ * The release (`6.1.0-56-amd64`) the log prints, from its first event that has one that is a kernel release
+ * (it becomes part of paths: text such as `x/../../etc` is never returned).
+ */
 export function releaseOf(analysis: Analysis): string | null {
-  return analysis.events.find((e) => e.release)?.release ?? null;
+  return analysis.events.find((e) => e.release && isKernelRelease(e.release))?.release ?? null;
 }

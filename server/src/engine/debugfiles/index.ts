@@ -22,6 +22,7 @@ export {
   vmlinuxCandidates,
   moduleDirCandidates,
   compressionOf,
+  isKernelRelease,
   NO_DEBUG_FILE_SETTINGS,
 } from './locate';
 export type { DebugFileSettings, LocateRequest, LocatedFile, LocatedFiles } from './locate';

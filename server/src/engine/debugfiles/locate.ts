@@ -56,8 +56,18 @@ const DEFAULT_MAX_ENTRIES = 50_000;
 const MODULE_FILE = /^(.+?)\.ko(?:\.debug)?(?:\.(xz|zst|gz))?$/;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg']);
 
-/** The vmlinux paths distributions use for `release`, in the order tools look at them. */
+// A kernel release (`uname -r`) as the kernel's build allows it; the log's text is joined into paths, so
+// anything else (`/`, `..`, a lone `.`) would let a log choose which file or folder we open.
+const KERNEL_RELEASE = /^[A-Za-z0-9._+~-]{1,64}$/;
+
+/** Is `release` a kernel release that is safe to join into a path (no `/`, no `..`, not `.`)? */
+export function isKernelRelease(release: string): boolean {
+  return KERNEL_RELEASE.test(release) && release !== '.' && !release.includes('..');
+}
+
+/** The vmlinux paths distributions use for `release`, in the order tools look at them ([] for a bad release). */
 export function vmlinuxCandidates(release: string, root = '/'): string[] {
+  if (!isKernelRelease(release)) return [];
   return [
     `usr/lib/debug/boot/vmlinux-${release}`,
     `usr/lib/debug/lib/modules/${release}/vmlinux`,
@@ -69,6 +79,7 @@ export function vmlinuxCandidates(release: string, root = '/'): string[] {
 
 /** Folders searched for modules of `release`: debug copies first (distribution .ko files are stripped). */
 export function moduleDirCandidates(release: string, root = '/'): string[] {
+  if (!isKernelRelease(release)) return [];
   return [
     `usr/lib/debug/lib/modules/${release}`,
     `usr/lib/debug/modules/${release}`,
@@ -82,15 +93,22 @@ export function locateDebugFiles(req: LocateRequest): LocatedFiles {
   const root = req.systemRoot === undefined ? '/' : req.systemRoot;
   const ws = req.workspaceFolders ?? [];
   const max = req.maxEntries ?? DEFAULT_MAX_ENTRIES;
+  let release = req.release;
+  if (release !== null && !isKernelRelease(release)) {
+    notes.push(
+      `the log's release ${JSON.stringify(release.slice(0, 80))} is not a kernel release: not searched`,
+    );
+    release = null;
+  }
 
   let vmlinux: LocatedFile | null = null;
   if (s.vmlinux) {
     if (isFile(s.vmlinux)) vmlinux = { path: s.vmlinux, source: 'setting' };
     else notes.push(`vmlinux ${s.vmlinux} does not exist or is not a file`);
   }
-  if (!vmlinux && req.release && root !== null) {
-    const hit = vmlinuxCandidates(req.release, root).find(isFile);
-    if (hit) vmlinux = { path: hit, source: `release search (${req.release})` };
+  if (!vmlinux && release && root !== null) {
+    const hit = vmlinuxCandidates(release, root).find(isFile);
+    if (hit) vmlinux = { path: hit, source: `release search (${release})` };
   }
   if (!vmlinux)
     for (const w of ws) {
@@ -111,8 +129,7 @@ export function locateDebugFiles(req: LocateRequest): LocatedFiles {
   };
   for (const p of s.modulePaths) if (!fs.existsSync(p)) notes.push(`module path ${p} does not exist`);
   searchIn(s.modulePaths, 'setting');
-  if (req.release && root !== null)
-    searchIn(moduleDirCandidates(req.release, root), `release search (${req.release})`);
+  if (release && root !== null) searchIn(moduleDirCandidates(release, root), `release search (${release})`);
   searchIn(ws, 'workspace');
 
   const fileSetting = (name: string, p: string | null) => {
