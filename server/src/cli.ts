@@ -12,6 +12,7 @@ import {
   framesOfAnalysis,
   frameKey,
   releaseOf,
+  archOf,
   symbolizeLog,
   type CrossCheck,
   type DebugFileSettings,
@@ -195,6 +196,7 @@ async function symbolize(
   const sym = await symbolizeLog(text, frames, {
     settings: d.settings,
     release: releaseOf(analysis),
+    arch: archOf(analysis),
     systemRoot: searchSystem ? '/' : null,
     debuginfodUrls: process.env.DEBUGINFOD_URLS || undefined,
     crossCheck: d.crossCheck,
@@ -205,6 +207,7 @@ async function symbolize(
     frames.length > 0 &&
     !sym.files.vmlinux &&
     Object.keys(sym.files.modules).length === 0 &&
+    Object.keys(sym.files.rejected).length === 0 &&
     !sym.files.systemMap
   )
     process.stderr.write(

@@ -301,3 +301,37 @@ test(
     assert.match(bad.stderr, /--cross-check takes addr2line, eu-addr2line, llvm-symbolizer/);
   },
 );
+
+test(
+  'decode / analyze --json: the arm64 log with the x86_64 buggy.ko: one warning, no frame decoded, no source',
+  { skip: existsSync(join(QEMU_ARM64, 'logs/null_read.console.log')) ? skip : 'arm64 corpus missing' },
+  () => {
+    const log = join(QEMU_ARM64, 'logs/null_read.console.log');
+    const ko = join(QEMU_MODULES, 'buggy.ko');
+    const why = `${ko} does not match the log: its ELF machine is x86_64, the log's kernel is arm64`;
+    const d = run(['decode', '--modules', ko, log]);
+    assert.equal(d.status, 0, d.stderr);
+    assert.equal(d.stderr, `oops-lens: warning: ${log}: ${why}\n`);
+    assert.equal(
+      d.stdout,
+      readFileSync(log, 'utf8')
+        .split(/\r\n|\r|\n/)
+        .join('\n'),
+      'nothing rewritten',
+    );
+    const a = run(['analyze', '--json', '--modules', ko, log]);
+    assert.equal(a.status, 0, a.stderr);
+    assert.equal(a.stderr, `oops-lens: warning: ${log}: ${why}\n`);
+    const frames = JSON.parse(a.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as {
+      module: string | null;
+      source?: unknown[];
+      sourceError?: string;
+    }[];
+    const buggy = frames.filter((f) => f.module === 'buggy');
+    assert.ok(buggy.length >= 3);
+    for (const f of buggy) {
+      assert.deepEqual(f.source, []);
+      assert.match(f.sourceError ?? '', /^buggy\.ko does not match this log: /);
+    }
+  },
+);

@@ -7,23 +7,27 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspSession, lspLines } from '../lsp/lspClient';
-import { QEMU_LOGS, QEMU_MODULES } from './truth';
+import { QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from './truth';
 import { buggyWithOtherBuildId, BUGGY_BUILD_ID } from '../../server/test/debugfiles/helpers';
 
 const skip = existsSync(path.join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus missing';
 const LOG = path.join(QEMU_LOGS, 'null_read.console.log');
 
+/** The `kernelOops/debugFiles` notification (what the status bar shows). */
+interface DebugFilesStatus {
+  modules: Record<string, unknown>;
+  rejected: Record<string, { path: string; reason: string }>;
+  status: string | null;
+}
+
 async function session(
   configuration: object,
-): Promise<{ lsp: LspSession; messages: string[]; status: { modules: Record<string, unknown> }[] }> {
+): Promise<{ lsp: LspSession; messages: string[]; status: DebugFilesStatus[] }> {
   const lsp = new LspSession({ DEBUGINFOD_URLS: '' });
   const messages: string[] = [];
-  const status: { modules: Record<string, unknown> }[] = [];
+  const status: DebugFilesStatus[] = [];
   lsp.conn.onNotification('window/showMessage', (p: { message: string }) => void messages.push(p.message));
-  lsp.conn.onNotification(
-    'kernelOops/debugFiles',
-    (p: { modules: Record<string, unknown> }) => void status.push(p),
-  );
+  lsp.conn.onNotification('kernelOops/debugFiles', (p: DebugFilesStatus) => void status.push(p));
   lsp.configuration = configuration;
   await lsp.initialize({
     workspace: { configuration: true },
@@ -135,6 +139,7 @@ test('no debug files at all: no message, the status names none, hovers still wor
     await until('a status notification', () => status.length >= 1);
     assert.deepEqual(messages, []);
     assert.deepEqual(status[0].modules, {});
+    assert.equal(status[0].status, 'no matching debug files');
     const pos = level1Position(text);
     const h = await lsp.hover(uri, pos.line, pos.character);
     const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
@@ -143,3 +148,40 @@ test('no debug files at all: no message, the status names none, hovers still wor
     await lsp.shutdown();
   }
 });
+
+test(
+  'the arm64 log with the x86_64 buggy.ko: status "debug files don\'t match this log: …", hover says why, no definition',
+  { skip: existsSync(path.join(QEMU_ARM64, 'logs/null_read.console.log')) ? skip : 'arm64 corpus missing' },
+  async () => {
+    const { lsp, messages, status } = await session({ modulePaths: [path.join(QEMU_MODULES, 'buggy.ko')] });
+    try {
+      const log = path.join(QEMU_ARM64, 'logs/null_read.console.log');
+      const uri = pathToFileURL(log).href;
+      const text = readFileSync(log, 'utf8');
+      await lsp.open(uri, text);
+      await until('a status notification', () => status.length >= 1);
+      const why = "its ELF machine is x86_64, the log's kernel is arm64";
+      assert.equal(status[0].status, `debug files don't match this log: buggy.ko: ${why}`);
+      assert.deepEqual(status[0].modules, {});
+      assert.equal(status[0].rejected.buggy.reason, why);
+      await until('a message', () => messages.length >= 1);
+      assert.ok(
+        messages.some((m) => m.includes(`buggy.ko does not match the log: ${why}`)),
+        messages.join('\n'),
+      );
+      const lines = lspLines(text);
+      const line = lines.findIndex((l) => l.includes(' buggy_null_read+0x2c/0x44 [buggy]'));
+      assert.ok(line > 0, 'a buggy frame line');
+      const pos = { line, character: lines[line].indexOf('buggy_null_read') + 3 };
+      const h = await lsp.hover(uri, pos.line, pos.character);
+      const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+      assert.ok(md.includes(`buggy.ko does not match this log: ${why}`), md);
+      assert.equal(
+        await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: pos }),
+        null,
+      );
+    } finally {
+      await lsp.shutdown();
+    }
+  },
+);

@@ -12,7 +12,14 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../engine';
-import { decodeLogText, framesOfAnalysis, releaseOf, SourceMapper } from '../engine';
+import {
+  archOf,
+  debugFilesStatus,
+  decodeLogText,
+  framesOfAnalysis,
+  releaseOf,
+  SourceMapper,
+} from '../engine';
 import type { Analyzer } from './analyzer';
 import { DECODE_LOG_COMMAND } from './capabilities';
 import { toDiagnostics } from './diagnostics';
@@ -300,6 +307,7 @@ export class OpenDocuments {
           moduleMap: settings.moduleMap || null,
         },
         release: releaseOf(analysis),
+        arch: archOf(analysis),
         workspaceFolders: this.workspaceFolders,
         debuginfodUrls: settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
         crossCheck: settings.symbolizer.external || undefined,
@@ -336,6 +344,10 @@ export class OpenDocuments {
       modules: r.files.modules,
       systemMap: r.files.systemMap,
       moduleMap: r.files.moduleMap,
+      // Added fields (older clients ignore them): files not used because they belong to another kernel,
+      // and the one line a status bar shows when the files in use do not tell the whole story.
+      rejected: r.files.rejected,
+      status: debugFilesStatus(r.files),
       messages: r.messages,
     });
     // Problems with debug files are worth a notification, once each.

@@ -1,6 +1,6 @@
 // The frames of an analysis that the symbolizer can look up, each with a key (its token's position) so
 // that editor features and the CLI find the answer for the frame under the cursor / on the line.
-import type { Analysis, Frame, KernelEvent } from '../model';
+import type { Analysis, Arch, Frame, KernelEvent } from '../model';
 import type { FrameToSymbolize } from '../symbolize';
 import { isKernelRelease } from './locate';
 
@@ -61,4 +61,10 @@ function toQuery(f: Frame, isReturnAddress: boolean): FrameToSymbolize {
  */
 export function releaseOf(analysis: Analysis): string | null {
   return analysis.events.find((e) => e.release && isKernelRelease(e.release))?.release ?? null;
+}
+
+/** The architecture of the log's kernel when its events agree on one, else null. */
+export function archOf(analysis: Analysis): Arch | null {
+  const arches = new Set(analysis.events.map((e) => e.arch).filter((a) => a !== 'unknown'));
+  return arches.size === 1 ? [...arches][0] : null;
 }

@@ -8,12 +8,15 @@
  *       /lib/modules/<rel>/build/vmlinux, …), then workspace folders. Missing settings become `notes`.
  *   prepareDebugFile(path, cacheDir?): a path the symbolizer can open (compressed modules decompressed once).
  *   buildIdMismatch(object, file, printed, actual): one-line message or null.
+ *   identityMismatch(file, {arch, release}): why a file belongs to another kernel (ELF machine, module
+ *       vermagic / vmlinux banner release), or null. symbolizeLog does not use such files (files.rejected).
  *   fetchDebuginfo(buildId, {urls, cacheDir?, timeoutMs?}): debuginfod download (network; only when asked).
  *   SourceMapper({sourceRoot, workspaceFolders}).resolve(dwarfPath): local file or null;
  *   displaySourcePath(dwarfPath): `fs/read_write.c` for `debian/build/build_amd64_none_amd64/fs/read_write.c`.
  *   framesOfAnalysis(analysis): LogFrame[] (IP lines as is, trace entries as return addresses), releaseOf.
  *   symbolizeLog(text, frames, options): the whole pipeline -> {results by frame key, files in use, messages,
  *       crossChecks (options.crossCheck: the same lookups through addr2line / eu-addr2line / llvm-symbolizer)}.
+ *   debugFilesStatus(files): "debug files don't match this log: …" / "no matching debug files" / null.
  *   decodeLogText(text, frames, results): decode_stacktrace.sh-style copy of the log.
  */
 export {
@@ -33,8 +36,10 @@ export { fetchDebuginfo, debuginfodUrls } from './debuginfod';
 export type { DebuginfodOptions, Fetched } from './debuginfod';
 export { SourceMapper, displaySourcePath } from './sourceMap';
 export type { SourceMapOptions } from './sourceMap';
-export { framesOfAnalysis, frameKey, releaseOf } from './frames';
+export { framesOfAnalysis, frameKey, releaseOf, archOf } from './frames';
 export type { LogFrame } from './frames';
-export { symbolizeLog } from './session';
-export type { SessionOptions, LogSymbolization, DebugFilesInUse, CrossCheck } from './session';
+export { symbolizeLog, debugFilesStatus } from './session';
+export type { SessionOptions, LogSymbolization, DebugFilesInUse, RejectedFile, CrossCheck } from './session';
+export { identityMismatch } from './match';
+export type { LogIdentity } from './match';
 export { decodeLogText, locationsText } from './decodeText';

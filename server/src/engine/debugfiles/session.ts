@@ -21,10 +21,14 @@ import { fetchDebuginfo } from './debuginfod';
 import { defaultCacheDir, prepareDebugFile } from './decompress';
 import type { LogFrame } from './frames';
 import { locateDebugFiles, type DebugFileSettings, type LocatedFile } from './locate';
+import { identityMismatch } from './match';
+import type { Arch } from '../model';
 
 export interface SessionOptions {
   settings: DebugFileSettings;
   release: string | null;
+  /** The log's architecture (archOf): files of another ELF machine are not used. */
+  arch?: Arch | null;
   workspaceFolders?: string[];
   systemRoot?: string | null;
   cacheDir?: string;
@@ -48,6 +52,14 @@ export interface DebugFilesInUse {
   modules: Record<string, LocatedFile>;
   systemMap: string | null;
   moduleMap: string | null;
+  /** Files found but not used because they belong to another kernel, by object (`vmlinux`, module name). */
+  rejected: Record<string, RejectedFile>;
+}
+
+export interface RejectedFile {
+  path: string;
+  /** Why, as one clause: `its ELF machine is AArch64, the log's kernel is x86_64`. */
+  reason: string;
 }
 
 export interface LogSymbolization {
@@ -92,6 +104,12 @@ export async function symbolizeLog(
   /** Module name -> the path the symbolizer opens (a decompressed copy, a debuginfod download). */
   const openable = new Map<string, string>();
   const used: Record<string, LocatedFile> = {};
+  const rejected: Record<string, RejectedFile> = {};
+  const identity = { arch: opts.arch ?? null, release: opts.release };
+  const reject = (object: string, file: string, reason: string) => {
+    messages.push(`${file} does not match the log: ${reason}`);
+    rejected[object] = { path: file, reason };
+  };
   for (const [name, file] of located.modules) {
     const p = prepareDebugFile(file.path, cacheDir);
     if (!p.ok) {
@@ -101,6 +119,12 @@ export async function symbolizeLog(
     const mismatch = checkBuildId(name, p.path, printedIds.get(name) ?? null);
     if (mismatch) {
       messages.push(mismatch);
+      rejected[name] = { path: file.path, reason: mismatch };
+      continue;
+    }
+    const other = identityMismatch(p.path, identity);
+    if (other) {
+      reject(name, file.path, other);
       continue;
     }
     openable.set(name, p.path);
@@ -109,8 +133,13 @@ export async function symbolizeLog(
   let vmlinux = located.vmlinux;
   if (vmlinux) {
     const mismatch = checkBuildId('vmlinux', vmlinux.path, printedIds.get('vmlinux') ?? null);
+    const other = mismatch ? null : identityMismatch(vmlinux.path, identity);
     if (mismatch) {
       messages.push(mismatch);
+      rejected.vmlinux = { path: vmlinux.path, reason: mismatch };
+      vmlinux = null;
+    } else if (other) {
+      reject('vmlinux', vmlinux.path, other);
       vmlinux = null;
     }
   }
@@ -165,7 +194,7 @@ export async function symbolizeLog(
   });
   const out = symbolizer.symbolizeAll(frames.map((f) => f.query));
   const results = new Map<string, FrameSymbolization>();
-  frames.forEach((f, i) => results.set(f.key, out[i]));
+  frames.forEach((f, i) => results.set(f.key, explainRejection(out[i], rejected)));
   const objectFile = (object: string | null) =>
     object === 'vmlinux' ? (vmlinux?.path ?? null) : object ? (openable.get(object) ?? null) : null;
   const crossChecks = opts.crossCheck
@@ -173,7 +202,13 @@ export async function symbolizeLog(
     : new Map<string, CrossCheck>();
   return {
     results,
-    files: { vmlinux, modules: used, systemMap: located.systemMap, moduleMap: located.moduleMap },
+    files: {
+      vmlinux,
+      modules: used,
+      systemMap: located.systemMap,
+      moduleMap: located.moduleMap,
+      rejected,
+    },
     messages: [...new Set(messages)],
     crossChecks,
   };
@@ -238,6 +273,27 @@ function crossCheck(
     }
   }
   return out;
+}
+
+/**
+ * One line for a status bar: `debug files don't match this log: <file>: <why>` when a file was rejected,
+ * `no matching debug files` when none is in use, null when files are in use and none was rejected.
+ */
+export function debugFilesStatus(files: DebugFilesInUse): string | null {
+  const rejected = Object.values(files.rejected);
+  if (rejected.length > 0) {
+    const more = rejected.length > 1 ? ` (and ${rejected.length - 1} more)` : '';
+    return `debug files don't match this log: ${path.basename(rejected[0].path)}: ${rejected[0].reason}${more}`;
+  }
+  const none = !files.vmlinux && Object.keys(files.modules).length === 0 && !files.systemMap;
+  return none ? 'no matching debug files' : null;
+}
+
+/** A frame left undecoded because its object's file was rejected says so (not "no debug file"). */
+function explainRejection(r: FrameSymbolization, rejected: Record<string, RejectedFile>): FrameSymbolization {
+  const why = !r.ok && r.object ? rejected[r.object] : undefined;
+  if (!why) return r;
+  return { ...r, error: `${path.basename(why.path)} does not match this log: ${why.reason}` };
 }
 
 function checkBuildId(object: string, file: string, printed: string | null): string | null {

@@ -17,6 +17,7 @@ import { DwarfInfo, type SourceFrame } from './dwarf/dwarfInfo';
 import { DWARF_SECTION_NAMES, type DwarfSections } from './dwarf/sections';
 import { readUnitHeader } from './dwarf/unit';
 import { SymbolizeError, withPath } from './errors';
+import { kernelIdentity, type KernelIdentity } from './kernel/identity';
 
 export type { SourceFrame };
 
@@ -99,6 +100,7 @@ export class DebugFile {
   readonly space: AddressSpace;
   private symtab: SymbolTable | null = null;
   private dwarfInfo: DwarfInfo | null = null;
+  private identity: KernelIdentity | null = null;
 
   static open(path: string, options: OpenOptions = {}): DebugFile {
     let elf: ElfFile | null = null;
@@ -144,6 +146,16 @@ export class DebugFile {
   }
   get machine(): number {
     return this.elf.machine;
+  }
+
+  /** The kernel release the file was built for (module vermagic, vmlinux banner), read once. */
+  kernelIdentity(): KernelIdentity {
+    try {
+      this.identity ??= kernelIdentity(this.elf);
+    } catch (e) {
+      throw withPath(e, this.path);
+    }
+    return this.identity;
   }
 
   symbols(): SymbolTable {

@@ -17,6 +17,7 @@
  *   debugFile.ts         DebugFile: faddr2line semantics on one object.
  *   kernel/maps.ts       System.map / kallsyms / /proc/modules / sysfs section dumps / `Kernel Offset:`.
  *   kernel/resolve.ts    raw address -> {object, section, offset, symbol+off} (KASLR, module map).
+ *   kernel/identity.ts   the release a file was built for: module `vermagic`, vmlinux `Linux version` banner.
  *   decode.ts            symbolizeFrames(): a whole trace against vmlinux + module files.
  *   external.ts          ExternalSymbolizer: optional cross-check through addr2line/llvm-symbolizer/eu-addr2line.
  *
@@ -29,6 +30,8 @@
  *     .buildId: string | null               NT_GNU_BUILD_ID, hex
  *     .isRelocatable: boolean               `.ko`/`.o`: addresses are (section, offset)
  *     .hasDebugInfo: boolean
+ *     .machine: number                      ELF e_machine
+ *     .kernelIdentity(): {release, from}    module vermagic / vmlinux banner release, or nulls
  *     .lookupSymbol(func: string, offset: number | bigint, size?: number | null,
  *                   opts?: {section?: string; isReturnAddress?: boolean}): LookupResult
  *         `func+offset/size` as printed by the kernel (faddr2line semantics). Candidates are chosen by
@@ -103,6 +106,8 @@ export {
 } from './kernel/maps';
 export type { KernelSymbol, ProcModule, KernelOffset, ModuleLayout, LogMaps } from './kernel/maps';
 export { KernelAddressResolver } from './kernel/resolve';
+export { kernelIdentity, vermagicRelease } from './kernel/identity';
+export type { KernelIdentity } from './kernel/identity';
 export type { ResolvedAddress, KaslrInfo, ResolverInputs } from './kernel/resolve';
 export { Symbolizer, symbolizeFrames } from './decode';
 export type { FrameToSymbolize, DebugFileSet, FrameSymbolization } from './decode';
