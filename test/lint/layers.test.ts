@@ -19,7 +19,7 @@ async function messages(file: string, extra: string): Promise<string[]> {
 const CASES: { name: string; file: string; line: string; expect: RegExp }[] = [
   {
     name: 'an engine file importing vscode',
-    file: 'server/src/engine/normalize.ts',
+    file: 'server/src/engine/log/normalize.ts',
     line: "import * as vscode from 'vscode';\nexport const _v = vscode;\n",
     expect: /no-restricted-imports: .*never imports an editor API/,
   },
@@ -38,7 +38,7 @@ const CASES: { name: string; file: string; line: string; expect: RegExp }[] = [
   {
     name: 'an LSP module importing an engine file other than the index',
     file: 'server/src/lsp/folding.ts',
-    line: "import { splitLines } from '../engine/normalize';\nexport const _s = splitLines;\n",
+    line: "import { splitLines } from '../engine/log/normalize';\nexport const _s = splitLines;\n",
     expect: /no-restricted-imports: .*through its index/,
   },
   {
@@ -68,10 +68,10 @@ for (const c of CASES) {
 }
 
 test('lint rejects an import cycle', async () => {
-  // frames.ts is imported by analyze.ts; making frames.ts import analyze.ts closes a cycle.
+  // log/frames.ts is imported by analyze.ts; making it import analyze.ts closes a cycle.
   const found = await messages(
-    'server/src/engine/frames.ts',
-    "\nimport { analyzeText } from './analyze';\nexport const _a = analyzeText;\n",
+    'server/src/engine/log/frames.ts',
+    "\nimport { analyzeText } from '../analyze';\nexport const _a = analyzeText;\n",
   );
   assert.ok(
     found.some((m) => m.startsWith('import-x/no-cycle')),

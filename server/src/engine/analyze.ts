@@ -3,7 +3,7 @@
 // that does not continue it, or when its lines stop looking like a report.
 
 import { matchHeader, mayBeHeaderAt, type HeaderMatch } from './catalogue';
-import { parseContextMarker, parseFrame, type ParsedFrame } from './frames';
+import { parseContextMarker, parseFrame, type ParsedFrame } from './log/frames';
 import type { Analysis, Arch, Frame, FrameContext, KernelEvent, ModuleRef, Trace } from './model';
 import {
   linesWithControl,
@@ -12,8 +12,8 @@ import {
   splitLines,
   toColumn,
   type NormalizedLine,
-} from './normalize';
-import * as P from './parts';
+} from './log/normalize';
+import * as P from './log/parts';
 import { titleEvent, type ReportLine } from './title';
 
 export interface AnalyzeOptions {

@@ -4,6 +4,7 @@
 // severity and a short explanation. `source` names the kernel file that prints the header, so the
 // table can be checked against the kernel. Entries are tried in order: specific before generic.
 
+import { CALL_TRACE } from './log/parts';
 import type { Severity } from './model';
 
 /**
@@ -71,8 +72,6 @@ const DOC_KASAN = 'https://docs.kernel.org/dev-tools/kasan.html';
 const DOC_LOCKDEP = 'https://docs.kernel.org/locking/lockdep-design.html';
 const DOC_OOM = 'https://docs.kernel.org/admin-guide/mm/concepts.html#oom-killer';
 
-// Unanchored, as syzkaller's: interleaved output can precede it on the line.
-const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
 /** The fault's own frame first, then the stack (oopses, GPFs). */
 const IP_THEN_STACK: FrameRule = { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'] };
 /** WARNINGs trap: the RIP line is the warning site; older kernels only print the stack. */

@@ -2,11 +2,11 @@
 export * from './model';
 export { analyzeText } from './analyze';
 export type { AnalyzeOptions } from './analyze';
-export { normalizeLine, splitLines, toColumn, LINE_BREAK } from './normalize';
-export type { NormalizedLine } from './normalize';
+export { normalizeLine, splitLines, toColumn, LINE_BREAK, TRAILING_LINE_BREAK } from './log/normalize';
+export type { NormalizedLine } from './log/normalize';
 export { CATALOGUE, entryByKind, matchHeader } from './catalogue';
 export type { CatalogueEntry, HeaderMatch } from './catalogue';
-export { parseFrame } from './frames';
+export { parseFrame } from './log/frames';
 // Debug files: finding them, and the log → source pipeline (CLI decode, server go-to-source).
 export * from './debugfiles';
 // The ELF/DWARF symbolizer those build on.

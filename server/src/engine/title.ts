@@ -6,7 +6,8 @@
 // fallback title, made of header text, applies.
 
 import type { CatalogueEntry, FramePart, FrameRule } from './catalogue';
-import { parseFrame } from './frames';
+import { parseFrame } from './log/frames';
+import { CALL_TRACE } from './log/parts';
 import { extractFrame, makeSkipper } from './guilty';
 import { demangleRust } from './rust-demangle';
 
@@ -93,7 +94,6 @@ export function titleEvent(input: TitleInput): TitleResult {
   };
 }
 
-const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
 const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
 
 /** Walks the report once, part after part, collecting non-generic frames in order (syzkaller's

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Position } from 'vscode-languageserver';
-import { displaySourcePath, type LogFrame } from '../engine';
+import { displaySourcePath, splitLines, type LogFrame } from '../engine';
 import type { FrameSymbolization, SourceFrame } from '../engine';
 import type { DocSymbolization } from './symbolization';
 
@@ -86,7 +86,7 @@ export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string 
 function snippetOf(file: string, line: number): string | null {
   try {
     if (line < 1 || fs.statSync(file).size > MAX_SNIPPET_FILE) return null;
-    const lines = fs.readFileSync(file, 'utf8').split(/\r\n|\r|\n/);
+    const lines = splitLines(fs.readFileSync(file, 'utf8'));
     if (line > lines.length) return null;
     const from = Math.max(1, line - CONTEXT_LINES);
     const to = Math.min(lines.length, line + CONTEXT_LINES);

@@ -5,7 +5,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../engine';
-import { explainAt } from '../engine';
+import { explainAt, TRAILING_LINE_BREAK } from '../engine';
 
 export { initDisassemblers } from '../engine';
 
@@ -13,7 +13,7 @@ function lineText(document: TextDocument, line: number): string | undefined {
   if (line < 0 || line >= document.lineCount) return undefined;
   const text = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   // Strip the line break(s) the range includes: `\r\n`, `\n` or a lone `\r`.
-  return text.replace(/(?:\r\n|\r|\n)$/, '');
+  return text.replace(TRAILING_LINE_BREAK, '');
 }
 
 /** `frameSource`: the source section of the frame under the cursor (lsp/frameSource.ts), appended when given. */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFrame } from '../../src/engine';
-import { parseContextMarker } from '../../src/engine/frames';
+import { parseContextMarker } from '../../src/engine/log/frames';
 
 interface Expected {
   function: string | null;

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disassemble, initDisassemblers, parseCodeBytes } from '../../src/engine/explain/disasm';
-import { normalizeLine, splitLines } from '../../src/engine/normalize';
+import { normalizeLine, splitLines } from '../../src/engine/log/normalize';
 
 const SHARED = join(__dirname, '../../../../shared/corpus');
 const hasObjdump = spawnSync('objdump', ['--version']).status === 0;

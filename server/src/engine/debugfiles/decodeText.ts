@@ -3,6 +3,7 @@
 // of Linux 6.1 prints it — and a raw address gains the `sym+off/size [mod]` it falls in. Other lines are
 // copied unchanged (without their `\r`).
 import type { FrameSymbolization, SourceFrame } from '../symbolize';
+import { splitLines } from '../log/normalize';
 import type { LogFrame } from './frames';
 import { displaySourcePath } from './sourceMap';
 
@@ -22,7 +23,7 @@ export function decodeLogText(
   frames: LogFrame[],
   results: Map<string, FrameSymbolization>,
 ): string {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = splitLines(text);
   const byLine = new Map<number, LogFrame[]>();
   for (const f of frames) {
     const l = f.frame.span.line;

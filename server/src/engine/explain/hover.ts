@@ -5,8 +5,8 @@
 
 import type { Analysis, Arch, KernelEvent } from '../model';
 import { matchHeader } from '../catalogue';
-import { parseContextMarker, parseFrame } from '../frames';
-import { normalizeLine, toColumn, type NormalizedLine } from '../normalize';
+import { parseContextMarker, parseFrame } from '../log/frames';
+import { normalizeLine, toColumn, type NormalizedLine } from '../log/normalize';
 import { parseHex64 } from './tables/bits';
 import { classifyValue } from './classify';
 import { findEventAt, findFrameAt } from './locate';

@@ -1,7 +1,7 @@
 // Register hovers: x86 and arm64 register dumps, RIP/pc lines, pstate and ESR decoding.
 
 import type { Arch, KernelEvent } from '../model';
-import { parseFrame } from '../frames';
+import { parseFrame } from '../log/frames';
 import {
   ABORT_ISS_FIELDS,
   ESR_CLASSES,

@@ -3,7 +3,7 @@
 
 import type { Analysis, Arch, KernelEvent } from '../model';
 import { entryByKind } from '../catalogue';
-import { parseFrame } from '../frames';
+import { parseFrame } from '../log/frames';
 import { demangleRust } from '../rust-demangle';
 import { decodeFields, hex, parseHex64 } from './tables/bits';
 import { PF_ERROR_BITS } from './tables/x86';

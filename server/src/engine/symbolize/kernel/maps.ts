@@ -4,6 +4,8 @@
 // /sys/module/<m>/sections/* (`.text 0xffff…` as `for f in …; echo`, or `path:0x…` as `grep .`),
 // and the panic footer `Kernel Offset: 0x… from 0x…` (arch/x86/kernel/setup.c, arch/arm64/kernel/setup.c).
 
+import { linesWithControl, normalizeInto, normalizeLine, splitLines } from '../../log/normalize';
+
 export interface KernelSymbol {
   address: bigint;
   /** nm-style type letter (T, t, D, …). */
@@ -46,18 +48,22 @@ export interface LogMaps {
   kernelSymbols: KernelSymbol[];
 }
 
-/** `[    5.558827] ` printk timestamps and `<4>` levels in front of a dump line. */
-const PREFIX = /^(?:<\d>)?(?:\[\s*\d+\.\d+\]\s?)?/;
 const SYMBOL_LINE = /^([0-9a-fA-F]{8,16})\s+([a-zA-Z?])\s+(\S+)(?:\s+\[([\w-]+)\])?\s*$/;
 const MODULE_LINE =
   /^([\w-]+) (\d+) (\d+|-) (\S+) (Live|Loading|Unloading) (0x[0-9a-fA-F]+)(?: \(([^)]*)\))?\s*$/;
 const SECTION_LINE = /^(\.[\w.$-]+|__[\w.$-]+|[\w.$-]+)\s+(0x[0-9a-fA-F]+)\s*$/;
 const SYSFS_SECTION = /\/sys\/module\/([\w-]+)\/sections\/([\w.$-]+)\s*[:\s]\s*(0x[0-9a-fA-F]+)/;
 const SECTIONS_HEADER = /\/sys\/module\/([\w-]+)\/sections\b/;
+const ADDRESS_START = /^[0-9a-fA-F]{8}/;
 const KERNEL_OFFSET = /Kernel Offset: (0x[0-9a-fA-F]+) from (0x[0-9a-fA-F]+)/;
 
+/** The messages of a text's lines: printk timestamps, levels and every other log prefix stripped. */
 function lines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/).map((l) => l.replace(PREFIX, ''));
+  const raw = splitLines(text);
+  // As the analyser does: one scan finds the few lines with escapes, one scratch object serves every line.
+  const withControl = linesWithControl(text, raw);
+  const scratch = normalizeLine('');
+  return raw.map((l, i) => normalizeInto(l, scratch, withControl !== null && withControl[i] === 1).message);
 }
 
 /** Module names are compared with `-` and `_` treated alike, as the kernel does. */
@@ -142,6 +148,12 @@ export function parseLogMaps(text: string): LogMaps {
   const kernelSymbols: KernelSymbol[] = [];
   let sectionsOf: string | null = null;
   for (const l of lines(text)) {
+    // Every map line holds `0x`, names /sys/module or starts with an address: a cheap test for the many
+    // log lines that are none (which also end a section dump).
+    if (l.indexOf('0x') < 0 && l.indexOf('/sys/module/') < 0 && !ADDRESS_START.test(l)) {
+      sectionsOf = null;
+      continue;
+    }
     const pm = MODULE_LINE.exec(l);
     if (pm) {
       const [p] = parseProcModules(l);

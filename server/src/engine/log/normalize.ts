@@ -5,6 +5,8 @@
 
 /** Line breaks as LSP counts them: `\r\n`, lone `\r`, `\n`. */
 export const LINE_BREAK = /\r\n|\r|\n/;
+/** One line break at the end of a text (what a range that runs to the next line's start includes). */
+export const TRAILING_LINE_BREAK = new RegExp(`(?:${LINE_BREAK.source})$`);
 
 export function splitLines(text: string): string[] {
   // Splitting on '\n' is native-fast; only lines that still hold a '\r' need the slower split.

@@ -9,7 +9,7 @@
 //   bare     ` ? 0xffffffffc020c000`
 // Columns returned are indices into the message passed in.
 
-import type { Frame, FrameContext } from './model';
+import type { Frame, FrameContext } from '../model';
 
 /** A frame as read from one message: the model's Frame without its context and line, plus where the
  *  navigation token (function, or address when there is none) sits in the message. */

@@ -2,7 +2,7 @@
 // Formats come from arch/*/kernel/dumpstack.c / process.c / traps.c (show_regs, __show_regs),
 // lib/dump_stack.c (dump_stack_print_info), kernel/module/main.c (print_modules), mm/oom_kill.c.
 
-import type { Arch } from './model';
+import type { Arch } from '../model';
 
 /** `CPU: 0 PID: 115 Comm: init Tainted: G           OE      6.1.0-56-amd64 #1  Debian 6.1.192-2` (also `UID: 0`). */
 export const CPU_LINE =
@@ -35,6 +35,9 @@ export const CODE_LINE = /^Code: /;
 /** Labels that open a stack trace. */
 export const TRACE_LABEL =
   /^(Call Trace|Call trace|Backtrace|Stack|Exception stack|(?:Allocated|Freed) by task \d{1,10}(?: on cpu \d{1,5} at [\d.]{1,20}s)?|(?:Second to last p|Last p)otentially related work creation|-> #\d{1,3} \(.{1,200}|(?:stack )?backtrace|Stack trace)\b.{0,200}?:?\s*$/;
+/** Where a stack starts, as syzkaller finds it (titles, guilty frames): unanchored, since interleaved output
+ *  can precede it on the line. */
+export const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
 export const MODULES_LINE = /^Modules linked in:(.{0,4000})$/;
 /** `foo(OE)`: taint letters, then `+` while loading or `-` while unloading (kernel/module/main.c module_flags). */
 export const MODULE_TOKEN = /([\w-]{1,64})(?:\(([A-Z]{0,20})[+-]?\))?/g;
