@@ -4,7 +4,7 @@
 //
 //   node scripts/bench-grammar.mjs [--lines N] [--rounds R] [--json]
 //
-// The log is built from ../shared/corpus: the qemu and qemu-arm64 console captures (boot chatter around
+// The log is built from test-fixtures/corpus: the qemu and qemu-arm64 console captures (boot chatter around
 // one crash each) interleaved with the syzkaller reports (many arches and kernel versions), repeated
 // until it has at least N lines (default 120000). Targets (issue 4): our time <= 2x the Log grammar's,
 // and no line slower than 10 ms.
@@ -25,7 +25,7 @@ const JSON_OUT = args.includes('--json');
 // VS Code does not tokenize lines longer than editor.maxTokenizationLineLength (20000 by default).
 const MAX_LINE = 20_000;
 
-const corpus = join(repoRoot, '..', 'shared', 'corpus');
+const corpus = join(repoRoot, 'test-fixtures', 'corpus');
 
 /**
  * VS Code's Log grammar (extensions/log/syntaxes/log.tmLanguage.json, MIT) is not committed here; it is

@@ -58,7 +58,7 @@ if (logPath) text = fs.readFileSync(logPath, 'utf8');
 else {
   const sources = [];
   for (const d of ['qemu/logs', 'qemu-arm64/logs']) {
-    const full = path.resolve(root, '../shared/corpus', d);
+    const full = path.resolve(root, 'test-fixtures/corpus', d);
     for (const f of fs.readdirSync(full).sort())
       if (f.endsWith('.log')) sources.push(fs.readFileSync(path.join(full, f), 'utf8'));
   }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Symbolizer benchmark over the real qemu corpus (../shared/corpus/qemu), per log:
+// Symbolizer benchmark over the real qemu corpus (test-fixtures/corpus/qemu), per log:
 //   ours cold   — a fresh `node` process that parses the log's frames, opens vmlinux + buggy.ko and decodes
 //                 every frame (wall time of the whole process, like running decode_stacktrace.sh once);
 //   CLI cold    — the shipped command, `oops-lens decode LOG --vmlinux … --modules buggy.ko`, which also
@@ -34,7 +34,7 @@ const vmlinux = opt(
   '--vmlinux',
   process.env.OOPS_LENS_VMLINUX ?? '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64',
 );
-const corpus = opt('--corpus', path.resolve(root, '../shared/corpus/qemu'));
+const corpus = opt('--corpus', path.resolve(root, 'test-fixtures/corpus/qemu'));
 const repeat = Math.max(1, Number(opt('--repeat', '3')));
 const ko = path.join(corpus, 'module/buggy.ko');
 if (!fs.existsSync(vmlinux)) {

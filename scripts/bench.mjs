@@ -1,5 +1,5 @@
 // `npm run bench`: time and peak memory of analysing a generated 1,000,000-line log (real reports from
-// ../shared/corpus spliced into boot chatter, see gen-big-log.mjs) with the engine as it ships.
+// test-fixtures/corpus spliced into boot chatter, see gen-big-log.mjs) with the engine as it ships.
 //   node scripts/bench.mjs [--runs N] [--lines N] [--check] [--profile]
 // Each run is a fresh process that reads the log, then times analyzeText() alone and reports
 // process.resourceUsage().maxRSS. --check exits 1 when the median misses a target; --profile writes a

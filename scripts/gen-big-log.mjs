@@ -1,5 +1,5 @@
 // Generates the benchmark log: 1,000,000 lines of ordinary boot and runtime chatter with real crash
-// reports from ../shared/corpus spliced in (the qemu console captures from their trigger marker on, and
+// reports from test-fixtures/corpus spliced in (the qemu console captures from their trigger marker on, and
 // the console logs of the syzkaller report cases). Deterministic (seeded PRNG, sorted corpus), cached in
 // .test-cache/ under a name that changes with GENERATOR_VERSION and the line count.
 //   node scripts/gen-big-log.mjs [lines]   → prints the path and what it contains
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CORPUS = join(ROOT, '../shared/corpus');
+const CORPUS = join(ROOT, 'test-fixtures/corpus');
 const CACHE = join(ROOT, '.test-cache');
 const GENERATOR_VERSION = 1;
 
@@ -120,7 +120,7 @@ export function ensureBigLog(lines = 1_000_000) {
   if (existsSync(path) && existsSync(metaPath)) return JSON.parse(readFileSync(metaPath, 'utf8'));
   const reports = loadReports();
   if (reports.length === 0)
-    throw new Error(`no reports under ${CORPUS}: the benchmark needs ../shared/corpus`);
+    throw new Error(`no reports under ${CORPUS}: the benchmark needs test-fixtures/corpus`);
   const rand = prng(0x5eed);
   const out = [];
   let time = 0;

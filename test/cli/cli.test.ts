@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 const FIXTURES = join(ROOT, 'test-fixtures/cli');
-const QEMU_NULL_READ = join(ROOT, '../shared/corpus/qemu/logs/null_read.console.log');
+const QEMU_NULL_READ = join(ROOT, 'test-fixtures/corpus/qemu/logs/null_read.console.log');
 
 function run(args: string[], input?: string | Buffer): SpawnSyncReturns<string> {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
@@ -179,7 +179,6 @@ test('--json: a segfault line states the pid, the command and the faulting addre
 });
 
 test('--json on a real CRLF console capture: LSP line numbers, frames', (t) => {
-  if (!existsSync(QEMU_NULL_READ)) return t.skip('../shared/corpus not present');
   const [result] = runJson([QEMU_NULL_READ]);
   checkShape(result);
   const [e] = result.events.filter((ev: any) => ev.severity !== 'information');

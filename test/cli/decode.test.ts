@@ -1,5 +1,5 @@
 // `oops-lens decode` and `analyze --json` with debug files, against the ground truth of the real Debian
-// kernel crashes in ../shared/corpus/qemu (every buggy.ko frame). Build first: `npm run build`.
+// kernel crashes in test-fixtures/corpus/qemu (every buggy.ko frame). Build first: `npm run build`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,6 @@ import {
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
-const skip = existsSync(join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus missing';
 
 function run(args: string[]) {
   assert.ok(existsSync(CLI), 'dist/cli.js is missing: run `npm run build` first');
@@ -37,45 +36,40 @@ const logs = [...new Set(truth.map((t) => t.log))];
 const loc = (l: { file: string; line: number }) =>
   `${l.file.replace(/^\/usr\/src\/linux-headers-[^/]+\//, '')}:${l.line}`;
 
-test(
-  'decode: every buggy.ko frame of every qemu log is rewritten as `func (file:line…) buggy` with the truth',
-  { skip },
-  (t) => {
-    let checked = 0;
-    const failures: string[] = [];
-    for (const log of logs) {
-      const r = run(['decode', join(QEMU_LOGS, `${log}.console.log`), '--modules', QEMU_MODULES]);
-      assert.equal(r.status, 0, r.stderr);
-      const inLines = readFileSync(join(QEMU_LOGS, `${log}.console.log`), 'utf8').split(
-        /\r\n|\r|\n/,
-      ) as string[];
-      const outLines = r.stdout.split('\n');
-      for (const row of truth.filter((x) => x.log === log)) {
-        const want = `${row.symbol} (${row.want.map(loc).join(' ')}) buggy`;
-        // Every printed occurrence of this token in a line of the matching kind (WARNING header, RIP line or
-        // trace entry). (The RIP line re-printed after `---[ end trace` is not part of the event the engine
-        // builds: only the first RIP line is a frame.)
-        const has = (l: string) => l.includes(`${row.token} [buggy]`);
-        let idx =
-          row.kind === 'WARN_AT'
-            ? inLines.flatMap((l, i) => (has(l) && /WARNING: CPU/.test(l) ? [i] : []))
-            : inLines.flatMap((l, i) =>
-                has(l) && /RIP: /.test(l) === row.isIp && !/WARNING:/.test(l) ? [i] : [],
-              );
-        if (row.kind === 'RIP') idx = idx.slice(0, 1);
-        assert.ok(idx.length > 0, `${log}: ${row.token} not in the log`);
-        for (const i of idx) {
-          checked++;
-          if (!outLines[i].includes(want))
-            failures.push(`${log}:${i + 1} want ${want}\n  got  ${outLines[i]}`);
-        }
+test('decode: every buggy.ko frame of every qemu log is rewritten as `func (file:line…) buggy` with the truth', (t) => {
+  let checked = 0;
+  const failures: string[] = [];
+  for (const log of logs) {
+    const r = run(['decode', join(QEMU_LOGS, `${log}.console.log`), '--modules', QEMU_MODULES]);
+    assert.equal(r.status, 0, r.stderr);
+    const inLines = readFileSync(join(QEMU_LOGS, `${log}.console.log`), 'utf8').split(
+      /\r\n|\r|\n/,
+    ) as string[];
+    const outLines = r.stdout.split('\n');
+    for (const row of truth.filter((x) => x.log === log)) {
+      const want = `${row.symbol} (${row.want.map(loc).join(' ')}) buggy`;
+      // Every printed occurrence of this token in a line of the matching kind (WARNING header, RIP line or
+      // trace entry). (The RIP line re-printed after `---[ end trace` is not part of the event the engine
+      // builds: only the first RIP line is a frame.)
+      const has = (l: string) => l.includes(`${row.token} [buggy]`);
+      let idx =
+        row.kind === 'WARN_AT'
+          ? inLines.flatMap((l, i) => (has(l) && /WARNING: CPU/.test(l) ? [i] : []))
+          : inLines.flatMap((l, i) =>
+              has(l) && /RIP: /.test(l) === row.isIp && !/WARNING:/.test(l) ? [i] : [],
+            );
+      if (row.kind === 'RIP') idx = idx.slice(0, 1);
+      assert.ok(idx.length > 0, `${log}: ${row.token} not in the log`);
+      for (const i of idx) {
+        checked++;
+        if (!outLines[i].includes(want)) failures.push(`${log}:${i + 1} want ${want}\n  got  ${outLines[i]}`);
       }
     }
-    t.diagnostic(`decode: ${checked - failures.length}/${checked} module frame lines equal the truth`);
-    assert.deepEqual(failures, []);
-    assert.ok(checked >= 43, `only ${checked} module frames checked`);
-  },
-);
+  }
+  t.diagnostic(`decode: ${checked - failures.length}/${checked} module frame lines equal the truth`);
+  assert.deepEqual(failures, []);
+  assert.ok(checked >= 43, `only ${checked} module frames checked`);
+});
 
 /** analyze --json on every log of `corpus` with `flags`: every frame's `source` against the truth rows of `object`. */
 function checkAnalyzeJson(
@@ -112,23 +106,19 @@ function checkAnalyzeJson(
   assert.ok(checked >= minimum, `only ${checked} frames checked`);
 }
 
-test(
-  'analyze --json --modules: source (innermost first) of every x86_64 buggy.ko call-trace frame equals the truth',
-  { skip },
-  (t) => {
-    checkAnalyzeJson(t, 'x86_64 buggy.ko', QEMU, 'buggy', ['--modules', QEMU_MODULES], 31);
-  },
-);
+test('analyze --json --modules: source (innermost first) of every x86_64 buggy.ko call-trace frame equals the truth', (t) => {
+  checkAnalyzeJson(t, 'x86_64 buggy.ko', QEMU, 'buggy', ['--modules', QEMU_MODULES], 31);
+});
 
 test(
   'analyze --json --modules: every arm64 buggy.ko trace frame (the faulting pc entry at the address, calls at address-4)',
-  { skip: existsSync(join(QEMU_ARM64, 'module/buggy.ko')) ? false : 'arm64 corpus missing' },
+  {},
   (t) => {
     checkAnalyzeJson(t, 'arm64 buggy.ko', QEMU_ARM64, 'buggy', ['--modules', join(QEMU_ARM64, 'module')], 40);
   },
 );
 
-// Opt-in (the Debian -dbg vmlinux is 633 MB; see ../shared/corpus/qemu/README.md):
+// Opt-in (the Debian -dbg vmlinux is 633 MB; see test-fixtures/corpus/qemu/README.md):
 //   OOPS_LENS_VMLINUX=/path/vmlinux-6.1.0-56-amd64 OOPS_LENS_VMLINUX_ARM64=/path/vmlinux-6.1.0-56-arm64
 const VMLINUX = process.env.OOPS_LENS_VMLINUX;
 const VMLINUX_ARM64 = process.env.OOPS_LENS_VMLINUX_ARM64;
@@ -147,7 +137,7 @@ test(
   },
 );
 
-test('analyze --json without debug files keeps its old shape (no source field)', { skip }, () => {
+test('analyze --json without debug files keeps its old shape (no source field)', () => {
   const r = run(['analyze', '--json', join(QEMU_LOGS, 'null_read.console.log')]);
   assert.equal(r.status, 0, r.stderr);
   const frames = JSON.parse(r.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames);
@@ -155,7 +145,7 @@ test('analyze --json without debug files keeps its old shape (no source field)',
   assert.ok(frames.every((f: object) => !('source' in f)));
 });
 
-test('bad debug files: one-line warnings on stderr, the analysis is still printed, exit 0', { skip }, () => {
+test('bad debug files: one-line warnings on stderr, the analysis is still printed, exit 0', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oops-lens-bad-'));
   try {
     writeFileSync(join(dir, 'buggy.ko'), Buffer.from('\x7fELF garbage that is not an ELF file'));
@@ -190,148 +180,132 @@ test('bad debug files: one-line warnings on stderr, the analysis is still printe
   }
 });
 
-test(
-  'decode: a module given as .ko.xz / .ko.zst is decompressed; missing flags values are usage errors',
-  { skip },
-  () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oops-lens-xz-'));
-    try {
-      copyFileSync(join(QEMU_MODULES, 'buggy.ko'), join(dir, 'buggy.ko'));
-      const hasXz = spawnSync('xz', ['-k', join(dir, 'buggy.ko')]).status === 0;
-      rmSync(join(dir, 'buggy.ko'));
-      if (hasXz) {
-        const r = spawnSync(
-          process.execPath,
-          [CLI, 'decode', join(QEMU_LOGS, 'null_read.console.log'), '--modules', dir],
-          {
-            encoding: 'utf8',
-            env: { ...process.env, KERNEL_OOPS_LENS_CACHE: join(dir, 'cache'), DEBUGINFOD_URLS: '' },
-          },
-        );
-        assert.equal(r.status, 0, r.stderr);
-        assert.match(
-          r.stdout,
-          /buggy_null_read_level1 \(\/var\/lib\/dkms\/buggy\/1\.0\/build\/buggy\.c:51\) buggy/,
-        );
-      }
-      const u = run(['decode', join(QEMU_LOGS, 'null_read.console.log'), '--vmlinux']);
-      assert.equal(u.status, 2);
-      assert.equal(u.stderr.trim().split('\n').length, 1);
-      assert.match(u.stderr, /--vmlinux needs a file/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
-
-test(
-  'raw addresses (`? 0xffffffffc02e202a`) resolve through the log\'s module map: resolved "sym+off/size [mod]" and the truth line',
-  { skip },
-  () => {
-    const { text, rows } = rawAddressLog();
-    const dir = mkdtempSync(join(tmpdir(), 'oops-lens-raw-'));
-    try {
-      writeFileSync(join(dir, 'raw.log'), text);
-      const r = run(['analyze', '--json', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
+test('decode: a module given as .ko.xz / .ko.zst is decompressed; missing flags values are usage errors', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-xz-'));
+  try {
+    copyFileSync(join(QEMU_MODULES, 'buggy.ko'), join(dir, 'buggy.ko'));
+    const hasXz = spawnSync('xz', ['-k', join(dir, 'buggy.ko')]).status === 0;
+    rmSync(join(dir, 'buggy.ko'));
+    if (hasXz) {
+      const r = spawnSync(
+        process.execPath,
+        [CLI, 'decode', join(QEMU_LOGS, 'null_read.console.log'), '--modules', dir],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, KERNEL_OOPS_LENS_CACHE: join(dir, 'cache'), DEBUGINFOD_URLS: '' },
+        },
+      );
       assert.equal(r.status, 0, r.stderr);
-      const frames = JSON.parse(r.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as {
-        address: string;
-        resolved?: string;
-        source?: { line: number }[];
-      }[];
-      for (const row of rows) {
-        const f = frames.find((x) => x.address === row.address);
-        assert.ok(f, `no frame for ${row.address}`);
-        assert.equal(f.resolved, row.resolved);
-        assert.equal(f.source?.[0].line, row.line);
-      }
-      const d = run(['decode', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
-      for (const row of rows)
-        assert.match(
-          d.stdout,
-          new RegExp(
-            `\\? 0x${row.address} ${row.resolved.replace(/[+[\]/]/g, '\\$&')} \\(/var/lib/dkms/buggy/1\\.0/build/buggy\\.c:${row.line}\\)`,
-          ),
-        );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+      assert.match(
+        r.stdout,
+        /buggy_null_read_level1 \(\/var\/lib\/dkms\/buggy\/1\.0\/build\/buggy\.c:51\) buggy/,
+      );
     }
-  },
-);
+    const u = run(['decode', join(QEMU_LOGS, 'null_read.console.log'), '--vmlinux']);
+    assert.equal(u.status, 2);
+    assert.equal(u.stderr.trim().split('\n').length, 1);
+    assert.match(u.stderr, /--vmlinux needs a file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
-test(
-  '--cross-check addr2line / eu-addr2line: every buggy.ko frame we resolve, the tool answers the same',
-  { skip },
-  (t) => {
-    for (const tool of ['addr2line', 'eu-addr2line']) {
-      if (spawnSync(tool, ['--version']).status !== 0) {
-        t.diagnostic(`${tool} not installed`);
-        continue;
-      }
-      let checked = 0;
-      const differ: string[] = [];
-      for (const log of logs) {
-        const r = run([
-          'analyze',
-          '--json',
-          '--cross-check',
-          tool,
-          '--modules',
-          QEMU_MODULES,
-          join(QEMU_LOGS, `${log}.console.log`),
-        ]);
-        assert.equal(r.status, 0, r.stderr);
-        for (const e of JSON.parse(r.stdout)[0].events)
-          for (const f of e.frames) {
-            if (!f.crossCheck) continue;
-            checked++;
-            assert.equal(f.crossCheck.tool, tool);
-            if (!f.crossCheck.agrees)
-              differ.push(
-                `${log} ${f.function}: ${JSON.stringify(f.source)} vs ${JSON.stringify(f.crossCheck.source)}`,
-              );
-          }
-      }
-      t.diagnostic(`${tool}: ${checked - differ.length}/${checked} frames agree`);
-      assert.ok(checked >= 31, `${tool}: only ${checked} frames cross-checked`);
-      assert.deepEqual(differ, []);
-    }
-    const bad = run(['analyze', '--json', '--cross-check', 'gdb', join(QEMU_LOGS, 'null_read.console.log')]);
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--cross-check takes addr2line, eu-addr2line, llvm-symbolizer/);
-  },
-);
-
-test(
-  'decode / analyze --json: the arm64 log with the x86_64 buggy.ko: one warning, no frame decoded, no source',
-  { skip: existsSync(join(QEMU_ARM64, 'logs/null_read.console.log')) ? skip : 'arm64 corpus missing' },
-  () => {
-    const log = join(QEMU_ARM64, 'logs/null_read.console.log');
-    const ko = join(QEMU_MODULES, 'buggy.ko');
-    const why = `${ko} does not match the log: its ELF machine is x86_64, the log's kernel is arm64`;
-    const d = run(['decode', '--modules', ko, log]);
-    assert.equal(d.status, 0, d.stderr);
-    assert.equal(d.stderr, `oops-lens: warning: ${log}: ${why}\n`);
-    assert.equal(
-      d.stdout,
-      readFileSync(log, 'utf8')
-        .split(/\r\n|\r|\n/)
-        .join('\n'),
-      'nothing rewritten',
-    );
-    const a = run(['analyze', '--json', '--modules', ko, log]);
-    assert.equal(a.status, 0, a.stderr);
-    assert.equal(a.stderr, `oops-lens: warning: ${log}: ${why}\n`);
-    const frames = JSON.parse(a.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as {
-      module: string | null;
-      source?: unknown[];
-      sourceError?: string;
+test('raw addresses (`? 0xffffffffc02e202a`) resolve through the log\'s module map: resolved "sym+off/size [mod]" and the truth line', () => {
+  const { text, rows } = rawAddressLog();
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-raw-'));
+  try {
+    writeFileSync(join(dir, 'raw.log'), text);
+    const r = run(['analyze', '--json', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
+    assert.equal(r.status, 0, r.stderr);
+    const frames = JSON.parse(r.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as {
+      address: string;
+      resolved?: string;
+      source?: { line: number }[];
     }[];
-    const buggy = frames.filter((f) => f.module === 'buggy');
-    assert.ok(buggy.length >= 3);
-    for (const f of buggy) {
-      assert.deepEqual(f.source, []);
-      assert.match(f.sourceError ?? '', /^buggy\.ko does not match this log: /);
+    for (const row of rows) {
+      const f = frames.find((x) => x.address === row.address);
+      assert.ok(f, `no frame for ${row.address}`);
+      assert.equal(f.resolved, row.resolved);
+      assert.equal(f.source?.[0].line, row.line);
     }
-  },
-);
+    const d = run(['decode', '--modules', QEMU_MODULES, join(dir, 'raw.log')]);
+    for (const row of rows)
+      assert.match(
+        d.stdout,
+        new RegExp(
+          `\\? 0x${row.address} ${row.resolved.replace(/[+[\]/]/g, '\\$&')} \\(/var/lib/dkms/buggy/1\\.0/build/buggy\\.c:${row.line}\\)`,
+        ),
+      );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--cross-check addr2line / eu-addr2line: every buggy.ko frame we resolve, the tool answers the same', (t) => {
+  for (const tool of ['addr2line', 'eu-addr2line']) {
+    if (spawnSync(tool, ['--version']).status !== 0) {
+      t.diagnostic(`${tool} not installed`);
+      continue;
+    }
+    let checked = 0;
+    const differ: string[] = [];
+    for (const log of logs) {
+      const r = run([
+        'analyze',
+        '--json',
+        '--cross-check',
+        tool,
+        '--modules',
+        QEMU_MODULES,
+        join(QEMU_LOGS, `${log}.console.log`),
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      for (const e of JSON.parse(r.stdout)[0].events)
+        for (const f of e.frames) {
+          if (!f.crossCheck) continue;
+          checked++;
+          assert.equal(f.crossCheck.tool, tool);
+          if (!f.crossCheck.agrees)
+            differ.push(
+              `${log} ${f.function}: ${JSON.stringify(f.source)} vs ${JSON.stringify(f.crossCheck.source)}`,
+            );
+        }
+    }
+    t.diagnostic(`${tool}: ${checked - differ.length}/${checked} frames agree`);
+    assert.ok(checked >= 31, `${tool}: only ${checked} frames cross-checked`);
+    assert.deepEqual(differ, []);
+  }
+  const bad = run(['analyze', '--json', '--cross-check', 'gdb', join(QEMU_LOGS, 'null_read.console.log')]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--cross-check takes addr2line, eu-addr2line, llvm-symbolizer/);
+});
+
+test('decode / analyze --json: the arm64 log with the x86_64 buggy.ko: one warning, no frame decoded, no source', () => {
+  const log = join(QEMU_ARM64, 'logs/null_read.console.log');
+  const ko = join(QEMU_MODULES, 'buggy.ko');
+  const why = `${ko} does not match the log: its ELF machine is x86_64, the log's kernel is arm64`;
+  const d = run(['decode', '--modules', ko, log]);
+  assert.equal(d.status, 0, d.stderr);
+  assert.equal(d.stderr, `oops-lens: warning: ${log}: ${why}\n`);
+  assert.equal(
+    d.stdout,
+    readFileSync(log, 'utf8')
+      .split(/\r\n|\r|\n/)
+      .join('\n'),
+    'nothing rewritten',
+  );
+  const a = run(['analyze', '--json', '--modules', ko, log]);
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(a.stderr, `oops-lens: warning: ${log}: ${why}\n`);
+  const frames = JSON.parse(a.stdout)[0].events.flatMap((e: { frames: object[] }) => e.frames) as {
+    module: string | null;
+    source?: unknown[];
+    sourceError?: string;
+  }[];
+  const buggy = frames.filter((f) => f.module === 'buggy');
+  assert.ok(buggy.length >= 3);
+  for (const f of buggy) {
+    assert.deepEqual(f.source, []);
+    assert.match(f.sourceError ?? '', /^buggy\.ko does not match this log: /);
+  }
+});

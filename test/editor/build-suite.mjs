@@ -23,7 +23,7 @@ export async function buildSuite(config = {}, outDir = join(REPO, '.test-cache/e
   });
   const full = {
     repoRoot: REPO,
-    sharedDir: resolve(REPO, '../shared'),
+    corpusDir: resolve(REPO, 'test-fixtures/corpus'),
     expectInstall: 'dev',
     handshakeDir: null,
     ...config,

@@ -1,9 +1,9 @@
-// Real logs from ../shared/corpus used by the snapshot and line-independence tests.
+// Real logs from test-fixtures/corpus used by the snapshot and line-independence tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot, splitLines } from './load-grammar.mjs';
 
-const corpus = join(repoRoot, '..', 'shared', 'corpus');
+const corpus = join(repoRoot, 'test-fixtures', 'corpus');
 
 export interface CorpusLog {
   /** Snapshot name, e.g. "qemu-gpf". */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { IToken } from 'vscode-textmate';
 import { INITIAL, loadGrammar, repoRoot } from './load-grammar.mjs';
 
-const CAPTURE = join(repoRoot, '..', 'shared', 'corpus', 'qemu', 'logs', 'gpf.console.log');
+const CAPTURE = join(repoRoot, 'test-fixtures', 'corpus', 'qemu', 'logs', 'gpf.console.log');
 
 const view = (tokens: IToken[], length: number) =>
   tokens

@@ -18,8 +18,8 @@ import { analyzeText } from '../../server/src/engine';
 import { provideHover, initDisassemblers } from '../../server/src/lsp/hover';
 
 const ROOT = join(__dirname, '../..');
-const X86 = join(ROOT, '../shared/corpus/qemu/logs/null_write.console.log');
-const ARM = join(ROOT, '../shared/corpus/qemu-arm64/logs/bug_on.console.log');
+const X86 = join(ROOT, 'test-fixtures/corpus/qemu/logs/null_write.console.log');
+const ARM = join(ROOT, 'test-fixtures/corpus/qemu-arm64/logs/bug_on.console.log');
 const FIX = join(ROOT, 'test-fixtures/hover/x86-mixed.log');
 
 function doc(path: string): TextDocument {

@@ -1,4 +1,4 @@
-// Every real log in ../shared/corpus through the server, checking what the LSP layer promises whatever
+// Every real log in test-fixtures/corpus through the server, checking what the LSP layer promises whatever
 // the engine finds: diagnostics inside the document and on their header text, symbol trees an editor
 // accepts (non-empty names, selection inside range, children inside parents), folds that fold.
 import assert from 'node:assert/strict';
@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Range } from 'vscode-languageserver-protocol';
-import { LspSession, SHARED, allSymbols, checkSymbolTree, lspLines } from './lspClient';
+import { LspSession, CORPUS, allSymbols, checkSymbolTree, lspLines } from './lspClient';
 
-const LOG_DIRS = ['corpus/qemu/logs', 'corpus/qemu-arm64/logs'].map((d) => path.join(SHARED, d));
-const SYZ = path.join(SHARED, 'corpus/syzkaller/report');
+const LOG_DIRS = ['qemu/logs', 'qemu-arm64/logs'].map((d) => path.join(CORPUS, d));
+const SYZ = path.join(CORPUS, 'syzkaller/report');
 
 function corpusFiles(): string[] {
   const files: string[] = [];

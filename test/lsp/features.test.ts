@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import {
   LspSession,
-  SHARED,
+  CORPUS,
   allSymbols,
   checkSymbolTree,
   fixtureText,
@@ -195,7 +195,7 @@ test('syslog prefixes: a WARNING and an OOM kill, ranges after the prefix, the O
 });
 
 test('a real serial capture with CRLF and a lone CR: lines agree with LSP counting', async () => {
-  const file = path.join(SHARED, 'corpus/qemu/logs/null_read.console.log');
+  const file = path.join(CORPUS, 'qemu/logs/null_read.console.log');
   const text = readFileSync(file, 'utf8');
   assert.ok(/\r(?!\n)/.test(text) && text.includes('\r\n'), 'the capture has CRLF and a lone CR');
   const uri = pathToFileURL(file).href;

@@ -1,7 +1,8 @@
 // Speaks to the built language server over stdio the way an editor does (vscode-jsonrpc), and collects
 // what it publishes. Used by the LSP-level tests; not a test file itself.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
@@ -24,7 +25,11 @@ import type {
 
 export const REPO = path.resolve(__dirname, '../..');
 export const SERVER = path.join(REPO, 'dist/server.js');
-export const SHARED = path.resolve(REPO, '../shared');
+/** The real-data corpora (syzkaller/, qemu/, qemu-arm64/) copied into the repository. */
+export const CORPUS = path.resolve(REPO, 'test-fixtures/corpus');
+/** An empty folder, the default workspace of a test session. */
+export const EMPTY_WORKSPACE = mkdtempSync(path.join(tmpdir(), 'oops-lens-workspace-'));
+process.on('exit', () => rmSync(EMPTY_WORKSPACE, { recursive: true, force: true }));
 
 export function fixtureText(name: string): string {
   return readFileSync(path.join(REPO, 'test-fixtures/lsp', name), 'utf8');
@@ -76,10 +81,18 @@ export class LspSession {
     this.conn.listen();
   }
 
-  async initialize(capabilities: object = {}, initializationOptions?: unknown): Promise<InitializeResult> {
+  /**
+   * `root` is the workspace folder the server sees. It defaults to an empty folder: the repository holds real
+   * debug files (test-fixtures/corpus/qemu/module/buggy.ko, …) that the server's workspace search would pick up.
+   */
+  async initialize(
+    capabilities: object = {},
+    initializationOptions?: unknown,
+    root: string = EMPTY_WORKSPACE,
+  ): Promise<InitializeResult> {
     this.initializeResult = await this.conn.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: pathToFileURL(REPO).href,
+      rootUri: pathToFileURL(root).href,
       capabilities,
       initializationOptions,
     });

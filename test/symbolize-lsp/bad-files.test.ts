@@ -2,7 +2,7 @@
 // naming the file, a hover that says why there is no source, no definition, and the server keeps serving.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +10,6 @@ import { LspSession, lspLines } from '../lsp/lspClient';
 import { QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from './truth';
 import { buggyWithOtherBuildId, BUGGY_BUILD_ID } from '../../server/test/debugfiles/helpers';
 
-const skip = existsSync(path.join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus missing';
 const LOG = path.join(QEMU_LOGS, 'null_read.console.log');
 
 /** The `kernelOops/debugFiles` notification (what the status bar shows). */
@@ -50,87 +49,79 @@ function level1Position(text: string) {
   return { line, character: lines[line].indexOf('buggy_null_read_level1') + 3 };
 }
 
-test(
-  'corrupt vmlinux and .ko: one message each naming the file; hover says why; definition is empty; the server keeps serving',
-  { skip },
-  async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oops-lens-corrupt-'));
-    const { lsp, messages } = await session({ vmlinux: path.join(dir, 'vmlinux'), modulePaths: [dir] });
-    try {
-      // An ELF header claiming a section table far beyond the end of the file, and a truncated module.
-      const elf = Buffer.alloc(64);
-      elf.write('\x7fELF', 0, 'latin1');
-      elf[4] = 2;
-      elf[5] = 1;
-      elf[6] = 1;
-      elf.writeBigUInt64LE(0xffffffffn, 0x28);
-      writeFileSync(path.join(dir, 'vmlinux'), elf);
-      writeFileSync(
-        path.join(dir, 'buggy.ko'),
-        readFileSync(path.join(QEMU_MODULES, 'buggy.ko')).subarray(0, 4096),
-      );
-      const uri = pathToFileURL(LOG).href;
-      const text = readFileSync(LOG, 'utf8');
-      await lsp.open(uri, text);
-      await until('two messages', () => messages.length >= 2);
-      assert.ok(
-        messages.some((m) => m.includes(path.join(dir, 'vmlinux'))),
-        messages.join('\n'),
-      );
-      assert.ok(
-        messages.some((m) => m.includes(path.join(dir, 'buggy.ko'))),
-        messages.join('\n'),
-      );
-      for (const m of messages) assert.match(m, /^Kernel Oops Lens: \S/);
-      const pos = level1Position(text);
-      const def = await lsp.conn.sendRequest('textDocument/definition', {
+test('corrupt vmlinux and .ko: one message each naming the file; hover says why; definition is empty; the server keeps serving', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'oops-lens-corrupt-'));
+  const { lsp, messages } = await session({ vmlinux: path.join(dir, 'vmlinux'), modulePaths: [dir] });
+  try {
+    // An ELF header claiming a section table far beyond the end of the file, and a truncated module.
+    const elf = Buffer.alloc(64);
+    elf.write('\x7fELF', 0, 'latin1');
+    elf[4] = 2;
+    elf[5] = 1;
+    elf[6] = 1;
+    elf.writeBigUInt64LE(0xffffffffn, 0x28);
+    writeFileSync(path.join(dir, 'vmlinux'), elf);
+    writeFileSync(
+      path.join(dir, 'buggy.ko'),
+      readFileSync(path.join(QEMU_MODULES, 'buggy.ko')).subarray(0, 4096),
+    );
+    const uri = pathToFileURL(LOG).href;
+    const text = readFileSync(LOG, 'utf8');
+    await lsp.open(uri, text);
+    await until('two messages', () => messages.length >= 2);
+    assert.ok(
+      messages.some((m) => m.includes(path.join(dir, 'vmlinux'))),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => m.includes(path.join(dir, 'buggy.ko'))),
+      messages.join('\n'),
+    );
+    for (const m of messages) assert.match(m, /^Kernel Oops Lens: \S/);
+    const pos = level1Position(text);
+    const def = await lsp.conn.sendRequest('textDocument/definition', {
+      textDocument: { uri },
+      position: pos,
+    });
+    assert.equal(def, null);
+    const h = await lsp.hover(uri, pos.line, pos.character);
+    const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.match(md, /\*\*Source:\*\* not found — .*buggy\.ko/);
+    const symbols = await lsp.symbols(uri);
+    assert.ok(symbols && symbols.length > 0, 'still serving');
+    assert.equal(messages.length, 2, 'each problem once');
+  } finally {
+    await lsp.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a module with another build id than the log prints is not used, and the message says so', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'oops-lens-mismatch-'));
+  const { lsp, messages, status } = await session({ modulePaths: [dir] });
+  try {
+    buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
+    const text = readFileSync(LOG, 'utf8').replaceAll('[buggy]', `[buggy ${BUGGY_BUILD_ID}]`);
+    const uri = pathToFileURL(path.join(dir, 'with-build-ids.log')).href;
+    await lsp.open(uri, text);
+    await until('a message', () => messages.length >= 1);
+    assert.match(messages[0], /does not match the log: its build id is [0-9a-f]+, the log prints 00d2fee8/);
+    await until('a status notification', () => status.length >= 1);
+    assert.deepEqual(status[0].modules, {});
+    assert.equal(
+      await lsp.conn.sendRequest('textDocument/definition', {
         textDocument: { uri },
-        position: pos,
-      });
-      assert.equal(def, null);
-      const h = await lsp.hover(uri, pos.line, pos.character);
-      const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
-      assert.match(md, /\*\*Source:\*\* not found — .*buggy\.ko/);
-      const symbols = await lsp.symbols(uri);
-      assert.ok(symbols && symbols.length > 0, 'still serving');
-      assert.equal(messages.length, 2, 'each problem once');
-    } finally {
-      await lsp.shutdown();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+        position: level1Position(text),
+      }),
+      null,
+    );
+  } finally {
+    await lsp.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
-test(
-  'a module with another build id than the log prints is not used, and the message says so',
-  { skip },
-  async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'oops-lens-mismatch-'));
-    const { lsp, messages, status } = await session({ modulePaths: [dir] });
-    try {
-      buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
-      const text = readFileSync(LOG, 'utf8').replaceAll('[buggy]', `[buggy ${BUGGY_BUILD_ID}]`);
-      const uri = pathToFileURL(path.join(dir, 'with-build-ids.log')).href;
-      await lsp.open(uri, text);
-      await until('a message', () => messages.length >= 1);
-      assert.match(messages[0], /does not match the log: its build id is [0-9a-f]+, the log prints 00d2fee8/);
-      await until('a status notification', () => status.length >= 1);
-      assert.deepEqual(status[0].modules, {});
-      assert.equal(
-        await lsp.conn.sendRequest('textDocument/definition', {
-          textDocument: { uri },
-          position: level1Position(text),
-        }),
-        null,
-      );
-    } finally {
-      await lsp.shutdown();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
-
-test('no debug files at all: no message, the status names none, hovers still work', { skip }, async () => {
+test('no debug files at all: no message, the status names none, hovers still work', async () => {
   const { lsp, messages, status } = await session({});
   try {
     const uri = pathToFileURL(LOG).href;

@@ -1,10 +1,10 @@
 // Go-to-source in the built language server, spoken to over stdio like an editor: the real Debian-kernel
-// crashes of ../shared/corpus/qemu with kernelOops.modulePaths at the real buggy.ko, and buggy.c copied
+// crashes of test-fixtures/corpus/qemu with kernelOops.modulePaths at the real buggy.ko, and buggy.c copied
 // into a temporary "kernel tree" named by kernelOops.sourceRoot (its DWARF path is
 // /var/lib/dkms/buggy/1.0/build/buggy.c, which does not exist here). Build first: `npm run build`.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +12,6 @@ import type { InlayHint, LocationLink } from 'vscode-languageserver-protocol';
 import { LspSession, lspLines } from '../lsp/lspClient';
 import { moduleTruth, rawAddressLog, QEMU, QEMU_LOGS, QEMU_MODULES, type ModuleTruth } from './truth';
 
-const skip = existsSync(path.join(QEMU_MODULES, 'buggy.ko')) ? false : 'qemu corpus missing';
 const CAPS = {
   workspace: { configuration: true },
   textDocument: { definition: { linkSupport: true }, inlayHint: {}, hover: { contentFormat: ['markdown'] } },
@@ -38,7 +37,6 @@ function positionOf(row: ModuleTruth): { line: number; character: number } {
 }
 
 before(async () => {
-  if (skip) return;
   tree = mkdtempSync(path.join(tmpdir(), 'oops-lens-tree-'));
   mkdirSync(path.join(tree, 'drivers'), { recursive: true });
   copyFileSync(path.join(QEMU, 'module/buggy.c'), path.join(tree, 'buggy.c'));
@@ -53,42 +51,38 @@ after(async () => {
   if (tree) rmSync(tree, { recursive: true, force: true });
 });
 
-test(
-  'definition on every buggy.ko frame (RIP and call trace) of every qemu log: the truth lines in sourceRoot, innermost first',
-  { skip },
-  async (t) => {
-    const buggyC = pathToFileURL(path.join(tree, 'buggy.c')).href;
-    let checked = 0;
-    const failures: string[] = [];
-    for (const row of truth) {
-      const pos = positionOf(row);
-      const links = (await lsp.conn.sendRequest('textDocument/definition', {
-        textDocument: { uri: uriOf(row.log) },
-        position: pos,
-      })) as LocationLink[] | null;
-      // Only buggy.c is in the tree: header levels (list.h, processor.h) have no location.
-      const want = row.want.filter((l) => l.file.endsWith('/buggy.c')).map((l) => `${buggyC}:${l.line - 1}`);
-      const got = (links ?? []).map((l) => `${l.targetUri}:${l.targetSelectionRange.start.line}`);
-      checked++;
-      if (JSON.stringify(got) !== JSON.stringify(want))
-        failures.push(`${row.log} ${row.kind} ${row.token}: got ${got.join(' ')} want ${want.join(' ')}`);
-      for (const l of links ?? []) {
-        // The origin is the function token of the frame.
-        assert.equal(l.originSelectionRange?.start.line, pos.line);
-        const line = lspLines(textOf(row.log))[pos.line];
-        assert.equal(
-          line.slice(l.originSelectionRange!.start.character, l.originSelectionRange!.end.character),
-          row.symbol,
-        );
-      }
+test('definition on every buggy.ko frame (RIP and call trace) of every qemu log: the truth lines in sourceRoot, innermost first', async (t) => {
+  const buggyC = pathToFileURL(path.join(tree, 'buggy.c')).href;
+  let checked = 0;
+  const failures: string[] = [];
+  for (const row of truth) {
+    const pos = positionOf(row);
+    const links = (await lsp.conn.sendRequest('textDocument/definition', {
+      textDocument: { uri: uriOf(row.log) },
+      position: pos,
+    })) as LocationLink[] | null;
+    // Only buggy.c is in the tree: header levels (list.h, processor.h) have no location.
+    const want = row.want.filter((l) => l.file.endsWith('/buggy.c')).map((l) => `${buggyC}:${l.line - 1}`);
+    const got = (links ?? []).map((l) => `${l.targetUri}:${l.targetSelectionRange.start.line}`);
+    checked++;
+    if (JSON.stringify(got) !== JSON.stringify(want))
+      failures.push(`${row.log} ${row.kind} ${row.token}: got ${got.join(' ')} want ${want.join(' ')}`);
+    for (const l of links ?? []) {
+      // The origin is the function token of the frame.
+      assert.equal(l.originSelectionRange?.start.line, pos.line);
+      const line = lspLines(textOf(row.log))[pos.line];
+      assert.equal(
+        line.slice(l.originSelectionRange!.start.character, l.originSelectionRange!.end.character),
+        row.symbol,
+      );
     }
-    t.diagnostic(`definition: ${checked - failures.length}/${checked} module frames equal the truth`);
-    assert.deepEqual(failures, []);
-    assert.ok(checked >= 39, `only ${checked} frames checked`); // 39 module rows, 2 of them WARN_AT (a WARNING header's location)
-  },
-);
+  }
+  t.diagnostic(`definition: ${checked - failures.length}/${checked} module frames equal the truth`);
+  assert.deepEqual(failures, []);
+  assert.ok(checked >= 39, `only ${checked} frames checked`); // 39 module rows, 2 of them WARN_AT (a WARNING header's location)
+});
 
-test('definition on the inlined crash site lists the whole chain, innermost first', { skip }, async () => {
+test('definition on the inlined crash site lists the whole chain, innermost first', async () => {
   const row = truth.find((r) => r.log === 'inline' && r.isIp)!;
   const links = (await lsp.conn.sendRequest('textDocument/definition', {
     textDocument: { uri: uriOf('inline') },
@@ -100,7 +94,7 @@ test('definition on the inlined crash site lists the whole chain, innermost firs
   );
 });
 
-test('inlay hints: each buggy.ko frame line ends with its source line', { skip }, async () => {
+test('inlay hints: each buggy.ko frame line ends with its source line', async () => {
   const text = textOf('null_read');
   const lines = lspLines(text);
   const hints = (await lsp.conn.sendRequest('textDocument/inlayHint', {
@@ -118,7 +112,7 @@ test('inlay hints: each buggy.ko frame line ends with its source line', { skip }
   }
 });
 
-test('hover on a module frame shows the source line and a few lines of buggy.c', { skip }, async () => {
+test('hover on a module frame shows the source line and a few lines of buggy.c', async () => {
   const row = truth.find((r) => r.log === 'null_read' && r.symbol === 'buggy_null_read')!;
   const pos = positionOf(row);
   const h = await lsp.hover(uriOf('null_read'), pos.line, pos.character);
@@ -129,7 +123,7 @@ test('hover on a module frame shows the source line and a few lines of buggy.c',
   assert.ok(md.includes(srcLine), `snippet with "${srcLine}" missing:\n${md}`);
 });
 
-test('the decode command returns a decode_stacktrace.sh-style copy of the log', { skip }, async () => {
+test('the decode command returns a decode_stacktrace.sh-style copy of the log', async () => {
   const r = (await lsp.conn.sendRequest('workspace/executeCommand', {
     command: 'kernelOops.server.decodeLog',
     arguments: [uriOf('null_read')],
@@ -145,33 +139,29 @@ test('the decode command returns a decode_stacktrace.sh-style copy of the log', 
   assert.equal(out.length, lspLines(textOf('null_read')).length);
 });
 
-test(
-  'raw module addresses: the hover shows the resolved sym+off [mod], definition goes to the truth line',
-  { skip },
-  async () => {
-    const { text, rows } = rawAddressLog();
-    const uri = pathToFileURL(path.join(tree, 'raw-addresses.log')).href;
-    await lsp.open(uri, text);
-    const lines = lspLines(text);
-    for (const row of rows) {
-      const line = lines.findIndex((l) => l.includes(`0x${row.address}`));
-      const pos = { line, character: lines[line].indexOf(row.address) + 4 };
-      const links = (await lsp.conn.sendRequest('textDocument/definition', {
-        textDocument: { uri },
-        position: pos,
-      })) as LocationLink[];
-      assert.deepEqual(
-        links.map((l) => [l.targetUri, l.targetSelectionRange.start.line + 1]),
-        [[pathToFileURL(path.join(tree, 'buggy.c')).href, row.line]],
-      );
-      const h = await lsp.hover(uri, pos.line, pos.character);
-      const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
-      assert.ok(md.includes(`**Resolved:** \`${row.resolved}\``), md);
-    }
-  },
-);
+test('raw module addresses: the hover shows the resolved sym+off [mod], definition goes to the truth line', async () => {
+  const { text, rows } = rawAddressLog();
+  const uri = pathToFileURL(path.join(tree, 'raw-addresses.log')).href;
+  await lsp.open(uri, text);
+  const lines = lspLines(text);
+  for (const row of rows) {
+    const line = lines.findIndex((l) => l.includes(`0x${row.address}`));
+    const pos = { line, character: lines[line].indexOf(row.address) + 4 };
+    const links = (await lsp.conn.sendRequest('textDocument/definition', {
+      textDocument: { uri },
+      position: pos,
+    })) as LocationLink[];
+    assert.deepEqual(
+      links.map((l) => [l.targetUri, l.targetSelectionRange.start.line + 1]),
+      [[pathToFileURL(path.join(tree, 'buggy.c')).href, row.line]],
+    );
+    const h = await lsp.hover(uri, pos.line, pos.character);
+    const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.ok(md.includes(`**Resolved:** \`${row.resolved}\``), md);
+  }
+});
 
-test('kernelOops.symbolizer.external: the frame hover says whether addr2line agrees', { skip }, async () => {
+test('kernelOops.symbolizer.external: the frame hover says whether addr2line agrees', async () => {
   const other = new LspSession({ DEBUGINFOD_URLS: '' });
   other.configuration = { modulePaths: [QEMU_MODULES], symbolizer: { external: 'addr2line' } };
   try {

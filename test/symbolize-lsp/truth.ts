@@ -1,11 +1,11 @@
-// Ground truth of ../shared/corpus/qemu/decoded/*.truth.tsv for the module (buggy.ko) frames, keyed by the
+// Ground truth of test-fixtures/corpus/qemu/decoded/*.truth.tsv for the module (buggy.ko) frames, keyed by the
 // token the log prints, with the answer our rule must give: the faulting IP (RIP rows) at the address,
 // call-trace entries (CALL / CALL? rows) at address-1 (inside the call instruction, as the kernel's %pB).
 // Not a test file itself.
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const QEMU = path.resolve(__dirname, '../../../shared/corpus/qemu');
+export const QEMU = path.resolve(__dirname, '../../test-fixtures/corpus/qemu');
 export const QEMU_LOGS = path.join(QEMU, 'logs');
 export const QEMU_MODULES = path.join(QEMU, 'module');
 
@@ -35,7 +35,7 @@ export function parseAddr2line(text: string): Level[] {
     .map((m) => ({ function: m[1], file: m[2], line: Number(m[3]) }));
 }
 
-export const QEMU_ARM64 = path.resolve(__dirname, '../../../shared/corpus/qemu-arm64');
+export const QEMU_ARM64 = path.resolve(__dirname, '../../test-fixtures/corpus/qemu-arm64');
 
 /**
  * Every row of `object` (buggy | vmlinux) of every log of a qemu corpus whose answer is known. The faulting

@@ -16,14 +16,10 @@ import {
   symbolizeLog,
   NO_DEBUG_FILE_SETTINGS,
 } from '../../src/engine/debugfiles';
-import { BUGGY_BUILD_ID, BUGGY_KO, buggyWithOtherBuildId, HAVE_CORPUS, QEMU, tempDir } from './helpers';
+import { BUGGY_BUILD_ID, BUGGY_KO, buggyWithOtherBuildId, QEMU, tempDir } from './helpers';
 
 const HAVE_SERVER = spawnSync('debuginfod', ['--version']).status === 0;
-const skip = !HAVE_CORPUS
-  ? 'qemu corpus missing'
-  : !HAVE_SERVER
-    ? 'debuginfod (elfutils) not installed'
-    : false;
+const skip = !HAVE_SERVER ? 'debuginfod (elfutils) not installed' : false;
 
 let server: ChildProcess | null = null;
 let work = '';
@@ -119,7 +115,7 @@ test(
   },
 );
 
-test('a server that never answers times out', { skip: HAVE_CORPUS ? false : 'corpus missing' }, async () => {
+test('a server that never answers times out', async () => {
   const silent = http.createServer(() => {});
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
   const dir = tempDir('silent');
@@ -175,31 +171,27 @@ test(
   },
 );
 
-test(
-  'symbolizeLog: a module whose build id differs from the log is refused with a message, not used',
-  { skip: HAVE_CORPUS ? false : 'corpus missing' },
-  async () => {
-    const dir = tempDir('mismatch');
-    try {
-      buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
-      const text = logWithBuildIds();
-      const analysis = analyzeText(text);
-      const frames = framesOfAnalysis(analysis);
-      const r = await symbolizeLog(text, frames, {
-        settings: { ...NO_DEBUG_FILE_SETTINGS, modulePaths: [dir] },
-        release: null,
-        systemRoot: null,
-        cacheDir: dir,
-      });
-      assert.equal(r.files.modules.buggy, undefined);
-      assert.ok(
-        r.messages.some((m) => m.includes('does not match the log') && m.includes(BUGGY_BUILD_ID)),
-        r.messages.join('\n'),
-      );
-      const f = frames.find((x) => x.frame.module === 'buggy')!;
-      assert.equal(r.results.get(f.key)!.ok, false);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+test('symbolizeLog: a module whose build id differs from the log is refused with a message, not used', async () => {
+  const dir = tempDir('mismatch');
+  try {
+    buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
+    const text = logWithBuildIds();
+    const analysis = analyzeText(text);
+    const frames = framesOfAnalysis(analysis);
+    const r = await symbolizeLog(text, frames, {
+      settings: { ...NO_DEBUG_FILE_SETTINGS, modulePaths: [dir] },
+      release: null,
+      systemRoot: null,
+      cacheDir: dir,
+    });
+    assert.equal(r.files.modules.buggy, undefined);
+    assert.ok(
+      r.messages.some((m) => m.includes('does not match the log') && m.includes(BUGGY_BUILD_ID)),
+      r.messages.join('\n'),
+    );
+    const f = frames.find((x) => x.frame.module === 'buggy')!;
+    assert.equal(r.results.get(f.key)!.ok, false);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,10 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const QEMU = new URL('../../../../shared/corpus/qemu/', import.meta.url).pathname;
+export const QEMU = new URL('../../../test-fixtures/corpus/qemu/', import.meta.url).pathname;
 export const BUGGY_KO = path.join(QEMU, 'module/buggy.ko');
 export const BUGGY_BUILD_ID = '00d2fee826fcbaa2596c568f6b279a37ccdc20b5';
-export const HAVE_CORPUS = fs.existsSync(BUGGY_KO);
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `oops-lens-${prefix}-`));

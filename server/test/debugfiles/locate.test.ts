@@ -14,7 +14,7 @@ import {
   SourceMapper,
 } from '../../src/engine/debugfiles';
 import { openDebugFile } from '../../src/engine/symbolize';
-import { BUGGY_BUILD_ID, BUGGY_KO, buggyWithOtherBuildId, HAVE_CORPUS, put, tempDir } from './helpers';
+import { BUGGY_BUILD_ID, BUGGY_KO, buggyWithOtherBuildId, put, tempDir } from './helpers';
 
 const REL = '6.1.0-56-amd64';
 
@@ -90,72 +90,64 @@ test('modules: `-` and `_` alike, .ko.debug and compressed forms, uncompressed p
   }
 });
 
-test(
-  'compressed modules are decompressed once into the cache (xz and zstd by their commands, gzip by zlib); garbage gives a clear message',
-  { skip: HAVE_CORPUS ? false : 'corpus missing' },
-  () => {
-    const dir = tempDir('z');
-    const cache = path.join(dir, 'cache');
-    try {
-      const tools: [string, string[]][] = [
-        ['gzip', ['-k']],
-        ['xz', ['-k']],
-        ['zstd', ['-q', '-k']],
-      ];
-      for (const [tool, args] of tools) {
-        const sub = path.join(dir, tool);
-        fs.mkdirSync(sub);
-        fs.copyFileSync(BUGGY_KO, path.join(sub, 'buggy.ko'));
-        if (spawnSync(tool, [...args, path.join(sub, 'buggy.ko')]).status !== 0) continue;
-        const ext = { gzip: 'gz', xz: 'xz', zstd: 'zst' }[tool];
-        const p = prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache);
-        assert.ok(p.ok, JSON.stringify(p));
-        assert.equal(path.basename(p.path), 'buggy.ko', 'the symbolizer knows modules by name');
-        assert.ok(fs.readFileSync(p.path).equals(fs.readFileSync(BUGGY_KO)), `${tool}: same bytes`);
-        assert.equal(openDebugFile(p.path).buildId, BUGGY_BUILD_ID);
-        assert.equal(prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache).ok, true);
-      }
-      const bad = put(path.join(dir, 'bad/buggy.ko.xz'), 'not xz at all');
-      const r = prepareDebugFile(bad, cache);
-      assert.equal(r.ok, false);
-      if (!r.ok) {
-        assert.match(r.error, /buggy\.ko\.xz/);
-        assert.doesNotMatch(r.error, /\n/);
-      }
-      const plain = prepareDebugFile(BUGGY_KO, cache);
-      assert.deepEqual(plain, { ok: true, path: BUGGY_KO, decompressed: false });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
+test('compressed modules are decompressed once into the cache (xz and zstd by their commands, gzip by zlib); garbage gives a clear message', () => {
+  const dir = tempDir('z');
+  const cache = path.join(dir, 'cache');
+  try {
+    const tools: [string, string[]][] = [
+      ['gzip', ['-k']],
+      ['xz', ['-k']],
+      ['zstd', ['-q', '-k']],
+    ];
+    for (const [tool, args] of tools) {
+      const sub = path.join(dir, tool);
+      fs.mkdirSync(sub);
+      fs.copyFileSync(BUGGY_KO, path.join(sub, 'buggy.ko'));
+      if (spawnSync(tool, [...args, path.join(sub, 'buggy.ko')]).status !== 0) continue;
+      const ext = { gzip: 'gz', xz: 'xz', zstd: 'zst' }[tool];
+      const p = prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache);
+      assert.ok(p.ok, JSON.stringify(p));
+      assert.equal(path.basename(p.path), 'buggy.ko', 'the symbolizer knows modules by name');
+      assert.ok(fs.readFileSync(p.path).equals(fs.readFileSync(BUGGY_KO)), `${tool}: same bytes`);
+      assert.equal(openDebugFile(p.path).buildId, BUGGY_BUILD_ID);
+      assert.equal(prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache).ok, true);
     }
-  },
-);
+    const bad = put(path.join(dir, 'bad/buggy.ko.xz'), 'not xz at all');
+    const r = prepareDebugFile(bad, cache);
+    assert.equal(r.ok, false);
+    if (!r.ok) {
+      assert.match(r.error, /buggy\.ko\.xz/);
+      assert.doesNotMatch(r.error, /\n/);
+    }
+    const plain = prepareDebugFile(BUGGY_KO, cache);
+    assert.deepEqual(plain, { ok: true, path: BUGGY_KO, decompressed: false });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
-test(
-  'build ids: equal or printed prefix pass; another id or none is a one-line message naming the file',
-  { skip: HAVE_CORPUS ? false : 'corpus missing' },
-  () => {
-    const dir = tempDir('bid');
-    try {
-      const other = buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
-      const actual = openDebugFile(other).buildId;
-      assert.notEqual(actual, BUGGY_BUILD_ID);
-      assert.equal(buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID, BUGGY_BUILD_ID), null);
-      assert.equal(
-        buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID.slice(0, 16).toUpperCase(), BUGGY_BUILD_ID),
-        null,
-      );
-      assert.equal(buildIdMismatch('buggy', BUGGY_KO, null, actual), null);
-      const m = buildIdMismatch('buggy', other, BUGGY_BUILD_ID, actual);
-      assert.ok(
-        m && m.includes(other) && m.includes(BUGGY_BUILD_ID) && m.includes(actual!) && !m.includes('\n'),
-        m ?? '',
-      );
-      assert.match(buildIdMismatch('buggy', other, BUGGY_BUILD_ID, null)!, /no build id/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+test('build ids: equal or printed prefix pass; another id or none is a one-line message naming the file', () => {
+  const dir = tempDir('bid');
+  try {
+    const other = buggyWithOtherBuildId(path.join(dir, 'buggy.ko'));
+    const actual = openDebugFile(other).buildId;
+    assert.notEqual(actual, BUGGY_BUILD_ID);
+    assert.equal(buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID, BUGGY_BUILD_ID), null);
+    assert.equal(
+      buildIdMismatch('buggy', BUGGY_KO, BUGGY_BUILD_ID.slice(0, 16).toUpperCase(), BUGGY_BUILD_ID),
+      null,
+    );
+    assert.equal(buildIdMismatch('buggy', BUGGY_KO, null, actual), null);
+    const m = buildIdMismatch('buggy', other, BUGGY_BUILD_ID, actual);
+    assert.ok(
+      m && m.includes(other) && m.includes(BUGGY_BUILD_ID) && m.includes(actual!) && !m.includes('\n'),
+      m ?? '',
+    );
+    assert.match(buildIdMismatch('buggy', other, BUGGY_BUILD_ID, null)!, /no build id/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('source mapping: sourceRoot first, longest existing suffix, then workspace folders, then the path itself; display drops build prefixes', () => {
   const tree = tempDir('src');

@@ -1,21 +1,24 @@
 // Shared helpers for the engine tests: our hand-written fixtures (test-fixtures/engine/), the real qemu
-// logs beside the repository (../shared/corpus/qemu*/logs) and line lookups that count `\r\n`, `\r` and
+// logs beside the repository (test-fixtures/corpus/qemu*/logs) and line lookups that count `\r\n`, `\r` and
 // `\n` as line breaks, the way LSP positions do.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText, type KernelEvent } from '../../src/engine';
 
 export const FIXTURES = join(__dirname, '../../../test-fixtures/engine');
-export const QEMU_LOGS = join(__dirname, '../../../../shared/corpus/qemu/logs');
-export const QEMU_ARM64_LOGS = join(__dirname, '../../../../shared/corpus/qemu-arm64/logs');
+export const QEMU_LOGS = join(__dirname, '../../../test-fixtures/corpus/qemu/logs');
+export const QEMU_ARM64_LOGS = join(__dirname, '../../../test-fixtures/corpus/qemu-arm64/logs');
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
 }
 
-export function qemuLog(arch: 'x86_64' | 'arm64', scenario: string): string | null {
-  const file = join(arch === 'x86_64' ? QEMU_LOGS : QEMU_ARM64_LOGS, `${scenario}.console.log`);
-  return existsSync(file) ? readFileSync(file, 'utf8') : null;
+/** A real qemu capture from the repository's corpus (throws if it is missing: the corpus ships with the repo). */
+export function qemuLog(arch: 'x86_64' | 'arm64', scenario: string): string {
+  return readFileSync(
+    join(arch === 'x86_64' ? QEMU_LOGS : QEMU_ARM64_LOGS, `${scenario}.console.log`),
+    'utf8',
+  );
 }
 
 /** 0-based index of the first line (at or after `from`) that contains `needle`; throws if none. */

@@ -1,9 +1,9 @@
-// Reads ../shared/corpus/syzkaller/report/N: a header of `KEY: value` lines (`#` comments), a blank line,
+// Reads test-fixtures/corpus/syzkaller/report/N: a header of `KEY: value` lines (`#` comments), a blank line,
 // the console log, and optionally a blank line + `REPORT:` + the report text syzkaller expects.
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SYZKALLER_REPORTS = join(__dirname, '../../../../shared/corpus/syzkaller/report');
+export const SYZKALLER_REPORTS = join(__dirname, '../../../test-fixtures/corpus/syzkaller/report');
 
 export interface SyzCase {
   name: string;
@@ -14,7 +14,6 @@ export interface SyzCase {
 }
 
 export function loadSyzkallerCases(): SyzCase[] {
-  if (!existsSync(SYZKALLER_REPORTS)) return [];
   const names = readdirSync(SYZKALLER_REPORTS).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
   return names.map((name) =>
     parseCase(name, readFileSync(join(SYZKALLER_REPORTS, name), 'latin1').replace(/\r/g, '')),

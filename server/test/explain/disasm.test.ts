@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { disassemble, initDisassemblers, parseCodeBytes } from '../../src/engine/explain/disasm';
 import { normalizeLine, splitLines } from '../../src/engine/log/normalize';
 
-const SHARED = join(__dirname, '../../../../shared/corpus');
+const CORPUS = join(__dirname, '../../../test-fixtures/corpus');
 const hasObjdump = spawnSync('objdump', ['--version']).status === 0;
 
 before(async () => {
@@ -25,10 +25,10 @@ function corpusCodeLines(): { file: string; bytes: string }[] {
     }
   };
   for (const dir of ['qemu/logs']) {
-    const d = join(SHARED, dir);
+    const d = join(CORPUS, dir);
     if (existsSync(d)) for (const f of readdirSync(d)) if (f.endsWith('.log')) add(join(d, f));
   }
-  const dec = join(SHARED, 'syzkaller/decompile/amd64');
+  const dec = join(CORPUS, 'syzkaller/decompile/amd64');
   if (existsSync(dec)) for (const f of readdirSync(dec)) if (f.endsWith('.in')) add(join(dec, f));
   return out;
 }
@@ -148,7 +148,7 @@ for (const [arch, n] of [
   ['arm', 0],
 ] as const) {
   test(`matches syzkaller's expected decompilation ${arch}/${n}`, () => {
-    const dir = join(SHARED, 'syzkaller/decompile', arch);
+    const dir = join(CORPUS, 'syzkaller/decompile', arch);
     const input = readFileSync(join(dir, `${n}.in`), 'utf8');
     const expected = expectedListing(readFileSync(join(dir, `${n}.out`), 'utf8'));
     assert.ok(expected.length > 3);

@@ -9,7 +9,7 @@ import { initDisassemblers } from '../../src/engine/explain/disasm';
 import { findEventAt } from '../../src/engine/explain/locate';
 
 const ROOT = join(__dirname, '../../..');
-const SHARED = join(ROOT, '../shared/corpus');
+const CORPUS = join(ROOT, 'test-fixtures/corpus');
 
 interface Doc {
   lines: string[];
@@ -46,11 +46,11 @@ function hover(
   return { ...r, token: d.lines[line].slice(r.start, r.end) };
 }
 
-const X86 = join(SHARED, 'qemu/logs/null_write.console.log');
-const ARM = join(SHARED, 'qemu-arm64/logs/null_read.console.log');
-const ARM_BUG = join(SHARED, 'qemu-arm64/logs/bug_on.console.log');
-const GPF = join(SHARED, 'qemu/logs/gpf.console.log');
-const OOM = join(SHARED, 'qemu/logs/oom.console.log');
+const X86 = join(CORPUS, 'qemu/logs/null_write.console.log');
+const ARM = join(CORPUS, 'qemu-arm64/logs/null_read.console.log');
+const ARM_BUG = join(CORPUS, 'qemu-arm64/logs/bug_on.console.log');
+const GPF = join(CORPUS, 'qemu/logs/gpf.console.log');
+const OOM = join(CORPUS, 'qemu/logs/oom.console.log');
 const FIX = join(ROOT, 'test-fixtures/hover/x86-mixed.log');
 
 before(async () => {
@@ -220,12 +220,12 @@ test('stack frames: offset/size, module, unreliable, context', () => {
   assert.match(noAnalysis, /module `foo`/);
   assert.match(hover(FIX, '<IRQ>', 1).markdown, /IRQ stack/);
   assert.match(hover(FIX, 'Call Trace:', 2).markdown, /innermost call first/);
-  const syz = join(SHARED, 'syzkaller/decompile/amd64/0.in');
+  const syz = join(CORPUS, 'syzkaller/decompile/amd64/0.in');
   assert.match(hover(syz, 'add_disk include/linux/genhd.h:217 [inline]', 2).markdown, /Inlined frame/);
   assert.match(hover(syz, 'md_alloc+0xa32/0x1190', 2).markdown, /source `drivers\/md\/md\.c:5707`/);
   // A Rust frame (v0-mangled) says which Rust item it is; a C frame says nothing of the kind.
   const rust = hover(
-    join(SHARED, 'syzkaller/report/748'),
+    join(CORPUS, 'syzkaller/report/748'),
     '_RNvMs0_NtCshgDM7dBCdno_11rust_binder4nodeNtB5_4Node22update_refcount_locked',
     4,
   ).markdown;

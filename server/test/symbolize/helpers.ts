@@ -53,7 +53,7 @@ export function hasTool(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
 
-export const CORPUS = new URL('../../../../shared/corpus/', import.meta.url).pathname;
+export const CORPUS = new URL('../../../test-fixtures/corpus/', import.meta.url).pathname;
 
 export const FIXTURES = new URL('../../../test-fixtures/symbolize/', import.meta.url).pathname;
 

@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import {
   KernelAddressResolver,
   openDebugFile,
@@ -17,9 +18,14 @@ import {
 } from '../../src/engine/symbolize';
 import { CORPUS, formatAddr2line, readTruth } from './helpers';
 
+/** The corpus stores System.map files gzip-compressed (test-fixtures/corpus/README.md). */
+function readGzipText(file: string): string {
+  return gunzipSync(fs.readFileSync(file)).toString('utf8');
+}
+
 const CORPORA = [
-  { arch: 'x86_64', dir: CORPUS + 'qemu', map: 'boot/System.map-6.1.0-56-amd64' },
-  { arch: 'arm64', dir: CORPUS + 'qemu-arm64', map: 'boot/System.map-6.1.0-56-arm64' },
+  { arch: 'x86_64', dir: CORPUS + 'qemu', map: 'boot/System.map-6.1.0-56-amd64.gz' },
+  { arch: 'arm64', dir: CORPUS + 'qemu-arm64', map: 'boot/System.map-6.1.0-56-arm64.gz' },
 ];
 const FRAME = /([A-Za-z_][\w.]*)\+0x([0-9a-f]+)\/0x([0-9a-f]+) \[buggy\]/;
 
@@ -66,151 +72,134 @@ test('parsers: /proc/modules, sysfs sections (both dump styles), System.map/kall
 });
 
 for (const c of CORPORA) {
-  const logs = fs.existsSync(c.dir + '/logs')
-    ? fs.readdirSync(c.dir + '/logs').filter((n) => n.endsWith('.console.log'))
-    : [];
-  const skip = logs.length ? false : `${c.dir} missing`;
+  const logs = fs.readdirSync(c.dir + '/logs').filter((n) => n.endsWith('.console.log'));
 
-  test(
-    `${c.arch}: module map dumps in every log; raw module addresses resolve to the printed sym+off/size`,
-    { skip },
-    (t) => {
-      const ko = openDebugFile(c.dir + '/module/buggy.ko');
-      let checked = 0;
-      for (const name of logs) {
-        const text = fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8');
-        const maps = parseLogMaps(text);
-        const mod = maps.modules.get('buggy');
-        if (!mod) continue;
-        assert.ok(
-          mod.size === 16384 || (mod.size === 32768 && name.startsWith('init_')),
-          `${name}: ${mod.size}`,
+  test(`${c.arch}: module map dumps in every log; raw module addresses resolve to the printed sym+off/size`, (t) => {
+    const ko = openDebugFile(c.dir + '/module/buggy.ko');
+    let checked = 0;
+    for (const name of logs) {
+      const text = fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8');
+      const maps = parseLogMaps(text);
+      const mod = maps.modules.get('buggy');
+      if (!mod) continue;
+      assert.ok(
+        mod.size === 16384 || (mod.size === 32768 && name.startsWith('init_')),
+        `${name}: ${mod.size}`,
+      );
+      for (const s of ['.text', '.text.unlikely', '.init.text'])
+        assert.ok(mod.sections.has(s), `${name}: ${s}`);
+      const withKo = new KernelAddressResolver({ maps, modules: new Map([['buggy', ko]]) });
+      const kallsymsOnly = new KernelAddressResolver({ maps });
+      for (const line of text.split(/\r\n|\r|\n/)) {
+        const m = FRAME.exec(line);
+        if (!m) continue;
+        const [, func, off, size] = m;
+        const sym: KernelSymbol | undefined = mod.symbols.find((s) => s.name === func);
+        if (!sym || off === size) continue; // offset == size: the address is the next function's first byte
+        const addr: bigint = sym.address + BigInt('0x' + off);
+        const printed = `${func}+0x${off}/0x${size} [buggy]`;
+        // Through sysfs section bases + the .ko's own (section-relative) symbols.
+        const a = withKo.resolve(addr);
+        // The last symbol of a section: the kernel sizes it up to whatever follows in memory (init page end).
+        const last = ko
+          .symbols()
+          .lookupName(func)
+          .some((s) => s.lastInSection);
+        if (last)
+          assert.equal(a?.text.replace(/\/0x[0-9a-f]+/, ''), printed.replace(/\/0x[0-9a-f]+/, ''), name);
+        else assert.equal(a?.text, printed, `${name}: 0x${addr.toString(16)}`);
+        assert.match(a!.how, /sysfs/);
+        // Through the module's kallsyms lines alone (no .ko).
+        assert.equal(
+          kallsymsOnly.resolve(addr)?.text.replace(/ \[buggy\]$/, ''),
+          printed.replace(/ \[buggy\]$/, ''),
         );
-        for (const s of ['.text', '.text.unlikely', '.init.text'])
-          assert.ok(mod.sections.has(s), `${name}: ${s}`);
-        const withKo = new KernelAddressResolver({ maps, modules: new Map([['buggy', ko]]) });
-        const kallsymsOnly = new KernelAddressResolver({ maps });
-        for (const line of text.split(/\r\n|\r|\n/)) {
-          const m = FRAME.exec(line);
-          if (!m) continue;
-          const [, func, off, size] = m;
-          const sym: KernelSymbol | undefined = mod.symbols.find((s) => s.name === func);
-          if (!sym || off === size) continue; // offset == size: the address is the next function's first byte
-          const addr: bigint = sym.address + BigInt('0x' + off);
-          const printed = `${func}+0x${off}/0x${size} [buggy]`;
-          // Through sysfs section bases + the .ko's own (section-relative) symbols.
-          const a = withKo.resolve(addr);
-          // The last symbol of a section: the kernel sizes it up to whatever follows in memory (init page end).
-          const last = ko
-            .symbols()
-            .lookupName(func)
-            .some((s) => s.lastInSection);
-          if (last)
-            assert.equal(a?.text.replace(/\/0x[0-9a-f]+/, ''), printed.replace(/\/0x[0-9a-f]+/, ''), name);
-          else assert.equal(a?.text, printed, `${name}: 0x${addr.toString(16)}`);
-          assert.match(a!.how, /sysfs/);
-          // Through the module's kallsyms lines alone (no .ko).
-          assert.equal(
-            kallsymsOnly.resolve(addr)?.text.replace(/ \[buggy\]$/, ''),
-            printed.replace(/ \[buggy\]$/, ''),
-          );
-          // Same source answer as the named lookup.
-          const raw = ko.lookupAddress({ section: a!.section!, offset: a!.offset });
-          const named = ko.lookupSymbol(func, parseInt(off, 16), parseInt(size, 16));
-          assert.deepEqual(raw.frames, named.frames);
-          checked++;
-        }
+        // Same source answer as the named lookup.
+        const raw = ko.lookupAddress({ section: a!.section!, offset: a!.offset });
+        const named = ko.lookupSymbol(func, parseInt(off, 16), parseInt(size, 16));
+        assert.deepEqual(raw.frames, named.frames);
+        checked++;
       }
-      t.diagnostic(`${c.arch}: ${checked} raw module addresses resolved as printed`);
-      assert.ok(checked > 30);
-    },
-  );
+    }
+    t.diagnostic(`${c.arch}: ${checked} raw module addresses resolved as printed`);
+    assert.ok(checked > 30);
+  });
 
-  test(
-    `${c.arch}: KASLR from the log (kallsyms _text/_stext or Kernel Offset) + System.map resolve vmlinux addresses`,
-    { skip },
-    (t) => {
-      const systemMap = parseSymbolMap(fs.readFileSync(`${c.dir}/${c.map}`, 'utf8'));
-      let checked = 0;
-      for (const name of logs) {
-        const maps = parseLogMaps(fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8'));
-        const r = new KernelAddressResolver({ maps, systemMap });
-        const kaslr = r.kaslrInfo();
-        assert.ok(kaslr, `${name}: KASLR offset found`);
-        if (maps.kernelOffset)
-          assert.equal(kaslr.offset, maps.kernelOffset.offset, `${name}: both sources agree`);
-        const truth = readTruth(`${c.dir}/decoded/${name.replace('.console.log', '.truth.tsv')}`);
-        for (const row of truth.filter((x) => x.object === 'vmlinux' && x.offset < x.size && !x.note)) {
-          const link = BigInt(row.address);
-          const res = r.resolve(link + kaslr.offset);
-          assert.equal(
-            res?.text,
-            `${row.symbol}+0x${row.offset.toString(16)}/0x${row.size.toString(16)}`,
-            `${name} ${row.symbol}`,
-          );
-          assert.equal(res?.offset, link);
-          checked++;
-        }
+  test(`${c.arch}: KASLR from the log (kallsyms _text/_stext or Kernel Offset) + System.map resolve vmlinux addresses`, (t) => {
+    const systemMap = parseSymbolMap(readGzipText(`${c.dir}/${c.map}`));
+    let checked = 0;
+    for (const name of logs) {
+      const maps = parseLogMaps(fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8'));
+      const r = new KernelAddressResolver({ maps, systemMap });
+      const kaslr = r.kaslrInfo();
+      assert.ok(kaslr, `${name}: KASLR offset found`);
+      if (maps.kernelOffset)
+        assert.equal(kaslr.offset, maps.kernelOffset.offset, `${name}: both sources agree`);
+      const truth = readTruth(`${c.dir}/decoded/${name.replace('.console.log', '.truth.tsv')}`);
+      for (const row of truth.filter((x) => x.object === 'vmlinux' && x.offset < x.size && !x.note)) {
+        const link = BigInt(row.address);
+        const res = r.resolve(link + kaslr.offset);
+        assert.equal(
+          res?.text,
+          `${row.symbol}+0x${row.offset.toString(16)}/0x${row.size.toString(16)}`,
+          `${name} ${row.symbol}`,
+        );
+        assert.equal(res?.offset, link);
+        checked++;
       }
-      t.diagnostic(`${c.arch}: ${checked} raw vmlinux addresses resolved through System.map + KASLR`);
-      assert.ok(checked > 50);
-    },
-  );
+    }
+    t.diagnostic(`${c.arch}: ${checked} raw vmlinux addresses resolved through System.map + KASLR`);
+    assert.ok(checked > 50);
+  });
 
-  test(
-    `${c.arch}: symbolizeFrames on every trace (named and raw module frames) equals the truth`,
-    { skip },
-    (t) => {
-      let checked = 0;
-      for (const name of logs) {
-        const text = fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8');
-        const maps = parseLogMaps(text);
-        const mod = maps.modules.get('buggy');
-        const rows = readTruth(`${c.dir}/decoded/${name.replace('.console.log', '.truth.tsv')}`).filter(
-          (r) => r.object === 'buggy',
-        );
-        if (!mod || rows.length === 0) continue;
-        const frames: FrameToSymbolize[] = [];
-        const want: string[] = [];
-        for (const r of rows) {
-          const ret = r.atPrevious !== '';
-          const named: FrameToSymbolize = {
-            function: r.symbol,
-            offset: r.offset,
-            size: r.size,
-            module: 'buggy',
-            address: null,
-            isReturnAddress: ret,
-          };
-          const sym = mod.symbols.find((s) => s.name === r.symbol)!;
-          const raw: FrameToSymbolize = {
-            ...named,
-            function: null,
-            offset: null,
-            size: null,
-            module: null,
-            address: sym.address + BigInt(r.offset),
-          };
-          frames.push(named, raw);
-          const w = `${ret ? r.atPrevious : r.atAddress}`;
-          want.push(w, w);
-        }
-        const out = symbolizeFrames(frames, { modules: [`${c.dir}/module`], maps });
-        out.forEach((o, i) =>
-          assert.equal(formatAddr2line(o.frames), want[i], `${name} frame ${i} ${o.error ?? ''}`),
-        );
-        checked += out.length;
+  test(`${c.arch}: symbolizeFrames on every trace (named and raw module frames) equals the truth`, (t) => {
+    let checked = 0;
+    for (const name of logs) {
+      const text = fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8');
+      const maps = parseLogMaps(text);
+      const mod = maps.modules.get('buggy');
+      const rows = readTruth(`${c.dir}/decoded/${name.replace('.console.log', '.truth.tsv')}`).filter(
+        (r) => r.object === 'buggy',
+      );
+      if (!mod || rows.length === 0) continue;
+      const frames: FrameToSymbolize[] = [];
+      const want: string[] = [];
+      for (const r of rows) {
+        const ret = r.atPrevious !== '';
+        const named: FrameToSymbolize = {
+          function: r.symbol,
+          offset: r.offset,
+          size: r.size,
+          module: 'buggy',
+          address: null,
+          isReturnAddress: ret,
+        };
+        const sym = mod.symbols.find((s) => s.name === r.symbol)!;
+        const raw: FrameToSymbolize = {
+          ...named,
+          function: null,
+          offset: null,
+          size: null,
+          module: null,
+          address: sym.address + BigInt(r.offset),
+        };
+        frames.push(named, raw);
+        const w = `${ret ? r.atPrevious : r.atAddress}`;
+        want.push(w, w);
       }
-      t.diagnostic(`${c.arch}: ${checked} frames through symbolizeFrames`);
-      assert.ok(checked > 60);
-    },
-  );
+      const out = symbolizeFrames(frames, { modules: [`${c.dir}/module`], maps });
+      out.forEach((o, i) =>
+        assert.equal(formatAddr2line(o.frames), want[i], `${name} frame ${i} ${o.error ?? ''}`),
+      );
+      checked += out.length;
+    }
+    t.diagnostic(`${c.arch}: ${checked} frames through symbolizeFrames`);
+    assert.ok(checked > 60);
+  });
 }
 
 test('KASLR derived from a frame printing both an address and sym+off', () => {
-  const map = CORPUS + 'qemu/boot/System.map-6.1.0-56-amd64';
-  if (!fs.existsSync(map)) return;
-  const systemMap = parseSymbolMap(fs.readFileSync(map, 'utf8'));
+  const systemMap = parseSymbolMap(readGzipText(CORPUS + 'qemu/boot/System.map-6.1.0-56-amd64.gz'));
   const r = new KernelAddressResolver({ systemMap });
   assert.equal(r.kaslrInfo(), null);
   const vfsWrite = systemMap.find((s) => s.name === 'vfs_write')!.address;

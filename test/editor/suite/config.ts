@@ -5,7 +5,7 @@ import * as path from 'node:path';
 
 export interface SuiteConfig {
   repoRoot: string;
-  sharedDir: string;
+  corpusDir: string;
   /** 'vsix': the extension under test must be the one installed from the .vsix, not the repository. */
   expectInstall: 'dev' | 'vsix';
   /** Folder where the suite and the launcher hand over for screenshots; null: take none. */
@@ -17,7 +17,7 @@ export function loadConfig(): SuiteConfig {
   const repoRoot = path.resolve(__dirname, '../..');
   const base: SuiteConfig = {
     repoRoot,
-    sharedDir: path.resolve(repoRoot, '../shared'),
+    corpusDir: path.resolve(repoRoot, 'test-fixtures/corpus'),
     expectInstall: 'dev',
     handshakeDir: null,
   };

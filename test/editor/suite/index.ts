@@ -207,7 +207,7 @@ test('hover on a register explains it', async () => {
 });
 
 test('a real CRLF serial capture: positions agree with the editor', async () => {
-  const file = path.join(cfg.sharedDir, 'corpus/qemu/logs/null_read.console.log');
+  const file = path.join(cfg.corpusDir, 'qemu/logs/null_read.console.log');
   assert.ok(existsSync(file), `${file} missing`);
   let doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   doc = await vscode.languages.setTextDocumentLanguage(doc, 'kernel-log');
@@ -243,7 +243,7 @@ test('editing re-analyses; closing clears the diagnostics', async () => {
 });
 
 test('go to definition on a module frame opens buggy.c at the ground-truth line (modulePaths + sourceRoot)', async () => {
-  const qemu = path.join(cfg.sharedDir, 'corpus/qemu');
+  const qemu = path.join(cfg.corpusDir, 'qemu');
   const tree = mkdtempSync(path.join(tmpdir(), 'kol-editor-tree-'));
   copyFileSync(path.join(qemu, 'module/buggy.c'), path.join(tree, 'buggy.c'));
   const config = vscode.workspace.getConfiguration('kernelOops');
