@@ -140,39 +140,35 @@ test('no debug files at all: no message, the status names none, hovers still wor
   }
 });
 
-test(
-  'the arm64 log with the x86_64 buggy.ko: status "debug files don\'t match this log: …", hover says why, no definition',
-  { skip: existsSync(path.join(QEMU_ARM64, 'logs/null_read.console.log')) ? skip : 'arm64 corpus missing' },
-  async () => {
-    const { lsp, messages, status } = await session({ modulePaths: [path.join(QEMU_MODULES, 'buggy.ko')] });
-    try {
-      const log = path.join(QEMU_ARM64, 'logs/null_read.console.log');
-      const uri = pathToFileURL(log).href;
-      const text = readFileSync(log, 'utf8');
-      await lsp.open(uri, text);
-      await until('a status notification', () => status.length >= 1);
-      const why = "its ELF machine is x86_64, the log's kernel is arm64";
-      assert.equal(status[0].status, `debug files don't match this log: buggy.ko: ${why}`);
-      assert.deepEqual(status[0].modules, {});
-      assert.equal(status[0].rejected.buggy.reason, why);
-      await until('a message', () => messages.length >= 1);
-      assert.ok(
-        messages.some((m) => m.includes(`buggy.ko does not match the log: ${why}`)),
-        messages.join('\n'),
-      );
-      const lines = lspLines(text);
-      const line = lines.findIndex((l) => l.includes(' buggy_null_read+0x2c/0x44 [buggy]'));
-      assert.ok(line > 0, 'a buggy frame line');
-      const pos = { line, character: lines[line].indexOf('buggy_null_read') + 3 };
-      const h = await lsp.hover(uri, pos.line, pos.character);
-      const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
-      assert.ok(md.includes(`buggy.ko does not match this log: ${why}`), md);
-      assert.equal(
-        await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: pos }),
-        null,
-      );
-    } finally {
-      await lsp.shutdown();
-    }
-  },
-);
+test('the arm64 log with the x86_64 buggy.ko: status "debug files don\'t match this log: …", hover says why, no definition', async () => {
+  const { lsp, messages, status } = await session({ modulePaths: [path.join(QEMU_MODULES, 'buggy.ko')] });
+  try {
+    const log = path.join(QEMU_ARM64, 'logs/null_read.console.log');
+    const uri = pathToFileURL(log).href;
+    const text = readFileSync(log, 'utf8');
+    await lsp.open(uri, text);
+    await until('a status notification', () => status.length >= 1);
+    const why = "its ELF machine is x86_64, the log's kernel is arm64";
+    assert.equal(status[0].status, `debug files don't match this log: buggy.ko: ${why}`);
+    assert.deepEqual(status[0].modules, {});
+    assert.equal(status[0].rejected.buggy.reason, why);
+    await until('a message', () => messages.length >= 1);
+    assert.ok(
+      messages.some((m) => m.includes(`buggy.ko does not match the log: ${why}`)),
+      messages.join('\n'),
+    );
+    const lines = lspLines(text);
+    const line = lines.findIndex((l) => l.includes(' buggy_null_read+0x2c/0x44 [buggy]'));
+    assert.ok(line > 0, 'a buggy frame line');
+    const pos = { line, character: lines[line].indexOf('buggy_null_read') + 3 };
+    const h = await lsp.hover(uri, pos.line, pos.character);
+    const md = h && typeof h.contents === 'object' && 'value' in h.contents ? h.contents.value : '';
+    assert.ok(md.includes(`buggy.ko does not match this log: ${why}`), md);
+    assert.equal(
+      await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position: pos }),
+      null,
+    );
+  } finally {
+    await lsp.shutdown();
+  }
+});

@@ -19,9 +19,8 @@ import { openDebugFile, vermagicRelease } from '../../src/engine/symbolize';
 import { QEMU_ARM64_LOGS, QEMU_LOGS } from '../engine/fixtures';
 import { SYZKALLER_REPORTS } from '../engine/syzkaller-corpus';
 import { buildFixture, hasTool } from '../symbolize/helpers';
-import { BUGGY_KO, HAVE_CORPUS, put, tempDir } from './helpers';
+import { BUGGY_KO, put, tempDir } from './helpers';
 
-const skip = HAVE_CORPUS ? false : 'qemu corpus missing';
 const noGcc = hasTool('gcc') ? false : 'gcc missing';
 const cacheDir = tempDir('cache');
 after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
@@ -49,7 +48,7 @@ test('vermagicRelease: the release is the first word of vermagic=; junk is no re
   assert.equal(vermagicRelease(info('vermagic=../../etc/passwd SMP|')), null);
 });
 
-test('the real buggy.ko says it is built for the release the x86_64 qemu logs print', { skip }, () => {
+test('the real buggy.ko says it is built for the release the x86_64 qemu logs print', () => {
   const log = fs.readFileSync(path.join(QEMU_LOGS, 'null_read.console.log'), 'utf8');
   const release = releaseOf(analyzeText(log));
   assert.ok(release);
@@ -60,34 +59,30 @@ test('the real buggy.ko says it is built for the release the x86_64 qemu logs pr
   assert.equal(identityMismatch(BUGGY_KO, { arch: 'x86_64', release }), null);
 });
 
-test(
-  'the arm64 log with the x86_64 buggy.ko: no frame symbolized, one warning, the frame error and the status say why',
-  { skip },
-  async () => {
-    const log = fs.readFileSync(path.join(QEMU_ARM64_LOGS, 'null_read.console.log'), 'utf8');
-    const { frames, sym } = await symbolize(log, { modulePaths: [BUGGY_KO] });
-    const moduleFrames = frames.filter((f) => f.frame.module === 'buggy');
-    assert.ok(moduleFrames.length >= 3, 'the log has buggy frames');
-    for (const f of frames) assert.equal(sym.results.get(f.key)!.ok, false, f.frame.function ?? '');
-    for (const f of moduleFrames)
-      assert.match(
-        sym.results.get(f.key)!.error!,
-        /^buggy\.ko does not match this log: its ELF machine is x86_64, the log's kernel is arm64$/,
-      );
-    assert.deepEqual(Object.keys(sym.files.modules), []);
-    assert.equal(sym.files.rejected.buggy.path, BUGGY_KO);
-    const warnings = sym.messages.filter((m) => m.includes('does not match'));
-    assert.deepEqual(warnings, [
-      `${BUGGY_KO} does not match the log: its ELF machine is x86_64, the log's kernel is arm64`,
-    ]);
-    assert.equal(
-      debugFilesStatus(sym.files),
-      "debug files don't match this log: buggy.ko: its ELF machine is x86_64, the log's kernel is arm64",
+test('the arm64 log with the x86_64 buggy.ko: no frame symbolized, one warning, the frame error and the status say why', async () => {
+  const log = fs.readFileSync(path.join(QEMU_ARM64_LOGS, 'null_read.console.log'), 'utf8');
+  const { frames, sym } = await symbolize(log, { modulePaths: [BUGGY_KO] });
+  const moduleFrames = frames.filter((f) => f.frame.module === 'buggy');
+  assert.ok(moduleFrames.length >= 3, 'the log has buggy frames');
+  for (const f of frames) assert.equal(sym.results.get(f.key)!.ok, false, f.frame.function ?? '');
+  for (const f of moduleFrames)
+    assert.match(
+      sym.results.get(f.key)!.error!,
+      /^buggy\.ko does not match this log: its ELF machine is x86_64, the log's kernel is arm64$/,
     );
-  },
-);
+  assert.deepEqual(Object.keys(sym.files.modules), []);
+  assert.equal(sym.files.rejected.buggy.path, BUGGY_KO);
+  const warnings = sym.messages.filter((m) => m.includes('does not match'));
+  assert.deepEqual(warnings, [
+    `${BUGGY_KO} does not match the log: its ELF machine is x86_64, the log's kernel is arm64`,
+  ]);
+  assert.equal(
+    debugFilesStatus(sym.files),
+    "debug files don't match this log: buggy.ko: its ELF machine is x86_64, the log's kernel is arm64",
+  );
+});
 
-test('a module of the right machine but another release (vermagic) is not used', { skip }, async () => {
+test('a module of the right machine but another release (vermagic) is not used', async () => {
   const dir = tempDir('vermagic');
   try {
     const data = fs.readFileSync(BUGGY_KO);
@@ -115,7 +110,7 @@ test('a module of the right machine but another release (vermagic) is not used',
 test(
   'a syzbot report of 6.4.0-syzkaller with a vmlinux whose banner says 6.1: rejected; with its own release: used',
   {
-    skip: noGcc || (fs.existsSync(path.join(SYZKALLER_REPORTS, '700')) ? false : 'syzkaller corpus missing'),
+    skip: noGcc,
   },
   async () => {
     const log = fs.readFileSync(path.join(SYZKALLER_REPORTS, '700'), 'latin1').replace(/\r/g, '');
