@@ -1,4 +1,4 @@
-// The real qemu captures beside the repository (../shared/corpus/qemu*/logs, CRLF with a lone CR): the
+// The real qemu captures beside the repository (test-fixtures/corpus/qemu*/logs, CRLF with a lone CR): the
 // event each scenario must yield, and every frame of the ground-truth tables (decoded/*.truth.tsv) found
 // with its function, offset, size, module and reliability on the right LSP line.
 import { test } from 'node:test';

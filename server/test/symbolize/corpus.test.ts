@@ -27,7 +27,7 @@ for (const [label, dir, buildId] of [
 }
 
 // Opt-in: OOPS_LENS_VMLINUX=/path/to/vmlinux-6.1.0-56-amd64 (Debian linux-image-6.1.0-56-amd64-dbg,
-// see ../shared/corpus/qemu/README.md), OOPS_LENS_VMLINUX_ARM64=/path/to/vmlinux-6.1.0-56-arm64.
+// see test-fixtures/corpus/qemu/README.md), OOPS_LENS_VMLINUX_ARM64=/path/to/vmlinux-6.1.0-56-arm64.
 for (const [label, dir, env] of [
   ['x86_64', X86, 'OOPS_LENS_VMLINUX'],
   ['arm64', ARM64, 'OOPS_LENS_VMLINUX_ARM64'],
