@@ -293,3 +293,31 @@ test('decode: a release that climbs out of /usr/lib/debug opens nothing there (n
     assert.match(r.stderr, /no debug files found/);
   }
 });
+
+test('decode with a debuginfod server that redirects to file: warns in one line and still prints the log', async () => {
+  const { createServer } = await import('node:http');
+  const { spawn } = await import('node:child_process');
+  const server = createServer((_req, res) => res.writeHead(302, { Location: 'file:///etc/passwd' }).end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const port = (server.address() as { port: number }).port;
+    const log = `BUG: kernel NULL pointer dereference, address: 0000000000000000\nCall Trace:\n foo+0x1/0x2 [buggy ${'ab'.repeat(20)}]\n`;
+    // Asynchronously: the server answers from this process.
+    const child = spawn(process.execPath, [CLI, 'decode', '-'], {
+      env: { ...process.env, DEBUGINFOD_URLS: `http://127.0.0.1:${port}` },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.stdin.end(log);
+    const status = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(status, 0, stderr);
+    assert.equal(stdout, log);
+    const warning = stderr.split('\n').find((l) => l.includes('debuginfod'));
+    assert.ok(warning, stderr);
+    assert.match(warning, /refused to follow file:/);
+  } finally {
+    server.close();
+  }
+});

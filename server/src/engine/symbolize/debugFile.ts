@@ -88,6 +88,19 @@ export function openDebugFile(path: string, options: OpenOptions = {}): DebugFil
   return file;
 }
 
+/** The NT_GNU_BUILD_ID of the ELF file at `path` (hex), or null when it has none; SymbolizeError if not ELF. */
+export function readBuildId(path: string): string | null {
+  let elf: ElfFile | null = null;
+  try {
+    elf = ElfFile.open(path);
+    return elf.buildId();
+  } catch (e) {
+    throw withPath(e, path);
+  } finally {
+    elf?.close();
+  }
+}
+
 /** Drops every cached DebugFile (closing their file handles). */
 export function closeAllDebugFiles(): void {
   for (const { file } of cache.values()) file.close();

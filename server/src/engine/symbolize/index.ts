@@ -26,6 +26,7 @@
  *       Cached by path+mtime+size. Throws for unreadable/corrupt/truncated files and, unless allowed,
  *       for files without DWARF ("no-debug-info", names .gnu_debuglink when present).
  *   closeAllDebugFiles(): void
+ *   readBuildId(path): string | null      NT_GNU_BUILD_ID of any ELF file (headers and notes only)
  *   DebugFile
  *     .buildId: string | null               NT_GNU_BUILD_ID, hex
  *     .isRelocatable: boolean               `.ko`/`.o`: addresses are (section, offset)
@@ -87,7 +88,7 @@
  */
 export { SymbolizeError } from './errors';
 export type { SymbolizeErrorCode } from './errors';
-export { openDebugFile, closeAllDebugFiles, DebugFile } from './debugFile';
+export { openDebugFile, closeAllDebugFiles, readBuildId, DebugFile } from './debugFile';
 export type {
   CodeAddress,
   LookupOptions,
