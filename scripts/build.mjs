@@ -1,11 +1,15 @@
 // One build for everything we ship: the CLI, the language server and the extension client.
 import { build } from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node18',
+  target: 'node20', // package.json engines.node
+  // The server reports the package's version (server.ts); written in here so it has one source.
+  define: { KERNEL_OOPS_LENS_VERSION: JSON.stringify(pkg.version) },
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',

@@ -19,6 +19,9 @@ import { provideInlayHints } from './lsp/inlayHints';
 import { SYMBOLIZER_ROLE, serveSymbolization } from './lsp/symbolization';
 import { toDocumentSymbols } from './lsp/symbols';
 
+/** package.json's version, written in by the build (scripts/build.mjs). */
+declare const KERNEL_OOPS_LENS_VERSION: string;
+
 function createAnalyzer(connection: Connection): Analyzer {
   try {
     // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
@@ -44,7 +47,10 @@ function startServer(): void {
   });
   connection.onInitialize((params): InitializeResult => {
     docs.initialize(params);
-    return { capabilities: capabilities(), serverInfo: { name: 'kernel-oops-lens', version: '0.1.0' } };
+    return {
+      capabilities: capabilities(),
+      serverInfo: { name: 'kernel-oops-lens', version: KERNEL_OOPS_LENS_VERSION },
+    };
   });
   connection.onDidChangeConfiguration((change) => docs.configurationChanged(change.settings));
 

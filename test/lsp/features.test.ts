@@ -48,6 +48,9 @@ test('initialize declares every feature the server serves', () => {
   assert.ok(caps.documentSymbolProvider);
   assert.equal(caps.foldingRangeProvider, true);
   assert.equal(caps.hoverProvider, true);
+  // The build writes package.json's version into the server.
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+  assert.deepEqual(lsp.initializeResult.serverInfo, { name: pkg.name, version: pkg.version });
 });
 
 test('an oops: one error at its header with title, culprit, code and related locations', async () => {
