@@ -285,7 +285,6 @@ class ReportBuilder {
   private lastPart: number;
   private ended = false;
   private inTrailer = false;
-  private separators = 0;
   private trace: Trace | null = null;
   private pendingLabel: { label: string; line: number } | null = null;
   private context: FrameContext = null;
@@ -409,7 +408,7 @@ class ReportBuilder {
     }
     if (P.SEPARATOR.test(msg)) {
       // KASAN/KFENCE/UBSAN reports close with a second `=====` rule.
-      if (++this.separators >= 1 && LONG_BODY_KINDS.has(e.kind) && line > e.line) this.ended = true;
+      if (LONG_BODY_KINDS.has(e.kind) && line > e.line) this.ended = true;
       return true;
     }
     const marker = parseContextMarker(msg);

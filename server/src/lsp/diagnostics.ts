@@ -18,7 +18,7 @@ import { entryByKind, type Analysis, type Frame, type KernelEvent, type Severity
 import { linesRange, spanRange } from './ranges';
 import { severityAtLeast, type Settings } from './settings';
 
-export const DIAGNOSTIC_SOURCE = 'kernel-oops-lens';
+const DIAGNOSTIC_SOURCE = 'kernel-oops-lens';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -43,7 +43,7 @@ export function culprit(ev: KernelEvent): string | null {
   return parts.length ? parts.join(', ') : null;
 }
 
-export function eventMessage(ev: KernelEvent): string {
+function eventMessage(ev: KernelEvent): string {
   const who = culprit(ev);
   return who ? `${ev.title} — culprit: ${who}` : ev.title;
 }

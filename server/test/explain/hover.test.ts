@@ -7,6 +7,7 @@ import { analyzeText, splitLines, type Analysis } from '../../src/engine';
 import { explainAt } from '../../src/engine/explain/hover';
 import { initDisassemblers } from '../../src/engine/explain/disasm';
 import { findEventAt } from '../../src/engine/explain/locate';
+import { renderEsr } from '../../src/engine/explain/registers';
 
 const ROOT = join(__dirname, '../../..');
 const CORPUS = join(ROOT, 'test-fixtures/corpus');
@@ -243,6 +244,15 @@ test('arm64: pstate, ESR, FSC, WnR, Internal error, registers, pc/lr', () => {
   assert.match(esr, /DABT \(current EL\)/);
   assert.match(esr, /level 2 translation fault/);
   assert.match(esr, /\*\*read\*\* faulted/);
+  // ESR_ELx fields (arch/arm64/include/asm/esr.h): EC 31:26, IL 25, ISS 24:0, ISS2 55:32 (shown when set).
+  assert.match(esr, /\*\*EC\*\* = 0x25: /);
+  assert.match(esr, /\*\*IL\*\* = 1: 32-bit instruction/);
+  assert.match(esr, /\*\*ISS\*\* = 0x00000006/);
+  assert.doesNotMatch(esr, /ISS2/);
+  const esr2 = renderEsr(0x0000_0012_1400_0000n);
+  assert.match(esr2, /\*\*EC\*\* = 0x05: /);
+  assert.match(esr2, /\*\*IL\*\* = 0: 16-bit instruction/);
+  assert.match(esr2, /\*\*ISS2\*\* = 0x00000012/);
   assert.match(hover(ARM, 'WnR = 0').markdown, /\*\*read\*\*/);
   assert.match(hover(ARM, 'FSC = 0x06').markdown, /not mapped/);
   const ie = hover(ARM, 'Oops: 0000000096000006', 8).markdown;

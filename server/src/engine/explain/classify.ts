@@ -92,7 +92,7 @@ export function classifyValue(value: bigint, arch: Arch = 'unknown'): ValueClass
   return out;
 }
 
-export function isCanonical48(value: bigint): boolean {
+function isCanonical48(value: bigint): boolean {
   const top = value >> 47n;
   return top === 0n || top === (1n << 17n) - 1n;
 }

@@ -25,7 +25,7 @@ export function findEventAt(analysis: Analysis | undefined, line: number): Kerne
   return null;
 }
 
-export function findTraceAt(event: KernelEvent, line: number): Trace | null {
+function findTraceAt(event: KernelEvent, line: number): Trace | null {
   for (const t of event.traces) if (t.line <= line && line <= t.endLine) return t;
   return null;
 }

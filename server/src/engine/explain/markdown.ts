@@ -19,10 +19,6 @@ export function codeBlock(s: string, lang = ''): string {
   return '```' + lang + '\n' + s + '\n```';
 }
 
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** 411860 kB → "402.2 MiB". */
 export function humanKb(kb: number): string {
   if (kb < 1024) return `${kb} KiB`;

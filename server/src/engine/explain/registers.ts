@@ -5,6 +5,7 @@ import { parseFrame } from '../log/frames';
 import {
   ABORT_ISS_FIELDS,
   ESR_CLASSES,
+  ESR_FIELDS,
   FSC_NAMES,
   PSTATE_BITS,
   PSTATE_MODES,
@@ -30,11 +31,7 @@ import { classifyValue } from './classify';
 import { bullets, code, md } from './markdown';
 
 /** Decodes a flag register: set flags with meanings, notable clear flags, unknown bits. */
-export function renderBits(
-  value: bigint,
-  table: readonly BitField[],
-  opts: { showClear?: boolean } = {},
-): string {
+function renderBits(value: bigint, table: readonly BitField[], opts: { showClear?: boolean } = {}): string {
   const rows: string[] = [];
   for (const d of decodeFields(value, table)) {
     const f = d.field;
@@ -51,7 +48,7 @@ export function renderBits(
   return bullets(rows);
 }
 
-export function selectorText(sel: number, arch: Arch): string {
+function selectorText(sel: number, arch: Arch): string {
   const known = (arch === 'i386' ? I386_SELECTORS : X86_64_SELECTORS)[sel];
   const rpl = sel & 3;
   const ti = (sel >> 2) & 1;
@@ -200,7 +197,7 @@ function renderOrigRax(value: bigint): string {
   return `Syscall **${nr}** = ${code(sc.name)}${sc.abi === 'x32' ? ' (x32 ABI)' : ''}: the task was inside the \`${sc.name}\` system call (arch/x86/entry/syscalls/syscall_64.tbl). For an exception instead of a syscall this field holds the error code.`;
 }
 
-export function renderPstate(value: bigint): string {
+function renderPstate(value: bigint): string {
   const mode = Number(value & 0xfn);
   const rows: string[] = [
     `mode **${PSTATE_MODES[mode] ?? `M=${hex(BigInt(mode))}`}**${(value >> 4n) & 1n ? ' (AArch32)' : ''}`,
@@ -278,15 +275,18 @@ export function renderIpLine(name: string, valueText: string, arch: Arch, event:
 
 /** Full ESR_ELx decode: class, IL, ISS (data-abort fields and the fault status name). */
 export function renderEsr(esr: bigint): string {
-  const ec = Number((esr >> 26n) & 0x3fn);
-  const il = (esr >> 25n) & 1n;
-  const iss = esr & 0x1ffffffn;
+  const { EC, IL, ISS, ISS2 } = ESR_FIELDS;
+  const ec = Number(fieldValue(esr, EC));
+  const il = fieldValue(esr, IL);
+  const iss = fieldValue(esr, ISS);
+  const iss2 = fieldValue(esr, ISS2);
   const cls = ESR_CLASSES[ec];
   const rows: string[] = [
-    `**EC** = ${hex(BigInt(ec), 2)}: ${cls ? `${cls.name} (ESR_ELx_EC_${cls.id})` : 'unallocated exception class'}`,
-    `**IL** = ${il}: ${il ? '32-bit instruction' : '16-bit instruction / not applicable'}`,
-    `**ISS** = ${hex(iss, 8)}`,
+    `**${EC.name}** = ${hex(BigInt(ec), 2)}: ${cls ? `${cls.name} (ESR_ELx_EC_${cls.id})` : 'unallocated exception class'}`,
+    `**${IL.name}** = ${il}: ${il ? IL.meaning : IL.whenClear}`,
+    `**${ISS.name}** = ${hex(iss, 8)}`,
   ];
+  if (iss2) rows.push(`**${ISS2.name}** = ${hex(iss2, 8)}: ${ISS2.meaning}`);
   if (ec === 0x24 || ec === 0x25 || ec === 0x20 || ec === 0x21) {
     const isData = ec === 0x24 || ec === 0x25;
     for (const f of ABORT_ISS_FIELDS) {

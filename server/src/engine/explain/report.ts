@@ -17,7 +17,7 @@ import { bullets, code, codeBlock, humanKb, md } from './markdown';
 // ---- error codes --------------------------------------------------------------------------------------
 
 /** x86 page-fault error code, as in `Oops: 0002` and `#PF: error_code(0x0002)`. */
-export function renderPfErrorCode(value: bigint): string {
+function renderPfErrorCode(value: bigint): string {
   const rows: string[] = [];
   for (const d of decodeFields(value, PF_ERROR_BITS)) {
     const f = d.field;

@@ -45,7 +45,6 @@ export const MODULE_TOKEN = /([\w-]{1,64})(?:\(([A-Z]{0,20})[+-]?\))?/g;
 export const LAST_UNLOADED = /\s*\[last unloaded: [^\]]{0,80}\]\s*$/;
 
 export const END_TRACE = /^---\[ end (?:trace [0-9a-f]{1,16}|Kernel panic - not syncing: .{0,300}) \]---/;
-export const CUT_HERE = /^-{6,}\[ cut here \]-{6,}/;
 export const SEPARATOR = /^={20,}\s*$/;
 
 /** `Oops: 0002 [#1]`, `general protection fault: 0000 [#1]`, `Internal error: Oops: 96000005 [#1]`. */

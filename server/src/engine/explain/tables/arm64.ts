@@ -72,12 +72,17 @@ function ordinal(n: number): string {
 }
 
 /** ESR_ELx layout: arch/arm64/include/asm/esr.h (ESR_ELx_EC_SHIFT 26, ESR_ELx_IL bit 25, ISS 24:0, ISS2 55:32). */
-export const ESR_FIELDS: readonly BitField[] = [
-  { bit: 26, width: 6, name: 'EC', meaning: 'exception class' },
-  { bit: 25, name: 'IL', meaning: '32-bit instruction', whenClear: '16-bit instruction (or not applicable)' },
-  { bit: 0, width: 25, name: 'ISS', meaning: 'instruction-specific syndrome' },
-  { bit: 32, width: 24, name: 'ISS2', meaning: 'extra syndrome' },
-];
+export const ESR_FIELDS = {
+  EC: { bit: 26, width: 6, name: 'EC', meaning: 'exception class' },
+  IL: {
+    bit: 25,
+    name: 'IL',
+    meaning: '32-bit instruction',
+    whenClear: '16-bit instruction / not applicable',
+  },
+  ISS: { bit: 0, width: 25, name: 'ISS', meaning: 'instruction-specific syndrome' },
+  ISS2: { bit: 32, width: 24, name: 'ISS2', meaning: 'extra syndrome' },
+} as const satisfies Record<string, BitField>;
 
 /** Exception classes: arch/arm64/include/asm/esr.h (ESR_ELx_EC_*), names as arch/arm64/kernel/traps.c (esr_class_str) prints them. */
 export const ESR_CLASSES: Readonly<Record<number, { id: string; name: string }>> = {

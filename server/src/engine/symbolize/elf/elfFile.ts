@@ -8,7 +8,6 @@ import { SymbolizeError, corrupt } from '../errors';
 export const ET_REL = 1;
 export const ET_EXEC = 2;
 export const ET_DYN = 3;
-export const SHT_PROGBITS = 1;
 export const SHT_SYMTAB = 2;
 export const SHT_RELA = 4;
 export const SHT_NOBITS = 8;

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import { SymbolizeError } from '../errors';
 
 /** Reads larger than this in one go are refused (a corrupt size field must not allocate gigabytes). */
-export const MAX_SINGLE_READ = 512 * 1024 * 1024;
+const MAX_SINGLE_READ = 512 * 1024 * 1024;
 
 export interface ByteSource {
   readonly size: number;
@@ -56,25 +56,4 @@ export class FileSource implements ByteSource {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
   }
-}
-
-/** A ByteSource over bytes already in memory (tests, decompressed `.ko.xz`…). */
-export class BufferSource implements ByteSource {
-  constructor(private readonly buf: Buffer) {}
-  get size(): number {
-    return this.buf.length;
-  }
-  read(offset: number, length: number): Buffer {
-    if (offset < 0 || length < 0 || offset + length > this.buf.length)
-      throw new SymbolizeError(
-        'corrupt',
-        `data at ${offset}+${length} lies beyond the end of the data (${this.buf.length} bytes)`,
-      );
-    return this.buf.subarray(offset, offset + length);
-  }
-  readInto(into: Buffer, offset: number, length: number): Buffer {
-    this.read(offset, length).copy(into, 0);
-    return into.subarray(0, length);
-  }
-  close(): void {}
 }
