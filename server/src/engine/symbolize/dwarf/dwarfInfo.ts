@@ -3,7 +3,8 @@
 import { countAtOrBefore } from '../search';
 import { AbbrevCache } from './abbrev';
 import { type DwarfSections } from './sections';
-import { CompUnit, containingLength, type FunctionRecord, readUnitHeader, type UnitHeader } from './unit';
+import { containingLength, type FunctionRecord } from './functions';
+import { CompUnit, readUnitHeader, type UnitHeader } from './unit';
 import { type AddressSpace } from '../elf/addressSpace';
 import { corrupt } from '../errors';
 
@@ -94,13 +95,14 @@ export class DwarfInfo {
 
   /** Outermost-first chain: the subprogram, then each inlined call containing addr. */
   private functionChain(unit: CompUnit, addr: number): FunctionRecord[] {
-    let best = unit.topLevelContaining(addr);
-    const recs = unit.functionRecords();
+    const functions = unit.functions();
+    let best = functions.topLevelContaining(addr);
+    const recs = functions.records();
     const chain: FunctionRecord[] = [];
     const seen = new Set<number>();
     while (best >= 0 && !seen.has(best)) {
       seen.add(best);
-      unit.expand(best);
+      functions.expand(best);
       chain.push(recs[best]);
       let next = -1;
       let nextLen = Infinity;

@@ -1,8 +1,9 @@
-// Address ranges of a DIE: DWARF 5 .debug_rnglists (incl. DW_FORM_rnglistx) and DWARF 2–4 .debug_ranges.
+// Address ranges of a DIE: DW_AT_low_pc/high_pc, DWARF 5 .debug_rnglists (incl. DW_FORM_rnglistx) and
+// DWARF 2–4 .debug_ranges.
 import { Cursor } from './cursor';
-import { DW_FORM, DW_RLE } from './constants';
+import { DW_AT, DW_FORM, DW_RLE } from './constants';
+import { readConstant, type UnitEncoding } from './forms';
 import { type DwarfSections, need, withGrowingWindow } from './sections';
-import { type UnitHeader } from './unit';
 import { type AddressSpace } from '../elf/addressSpace';
 import { corrupt } from '../errors';
 
@@ -10,7 +11,7 @@ import { corrupt } from '../errors';
 export interface RangeContext {
   readonly sections: DwarfSections;
   readonly space: AddressSpace;
-  readonly header: UnitHeader;
+  readonly header: UnitEncoding;
   readonly baseAddress: bigint;
   readonly rnglistsBase: number;
   addrx(index: number): bigint;
@@ -113,4 +114,59 @@ function readDebugRanges(u: RangeContext, buf: Buffer): number[] {
     push(out, lo, lo + Number(b - a));
   }
   throw corrupt('range list without an end');
+}
+
+/** What a DIE's code attributes need from its unit: range lists and address-class attributes. */
+export interface PcContext extends RangeContext {
+  /** Raw address (after relocation) of an address-class attribute. */
+  readAddress(c: Cursor, form: number): bigint;
+}
+
+/** Collects DW_AT_low_pc / high_pc / ranges of one DIE and turns them into linear [lo, hi) pairs. */
+export class PcAttributes {
+  low: bigint | null = null;
+  private highAddr: bigint | null = null;
+  private highOffset = -1;
+  private rangesForm = 0;
+  private rangesValue = -1;
+  constructor(private readonly unit: PcContext) {}
+
+  /** Reads the attribute if it is one of ours; returns whether it was. */
+  take(c: Cursor, at: number, form: number, implicit: number | undefined): boolean {
+    const u = this.unit;
+    if (at === DW_AT.low_pc) this.low = u.readAddress(c, form);
+    else if (at === DW_AT.high_pc) {
+      if (isAddressForm(form)) this.highAddr = u.readAddress(c, form);
+      else this.highOffset = readConstant(c, form, u.header, implicit);
+    } else if (at === DW_AT.ranges) {
+      this.rangesForm = form;
+      this.rangesValue = readConstant(c, form === DW_FORM.rnglistx ? DW_FORM.udata : form, u.header);
+    } else return false;
+    return true;
+  }
+
+  ranges(): number[] {
+    if (this.rangesValue >= 0) return readRanges(this.unit, this.rangesForm, this.rangesValue);
+    if (this.low === null) return [];
+    const lo = this.unit.space.fromBig(this.low);
+    const hi =
+      this.highAddr !== null
+        ? this.unit.space.fromBig(this.highAddr)
+        : this.highOffset >= 0
+          ? lo + this.highOffset
+          : NaN;
+    return hi > lo ? [lo, hi] : [];
+  }
+}
+
+function isAddressForm(form: number): boolean {
+  return (
+    form === DW_FORM.addr ||
+    form === DW_FORM.addrx ||
+    form === DW_FORM.addrx1 ||
+    form === DW_FORM.addrx2 ||
+    form === DW_FORM.addrx3 ||
+    form === DW_FORM.addrx4 ||
+    form === DW_FORM.GNU_addr_index
+  );
 }
