@@ -84,6 +84,23 @@ export default tseslint.config(
       ],
     },
   },
+  // protocol/ (the custom messages' names and shapes) is shared by client and server: it imports neither.
+  {
+    files: ['protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(server|client|engine)(/|$)|^vscode',
+              message: 'protocol/ is plain data shared by client and server: it imports neither.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // The client is thin: it talks to the server over LSP and never imports server code.
   {
     files: ['client/src/**/*.ts'],

@@ -4,24 +4,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-
-interface LocatedFile {
-  path: string;
-  source: string;
-}
-interface DebugFilesParams {
-  uri: string;
-  vmlinux: LocatedFile | null;
-  modules: Record<string, LocatedFile>;
-  systemMap: string | null;
-  moduleMap: string | null;
-  messages: string[];
-}
+import {
+  DEBUG_FILES_NOTIFICATION,
+  DECODE_LOG_COMMAND as SERVER_DECODE_COMMAND,
+  type DebugFilesParams,
+  type DecodeLogResult,
+} from '../../protocol';
 
 const SELECT_COMMAND = 'kernelOops.selectDebugFiles';
 const DECODE_COMMAND = 'kernelOops.decodeLog';
-/** The server's workspace/executeCommand id (lsp/capabilities.ts). */
-const SERVER_DECODE_COMMAND = 'kernelOops.server.decodeLog';
 
 export function registerDebugFiles(context: vscode.ExtensionContext, client: LanguageClient): void {
   const byUri = new Map<string, DebugFilesParams>();
@@ -60,7 +51,7 @@ export function registerDebugFiles(context: vscode.ExtensionContext, client: Lan
 
   context.subscriptions.push(
     item,
-    client.onNotification('kernelOops/debugFiles', (p: DebugFilesParams) => {
+    client.onNotification(DEBUG_FILES_NOTIFICATION, (p: DebugFilesParams) => {
       byUri.set(p.uri, p);
       update();
     }),
@@ -132,7 +123,7 @@ async function decodeLog(client: LanguageClient, uri?: vscode.Uri): Promise<void
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Kernel Oops Lens: decoding the log…' },
     () =>
-      client.sendRequest<{ text: string } | null>('workspace/executeCommand', {
+      client.sendRequest<DecodeLogResult | null>('workspace/executeCommand', {
         command: SERVER_DECODE_COMMAND,
         arguments: [doc.uri.toString()],
       }),

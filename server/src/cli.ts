@@ -5,7 +5,7 @@
 // one-line warnings on stderr; the analysis is printed anyway.
 
 import { readFileSync, statSync } from 'node:fs';
-import { analyzeText, type Analysis, type KernelEvent, type Frame } from './engine';
+import { analyzeText, frameText, type Analysis, type Frame, type KernelEvent } from './engine';
 import type { ExternalTool } from './engine';
 import {
   decodeLogText,
@@ -64,14 +64,6 @@ function readInput(file: string): string {
   }
 }
 
-function frameText(f: Frame | null): string | null {
-  if (!f) return null;
-  const name = f.function
-    ? `${f.function}+0x${(f.offset ?? 0).toString(16)}/0x${(f.size ?? 0).toString(16)}`
-    : `0x${f.address}`;
-  return f.module ? `${name} [${f.module}]` : name;
-}
-
 type SymbolizedLog = LogSymbolization | null;
 
 /** `source` and `resolved` of a frame, when debug files were given. */
@@ -113,7 +105,7 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
     tainted: e.tainted,
     release: e.release,
     faultAddress: e.faultAddress,
-    guiltyFrame: frameText(e.guiltyFrame),
+    guiltyFrame: e.guiltyFrame && frameText(e.guiltyFrame),
     consequenceOf: e.consequenceOf,
     frames: main.map((f) => ({
       function: f.function,
@@ -273,7 +265,7 @@ async function main(argv: string[]): Promise<void> {
     if (files.length > 1) process.stdout.write(`${r.file}:\n`);
     if (r.events.length === 0) process.stdout.write('  no kernel events found\n');
     for (const e of r.events) {
-      const culprit = frameText(e.guiltyFrame);
+      const culprit = e.guiltyFrame && frameText(e.guiltyFrame);
       const consequence =
         e.consequenceOf !== null
           ? ` (likely a consequence of the event at line ${r.events[e.consequenceOf].line + 1})`

@@ -9,8 +9,9 @@ import {
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
+import { DECODE_LOG_COMMAND } from '../../protocol';
 import { InlineAnalyzer, WORKER_ROLE, WorkerAnalyzer, serveAnalyses, type Analyzer } from './lsp/analyzer';
-import { capabilities, DECODE_LOG_COMMAND } from './lsp/capabilities';
+import { capabilities } from './lsp/capabilities';
 import { provideDefinition } from './lsp/definition';
 import { OpenDocuments } from './lsp/documents';
 import { toFoldingRanges } from './lsp/folding';

@@ -53,6 +53,18 @@ const CASES: { name: string; file: string; line: string; expect: RegExp }[] = [
     line: "import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';\nexport const _s = DEFAULT_SETTINGS;\n",
     expect: /no-restricted-imports: .*never imports server/,
   },
+  {
+    name: 'the shared protocol importing server code',
+    file: 'protocol/index.ts',
+    line: "import { DEFAULT_SETTINGS } from '../server/src/lsp/settings';\nexport const _s = DEFAULT_SETTINGS;\n",
+    expect: /no-restricted-imports: .*imports neither/,
+  },
+  {
+    name: 'the shared protocol importing an editor API',
+    file: 'protocol/index.ts',
+    line: "import * as vscode from 'vscode';\nexport const _v = vscode;\n",
+    expect: /no-restricted-imports: .*imports neither/,
+  },
 ];
 
 for (const c of CASES) {

@@ -6,18 +6,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DEBUG_FILES_NOTIFICATION, type DebugFilesParams } from '../../protocol';
 import { LspSession, lspLines } from '../lsp/lspClient';
 import { QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from './truth';
 import { buggyWithOtherBuildId, BUGGY_BUILD_ID } from '../../server/test/debugfiles/helpers';
 
 const LOG = path.join(QEMU_LOGS, 'null_read.console.log');
 
-/** The `kernelOops/debugFiles` notification (what the status bar shows). */
-interface DebugFilesStatus {
-  modules: Record<string, unknown>;
-  rejected: Record<string, { path: string; reason: string }>;
-  status: string | null;
-}
+/** What the status bar shows. */
+type DebugFilesStatus = Pick<DebugFilesParams, 'modules' | 'rejected' | 'status'>;
 
 async function session(
   configuration: object,
@@ -26,7 +23,7 @@ async function session(
   const messages: string[] = [];
   const status: DebugFilesStatus[] = [];
   lsp.conn.onNotification('window/showMessage', (p: { message: string }) => void messages.push(p.message));
-  lsp.conn.onNotification('kernelOops/debugFiles', (p: DebugFilesStatus) => void status.push(p));
+  lsp.conn.onNotification(DEBUG_FILES_NOTIFICATION, (p: DebugFilesStatus) => void status.push(p));
   lsp.configuration = configuration;
   await lsp.initialize({
     workspace: { configuration: true },

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InlayHint, LocationLink } from 'vscode-languageserver-protocol';
+import { DECODE_LOG_COMMAND, type DecodeLogResult } from '../../protocol';
 import { LspSession, lspLines } from '../lsp/lspClient';
 import { moduleTruth, rawAddressLog, QEMU, QEMU_LOGS, QEMU_MODULES, type ModuleTruth } from './truth';
 
@@ -125,9 +126,9 @@ test('hover on a module frame shows the source line and a few lines of buggy.c',
 
 test('the decode command returns a decode_stacktrace.sh-style copy of the log', async () => {
   const r = (await lsp.conn.sendRequest('workspace/executeCommand', {
-    command: 'kernelOops.server.decodeLog',
+    command: DECODE_LOG_COMMAND,
     arguments: [uriOf('null_read')],
-  })) as { text: string };
+  })) as DecodeLogResult;
   const out = r.text.split('\n');
   for (const row of truth.filter((x) => x.log === 'null_read')) {
     const { line } = positionOf(row);

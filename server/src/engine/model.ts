@@ -31,6 +31,17 @@ export interface Frame {
   span: Span;
 }
 
+/** `func+0x1c/0x30 [module]` as the kernel prints the frame (what it printed of it), or its bare address. */
+export function frameText(f: Frame): string {
+  let s = f.function ?? (f.address ? `0x${f.address}` : '?');
+  if (f.function && f.offset !== null) {
+    s += `+0x${f.offset.toString(16)}`;
+    if (f.size !== null) s += `/0x${f.size.toString(16)}`;
+  }
+  if (f.module) s += ` [${f.module}]`;
+  return s;
+}
+
 /** A call trace: `Call Trace:`, `Allocated by task N:`, `Freed by task N:`, `Last potentially related work creation:`… */
 export interface Trace {
   label: string;

@@ -1,8 +1,6 @@
 // The one place that says what the server offers. Every feature registered in server.ts is declared here.
 import { TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver';
-
-/** workspace/executeCommand: arguments [uri]; returns the decode_stacktrace.sh-style text of the log. */
-export const DECODE_LOG_COMMAND = 'kernelOops.server.decodeLog';
+import { DECODE_LOG_COMMAND } from '../../../protocol';
 
 export function capabilities(): ServerCapabilities {
   return {

@@ -14,7 +14,7 @@ import {
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { entryByKind, type Analysis, type Frame, type KernelEvent, type Severity } from '../engine';
+import { entryByKind, frameText, type Analysis, type KernelEvent, type Severity } from '../engine';
 import { linesRange, spanRange } from './ranges';
 import { severityAtLeast, type Settings } from './settings';
 
@@ -25,15 +25,6 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   warning: DiagnosticSeverity.Warning,
   information: DiagnosticSeverity.Information,
 };
-
-/** `func+0x1c/0x30 [module]` as the kernel prints it, or the bare address. */
-export function frameText(f: Frame): string {
-  let s = f.function ?? (f.address ? `0x${f.address}` : '?');
-  if (f.function && f.offset !== null) s += `+0x${f.offset.toString(16)}`;
-  if (f.function && f.offset !== null && f.size !== null) s += `/0x${f.size.toString(16)}`;
-  if (f.module) s += ` [${f.module}]`;
-  return s;
-}
 
 /** Who is to blame, for the message: the guilty frame, and the task that was running. */
 export function culprit(ev: KernelEvent): string | null {

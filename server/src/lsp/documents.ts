@@ -11,6 +11,12 @@ import {
   type Position,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  DEBUG_FILES_NOTIFICATION,
+  DECODE_LOG_COMMAND,
+  type DebugFilesParams,
+  type DecodeLogResult,
+} from '../../../protocol';
 import type { Analysis } from '../engine';
 import {
   archOf,
@@ -21,7 +27,6 @@ import {
   SourceMapper,
 } from '../engine';
 import type { Analyzer } from './analyzer';
-import { DECODE_LOG_COMMAND } from './capabilities';
 import { toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
@@ -202,7 +207,7 @@ export class OpenDocuments {
   }
 
   /** The Decode log command: the log with its frames symbolized (waiting for the debug files). */
-  async decodeLog(uri: unknown, token: Token): Promise<{ text: string; messages: string[] } | null> {
+  async decodeLog(uri: unknown, token: Token): Promise<DecodeLogResult | null> {
     if (typeof uri !== 'string' || !this.documents.get(uri))
       throw new Error(`${DECODE_LOG_COMMAND}: argument 1 must be the URI of an open document`);
     const r = await this.analysisFor(uri, token, SOURCE_WAIT_MS);
@@ -338,7 +343,7 @@ export class OpenDocuments {
   }
 
   private symbolizationReady(uri: string, r: DocSymbolization): void {
-    void this.connection.sendNotification('kernelOops/debugFiles', {
+    const params: DebugFilesParams = {
       uri,
       vmlinux: r.files.vmlinux,
       modules: r.files.modules,
@@ -349,7 +354,8 @@ export class OpenDocuments {
       rejected: r.files.rejected,
       status: debugFilesStatus(r.files),
       messages: r.messages,
-    });
+    };
+    void this.connection.sendNotification(DEBUG_FILES_NOTIFICATION, params);
     // Problems with debug files are worth a notification, once each.
     for (const m of r.messages) {
       if (this.shownMessages.has(m)) continue;

@@ -2,8 +2,7 @@
 // (each register a child), every call trace (each frame a child), the module list and the OOM task table.
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis, KernelEvent } from '../engine';
-import { frameText } from './diagnostics';
+import { frameText, type Analysis, type KernelEvent } from '../engine';
 import { contains, linesRange, spanRange } from './ranges';
 
 function sym(

@@ -1,0 +1,44 @@
+// The messages the Kernel Oops Lens server and its VS Code client exchange beyond standard LSP. Both sides
+// import the names and shapes from here, so they cannot drift apart. Plain data: this folder imports
+// nothing, so the client still never imports server code (eslint.config.mjs).
+
+/**
+ * workspace/executeCommand `arguments: [uri]` (an open kernel log): the log with its frames symbolized,
+ * decode_stacktrace.sh style, waiting for the debug files; null when the log could not be analysed.
+ */
+export const DECODE_LOG_COMMAND = 'kernelOops.server.decodeLog';
+
+export interface DecodeLogResult {
+  text: string;
+  /** Problems with the debug files (one line each). */
+  messages: string[];
+}
+
+/** Server → client notification: the debug files a log's frames are symbolized with (the status bar). */
+export const DEBUG_FILES_NOTIFICATION = 'kernelOops/debugFiles';
+
+export interface DebugFileInUse {
+  path: string;
+  /** Why this file: `setting`, `release search`, `workspace`, `debuginfod`… */
+  source: string;
+}
+
+export interface RejectedDebugFile {
+  path: string;
+  /** Why it was not used (another kernel's release or machine). */
+  reason: string;
+}
+
+export interface DebugFilesParams {
+  uri: string;
+  vmlinux: DebugFileInUse | null;
+  /** Module name → file. */
+  modules: Record<string, DebugFileInUse>;
+  systemMap: string | null;
+  moduleMap: string | null;
+  /** Files found but not used because they belong to another kernel (object name → file). */
+  rejected: Record<string, RejectedDebugFile>;
+  /** The one line a status bar shows when the files in use do not tell the whole story, else null. */
+  status: string | null;
+  messages: string[];
+}
