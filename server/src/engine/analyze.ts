@@ -2,7 +2,7 @@
 // a report runs. A report starts at a catalogue header and ends at an end marker, at the next header
 // that does not continue it, or when its lines stop looking like a report.
 
-import { matchHeader, mayBeHeaderAt, type HeaderMatch } from './catalogue';
+import { matchHeader, mayBeHeaderAt, type CatalogueEntry, type HeaderMatch } from './catalogue';
 import { parseContextMarker, parseFrame, type ParsedFrame } from './log/frames';
 import type { Analysis, Arch, Frame, FrameContext, KernelEvent, ModuleRef, Trace } from './model';
 import {
@@ -106,7 +106,7 @@ export function analyzeLines(
     if (caller !== '') next = events.length;
     while (
       next < events.length &&
-      (SEE_THROUGH_KINDS.has(events[next].kind) || built[next].caller !== caller)
+      (built[next].header.entry.seeThrough === true || built[next].caller !== caller)
     )
       next++;
     // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
@@ -142,20 +142,6 @@ function markConsequences(events: KernelEvent[]): void {
     else if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) firstCrash = i;
   }
 }
-
-/** Events that come inside another report (a panic_on_warn panic, BUG's invalid opcode) or that syzkaller does not
- *  count as a report of their own (OOM, allocation failures, the list-debug line before its BUG): a title may read
- *  past them. */
-const SEE_THROUGH_KINDS = new Set([
-  'panic',
-  'invalid-opcode',
-  'double-fault',
-  'netdev-refcount',
-  'oom-invoked',
-  'oom-kill',
-  'alloc-failure',
-  'list-corruption',
-]);
 
 /** Messages that are no bug themselves but print a stack of their own (mm/vmalloc.c, lib/fault-inject.c,
  *  mm/filemap.c): in a log without caller ids their frames would be read as the report's (syzkaller's
@@ -209,7 +195,8 @@ function applyTitle(
   lines: ReportLine[],
   frameAt: (line: number, fn: string) => Frame | null,
 ): void {
-  const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines });
+  const victim = e.kind === header.entry.onVictim?.kind ? (e.oom?.victimComm ?? null) : null;
+  const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines, victim });
   e.title = title;
   if (guilty) {
     const frames = [...(e.ip ? [e.ip] : []), ...e.traces.flatMap((t) => t.frames)];
@@ -217,10 +204,6 @@ function applyTitle(
       frames.find(
         (f) => f.span.line === guilty.line && f.function !== null && f.function.startsWith(guilty.function),
       ) ?? withLine(frameAt(guilty.line, guilty.function), guilty.line);
-  }
-  if (e.oom && e.oom.victimComm !== null && e.kind === 'oom-invoked') {
-    e.kind = 'oom-kill';
-    e.title = `Out of memory: Killed process (${e.oom.victimComm})`;
   }
 }
 
@@ -251,25 +234,7 @@ function withLine(f: Frame | null, line: number): Frame | null {
 
 /** How many unrecognised lines a report tolerates before it is considered over. */
 const DEFAULT_GAP = 2;
-/** Reports whose body is long free text (KASAN, lockdep, OOM, RCU stalls) tolerate more. */
-const LONG_BODY_KINDS = new Set([
-  'kasan',
-  'kfence',
-  'kmsan',
-  'kcsan',
-  'ubsan',
-  'lockdep-circular',
-  'lockdep-recursive',
-  'lockdep-inconsistent',
-  'suspicious-rcu',
-  'oom-invoked',
-  'rcu-stall',
-  'hung-task',
-  'bad-page-state',
-  'memory-leak',
-  'workqueue-lockup',
-  'alloc-failure',
-]);
+/** Reports whose body is long free text (the catalogue's `longBody`: KASAN, lockdep, OOM, RCU stalls) tolerate more. */
 const LONG_GAP = 60;
 /** How far below its opener a continuation line (`Oops:` after `BUG:`) may come. */
 const CONTINUATION_WINDOW = 16;
@@ -290,18 +255,21 @@ class ReportBuilder {
   private context: FrameContext = null;
   private lastRegisterLine = -1;
   private readonly maxGap: number;
-  /** Kinds of the headers this report is made of (opener plus absorbed continuations). */
-  private readonly kinds = new Set<string>();
+  /** The entries of the headers this report is made of (opener plus absorbed continuations). */
+  private readonly entries: CatalogueEntry[] = [];
+  /** The opener's `longBody` trait. */
+  private readonly longBody: boolean;
 
   constructor(line: number, nl: NormalizedLine, header: HeaderMatch) {
     this.header = header;
     this.line = line;
     this.caller = nl.caller ?? '';
-    this.kinds.add(header.entry.kind);
+    this.entries.push(header.entry);
+    this.longBody = header.entry.longBody === true;
     this.lastPart = line;
     const msg = nl.message.trimStart();
     const lead = header.offset;
-    this.maxGap = LONG_BODY_KINDS.has(header.entry.kind) ? LONG_GAP : DEFAULT_GAP;
+    this.maxGap = this.longBody ? LONG_GAP : DEFAULT_GAP;
     this.event = {
       kind: header.entry.kind,
       title: '',
@@ -352,11 +320,13 @@ class ReportBuilder {
 
   /** Does this header continue the open report rather than start a new one? */
   absorbs(header: HeaderMatch, line: number): boolean {
-    const kinds = header.entry.continues;
-    if (!kinds || this.ended) return false;
+    const { continues, continuesOops } = header.entry;
+    if ((!continues && !continuesOops) || this.ended) return false;
     const within = header.entry.continueWithin ?? CONTINUATION_WINDOW;
     return (
-      kinds.some((k) => this.kinds.has(k)) &&
+      this.entries.some(
+        (e) => (continuesOops === true && e.opensOops === true) || continues?.includes(e.kind) === true,
+      ) &&
       line - this.event.line <= within &&
       (this.event.oopsNumber === null || within > CONTINUATION_WINDOW)
     );
@@ -368,7 +338,7 @@ class ReportBuilder {
     const trimmed = msg.trimStart();
     if (header) {
       // A continuation header (`Oops: 0000 [#1]` after `BUG: …`): it refines the event.
-      this.kinds.add(header.entry.kind);
+      this.entries.push(header.entry);
       this.parseFacts(line, trimmed);
       this.accept(line);
       return true;
@@ -408,7 +378,7 @@ class ReportBuilder {
     }
     if (P.SEPARATOR.test(msg)) {
       // KASAN/KFENCE/UBSAN reports close with a second `=====` rule.
-      if (LONG_BODY_KINDS.has(e.kind) && line > e.line) this.ended = true;
+      if (this.longBody && line > e.line) this.ended = true;
       return true;
     }
     const marker = parseContextMarker(msg);
@@ -439,9 +409,7 @@ class ReportBuilder {
       return true;
     }
     if (this.parseFacts(line, msg, nl, lead)) return true;
-    return (
-      P.REPORT_BODY.test(msg) || (LONG_BODY_KINDS.has(e.kind) && this.trace !== null && msg.startsWith(' '))
-    );
+    return P.REPORT_BODY.test(msg) || (this.longBody && this.trace !== null && msg.startsWith(' '));
   }
 
   private openTrace(label: string, line: number): void {
@@ -647,6 +615,9 @@ class ReportBuilder {
     // Trailing blank/unrecognised lines are not part of the report.
     if (!this.inTrailer) e.endLine = Math.max(e.line, this.lastPart);
     if (e.arch === 'unknown') e.arch = guessArch(e);
+    // The report is complete: an OOM report that names its victim is an OOM kill (catalogue `onVictim`).
+    const onVictim = this.header.entry.onVictim;
+    if (onVictim && e.oom && e.oom.victimComm !== null) e.kind = onVictim.kind;
     return e;
   }
 }

@@ -30,9 +30,10 @@ export interface FrameRule {
   extractor?: 'stall' | 'recursion' | 'hang';
 }
 
-export interface CatalogueEntry {
-  /** Stable id, used as the diagnostic code. Variants of one kind share it. */
-  kind: string;
+/** An entry of the catalogue, its kinds typed `K`: plain strings while the table is checked, EventKind after. */
+interface CatalogueEntryOf<K extends string> {
+  /** Stable id, used as the diagnostic code. Variants of one kind share it, and its traits below. */
+  kind: K;
   /** Human name of the event kind. */
   name: string;
   severity: Severity;
@@ -61,14 +62,28 @@ export interface CatalogueEntry {
    * Set on lines that continue a report opened just before by one of these kinds instead of starting a
    * new one (`Oops: 0000 [#1]` after `BUG: kernel NULL pointer dereference`).
    */
-  continues?: readonly string[];
+  continues?: readonly K[];
   /** How many lines below the opener a continuation may come (default 16). */
   continueWithin?: number;
+  /** Opens an oops report: an `Oops:` line below it continues the report (see `continuesOops`). */
+  opensOops?: boolean;
+  /** Continues a report opened just before by any kind that `opensOops`. */
+  continuesOops?: boolean;
+  /** Comes inside another report (a panic_on_warn panic, BUG's invalid opcode) or is not counted as a report of
+   *  its own by syzkaller (OOM, allocation failures, the list-debug line before its BUG): a title may read past
+   *  it. */
+  seeThrough?: boolean;
+  /** What a report of this kind becomes once it names the task it killed (`Killed process N (comm) …`): that
+   *  kind, titled by `title` with `$1` the victim's name. */
+  onVictim?: { kind: K; title: string };
+  /** The report's body is long free text (KASAN, lockdep, OOM, RCU stalls): it tolerates more unrecognised
+   *  lines, and KASAN-style reports close with a second `=====` rule. */
+  longBody?: boolean;
 }
 
 const DOC_OOPS = 'https://docs.kernel.org/admin-guide/bug-hunting.html';
 const DOC_LOCKUP = 'https://docs.kernel.org/admin-guide/lockup-watchdogs.html';
-const DOC_KASAN = 'https://docs.kernel.org/dev-tools/kasan.html';
+export const DOC_KASAN = 'https://docs.kernel.org/dev-tools/kasan.html';
 const DOC_LOCKDEP = 'https://docs.kernel.org/locking/lockdep-design.html';
 const DOC_OOM = 'https://docs.kernel.org/admin-guide/mm/concepts.html#oom-killer';
 
@@ -99,9 +114,6 @@ const LOCKDEP_CHAIN: FrameRule = {
 /** Where KMSAN's origin stack starts. */
 const KMSAN_ORIGIN = /Local variable .{1,200} created at:|Uninit was created at:/;
 
-/** Kinds that open an oops report; `Oops:` lines continue them. */
-const OOPS_OPENERS = ['null-deref', 'paging-request', 'kernel-bug', 'kasan', 'arm-page-fault', 'gpf'];
-
 const OOPS_BASE = { severity: 'error', doc: DOC_OOPS, frames: IP_THEN_STACK } as const;
 const WARNING_BASE = {
   kind: 'warning',
@@ -119,6 +131,8 @@ const WARNING_BASE = {
 const LOCKDEP_BASE = { severity: 'error', source: 'kernel/locking/lockdep.c', doc: DOC_LOCKDEP } as const;
 const KASAN_BASE = {
   kind: 'kasan',
+  opensOops: true,
+  longBody: true,
   name: 'KASAN report',
   severity: 'error',
   explanation:
@@ -129,6 +143,7 @@ const KASAN_BASE = {
 
 const HUNG_TASK_BASE = {
   kind: 'hung-task',
+  longBody: true,
   name: 'Hung task',
   severity: 'error',
   title: 'INFO: task hung in {FUNC}',
@@ -141,6 +156,7 @@ const HUNG_TASK_BASE = {
 
 const MEMORY_LEAK_BASE = {
   kind: 'memory-leak',
+  longBody: true,
   name: 'Memory leak (kmemleak)',
   severity: 'warning',
   title: 'memory leak in {FUNC}',
@@ -172,7 +188,7 @@ const MEMORY_LEAK_BASE = {
   doc: 'https://docs.kernel.org/dev-tools/kmemleak.html',
 } as const;
 
-export const CATALOGUE: readonly CatalogueEntry[] = [
+const ENTRIES = [
   // --- Memory-safety sanitizers -------------------------------------------------------------------
   {
     ...KASAN_BASE,
@@ -208,6 +224,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { ...KASAN_BASE, header: /^BUG: KASAN: (.{1,80}?)\s*$/, title: 'KASAN: $1' },
   {
     kind: 'kfence',
+    longBody: true,
     name: 'KFENCE report',
     severity: 'error',
     header: /^BUG: KFENCE: ([a-z][a-z -]{0,40}?) in /,
@@ -219,6 +236,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'kmsan',
+    longBody: true,
     name: 'KMSAN report',
     severity: 'error',
     header: /^BUG: KMSAN: kernel-usb-infoleak in /,
@@ -240,6 +258,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'kmsan',
+    longBody: true,
     name: 'KMSAN report',
     severity: 'error',
     header: /^BUG: KMSAN: ([a-z0-9-]+) in /,
@@ -256,6 +275,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'kcsan',
+    longBody: true,
     name: 'KCSAN data race',
     severity: 'warning',
     header: /^BUG: KCSAN: (.{1,200}?)\s*$/,
@@ -267,6 +287,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'ubsan',
+    longBody: true,
     name: 'UBSAN report',
     severity: 'warning',
     header: /^UBSAN: Undefined behaviour in /,
@@ -280,6 +301,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'ubsan',
+    longBody: true,
     name: 'UBSAN report',
     severity: 'warning',
     header: /^UBSAN: ([a-z0-9-]+) in /,
@@ -296,6 +318,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'null-deref',
+    opensOops: true,
     name: 'NULL pointer dereference',
     header:
       /^BUG: (?:unable to handle kernel NULL pointer dereference|kernel NULL pointer dereference|Kernel NULL pointer dereference)/,
@@ -307,6 +330,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'paging-request',
+    opensOops: true,
     name: 'Bad paging request',
     header:
       /^BUG: (?:unable to handle kernel paging request|unable to handle page fault for address|Unable to handle kernel data access)/,
@@ -318,6 +342,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'paging-request',
+    opensOops: true,
     name: 'Bad paging request',
     header: /^BUG: (?:unable to handle kernel|Unable to handle kernel)/,
     title: 'BUG: unable to handle kernel',
@@ -327,6 +352,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'arm-page-fault',
+    opensOops: true,
     name: 'Unable to handle kernel paging request (arm/arm64)',
     header: /^Unable to handle kernel NULL pointer dereference/,
     title: 'BUG: unable to handle kernel NULL pointer dereference in {FUNC}',
@@ -337,6 +363,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'arm-page-fault',
+    opensOops: true,
     name: 'Unable to handle kernel paging request (arm/arm64)',
     header:
       /^Unable to handle kernel (?:paging request|execute from non-executable memory|write to read-only memory)/,
@@ -348,6 +375,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'paging-request',
+    opensOops: true,
     name: 'Unable to handle kernel pointer dereference (s390)',
     header: /^Unable to handle kernel pointer dereference in virtual kernel address space/,
     title: 'BUG: unable to handle kernel paging request in {FUNC}',
@@ -357,6 +385,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'arm-page-fault',
+    opensOops: true,
     name: 'Kernel access to user memory',
     header: /^Unable to handle kernel access to user memory/,
     title: 'BUG: unable to handle kernel access to user memory in {FUNC}',
@@ -367,6 +396,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'arm-page-fault',
+    opensOops: true,
     name: 'Unhandled fault (arm)',
     header: /^Unhandled fault: /,
     title: 'Unhandled fault in {FUNC}',
@@ -378,6 +408,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'arm-page-fault',
+    opensOops: true,
     name: 'Alignment trap (arm)',
     header: /^Alignment trap: not handling instruction [0-9a-f]{4,8} at \[<[0-9a-f]{8}>\]/,
     title: 'Alignment trap in {FUNC}',
@@ -395,7 +426,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     explanation:
       'The kernel hit an exception it cannot handle in kernel mode (arm/arm64 die()). The task is killed; the kernel goes on in a possibly inconsistent state unless panic_on_oops is set.',
     source: 'arch/arm64/kernel/traps.c (die)',
-    continues: OOPS_OPENERS,
+    continuesOops: true,
   },
   {
     ...OOPS_BASE,
@@ -409,11 +440,12 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     explanation:
       'The kernel hit a fault it cannot handle in kernel mode. The faulting task is killed; the kernel goes on running in a possibly inconsistent state unless panic_on_oops is set.',
     source: 'arch/x86/kernel/dumpstack.c (__die)',
-    continues: OOPS_OPENERS,
+    continuesOops: true,
   },
   {
     ...OOPS_BASE,
     kind: 'gpf',
+    opensOops: true,
     name: 'General protection fault',
     // 4.x KASAN printed its GPF hint without a newline, so the header follows it on the same line.
     header:
@@ -426,6 +458,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'gpf',
+    opensOops: true,
     name: 'Stack segment fault',
     header: /^(?:Oops: )?stack segment: /,
     title: 'stack segment fault in {FUNC}',
@@ -447,6 +480,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'kernel-bug',
+    opensOops: true,
     name: 'Bad usercopy',
     header: /^kernel BUG at mm\/usercopy\.c/,
     title: 'BUG: bad usercopy in {FUNC}',
@@ -459,6 +493,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'kernel-bug',
+    opensOops: true,
     name: 'List corruption',
     header: /^kernel BUG at lib\/list_debug\.c/,
     title: 'BUG: corrupted list in {FUNC}',
@@ -471,6 +506,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'kernel-bug',
+    opensOops: true,
     name: 'kernel BUG',
     header: /^kernel BUG at /,
     title: 'kernel BUG in {FUNC}',
@@ -484,6 +520,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'kernel-bug',
+    opensOops: true,
     name: 'kernel BUG',
     header: /^Kernel BUG (.{1,120}?)\s*$/,
     title: 'kernel BUG $1',
@@ -493,6 +530,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'invalid-opcode',
+    seeThrough: true,
     name: 'Invalid opcode',
     header: /^(?:Oops: )?invalid opcode: [0-9a-f]{4}/,
     title: 'invalid opcode in {FUNC}',
@@ -505,6 +543,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...OOPS_BASE,
     kind: 'double-fault',
+    seeThrough: true,
     name: 'Double fault',
     header: /^PANIC: double fault/,
     title: 'PANIC: double fault in {FUNC}',
@@ -571,8 +610,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       [/^Kernel panic - not syncing: Fatal exception/, 'kernel panic: Fatal exception'],
       [/^Kernel panic - not syncing: (.{1,200}?)[\s.]*$/, 'kernel panic: $1'],
     ] as const
-  ).map(([header, title]): CatalogueEntry => ({
+  ).map(([header, title]): CatalogueEntryOf<'panic'> => ({
     kind: 'panic',
+    seeThrough: true,
     name: 'Kernel panic',
     severity: 'error',
     header,
@@ -586,6 +626,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
 
   {
     kind: 'panic',
+    seeThrough: true,
     name: 'Rust panic',
     severity: 'error',
     header: /^rust_kernel: panicked at /,
@@ -610,8 +651,9 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       [/^trusty: panic \(.{0,200}?\): (.{1,200}?)\s*$/, 'trusty: panic: $1'],
       [/^trusty: panic/, 'trusty: panic'],
     ] as const
-  ).map(([header, title]): CatalogueEntry => ({
+  ).map(([header, title]): CatalogueEntryOf<'panic'> => ({
     kind: 'panic',
+    seeThrough: true,
     name: 'Trusty panic',
     severity: 'error',
     header,
@@ -656,6 +698,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   { ...HUNG_TASK_BASE, header: /^INFO: task [^:]{1,64}$/ },
   {
     kind: 'hung-task',
+    longBody: true,
     name: "Task can't die",
     severity: 'error',
     header: /^INFO: task .{1,64}:\d{1,10} can't die for more than \d{1,6} seconds\./,
@@ -667,6 +710,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'rcu-stall',
+    longBody: true,
     name: 'RCU stall',
     severity: 'error',
     header: /^(?:rcu: )?INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stalls?/,
@@ -694,6 +738,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'workqueue-lockup',
+    longBody: true,
     name: 'Workqueue lockup',
     severity: 'error',
     header: /^BUG: workqueue lockup - pool/,
@@ -705,6 +750,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'workqueue-lockup',
+    longBody: true,
     name: 'Workqueue leaked lock',
     severity: 'error',
     header: /^BUG: workqueue leaked lock or atomic/,
@@ -721,6 +767,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
+    longBody: true,
     name: 'Possible circular locking dependency',
     header: /^WARNING: possible circular locking dependency detected/,
     title: 'possible deadlock in {FUNC}',
@@ -732,6 +779,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
+    longBody: true,
     name: 'Possible circular locking dependency',
     header: /^INFO: possible circular locking dependency detected/,
     title: 'possible deadlock in {FUNC}',
@@ -741,6 +789,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
+    longBody: true,
     name: 'Possible irq lock inversion',
     header: /^(?:WARNING|INFO): possible irq lock inversion dependency detected/,
     title: 'possible deadlock in {FUNC}',
@@ -751,6 +800,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
+    longBody: true,
     name: 'Unsafe lock order',
     header: /^WARNING: [A-Z]{1,10}-safe -> [A-Z]{1,10}-unsafe lock order detected/,
     title: 'possible deadlock in {FUNC}',
@@ -761,6 +811,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-circular',
+    longBody: true,
     name: 'Unsafe lock order',
     header: /^INFO: (?:SOFTIRQ|HARDIRQ)-safe -> (?:SOFTIRQ|HARDIRQ)-unsafe lock order detected/,
     title: 'possible deadlock in {FUNC}',
@@ -771,6 +822,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-recursive',
+    longBody: true,
     name: 'Possible recursive locking',
     header: /^(?:WARNING|INFO): possible recursive locking detected/,
     title: 'possible deadlock in {FUNC}',
@@ -780,6 +832,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-inconsistent',
+    longBody: true,
     name: 'Inconsistent lock state',
     header: /^WARNING: inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
@@ -790,6 +843,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-inconsistent',
+    longBody: true,
     name: 'Inconsistent lock state',
     header: /^INFO: inconsistent lock state/,
     title: 'inconsistent lock state in {FUNC}',
@@ -800,6 +854,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     ...LOCKDEP_BASE,
     kind: 'suspicious-rcu',
+    longBody: true,
     name: 'Suspicious RCU usage',
     severity: 'warning',
     header: /^(WARNING|INFO): suspicious RCU usage/,
@@ -852,7 +907,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
         LOCKDEP_AT(/leaving the kernel with locks still held/),
       ],
     ] as const
-  ).map(([header, title, frames]): CatalogueEntry => ({
+  ).map(([header, title, frames]): CatalogueEntryOf<'lockdep-bug'> => ({
     ...LOCKDEP_BASE,
     kind: 'lockdep-bug',
     name: 'Lock misuse',
@@ -1058,10 +1113,13 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   // --- Memory --------------------------------------------------------------------------------------
   {
     kind: 'oom-invoked',
+    seeThrough: true,
+    longBody: true,
     name: 'OOM killer invoked',
     severity: 'warning',
     header: /^(\S.{0,63}?) invoked oom-killer: /,
     title: 'OOM killer invoked by $1',
+    onVictim: { kind: 'oom-kill', title: 'Out of memory: Killed process ($1)' },
     explanation:
       'Memory ran out and reclaim could not free enough: the kernel chose a process to kill to free memory.',
     source: 'mm/oom_kill.c (dump_header)',
@@ -1069,6 +1127,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'oom-kill',
+    seeThrough: true,
     name: 'OOM kill',
     severity: 'warning',
     header:
@@ -1083,6 +1142,8 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'alloc-failure',
+    seeThrough: true,
+    longBody: true,
     name: 'Page allocation failure',
     severity: 'warning',
     header: /^(\S.{0,63}?): page allocation failure: order:(\d{1,2})/,
@@ -1093,6 +1154,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'list-corruption',
+    seeThrough: true,
     name: 'List corruption',
     severity: 'error',
     header: /^(?:list_(?:add|del) corruption|BUG: corrupted list)/,
@@ -1116,6 +1178,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'bad-page-state',
+    longBody: true,
     name: 'Bad page map',
     severity: 'error',
     header: /^BUG: Bad page map in process /,
@@ -1125,6 +1188,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'bad-page-state',
+    longBody: true,
     name: 'Bad page state',
     severity: 'error',
     header: /^BUG: Bad page (state|cache) in process /,
@@ -1151,6 +1215,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'bad-page-state',
+    longBody: true,
     name: 'Dentry still in use',
     severity: 'error',
     header:
@@ -1162,6 +1227,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'bad-page-state',
+    longBody: true,
     name: 'Bad rss-counter state',
     severity: 'error',
     header: /^BUG: (Bad rss-counter state|non-zero nr_ptes on freeing mm|non-zero nr_pmds on freeing mm)/,
@@ -1171,6 +1237,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'bad-page-state',
+    longBody: true,
     name: 'Object already free',
     severity: 'error',
     header: /^BUG [\w-]{1,40} \([^)]{0,60}\): Object already free/,
@@ -1180,6 +1247,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'bad-page-state',
+    longBody: true,
     name: 'Slab object track',
     severity: 'error',
     // Part of a SLUB debug report; seen alone, the rest of the report was lost.
@@ -1202,6 +1270,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   },
   {
     kind: 'netdev-refcount',
+    seeThrough: true,
     name: 'Network device reference leak',
     severity: 'warning',
     header: /^unregister_netdevice: waiting for \S{1,40} to become free/,
@@ -1282,7 +1351,14 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
       'A user-space process raised a CPU exception (general protection, invalid opcode, divide error…) and got a signal.',
     source: 'arch/x86/kernel/traps.c (show_signal)',
   },
-];
+] as const satisfies readonly CatalogueEntryOf<string>[];
+
+/** Every kind of event the engine reports: the catalogue's own `kind`s, so a misspelt kind does not compile. */
+export type EventKind = (typeof ENTRIES)[number]['kind'];
+
+export type CatalogueEntry = CatalogueEntryOf<EventKind>;
+
+export const CATALOGUE: readonly CatalogueEntry[] = ENTRIES;
 
 /**
  * A cheap filter run on every line: headers start with one of these words (anchored, so a line that

@@ -1,6 +1,8 @@
 // The event model: what the engine finds in a kernel log. Every position is 0-based and points at the
 // user's original text (columns in UTF-16 code units, as LSP counts them), never at a stripped copy.
 
+import type { EventKind } from './catalogue';
+
 export type Severity = 'error' | 'warning' | 'information';
 
 export type Arch = 'x86_64' | 'i386' | 'arm64' | 'arm' | 's390x' | 'ppc64' | 'riscv' | 'unknown';
@@ -85,7 +87,7 @@ export interface OomInfo {
 /** One detected event: an oops, a WARNING, a lockup, an OOM kill, a user-space segfault line… */
 export interface KernelEvent {
   /** Catalogue id, e.g. `null-deref`, `gpf`, `warning`, `kasan`, `soft-lockup` (see catalogue.ts). */
-  kind: string;
+  kind: EventKind;
   title: string;
   severity: Severity;
   /** Header line and its extent (inclusive). */

@@ -22,6 +22,8 @@ export interface TitleInput {
   match: RegExpExecArray;
   /** The report's lines from its header on (and a little past its end: stacks can trail). */
   lines: readonly ReportLine[];
+  /** The task the report says was killed, when its entry's `onVictim` made it another kind. */
+  victim?: string | null;
 }
 
 export interface TitleResult {
@@ -47,7 +49,9 @@ const QUESTIONABLE = /(?:\[<[0-9a-f]{1,16}>\])? \? |\(unreliable\)\s*$/;
 const ACCESS = /(Read|Write) (?:of size|at addr) [0-9a-f]/;
 
 export function titleEvent(input: TitleInput): TitleResult {
-  const { entry, match, lines } = input;
+  const { entry, match, lines, victim } = input;
+  if (entry.onVictim && victim)
+    return { title: entry.onVictim.title.replace('$1', () => victim), guilty: null };
   // Header text copied into a title loses `+0x1f/0x60` offsets (`KCSAN: data-race in foo / bar`); text that
   // is sanitised as a whole keeps them for stableText, which also keeps `.part.NUM` suffixes.
   const fill = (template: string, dynamic: boolean) =>

@@ -558,3 +558,28 @@ test('a kernel event inside a user-space segfault line is still information', ()
   assert.equal(segv?.severity, 'information');
   assert.equal(segv?.line, lineOf(text, 'init[1]: segfault at 0'));
 });
+
+test('the entries of one kind agree on its traits', () => {
+  const traits = (e: (typeof CATALOGUE)[number]) =>
+    JSON.stringify([
+      e.opensOops === true,
+      e.continuesOops === true,
+      e.seeThrough === true,
+      e.longBody === true,
+    ]);
+  const byKind = new Map<string, Set<string>>();
+  for (const e of CATALOGUE) byKind.set(e.kind, (byKind.get(e.kind) ?? new Set()).add(traits(e)));
+  const split = [...byKind].filter(([, t]) => t.size > 1).map(([k]) => k);
+  assert.deepEqual(split, [], 'kinds whose entries disagree on opensOops/continuesOops/seeThrough/longBody');
+  // The kinds the analyser relies on having them.
+  const kindsWith = (trait: (e: (typeof CATALOGUE)[number]) => boolean | undefined) =>
+    [...new Set(CATALOGUE.filter(trait).map((e) => e.kind))].sort();
+  assert.deepEqual(
+    kindsWith((e) => e.opensOops),
+    ['arm-page-fault', 'gpf', 'kasan', 'kernel-bug', 'null-deref', 'paging-request'],
+  );
+  assert.deepEqual(
+    kindsWith((e) => e.continuesOops),
+    ['oops'],
+  );
+});

@@ -2,7 +2,7 @@
 // in the body, stack frames and Code: lines.
 
 import type { Analysis, Arch, KernelEvent } from '../model';
-import { entryByKind } from '../catalogue';
+import { entryByKind, type EventKind } from '../catalogue';
 import { parseFrame } from '../log/frames';
 import { demangleRust } from '../rust-demangle';
 import { decodeFields, hex, parseHex64 } from './tables/bits';
@@ -188,7 +188,7 @@ export function renderModule(name: string, flags: string, event: KernelEvent | n
 
 // ---- the event header ----------------------------------------------------------------------------------
 
-export function renderEventHeader(kind: string, event: KernelEvent | null): string {
+export function renderEventHeader(kind: EventKind, event: KernelEvent | null): string {
   const entry = entryByKind(kind);
   const guide = guideFor(kind);
   const sysctls = (guide?.sysctls ?? []).map((k) => SYSCTLS[k]).filter(Boolean);
