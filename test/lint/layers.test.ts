@@ -31,8 +31,8 @@ const CASES: { name: string; file: string; line: string; expect: RegExp }[] = [
   },
   {
     name: 'an engine file importing the LSP layer',
-    file: 'server/src/engine/title.ts',
-    line: "import { DEFAULT_SETTINGS } from '../lsp/settings';\nexport const _s = DEFAULT_SETTINGS;\n",
+    file: 'server/src/engine/title/title.ts',
+    line: "import { DEFAULT_SETTINGS } from '../../lsp/settings';\nexport const _s = DEFAULT_SETTINGS;\n",
     expect: /no-restricted-imports: .*never imports the layers built on it/,
   },
   {

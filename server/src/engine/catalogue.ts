@@ -21,7 +21,7 @@ export interface FrameRule {
   parts2?: readonly FramePart[];
   /** Last resort, when neither yields a frame (kept apart so syzkaller's order stays intact). */
   parts3?: readonly FramePart[];
-  /** Extra function names to skip for this kind: regex sources, like GENERIC_FRAME_PATTERNS (guilty.ts). */
+  /** Extra function names to skip for this kind: regex sources, like GENERIC_FRAME_PATTERNS (title/guilty.ts). */
   skip?: readonly string[];
   /** Take frames as printed: only `skip`, not the generic patterns, applies (a function named by a sentence). */
   raw?: boolean;

@@ -24,6 +24,13 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** Lines longer than this are analysed by their head only: nothing the kernel prints is longer. */
+const MAX_ANALYSED_LINE = 8192;
+/** A line's head, as the analyser reads it. */
+export function clipLine(raw: string): string {
+  return raw.length > MAX_ANALYSED_LINE ? raw.slice(0, MAX_ANALYSED_LINE) : raw;
+}
+
 export interface NormalizedLine {
   /** The kernel's message with prefix and escapes removed. */
   message: string;

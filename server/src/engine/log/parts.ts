@@ -47,6 +47,11 @@ export const LAST_UNLOADED = /\s*\[last unloaded: [^\]]{0,80}\]\s*$/;
 export const END_TRACE = /^---\[ end (?:trace [0-9a-f]{1,16}|Kernel panic - not syncing: .{0,300}) \]---/;
 export const SEPARATOR = /^={20,}\s*$/;
 
+/** kernel/panic.c __warn(): `WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 func+0x1b/0x29 [mod]`, or `at func+…`
+ *  without a file. The symbol is the last token of the header. */
+export const HEADER_AT =
+  / at (?:\S+:\d+ )?(?=[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+(?: [0-9a-f]+)?\])?\s*$)/;
+
 /** `Oops: 0002 [#1]`, `general protection fault: 0000 [#1]`, `Internal error: Oops: 96000005 [#1]`. */
 export const OOPS_NUMBER = /(?:: ([0-9a-f]{1,16})(?: ilc:\d)?|Oops| sig: \d{1,3}) \[#(\d{1,6})\]/;
 

@@ -5,11 +5,11 @@
 // `corrupted`, as syzbot's do; when it lacks the line its title depends on (`requires`) the entry's
 // fallback title, made of header text, applies.
 
-import type { CatalogueEntry, FramePart, FrameRule } from './catalogue';
-import { parseFrame } from './log/frames';
-import { CALL_TRACE } from './log/parts';
+import type { CatalogueEntry, FramePart, FrameRule } from '../catalogue';
+import { parseFrame } from '../log/frames';
+import { CALL_TRACE } from '../log/parts';
 import { extractFrame, makeSkipper } from './guilty';
-import { demangleRust } from './rust-demangle';
+import { demangleRust } from '../rust-demangle';
 
 export interface ReportLine {
   line: number;

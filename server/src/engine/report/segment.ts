@@ -1,0 +1,280 @@
+// Segmentation: which lines make up each report. A report builder is open while a report runs (one per
+// printk caller when the log has caller ids); it reads the report's traces itself and hands every other
+// line to the fact readers (facts.ts).
+
+import { matchHeader, mayBeHeaderAt, type CatalogueEntry, type HeaderMatch } from '../catalogue';
+import { parseContextMarker, parseFrame } from '../log/frames';
+import { clipLine, normalizeInto, toColumn, type NormalizedLine } from '../log/normalize';
+import * as P from '../log/parts';
+import type { FrameContext, KernelEvent, Trace } from '../model';
+import { guessArch, headerLocation, readBodyFacts, readHeaderFacts, readUserFault, toFrame } from './facts';
+
+/** The reports of a log, in line order, and what the titles need of every line. */
+export interface Segmented {
+  reports: ReportBuilder[];
+  /** The prefix-stripped message of a line (kernel indentation kept). */
+  messageAt: (line: number) => string;
+  /** Each line's printk caller id, null where it has none. */
+  callers: readonly (string | null)[];
+}
+
+/**
+ * One pass over the lines: a report opens at a catalogue header, takes the lines that belong to it and ends
+ * at an end marker, at the next header that does not continue it, or when its lines stop looking like a
+ * report. `withControl`: which lines hold escapes (from linesWithControl); undefined means check every line.
+ */
+export function segment(
+  lines: readonly string[],
+  isCancelled: (() => boolean) | undefined,
+  withControl: Uint8Array | null | undefined,
+): Segmented {
+  const built: ReportBuilder[] = [];
+  // Where each line's message starts, and its printk caller: titles read the lines after a header, in
+  // the header's own context, as syzkaller does. Messages are sliced only when needed; the few lines
+  // that lost escapes keep their cleaned message.
+  const starts = new Int32Array(lines.length);
+  const cleaned = new Map<number, string>();
+  const callers: (string | null)[] = new Array(lines.length);
+  const messageAt = (l: number): string => cleaned.get(l) ?? clipLine(lines[l]).slice(starts[l]);
+  // With CONFIG_PRINTK_CALLER (`[T123]`/`[C1]`) reports of several tasks interleave: one builder per caller.
+  const open = new Map<string, ReportBuilder>();
+  let latest: ReportBuilder | null = null;
+  const scratch: NormalizedLine = {
+    message: '',
+    start: 0,
+    time: null,
+    caller: null,
+    level: null,
+    runs: null,
+  };
+  const finish = (b: ReportBuilder) => {
+    built.push(b);
+    if (open.get(b.caller) === b) open.delete(b.caller);
+    if (latest === b) latest = null;
+  };
+
+  for (let i = 0; i < lines.length; i++) {
+    if ((i & 0xfff) === 0 && i > 0 && isCancelled?.()) break;
+    const raw = clipLine(lines[i]);
+    // One scratch object for every line: builders read it during the call and never keep it.
+    const nl = normalizeInto(
+      raw,
+      scratch,
+      withControl === undefined || (withControl !== null && withControl[i] === 1),
+      false,
+    );
+    if (nl.runs) cleaned.set(i, nl.message);
+    starts[i] = nl.start;
+    callers[i] = nl.caller;
+    const key = nl.caller ?? '';
+    const current: ReportBuilder | null = nl.caller ? (open.get(key) ?? null) : latest;
+    const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
+    if (!candidate && !current) continue;
+    if (!nl.runs) nl.message = raw.slice(nl.start);
+    const header = candidate ? matchHeader(nl.message) : null;
+    if (header) {
+      if (current && current.absorbs(header, i)) {
+        current.addLine(i, nl, header);
+        continue;
+      }
+      if (current) finish(current);
+      const b: ReportBuilder = new ReportBuilder(i, nl, header);
+      open.set(key, b);
+      latest = b;
+      continue;
+    }
+    if (current && !current.addLine(i, nl, null)) finish(current);
+  }
+  for (const b of open.values()) built.push(b);
+  built.sort((a, b) => a.line - b.line);
+  return { reports: built, messageAt, callers };
+}
+
+/** How many unrecognised lines a report tolerates before it is considered over. */
+const DEFAULT_GAP = 2;
+/** Reports whose body is long free text (the catalogue's `longBody`: KASAN, lockdep, OOM, RCU stalls) tolerate more. */
+const LONG_GAP = 60;
+/** How far below its opener a continuation line (`Oops:` after `BUG:`) may come. */
+const CONTINUATION_WINDOW = 16;
+
+export class ReportBuilder {
+  private readonly event: KernelEvent;
+  readonly header: HeaderMatch;
+  readonly line: number;
+  /** printk caller id of the header (`T123`), '' when the log has none. */
+  readonly caller: string;
+  /** Lines fed to this report since its last recognised part. */
+  private sinceLastPart = 0;
+  private lastPart: number;
+  private ended = false;
+  private inTrailer = false;
+  private trace: Trace | null = null;
+  private pendingLabel: { label: string; line: number } | null = null;
+  private context: FrameContext = null;
+  private readonly maxGap: number;
+  /** The entries of the headers this report is made of (opener plus absorbed continuations). */
+  private readonly entries: CatalogueEntry[] = [];
+  /** The opener's `longBody` trait. */
+  private readonly longBody: boolean;
+
+  constructor(line: number, nl: NormalizedLine, header: HeaderMatch) {
+    this.header = header;
+    this.line = line;
+    this.caller = nl.caller ?? '';
+    this.entries.push(header.entry);
+    this.longBody = header.entry.longBody === true;
+    this.lastPart = line;
+    const msg = nl.message.trimStart();
+    const lead = header.offset;
+    this.maxGap = this.longBody ? LONG_GAP : DEFAULT_GAP;
+    this.event = {
+      kind: header.entry.kind,
+      title: '',
+      severity: header.entry.severity,
+      line,
+      endLine: line,
+      headerSpan: { line, start: toColumn(nl, lead), end: toColumn(nl, lead + header.match[0].length) },
+      arch: 'unknown',
+      cpu: null,
+      pid: null,
+      comm: null,
+      tainted: null,
+      release: null,
+      build: null,
+      hardware: null,
+      cpuLine: null,
+      faultAddress: null,
+      faultLine: null,
+      errorCode: null,
+      oopsNumber: null,
+      pageFault: null,
+      ip: null,
+      location: null,
+      registers: [],
+      registerLines: null,
+      codeLine: null,
+      traces: [],
+      modules: null,
+      oom: null,
+      guiltyFrame: null,
+      consequenceOf: null,
+    };
+    this.event.location = headerLocation(nl, msg, lead, line);
+    readHeaderFacts(this.event, line, msg);
+    if (header.entry.severity === 'information') readUserFault(this.event, line, msg);
+  }
+
+  /** Does this header continue the open report rather than start a new one? */
+  absorbs(header: HeaderMatch, line: number): boolean {
+    const { continues, continuesOops } = header.entry;
+    if ((!continues && !continuesOops) || this.ended) return false;
+    const within = header.entry.continueWithin ?? CONTINUATION_WINDOW;
+    return (
+      this.entries.some(
+        (e) => (continuesOops === true && e.opensOops === true) || continues?.includes(e.kind) === true,
+      ) &&
+      line - this.event.line <= within &&
+      (this.event.oopsNumber === null || within > CONTINUATION_WINDOW)
+    );
+  }
+
+  /** Feeds one more line; returns false when the line does not belong to the report (it is then over). */
+  addLine(line: number, nl: NormalizedLine, header: HeaderMatch | null): boolean {
+    const msg = nl.message;
+    const trimmed = msg.trimStart();
+    if (header) {
+      // A continuation header (`Oops: 0000 [#1]` after `BUG: …`): it refines the event.
+      this.entries.push(header.entry);
+      readHeaderFacts(this.event, line, trimmed);
+      this.accept(line);
+      return true;
+    }
+    if (this.ended) {
+      // After `---[ end trace … ]---` x86 prints the RIP/Code/register trailer again; keep it, then stop.
+      if (P.REGISTER_LINE.test(trimmed) || P.CODE_LINE.test(trimmed) || P.IP_LINES[0].re.test(trimmed)) {
+        this.inTrailer = true;
+        this.event.endLine = line;
+        return true;
+      }
+      return false;
+    }
+    if (this.recognise(line, nl, trimmed)) {
+      this.accept(line);
+      return true;
+    }
+    if (trimmed.length === 0 || ++this.sinceLastPart <= this.maxGap) {
+      return true;
+    }
+    return false;
+  }
+
+  private accept(line: number): void {
+    this.lastPart = line;
+    this.sinceLastPart = 0;
+    this.event.endLine = line;
+  }
+
+  /** Parses a line into the model; true if it is a known part of a report. */
+  private recognise(line: number, nl: NormalizedLine, msg: string): boolean {
+    const e = this.event;
+    if (P.END_TRACE.test(msg)) {
+      this.ended = true;
+      this.closeTrace();
+      return true;
+    }
+    if (P.SEPARATOR.test(msg)) {
+      // KASAN/KFENCE/UBSAN reports close with a second `=====` rule.
+      if (this.longBody && line > e.line) this.ended = true;
+      return true;
+    }
+    const marker = parseContextMarker(msg);
+    if (marker) {
+      this.context = marker.open ? marker.context : null;
+      if (!this.trace) {
+        this.openTrace(this.pendingLabel?.label ?? 'Call Trace', this.pendingLabel?.line ?? line);
+        this.pendingLabel = null;
+      }
+      return true;
+    }
+    const lead = nl.message.length - msg.length;
+    const frame = parseFrame(nl.message);
+    if (frame) {
+      if (!this.trace)
+        this.openTrace(this.pendingLabel?.label ?? 'Call Trace', this.pendingLabel?.line ?? line);
+      this.pendingLabel = null;
+      const f = toFrame(frame, nl, 0, line, this.context);
+      this.trace!.frames.push(f);
+      this.trace!.endLine = line;
+      return true;
+    }
+    const label = P.TRACE_LABEL.exec(msg);
+    if (label) {
+      this.closeTrace();
+      this.pendingLabel = { label: label[1], line };
+      this.context = null;
+      return true;
+    }
+    if (readBodyFacts(e, line, nl, msg, lead)) return true;
+    return P.REPORT_BODY.test(msg) || (this.longBody && this.trace !== null && msg.startsWith(' '));
+  }
+
+  private openTrace(label: string, line: number): void {
+    this.trace = { label, line, endLine: line, frames: [] };
+    this.event.traces.push(this.trace);
+  }
+
+  private closeTrace(): void {
+    this.trace = null;
+  }
+
+  finish(): KernelEvent {
+    const e = this.event;
+    // Trailing blank/unrecognised lines are not part of the report.
+    if (!this.inTrailer) e.endLine = Math.max(e.line, this.lastPart);
+    if (e.arch === 'unknown') e.arch = guessArch(e);
+    // The report is complete: an OOM report that names its victim is an OOM kill (catalogue `onVictim`).
+    const onVictim = this.header.entry.onVictim;
+    if (onVictim && e.oom && e.oom.victimComm !== null) e.kind = onVictim.kind;
+    return e;
+  }
+}

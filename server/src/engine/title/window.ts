@@ -1,0 +1,103 @@
+// The lines a title reads: a report's own, a little past its end (stacks can trail), and, in a log with
+// printk caller ids, only its task's. Then the title and the guilty frame from them (title.ts).
+
+import type { HeaderMatch } from '../catalogue';
+import { parseFrame } from '../log/frames';
+import { clipLine, normalizeLine } from '../log/normalize';
+import type { Frame, KernelEvent } from '../model';
+import { toFrame } from '../report/facts';
+import { titleEvent, type ReportLine } from './title';
+
+/** What titling needs to know of a report besides its event. */
+export interface TitledReport {
+  header: HeaderMatch;
+  /** printk caller id of the header, '' when the log has none. */
+  caller: string;
+}
+
+/** Titles every event (and finds its guilty frame); `reports[k]` is `events[k]`'s. */
+export function titleEvents(
+  events: KernelEvent[],
+  reports: readonly TitledReport[],
+  lines: readonly string[],
+  messageAt: (line: number) => string,
+  callers: readonly (string | null)[],
+): void {
+  for (let k = 0; k < events.length; k++) {
+    const caller = reports[k].caller;
+    // With caller ids a task's report runs on through whatever else it prints (an oops inside a lockdep
+    // report, as syzkaller reads it); without them the next report ends it, unless it is one that comes
+    // inside another.
+    let next = k + 1;
+    if (caller !== '') next = events.length;
+    while (
+      next < events.length &&
+      (reports[next].header.entry.seeThrough === true || reports[next].caller !== caller)
+    )
+      next++;
+    // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
+    // A report's own lines are always read, however long its stack (deep recursion prints hundreds of frames).
+    const reach = Math.max(
+      Math.min(events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK),
+      events[k].endLine + 1,
+    );
+    const end = Math.min(next < events.length ? events[next].line : lines.length, reach);
+    const window: ReportLine[] = [];
+    for (let l = events[k].line; l < end; l++) {
+      if (caller === '') {
+        // Without caller ids nothing tells two tasks' output apart: a second stack-printing message ends the window.
+        const message = messageAt(l);
+        if (l > events[k].line && OTHER_STACK_MESSAGES.some((m) => message.includes(m))) break;
+        window.push({ line: l, message });
+      } else if (callers[l] === null || callers[l] === caller)
+        window.push({ line: l, message: messageAt(l) });
+    }
+    applyTitle(events[k], reports[k].header, window, (line, fn) => frameInLine(lines[line], fn));
+  }
+}
+
+/** Messages that are no bug themselves but print a stack of their own (mm/vmalloc.c, lib/fault-inject.c,
+ *  mm/filemap.c): in a log without caller ids their frames would be read as the report's (syzkaller's
+ *  infoMessagesWithStack). */
+const OTHER_STACK_MESSAGES = [
+  'vmalloc: allocation failure:',
+  'FAULT_INJECTION: forcing a failure',
+  'FAULT_FLAG_ALLOW_RETRY missing',
+];
+
+/** How far past its header a title may look for the guilty frame. */
+const TITLE_WINDOW = 200;
+/** How far past a report's last line its title may still look. */
+const TITLE_SLACK = 100;
+
+/** A frame read from the middle of a line (`WARNING: … at file:line func+0x1/0x2 [mod]`, `BUG: KASAN: … in func+0x…`). */
+function frameInLine(raw: string, fn: string): Frame | null {
+  const nl = normalizeLine(clipLine(raw));
+  const at = nl.message.search(new RegExp(`(?<![\\w.])${fn.replace(/[.$]/g, '\\$&')}[.+]`));
+  if (at < 0) return null;
+  const f = parseFrame(nl.message.slice(at));
+  if (!f || !f.function) return null;
+  return toFrame(f, nl, at, -1, null);
+}
+
+function applyTitle(
+  e: KernelEvent,
+  header: HeaderMatch,
+  lines: ReportLine[],
+  frameAt: (line: number, fn: string) => Frame | null,
+): void {
+  const victim = e.kind === header.entry.onVictim?.kind ? (e.oom?.victimComm ?? null) : null;
+  const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines, victim });
+  e.title = title;
+  if (guilty) {
+    const frames = [...(e.ip ? [e.ip] : []), ...e.traces.flatMap((t) => t.frames)];
+    e.guiltyFrame =
+      frames.find(
+        (f) => f.span.line === guilty.line && f.function !== null && f.function.startsWith(guilty.function),
+      ) ?? withLine(frameAt(guilty.line, guilty.function), guilty.line);
+  }
+}
+
+function withLine(f: Frame | null, line: number): Frame | null {
+  return f && { ...f, span: { ...f.span, line } };
+}
