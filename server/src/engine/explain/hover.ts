@@ -15,6 +15,7 @@ import { renderEsr, renderIpLine, renderRegister, valueFacts } from './registers
 import * as R from './report';
 import { ABORT_ISS_FIELDS, ESR_CLASSES, FSC_NAMES, fscMeaning } from './tables/arm64';
 import type { CodeAnchor } from './disasm';
+import * as P from '../log/parts';
 
 export interface HoverContext {
   /** 0-based line number of the hovered line. */
@@ -143,11 +144,7 @@ function toIndex(nl: NormalizedLine, column: number): number {
 }
 
 function inferArch(m: string): Arch {
-  if (/^\s*(?:x\d{1,2}\s?:|pc : |lr : |sp : |pstate: |ESR = |Internal error: )/.test(m)) return 'arm64';
-  if (/^\s*(?:R[A-Z0-9]{1,2}: |RIP: |EFLAGS|CR\d: |ORIG_RAX|FS: )/.test(m)) return 'x86_64';
-  if (/^\s*(?:E[A-Z]{2}: |EIP: )/.test(m)) return 'i386';
-  if (/^\s*(?:PC is at |LR is at |pc : \[<|r\d{1,2} : [0-9a-f]{8} )/.test(m)) return 'arm';
-  return 'unknown';
+  return P.ARCH_HINTS.find(([re]) => re.test(m))?.[1] ?? 'unknown';
 }
 
 function add(s: Scan, start: number, end: number, render: () => string | null): void {
@@ -156,17 +153,12 @@ function add(s: Scan, start: number, end: number, render: () => string | null): 
 
 // ---- recognizers -----------------------------------------------------------------------------------
 
-const REGISTER_LINE =
-  /^\s*(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:/;
-const REGISTER_TOKEN =
-  /(?<![\w-])(RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R8|R9|R1[0-5]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|EFLAGS|ORIG_RAX|FS|GS|knlGS|CS|DS|ES|SS|CR[0234]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:\s{0,2}/g;
-
 function registers(s: Scan): void {
   const m = s.m;
-  if (!REGISTER_LINE.test(m)) return;
-  REGISTER_TOKEN.lastIndex = 0;
+  if (!P.REGISTER_DUMP_AT.test(m)) return;
+  P.REGISTER_TOKEN.lastIndex = 0;
   const tokens: { name: string; start: number; valueStart: number }[] = [];
-  for (let t = REGISTER_TOKEN.exec(m); t; t = REGISTER_TOKEN.exec(m))
+  for (let t = P.REGISTER_TOKEN.exec(m); t; t = P.REGISTER_TOKEN.exec(m))
     tokens.push({ name: t[1], start: t.index, valueStart: t.index + t[0].length });
   tokens.forEach((t, i) => {
     const limit = i + 1 < tokens.length ? tokens[i + 1].start : m.length;
@@ -196,12 +188,9 @@ function registers(s: Scan): void {
   });
 }
 
-const DIE_LINE =
-  /^\s*((?:Oops: )?(?:Internal error: [\w -]{1,40}?|Oops(?: - [\w ]{1,20})?|general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]{1,16})?|invalid opcode|stack segment|double fault|divide error|int3|BRK handler)): ([0-9a-f]{1,16}) \[#(\d{1,6})\]((?: [A-Z_0-9]{2,20})*)/;
-
 function errorCodes(s: Scan): void {
   const m = s.m;
-  const d = DIE_LINE.exec(m);
+  const d = P.DIE_LINE.exec(m);
   if (d) {
     const kindText = d[1];
     const codeStart =
@@ -224,13 +213,14 @@ function errorCodes(s: Scan): void {
       md([R.renderErrorCode(kindText, d[2]), s.event ? R.renderEventHeader(s.event.kind, s.event) : null]),
     );
   }
-  if (/^\s*#PF: /.test(m)) {
+  if (P.PF_LINE_AT.test(m)) {
     const start = m.indexOf('#PF');
     add(s, start, m.trimEnd().length, () => R.renderPfLine(m));
   }
   // `PGD 1fec4067 P4D 1fec4067 PUD 1ff0b067 PMD 0` — the page-table walk for the fault address.
-  if (/^\s*(?:PGD|\*pde|\*pdpt) [0-9a-f]+/.test(m)) {
-    const re = /\b(PGD|P4D|PUD|PMD|PTE) ([0-9a-f]{1,16})\b/g;
+  if (P.PAGE_WALK_LINE_AT.test(m)) {
+    const re = P.PAGE_WALK_ENTRY;
+    re.lastIndex = 0;
     for (let t = re.exec(m); t; t = re.exec(m)) {
       const [level, val] = [t[1], t[2]];
       add(s, t.index, t.index + t[0].length, () => renderPageTableEntry(level, val));
@@ -258,7 +248,7 @@ function renderPageTableEntry(level: string, val: string): string {
 function arm64Abort(s: Scan): void {
   const m = s.m;
   let r: RegExpExecArray | null;
-  if ((r = /^(\s*)ESR = 0x([0-9a-f]{1,16})/.exec(m))) {
+  if ((r = P.ESR_LINE_AT.exec(m))) {
     const v = parseHex64(r[2]);
     if (v !== null)
       add(s, r[1].length, r[0].length, () =>
@@ -269,7 +259,7 @@ function arm64Abort(s: Scan): void {
       );
     return;
   }
-  if ((r = /^(\s*)EC = 0x([0-9a-f]{1,2}): ([^,]*), IL = (\d+) bits/.exec(m))) {
+  if ((r = P.EC_LINE_AT.exec(m))) {
     const ec = parseInt(r[2], 16);
     const cls = ESR_CLASSES[ec];
     add(s, r[1].length, r[0].length, () =>
@@ -280,7 +270,7 @@ function arm64Abort(s: Scan): void {
     );
     return;
   }
-  if ((r = /^(\s*)(?:FSC|DFSC|IFSC) = 0x([0-9a-f]{1,2}): (.*)$/.exec(m))) {
+  if ((r = P.FSC_LINE_AT.exec(m))) {
     const fsc = parseInt(r[2], 16);
     add(
       s,
@@ -292,15 +282,16 @@ function arm64Abort(s: Scan): void {
     return;
   }
   // `CM = 0, WnR = 0`, `ISV = 0, ISS = 0x00000006`, `SET = 0, FnV = 0`, `EA = 0, S1PTW = 0`, `TnD = 0, TagAccess = 0`.
-  if (/^\s*(?:CM|ISV|SET|EA|TnD|GCS|Xs|LST|SAS|SF) = /.test(m)) {
-    const re = /\b([A-Za-z0-9]{1,10}) = (0x[0-9a-f]{1,16}|\d{1,3})/g;
+  if (P.ABORT_FIELDS_LINE_AT.test(m)) {
+    const re = P.ABORT_FIELD;
+    re.lastIndex = 0;
     for (let t = re.exec(m); t; t = re.exec(m)) {
       const [name, val] = [t[1], t[2]];
       add(s, t.index, t.index + t[0].length, () => renderAbortField(name, val));
     }
     return;
   }
-  if ((r = /^(\s*)(Mem abort info|Data abort info|Instruction abort info):/.exec(m))) {
+  if ((r = P.ABORT_INFO_LINE_AT.exec(m))) {
     add(
       s,
       r[1].length,
@@ -310,7 +301,7 @@ function arm64Abort(s: Scan): void {
     );
     return;
   }
-  if ((r = /^(\s*)(user|swapper) pgtable: (\d+k) pages, (\d+)-bit VAs, pgdp=([0-9a-f]+)/.exec(m))) {
+  if ((r = P.ARM64_PGTABLE_LINE_AT.exec(m))) {
     add(
       s,
       r[1].length,
@@ -320,8 +311,9 @@ function arm64Abort(s: Scan): void {
     );
     return;
   }
-  if (/^\s*\[[0-9a-f]{16}\] pgd=/.test(m)) {
-    const re = /\b(pgd|p4d|pud|pmd|pte)=([0-9a-f]{16})/g;
+  if (P.ARM64_PAGE_WALK_LINE_AT.test(m)) {
+    const re = P.ARM64_PAGE_WALK_ENTRY;
+    re.lastIndex = 0;
     for (let t = re.exec(m); t; t = re.exec(m)) {
       const [level, val] = [t[1], t[2]];
       add(s, t.index, t.index + t[0].length, () =>
@@ -358,10 +350,11 @@ function taint(s: Scan): void {
   at = m.indexOf('Tainted: ');
   if (at < 0) return;
   const fieldStart = at + 9;
-  const verbose = /^(\[[A-Z]\]=[A-Z_]+(?:, )?)+/.exec(m.slice(fieldStart));
+  const verbose = P.TAINT_NAMED_FLAGS.exec(m.slice(fieldStart));
   if (verbose) {
     // 6.12+: `Tainted: [W]=WARN, [O]=OOT_MODULE`
-    const re = /\[([A-Z])\]=([A-Z_]+)/g;
+    const re = P.TAINT_NAMED_FLAG;
+    re.lastIndex = 0;
     for (let t = re.exec(verbose[0]); t; t = re.exec(verbose[0])) {
       const letter = t[1];
       const start = fieldStart + t.index;
@@ -389,7 +382,7 @@ function taint(s: Scan): void {
 
 function modules(s: Scan): void {
   const m = s.m;
-  const r = /^(\s*)Modules linked in:/.exec(m);
+  const r = P.MODULES_LINE_AT.exec(m);
   if (!r) return;
   add(
     s,
@@ -398,7 +391,7 @@ function modules(s: Scan): void {
     () =>
       '`Modules linked in:` — every loaded module, with per-module taint in parentheses (kernel/module/main.c print_modules).',
   );
-  const re = /(?<=\s)([\w-]{1,64})(?:\(([A-Z]{1,12})\))?(?=\s|$)/g;
+  const re = P.MODULE_NAME;
   re.lastIndex = r[0].length;
   const lastAt = m.indexOf('[last unloaded');
   const list = lastAt >= 0 ? m.slice(0, lastAt) : m;
@@ -406,7 +399,7 @@ function modules(s: Scan): void {
     const [name, flags] = [t[1], t[2] ?? ''];
     add(s, t.index, t.index + t[0].length, () => R.renderModule(name, flags, s.event));
   }
-  const last = /\[last unloaded: ([\w-]+)\]/.exec(m);
+  const last = P.LAST_UNLOADED_NAME.exec(m);
   if (last)
     add(
       s,
@@ -420,15 +413,15 @@ function modules(s: Scan): void {
 function figures(s: Scan): void {
   const m = s.m;
   let r: RegExpExecArray | null;
-  if ((r = /stuck for (\d{1,9})s!/.exec(m))) {
+  if ((r = P.STUCK_FOR.exec(m))) {
     const secs = Number(r[1]);
     add(s, r.index, r.index + r[0].length, () => R.renderSoftLockupFigure(secs));
   }
-  if ((r = /blocked for more than (\d{1,9}) seconds/.exec(m))) {
+  if ((r = P.BLOCKED_FOR.exec(m))) {
     const secs = Number(r[1]);
     add(s, r.index, r.index + r[0].length, () => R.renderHungFigure(secs));
   }
-  if ((r = /hung_task_timeout_secs" disables this message/.exec(m))) {
+  if ((r = P.HUNG_TASK_HINT.exec(m))) {
     add(
       s,
       m.search(/\S/),
@@ -437,7 +430,7 @@ function figures(s: Scan): void {
         `Writing 0 to ${code('/proc/sys/kernel/hung_task_timeout_secs')} disables the hung-task detector; it does not fix the hang.`,
     );
   }
-  if ((r = /\bstate:([A-Z]) /.exec(m)) && /^\s*task:/.test(m)) {
+  if ((r = P.TASK_STATE.exec(m)) && P.TASK_LINE_AT.test(m)) {
     const st = r[1];
     const states: Record<string, string> = {
       D: 'uninterruptible sleep: waits for a lock, I/O or an event and ignores signals',
@@ -456,7 +449,7 @@ function figures(s: Scan): void {
       () => `**state ${st}** — ${states[st] ?? 'task state'} (sched_show_task).`,
     );
   }
-  if ((r = /gfp_mask=0x([0-9a-f]{1,16})(?:\(([^)]*)\))?/.exec(m))) {
+  if ((r = P.GFP_MASK.exec(m))) {
     const [mask, printed] = [r[1], r[2] ?? null];
     add(s, r.index, r.index + r[0].length, () => R.renderGfpMask(mask, printed));
     if (printed) {
@@ -468,29 +461,31 @@ function figures(s: Scan): void {
       }
     }
   }
-  if ((r = /\border[=:](\d{1,2})\b/.exec(m))) {
+  if ((r = P.ALLOC_ORDER.exec(m))) {
     const order = Number(r[1]);
     add(s, r.index, r.index + r[0].length, () => R.renderOrder(order));
   }
-  const adj = /\boom_score_adj[=:](-?\d{1,4})\b/g;
+  const adj = P.OOM_SCORE_ADJ;
+  adj.lastIndex = 0;
   for (let t = adj.exec(m); t; t = adj.exec(m)) {
     const v = Number(t[1]);
     add(s, t.index, t.index + t[0].length, () => R.renderOomScoreAdj(v));
   }
-  const killed = /\b(total-vm|anon-rss|file-rss|shmem-rss|pgtables):(\d{1,15})kB/g;
+  const killed = P.KILLED_FIGURE;
+  killed.lastIndex = 0;
   for (let t = killed.exec(m); t; t = killed.exec(m)) {
     const [name, kb] = [t[1], Number(t[2])];
     add(s, t.index, t.index + t[0].length, () => R.renderKilledField(name, kb));
   }
   // OOM task table header and rows (mm/oom_kill.c dump_task).
-  if (/^\s*\[\s*pid\s*\]\s+uid\s+tgid\s+total_vm/.test(m)) {
-    const re =
-      /\b(pid|uid|tgid|total_vm|rss_anon|rss_file|rss_shmem|rss|pgtables_bytes|swapents|oom_score_adj|name)\b/g;
+  if (P.TASK_TABLE_HEADER_AT.test(m)) {
+    const re = P.TASK_TABLE_COLUMN;
+    re.lastIndex = 0;
     for (let t = re.exec(m); t; t = re.exec(m)) {
       const col = t[1];
       add(s, t.index, t.index + col.length, () => R.renderTaskColumn(col));
     }
-  } else if ((r = /^(\s*)\[\s*(\d{1,10})\]((?:\s+-?\d{1,20}){7,10})\s+(\S.*)$/.exec(m))) {
+  } else if ((r = P.TASK_TABLE_ROW_AT.exec(m))) {
     const fields: { text: string; start: number }[] = [];
     const pidAt = m.indexOf(r[2], r[1].length);
     fields.push({ text: r[2], start: pidAt });
@@ -506,17 +501,17 @@ function figures(s: Scan): void {
       );
   }
   // KASAN access and object lines (mm/kasan/report.c).
-  if ((r = /\b(Read|Write) of size (\d{1,10}) at addr ([0-9a-f]{8,16})(?: by task (\S+))?/.exec(m))) {
+  if ((r = P.KASAN_ACCESS.exec(m))) {
     const [kind, size, addr, task] = [r[1], Number(r[2]), r[3], r[4] ?? null];
     add(s, r.index, r.index + r[0].length, () => R.renderKasanAccess(kind, size, addr, task));
   }
-  if ((r = /which belongs to the cache (\S+)(?: of size (\d{1,10}))?/.exec(m))) {
+  if ((r = P.KASAN_CACHE.exec(m))) {
     const [cache, size] = [r[1], r[2] ? Number(r[2]) : null];
     const at = r.index + r[0].indexOf(cache);
     add(s, at, at + cache.length, () => R.renderKasanCache(cache, size));
     add(s, r.index, r.index + r[0].length, () => R.renderKasanCache(cache, size));
   }
-  if ((r = /The buggy address belongs to the object at ([0-9a-f]{8,16})/.exec(m))) {
+  if ((r = P.KASAN_OBJECT.exec(m))) {
     add(
       s,
       r.index,
@@ -525,7 +520,7 @@ function figures(s: Scan): void {
         'The object that contains the bad address: its allocation and free stacks are printed above; the next line names its slab cache.',
     );
   }
-  if ((r = /The buggy address is located (\d{1,10}) bytes (inside|to the right|to the left) of/.exec(m))) {
+  if ((r = P.KASAN_LOCATED.exec(m))) {
     const [n, where] = [Number(r[1]), r[2]];
     add(s, r.index, r.index + r[0].length, () =>
       where === 'inside'
@@ -533,7 +528,7 @@ function figures(s: Scan): void {
         : `${n} bytes ${where} of the object: an out-of-bounds access ${where === 'to the right' ? 'past its end (off-by-one, wrong length)' : 'before its start (negative index)'}.`,
     );
   }
-  if ((r = /^(\s*)CPU: (\d{1,5}) (?:UID: \d+ )?PID: (\d{1,10}) Comm: (\S{1,16})/.exec(m))) {
+  if ((r = P.CPU_LINE_AT.exec(m))) {
     const [cpu, pid, comm] = [r[2], r[3], r[4]];
     const cpuAt = m.indexOf('CPU: ');
     add(s, cpuAt, cpuAt + 5 + cpu.length, () => `**CPU ${cpu}** — the CPU that hit the event.`);
@@ -559,24 +554,24 @@ function figures(s: Scan): void {
 /** Headings of the traces a report prints (dumpstack, mm/kasan/report.c, mm/kfence/report.c, lockdep). */
 const TRACE_LABELS: readonly [RegExp, string][] = [
   [
-    /^\s*Call [Tt]race:\s*$/,
+    P.TRACE_LABELS_AT.callTrace,
     '`Call Trace:` — the stack at the time of the report, innermost call first. Frames marked `?` are unreliable guesses.',
   ],
   [
-    /^\s*Allocated by task \d+( on cpu \d+ at [\d.]+s)?:/,
+    P.TRACE_LABELS_AT.allocated,
     '`Allocated by task` — where the object was allocated (KASAN/KFENCE record the allocation stack).',
   ],
   [
-    /^\s*Freed by task \d+( on cpu \d+ at [\d.]+s)?:/,
+    P.TRACE_LABELS_AT.freed,
     '`Freed by task` — where the object was freed. In a use-after-free, this free came too early or the later user forgot to take a reference.',
   ],
   [
-    /^\s*Last potentially related work creation:/,
+    P.TRACE_LABELS_AT.lastWork,
     'Where related deferred work (call_rcu, queue_work…) was queued: often the real freer of the object.',
   ],
-  [/^\s*Second to last potentially related work creation:/, 'An earlier related deferred-work creation.'],
-  [/^\s*Exception stack\(/, 'The exception frame saved on entry to the fault handler (arm).'],
-  [/^\s*Backtrace:\s*$/, '`Backtrace:` — the stack at the time of the report (arm).'],
+  [P.TRACE_LABELS_AT.secondLastWork, 'An earlier related deferred-work creation.'],
+  [P.TRACE_LABELS_AT.exceptionStack, 'The exception frame saved on entry to the fault handler (arm).'],
+  [P.TRACE_LABELS_AT.backtrace, '`Backtrace:` — the stack at the time of the report (arm).'],
 ];
 
 function frames(s: Scan): void {
@@ -594,7 +589,7 @@ function frames(s: Scan): void {
     return;
   }
   // syzkaller-symbolized inline frames: ` add_disk include/linux/genhd.h:217 [inline]`.
-  const inl = /^(\s*)([A-Za-z_][\w.]{0,254}) ((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+) \[inline\]\s*$/.exec(m);
+  const inl = P.INLINE_FRAME_AT.exec(m);
   if (inl) {
     const [fn, src] = [inl[2], inl[3]];
     add(
@@ -611,7 +606,7 @@ function frames(s: Scan): void {
   const render = () => R.renderFrame(m, s.event, s.ctx.line, findFrameAt);
   add(s, f.start, f.end, render);
   add(s, m.search(/\S/), m.trimEnd().length, render);
-  const q = /^\s*(?:\[<[0-9a-f]+>\] )?(\?) /.exec(m);
+  const q = P.UNRELIABLE_MARK_AT.exec(m);
   if (q) {
     const at = q[0].length - 2;
     add(s, at, at + 1, render);
@@ -619,7 +614,7 @@ function frames(s: Scan): void {
 }
 
 function codeLine(s: Scan): void {
-  const r = /^(\s*)Code: (.*)$/.exec(s.m);
+  const r = P.CODE_LINE_AT.exec(s.m);
   if (!r) return;
   const bytes = r[2];
   add(s, r[1].length, s.m.trimEnd().length, () => {
@@ -636,7 +631,7 @@ function codeAnchor(s: Scan): CodeAnchor | undefined {
   const prev = s.ctx.getLine?.(s.ctx.line - 1);
   const fromLine = (text: string): CodeAnchor | undefined => {
     const msg = normalizeLine(text).message;
-    const rip = /^\s*(?:RIP|EIP|pc)\s?: (?:[0-9a-f]{4}:)?(.*)$/.exec(msg);
+    const rip = P.IP_LINE_VALUE_AT.exec(msg);
     if (!rip) return undefined;
     const num = /^0x([0-9a-f]{1,16})\b/.exec(rip[1]);
     if (num) return { address: parseHex64(num[1]) ?? undefined };
@@ -671,7 +666,7 @@ function eventHeader(s: Scan): void {
     return;
   }
   let r: RegExpExecArray | null;
-  if ((r = /---\[ end trace ([0-9a-f]{16}) \]---/.exec(m))) {
+  if ((r = P.END_TRACE_ID.exec(m))) {
     add(
       s,
       r.index,
@@ -679,7 +674,7 @@ function eventHeader(s: Scan): void {
       () =>
         `End of the report. The number is a per-boot random id on older kernels (all zeros since 5.17): reports with the same id come from the same boot.`,
     );
-  } else if ((r = /-{3,}\[ cut here \]-{3,}/.exec(m))) {
+  } else if ((r = P.CUT_HERE_MARK.exec(m))) {
     add(
       s,
       r.index,
@@ -690,16 +685,14 @@ function eventHeader(s: Scan): void {
   }
 }
 
-const ADDRESS = /(?<![\w.+/-])(0x)?([0-9a-f]{8,16})(?![\w])/g;
-
 function addresses(s: Scan): void {
   const m = s.m;
   // Register dumps explain their values themselves (with the register's role).
-  if (REGISTER_LINE.test(m) && !/^\s*(?:RIP|EIP|pc|lr)\s{0,2}:/.test(m)) return;
+  if (P.REGISTER_DUMP_AT.test(m) && !P.IP_REGISTER_AT.test(m)) return;
   // Code: words (arm64 `d503201f`) are instructions, not addresses.
-  if (/^\s*Code: /.test(m)) return;
-  ADDRESS.lastIndex = 0;
-  for (let t = ADDRESS.exec(m); t; t = ADDRESS.exec(m)) {
+  if (P.CODE_LINE_AT.test(m)) return;
+  P.ADDRESS_TOKEN.lastIndex = 0;
+  for (let t = P.ADDRESS_TOKEN.exec(m); t; t = P.ADDRESS_TOKEN.exec(m)) {
     const digits = t[2];
     if (!t[1] && digits.length !== 16 && !/[a-f]/.test(digits) && digits.length !== 8) continue;
     const v = parseHex64(digits);

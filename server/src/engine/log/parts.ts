@@ -1,4 +1,6 @@
-// Recognisers for the parts of a report, each a bounded regex over one prefix-stripped message.
+// Recognisers for the parts of a report, each a bounded regex over one prefix-stripped message. The
+// analyser's run on the message without its indentation; the `…_AT` forms and the tokens are the hover's,
+// run on the message as printed (indentation kept), and only need to find what they explain on the line.
 // Formats come from arch/*/kernel/dumpstack.c / process.c / traps.c (show_regs, __show_regs),
 // lib/dump_stack.c (dump_stack_print_info), kernel/module/main.c (print_modules), mm/oom_kill.c.
 
@@ -11,6 +13,8 @@ export const CPU_LINE =
 export const OLD_PID_LINE =
   /^Pid: (?<pid>\d{1,10}), comm: (?<comm>.{1,24}?) (?:Not tainted|Tainted: (?<tainted>[A-Z ]{1,40}?)) +(?<release>\S{1,100})(?: (?<build>#\S{1,40}.{0,200}?))?\s*$/;
 export const HARDWARE_LINE = /^Hardware name: (.{1,300}?)\s*$/;
+/** The head of the CPU line, enough to explain its CPU, PID and Comm (hover). */
+export const CPU_LINE_AT = /^(\s*)CPU: (\d{1,5}) (?:UID: \d+ )?PID: (\d{1,10}) Comm: (\S{1,16})/;
 
 /** Instruction-pointer lines, with the arch they reveal and where the symbol text starts. */
 export const IP_LINES: readonly { re: RegExp; arch: Arch }[] = [
@@ -30,21 +34,57 @@ export const REGISTER_LINE =
 
 /** One `NAME: value` pair inside a register line. */
 export const REGISTER_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: ?((?:[0-9a-f]{4}:)?[0-9a-f]{4,16})\b/g;
+/** A register dump line whose registers the hover explains, and each `NAME: ` on it. */
+export const REGISTER_DUMP_AT =
+  /^\s*(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:/;
+export const REGISTER_TOKEN =
+  /(?<![\w-])(RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R8|R9|R1[0-5]|EAX|EBX|ECX|EDX|ESI|EDI|EBP|EFLAGS|ORIG_RAX|FS|GS|knlGS|CS|DS|ES|SS|CR[0234]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:\s{0,2}/g;
+/** A register line that starts with the instruction pointer (or arm's link register). */
+export const IP_REGISTER_AT = /^\s*(?:RIP|EIP|pc|lr)\s{0,2}:/;
+/** The instruction-pointer line and its value after the segment selector (`RIP: 0010:func+0x1/0x2`). */
+export const IP_LINE_VALUE_AT = /^\s*(?:RIP|EIP|pc)\s?: (?:[0-9a-f]{4}:)?(.*)$/;
 
 export const CODE_LINE = /^Code: /;
+/** The `Code:` line and its bytes. */
+export const CODE_LINE_AT = /^(\s*)Code: (.*)$/;
 /** Labels that open a stack trace. */
 export const TRACE_LABEL =
   /^(Call Trace|Call trace|Backtrace|Stack|Exception stack|(?:Allocated|Freed) by task \d{1,10}(?: on cpu \d{1,5} at [\d.]{1,20}s)?|(?:Second to last p|Last p)otentially related work creation|-> #\d{1,3} \(.{1,200}|(?:stack )?backtrace|Stack trace)\b.{0,200}?:?\s*$/;
 /** Where a stack starts, as syzkaller finds it (titles, guilty frames): unanchored, since interleaved output
  *  can precede it on the line. */
 export const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
+/** Trace headings the hover explains, each its own form (dumpstack, mm/kasan/report.c, mm/kfence/report.c,
+ *  arm's traps.c). */
+export const TRACE_LABELS_AT = {
+  callTrace: /^\s*Call [Tt]race:\s*$/,
+  allocated: /^\s*Allocated by task \d+( on cpu \d+ at [\d.]+s)?:/,
+  freed: /^\s*Freed by task \d+( on cpu \d+ at [\d.]+s)?:/,
+  lastWork: /^\s*Last potentially related work creation:/,
+  secondLastWork: /^\s*Second to last potentially related work creation:/,
+  exceptionStack: /^\s*Exception stack\(/,
+  backtrace: /^\s*Backtrace:\s*$/,
+} as const;
+/** A frame syzkaller's symbolizer added for an inlined call: ` add_disk include/linux/genhd.h:217 [inline]`. */
+export const INLINE_FRAME_AT =
+  /^(\s*)([A-Za-z_][\w.]{0,254}) ((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+) \[inline\]\s*$/;
+/** The `?` of an unreliable frame. */
+export const UNRELIABLE_MARK_AT = /^\s*(?:\[<[0-9a-f]+>\] )?(\?) /;
 export const MODULES_LINE = /^Modules linked in:(.{0,4000})$/;
 /** `foo(OE)`: taint letters, then `+` while loading or `-` while unloading (kernel/module/main.c module_flags). */
 export const MODULE_TOKEN = /([\w-]{1,64})(?:\(([A-Z]{0,20})[+-]?\))?/g;
 /** `[last unloaded: foo(OE)]` closes the list and names a module that is no longer loaded. */
 export const LAST_UNLOADED = /\s*\[last unloaded: [^\]]{0,80}\]\s*$/;
+/** The `Modules linked in:` heading, each module name after it (with its taint letters), and the last
+ *  unloaded module's name. */
+export const MODULES_LINE_AT = /^(\s*)Modules linked in:/;
+export const MODULE_NAME = /(?<=\s)([\w-]{1,64})(?:\(([A-Z]{1,12})\))?(?=\s|$)/g;
+export const LAST_UNLOADED_NAME = /\[last unloaded: ([\w-]+)\]/;
 
 export const END_TRACE = /^---\[ end (?:trace [0-9a-f]{1,16}|Kernel panic - not syncing: .{0,300}) \]---/;
+/** The random id of an older kernel's `end trace` (all zeros since 5.17). */
+export const END_TRACE_ID = /---\[ end trace ([0-9a-f]{16}) \]---/;
+/** `[ cut here ]` anywhere on a line. */
+export const CUT_HERE_MARK = /-{3,}\[ cut here \]-{3,}/;
 export const SEPARATOR = /^={20,}\s*$/;
 
 /** kernel/panic.c __warn(): `WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 func+0x1b/0x29 [mod]`, or `at func+…`
@@ -54,6 +94,9 @@ export const HEADER_AT =
 
 /** `Oops: 0002 [#1]`, `general protection fault: 0000 [#1]`, `Internal error: Oops: 96000005 [#1]`. */
 export const OOPS_NUMBER = /(?:: ([0-9a-f]{1,16})(?: ilc:\d)?|Oops| sig: \d{1,3}) \[#(\d{1,6})\]/;
+/** A die() line whose error code, oops number and flags the hover explains (`Oops: 0002 [#1] PREEMPT SMP`). */
+export const DIE_LINE =
+  /^\s*((?:Oops: )?(?:Internal error: [\w -]{1,40}?|Oops(?: - [\w ]{1,20})?|general protection fault(?:, (?:probably|maybe) for (?:non-canonical )?address 0x[0-9a-f]{1,16})?|invalid opcode|stack segment|double fault|divide error|int3|BRK handler)): ([0-9a-f]{1,16}) \[#(\d{1,6})\]((?: [A-Z_0-9]{2,20})*)/;
 
 /** Where a report states the faulting address. */
 export const FAULT_ADDRESS: readonly RegExp[] = [
@@ -77,6 +120,30 @@ export const OOM_KILLED =
   /Killed process (\d{1,10}) \((.{1,64}?)\) total-vm:(\d{1,20})kB, anon-rss:(\d{1,20})kB, file-rss:(\d{1,20})kB, shmem-rss:(\d{1,20})kB/;
 export const OOM_TABLE_HEADER = /^\[ {0,4}pid {0,4}\] {1,6}uid {1,4}tgid total_vm/;
 export const OOM_TABLE_ROW = /^\[ {0,10}\d{1,10}\] {1,10}\d{1,10} {1,10}\d{1,10}/;
+/** The OOM figures the hover explains: `gfp_mask=0x…(…)`, `order=N`, `oom_score_adj=N`, the killed task's
+ *  sizes, the task table's header, its columns and its rows (mm/oom_kill.c dump_task). */
+export const GFP_MASK = /gfp_mask=0x([0-9a-f]{1,16})(?:\(([^)]*)\))?/;
+export const ALLOC_ORDER = /\border[=:](\d{1,2})\b/;
+export const OOM_SCORE_ADJ = /\boom_score_adj[=:](-?\d{1,4})\b/g;
+export const KILLED_FIGURE = /\b(total-vm|anon-rss|file-rss|shmem-rss|pgtables):(\d{1,15})kB/g;
+export const TASK_TABLE_HEADER_AT = /^\s*\[\s*pid\s*\]\s+uid\s+tgid\s+total_vm/;
+export const TASK_TABLE_COLUMN =
+  /\b(pid|uid|tgid|total_vm|rss_anon|rss_file|rss_shmem|rss|pgtables_bytes|swapents|oom_score_adj|name)\b/g;
+export const TASK_TABLE_ROW_AT = /^(\s*)\[\s*(\d{1,10})\]((?:\s+-?\d{1,20}){7,10})\s+(\S.*)$/;
+
+/** KASAN's access line and the lines about the object (mm/kasan/report.c). */
+export const KASAN_ACCESS = /\b(Read|Write) of size (\d{1,10}) at addr ([0-9a-f]{8,16})(?: by task (\S+))?/;
+export const KASAN_CACHE = /which belongs to the cache (\S+)(?: of size (\d{1,10}))?/;
+export const KASAN_OBJECT = /The buggy address belongs to the object at ([0-9a-f]{8,16})/;
+export const KASAN_LOCATED =
+  /The buggy address is located (\d{1,10}) bytes (inside|to the right|to the left) of/;
+
+/** Lockup and hang figures (kernel/watchdog.c, kernel/hung_task.c, sched_show_task's `task:` line). */
+export const STUCK_FOR = /stuck for (\d{1,9})s!/;
+export const BLOCKED_FOR = /blocked for more than (\d{1,9}) seconds/;
+export const HUNG_TASK_HINT = /hung_task_timeout_secs" disables this message/;
+export const TASK_LINE_AT = /^\s*task:/;
+export const TASK_STATE = /\bstate:([A-Z]) /;
 
 /** Lines seen inside reports that carry no parsed part but must not end the report. */
 export const REPORT_BODY =
@@ -96,3 +163,35 @@ export const PF_ACCESS =
   /^#PF: ((?:supervisor|user) (?:read|write|instruction fetch|shadow stack \w+) access in (?:kernel|user) mode)/;
 /** `#PF: error_code(0x0002) - not-present page`. */
 export const PF_ERROR = /^#PF: error_code\((0x[0-9a-f]{1,8})\) - (.{1,80}?)\s*$/;
+/** Any `#PF:` line. */
+export const PF_LINE_AT = /^\s*#PF: /;
+/** x86's page-table walk for the fault address (`PGD 1fec4067 P4D 1fec4067 PUD 0`) and each entry on it. */
+export const PAGE_WALK_LINE_AT = /^\s*(?:PGD|\*pde|\*pdpt) [0-9a-f]+/;
+export const PAGE_WALK_ENTRY = /\b(PGD|P4D|PUD|PMD|PTE) ([0-9a-f]{1,16})\b/g;
+
+/** arm64's abort decoding (arch/arm64/mm/fault.c mem_abort_decode, data_abort_decode, show_pte). */
+export const ESR_LINE_AT = /^(\s*)ESR = 0x([0-9a-f]{1,16})/;
+export const EC_LINE_AT = /^(\s*)EC = 0x([0-9a-f]{1,2}): ([^,]*), IL = (\d+) bits/;
+export const FSC_LINE_AT = /^(\s*)(?:FSC|DFSC|IFSC) = 0x([0-9a-f]{1,2}): (.*)$/;
+export const ABORT_FIELDS_LINE_AT = /^\s*(?:CM|ISV|SET|EA|TnD|GCS|Xs|LST|SAS|SF) = /;
+export const ABORT_FIELD = /\b([A-Za-z0-9]{1,10}) = (0x[0-9a-f]{1,16}|\d{1,3})/g;
+export const ABORT_INFO_LINE_AT = /^(\s*)(Mem abort info|Data abort info|Instruction abort info):/;
+export const ARM64_PGTABLE_LINE_AT =
+  /^(\s*)(user|swapper) pgtable: (\d+k) pages, (\d+)-bit VAs, pgdp=([0-9a-f]+)/;
+export const ARM64_PAGE_WALK_LINE_AT = /^\s*\[[0-9a-f]{16}\] pgd=/;
+export const ARM64_PAGE_WALK_ENTRY = /\b(pgd|p4d|pud|pmd|pte)=([0-9a-f]{16})/g;
+
+/** 6.12+ names its taint flags: `Tainted: [W]=WARN, [O]=OOT_MODULE`. */
+export const TAINT_NAMED_FLAGS = /^(\[[A-Z]\]=[A-Z_]+(?:, )?)+/;
+export const TAINT_NAMED_FLAG = /\[([A-Z])\]=([A-Z_]+)/g;
+
+/** An address on a line: 8 to 16 hex digits, `0x` optional, not part of a word or a `sym+0x…` offset. */
+export const ADDRESS_TOKEN = /(?<![\w.+/-])(0x)?([0-9a-f]{8,16})(?![\w])/g;
+
+/** Lines that tell the arch when the analysis does not (a line hovered on its own). */
+export const ARCH_HINTS: readonly (readonly [RegExp, Arch])[] = [
+  [/^\s*(?:x\d{1,2}\s?:|pc : |lr : |sp : |pstate: |ESR = |Internal error: )/, 'arm64'],
+  [/^\s*(?:R[A-Z0-9]{1,2}: |RIP: |EFLAGS|CR\d: |ORIG_RAX|FS: )/, 'x86_64'],
+  [/^\s*(?:E[A-Z]{2}: |EIP: )/, 'i386'],
+  [/^\s*(?:PC is at |LR is at |pc : \[<|r\d{1,2} : [0-9a-f]{8} )/, 'arm'],
+];
