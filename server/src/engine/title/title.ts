@@ -6,6 +6,7 @@
 // fallback title, made of header text, applies.
 
 import type { CatalogueEntry, FramePart, FrameRule } from '../catalogue';
+import type { Frame } from '../model';
 import { parseFrame } from '../log/frames';
 import { CALL_TRACE } from '../log/parts';
 import { extractFrame, makeSkipper } from './guilty';
@@ -24,12 +25,14 @@ export interface TitleInput {
   lines: readonly ReportLine[];
   /** The task the report says was killed, when its entry's `onVictim` made it another kind. */
   victim?: string | null;
+  /** The report's Frame for a function found on a line (by name, as the title reads it). */
+  frameAt: (line: number, fn: string) => Frame | null;
 }
 
 export interface TitleResult {
   title: string;
-  /** The blamed function and the line it was read from, if any. */
-  guilty: { function: string; line: number } | null;
+  /** The blamed frame, if any: the report's own Frame of the function the title names. */
+  guilty: Frame | null;
 }
 
 /** syzkaller's FUNC: the name up to the first `.` (drops `.isra.0`, `.constprop.0`, `.cold`). */
@@ -94,7 +97,7 @@ export function titleEvent(input: TitleInput): TitleResult {
     return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
   return {
     title: title.replace('{FUNC}', guilty?.titleName ?? 'corrupted'),
-    guilty: guilty && { function: guilty.function, line: guilty.line },
+    guilty: guilty && input.frameAt(guilty.line, guilty.function),
   };
 }
 

@@ -52,7 +52,7 @@ export function titleEvents(
       } else if (callers[l] === null || callers[l] === caller)
         window.push({ line: l, message: messageAt(l) });
     }
-    applyTitle(events[k], reports[k].header, window, (line, fn) => frameInLine(lines[line], fn));
+    applyTitle(events[k], reports[k].header, window, lines);
   }
 }
 
@@ -84,18 +84,18 @@ function applyTitle(
   e: KernelEvent,
   header: HeaderMatch,
   lines: ReportLine[],
-  frameAt: (line: number, fn: string) => Frame | null,
+  rawLines: readonly string[],
 ): void {
   const victim = e.kind === header.entry.onVictim?.kind ? (e.oom?.victimComm ?? null) : null;
-  const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines, victim });
+  // The guilty frame is the report's own Frame (its IP or a trace frame) where the builder read one on that
+  // line, else the frame read from the middle of the line (a header's `in func+0x…`, arm's `from` caller).
+  const frameAt = (line: number, fn: string): Frame | null =>
+    [...(e.ip ? [e.ip] : []), ...e.traces.flatMap((t) => t.frames)].find(
+      (f) => f.span.line === line && f.function !== null && f.function.startsWith(fn),
+    ) ?? withLine(frameInLine(rawLines[line], fn), line);
+  const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines, victim, frameAt });
   e.title = title;
-  if (guilty) {
-    const frames = [...(e.ip ? [e.ip] : []), ...e.traces.flatMap((t) => t.frames)];
-    e.guiltyFrame =
-      frames.find(
-        (f) => f.span.line === guilty.line && f.function !== null && f.function.startsWith(guilty.function),
-      ) ?? withLine(frameAt(guilty.line, guilty.function), guilty.line);
-  }
+  e.guiltyFrame = guilty;
 }
 
 function withLine(f: Frame | null, line: number): Frame | null {
