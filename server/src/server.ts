@@ -1,7 +1,7 @@
 // The Kernel Oops Lens language server: wiring only. Each LSP feature lives in its own file in lsp/; the
 // per-document state and how long each request waits for an analysis or a symbolization live in
 // lsp/documents.ts. Runs inside VS Code (IPC) and standalone (`node dist/server.js --stdio`) for any LSP
-// editor. The same bundle is also the analysis and symbolizer workers' script (see lsp/analyzer.ts).
+// editor. The same bundle is also the analysis and symbolizer workers' script (see lsp/worker.ts).
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
   createConnection,
@@ -10,32 +10,28 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { DECODE_LOG_COMMAND } from '../../protocol';
-import { InlineAnalyzer, WORKER_ROLE, WorkerAnalyzer, serveAnalyses, type Analyzer } from './lsp/analyzer';
+import { ANALYSIS_JOBS } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
 import { provideDefinition } from './lsp/definition';
 import { OpenDocuments } from './lsp/documents';
 import { toFoldingRanges } from './lsp/folding';
 import { initDisassemblers, provideHover } from './lsp/hover';
 import { provideInlayHints } from './lsp/inlayHints';
-import { SYMBOLIZER_ROLE, serveSymbolization } from './lsp/symbolization';
+import { SYMBOLIZATION_JOBS } from './lsp/symbolization';
 import { toDocumentSymbols } from './lsp/symbols';
+import { JobWorker, serveJobs } from './lsp/worker';
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const KERNEL_OOPS_LENS_VERSION: string;
 
-function createAnalyzer(connection: Connection): Analyzer {
-  try {
-    // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
-    if (process.env.KERNEL_OOPS_LENS_ANALYSIS === 'inline') throw new Error('inline requested');
-    return new WorkerAnalyzer(__filename, (m) => connection.console.warn(m));
-  } catch {
-    return new InlineAnalyzer();
-  }
-}
-
 function startServer(): void {
   const connection: Connection = createConnection(ProposedFeatures.all);
-  const docs = new OpenDocuments(connection, createAnalyzer(connection), __filename);
+  const analyzer = new JobWorker(__filename, ANALYSIS_JOBS, {
+    log: (m) => connection.console.warn(m),
+    // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
+    inline: process.env.KERNEL_OOPS_LENS_ANALYSIS === 'inline',
+  });
+  const docs = new OpenDocuments(connection, analyzer, __filename);
 
   connection.onInitialized(() => {
     docs.warmUp();
@@ -82,11 +78,8 @@ function startServer(): void {
   connection.listen();
 }
 
+// The same bundle is the workers' script: a worker thread serves the jobs of its role instead of LSP.
 const role = isMainThread ? null : (workerData as { role?: string } | null)?.role;
-if (role === WORKER_ROLE && parentPort) {
-  serveAnalyses(parentPort);
-} else if (role === SYMBOLIZER_ROLE && parentPort) {
-  serveSymbolization(parentPort);
-} else {
-  startServer();
-}
+if (role === ANALYSIS_JOBS.role && parentPort) serveJobs(parentPort, ANALYSIS_JOBS);
+else if (role === SYMBOLIZATION_JOBS.role && parentPort) serveJobs(parentPort, SYMBOLIZATION_JOBS);
+else startServer();

@@ -1,7 +1,8 @@
 // When to analyse which document: at once on open, after a quiet period on edits (debounce), never twice
 // for the same version, and never to publish a result that an edit has already made stale.
 import type { Analysis } from '../engine';
-import { CancelledError, type Analyzer, type AnalysisJob } from './analyzer';
+import type { Analyzer, AnalysisJob } from './analyzer';
+import { CancelledError } from './worker';
 
 export interface AnalysedVersion {
   version: number;
@@ -130,7 +131,7 @@ export class AnalysisScheduler {
     if (!doc || this.docs.get(uri) !== st) return;
     if (st.result?.version === doc.version) return;
     const version = doc.version;
-    const job = this.analyzer.start(doc.text);
+    const job = this.analyzer.run(doc.text);
     st.job = job;
     st.jobVersion = version;
     job.result.then(

@@ -1,8 +1,8 @@
 // Symbolization of each open log, off the request path. The symbolizer is synchronous and indexing a
-// 600 MB vmlinux takes seconds, so it runs in its own worker thread (the server bundle again, with another
-// role), one job at a time; a newer version of a document replaces its queued job. Results are cached per
-// document version; features ask `get` (now) or `when` (waiting, boundedly) and never block the server.
-import { Worker } from 'node:worker_threads';
+// 600 MB vmlinux takes seconds, so it runs in its own worker thread (worker.ts: the server bundle again,
+// with another role), one job at a time; a newer version of a document replaces its queued job. Results
+// are cached per document version; features ask `get` (now) or `when` (waiting, boundedly) and never
+// block the server.
 import {
   symbolizeLog,
   type SourceMapper,
@@ -12,8 +12,7 @@ import {
   type SessionOptions,
 } from '../engine';
 import type { FrameSymbolization } from '../engine';
-
-export const SYMBOLIZER_ROLE = 'kernel-oops-lens/symbolize';
+import { CancelledError, JobWorker, type Job, type JobKind } from './worker';
 
 export interface DocSymbolization {
   version: number;
@@ -27,50 +26,28 @@ export interface DocSymbolization {
 
 type JobOptions = Omit<SessionOptions, 'onIndexing'>;
 
-interface Request {
-  id: number;
+interface SymbolizationRequest {
   text: string;
   frames: LogFrame[];
   options: JobOptions;
 }
-type Reply =
-  | { id: number; indexing: string }
-  | {
-      id: number;
-      results: [string, FrameSymbolization][];
-      files: DebugFilesInUse;
-      messages: string[];
-      crossChecks: [string, CrossCheck][];
-    }
-  | { id: number; error: string };
-
-/** The worker's side. */
-export function serveSymbolization(port: {
-  on(ev: 'message', f: (r: Request) => void): void;
-  postMessage(r: Reply): void;
-}): void {
-  // One job at a time, in order: the symbolizer's caches are not shared between overlapping jobs.
-  let chain = Promise.resolve();
-  port.on('message', (req) => {
-    chain = chain.then(async () => {
-      try {
-        const r = await symbolizeLog(req.text, req.frames, {
-          ...req.options,
-          onIndexing: (file) => port.postMessage({ id: req.id, indexing: file }),
-        });
-        port.postMessage({
-          id: req.id,
-          results: [...r.results],
-          files: r.files,
-          messages: r.messages,
-          crossChecks: [...r.crossChecks],
-        });
-      } catch (e) {
-        port.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
-      }
-    });
-  });
+/** What crosses the thread boundary: the Maps as entry lists. */
+interface SymbolizationReply {
+  results: [string, FrameSymbolization][];
+  files: DebugFilesInUse;
+  messages: string[];
+  crossChecks: [string, CrossCheck][];
 }
+
+/** Symbolizations; progress is the vmlinux being indexed. */
+export const SYMBOLIZATION_JOBS: JobKind<SymbolizationRequest, SymbolizationReply, string> = {
+  role: 'kernel-oops-lens/symbolize',
+  name: 'symbolizer',
+  run: async (req, indexing) => {
+    const r = await symbolizeLog(req.text, req.frames, { ...req.options, onIndexing: indexing });
+    return { results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] };
+  },
+};
 
 export interface SymbolizationHooks {
   log(message: string): void;
@@ -80,12 +57,12 @@ export interface SymbolizationHooks {
   ready(uri: string, result: DocSymbolization): void;
 }
 
-interface Job {
-  id: number;
+interface DocJob {
   uri: string;
   version: number;
-  req: Request;
+  frames: LogFrame[];
   sources: SourceMapper;
+  job: Job<SymbolizationReply>;
   progress?: { done(): void };
 }
 
@@ -96,18 +73,18 @@ interface Waiter {
 }
 
 export class SymbolizationService {
-  private worker: Worker | null = null;
-  private workerFailed = false;
-  private running: Job | null = null;
-  private readonly queue: Job[] = [];
+  private readonly worker: JobWorker<SymbolizationRequest, SymbolizationReply, string>;
+  /** Jobs queued or running, oldest first. */
+  private readonly jobs: DocJob[] = [];
   private readonly done = new Map<string, DocSymbolization>();
   private readonly waiters: Waiter[] = [];
-  private nextId = 1;
 
   constructor(
-    private readonly script: string,
+    script: string,
     private readonly hooks: SymbolizationHooks,
-  ) {}
+  ) {
+    this.worker = new JobWorker(script, SYMBOLIZATION_JOBS, { log: hooks.log });
+  }
 
   /** Symbolize `frames` of `uri` at `version` (replacing any queued job for the document). */
   request(
@@ -120,10 +97,20 @@ export class SymbolizationService {
   ): void {
     const cur = this.done.get(uri);
     if (cur && cur.version > version) return;
-    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].uri === uri) this.queue.splice(i, 1);
-    const id = this.nextId++;
-    this.queue.push({ id, uri, version, sources, req: { id, text, frames, options } });
-    this.pump();
+    this.dropQueued(uri);
+    const d: DocJob = {
+      uri,
+      version,
+      frames,
+      sources,
+      // Progress comes later (from the worker, or inline a turn later), when `d` is there.
+      job: this.worker.run({ text, frames, options }, (file) => (d.progress = this.hooks.indexing(file))),
+    };
+    this.jobs.push(d);
+    d.job.result.then(
+      (reply) => this.succeeded(d, reply),
+      (e) => this.failed(d, e),
+    );
   }
 
   get(uri: string, version: number): DocSymbolization | undefined {
@@ -135,8 +122,7 @@ export class SymbolizationService {
   when(uri: string, version: number, timeoutMs: number): Promise<DocSymbolization | undefined> {
     const now = this.get(uri, version);
     if (now) return Promise.resolve(now);
-    const pending = this.running?.uri === uri || this.queue.some((j) => j.uri === uri);
-    if (!pending) return Promise.resolve(undefined);
+    if (!this.pending(uri)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const w: Waiter = { uri, version, resolve: (r) => (clearTimeout(t), resolve(r)) };
       const t = setTimeout(() => {
@@ -150,12 +136,12 @@ export class SymbolizationService {
 
   /** Is a job for `uri` queued or running? */
   pending(uri: string): boolean {
-    return this.running?.uri === uri || this.queue.some((j) => j.uri === uri);
+    return this.jobs.some((j) => j.uri === uri);
   }
 
   close(uri: string): void {
     this.done.delete(uri);
-    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].uri === uri) this.queue.splice(i, 1);
+    this.dropQueued(uri);
     this.wake(uri, () => true, undefined);
   }
 
@@ -165,11 +151,16 @@ export class SymbolizationService {
   }
 
   dispose(): void {
-    this.queue.length = 0;
     for (const w of this.waiters.splice(0)) w.resolve(undefined);
-    this.worker?.removeAllListeners();
-    void this.worker?.terminate();
-    this.worker = null;
+    this.worker.dispose();
+  }
+
+  /** Queued (not started) jobs of `uri` are dropped; a running one finishes. */
+  private dropQueued(uri: string): void {
+    for (const d of this.jobs.filter((d) => d.uri === uri && !d.job.started)) {
+      this.ended(d);
+      d.job.cancel();
+    }
   }
 
   private wake(uri: string, pred: (w: Waiter) => boolean, r: DocSymbolization | undefined): void {
@@ -179,81 +170,33 @@ export class SymbolizationService {
     }
   }
 
-  private finish(job: Job, reply: Reply): void {
-    job.progress?.done();
-    this.running = null;
-    if ('error' in reply) this.hooks.log(`symbolization of ${job.uri} failed: ${reply.error}`);
-    else if ('results' in reply) {
-      const r: DocSymbolization = {
-        version: job.version,
-        frames: job.req.frames,
-        results: new Map(reply.results),
-        files: reply.files,
-        messages: reply.messages,
-        crossChecks: new Map(reply.crossChecks),
-        sources: job.sources,
-      };
-      this.done.set(job.uri, r);
-      this.wake(job.uri, (w) => w.version === job.version, r);
-      this.hooks.ready(job.uri, r);
-    }
-    this.wake(job.uri, (w) => w.version <= job.version, undefined);
-    this.pump();
+  private ended(d: DocJob): void {
+    d.progress?.done();
+    const i = this.jobs.indexOf(d);
+    if (i >= 0) this.jobs.splice(i, 1);
   }
 
-  private pump(): void {
-    if (this.running || this.queue.length === 0) return;
-    const job = this.queue.shift()!;
-    this.running = job;
-    const w = this.ensureWorker();
-    if (w) w.postMessage(job.req);
-    else this.runInline(job);
+  private succeeded(d: DocJob, reply: SymbolizationReply): void {
+    this.ended(d);
+    const r: DocSymbolization = {
+      version: d.version,
+      frames: d.frames,
+      results: new Map(reply.results),
+      files: reply.files,
+      messages: reply.messages,
+      crossChecks: new Map(reply.crossChecks),
+      sources: d.sources,
+    };
+    this.done.set(d.uri, r);
+    this.wake(d.uri, (w) => w.version === d.version, r);
+    this.hooks.ready(d.uri, r);
+    this.wake(d.uri, (w) => w.version <= d.version, undefined);
   }
 
-  /** Hosts without worker threads: the same work on this thread, between requests. */
-  private runInline(job: Job): void {
-    setImmediate(() => {
-      void symbolizeLog(job.req.text, job.req.frames, {
-        ...job.req.options,
-        onIndexing: (f) => (job.progress = this.hooks.indexing(f)),
-      }).then(
-        (r) =>
-          this.finish(job, {
-            id: job.id,
-            results: [...r.results],
-            files: r.files,
-            messages: r.messages,
-            crossChecks: [...r.crossChecks],
-          }),
-        (e) => this.finish(job, { id: job.id, error: String(e) }),
-      );
-    });
-  }
-
-  private ensureWorker(): Worker | null {
-    if (this.worker || this.workerFailed) return this.worker;
-    try {
-      const w = new Worker(this.script, { workerData: { role: SYMBOLIZER_ROLE } });
-      w.on('message', (reply: Reply) => {
-        const job = this.running;
-        if (!job || job.id !== reply.id) return;
-        if ('indexing' in reply) job.progress = this.hooks.indexing(reply.indexing);
-        else this.finish(job, reply);
-      });
-      const fail = (why: string) => {
-        this.hooks.log(`symbolizer worker stopped: ${why}`);
-        this.worker = null;
-        const job = this.running;
-        if (job) this.finish(job, { id: job.id, error: why });
-      };
-      w.on('error', (e) => fail(e instanceof Error ? e.message : String(e)));
-      w.on('exit', (code) => fail(`exit code ${code}`));
-      w.unref();
-      this.worker = w;
-    } catch (e) {
-      this.hooks.log(`no symbolizer worker (${e}); symbolizing on the server thread`);
-      this.workerFailed = true;
-    }
-    return this.worker;
+  private failed(d: DocJob, e: unknown): void {
+    this.ended(d);
+    if (e instanceof CancelledError) return;
+    this.hooks.log(`symbolization of ${d.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
+    this.wake(d.uri, (w) => w.version <= d.version, undefined);
   }
 }

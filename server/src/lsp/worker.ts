@@ -1,0 +1,225 @@
+// One job at a time in a worker thread, for the engine's synchronous work that takes seconds (analysing a
+// 1,000,000-line log, indexing a 600 MB vmlinux) and would otherwise stall every request meanwhile. The
+// worker is the server bundle itself, started with a role (server.ts dispatches on it); jobs are queued,
+// matched to replies by id, may report progress, and can be cancelled: a queued job is dropped, a running
+// one stops with its thread. Without worker threads the same jobs run on this thread, between requests.
+import { Worker } from 'node:worker_threads';
+
+/** A kind of job: the role the worker is started with and what it runs (in the worker, or inline). */
+export interface JobKind<Req, Res, Progress = never> {
+  readonly role: string;
+  /** Names the worker in log lines (`analysis worker stopped: …`). */
+  readonly name: string;
+  run(req: Req, progress: (p: Progress) => void): Res | Promise<Res>;
+}
+
+export interface Job<Res> {
+  /** Resolves with the job's result; rejects with `CancelledError` after `cancel()`, or with the failure. */
+  readonly result: Promise<Res>;
+  /** Has the job left the queue (it is running or done)? */
+  readonly started: boolean;
+  /** Drops the job if queued; stops it if running (the worker is restarted for the next job). */
+  cancel(): void;
+}
+
+export class CancelledError extends Error {
+  constructor(what = 'job') {
+    super(`${what} cancelled`);
+  }
+}
+
+type Request<Req> = { id: number; req: Req };
+type Reply<Res, Progress> =
+  { id: number; progress: Progress } | { id: number; result: Res } | { id: number; error: string };
+
+interface Port<Req, Res, Progress> {
+  on(ev: 'message', f: (r: Request<Req>) => void): void;
+  postMessage(r: Reply<Res, Progress>): void;
+}
+
+/** The worker's side: runs each request in order (jobs never overlap) and posts progress and the result. */
+export function serveJobs<Req, Res, Progress>(
+  port: Port<Req, Res, Progress>,
+  kind: JobKind<Req, Res, Progress>,
+): void {
+  let chain = Promise.resolve();
+  port.on('message', ({ id, req }) => {
+    chain = chain.then(async () => {
+      try {
+        const result = await kind.run(req, (progress) => port.postMessage({ id, progress }));
+        port.postMessage({ id, result });
+      } catch (e) {
+        port.postMessage({ id, error: errorText(e) });
+      }
+    });
+  });
+}
+
+interface Pending<Req, Res, Progress> {
+  id: number;
+  req: Req;
+  onProgress: (p: Progress) => void;
+  resolve(r: Res): void;
+  reject(e: unknown): void;
+  started: boolean;
+  settled: boolean;
+}
+
+export interface JobWorkerOptions {
+  /** Warnings (a worker that stopped, no worker threads). */
+  log?: (message: string) => void;
+  /** Run jobs on this thread from the start (for hosts without workers, or to measure the difference). */
+  inline?: boolean;
+}
+
+export class JobWorker<Req, Res, Progress = never> {
+  private worker: Worker | null = null;
+  private inline: boolean;
+  private running: Pending<Req, Res, Progress> | null = null;
+  private readonly queue: Pending<Req, Res, Progress>[] = [];
+  private nextId = 1;
+  private disposed = false;
+  private readonly log: (message: string) => void;
+
+  /** `script` is the file the worker runs (the bundled server itself). */
+  constructor(
+    private readonly script: string,
+    private readonly kind: JobKind<Req, Res, Progress>,
+    options: JobWorkerOptions = {},
+  ) {
+    this.inline = options.inline ?? false;
+    this.log = options.log ?? (() => {});
+  }
+
+  run(req: Req, onProgress: (p: Progress) => void = () => {}): Job<Res> {
+    let pending!: Pending<Req, Res, Progress>;
+    const result = new Promise<Res>((resolve, reject) => {
+      pending = { id: this.nextId++, req, onProgress, resolve, reject, started: false, settled: false };
+    });
+    if (this.disposed) this.settle(pending, new CancelledError(this.kind.name));
+    else {
+      this.queue.push(pending);
+      this.pump();
+    }
+    return {
+      result,
+      get started() {
+        return pending.started;
+      },
+      cancel: () => this.cancel(pending),
+    };
+  }
+
+  /** Start the worker ahead of the first job, so that job is not kept waiting. */
+  warmUp(): void {
+    if (!this.disposed && !this.inline) this.ensureWorker();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const p of this.queue.splice(0)) this.settle(p, new CancelledError(this.kind.name));
+    if (this.running) this.settle(this.running, new CancelledError(this.kind.name));
+    this.running = null;
+    this.stopWorker();
+  }
+
+  private cancel(p: Pending<Req, Res, Progress>): void {
+    const i = this.queue.indexOf(p);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      this.settle(p, new CancelledError(this.kind.name));
+    } else if (this.running === p && !this.inline) {
+      // The engine cannot be interrupted from outside; dropping its thread is the only way to stop it.
+      this.running = null;
+      this.settle(p, new CancelledError(this.kind.name));
+      this.stopWorker();
+      this.pump();
+    } else if (this.running === p) {
+      // Inline, the job holds this thread between its turns: its result is dropped when it comes.
+      this.settle(p, new CancelledError(this.kind.name));
+    }
+  }
+
+  private settle(p: Pending<Req, Res, Progress>, outcome: { result: Res } | Error): void {
+    if (p.settled) return;
+    p.settled = true;
+    if (outcome instanceof Error) p.reject(outcome);
+    else p.resolve(outcome.result);
+  }
+
+  /** The running job ended (result or failure): settle it and start the next. */
+  private finish(p: Pending<Req, Res, Progress>, outcome: { result: Res } | Error): void {
+    if (this.running !== p) return;
+    this.running = null;
+    this.settle(p, outcome);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.disposed || this.running || this.queue.length === 0) return;
+    const p = this.queue.shift()!;
+    p.started = true;
+    this.running = p;
+    const w = this.inline ? null : this.ensureWorker();
+    if (w) w.postMessage({ id: p.id, req: p.req } satisfies Request<Req>);
+    else this.runInline(p);
+  }
+
+  private runInline(p: Pending<Req, Res, Progress>): void {
+    setImmediate(() => {
+      if (this.running !== p) return;
+      if (p.settled) return this.finish(p, new CancelledError(this.kind.name)); // cancelled before it began
+      const progress = (x: Progress) => !p.settled && p.onProgress(x);
+      Promise.resolve()
+        .then(() => this.kind.run(p.req, progress))
+        .then(
+          (result) => this.finish(p, { result }),
+          (e) => this.finish(p, e instanceof Error ? e : new Error(String(e))),
+        );
+    });
+  }
+
+  private ensureWorker(): Worker | null {
+    if (this.worker) return this.worker;
+    let w: Worker;
+    try {
+      w = new Worker(this.script, { workerData: { role: this.kind.role } });
+    } catch (e) {
+      this.log(`no ${this.kind.name} worker (${String(e)}); running on the server thread`);
+      this.inline = true;
+      return null;
+    }
+    w.on('message', (reply: Reply<Res, Progress>) => {
+      const p = this.running;
+      if (!p || p.id !== reply.id) return;
+      if ('progress' in reply) p.onProgress(reply.progress);
+      else if ('result' in reply) this.finish(p, { result: reply.result });
+      else this.finish(p, new Error(reply.error));
+    });
+    const fail = (why: string) => {
+      if (this.worker !== w) return;
+      this.log(`${this.kind.name} worker stopped: ${why}`);
+      this.stopWorker();
+      const p = this.running;
+      if (p) this.finish(p, new Error(`${this.kind.name} worker stopped: ${why}`));
+    };
+    w.on('error', (e) => fail(errorText(e)));
+    w.on('exit', (code) => fail(`exit code ${code}`));
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+
+  private stopWorker(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) {
+      w.removeAllListeners();
+      void w.terminate();
+    }
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}

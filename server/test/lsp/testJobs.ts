@@ -1,0 +1,32 @@
+// A job kind for worker.ts tests: echoes, busy-waits like the engine, reports progress, throws, crashes.
+import { threadId } from 'node:worker_threads';
+import type { JobKind } from '../../src/lsp/worker';
+
+export type TestRequest =
+  | { op: 'echo'; value: number }
+  | { op: 'busy'; value: number; ms: number }
+  | { op: 'progress'; value: number; steps: number }
+  | { op: 'throw' }
+  | { op: 'exit'; code: number };
+
+export interface TestResult {
+  value: number;
+  /** The thread that ran the job (0: the main thread). */
+  thread: number;
+}
+
+/** Jobs that ran in this thread (inline tests read it). */
+export const ran: number[] = [];
+
+export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
+  role: 'kernel-oops-lens/test',
+  name: 'test',
+  run(req, progress) {
+    if (req.op === 'throw') throw new Error('boom');
+    if (req.op === 'exit') process.exit(req.code);
+    if (req.op === 'busy') for (const end = Date.now() + req.ms; Date.now() < end;);
+    if (req.op === 'progress') for (let i = 1; i <= req.steps; i++) progress(i);
+    ran.push(req.value);
+    return { value: req.value, thread: threadId };
+  },
+};

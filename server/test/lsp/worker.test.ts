@@ -1,0 +1,140 @@
+// worker.ts: one job at a time in a worker thread, matched by id, with progress, failures, cancellation,
+// a restart after a crash, and the same contract inline.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { CancelledError, JobWorker } from '../../src/lsp/worker';
+import { ran, TEST_JOBS, type TestRequest, type TestResult } from './testJobs';
+
+const SCRIPT = join(__dirname, 'testWorker.cjs');
+
+// Workers are unref'd (they never keep the server alive); the test keeps its own event loop going.
+let keepAlive: NodeJS.Timeout;
+before(() => (keepAlive = setInterval(() => {}, 1000)));
+after(() => clearInterval(keepAlive));
+
+function jobs(options: ConstructorParameters<typeof JobWorker>[2] = {}) {
+  return new JobWorker<TestRequest, TestResult, number>(SCRIPT, TEST_JOBS, options);
+}
+
+test('jobs run in a worker thread, in order, each answered with its own result', async () => {
+  const w = jobs();
+  try {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((value) => w.run({ op: 'busy', value, ms: 20 }).result),
+    );
+    assert.deepEqual(
+      results.map((r) => r.value),
+      [1, 2, 3, 4],
+    );
+    assert.ok(
+      results.every((r) => r.thread !== 0 && r.thread === results[0].thread),
+      'one worker thread',
+    );
+  } finally {
+    w.dispose();
+  }
+});
+
+test('progress arrives before the result; a failing job rejects and the next one runs', async () => {
+  const w = jobs();
+  try {
+    const seen: number[] = [];
+    const r = await w.run({ op: 'progress', value: 7, steps: 3 }, (p) => seen.push(p)).result;
+    assert.deepEqual(seen, [1, 2, 3]);
+    assert.equal(r.value, 7);
+    await assert.rejects(w.run({ op: 'throw' }).result, /boom/);
+    assert.equal((await w.run({ op: 'echo', value: 8 }).result).value, 8);
+  } finally {
+    w.dispose();
+  }
+});
+
+test('a worker that dies fails its job, says so, and a new worker runs the next job', async () => {
+  const logged: string[] = [];
+  const w = jobs({ log: (m) => logged.push(m) });
+  try {
+    const before = await w.run({ op: 'echo', value: 1 }).result;
+    await assert.rejects(w.run({ op: 'exit', code: 3 }).result, /test worker stopped: exit code 3/);
+    assert.deepEqual(logged, ['test worker stopped: exit code 3']);
+    const after = await w.run({ op: 'echo', value: 2 }).result;
+    assert.equal(after.value, 2);
+    assert.notEqual(after.thread, before.thread, 'a new thread');
+  } finally {
+    w.dispose();
+  }
+});
+
+test('cancel: a queued job is dropped, a running one is stopped with its thread', async () => {
+  const w = jobs();
+  try {
+    const first = await w.run({ op: 'echo', value: 0 }).result;
+    const long = w.run({ op: 'busy', value: 1, ms: 20_000 });
+    const queued = w.run({ op: 'echo', value: 2 });
+    const next = w.run({ op: 'echo', value: 3 });
+    assert.equal(long.started, true);
+    assert.equal(queued.started, false);
+    queued.cancel();
+    await assert.rejects(queued.result, CancelledError);
+    const t0 = Date.now();
+    long.cancel();
+    await assert.rejects(long.result, CancelledError);
+    const r = await next.result;
+    assert.ok(Date.now() - t0 < 10_000, 'the 20 s job did not run to its end');
+    assert.equal(r.value, 3);
+    assert.notEqual(r.thread, first.thread, 'the stopped thread was replaced');
+  } finally {
+    w.dispose();
+  }
+});
+
+test('dispose rejects the running and the queued jobs', async () => {
+  const w = jobs();
+  const running = w.run({ op: 'busy', value: 1, ms: 20_000 });
+  const queued = w.run({ op: 'echo', value: 2 });
+  const cancelled = Promise.all([
+    assert.rejects(running.result, CancelledError),
+    assert.rejects(queued.result, CancelledError),
+  ]);
+  w.dispose();
+  await cancelled;
+  await assert.rejects(w.run({ op: 'echo', value: 3 }).result, CancelledError);
+});
+
+test('inline: the same contract on this thread; a job cancelled before its turn never runs', async () => {
+  const w = jobs({ inline: true });
+  ran.length = 0;
+  const a = w.run({ op: 'echo', value: 1 });
+  const b = w.run({ op: 'echo', value: 2 });
+  const bCancelled = assert.rejects(b.result, CancelledError);
+  b.cancel();
+  const seen: number[] = [];
+  const c = w.run({ op: 'progress', value: 3, steps: 2 }, (p) => seen.push(p));
+  assert.deepEqual(await a.result, { value: 1, thread: 0 });
+  await bCancelled;
+  assert.deepEqual(await c.result, { value: 3, thread: 0 });
+  assert.deepEqual(seen, [1, 2]);
+  await assert.rejects(w.run({ op: 'throw' }).result, /boom/);
+  assert.deepEqual(ran, [1, 3]);
+  w.dispose();
+});
+
+test('no worker thread possible: jobs run inline, and the log says why once', async () => {
+  const logged: string[] = [];
+  // A relative path that does not start with ./ is refused by new Worker() at once.
+  const w = new JobWorker<TestRequest, TestResult, number>('not-a-worker-path.js', TEST_JOBS, {
+    log: (m) => logged.push(m),
+  });
+  const r1 = await w.run({ op: 'echo', value: 1 }).result;
+  const r2 = await w.run({ op: 'echo', value: 2 }).result;
+  assert.deepEqual(
+    [r1, r2],
+    [
+      { value: 1, thread: 0 },
+      { value: 2, thread: 0 },
+    ],
+  );
+  assert.equal(logged.length, 1);
+  assert.match(logged[0], /^no test worker \(.+\); running on the server thread$/);
+  w.dispose();
+});
