@@ -34,7 +34,7 @@ export interface Frame {
 }
 
 /** `func+0x1c/0x30 [module]` as the kernel prints the frame (what it printed of it), or its bare address. */
-export function frameText(f: Frame): string {
+export function frameText(f: Pick<Frame, 'function' | 'offset' | 'size' | 'module' | 'address'>): string {
   let s = f.function ?? (f.address ? `0x${f.address}` : '?');
   if (f.function && f.offset !== null) {
     s += `+0x${f.offset.toString(16)}`;

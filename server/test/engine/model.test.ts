@@ -1,7 +1,7 @@
 // The one frame formatter (frameText): a frame prints back as the kernel printed it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, frameText, type Frame } from '../../src/engine';
+import { analyzeText, frameText } from '../../src/engine';
 
 test('frameText gives back the frame text the kernel printed', () => {
   const printed = [
@@ -27,17 +27,7 @@ test('frameText gives back the frame text the kernel printed', () => {
 });
 
 test('frameText: what the log did not print is left out, never filled in', () => {
-  const base: Frame = {
-    function: null,
-    offset: null,
-    size: null,
-    module: null,
-    buildId: null,
-    address: null,
-    reliable: true,
-    context: null,
-    span: { line: 0, start: 0, end: 0 },
-  };
+  const base = { function: null, offset: null, size: null, module: null, address: null };
   assert.equal(frameText({ ...base, function: 'schedule' }), 'schedule');
   assert.equal(frameText({ ...base, function: 'f', offset: 0x10 }), 'f+0x10');
   assert.equal(frameText({ ...base, address: 'ffffffffc0a12345', module: 'm' }), '0xffffffffc0a12345 [m]');

@@ -10,9 +10,9 @@
  *                        SymbolTable (kallsyms-style sizes), AddressSpace (exact numeric addresses:
  *                        image-relative for vmlinux, a synthetic per-section layout for `.ko`),
  *                        relocations (`.rela.debug_*` of ET_REL only; x86_64, aarch64, i386, arm).
- *   dwarf/               DWARF 2–5: abbrev, forms, unit (root DIE + function/inline tree per unit),
- *                        line (line programs), ranges (rnglists/ranges), dwarfInfo (aranges -> unit ->
- *                        innermost-first inline chain). Parsed lazily per unit and cached; a 600 MB
+ *   dwarf/               DWARF 2–5: abbrev, forms, unit (unit header + root DIE), functions (a unit's
+ *                        function/inline tree), line (line programs), ranges (low/high pc, rnglists/ranges),
+ *                        dwarfInfo (aranges -> unit -> innermost-first inline chain). Parsed lazily per unit and cached; a 600 MB
  *                        vmlinux is read through its file handle, never loaded whole.
  *   debugFile.ts         DebugFile: faddr2line semantics on one object.
  *   kernel/maps.ts       System.map / kallsyms / /proc/modules / sysfs section dumps / `Kernel Offset:`.
