@@ -71,6 +71,34 @@ test('parsers: /proc/modules, sysfs sections (both dump styles), System.map/kall
   );
 });
 
+test('map dumps read the normalised lines: every log prefix the analyser strips, mid-line timestamps too', () => {
+  const dump = [
+    'buggy 16384 0 - Live 0xffffffffc02e2000 (OE)',
+    '/sys/module/buggy/sections',
+    '.text 0xffffffffc02e2000',
+    '.init.text 0xffffffffc02e7000',
+    'ffffffffc02e2000 t buggy_null_read_level2\t[buggy]',
+    'ffffffff81000000 T _text',
+    'Kernel Offset: 0xec00000 from 0xffffffff81000000 (relocation range: 0xffffffff80000000-0xffffffffbfffffff)',
+  ];
+  const prefixes = [
+    '',
+    '<4>[    5.558827] ',
+    '[    5.558827] [  T123] ',
+    'Nov 22 10:00:00 host kernel: ',
+    '2026-11-22T10:00:00+0000 host kernel: ',
+    'kern  :warn  : ',
+    '\x1b[33m[    5.558827] \x1b[0m',
+    'syzkaller login: [    5.558827] ',
+  ];
+  const plain = parseLogMaps(dump.join('\n'));
+  assert.equal(plain.modules.get('buggy')?.sections.get('.init.text'), 0xffffffffc02e7000n);
+  for (const prefix of prefixes) {
+    const maps = parseLogMaps(dump.map((l) => prefix + l).join('\r\n'));
+    assert.deepEqual(maps, plain, JSON.stringify(prefix));
+  }
+});
+
 for (const c of CORPORA) {
   const logs = fs.readdirSync(c.dir + '/logs').filter((n) => n.endsWith('.console.log'));
 
