@@ -120,3 +120,11 @@ export function parseContextMarker(message: string): { open: boolean; context: F
               : 'exception';
   return { open: m[1] === '', context };
 }
+
+/** arm's `(callee) from [<…>] (caller+0x…)`: the caller's name. */
+export const ARM_CALLER = /\) from \[<[0-9a-f]{8,16}>\] \(([A-Za-z0-9_]+)[.+]/;
+/** An unreliable frame, x86 (`? foo+0x1/0x2`, also after an address) or ppc (`(unreliable)`). */
+export const UNRELIABLE_FRAME = /(?:\[<[0-9a-f]{1,16}>\])? \? |\(unreliable\)\s*$/;
+/** A frame of lib/fault-inject.c's should_fail (a fault-injection stack printed into a report). */
+export const SHOULD_FAIL_FRAME =
+  /^ {0,8}(?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] )?should_fail(?:slab)?(?:\.[a-z0-9.]{1,40})?\+0x/;

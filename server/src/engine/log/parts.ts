@@ -53,6 +53,14 @@ export const TRACE_LABEL =
 /** Where a stack starts, as syzkaller finds it (titles, guilty frames): unanchored, since interleaved output
  *  can precede it on the line. */
 export const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;
+/** Where a stack ends as syzkaller reads it (the next stack's keyword). */
+export const STACK_KEYWORD =
+  /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
+/** An instruction-pointer line as syzkaller reads it (or powerpc's `--- interrupt: 700 at func+0x…`, where a WARN trapped); the
+ *  group that took part is its function when it has one. A user-mode or unsymbolised
+ *  IP (`RIP: 0033:0x4665d9`, `(null)`) still takes the part, as in syzkaller, and yields no frame. */
+export const IP_LINE_FUNC =
+  /^--- interrupt: [0-9a-f]{1,4} at ([A-Za-z0-9_]+)[.+]|^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x|0x[0-9a-f]{1,16}|(?:\[<?[0-9a-f]{8,16}>?\] +)?\[< *\(null\)>\] +\(null\)| +\(null\))/;
 /** Trace headings the hover explains, each its own form (dumpstack, mm/kasan/report.c, mm/kfence/report.c,
  *  arm's traps.c). */
 export const TRACE_LABELS_AT = {
@@ -133,6 +141,8 @@ export const TASK_TABLE_ROW_AT = /^(\s*)\[\s*(\d{1,10})\]((?:\s+-?\d{1,20}){7,10
 
 /** KASAN's access line and the lines about the object (mm/kasan/report.c). */
 export const KASAN_ACCESS = /\b(Read|Write) of size (\d{1,10}) at addr ([0-9a-f]{8,16})(?: by task (\S+))?/;
+/** KASAN's access line, wherever the report put it (syzkaller reads the first one after the header). */
+export const KASAN_ACCESS_KIND = /(Read|Write) (?:of size|at addr) [0-9a-f]/;
 export const KASAN_CACHE = /which belongs to the cache (\S+)(?: of size (\d{1,10}))?/;
 export const KASAN_OBJECT = /The buggy address belongs to the object at ([0-9a-f]{8,16})/;
 export const KASAN_LOCATED =

@@ -7,8 +7,8 @@
 
 import type { CatalogueEntry, FramePart, FrameRule } from '../catalogue';
 import type { Frame } from '../model';
-import { parseFrame } from '../log/frames';
-import { CALL_TRACE } from '../log/parts';
+import * as F from '../log/frames';
+import * as P from '../log/parts';
 import { extractFrame, makeSkipper } from './guilty';
 import { demangleRust } from '../rust-demangle';
 
@@ -37,19 +37,7 @@ export interface TitleResult {
 
 /** syzkaller's FUNC: the name up to the first `.` (drops `.isra.0`, `.constprop.0`, `.cold`). */
 const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
-/** An instruction-pointer line (or powerpc's `--- interrupt: 700 at func+0x…`, where a WARN trapped); the
- *  group that took part is its function when it has one. A user-mode or unsymbolised
- *  IP (`RIP: 0033:0x4665d9`, `(null)`) still takes the part, as in syzkaller, and yields no frame. */
-const IP_FUNC =
-  /^--- interrupt: [0-9a-f]{1,4} at ([A-Za-z0-9_]+)[.+]|^ {0,8}(?:N?IP|RIP|EIP|pc|PC is at|LR is at|epc)\s?:?\s{1,4}(?:[0-9a-f]{4}:)?(?:(?:\[<?[0-9a-f]{8,16}>?\] {1,2}){0,2}(?:\(?)([A-Za-z0-9_]+)(?:\.[\w.]{1,40})?\+0x|0x[0-9a-f]{1,16}|(?:\[<?[0-9a-f]{8,16}>?\] +)?\[< *\(null\)>\] +\(null\)| +\(null\))/;
-const STACK_KEYWORD =
-  /Call [Tt]race|Allocated:|Allocated by task \d+:|Freed:|Freed by task \d+:|[^k] backtrace:/;
 const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
-const ARM_CALLER = /\) from \[<[0-9a-f]{8,16}>\] \(([A-Za-z0-9_]+)[.+]/;
-/** An unreliable frame, x86 (`? foo+0x1/0x2`, also after an address) or ppc (`(unreliable)`). */
-const QUESTIONABLE = /(?:\[<[0-9a-f]{1,16}>\])? \? |\(unreliable\)\s*$/;
-/** KASAN's access line, wherever the report put it (syzkaller reads the first one after the header). */
-const ACCESS = /(Read|Write) (?:of size|at addr) [0-9a-f]/;
 
 export function titleEvent(input: TitleInput): TitleResult {
   const { entry, match, lines, victim } = input;
@@ -71,7 +59,7 @@ export function titleEvent(input: TitleInput): TitleResult {
   if (title.includes('{MESSAGE}')) title = title.replace('{MESSAGE}', stableText(lines[1]?.message ?? ''));
   if (title.includes('{ACCESS}')) {
     let access: RegExpExecArray | null = null;
-    for (let k = 1; k < lines.length && !access; k++) access = ACCESS.exec(lines[k].message);
+    for (let k = 1; k < lines.length && !access; k++) access = P.KASAN_ACCESS_KIND.exec(lines[k].message);
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
   }
   if (entry.dynamicText) title = stableText(title);
@@ -101,7 +89,7 @@ export function titleEvent(input: TitleInput): TitleResult {
   };
 }
 
-const DEFAULT_RULE: FrameRule = { parts: [CALL_TRACE, 'stack'] };
+const DEFAULT_RULE: FrameRule = { parts: [P.CALL_TRACE, 'stack'] };
 
 /** Walks the report once, part after part, collecting non-generic frames in order (syzkaller's
  *  extractStackFrameImpl). A title names the first result: what comes before a second stack. */
@@ -120,7 +108,7 @@ function scanParts(
     if (!skip(name)) found.push({ function: m[1], name, line });
   };
   const regexOf = (part: FramePart | undefined) =>
-    part === 'ip' ? IP_FUNC : part === 'stack' ? undefined : part;
+    part === 'ip' ? P.IP_LINE_FUNC : part === 'stack' ? undefined : part;
   /** The first group that took part names the function (a part may offer alternatives). */
   const groupOf = (m: RegExpExecArray) => m.find((g, k) => k > 0 && g !== undefined);
   let pos = 0;
@@ -134,7 +122,7 @@ function scanParts(
       const next = regexOf(parts[p + 1]);
       while (pos < lines.length && !(firstOnly && found.length > 0)) {
         const { message, line } = lines[pos++];
-        if (STACK_KEYWORD.test(message)) break;
+        if (P.STACK_KEYWORD.test(message)) break;
         if (isFaultInjection(message)) break;
         const ahead = next && next.exec(message);
         if (ahead) {
@@ -142,11 +130,11 @@ function scanParts(
           p++;
           break;
         }
-        const frame = parseFrame(message);
+        const frame = F.parseFrame(message);
         if (frame && frame.reliable && frame.function) {
           push(frame.function, line);
           // arm `(callee) from [<…>] (caller+0x…)`: the caller counts too, the top frame shows only here.
-          const from = message.includes(') from [<') ? ARM_CALLER.exec(message) : null;
+          const from = message.includes(') from [<') ? F.ARM_CALLER.exec(message) : null;
           if (from) push(from[1], line);
         }
       }
@@ -155,7 +143,7 @@ function scanParts(
       while (pos < lines.length) {
         const { message, line } = lines[pos++];
         // `? foo+0x1/0x2` frames are stack garbage the unwinder could not prove: no part is read from them.
-        if (QUESTIONABLE.test(message) && !message.includes('<EOI>')) continue;
+        if (F.UNRELIABLE_FRAME.test(message) && !message.includes('<EOI>')) continue;
         if (isFaultInjection(message)) break;
         const m = re.exec(message);
         if (!m) continue;
@@ -169,10 +157,8 @@ function scanParts(
 
 /** A fault-injection stack (`should_fail+0x…`) printed into the report: syzkaller ends the part there, its
  *  frames are not the crash's. */
-const SHOULD_FAIL =
-  /^ {0,8}(?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] )?should_fail(?:slab)?(?:\.[a-z0-9.]{1,40})?\+0x/;
 function isFaultInjection(message: string): boolean {
-  return message.includes('should_fail') && SHOULD_FAIL.test(message);
+  return message.includes('should_fail') && F.SHOULD_FAIL_FRAME.test(message);
 }
 
 /** syzkaller's dynamic-title replacements (pkg/report/report.go), in order: what changes from run to run
