@@ -25,9 +25,10 @@ const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - fo
 analyze finds every kernel event (Oops, panic, BUG, WARNING, lockups, hung tasks, RCU stalls, OOM
 kills, KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints one line per event:
   severity  title  line  culprit frame
---json prints one object per file: {file, events:[…]} with 0-based lines; with debug files each
-frame gains source: [{function, file, line}] (innermost inline level first) and, for raw
-addresses, resolved: "sym+off/size [mod]".
+--json prints one object per file: {file, events:[…]} with 0-based lines; each event has ip (the
+faulting instruction of its register dump) and location (a WARNING's at func+off/size), or null;
+with debug files those and each frame gain source: [{function, file, line}] (innermost inline
+level first) and, for raw addresses, resolved: "sym+off/size [mod]".
 
 decode prints the log with every frame decoded like scripts/decode_stacktrace.sh:
   func (file:line file:line…) mod     (the inline chain innermost first)
@@ -107,16 +108,24 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
     faultAddress: e.faultAddress,
     guiltyFrame: e.guiltyFrame && frameText(e.guiltyFrame),
     consequenceOf: e.consequenceOf,
-    frames: main.map((f) => ({
-      function: f.function,
-      offset: f.offset,
-      size: f.size,
-      module: f.module,
-      address: f.address,
-      reliable: f.reliable,
-      context: f.context,
-      ...sourceFields(f, sym),
-    })),
+    // The crash site: the register dump's faulting instruction and a WARNING's `at func+off/size`, looked up
+    // at their address (not address-1 like call-trace entries), as decode does.
+    ip: e.ip ? { ...frameJson(e.ip, sym), line: e.ip.line } : null,
+    location: e.location ? { ...frameJson(e.location, sym), line: e.location.line } : null,
+    frames: main.map((f) => frameJson(f, sym)),
+  };
+}
+
+function frameJson(f: Frame, sym: SymbolizedLog) {
+  return {
+    function: f.function,
+    offset: f.offset,
+    size: f.size,
+    module: f.module,
+    address: f.address,
+    reliable: f.reliable,
+    context: f.context,
+    ...sourceFields(f, sym),
   };
 }
 

@@ -309,3 +309,85 @@ test('decode / analyze --json: the arm64 log with the x86_64 buggy.ko: one warni
     assert.match(f.sourceError ?? '', /^buggy\.ko does not match this log: /);
   }
 });
+
+interface JsonFrame {
+  function: string | null;
+  offset: number | null;
+  size: number | null;
+  module: string | null;
+  line: number;
+  source?: { function: string; file: string; line: number }[];
+  sourceError?: string;
+}
+
+/**
+ * analyze --json on every log of `corpus`: each event's `ip` against the RIP / PC rows of the truth and
+ * `location` against the WARN_AT rows (both looked up at the address, as decode does).
+ */
+function checkCrashSites(
+  t: { diagnostic(m: string): void },
+  corpus: string,
+  object: string,
+  flags: string[],
+  minimum: { ip: number; location: number },
+) {
+  const rows = truthRows(corpus, object);
+  const checked = { ip: 0, location: 0 };
+  const failures: string[] = [];
+  const tokenOf = (f: JsonFrame) => `${f.function}+0x${f.offset!.toString(16)}/0x${f.size!.toString(16)}`;
+  for (const log of [...new Set(rows.map((r) => r.log))]) {
+    const r = run(['analyze', '--json', ...flags, join(corpus, 'logs', `${log}.console.log`)]);
+    assert.equal(r.status, 0, r.stderr);
+    const events = JSON.parse(r.stdout)[0].events as { ip: JsonFrame | null; location: JsonFrame | null }[];
+    for (const [field, kinds] of [
+      ['ip', ['RIP', 'PC']],
+      ['location', ['WARN_AT']],
+    ] as const)
+      for (const row of rows.filter((x) => x.log === log && kinds.includes(x.kind))) {
+        const f = events.map((e) => e[field]).find((x) => x?.function && tokenOf(x) === row.token);
+        if (!f) {
+          failures.push(`${log} ${row.kind} ${row.token}: no event has it as ${field}`);
+          continue;
+        }
+        checked[field]++;
+        if (JSON.stringify(f.source) !== JSON.stringify(row.want))
+          failures.push(
+            `${log} ${field} ${row.token}: ${JSON.stringify(f.source)} != ${JSON.stringify(row.want)}`,
+          );
+      }
+  }
+  t.diagnostic(`${corpus} ${object}: ${checked.ip} ip and ${checked.location} location frames checked`);
+  assert.deepEqual(failures, []);
+  assert.ok(checked.ip >= minimum.ip && checked.location >= minimum.location, JSON.stringify(checked));
+}
+
+test("analyze --json: each event's ip and location (crash site) equal the truth RIP / WARN_AT rows", (t) => {
+  checkCrashSites(t, QEMU, 'buggy', ['--modules', QEMU_MODULES], { ip: 10, location: 2 });
+});
+
+test('analyze --json: arm64 ip (pc :) and location equal the truth PC / WARN_AT rows', (t) => {
+  checkCrashSites(t, QEMU_ARM64, 'buggy', ['--modules', join(QEMU_ARM64, 'module')], {
+    ip: 10,
+    location: 2,
+  });
+});
+
+test('analyze --json: ip and location without debug files carry no source; with a mismatched .ko, a warning and no source', () => {
+  const log = join(QEMU_LOGS, 'warn_on.console.log');
+  const bare = JSON.parse(run(['analyze', '--json', log]).stdout)[0].events[0];
+  assert.equal(bare.ip.function, 'buggy_warn_on');
+  assert.equal(bare.location.function, 'buggy_warn_on');
+  assert.ok(!('source' in bare.ip) && !('source' in bare.location));
+  const ko = join(QEMU_ARM64, 'module/buggy.ko');
+  const r = run(['analyze', '--json', '--modules', ko, log]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    /^oops-lens: warning: .*buggy\.ko does not match the log: its ELF machine is AArch64, the log's kernel is x86_64\n$/,
+  );
+  const e = JSON.parse(r.stdout)[0].events[0];
+  for (const f of [e.ip, e.location]) {
+    assert.deepEqual(f.source, []);
+    assert.match(f.sourceError, /^buggy\.ko does not match this log/);
+  }
+});
