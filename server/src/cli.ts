@@ -108,6 +108,7 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
     faultAddress: e.faultAddress,
     guiltyFrame: e.guiltyFrame && frameText(e.guiltyFrame),
     consequenceOf: e.consequenceOf,
+    afterCrash: e.afterCrash,
     // The crash site: the register dump's faulting instruction and a WARNING's `at func+off/size`, looked up
     // at their address (not address-1 like call-trace entries), as decode does.
     ip: e.ip ? { ...frameJson(e.ip, sym), line: e.ip.line } : null,
@@ -277,8 +278,10 @@ async function main(argv: string[]): Promise<void> {
       const culprit = e.guiltyFrame && frameText(e.guiltyFrame);
       const consequence =
         e.consequenceOf !== null
-          ? ` (likely a consequence of the event at line ${r.events[e.consequenceOf].line + 1})`
-          : '';
+          ? ` (a consequence of the event at line ${r.events[e.consequenceOf].line + 1})`
+          : e.afterCrash !== null
+            ? ` (after the event at line ${r.events[e.afterCrash].line + 1}${e.tainted?.includes('D') ? ', kernel tainted D' : ''})`
+            : '';
       process.stdout.write(
         `${e.severity.padEnd(11)} ${e.title}  line ${e.line + 1}${culprit ? `  culprit ${culprit}` : ''}${consequence}\n`,
       );

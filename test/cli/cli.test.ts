@@ -77,6 +77,9 @@ const EVENT_KEYS = [
   'faultAddress',
   'guiltyFrame',
   'consequenceOf',
+  'afterCrash',
+  'ip',
+  'location',
   'frames',
 ];
 const FRAME_KEYS = ['function', 'offset', 'size', 'module', 'address', 'reliable', 'context'];
@@ -87,7 +90,10 @@ function checkShape(result: any): void {
     assert.deepEqual(Object.keys(e).sort(), [...EVENT_KEYS].sort());
     assert.ok(['error', 'warning', 'information'].includes(e.severity));
     assert.ok(Number.isInteger(e.line) && Number.isInteger(e.endLine) && e.endLine >= e.line);
-    for (const k of ['cpu', 'pid', 'consequenceOf']) assert.ok(e[k] === null || Number.isInteger(e[k]), k);
+    for (const k of ['cpu', 'pid', 'consequenceOf', 'afterCrash'])
+      assert.ok(e[k] === null || Number.isInteger(e[k]), k);
+    for (const k of ['ip', 'location'])
+      if (e[k] !== null) assert.deepEqual(Object.keys(e[k]).sort(), [...FRAME_KEYS, 'line'].sort(), k);
     for (const k of ['comm', 'tainted', 'release', 'faultAddress'])
       assert.ok(e[k] === null || typeof e[k] === 'string', k);
     assert.ok(

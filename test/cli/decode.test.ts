@@ -339,10 +339,11 @@ function checkCrashSites(
     const r = run(['analyze', '--json', ...flags, join(corpus, 'logs', `${log}.console.log`)]);
     assert.equal(r.status, 0, r.stderr);
     const events = JSON.parse(r.stdout)[0].events as { ip: JsonFrame | null; location: JsonFrame | null }[];
-    for (const [field, kinds] of [
+    const sites: ['ip' | 'location', string[]][] = [
       ['ip', ['RIP', 'PC']],
       ['location', ['WARN_AT']],
-    ] as const)
+    ];
+    for (const [field, kinds] of sites)
       for (const row of rows.filter((x) => x.log === log && kinds.includes(x.kind))) {
         const f = events.map((e) => e[field]).find((x) => x?.function && tokenOf(x) === row.token);
         if (!f) {

@@ -28,6 +28,9 @@ export function analyzeLines(
   const { reports, messageAt, callers } = segment(lines, options.isCancelled, withControl);
   const events = reports.map((b) => b.finish());
   titleEvents(events, reports, lines, messageAt, callers);
-  markConsequences(events);
+  markConsequences(
+    events,
+    reports.map((b) => b.caller),
+  );
   return { lineCount: lines.length, events };
 }

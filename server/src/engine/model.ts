@@ -134,8 +134,17 @@ export interface KernelEvent {
 
   /** The frame the title blames, after skipping generic frames (allocators, locking, sanitizers…). */
   guiltyFrame: Frame | null;
-  /** Index (into the analysis' events) of the earlier crash this one most likely follows from. */
+  /**
+   * Index (into the analysis' events) of the earlier crash this one follows from, on evidence: the panic an
+   * oops ends in, the same task faulting again (`Fixing recursive fault`), a trace through the exit of a task
+   * an oops killed.
+   */
   consequenceOf: number | null;
+  /**
+   * Index of the first crash when this event came after it without such evidence (another task, an unrelated
+   * trace): the kernel was already suspect (tainted `D` after an oops), but this may be a bug of its own.
+   */
+  afterCrash: number | null;
 }
 
 export interface Analysis {

@@ -59,10 +59,17 @@ export function toDiagnostics(doc: TextDocument, analysis: Analysis, settings: S
     let message = eventMessage(ev);
     const tags: DiagnosticTag[] = [];
     const root = ev.consequenceOf !== null ? analysis.events[ev.consequenceOf] : undefined;
+    const before = ev.afterCrash !== null ? analysis.events[ev.afterCrash] : undefined;
     if (root && settings.diagnostics.markConsequences) {
       message += ` (consequence of the earlier "${root.title}" at line ${root.line + 1})`;
       tags.push(DiagnosticTag.Unnecessary);
       at(spanRange(root.headerSpan), `earlier crash: ${root.title}`);
+    } else if (before && settings.diagnostics.markConsequences) {
+      // Not faded: nothing shows it follows from the earlier crash, it may be a bug of its own.
+      const what = before.oopsNumber !== null ? 'oops' : 'crash';
+      const taint = ev.tainted?.includes('D') ? ', kernel tainted D' : '';
+      message += ` (after an earlier ${what}${taint}: "${before.title}" at line ${before.line + 1})`;
+      at(spanRange(before.headerSpan), `earlier crash: ${before.title}`);
     }
     const doc_ = entryByKind(ev.kind)?.doc;
     out.push({

@@ -1,6 +1,7 @@
-// LSP hover: a thin adapter from (document, position) to the engine's hover explainer. It reads only the
-// hovered line (and, for a Code: line, the line above it) and uses the precomputed analysis, so it stays
-// fast on huge logs; facts that need the analysis are simply absent without it.
+// LSP hover: a thin adapter from (document, position) to the engine's hover explainer. It reads the hovered
+// line (and the few lines above it the engine asks for: a Code: line's RIP line, a CR2's Code: line) and
+// uses the precomputed analysis, so it stays fast on huge logs; facts that need the analysis are simply
+// absent without it.
 
 import type { Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -29,7 +30,7 @@ export function provideHover(
     explainAt(text, position.character, {
       line: position.line,
       analysis,
-      getLine: (n) => (n === position.line - 1 ? lineText(document, n) : undefined),
+      getLine: (n) => lineText(document, n),
     }) ?? (frameSource ? { markdown: '', start: frameSource.start, end: frameSource.end } : null);
   if (!result) return null;
   const markdown = frameSource

@@ -252,7 +252,7 @@ test('the user-space RIP (0033:) printed inside a trace is not the kernel instru
   assert.equal(e.ip, null);
 });
 
-test('an event after the first crash is a likely consequence; a later [#2] oops too', () => {
+test('a later [#2] oops of another task with its own trace comes after the first crash, not from it', () => {
   const second =
     modern.replace(/\n$/, '') +
     '\n' +
@@ -273,7 +273,8 @@ test('an event after the first crash is a likely consequence; a later [#2] oops 
   assert.equal(gpf.tainted, 'G      D W  OE');
   assert.equal(gpf.faultAddress, 'dead000000000122');
   assert.equal(gpf.title, 'general protection fault in frob_unlink_entry');
-  assert.equal(gpf.consequenceOf, 0);
+  assert.equal(gpf.consequenceOf, null);
+  assert.equal(gpf.afterCrash, 0);
 });
 
 test('a [#2] oops whose first oops scrolled out of the log is still marked as a consequence (of nothing seen)', () => {

@@ -131,7 +131,8 @@ test('error codes: Oops, #PF lines, GPF, [#N] and die flags', () => {
   const first = hover(X86, '[#1]').markdown;
   assert.match(first, /first oops since boot/);
   const second = hover(FIX, '[#2]').markdown;
-  assert.match(second, /likely a consequence/);
+  assert.match(second, /already tainted `D` by an earlier oops/);
+  assert.doesNotMatch(second, /consequence/);
   assert.match(hover(X86, 'NOPTI').markdown, /page-table isolation/);
   assert.match(
     hover(GPF, 'fault, probably', 0).markdown + hover(FIX, ': 0000 [#1]', 2).markdown,

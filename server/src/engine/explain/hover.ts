@@ -184,8 +184,26 @@ function registers(s: Scan): void {
       text = /^\S*/.exec(full)![0];
       end = t.valueStart + text.length;
     }
-    add(s, t.start, Math.max(end, t.valueStart), () => renderRegister(t.name, text, s.arch, s.event));
+    add(s, t.start, Math.max(end, t.valueStart), () =>
+      renderRegister(t.name, text, s.arch, s.event, t.name === 'CR2' ? cr2Context(s) : {}),
+    );
   });
+}
+
+/** How far above a `CR2:` line its dump's `Code:` line may be (x86 prints ~10 register lines between). */
+const CODE_LINE_REACH = 16;
+const UNREADABLE_CODE = /Code: Unable to access opcode bytes at (?:RIP )?0x([0-9a-f]{1,16})/;
+
+/** The `Code:` line of the dump this `CR2:` belongs to: the address it could not read, if so. */
+function cr2Context(s: Scan): { unreadableCodeAt: bigint | null } {
+  for (let l = s.ctx.line - 1; l >= Math.max(0, s.ctx.line - CODE_LINE_REACH); l--) {
+    const text = s.ctx.getLine?.(l);
+    if (text === undefined) break;
+    if (!text.includes('Code: ')) continue;
+    const m = UNREADABLE_CODE.exec(text);
+    return { unreadableCodeAt: m ? parseHex64(m[1]) : null };
+  }
+  return { unreadableCodeAt: null };
 }
 
 function errorCodes(s: Scan): void {
@@ -621,9 +639,16 @@ function codeLine(s: Scan): void {
     const text = R.renderCodeLine(bytes, s.arch, codeAnchor(s));
     if (text) return text;
     if (/Unable to access opcode bytes|Bad RIP value|bad PC value/i.test(bytes))
-      return `${code('Code: ' + bytes.trim())} — the kernel could not read the instruction bytes at the instruction pointer (the pointer itself is bad: a jump to a wild address, or user memory that is not present).`;
+      return R.renderUnreadableCode(bytes, s.arch, codeAnchor(s), ipUserMode(s));
     return null;
   });
+}
+
+/** The privilege level of the `RIP: 0033:…` line just above a Code: line: user (RPL 3), kernel, or unknown. */
+function ipUserMode(s: Scan): boolean | null {
+  const prev = s.ctx.getLine?.(s.ctx.line - 1);
+  const sel = prev && /(?:RIP|EIP): ([0-9a-f]{4}):/.exec(normalizeLine(prev).message);
+  return sel ? (parseInt(sel[1], 16) & 3) === 3 : null;
 }
 
 /** Where the Code: bytes sit: the RIP line just above (x86 prints it there), or the event's ip. */

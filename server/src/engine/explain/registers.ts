@@ -82,8 +82,20 @@ export function valueFacts(value: bigint, arch: Arch, event: KernelEvent | null,
 
 const HEX_VALUE = /^[0-9a-fA-F]+/;
 
+/** What the lines around a register dump say about it (the hover engine looks them up). */
+export interface RegisterContext {
+  /** The `Code: Unable to access opcode bytes at X` just above this dump: X. */
+  unreadableCodeAt?: bigint | null;
+}
+
 /** Hover for `NAME: value` in a register dump; `rest` is the text after the colon. */
-export function renderRegister(name: string, rest: string, arch: Arch, event: KernelEvent | null): string {
+export function renderRegister(
+  name: string,
+  rest: string,
+  arch: Arch,
+  event: KernelEvent | null,
+  context: RegisterContext = {},
+): string {
   const upper = name.toUpperCase();
   const isArm = arch === 'arm64' || /^(x\d{1,2}|pc|lr|sp|pstate)$/.test(name);
   const role = isArm
@@ -131,12 +143,7 @@ export function renderRegister(name: string, rest: string, arch: Arch, event: Ke
       sections.push(renderCr3(value));
       break;
     case 'CR2':
-      sections.push(
-        bullets([
-          `the address whose access faulted: ${hex(value, 16)}`,
-          ...classifyValue(value, arch).map((c) => `**${c.label}** — ${c.detail}`),
-        ]),
-      );
+      sections.push(renderCr2(value, arch, event, context));
       break;
     case 'ORIG_RAX':
       sections.push(renderOrigRax(value));
@@ -170,6 +177,50 @@ export function renderRegister(name: string, rest: string, arch: Arch, event: Ke
       );
   }
   return md(sections);
+}
+
+/** Events that are no page fault: CR2 in their register dump is whatever the CPU's last #PF left there. */
+const NOT_PAGE_FAULT_KINDS = new Set([
+  'warning',
+  'kernel-bug',
+  'invalid-opcode',
+  'gpf',
+  'divide-error',
+  'soft-lockup',
+  'hard-lockup',
+  'rcu-stall',
+  'list-corruption',
+  'refcount',
+  'stack-protector',
+  'ubsan',
+]);
+
+/**
+ * CR2 is the address of the CPU's last page fault — which is not always this event's: the kernel's own
+ * failed read of the `Code:` bytes (arch/x86/kernel/dumpstack.c show_opcodes → copy_from_kernel_nofault)
+ * overwrites it, and an event that is no page fault (a WARNING) finds a stale value there.
+ */
+function renderCr2(value: bigint, arch: Arch, event: KernelEvent | null, context: RegisterContext): string {
+  const facts = classifyValue(value, arch).map((c) => `**${c.label}** — ${c.detail}`);
+  const fault = event?.faultAddress ? parseHex64(event.faultAddress) : null;
+  if (context.unreadableCodeAt === value) {
+    const real =
+      fault !== null && fault !== value
+        ? ` The access that faulted was at ${code(hex(fault, 16))}: the address in the \`BUG:\` line, and in the \`CR2:\` line printed after the trace.`
+        : ' The address of the access that faulted is in the `BUG:` line and in the `CR2:` line printed after the trace.';
+    return md([
+      `**Not this crash's fault address.** ${hex(value, 16)} is where the kernel's own read of the code bytes for the \`Code:\` line failed (\`Code: Unable to access opcode bytes at …\` above): that second, harmless fault overwrote CR2.${real}`,
+      bullets(facts),
+    ]);
+  }
+  if (event && event.pageFault === null && NOT_PAGE_FAULT_KINDS.has(event.kind)) {
+    const what = event.kind === 'warning' ? 'A WARNING' : `This event (${event.kind})`;
+    return md([
+      `**Stale here.** CR2 keeps the address of the last page fault this CPU took — possibly long ago, possibly an ordinary user-space fault. ${what} is no page fault, so ${hex(value, 16)} says nothing about it.`,
+      bullets(facts),
+    ]);
+  }
+  return bullets([`the address whose access faulted: ${hex(value, 16)}`, ...facts]);
 }
 
 function renderCr3(value: bigint): string {

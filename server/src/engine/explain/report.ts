@@ -41,12 +41,13 @@ export function renderOopsNumber(
   const first =
     n === 1
       ? '**[#1]** — the first oops since boot: start here.'
-      : `**[#${n}]** — oops number ${n} since boot. Earlier oopses left the kernel in an inconsistent state (locks held, memory half-updated), so this one is likely a consequence: read [#1] first.`;
+      : `**[#${n}]** — oops number ${n} since boot: the kernel was already tainted \`D\` by an earlier oops (locks may still be held, memory half-updated). Read [#1] first; this one may follow from it or be a bug of its own.`;
   let rel: string | null = null;
-  if (event && analysis && event.consequenceOf !== null && analysis.events[event.consequenceOf]) {
-    const prev = analysis.events[event.consequenceOf];
-    rel = `This report most likely follows from ${code(prev.title)} on line ${prev.line + 1}.`;
-  }
+  const prev = event && analysis ? analysis.events[event.consequenceOf ?? event.afterCrash ?? -1] : undefined;
+  if (prev && event?.consequenceOf !== null)
+    rel = `This report follows from ${code(prev.title)} on line ${prev.line + 1} (the same task, or the panic it ends in).`;
+  else if (prev)
+    rel = `It comes after ${code(prev.title)} on line ${prev.line + 1}, in another task with its own trace: nothing here shows it follows from that one.`;
   return md([first, rel]);
 }
 
@@ -468,4 +469,37 @@ function renderCodeLineUncached(
     codeBlock(formatDisassembly(d, anchor, parsed.trapOffset)),
     ...notes,
   ]);
+}
+
+/** Bytes dumped before the instruction pointer: x86 PROLOGUE_SIZE (dumpstack.c), arm64 four instructions. */
+const CODE_BEFORE_IP: Partial<Record<Arch, number>> = { x86_64: 42, i386: 43, arm64: 16 };
+
+/**
+ * `Code: Unable to access opcode bytes at X` / `bad PC value`: the kernel could not read the bytes it dumps
+ * around the instruction pointer. When the pointer is a real function only the bytes before it are unmapped
+ * (a module's first page: the dump starts before it); only a pointer that is no symbol is a wild jump.
+ */
+export function renderUnreadableCode(
+  bytes: string,
+  arch: Arch,
+  anchor: CodeAnchor | undefined,
+  /** From the `RIP: 0033:` selector: true in user mode, false in kernel mode, null when not printed. */
+  userMode: boolean | null,
+): string {
+  const head = `${code('Code: ' + bytes.trim())} — the kernel could not read the instruction bytes it dumps around the instruction pointer.`;
+  const before = CODE_BEFORE_IP[arch];
+  if (anchor?.symbol) {
+    const off = anchor.symbolOffset ?? 0;
+    const starts =
+      before !== undefined
+        ? ` The dump starts ${before} bytes before it${off < before ? `, before the start of ${code(anchor.symbol)} (offset ${hex(BigInt(off))})` : ''},`
+        : ' The dump starts before it,';
+    return `${head} The instruction pointer itself is fine: it is inside ${code(anchor.symbol)}, a real function.${starts} and those bytes are not mapped — typically the page before a module's first page. The pointer is not bad; only the disassembly is missing.`;
+  }
+  if (anchor?.address !== undefined) {
+    if (userMode === true || (userMode === null && anchor.address !== 0n && anchor.address < 1n << 47n))
+      return `${head} The instruction pointer ${code(hex(anchor.address))} is a user-space address whose page is not present (paged out, or the task's code was unmapped): usual for a user task's report, not a kernel bug by itself.`;
+    return `${head} The instruction pointer ${code(hex(anchor.address))} is no function the kernel knows: the pointer itself is bad — a jump or call through a wild function pointer, or a corrupted return address.`;
+  }
+  return `${head} Either the instruction pointer is bad (a jump to a wild address) or only the bytes before it are unmapped; the \`RIP:\`/\`pc :\` line says which (a \`func+off/size\` there is a real function).`;
 }

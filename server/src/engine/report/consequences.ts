@@ -1,14 +1,38 @@
-// Consequences: after the first crash the kernel's state is suspect, so what follows is likely fallout.
+// Consequences: after the first crash the kernel's state is suspect, but only evidence makes a later event
+// its consequence; the others merely come after it.
 
 import type { KernelEvent } from '../model';
 
-/** Every warning or error after the first crash is likely its consequence (the kernel state is suspect). */
-export function markConsequences(events: KernelEvent[]): void {
-  let firstCrash = -1;
+/** Frames only a task that an oops kills runs through (kernel/exit.c make_task_dead, x86's exit paths). */
+const DYING_TASK_FRAMES = new Set(['make_task_dead', 'rewind_stack_and_make_dead', 'rewind_stack_do_exit']);
+
+/**
+ * A later event is a consequence of a crash on evidence: the panic an oops ends in, the same task (or
+ * printk caller) faulting again, a trace through the exit of a task an oops killed. Other warnings and
+ * errors only come after the first crash (`afterCrash`): a second oops of another task with an unrelated
+ * trace may be a bug of its own. `callers`: each event's printk caller id (`T123`), '' when none.
+ */
+export function markConsequences(events: KernelEvent[], callers: readonly string[]): void {
+  const crashes: number[] = [];
+  const sameTask = (a: number, b: number) => {
+    const x = events[a];
+    const y = events[b];
+    if (callers[a] !== '' && callers[a] === callers[b] && callers[a].startsWith('T')) return true;
+    // PID 0 is every CPU's idle task: only the same CPU makes it the same one.
+    return x.pid !== null && x.pid === y.pid && (x.pid !== 0 || (x.cpu !== null && x.cpu === y.cpu));
+  };
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.severity === 'information') continue;
-    if (firstCrash >= 0) e.consequenceOf = firstCrash;
-    else if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) firstCrash = i;
+    if (crashes.length > 0) {
+      const sameAs = crashes.find((c) => sameTask(c, i));
+      const dying = e.traces.some((t) =>
+        t.frames.some((f) => f.function !== null && DYING_TASK_FRAMES.has(f.function)),
+      );
+      if (sameAs !== undefined) e.consequenceOf = sameAs;
+      else if (e.kind === 'panic' || dying) e.consequenceOf = crashes[crashes.length - 1];
+      else e.afterCrash = crashes[0];
+    }
+    if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) crashes.push(i);
   }
 }

@@ -158,6 +158,7 @@ export class ReportBuilder {
       oom: null,
       guiltyFrame: null,
       consequenceOf: null,
+      afterCrash: null,
     };
     this.event.location = headerLocation(nl, msg, lead, line);
     readHeaderFacts(this.event, line, msg);
