@@ -433,9 +433,9 @@ const ENTRIES = [
     kind: 'oops',
     name: 'Oops',
     // x86 `Oops: 0002 [#1]`, s390 `Oops: 0004 ilc:3 [#1]`, ppc `Oops: Kernel access of bad area, sig: 11 [#1]`, riscv `Oops [#1]`.
-    // 6.x x86 prefixes its trap names with `Oops: ` (`Oops: general protection fault…`): those are their own kinds.
+    // 6.10+ x86 prefixes its trap names with `Oops: ` (`Oops: general protection fault…`): those are their own entries.
     header:
-      /^Oops(?!: (?:general protection|stack segment|divide error|invalid opcode))(?: - [\w ]{1,40})?(?:: [\w ,:]{1,80})? \[#\d{1,6}\]|^Oops: [0-9a-f]{4}\b/,
+      /^Oops(?!: (?:general protection|stack segment|divide error|invalid opcode|int3:))(?: - [\w ]{1,40})?(?:: [\w ,:]{1,80})? \[#\d{1,6}\]|^Oops: [0-9a-f]{4}\b/,
     title: 'Oops in {FUNC}',
     explanation:
       'The kernel hit a fault it cannot handle in kernel mode. The faulting task is killed; the kernel goes on running in a possibly inconsistent state unless panic_on_oops is set.',
@@ -464,6 +464,19 @@ const ENTRIES = [
     title: 'stack segment fault in {FUNC}',
     explanation: 'The CPU raised #SS: a stack access through a non-canonical or otherwise invalid address.',
     source: 'arch/x86/kernel/traps.c (exc_stack_segment)',
+  },
+  {
+    ...OOPS_BASE,
+    kind: 'oops',
+    name: 'int3 trap',
+    // A breakpoint no kprobe, jump label or text_poke claimed. 6.10+ prints it inside the Oops line
+    // (`Oops: int3: 0000 [#1]`, arch/x86/kernel/dumpstack.c __die_header); syzkaller titles it `int3 in f`.
+    header: /^(?:Oops: )?int3: [0-9a-f]{4} \[#/,
+    title: 'int3 in {FUNC}',
+    explanation:
+      'The CPU hit a breakpoint instruction (int3, #BP) in kernel code that nothing had registered: a stale kprobe or static-call patch, or execution that ran into padding.',
+    source: 'arch/x86/kernel/traps.c (exc_int3)',
+    continuesOops: true,
   },
   {
     ...OOPS_BASE,
@@ -1365,7 +1378,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = ENTRIES;
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide[ _]error|invalid opcode|Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|VFS: Busy inodes|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide[ _]error|invalid opcode|int3: |Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|VFS: Busy inodes|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and
