@@ -42,3 +42,19 @@ export interface DebugFilesParams {
   status: string | null;
   messages: string[];
 }
+
+/**
+ * Client → server notification: the workspace's trust changed (VS Code: onDidGrantWorkspaceTrust). While
+ * untrusted the server opens and runs nothing from the workspace (no debug-file search of its folders, no
+ * xz/zstd or cross-check tool, no debuginfod).
+ */
+export const WORKSPACE_TRUST_NOTIFICATION = 'kernelOops/workspaceTrust';
+
+export interface WorkspaceTrustParams {
+  trusted: boolean;
+}
+
+/** initializationOptions the VS Code client sends; a client that sends no `workspaceTrusted` is trusted. */
+export interface TrustInitializationOptions {
+  workspaceTrusted: boolean;
+}

@@ -7,12 +7,35 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   DEBUG_FILES_NOTIFICATION,
   DECODE_LOG_COMMAND as SERVER_DECODE_COMMAND,
+  WORKSPACE_TRUST_NOTIFICATION,
   type DebugFilesParams,
   type DecodeLogResult,
+  type TrustInitializationOptions,
+  type WorkspaceTrustParams,
 } from '../../protocol';
 
 const SELECT_COMMAND = 'kernelOops.selectDebugFiles';
 const DECODE_COMMAND = 'kernelOops.decodeLog';
+
+/** initializationOptions: in an untrusted workspace the server opens and runs nothing from it. */
+export function trustOptions(): TrustInitializationOptions {
+  return { workspaceTrusted: vscode.workspace.isTrusted };
+}
+
+/**
+ * Tells the server when the user trusts the workspace (VS Code never revokes trust without a reload).
+ * `sent`: the trustOptions() the client started with (trust may have come while it started).
+ */
+export function registerWorkspaceTrust(
+  context: vscode.ExtensionContext,
+  client: LanguageClient,
+  sent: TrustInitializationOptions,
+): void {
+  const params: WorkspaceTrustParams = { trusted: true };
+  const trusted = () => void client.sendNotification(WORKSPACE_TRUST_NOTIFICATION, params);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(trusted));
+  if (vscode.workspace.isTrusted && !sent.workspaceTrusted) trusted();
+}
 
 export function registerDebugFiles(context: vscode.ExtensionContext, client: LanguageClient): void {
   const byUri = new Map<string, DebugFilesParams>();

@@ -7,7 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { registerDebugFiles } from './debugFiles';
+import { registerDebugFiles, registerWorkspaceTrust, trustOptions } from './debugFiles';
 
 let client: LanguageClient | undefined;
 
@@ -24,14 +24,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // vscode-languageclient 11 expects a LogOutputChannel; the client id `kernelOops` makes it read
   // `kernelOops.trace.server` by itself.
   const outputChannel = vscode.window.createOutputChannel('Kernel Oops Lens', { log: true });
+  const trust = trustOptions();
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'kernel-log' }],
     outputChannel,
     synchronize: { configurationSection: 'kernelOops' },
+    initializationOptions: trust,
   };
   client = new LanguageClient('kernelOops', 'Kernel Oops Lens', serverOptions, clientOptions);
   context.subscriptions.push(outputChannel);
   await client.start();
+  registerWorkspaceTrust(context, client, trust);
   registerDebugFiles(context, client);
 }
 

@@ -9,7 +9,7 @@ import {
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DECODE_LOG_COMMAND } from '../../protocol';
+import { DECODE_LOG_COMMAND, WORKSPACE_TRUST_NOTIFICATION } from '../../protocol';
 import { ANALYSIS_JOBS } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
 import { provideDefinition } from './lsp/definition';
@@ -50,6 +50,7 @@ function startServer(): void {
     };
   });
   connection.onDidChangeConfiguration((change) => docs.configurationChanged(change.settings));
+  connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (p: unknown) => docs.trustChanged(p));
 
   connection.onDocumentSymbol((p, token) => docs.withAnalysis(p.textDocument.uri, token, toDocumentSymbols));
   connection.onFoldingRanges((p, token) =>

@@ -75,6 +75,11 @@ export class OpenDocuments {
   // Debounce is needed synchronously on every keystroke: use the last settings seen for the document.
   private readonly debounceSeen = new Map<string, number>();
   private workspaceFolders: string[] = [];
+  /**
+   * In an untrusted workspace nothing from the workspace is opened or run: no search of its folders for
+   * debug files, no xz/zstd, no cross-check tool, no debuginfod (a log there must not make us download).
+   */
+  private trusted = true;
   private progressSupport = false;
   private inlayRefreshSupport = false;
   /** The client accepts LocationLinks as definitions. */
@@ -125,6 +130,7 @@ export class OpenDocuments {
     this.pullConfiguration = params.capabilities.workspace?.configuration === true;
     const init = (params.initializationOptions ?? {}) as Record<string, unknown>;
     this.baseSettings = readSettings(init.kernelOops ?? init, DEFAULT_SETTINGS);
+    this.trusted = init.workspaceTrusted !== false;
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
     this.linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
@@ -141,9 +147,22 @@ export class OpenDocuments {
   configurationChanged(settings: unknown): void {
     const pushed = (settings ?? {}) as Record<string, unknown>;
     if (pushed.kernelOops) this.baseSettings = readSettings(pushed.kernelOops, this.baseSettings);
-    this.settingsCache.clear();
     this.debounceSeen.clear();
-    // Debug-file settings may have changed: symbolize again (publish starts it).
+    this.debugFilesChanged();
+  }
+
+  /** WORKSPACE_TRUST_NOTIFICATION: `{trusted: boolean}`; anything else is ignored. */
+  trustChanged(params: unknown): void {
+    const trusted = (params as { trusted?: unknown } | null)?.trusted;
+    if (typeof trusted !== 'boolean' || trusted === this.trusted) return;
+    this.trusted = trusted;
+    this.debugFilesChanged();
+  }
+
+  /** Which debug files may be used changed (settings, trust): ask for settings again and symbolize again. */
+  private debugFilesChanged(): void {
+    this.settingsCache.clear();
+    // publish starts the symbolization again.
     this.symbolization.clear();
     this.shownMessages.clear();
     // Settings only change how results are shown: re-publish, no need to analyse again.
@@ -313,9 +332,11 @@ export class OpenDocuments {
         },
         release: releaseOf(analysis),
         arch: archOf(analysis),
-        workspaceFolders: this.workspaceFolders,
-        debuginfodUrls: settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
-        crossCheck: settings.symbolizer.external || undefined,
+        workspaceFolders: this.trusted ? this.workspaceFolders : [],
+        debuginfodUrls:
+          this.trusted && settings.debuginfod.enable ? process.env.DEBUGINFOD_URLS || undefined : undefined,
+        crossCheck: (this.trusted && settings.symbolizer.external) || undefined,
+        runTools: this.trusted,
       },
       sources,
     );

@@ -64,6 +64,8 @@ interface DocJob {
   sources: SourceMapper;
   job: Job<SymbolizationReply>;
   progress?: { done(): void };
+  /** Asked before the last `clear`, with old options: its answer is dropped. */
+  stale?: boolean;
 }
 
 interface Waiter {
@@ -134,9 +136,9 @@ export class SymbolizationService {
     });
   }
 
-  /** Is a job for `uri` queued or running? */
+  /** Is a job for `uri` (asked since the last `clear`) queued or running? */
   pending(uri: string): boolean {
-    return this.jobs.some((j) => j.uri === uri);
+    return this.jobs.some((j) => j.uri === uri && !j.stale);
   }
 
   close(uri: string): void {
@@ -145,9 +147,14 @@ export class SymbolizationService {
     this.wake(uri, () => true, undefined);
   }
 
-  /** Forget every result (debug-file settings changed). */
+  /**
+   * Forget every result and every job asked before (debug-file settings or trust changed): the caller asks
+   * again. A running job finishes (its thread keeps the vmlinux index) but its answer is dropped.
+   */
   clear(): void {
     this.done.clear();
+    for (const uri of new Set(this.jobs.map((j) => j.uri))) this.dropQueued(uri);
+    for (const j of this.jobs) j.stale = true;
   }
 
   dispose(): void {
@@ -178,6 +185,11 @@ export class SymbolizationService {
 
   private succeeded(d: DocJob, reply: SymbolizationReply): void {
     this.ended(d);
+    if (d.stale) {
+      // Its waiters get the answer of the job asked since, if there is one.
+      if (!this.pending(d.uri)) this.wake(d.uri, (w) => w.version <= d.version, undefined);
+      return;
+    }
     const r: DocSymbolization = {
       version: d.version,
       frames: d.frames,

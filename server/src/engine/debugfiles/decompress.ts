@@ -23,8 +23,11 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'kernel-oops-lens');
 }
 
-/** A path the symbolizer can open: the file itself, or its decompressed copy in `cacheDir`. */
-export function prepareDebugFile(file: string, cacheDir = defaultCacheDir()): Prepared {
+/**
+ * A path the symbolizer can open: the file itself, or its decompressed copy in `cacheDir`. `runTools`
+ * false: never run the `xz`/`zstd` commands (untrusted workspaces); gzip (and zstd in Node) still work.
+ */
+export function prepareDebugFile(file: string, cacheDir = defaultCacheDir(), runTools = true): Prepared {
   const kind = compressionOf(file);
   if (!kind) return { ok: true, path: file, decompressed: false };
   let st: fs.Stats;
@@ -44,7 +47,7 @@ export function prepareDebugFile(file: string, cacheDir = defaultCacheDir()): Pr
   if (fs.existsSync(out)) return { ok: true, path: out, decompressed: true };
   try {
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    const data = decompress(file, kind);
+    const data = decompress(file, kind, runTools);
     if (typeof data === 'string') return { ok: false, error: data };
     const tmp = `${out}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, data);
@@ -59,7 +62,7 @@ export function prepareDebugFile(file: string, cacheDir = defaultCacheDir()): Pr
 }
 
 /** The decompressed bytes, or a message saying why not. */
-function decompress(file: string, kind: 'xz' | 'zst' | 'gz'): Buffer | string {
+function decompress(file: string, kind: 'xz' | 'zst' | 'gz', runTools: boolean): Buffer | string {
   // zlib loads here, not at start-up: decompressing a module is rare and loading zlib costs every process.
   const zlib = require('node:zlib') as typeof Zlib;
   if (kind === 'gz') return zlib.gunzipSync(fs.readFileSync(file), { maxOutputLength: MAX_OUTPUT });
@@ -67,11 +70,13 @@ function decompress(file: string, kind: 'xz' | 'zst' | 'gz'): Buffer | string {
     const z = (zlib as unknown as { zstdDecompressSync?: (b: Buffer, o?: object) => Buffer })
       .zstdDecompressSync;
     if (z) return z(fs.readFileSync(file), { maxOutputLength: MAX_OUTPUT });
+    if (!runTools) return `${file} is zstd-compressed: the zstd command is not run in an untrusted workspace`;
     return (
       viaTool('zstd', file) ??
       `${file} is zstd-compressed: this Node has no zstd and the zstd command is not installed (run zstd -d on it)`
     );
   }
+  if (!runTools) return `${file} is xz-compressed: the xz command is not run in an untrusted workspace`;
   return (
     viaTool('xz', file) ??
     `${file} is xz-compressed: Node cannot read xz and the xz command is not installed (run xz -d on it)`

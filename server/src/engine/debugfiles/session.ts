@@ -37,6 +37,8 @@ export interface SessionOptions {
   debuginfodTimeoutMs?: number;
   /** Called before the first lookup in a vmlinux (the slow part: its index is built then). */
   onIndexing?: (file: string) => void;
+  /** false: run no external command (`xz`, `zstd`), as in an untrusted workspace. Default true. */
+  runTools?: boolean;
   /** Ask this installed tool the same questions and report where it disagrees (named frames only). */
   crossCheck?: ExternalTool;
 }
@@ -111,7 +113,7 @@ export async function symbolizeLog(
     rejected[object] = { path: file, reason };
   };
   for (const [name, file] of located.modules) {
-    const p = prepareDebugFile(file.path, cacheDir);
+    const p = prepareDebugFile(file.path, cacheDir, opts.runTools !== false);
     if (!p.ok) {
       messages.push(p.error);
       continue;
