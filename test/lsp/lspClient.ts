@@ -201,3 +201,19 @@ export function checkSymbolTree(symbols: DocumentSymbol[], where = '', parent?: 
   }
   return n;
 }
+
+/** Polls `pred` every 50 ms; throws naming `what` after `ms`. */
+export async function until(what: string, pred: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Where a test points at the buggy_null_read_level1 frame of null_read's log (in its name). */
+export function level1Position(text: string) {
+  const lines = lspLines(text);
+  const line = lines.findIndex((l) => l.includes('buggy_null_read_level1+0xa/0x20 [buggy'));
+  return { line, character: lines[line].indexOf('buggy_null_read_level1') + 3 };
+}

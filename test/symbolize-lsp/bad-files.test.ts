@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEBUG_FILES_NOTIFICATION, type DebugFilesParams } from '../../protocol';
-import { LspSession, lspLines } from '../lsp/lspClient';
+import { level1Position, LspSession, lspLines, until } from '../lsp/lspClient';
 import { QEMU_ARM64, QEMU_LOGS, QEMU_MODULES } from './truth';
 import { buggyWithOtherBuildId, BUGGY_BUILD_ID } from '../../server/test/debugfiles/helpers';
 
@@ -30,20 +30,6 @@ async function session(
     textDocument: { definition: { linkSupport: true } },
   });
   return { lsp, messages, status };
-}
-
-async function until(what: string, pred: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function level1Position(text: string) {
-  const lines = lspLines(text);
-  const line = lines.findIndex((l) => l.includes('buggy_null_read_level1+0xa/0x20 [buggy'));
-  return { line, character: lines[line].indexOf('buggy_null_read_level1') + 3 };
 }
 
 test('corrupt vmlinux and .ko: one message each naming the file; hover says why; definition is empty; the server keeps serving', async () => {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspSession, lspLines } from '../lsp/lspClient';
+import { level1Position, LspSession, until } from '../lsp/lspClient';
 import { QEMU_LOGS, QEMU_MODULES } from './truth';
 import { BUGGY_BUILD_ID } from '../../server/test/debugfiles/helpers';
 import {
@@ -17,14 +17,6 @@ import {
   WORKSPACE_TRUST_NOTIFICATION as TRUST,
   type DebugFilesParams as DebugFiles,
 } from '../../protocol';
-
-async function until(what: string, pred: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A server started in `workspace` with the given trust; its debugFiles notifications are collected. */
 async function start(workspace: string, trusted: boolean | undefined, configuration: object, env = {}) {
@@ -39,12 +31,6 @@ async function start(workspace: string, trusted: boolean | undefined, configurat
     workspace,
   );
   return { lsp, files };
-}
-
-function level1(text: string) {
-  const lines = lspLines(text);
-  const line = lines.findIndex((l) => l.includes('buggy_null_read_level1+0xa/0x20 [buggy'));
-  return { line, character: lines[line].indexOf('buggy_null_read_level1') + 3 };
 }
 
 test('untrusted workspace: its buggy.ko and vmlinux are not used; after the trust notification they are', async () => {
@@ -66,7 +52,7 @@ test('untrusted workspace: its buggy.ko and vmlinux are not used; after the trus
     assert.deepEqual(untrusted.modules, {}, 'the workspace .ko is not used');
     assert.equal(untrusted.vmlinux, null);
     assert.deepEqual(untrusted.rejected, {}, 'nothing from the workspace was even opened');
-    const position = level1(text);
+    const position = level1Position(text);
     const none = await lsp.conn.sendRequest('textDocument/definition', { textDocument: { uri }, position });
     assert.ok(none === null || (Array.isArray(none) && none.length === 0), JSON.stringify(none));
 
