@@ -10,6 +10,7 @@ import type { ExternalTool } from './engine';
 import {
   decodeLogText,
   framesOfAnalysis,
+  moduleFileName,
   frameKey,
   releaseOf,
   archOf,
@@ -179,7 +180,7 @@ function debugFlag(args: string[], i: number, d: DebugOptions): number {
 }
 
 function isModulePath(p: string): boolean {
-  if (/\.ko(?:\.debug)?(?:\.(?:xz|zst|gz))?$/.test(p)) return true;
+  if (moduleFileName(p)) return true;
   try {
     return statSync(p).isDirectory();
   } catch {

@@ -215,7 +215,7 @@ for (const c of CORPORA) {
         const w = `${ret ? r.atPrevious : r.atAddress}`;
         want.push(w, w);
       }
-      const out = symbolizeFrames(frames, { modules: [`${c.dir}/module`], maps });
+      const out = symbolizeFrames(frames, { modules: [`${c.dir}/module/buggy.ko`], maps });
       out.forEach((o, i) =>
         assert.equal(formatAddr2line(o.frames), want[i], `${name} frame ${i} ${o.error ?? ''}`),
       );

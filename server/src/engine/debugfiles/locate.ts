@@ -3,7 +3,7 @@
 // bounded so that a huge tree never stalls the caller for long.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { normalizeModuleName } from '../symbolize';
+import { moduleFileName, normalizeModuleName } from '../symbolize';
 
 export interface DebugFileSettings {
   /** Path of a vmlinux with DWARF (`kernelOops.vmlinux`). */
@@ -53,7 +53,6 @@ export interface LocatedFiles {
 }
 
 const DEFAULT_MAX_ENTRIES = 50_000;
-const MODULE_FILE = /^(.+?)\.ko(?:\.debug)?(?:\.(xz|zst|gz))?$/;
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg']);
 
 // A kernel release (`uname -r`) as the kernel's build allows it; the log's text is joined into paths, so
@@ -161,9 +160,8 @@ export function findModules(
 ): void {
   const found = new Map<string, string>();
   const consider = (file: string) => {
-    const m = MODULE_FILE.exec(path.basename(file));
-    if (!m) return;
-    const name = normalizeModuleName(m[1]);
+    const name = moduleFileName(file)?.module;
+    if (!name) return;
     if (!wanted.has(name) || into.has(name)) return;
     const prev = found.get(name);
     if (!prev || (compressionOf(prev) && !compressionOf(file))) found.set(name, file);

@@ -16,9 +16,10 @@
  *                        vmlinux is read through its file handle, never loaded whole.
  *   debugFile.ts         DebugFile: faddr2line semantics on one object.
  *   kernel/maps.ts       System.map / kallsyms / /proc/modules / sysfs section dumps / `Kernel Offset:`.
+ *   kernel/moduleName.ts how modules are named: `-` == `_`, and `<module>.ko[.debug][.xz|.zst|.gz]` files.
  *   kernel/resolve.ts    raw address -> {object, section, offset, symbol+off} (KASLR, module map).
  *   kernel/identity.ts   the release a file was built for: module `vermagic`, vmlinux `Linux version` banner.
- *   decode.ts            symbolizeFrames(): a whole trace against vmlinux + module files.
+ *   symbolizer.ts        Symbolizer, symbolizeFrames(): a whole trace against the vmlinux + module files given.
  *   external.ts          ExternalSymbolizer: optional cross-check through addr2line/llvm-symbolizer/eu-addr2line.
  *
  * Public API (all synchronous; every bad input is a SymbolizeError {code, message, path}, never a crash)
@@ -55,7 +56,7 @@
  *   Kernel maps (kernel/maps.ts): parseSymbolMap(text) (System.map, /proc/kallsyms), parseProcModules(text),
  *   parseModuleSections(text, module?) (`.text 0x…` lines or `/sys/module/m/sections/.text:0x…`),
  *   parseKernelOffset(text), parseLogMaps(logText) -> {modules: Map<name, {base, size, sections, symbols}>,
- *   kernelOffset, kernelSymbols}, normalizeModuleName(name) (`-` == `_`).
+ *   kernelOffset, kernelSymbols}, normalizeModuleName(name) (`-` == `_`), moduleFileName(file).
  *   new KernelAddressResolver({maps?, vmlinux?, systemMap?, modules?: Map<name, DebugFile>, kaslrOffset?})
  *     .resolve(address: bigint): ResolvedAddress | null  = {object: 'vmlinux' | module, section, offset
  *         (module: in section; vmlinux: link-time address), symbol, symbolOffset, symbolSize,
@@ -63,7 +64,7 @@
  *     .kaslrInfo(): {offset, source} | null    from `Kernel Offset:`, kallsyms `_text`/`_stext` in the log,
  *     .learnFromFrame(address, func, offset)   or a frame printing both an address and sym+off.
  *
- *   Whole traces (decode.ts), for `oops-lens decode` / `analyze --json`:
+ *   Whole traces (symbolizer.ts), for `oops-lens decode` / `analyze --json`:
  *   symbolizeFrames(frames: FrameToSymbolize[], files: DebugFileSet): FrameSymbolization[]
  *   new Symbolizer(files).symbolizeAll(frames) / .symbolize(frame) / .kaslr()   (keep one per log/session)
  *     FrameToSymbolize = {function, offset, size, module, address: bigint | hex string | null, isReturnAddress}
@@ -103,14 +104,15 @@ export {
   parseModuleSections,
   parseKernelOffset,
   parseLogMaps,
-  normalizeModuleName,
 } from './kernel/maps';
+export { moduleFileName, normalizeModuleName } from './kernel/moduleName';
+export type { Compression, ModuleFileName } from './kernel/moduleName';
 export type { KernelSymbol, ProcModule, KernelOffset, ModuleLayout, LogMaps } from './kernel/maps';
 export { KernelAddressResolver } from './kernel/resolve';
 export { kernelIdentity, vermagicRelease } from './kernel/identity';
 export type { KernelIdentity } from './kernel/identity';
 export type { ResolvedAddress, KaslrInfo, ResolverInputs } from './kernel/resolve';
-export { Symbolizer, symbolizeFrames } from './decode';
-export type { FrameToSymbolize, DebugFileSet, FrameSymbolization } from './decode';
+export { Symbolizer, symbolizeFrames } from './symbolizer';
+export type { FrameToSymbolize, DebugFileSet, FrameSymbolization } from './symbolizer';
 export { ExternalSymbolizer } from './external';
 export type { ExternalTool, ExternalQuery } from './external';

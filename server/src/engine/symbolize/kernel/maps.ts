@@ -5,6 +5,7 @@
 // and the panic footer `Kernel Offset: 0x… from 0x…` (arch/x86/kernel/setup.c, arch/arm64/kernel/setup.c).
 
 import { linesWithControl, normalizeInto, normalizeLine, splitLines } from '../../log/normalize';
+import { normalizeModuleName } from './moduleName';
 
 export interface KernelSymbol {
   address: bigint;
@@ -64,11 +65,6 @@ function lines(text: string): string[] {
   const withControl = linesWithControl(text, raw);
   const scratch = normalizeLine('');
   return raw.map((l, i) => normalizeInto(l, scratch, withControl !== null && withControl[i] === 1).message);
-}
-
-/** Module names are compared with `-` and `_` treated alike, as the kernel does. */
-export function normalizeModuleName(name: string): string {
-  return name.replace(/-/g, '_');
 }
 
 /** System.map or /proc/kallsyms contents. Lines that do not look like symbols are ignored. */

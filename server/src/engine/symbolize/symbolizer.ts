@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type DebugFile, openDebugFile, type SourceFrame } from './debugFile';
 import { SymbolizeError } from './errors';
-import { type KernelSymbol, type LogMaps, normalizeModuleName, parseSymbolMap } from './kernel/maps';
+import { type KernelSymbol, type LogMaps, parseSymbolMap } from './kernel/maps';
+import { moduleFileName, normalizeModuleName } from './kernel/moduleName';
 import { KernelAddressResolver, type KaslrInfo } from './kernel/resolve';
 
 export interface FrameToSymbolize {
@@ -22,7 +23,7 @@ export interface FrameToSymbolize {
 
 export interface DebugFileSet {
   vmlinux?: string | DebugFile;
-  /** `.ko` files, or directories searched (recursively) for `<module>.ko` with `-`/`_` treated alike. */
+  /** `.ko` files (finding them in folders is debugfiles/locate.ts's work: findModules). */
   modules?: (string | DebugFile)[];
   /** System.map or a /proc/kallsyms copy, for raw vmlinux addresses without a vmlinux. */
   systemMap?: string;
@@ -46,24 +47,17 @@ export interface FrameSymbolization {
   error?: string;
 }
 
-const MAX_DIR_ENTRIES = 50_000;
-
 export class Symbolizer {
   private vmlinux: DebugFile | null | undefined;
   private vmlinuxError: string | null = null;
   private readonly moduleFiles = new Map<string, string | DebugFile>();
-  private readonly moduleDirs: string[] = [];
-  private dirsScanned = false;
   private readonly openModules = new Map<string, DebugFile | string>();
   private resolver: KernelAddressResolver | null = null;
   private systemMap: KernelSymbol[] | undefined;
 
   constructor(private readonly set: DebugFileSet) {
-    for (const m of set.modules ?? []) {
-      if (typeof m !== 'string') this.moduleFiles.set(moduleNameOf(m.path), m);
-      else if (isDirectory(m)) this.moduleDirs.push(m);
-      else this.moduleFiles.set(moduleNameOf(m), m);
-    }
+    for (const m of set.modules ?? [])
+      this.moduleFiles.set(moduleNameOf(typeof m === 'string' ? m : m.path), m);
   }
 
   /** The KASLR offset in use and where it came from (after symbolizeAll has seen the frames). */
@@ -205,16 +199,11 @@ export class Symbolizer {
   private module(name: string): DebugFile | string {
     const cached = this.openModules.get(name);
     if (cached !== undefined) return cached;
-    let file = this.moduleFiles.get(name);
-    if (!file && !this.dirsScanned) {
-      this.dirsScanned = true;
-      for (const d of this.moduleDirs) scanForModules(d, this.moduleFiles);
-      file = this.moduleFiles.get(name);
-    }
+    const file = this.moduleFiles.get(name);
     let out: DebugFile | string;
     if (!file) out = `no debug file for module ${name} (give its .ko)`;
     else if (typeof file !== 'string') out = file;
-    else if (/\.ko\.(xz|zst|gz)$/.test(file))
+    else if (moduleFileName(file)?.compression)
       out = `${file} is compressed: decompress it first (xz -d / zstd -d / gunzip)`;
     else
       try {
@@ -241,43 +230,7 @@ function toBig(a: bigint | string): bigint {
   return BigInt(a.startsWith('0x') ? a : '0x' + a);
 }
 
+/** The module a file holds, by its name (`buggy.ko` → buggy); any other file by its whole name. */
 function moduleNameOf(file: string): string {
-  return normalizeModuleName(
-    path
-      .basename(file)
-      .replace(/\.ko(\.(xz|zst|gz))?$/, '')
-      .replace(/\.debug$/, ''),
-  );
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function scanForModules(dir: string, into: Map<string, string | DebugFile>): void {
-  const stack = [dir];
-  let seen = 0;
-  while (stack.length && seen < MAX_DIR_ENTRIES) {
-    const d = stack.pop()!;
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(d, { withFileTypes: true });
-    } catch {
-      continue;
-    }
-    for (const e of entries) {
-      if (++seen > MAX_DIR_ENTRIES) break;
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) stack.push(p);
-      else if (/\.ko(\.(xz|zst|gz))?$/.test(e.name)) {
-        const name = moduleNameOf(e.name);
-        // Prefer an uncompressed .ko over a compressed one.
-        if (!into.has(name) || e.name.endsWith('.ko')) into.set(name, p);
-      }
-    }
-  }
+  return moduleFileName(file)?.module ?? normalizeModuleName(path.basename(file));
 }
