@@ -14,6 +14,7 @@ import { ANALYSIS_JOBS } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
 import { provideDefinition } from './lsp/definition';
 import { OpenDocuments } from './lsp/documents';
+import { checkDocumentParams, checkPositionParams, checkRangeParams } from './lsp/params';
 import { toFoldingRanges } from './lsp/folding';
 import { initDisassemblers, provideHover } from './lsp/hover';
 import { provideInlayHints } from './lsp/inlayHints';
@@ -52,24 +53,31 @@ function startServer(): void {
   connection.onDidChangeConfiguration((change) => docs.configurationChanged(change.settings));
   connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (p: unknown) => docs.trustChanged(p));
 
-  connection.onDocumentSymbol((p, token) => docs.withAnalysis(p.textDocument.uri, token, toDocumentSymbols));
-  connection.onFoldingRanges((p, token) =>
-    docs.withAnalysis(p.textDocument.uri, token, (_doc, analysis) => toFoldingRanges(analysis)),
-  );
+  connection.onDocumentSymbol((p, token) => {
+    checkDocumentParams('textDocument/documentSymbol', p);
+    return docs.withAnalysis(p.textDocument.uri, token, toDocumentSymbols);
+  });
+  connection.onFoldingRanges((p, token) => {
+    checkDocumentParams('textDocument/foldingRange', p);
+    return docs.withAnalysis(p.textDocument.uri, token, (_doc, analysis) => toFoldingRanges(analysis));
+  });
   connection.onHover(async (p, token) => {
+    checkPositionParams('textDocument/hover', p);
     const h = await docs.hoverInputs(p.textDocument.uri, p.position, token);
     return h && provideHover(h.doc, p.position, h.analysis, h.frameSource);
   });
-  connection.onDefinition((p, token) =>
-    docs.withSymbolization(p.textDocument.uri, token, (sym) =>
+  connection.onDefinition((p, token) => {
+    checkPositionParams('textDocument/definition', p);
+    return docs.withSymbolization(p.textDocument.uri, token, (sym) =>
       provideDefinition(sym, p.position, docs.linkSupport),
-    ),
-  );
-  connection.languages.inlayHint.on((p, token) =>
-    docs.withReadySymbolization(p.textDocument.uri, token, (doc, sym) =>
+    );
+  });
+  connection.languages.inlayHint.on((p, token) => {
+    checkRangeParams('textDocument/inlayHint', p);
+    return docs.withReadySymbolization(p.textDocument.uri, token, (doc, sym) =>
       provideInlayHints(doc, sym, p.range),
-    ),
-  );
+    );
+  });
   connection.onExecuteCommand(async (p, token) =>
     p.command === DECODE_LOG_COMMAND ? docs.decodeLog(p.arguments?.[0], token) : null,
   );

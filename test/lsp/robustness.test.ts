@@ -157,3 +157,38 @@ test('1,000,000 lines: hovers stay fast while the log is analysed; an edit cance
   await lsp.close(uri2);
   await stillAnswers();
 });
+
+test('malformed params: InvalidParams (-32602) with a sentence, never -32603 or a raw TypeError; the server keeps serving', async () => {
+  const position = { line: RSP_LINE, character: RSP_COL };
+  const doc = { uri: 'untitled:good' };
+  const cases: [string, unknown][] = [
+    ['textDocument/hover', {}],
+    ['textDocument/hover', { textDocument: doc }],
+    ['textDocument/hover', { textDocument: doc, position: null }],
+    ['textDocument/hover', { textDocument: doc, position: { line: 'x', character: 1 } }],
+    ['textDocument/hover', { textDocument: {}, position }],
+    ['textDocument/hover', { textDocument: null, position }],
+    ['textDocument/definition', {}],
+    ['textDocument/definition', { textDocument: doc, position: { line: -1, character: 0 } }],
+    ['textDocument/definition', { textDocument: { uri: 42 }, position }],
+    ['textDocument/documentSymbol', {}],
+    ['textDocument/documentSymbol', { textDocument: null }],
+    ['textDocument/documentSymbol', { textDocument: { uri: [] } }],
+    ['textDocument/foldingRange', { textDocument: 7 }],
+    ['textDocument/inlayHint', { textDocument: doc }],
+    ['textDocument/inlayHint', { textDocument: doc, range: { start: position } }],
+    ['workspace/executeCommand', { command: 'kernelOops.server.decodeLog', arguments: [42] }],
+  ];
+  for (const [method, params] of cases) {
+    const err = await lsp.conn.sendRequest(method, params).then(
+      () => null,
+      (e: { code: number; message: string }) => e,
+    );
+    const what = `${method} ${JSON.stringify(params)}`;
+    assert.ok(err, `${what}: answered without an error`);
+    assert.equal(err.code, -32602, `${what}: ${err.code} ${err.message}`);
+    assert.match(err.message, /^\S.*\.$/, what);
+    assert.doesNotMatch(err.message, /TypeError|Cannot read|undefined|\n/, what);
+  }
+  await stillAnswers();
+});

@@ -3,7 +3,9 @@
 // feature needs (an analysis, a symbolization, a hover's inputs); this file decides how long each waits.
 import { fileURLToPath } from 'node:url';
 import {
+  ErrorCodes,
   MessageType,
+  ResponseError,
   TextDocuments,
   type CancellationToken,
   type Connection,
@@ -228,7 +230,10 @@ export class OpenDocuments {
   /** The Decode log command: the log with its frames symbolized (waiting for the debug files). */
   async decodeLog(uri: unknown, token: Token): Promise<DecodeLogResult | null> {
     if (typeof uri !== 'string' || !this.documents.get(uri))
-      throw new Error(`${DECODE_LOG_COMMAND}: argument 1 must be the URI of an open document`);
+      throw new ResponseError(
+        ErrorCodes.InvalidParams,
+        `${DECODE_LOG_COMMAND}: argument 1 must be the URI of an open document.`,
+      );
     const r = await this.analysisFor(uri, token, SOURCE_WAIT_MS);
     if (!r) return null;
     const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
