@@ -39,6 +39,11 @@ export interface TitleResult {
 const FUNC_NAME = /^([A-Za-z0-9_]+)(?:\.|\+|$)/;
 const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
 
+/** Does the title read lines past the header? (When not, a caller need not gather the report's lines.) */
+export function titleReadsReport(entry: CatalogueEntry): boolean {
+  return entry.requires !== undefined || /\{(?:MESSAGE|ACCESS|FUNC)\}/.test(entry.title);
+}
+
 export function titleEvent(input: TitleInput): TitleResult {
   const { entry, match, lines, victim } = input;
   if (entry.onVictim && victim)

@@ -6,7 +6,7 @@ import { parseFrame } from '../log/frames';
 import { clipLine, normalizeLine } from '../log/normalize';
 import type { Frame, KernelEvent } from '../model';
 import { toFrame } from '../report/facts';
-import { titleEvent, type ReportLine } from './title';
+import { titleEvent, titleReadsReport, type ReportLine } from './title';
 
 /** What titling needs to know of a report besides its event. */
 export interface TitledReport {
@@ -25,23 +25,28 @@ export function titleEvents(
 ): void {
   for (let k = 0; k < events.length; k++) {
     const caller = reports[k].caller;
-    // With caller ids a task's report runs on through whatever else it prints (an oops inside a lockdep
-    // report, as syzkaller reads it); without them the next report ends it, unless it is one that comes
-    // inside another.
-    let next = k + 1;
-    if (caller !== '') next = events.length;
-    while (
-      next < events.length &&
-      (reports[next].header.entry.seeThrough === true || reports[next].caller !== caller)
-    )
-      next++;
     // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
     // A report's own lines are always read, however long its stack (deep recursion prints hundreds of frames).
     const reach = Math.max(
       Math.min(events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK),
       events[k].endLine + 1,
     );
-    const end = Math.min(next < events.length ? events[next].line : lines.length, reach);
+    // With caller ids a task's report runs on through whatever else it prints (an oops inside a lockdep
+    // report, as syzkaller reads it); without them the next report ends it, unless it is one that comes
+    // inside another. The search stops at `reach`: past it the next report no longer matters, and 80,000
+    // see-through OOM kills in a row would otherwise each scan all the following ones.
+    let next = k + 1;
+    if (caller !== '') next = events.length;
+    while (
+      next < events.length &&
+      events[next].line < reach &&
+      (reports[next].header.entry.seeThrough === true || reports[next].caller !== caller)
+    )
+      next++;
+    // A title made of header text alone reads no further (80,000 OOM kills would gather 100 lines each).
+    const end = titleReadsReport(reports[k].header.entry)
+      ? Math.min(next < events.length ? events[next].line : lines.length, reach)
+      : events[k].line + 1;
     const window: ReportLine[] = [];
     for (let l = events[k].line; l < end; l++) {
       if (caller === '') {
