@@ -320,7 +320,8 @@ export class OpenDocuments {
     const frames = framesOfAnalysis(analysis);
     if (frames.length === 0) return;
     const sources = new SourceMapper({
-      sourceRoot: settings.sourceRoot || null,
+      sourceRoots: settings.sourceRoot,
+      pathMap: settings.sourcePathMap,
       workspaceFolders: this.workspaceFolders,
     });
     this.symbolization.request(

@@ -78,8 +78,7 @@ export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string 
   const first = levels.find((m) => m.local);
   const snippet = first && snippetOf(first.local!, first.level.line);
   if (snippet) out.push(snippet);
-  else if (levels.length > 0 && !first)
-    out.push('_Source file not found: set `kernelOops.sourceRoot` to your kernel tree._');
+  else if (levels.length > 0 && !first) out.push(`_${sym.sources.explainMiss(levels[0].level.file!)}_`);
   return out.join('\n\n');
 }
 

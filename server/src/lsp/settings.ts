@@ -10,7 +10,10 @@ export interface Settings {
   /** '' = not set. */
   vmlinux: string;
   modulePaths: string[];
-  sourceRoot: string;
+  /** `kernelOops.sourceRoot`: one folder or a list (both accepted), kept as a list. */
+  sourceRoot: string[];
+  /** `kernelOops.sourcePathMap`: DWARF build prefix -> local folder. */
+  sourcePathMap: Record<string, string>;
   systemMap: string;
   moduleMap: string;
   debuginfod: { enable: boolean };
@@ -26,7 +29,8 @@ export const DEFAULT_SETTINGS: Settings = {
   analysis: { debounceMs: 300 },
   vmlinux: '',
   modulePaths: [],
-  sourceRoot: '',
+  sourceRoot: [],
+  sourcePathMap: {},
   systemMap: '',
   moduleMap: '',
   debuginfod: { enable: false },
@@ -54,7 +58,8 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
   return {
     vmlinux: pathOf(r.vmlinux, base.vmlinux),
     modulePaths: paths,
-    sourceRoot: pathOf(r.sourceRoot, base.sourceRoot),
+    sourceRoot: pathList(r.sourceRoot, base.sourceRoot),
+    sourcePathMap: pathMap(r.sourcePathMap, base.sourcePathMap),
     systemMap: pathOf(r.systemMap, base.systemMap),
     moduleMap: pathOf(r.moduleMap, base.moduleMap),
     debuginfod: { enable: bool(obj(r.debuginfod).enable, base.debuginfod.enable) },
@@ -77,6 +82,22 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
           : base.analysis.debounceMs,
     },
   };
+}
+
+/** A folder list setting that also accepts a single string ('' = none); anything else keeps `dflt`. */
+function pathList(v: unknown, dflt: string[]): string[] {
+  if (typeof v === 'string') return v.trim() ? [v.trim()] : [];
+  if (!Array.isArray(v)) return dflt;
+  return v.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim());
+}
+
+/** `{"/build/prefix": "~/src/tree"}`: string values only; anything else keeps `dflt`. */
+function pathMap(v: unknown, dflt: Record<string, string>): Record<string, string> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return dflt;
+  const out: Record<string, string> = {};
+  for (const [from, to] of Object.entries(v as Record<string, unknown>))
+    if (from.trim() && typeof to === 'string' && to.trim()) out[from.trim()] = to.trim();
+  return out;
 }
 
 /** `true` when an event of severity `s` passes the `minimumSeverity` filter. */

@@ -149,7 +149,7 @@ test('build ids: equal or printed prefix pass; another id or none is a one-line 
   }
 });
 
-test('source mapping: sourceRoot first, longest existing suffix, then workspace folders, then the path itself; display drops build prefixes', () => {
+test('source mapping: source roots first, longest existing suffix, then workspace folders, then the path itself inside them; display drops build prefixes', () => {
   const tree = tempDir('src');
   const ws = tempDir('ws');
   try {
@@ -158,7 +158,7 @@ test('source mapping: sourceRoot first, longest existing suffix, then workspace 
     const shallow = put(path.join(tree, 'read_write.c'));
     const entry = put(path.join(ws, 'arch/x86/entry/entry_64.S'));
     const buggy = put(path.join(tree, 'buggy.c'));
-    const m = new SourceMapper({ sourceRoot: tree, workspaceFolders: [ws] });
+    const m = new SourceMapper({ sourceRoots: [tree], workspaceFolders: [ws] });
     assert.equal(
       m.resolve('debian/build/build_amd64_none_amd64/fs/read_write.c'),
       rw,
@@ -171,7 +171,12 @@ test('source mapping: sourceRoot first, longest existing suffix, then workspace 
       new SourceMapper({ workspaceFolders: [ws] }).resolve('debian/build/x/fs/read_write.c'),
       wsRw,
     );
-    assert.equal(new SourceMapper({}).resolve(rw), rw, 'an absolute path that exists is used as is');
+    assert.equal(
+      new SourceMapper({}).resolve(rw),
+      null,
+      'an absolute path outside every source folder is never used',
+    );
+    assert.equal(new SourceMapper({ sourceRoots: [tree] }).resolve(rw), rw, 'inside a root it is used as is');
     void shallow;
     assert.equal(displaySourcePath('debian/build/build_amd64_none_amd64/fs/read_write.c'), 'fs/read_write.c');
     assert.equal(

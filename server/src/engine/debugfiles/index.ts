@@ -12,7 +12,8 @@
  *   identityMismatch(file, {arch, release}): why a file belongs to another kernel (ELF machine, module
  *       vermagic / vmlinux banner release), or null. symbolizeLog does not use such files (files.rejected).
  *   fetchDebuginfo(buildId, {urls, cacheDir?, timeoutMs?}): debuginfod download (network; only when asked).
- *   SourceMapper({sourceRoot, workspaceFolders}).resolve(dwarfPath): local file or null;
+ *   SourceMapper({sourceRoots, pathMap, workspaceFolders}).resolve(dwarfPath): local file inside those folders
+ *       (symlinks resolved) or null; explainMiss(dwarfPath): what to set;
  *   displaySourcePath(dwarfPath): `fs/read_write.c` for `debian/build/build_amd64_none_amd64/fs/read_write.c`.
  *   framesOfAnalysis(analysis): LogFrame[] (IP lines as is, trace entries as return addresses), releaseOf.
  *   symbolizeLog(text, frames, options): the whole pipeline -> {results by frame key, files in use, messages,
