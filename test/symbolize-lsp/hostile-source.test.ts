@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspSession, lspLines } from '../lsp/lspClient';
-import { openDebugFile } from '../../server/src/engine/symbolize';
+import { openDebugFile } from '../../server/src/engine';
 
 test('a .ko naming a file outside the source folders: the hover shows none of its lines, definition offers nothing', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'oops-lens-hostile-'));
