@@ -8,8 +8,10 @@ import { DEFAULT_SETTINGS } from '../../../server/src/lsp/settings';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-const properties: Record<string, { default: unknown; description?: string; enum?: unknown[] }> =
-  manifest.contributes.configuration.properties;
+const properties: Record<
+  string,
+  { default: unknown; description?: string; enum?: unknown[]; type?: string | string[] }
+> = manifest.contributes.configuration.properties;
 
 test('activation on the kernel-log language only', () => {
   assert.deepEqual(manifest.activationEvents, ['onLanguage:kernel-log']);
@@ -29,7 +31,9 @@ test("the server's defaults are the manifest's defaults, setting for setting", (
   const flat: Record<string, unknown> = {};
   const walk = (o: object, prefix: string) => {
     for (const [k, v] of Object.entries(o)) {
-      if (v !== null && typeof v === 'object' && !Array.isArray(v)) walk(v, `${prefix}${k}.`);
+      // A setting whose value is an object (a map such as sourcePathMap) is one setting, not a group.
+      const leaf = properties[`${prefix}${k}`]?.type === 'object';
+      if (v !== null && typeof v === 'object' && !Array.isArray(v) && !leaf) walk(v, `${prefix}${k}.`);
       else flat[`${prefix}${k}`] = v;
     }
   };
