@@ -4,8 +4,17 @@
 // Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file. Unusable debug files are
 // one-line warnings on stderr; the analysis is printed anyway.
 
-import { readFileSync, statSync } from 'node:fs';
-import { analyzeText, frameText, type Analysis, type Frame, type KernelEvent } from './engine';
+import { readSync, statSync } from 'node:fs';
+import {
+  analyzeText,
+  FILE_LIMITS,
+  FileRefused,
+  frameText,
+  readRegularFile,
+  type Analysis,
+  type Frame,
+  type KernelEvent,
+} from './engine';
 import type { ExternalTool } from './engine';
 import {
   decodeLogText,
@@ -54,16 +63,46 @@ function fail(message: string): never {
 
 function readInput(file: string): string {
   try {
-    const data = file === '-' ? readFileSync(0) : readFileSync(file);
+    // A named log is a regular file (a FIFO or a device would hang or never end); streams come on stdin.
+    const data = file === '-' ? readStdin(FILE_LIMITS.log) : readRegularFile(file, FILE_LIMITS.log);
     // Logs are UTF-8 or Latin-1 junk; invalid sequences become U+FFFD and analysis goes on.
     return data.toString('utf8');
   } catch (err) {
+    if (err instanceof FileRefused)
+      fail(
+        err.reason.startsWith('not a regular file (a FIFO') || err.reason.includes('device')
+          ? `${err.message}; give - and redirect it to standard input`
+          : err.message,
+      );
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ERR_STRING_TOO_LONG') fail(`${file}: too large to analyse as one string`);
-    fail(
-      `${file === '-' ? 'standard input' : file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'is a directory' : e.message}`,
-    );
+    fail(`${file === '-' ? 'standard input' : file}: ${e.message}`);
   }
+}
+
+/** Standard input up to `max` bytes (a pipe from /dev/zero must not grow without end). */
+function readStdin(max: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EOF') break;
+      if (code !== 'EAGAIN') throw e;
+      // A non-blocking stdin with nothing yet: wait a little, without spinning.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      continue;
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > max) fail(`standard input: more than ${max / (1 << 20)} MB, not read`);
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
+  }
+  return Buffer.concat(chunks, total);
 }
 
 type SymbolizedLog = LogSymbolization | null;

@@ -7,6 +7,15 @@ export type { NormalizedLine } from './log/normalize';
 export { CATALOGUE, entryByKind, matchHeader } from './catalogue';
 export type { CatalogueEntry, HeaderMatch } from './catalogue';
 export { parseFrame } from './log/frames';
+// Files read by name: regular files only, a size limit per kind, never a blocking open.
+export {
+  FILE_LIMITS,
+  FileRefused,
+  openRegularFile,
+  readRegularFile,
+  readTextFile,
+  regularFileProblem,
+} from './safeFile';
 // Debug files: finding them, and the log → source pipeline (CLI decode, server go-to-source).
 export * from './debugfiles';
 // The ELF/DWARF symbolizer those build on.

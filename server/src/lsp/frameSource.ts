@@ -1,10 +1,9 @@
 // The source side of a frame, for definition, inlay hints and the frame hover: which frame is at a
 // position, where each inline level of it is in the user's tree, and a Markdown section with the chain
 // and a few lines of source when the file is at hand.
-import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Position } from 'vscode-languageserver';
-import { displaySourcePath, splitLines, type LogFrame } from '../engine';
+import { displaySourcePath, readTextFile, splitLines, type LogFrame } from '../engine';
 import type { FrameSymbolization, SourceFrame } from '../engine';
 import type { DocSymbolization } from './symbolization';
 
@@ -84,8 +83,9 @@ export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string 
 
 function snippetOf(file: string, line: number): string | null {
   try {
-    if (line < 1 || fs.statSync(file).size > MAX_SNIPPET_FILE) return null;
-    const lines = splitLines(fs.readFileSync(file, 'utf8'));
+    if (line < 1) return null;
+    // Over the size limit, or a FIFO or device where a source file was expected: no snippet, no hang.
+    const lines = splitLines(readTextFile(file, MAX_SNIPPET_FILE));
     if (line > lines.length) return null;
     const from = Math.max(1, line - CONTEXT_LINES);
     const to = Math.min(lines.length, line + CONTEXT_LINES);

@@ -42,7 +42,7 @@ test('vmlinux: the setting wins; else the release paths in tool order; else the 
     const missing = locateDebugFiles({ ...req, settings: { ...set, vmlinux: path.join(ws, 'nope') } });
     assert.equal(missing.vmlinux?.path, dbg, 'falls back to the search');
     assert.equal(missing.notes.length, 1);
-    assert.match(missing.notes[0], /nope does not exist/);
+    assert.match(missing.notes[0], /nope: no such file/);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
     fs.rmSync(ws, { recursive: true, force: true });
@@ -90,7 +90,7 @@ test('modules: `-` and `_` alike, .ko.debug and compressed forms, uncompressed p
   }
 });
 
-test('compressed modules are decompressed once into the cache (xz and zstd by their commands, gzip by zlib); garbage gives a clear message', () => {
+test('compressed modules are decompressed once into the cache (xz and zstd by their commands, gzip by zlib); garbage gives a clear message', async () => {
   const dir = tempDir('z');
   const cache = path.join(dir, 'cache');
   try {
@@ -105,21 +105,21 @@ test('compressed modules are decompressed once into the cache (xz and zstd by th
       fs.copyFileSync(BUGGY_KO, path.join(sub, 'buggy.ko'));
       if (spawnSync(tool, [...args, path.join(sub, 'buggy.ko')]).status !== 0) continue;
       const ext = { gzip: 'gz', xz: 'xz', zstd: 'zst' }[tool];
-      const p = prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache);
+      const p = await prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache);
       assert.ok(p.ok, JSON.stringify(p));
       assert.equal(path.basename(p.path), 'buggy.ko', 'the symbolizer knows modules by name');
       assert.ok(fs.readFileSync(p.path).equals(fs.readFileSync(BUGGY_KO)), `${tool}: same bytes`);
       assert.equal(openDebugFile(p.path).buildId, BUGGY_BUILD_ID);
-      assert.equal(prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache).ok, true);
+      assert.equal((await prepareDebugFile(path.join(sub, `buggy.ko.${ext}`), cache)).ok, true);
     }
     const bad = put(path.join(dir, 'bad/buggy.ko.xz'), 'not xz at all');
-    const r = prepareDebugFile(bad, cache);
+    const r = await prepareDebugFile(bad, cache);
     assert.equal(r.ok, false);
     if (!r.ok) {
       assert.match(r.error, /buggy\.ko\.xz/);
       assert.doesNotMatch(r.error, /\n/);
     }
-    const plain = prepareDebugFile(BUGGY_KO, cache);
+    const plain = await prepareDebugFile(BUGGY_KO, cache);
     assert.deepEqual(plain, { ok: true, path: BUGGY_KO, decompressed: false });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
  *       settings first (`vmlinux`, `modulePaths` searched for `<mod>.ko[.debug][.xz|.zst|.gz]`, `-` == `_`),
  *       then the release's distribution paths (/usr/lib/debug/boot/vmlinux-<rel>, /usr/lib/debug/lib/modules/<rel>,
  *       /lib/modules/<rel>/build/vmlinux, …), then workspace folders. Missing settings become `notes`.
- *   prepareDebugFile(path, cacheDir?, runTools?): a path the symbolizer can open (compressed modules
+ *   prepareDebugFile(path, cacheDir?, {maxOutput?, runTools?}): a path the symbolizer can open (compressed modules
  *       decompressed once; runTools false: never the xz/zstd commands).
  *   buildIdMismatch(object, file, printed, actual): one-line message or null.
  *   identityMismatch(file, {arch, release}): why a file belongs to another kernel (ELF machine, module

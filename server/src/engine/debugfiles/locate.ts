@@ -3,6 +3,7 @@
 // bounded so that a huge tree never stalls the caller for long.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FILE_LIMITS, regularFileProblem } from '../safeFile';
 import { moduleFileName, normalizeModuleName } from '../symbolize';
 
 export interface DebugFileSettings {
@@ -102,8 +103,9 @@ export function locateDebugFiles(req: LocateRequest): LocatedFiles {
 
   let vmlinux: LocatedFile | null = null;
   if (s.vmlinux) {
-    if (isFile(s.vmlinux)) vmlinux = { path: s.vmlinux, source: 'setting' };
-    else notes.push(`vmlinux ${s.vmlinux} does not exist or is not a file`);
+    const problem = regularFileProblem(s.vmlinux);
+    if (!problem) vmlinux = { path: s.vmlinux, source: 'setting' };
+    else notes.push(`vmlinux ${s.vmlinux}: ${problem}`);
   }
   if (!vmlinux && release && root !== null) {
     const hit = vmlinuxCandidates(release, root).find(isFile);
@@ -133,8 +135,9 @@ export function locateDebugFiles(req: LocateRequest): LocatedFiles {
 
   const fileSetting = (name: string, p: string | null) => {
     if (!p) return null;
-    if (isFile(p)) return p;
-    notes.push(`${name} ${p} does not exist or is not a file`);
+    const problem = regularFileProblem(p, FILE_LIMITS.map);
+    if (!problem) return p;
+    notes.push(`${name} ${p}: ${problem}`);
     return null;
   };
   return {

@@ -23,6 +23,7 @@ import type { LogFrame } from './frames';
 import { locateDebugFiles, type DebugFileSettings, type LocatedFile } from './locate';
 import { identityMismatch } from './match';
 import type { Arch } from '../model';
+import { FILE_LIMITS, FileRefused, readTextFile, regularFileProblem } from '../safeFile';
 
 export interface SessionOptions {
   settings: DebugFileSettings;
@@ -113,7 +114,7 @@ export async function symbolizeLog(
     rejected[object] = { path: file, reason };
   };
   for (const [name, file] of located.modules) {
-    const p = prepareDebugFile(file.path, cacheDir, opts.runTools !== false);
+    const p = await prepareDebugFile(file.path, cacheDir, { runTools: opts.runTools !== false });
     if (!p.ok) {
       messages.push(p.error);
       continue;
@@ -320,15 +321,16 @@ function openProblem(file: string): string | null {
 /** The log's own map dumps, completed by the `moduleMap` file for modules the log does not describe. */
 function logMaps(text: string, moduleMapFile: string | null, messages: string[]): LogMaps {
   const maps = parseLogMaps(text);
-  if (!moduleMapFile) return maps;
-  if (!fs.existsSync(moduleMapFile)) return maps; // reported by locateDebugFiles
+  if (!moduleMapFile || regularFileProblem(moduleMapFile, FILE_LIMITS.map)) return maps; // locateDebugFiles says why
   try {
-    const extra = parseLogMaps(fs.readFileSync(moduleMapFile, 'utf8'));
+    const extra = parseLogMaps(readTextFile(moduleMapFile, FILE_LIMITS.map));
     for (const [name, m] of extra.modules) if (!maps.modules.has(name)) maps.modules.set(name, m);
     if (!maps.kernelOffset) maps.kernelOffset = extra.kernelOffset;
     if (maps.kernelSymbols.length === 0) maps.kernelSymbols = extra.kernelSymbols;
   } catch (e) {
-    messages.push(`module map: cannot read ${moduleMapFile}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    messages.push(
+      `module map: cannot read ${moduleMapFile}: ${e instanceof FileRefused ? e.reason : (e as Error).message}`,
+    );
   }
   return maps;
 }

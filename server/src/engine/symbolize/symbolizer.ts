@@ -1,9 +1,9 @@
 // Whole-trace symbolization for `oops-lens decode` / `analyze`: each frame (named `func+off/size [mod]` or a
 // raw address) is looked up in vmlinux or its module's .ko; raw addresses go through the module map and
 // KASLR first. Errors are per frame (a missing or broken debug file never stops the others).
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type DebugFile, openDebugFile, type SourceFrame } from './debugFile';
+import { FILE_LIMITS, readTextFile } from '../safeFile';
 import { SymbolizeError } from './errors';
 import { type KernelSymbol, type LogMaps, parseSymbolMap } from './kernel/maps';
 import { moduleFileName, normalizeModuleName } from './kernel/moduleName';
@@ -168,7 +168,7 @@ export class Symbolizer {
   private getSystemMap(): KernelSymbol[] | undefined {
     if (this.systemMap === undefined && this.set.systemMap) {
       try {
-        this.systemMap = parseSymbolMap(fs.readFileSync(this.set.systemMap, 'utf8'));
+        this.systemMap = parseSymbolMap(readTextFile(this.set.systemMap, FILE_LIMITS.map));
       } catch {
         this.systemMap = [];
       }

@@ -1,6 +1,7 @@
 // Random access to a (possibly huge) file through a file descriptor: every read is bounds-checked against
 // the real file size, so a header that claims more than the file holds becomes a SymbolizeError.
 import * as fs from 'node:fs';
+import { FileRefused, openRegularFile } from '../../safeFile';
 import { SymbolizeError } from '../errors';
 
 /** Reads larger than this in one go are refused (a corrupt size field must not allocate gigabytes). */
@@ -20,10 +21,10 @@ export class FileSource implements ByteSource {
 
   constructor(readonly path: string) {
     try {
-      this.fd = fs.openSync(path, 'r');
-      this.size = fs.fstatSync(this.fd).size;
+      // A regular file only, opened non-blocking: a `<mod>.ko` that is a FIFO must not hang the caller.
+      ({ fd: this.fd, size: this.size } = openRegularFile(path));
     } catch (e) {
-      throw new SymbolizeError('io', (e as Error).message, path);
+      throw new SymbolizeError('io', e instanceof FileRefused ? e.reason : (e as Error).message, path);
     }
   }
 

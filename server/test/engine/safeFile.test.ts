@@ -1,0 +1,84 @@
+// Files read by name: a FIFO, a device, a directory or an oversized file is refused with a one-line reason
+// before anything blocks or allocates; links are followed to what they name.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  FILE_LIMITS,
+  FileRefused,
+  openRegularFile,
+  readTextFile,
+  regularFileProblem,
+} from '../../src/engine';
+
+function withDir(body: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oops-lens-safefile-'));
+  try {
+    body(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function refusal(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    assert.ok(e instanceof FileRefused, String(e));
+    return e.message;
+  }
+  assert.fail('not refused');
+}
+
+test('FIFOs (also behind a symlink), devices and directories are refused without being read', () => {
+  withDir((dir) => {
+    const fifo = path.join(dir, 'modules');
+    execFileSync('mkfifo', [fifo]);
+    const link = path.join(dir, 'buggy.ko');
+    fs.symlinkSync(fifo, link);
+    // No writer ever comes: a blocking open or read would hang this test.
+    assert.equal(
+      refusal(() => readTextFile(fifo, FILE_LIMITS.map)),
+      `${fifo}: not a regular file (a FIFO)`,
+    );
+    assert.equal(
+      refusal(() => openRegularFile(link)),
+      `${link}: not a regular file (a FIFO)`,
+    );
+    assert.equal(regularFileProblem(link), 'not a regular file (a FIFO)');
+    assert.equal(
+      refusal(() => readTextFile('/dev/zero', FILE_LIMITS.map)),
+      '/dev/zero: not a regular file (a character device)',
+    );
+    assert.equal(regularFileProblem(dir), 'not a regular file (a directory)');
+    assert.equal(regularFileProblem(path.join(dir, 'absent')), 'no such file');
+    const dangling = path.join(dir, 'dangling');
+    fs.symlinkSync(path.join(dir, 'absent'), dangling);
+    assert.equal(regularFileProblem(dangling), 'no such file');
+  });
+});
+
+test('size limits: a map over 64 MB is refused by its size alone; a regular file within the limit is read', () => {
+  withDir((dir) => {
+    const big = path.join(dir, 'System.map');
+    // Sparse: 65 MB claimed, nothing written.
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, FILE_LIMITS.map + (1 << 20));
+    assert.equal(
+      refusal(() => readTextFile(big, FILE_LIMITS.map)),
+      `${big}: too large (65 MB; at most 64 MB are read)`,
+    );
+    const small = path.join(dir, 'modules.txt');
+    fs.writeFileSync(small, 'buggy 16384 0 - Live 0xffffffffc0a00000 (OE)\n');
+    assert.equal(readTextFile(small, FILE_LIMITS.map), 'buggy 16384 0 - Live 0xffffffffc0a00000 (OE)\n');
+    const link = path.join(dir, 'link');
+    fs.symlinkSync(small, link);
+    assert.equal(regularFileProblem(link, 10), `too large (45 bytes; at most 10 bytes are read)`);
+    const { fd, size } = openRegularFile(link);
+    fs.closeSync(fd);
+    assert.equal(size, 45);
+  });
+});
