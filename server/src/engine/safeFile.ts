@@ -55,6 +55,8 @@ function errnoText(e: unknown): string {
       return 'permission denied';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'EIO':
+      return 'input/output error';
     default:
       return err.code ?? String(e);
   }
@@ -95,6 +97,8 @@ export function openRegularFile(path: string, maxBytes = Infinity): { fd: number
 export function readRegularFile(path: string, maxBytes: number): Buffer {
   const { fd, size } = openRegularFile(path, maxBytes);
   try {
+    // procfs and sysfs files say 0 bytes: read those to their end (or the limit), without waiting for more.
+    if (size === 0) return readToEnd(fd, path, maxBytes);
     const buf = Buffer.allocUnsafe(size);
     let done = 0;
     while (done < size) {
@@ -104,10 +108,30 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
     }
     return buf.subarray(0, done);
   } catch (e) {
-    throw new FileRefused(path, errnoText(e));
+    throw e instanceof FileRefused ? e : new FileRefused(path, errnoText(e));
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function readToEnd(fd: number, path: string, maxBytes: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(64 * 1024);
+    let n: number;
+    try {
+      n = fs.readSync(fd, chunk, 0, chunk.length, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break; // nothing more now (/proc/kmsg)
+      throw e;
+    }
+    if (n <= 0) break;
+    total += n;
+    if (total > maxBytes) throw new FileRefused(path, `too large (more than ${sizeText(maxBytes)})`);
+    chunks.push(chunk.subarray(0, n));
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /** `readRegularFile` as UTF-8 text (invalid sequences become U+FFFD). */

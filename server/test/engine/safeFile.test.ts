@@ -80,5 +80,7 @@ test('size limits: a map over 64 MB is refused by its size alone; a regular file
     const { fd, size } = openRegularFile(link);
     fs.closeSync(fd);
     assert.equal(size, 45);
+    // procfs files say 0 bytes and are read to their end.
+    assert.match(readTextFile('/proc/self/status', FILE_LIMITS.map), /^Name:/);
   });
 });

@@ -1,0 +1,40 @@
+// `npm run fuzz -- --inputs N --seed S [--elf-inputs M] [--out DIR]`: N mutated corpus logs through the
+// engine in process and M (default N/10) corrupted ELF files (the real buggy.ko and small gcc-built
+// fixtures) through the symbolizer. Prints inputs, crashes, the slowest input and peak RSS; every failing
+// or >1 s input is saved under DIR (default .tmp/fuzz/). Exit status 1 when anything crashed.
+import * as path from 'node:path';
+import { initDisassemblers } from '../server/src/engine';
+import { elfSeeds, formatStats, fuzzElf, fuzzLogs } from '../server/test/fuzz/fuzzer';
+import { buildFixture, hasTool } from '../server/test/symbolize/helpers';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`--${name} takes a whole number`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const inputs = arg('inputs', 10_000);
+  const seed = arg('seed', Date.now() % 1_000_000);
+  const elfInputs = arg('elf-inputs', Math.ceil(inputs / 10));
+  const o = process.argv.indexOf('--out');
+  const out = o >= 0 ? process.argv[o + 1] : path.join(__dirname, '../.tmp/fuzz');
+  await initDisassemblers();
+  console.log(`seed ${seed}`);
+  const started = Date.now();
+  const logs = fuzzLogs(inputs, seed, out);
+  console.log(formatStats('logs', logs), `in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const fixtures = hasTool('gcc')
+    ? [
+        buildFixture('chain-dwarf5', ['chain.c', 'dup.c'], ['-g', '-gdwarf-5', '-O2']),
+        buildFixture('chain-dwarf4', ['chain.c', 'dup.c'], ['-g', '-gdwarf-4', '-O2']),
+      ]
+    : [];
+  const elfStarted = Date.now();
+  const elf = fuzzElf(elfInputs, seed, out, elfSeeds(fixtures));
+  console.log(formatStats('elf', elf), `in ${((Date.now() - elfStarted) / 1000).toFixed(0)} s`);
+  if (logs.crashes + elf.crashes > 0) process.exitCode = 1;
+}
+
+void main();
