@@ -49,3 +49,47 @@ test('an `Oops: 0000 [#1]` without a trap name stays an Oops', () => {
   );
   assert.ok(analyzeText(text).events.every((e) => !e.title.startsWith('int3')));
 });
+
+// lib/dump_stack.c dump_stack_print_info: v6.11 adds `UID: %u` and prints the named taints on their own
+// `Tainted:` line (print_tainted_verbose); v6.15 appends preempt_model_str() (`PREEMPT(full)`, …).
+/** Ends of the CPU line after the release: 6.15 `PREEMPT(full)` / `PREEMPT(lazy)` / `(undef)` (with a
+ *  distribution's trailing build text), and the plain `#1` before 6.15. */
+const CPU_LINE_TAILS = ['#1 PREEMPT(full)  5e8f1c2a', '#1 PREEMPT(lazy)', '#1 (undef)', '#1'];
+for (const tail of CPU_LINE_TAILS) {
+  test(`6.11+ CPU line \`CPU: 3 UID: 1000 PID: …\` ending \`${tail}\`: its facts still read`, () => {
+    const text = fixture('events/cpu-line-6.15.log').replace('#1 PREEMPT(full)  5e8f1c2a', tail);
+    const found = problems(text);
+    assert.equal(found.length, 1, summarize(found));
+    const e = found[0];
+    assert.equal(e.title, 'BUG: unable to handle kernel NULL pointer dereference in frob_queue_peek');
+    assert.equal(e.cpuLine, lineOf(text, 'UID: 1000'));
+    assert.deepEqual(
+      [e.cpu, e.pid, e.comm, e.tainted, e.release],
+      [3, 2417, 'frobd', 'G        W  O', '6.15.2-arch1-1'],
+    );
+    assert.equal(e.build, tail);
+  });
+}
+
+test('6.11+ `Tainted: [W]=WARN, [O]=OOT_MODULE` under the CPU line stays inside the report', () => {
+  const { e, text } = onlyProblem('events/cpu-line-6.15.log', 'BUG: kernel NULL pointer dereference');
+  assert.ok(e.endLine >= lineOf(text, 'end trace'), summarize([e]));
+  assert.equal(e.hardware?.startsWith('LENOVO 21K5CTO1WW'), true);
+  assert.equal(e.registerLines?.line, lineOf(text, 'RIP: 0010:frob_queue_peek'));
+  assert.deepEqual(
+    e.traces[0].frames.slice(0, 2).map((f) => f.function),
+    ['frob_poll', 'do_sys_poll'],
+  );
+  assert.deepEqual(
+    e.modules?.list.map((m) => m.name),
+    ['frob', 'snd_hda_intel', 'iwlmvm'],
+  );
+});
+
+test('6.11+ CPU line with `Not tainted`: tainted reads as empty', () => {
+  const text = fixture('events/cpu-line-6.15.log')
+    .replace('Tainted: G        W  O        6.15', 'Not tainted 6.15')
+    .replace(/^.*Tainted: \[W\]=WARN.*\n/m, '');
+  const [e] = problems(text);
+  assert.deepEqual([e.cpu, e.pid, e.comm, e.tainted, e.release], [3, 2417, 'frobd', '', '6.15.2-arch1-1']);
+});
