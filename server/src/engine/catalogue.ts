@@ -1112,7 +1112,10 @@ const ENTRIES = [
   },
   {
     ...WARNING_BASE,
-    header: /^WARNING: (?:CPU: \d{1,5} PID: -?\d{1,10} )?at \S|^WARNING: [\w./-]{1,200}:\d{1,6} at \S/,
+    // 6.19 prints the file first, `[cond] ` before it with CONFIG_DEBUG_BUGVERBOSE_DETAILED (glued to the file
+    // on riscv), and `at 0x0` when a UD1 trap raised the WARN (the RIP line then names the function).
+    header:
+      /^WARNING: (?:CPU: \d{1,5} PID: -?\d{1,10} )?at \S|^WARNING: (?:\[.{1,200}?\] ?)?[\w./-]{1,200}:\d{1,6} at \S/,
     title: 'WARNING in {FUNC}',
     frames: WARN_FRAMES(),
   },

@@ -93,3 +93,43 @@ test('6.11+ CPU line with `Not tainted`: tainted reads as empty', () => {
   const [e] = problems(text);
   assert.deepEqual([e.cpu, e.pid, e.comm, e.tainted, e.release], [3, 2417, 'frobd', '', '6.15.2-arch1-1']);
 });
+
+// kernel/panic.c __warn (v6.19): `WARNING: %s:%d at %pS, CPU#%d: %s/%d`; CONFIG_DEBUG_BUGVERBOSE_DETAILED puts
+// the condition first (`[cond] `, glued to the file on riscv); a WARN raised by x86's UD1 prints `at 0x0`.
+const WARNING_HEADERS: readonly [string, string | null][] = [
+  [
+    'WARNING: drivers/gpu/drm/drm_vblank.c:1307 at drm_wait_one_vblank+0x1a5/0x1c0 [drm], CPU#1: Xorg/812',
+    'drm',
+  ],
+  [
+    'WARNING: [!drm_dev_has_vblank(dev)] drivers/gpu/drm/drm_vblank.c:1307 at drm_wait_one_vblank+0x1a5/0x1c0 [drm], CPU#1: Xorg/812',
+    'drm',
+  ],
+  [
+    'WARNING: [vblank->inmodeset[0]]drivers/gpu/drm/drm_vblank.c:1307 at drm_wait_one_vblank+0x1a5/0x1c0 [drm], CPU#1: Xorg/812',
+    'drm',
+  ],
+  ['WARNING: drivers/gpu/drm/drm_vblank.c:1307 at 0x0, CPU#1: Xorg/812', null],
+];
+for (const [header, module] of WARNING_HEADERS) {
+  test(`6.19 \`${header.slice(0, 60)}…\` is a WARNING titled from its site`, () => {
+    const text = fixture('events/warning-6.19.log').replace(/WARNING: .*$/m, header);
+    const found = problems(text);
+    assert.equal(found.length, 1, summarize(found));
+    const e = found[0];
+    assert.equal(e.kind, 'warning');
+    assert.equal(e.line, lineOf(text, 'WARNING: '));
+    assert.equal(e.title, 'WARNING in drm_wait_one_vblank');
+    assert.deepEqual([e.cpu, e.pid, e.comm, e.release], [1, 812, 'Xorg', '6.19.0-1-mainline']);
+    if (module === null) {
+      assert.equal(e.location, null, 'a UD1 WARN names no site on its header');
+    } else {
+      assert.deepEqual(
+        [e.location?.function, e.location?.offset, e.location?.size, e.location?.module],
+        ['drm_wait_one_vblank', 0x1a5, 0x1c0, module],
+      );
+      const col = header.indexOf('drm_wait_one_vblank') + '[ 8124.006715] '.length;
+      assert.equal(e.location?.span.start, col);
+    }
+  });
+}

@@ -96,9 +96,10 @@ export const CUT_HERE_MARK = /-{3,}\[ cut here \]-{3,}/;
 export const SEPARATOR = /^={20,}\s*$/;
 
 /** kernel/panic.c __warn(): `WARNING: CPU: 0 PID: 1 at kernel/foo.c:12 func+0x1b/0x29 [mod]`, or `at func+…`
- *  without a file. The symbol is the last token of the header. */
+ *  without a file; the symbol is the last token of the header. 6.19 moves the file first and the task last:
+ *  `WARNING: kernel/foo.c:12 at func+0x1b/0x29 [mod], CPU#0: comm/1`. */
 export const HEADER_AT =
-  / at (?:\S+:\d+ )?(?=[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+(?: [0-9a-f]+)?\])?\s*$)/;
+  / at (?:\S+:\d+ )?(?=[A-Za-z_.$][\w.$]*\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+(?: [0-9a-f]+)?\])?(?:, CPU#\d{1,5}: .{1,80})?\s*$)/;
 
 /** `Oops: 0002 [#1]`, `general protection fault: 0000 [#1]`, `Internal error: Oops: 96000005 [#1]`. */
 export const OOPS_NUMBER = /(?:: ([0-9a-f]{1,16})(?: ilc:\d)?|Oops| sig: \d{1,3}) \[#(\d{1,6})\]/;
