@@ -37,7 +37,11 @@ export function registerWorkspaceTrust(
   if (vscode.workspace.isTrusted && !sent.workspaceTrusted) trusted();
 }
 
-export function registerDebugFiles(context: vscode.ExtensionContext, client: LanguageClient): void {
+/** The commands and the status-bar item; `client` is the language client once started (at the first kernel log). */
+export function registerDebugFiles(
+  context: vscode.ExtensionContext,
+  client: () => LanguageClient | undefined,
+): (started: LanguageClient) => void {
   const byUri = new Map<string, DebugFilesParams>();
   const item = vscode.window.createStatusBarItem(
     'kernelOops.debugFiles',
@@ -74,16 +78,19 @@ export function registerDebugFiles(context: vscode.ExtensionContext, client: Lan
 
   context.subscriptions.push(
     item,
-    client.onNotification(DEBUG_FILES_NOTIFICATION, (p: DebugFilesParams) => {
-      byUri.set(p.uri, p);
-      update();
-    }),
     vscode.window.onDidChangeActiveTextEditor(update),
     vscode.workspace.onDidCloseTextDocument((d) => byUri.delete(d.uri.toString())),
     vscode.commands.registerCommand(SELECT_COMMAND, selectDebugFiles),
-    vscode.commands.registerCommand(DECODE_COMMAND, (uri?: vscode.Uri) => decodeLog(client, uri)),
+    vscode.commands.registerCommand(DECODE_COMMAND, (uri?: vscode.Uri) => decodeLog(client(), uri)),
   );
   update();
+  return (started) =>
+    context.subscriptions.push(
+      started.onNotification(DEBUG_FILES_NOTIFICATION, (p: DebugFilesParams) => {
+        byUri.set(p.uri, p);
+        update();
+      }),
+    );
 }
 
 async function selectDebugFiles(): Promise<void> {
@@ -137,9 +144,9 @@ async function selectDebugFiles(): Promise<void> {
   else await config.update(choice.key, paths[0], target);
 }
 
-async function decodeLog(client: LanguageClient, uri?: vscode.Uri): Promise<void> {
+async function decodeLog(client: LanguageClient | undefined, uri?: vscode.Uri): Promise<void> {
   const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
-  if (!doc || doc.languageId !== 'kernel-log') {
+  if (!client || !doc || doc.languageId !== 'kernel-log') {
     void vscode.window.showWarningMessage('Kernel Oops Lens: open a kernel log to decode it.');
     return;
   }

@@ -1,5 +1,6 @@
-// The VS Code side of Kernel Oops Lens: starts the bundled language server and nothing more. Everything
-// that understands kernel logs lives in the server, so other editors get the same features.
+// The VS Code side of Kernel Oops Lens: starts the bundled language server once a kernel log is open, and
+// recognises kernel logs VS Code opened as Log / Plain Text / guessed Markdown (detectByContent.ts).
+// Everything else that understands kernel logs lives in the server, so other editors get the same features.
 import * as vscode from 'vscode';
 import {
   LanguageClient,
@@ -8,10 +9,39 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { registerDebugFiles, registerWorkspaceTrust, trustOptions } from './debugFiles';
+import type { TrustInitializationOptions } from '../../protocol';
+import { KERNEL_LOG, registerContentDetection } from './detectByContent';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export function activate(context: vscode.ExtensionContext): void {
+  // vscode-languageclient 11 expects a LogOutputChannel.
+  const outputChannel = vscode.window.createOutputChannel('Kernel Oops Lens', { log: true });
+  context.subscriptions.push(outputChannel);
+  // Activated by any Log / Plain Text / Markdown document too (to look at its content): the server starts
+  // only when there is a kernel log to serve.
+  const attachDebugFiles = registerDebugFiles(context, () => client);
+  const startWhenNeeded = (doc: vscode.TextDocument) => {
+    if (doc.languageId !== KERNEL_LOG || client) return;
+    const trust = trustOptions();
+    const started = createClient(context, outputChannel, trust);
+    client = started;
+    attachDebugFiles(started);
+    started.start().then(
+      () => registerWorkspaceTrust(context, started, trust),
+      (e: unknown) => outputChannel.error(`the language server did not start: ${String(e)}`),
+    );
+  };
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(startWhenNeeded));
+  vscode.workspace.textDocuments.forEach(startWhenNeeded);
+  registerContentDetection(context, outputChannel);
+}
+
+function createClient(
+  context: vscode.ExtensionContext,
+  outputChannel: vscode.LogOutputChannel,
+  trust: TrustInitializationOptions,
+): LanguageClient {
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -21,21 +51,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       options: { execArgv: ['--nolazy', '--inspect=6009'] },
     },
   };
-  // vscode-languageclient 11 expects a LogOutputChannel; the client id `kernelOops` makes it read
-  // `kernelOops.trace.server` by itself.
-  const outputChannel = vscode.window.createOutputChannel('Kernel Oops Lens', { log: true });
-  const trust = trustOptions();
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'kernel-log' }],
+    documentSelector: [{ language: KERNEL_LOG }],
     outputChannel,
     synchronize: { configurationSection: 'kernelOops' },
     initializationOptions: trust,
   };
-  client = new LanguageClient('kernelOops', 'Kernel Oops Lens', serverOptions, clientOptions);
-  context.subscriptions.push(outputChannel);
-  await client.start();
-  registerWorkspaceTrust(context, client, trust);
-  registerDebugFiles(context, client);
+  // The client id `kernelOops` makes it read `kernelOops.trace.server` by itself.
+  return new LanguageClient('kernelOops', 'Kernel Oops Lens', serverOptions, clientOptions);
 }
 
 export async function deactivate(): Promise<void> {

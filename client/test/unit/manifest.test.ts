@@ -13,9 +13,51 @@ const properties: Record<
   { default: unknown; description?: string; enum?: unknown[]; type?: string | string[] }
 > = manifest.contributes.configuration.properties;
 
-test('activation on the kernel-log language only', () => {
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:kernel-log']);
+test('activation on kernel logs, and on the languages whose documents are looked at for one', () => {
+  assert.deepEqual(manifest.activationEvents, [
+    'onLanguage:kernel-log',
+    'onLanguage:log',
+    'onLanguage:plaintext',
+    'onLanguage:markdown',
+  ]);
   assert.equal(manifest.main, './dist/extension.js');
+});
+
+test('file names: the usual names of kernel captures are claimed, ordinary logs are not', () => {
+  const lang = manifest.contributes.languages[0];
+  // VS Code's filenamePatterns are globs on the base name: *, ? and [...] are all they use here.
+  const globs = (lang.filenamePatterns as string[]).map(
+    (g) =>
+      new RegExp(
+        `^${g
+          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ),
+  );
+  const claims = (name: string) =>
+    (lang.filenames as string[]).includes(name) ||
+    (lang.extensions as string[]).some((e) => name.endsWith(e)) ||
+    globs.some((g) => g.test(name));
+  for (const name of [
+    'dmesg',
+    'dmesg.log',
+    'dmesg-boot.log',
+    'dmesg.txt',
+    'serial.log',
+    'serial-ttyS0.log',
+    'ttyS0.log',
+    'ttyAMA0.log',
+    'host1.console.log',
+    'console.log',
+    'kern.log',
+    'kern.log.1',
+    'vmcore-dmesg.txt',
+    'crash.oops',
+  ])
+    assert.ok(claims(name), name);
+  for (const name of ['app.log', 'server.log', 'build.log', 'notes.txt', 'messages', 'syslog', 'report.txt'])
+    assert.ok(!claims(name), name);
 });
 
 test('every setting is under kernelOops.* with a description and a default', () => {

@@ -6,6 +6,9 @@ import type { Severity } from '../engine';
 export interface Settings {
   diagnostics: { enable: boolean; minimumSeverity: Severity; markConsequences: boolean };
   analysis: { debounceMs: number };
+  /** Read by the VS Code client (which opens Log / Plain Text documents that look like kernel logs as
+   * Kernel Log); kept here so that there is one list of settings and defaults. */
+  detectByContent: boolean;
   /** Debug files and sources (paths: VS Code ignores workspace values of these in untrusted workspaces). */
   /** '' = not set. */
   vmlinux: string;
@@ -27,6 +30,7 @@ const EXTERNAL_TOOLS: readonly ExternalChoice[] = ['', 'addr2line', 'eu-addr2lin
 export const DEFAULT_SETTINGS: Settings = {
   diagnostics: { enable: true, minimumSeverity: 'information', markConsequences: true },
   analysis: { debounceMs: 300 },
+  detectByContent: true,
   vmlinux: '',
   modulePaths: [],
   sourceRoot: [],
@@ -56,6 +60,7 @@ export function readSettings(raw: unknown, base: Settings = DEFAULT_SETTINGS): S
     ? r.modulePaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.trim())
     : base.modulePaths;
   return {
+    detectByContent: bool(r.detectByContent, base.detectByContent),
     vmlinux: pathOf(r.vmlinux, base.vmlinux),
     modulePaths: paths,
     sourceRoot: pathList(r.sourceRoot, base.sourceRoot),

@@ -122,6 +122,79 @@ test('file names and first lines select the Kernel Log language', async () => {
   assert.equal(notes.languageId, 'plaintext', 'an ordinary text file must not be claimed');
 });
 
+/** The Kernel Log documents VS Code has open for `uri` (a language switch replaces the document object). */
+const openDoc = (uri: vscode.Uri) =>
+  vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+
+test('one real serial capture under the names people give it: Kernel Log, same Problems', async () => {
+  const capture = path.join(cfg.corpusDir, 'qemu/logs/null_read.console.log');
+  const dir = mkdtempSync(path.join(tmpdir(), 'kol-editor-names-'));
+  const names = [
+    'null_read.console.log',
+    'dmesg.log',
+    'serial.log',
+    'ttyS0.log',
+    'host1.console.log',
+    'journal.txt',
+    'report.txt',
+    'crash.txt',
+    'oops.txt',
+    'messages',
+    'syslog',
+    'report0',
+  ];
+  let expected: number | undefined;
+  for (const name of names) {
+    copyFileSync(capture, path.join(dir, name));
+    const uri = vscode.Uri.file(path.join(dir, name));
+    await open(uri);
+    const doc = await eventually(`${name} as Kernel Log`, () => {
+      const d = openDoc(uri);
+      return d?.languageId === 'kernel-log' ? d : undefined;
+    });
+    const diags = await diagnostics(doc.uri);
+    assert.ok(
+      diags.some((d) => codeOf(d) === 'null-deref'),
+      `${name}: ${diags.map(codeOf).join(', ')}`,
+    );
+    // Let the count settle, then it must be the same under every name.
+    await sleep(500);
+    const count = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kernel-oops-lens').length;
+    expected ??= count;
+    assert.equal(count, expected, `${name}: ${count} problems, ${names[0]} has ${expected}`);
+    console.log(`  ${name}: ${doc.languageId}, ${count} problems`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  }
+});
+
+test('detection leaves other documents alone and respects a switch back', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kol-editor-not-logs-'));
+  const capture = path.join(cfg.corpusDir, 'qemu/logs/null_read.console.log');
+  const cases: [string, string, string][] = [
+    ['app.log', path.join(cfg.repoRoot, 'test-fixtures/detect/dpkg.log'), 'log'],
+    ['notes-with-a-log.md', capture, 'markdown'],
+    ['buggy.c', path.join(cfg.corpusDir, 'qemu/module/buggy.c'), 'c'],
+  ];
+  for (const [name, from, language] of cases) {
+    copyFileSync(from, path.join(dir, name));
+    const uri = vscode.Uri.file(path.join(dir, name));
+    await open(uri);
+    await sleep(1000);
+    assert.equal(openDoc(uri)?.languageId, language, name);
+  }
+  // A log the user switched to Plain Text stays Plain Text.
+  copyFileSync(capture, path.join(dir, 'oops.txt'));
+  const uri = vscode.Uri.file(path.join(dir, 'oops.txt'));
+  await open(uri);
+  const detected = await eventually('oops.txt as Kernel Log', () =>
+    openDoc(uri)?.languageId === 'kernel-log' ? openDoc(uri) : undefined,
+  );
+  await vscode.languages.setTextDocumentLanguage(detected, 'plaintext');
+  await sleep(1000);
+  assert.equal(openDoc(uri)?.languageId, 'plaintext', "the user's choice was undone");
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+});
+
 test('an oops gets an error at its header, its panic is marked as a consequence', async () => {
   const doc = await open(fixture('oops.dmesg'));
   const diags = await diagnostics(doc.uri, 2);
