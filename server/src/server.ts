@@ -13,6 +13,7 @@ import { DECODE_LOG_COMMAND, WORKSPACE_TRUST_NOTIFICATION } from '../../protocol
 import { ANALYSIS_JOBS } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
 import { provideDefinition } from './lsp/definition';
+import { provideDocumentLinks } from './lsp/documentLinks';
 import { OpenDocuments } from './lsp/documents';
 import { checkDocumentParams, checkPositionParams, checkRangeParams } from './lsp/params';
 import { toFoldingRanges } from './lsp/folding';
@@ -77,6 +78,10 @@ function startServer(): void {
     return docs.withReadySymbolization(p.textDocument.uri, token, (doc, sym) =>
       provideInlayHints(doc, sym, p.range),
     );
+  });
+  connection.onDocumentLinks((p) => {
+    checkDocumentParams('textDocument/documentLink', p);
+    return docs.withSources(p.textDocument.uri, provideDocumentLinks);
   });
   connection.onExecuteCommand(async (p, token) =>
     p.command === DECODE_LOG_COMMAND ? docs.decodeLog(p.arguments?.[0], token) : null,

@@ -16,6 +16,8 @@ export {
   readTextFile,
   regularFileProblem,
 } from './safeFile';
+export { findSourceReferences, MAX_SOURCE_REFERENCES } from './log/sourceRefs';
+export type { SourceReference } from './log/sourceRefs';
 // Debug files: finding them, and the log → source pipeline (CLI decode, server go-to-source).
 export * from './debugfiles';
 // The ELF/DWARF symbolizer those build on.

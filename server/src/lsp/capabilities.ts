@@ -12,6 +12,8 @@ export function capabilities(): ServerCapabilities {
     // Frames -> source (needs debug files: kernelOops.vmlinux / modulePaths, see lsp/symbolization.ts).
     definitionProvider: true,
     inlayHintProvider: true,
+    // file:line text in the log -> the source line (lsp/documentLinks.ts).
+    documentLinkProvider: { resolveProvider: false },
     executeCommandProvider: { commands: [DECODE_LOG_COMMAND] },
   };
 }

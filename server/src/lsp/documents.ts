@@ -200,6 +200,15 @@ export class OpenDocuments {
     return sym && !token.isCancellationRequested ? f(doc, sym) : null;
   }
 
+  /** `f` of the document and the mapping of build paths onto the user's source trees (from its settings). */
+  async withSources<T>(uri: string, f: (doc: TextDocument, sources: SourceMapper) => T): Promise<T | null> {
+    const doc = this.documents.get(uri);
+    if (!doc) return null;
+    // A fresh mapper per request: a source that appeared since the last one is found.
+    const sources = this.sourceMapper(await this.settingsFor(uri));
+    return this.documents.get(uri) === doc ? f(doc, sources) : null;
+  }
+
   /** What a hover at `position` needs, gathered within the hover's short waits; null for a closed document. */
   async hoverInputs(uri: string, position: Position, token: Token): Promise<HoverInputs | null> {
     // A hover must come back at once: wait briefly for a running analysis, then answer from the line
@@ -319,11 +328,7 @@ export class OpenDocuments {
   ): void {
     const frames = framesOfAnalysis(analysis);
     if (frames.length === 0) return;
-    const sources = new SourceMapper({
-      sourceRoots: settings.sourceRoot,
-      pathMap: settings.sourcePathMap,
-      workspaceFolders: this.workspaceFolders,
-    });
+    const sources = this.sourceMapper(settings);
     this.symbolization.request(
       uri,
       version,
@@ -346,6 +351,14 @@ export class OpenDocuments {
       },
       sources,
     );
+  }
+
+  private sourceMapper(settings: Settings): SourceMapper {
+    return new SourceMapper({
+      sourceRoots: settings.sourceRoot,
+      pathMap: settings.sourcePathMap,
+      workspaceFolders: this.workspaceFolders,
+    });
   }
 
   /** A work-done progress for indexing `file`, when the client shows them; `done` may come before it begins. */
