@@ -112,7 +112,9 @@ test('document symbols: each event with its registers, trace frames and modules'
   const child = (n: string) => oops.children?.find((c) => c.name === n);
   const regs = child('Registers');
   assert.ok(regs, oops.children?.map((c) => c.name).join(', '));
-  const rax = regs.children?.find((r) => r.name === 'RAX');
+  const raxLine = regs.children?.find((r) => r.name.split(' ').includes('RAX'));
+  assert.equal(raxLine?.name, 'RAX RBX RCX', 'one child per printed line of the dump');
+  const rax = raxLine?.children?.find((r) => r.name === 'RAX');
   assert.equal(rax?.detail, 'ffff9a3b41f2e400');
   assert.equal(rax && textAt(text, rax.selectionRange).startsWith('RAX'), true);
   const trace = child('Call Trace');
@@ -213,6 +215,46 @@ test('a real serial capture with CRLF and a lone CR: lines agree with LSP counti
   const frames = allSymbols(symbols).filter((s) => s.kind === 12);
   for (const f of frames) assert.equal(textAt(text, f.selectionRange), f.name, 'frame token under its range');
   await lsp.close(uri);
+});
+
+test('outline of a real capture: distinct event names with culprit and line, a child per dump line, FS and CS', async () => {
+  const file = path.join(CORPUS, 'qemu/logs/null_read.console.log');
+  const text = readFileSync(file, 'utf8');
+  const lines = lspLines(text);
+  const uri = pathToFileURL(file).href;
+  await lsp.open(uri, text);
+  const symbols = (await lsp.symbols(uri))!;
+  checkSymbolTree(symbols);
+  for (const ev of symbols) assert.match(ev.name, new RegExp(` · line ${ev.range.start.line + 1}$`));
+  const oops = symbols[0];
+  assert.match(oops.name, /buggy_null_read_level2/);
+  const regs = oops.children?.find((c) => c.name === 'Registers');
+  assert.ok(regs?.children);
+  // Every printed line of the dump (but Code:) is a child, whose registers are the NAME: tokens of that line.
+  for (const child of regs.children) {
+    const line = lines[child.range.start.line].replace(/^.*?\] /, '');
+    const printed = [...line.matchAll(/(?:^|\s)([A-Za-z][A-Za-z0-9_]*) ?:(?= |[0-9a-f])/g)].map((m) => m[1]);
+    assert.equal(child.name, printed.join(' '), line);
+    assert.deepEqual(
+      child.children?.map((r) => r.name),
+      printed,
+    );
+  }
+  const dumpLines = lines
+    .slice(regs.range.start.line, regs.range.end.line + 1)
+    .filter((l) => !/\] Code: /.test(l));
+  assert.equal(regs.children.length, dumpLines.length);
+  const names = regs.children.flatMap((c) => c.children!.map((r) => r.name));
+  for (const name of ['RIP', 'RSP', 'FS', 'GS', 'knlGS', 'CS', 'DS', 'ES', 'CR0', 'CR2', 'CR3', 'CR4'])
+    assert.ok(names.includes(name), `${name} missing: ${names.join(' ')}`);
+  await lsp.close(uri);
+  // Three hung-task reports with one title: their names still differ.
+  const hung = path.join(CORPUS, 'qemu/logs/hung.console.log');
+  await lsp.open(pathToFileURL(hung).href, readFileSync(hung, 'utf8'));
+  const hungSymbols = (await lsp.symbols(pathToFileURL(hung).href))!;
+  assert.equal(hungSymbols.length, 3);
+  assert.equal(new Set(hungSymbols.map((s) => s.name)).size, 3, hungSymbols.map((s) => s.name).join(' | '));
+  await lsp.close(pathToFileURL(hung).href);
 });
 
 test('hover: a register on the dump explains itself', async () => {

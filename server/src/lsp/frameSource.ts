@@ -17,6 +17,8 @@ export interface MappedLevel {
   /** Local file, null when the source is not at hand. */
   local: string | null;
   display: string;
+  /** Shortest useful form: the local file relative to its source root, else `display`. */
+  short: string;
 }
 
 /** The frame whose token (function name, or address) is under `pos`. */
@@ -33,11 +35,11 @@ export function frameAt(sym: DocSymbolization, pos: Position): LogFrame | undefi
 export function mappedLevels(sym: DocSymbolization, r: FrameSymbolization): MappedLevel[] {
   return r.frames
     .filter((l) => l.file)
-    .map((level) => ({
-      level,
-      local: sym.sources.resolve(level.file!),
-      display: displaySourcePath(level.file!),
-    }));
+    .map((level) => {
+      const local = sym.sources.resolve(level.file!);
+      const display = displaySourcePath(level.file!);
+      return { level, local, display, short: (local && sym.sources.relativePath(local)) ?? display };
+    });
 }
 
 export function fileUri(p: string): string {

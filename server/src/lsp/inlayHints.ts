@@ -1,11 +1,15 @@
 // Inlay hints after each symbolized frame: `fs/read_write.c:582`, or the inline chain compactly
-// (`list.h:141 ‹ list.h:155 ‹ buggy.c:150`, innermost first). Each part links to its line when the
-// source is at hand; the tooltip names the functions.
+// (`list.h:141 ‹ list.h:155 ‹ buggy.c:150`, innermost first), paths relative to the source root that has
+// them. Each part links to its line when the source is at hand; the tooltip names the function and the
+// full build path. `?` frames say that they are unreliable.
 import type { InlayHint, InlayHintLabelPart, Range } from 'vscode-languageserver';
 import { fileUri, mappedLevels } from './frameSource';
 import { lineLength } from './ranges';
 import type { DocSymbolization } from './symbolization';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+const UNRELIABLE =
+  'A `?` frame: an address found on the stack, not proven by the unwinder — possibly stale, not part of the call chain.';
 
 export function provideInlayHints(doc: TextDocument, sym: DocSymbolization, range: Range): InlayHint[] {
   const hints: InlayHint[] = [];
@@ -18,11 +22,15 @@ export function provideInlayHints(doc: TextDocument, sym: DocSymbolization, rang
     const levels = mappedLevels(sym, r);
     if (levels.length === 0) continue;
     seenLines.add(line);
+    const unreliable = !f.frame.reliable;
     const parts: InlayHintLabelPart[] = levels.map((m, i) => {
-      const short = i === 0 ? m.display : m.display.slice(m.display.lastIndexOf('/') + 1);
+      const short = i === 0 ? m.short : m.short.slice(m.short.lastIndexOf('/') + 1);
       const part: InlayHintLabelPart = {
         value: `${i === 0 ? '' : ' ‹ '}${short}:${m.level.line}`,
-        tooltip: `${m.level.function ?? '??'} — ${m.display}:${m.level.line}`,
+        tooltip:
+          `${m.level.function ?? '??'} — ${m.level.file}:${m.level.line}` +
+          (m.local && m.local !== m.level.file ? `\n(${m.local})` : '') +
+          (unreliable ? `\n${UNRELIABLE}` : ''),
       };
       if (m.local)
         part.location = {
@@ -35,6 +43,7 @@ export function provideInlayHints(doc: TextDocument, sym: DocSymbolization, rang
       return part;
     });
     if (r.resolved) parts.unshift({ value: `${r.resolved} ` });
+    if (unreliable) parts.unshift({ value: '? unreliable: ', tooltip: UNRELIABLE });
     hints.push({ position: { line, character: lineLength(doc, line) }, label: parts, paddingLeft: true });
   }
   return hints;

@@ -1,8 +1,9 @@
-// The outline: one symbol per event, with its parts as children — instruction pointer, register dump
-// (each register a child), every call trace (each frame a child), the module list and the OOM task table.
+// The outline: one symbol per event (named by its title, culprit and line), with its parts as children —
+// instruction pointer, register dump (a child per printed line, its registers below), every call trace
+// (each frame a child), the module list and the OOM task table.
 import { SymbolKind, type DocumentSymbol, type Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { frameText, type Analysis, type KernelEvent } from '../engine';
+import { frameText, type Analysis, type KernelEvent, type Register } from '../engine';
 import { contains, linesRange, spanRange } from './ranges';
 
 function sym(
@@ -36,9 +37,6 @@ function eventSymbol(doc: TextDocument, ev: KernelEvent): DocumentSymbol {
   }
   if (ev.registerLines) {
     const r = linesRange(doc, ev.registerLines.line, ev.registerLines.endLine);
-    const regs = ev.registers.map((reg) =>
-      sym(reg.name, reg.value, SymbolKind.Variable, spanRange(reg.span), spanRange(reg.span)),
-    );
     children.push(
       sym(
         'Registers',
@@ -46,7 +44,7 @@ function eventSymbol(doc: TextDocument, ev: KernelEvent): DocumentSymbol {
         SymbolKind.Struct,
         r,
         linesRange(doc, r.start.line, r.start.line),
-        regs,
+        registerLineSymbols(doc, ev),
       ),
     );
   }
@@ -102,7 +100,37 @@ function eventSymbol(doc: TextDocument, ev: KernelEvent): DocumentSymbol {
     .filter(Boolean)
     .join(' · ');
   const range = linesRange(doc, ev.line, Math.max(ev.endLine, ...children.map((c) => c.range.end.line)));
-  return sym(ev.title, detail, SymbolKind.Event, range, spanRange(ev.headerSpan), children);
+  return sym(eventName(ev), detail, SymbolKind.Event, range, spanRange(ev.headerSpan), children);
+}
+
+/** The title, the culprit frame when the title does not name it, and the line: two reports of one kind
+ * (two `BUG: unable to handle page fault`) read differently in the outline. */
+function eventName(ev: KernelEvent): string {
+  const culprit = ev.guiltyFrame?.function;
+  const blame = culprit && !ev.title.includes(culprit) ? ` — ${culprit}` : '';
+  return `${ev.title}${blame} · line ${ev.line + 1}`;
+}
+
+/** One child per printed line of the dump (`RAX RBX RCX`), each register of it below. */
+function registerLineSymbols(doc: TextDocument, ev: KernelEvent): DocumentSymbol[] {
+  const byLine = new Map<number, Register[]>();
+  for (const reg of ev.registers) {
+    const list = byLine.get(reg.span.line);
+    if (list) list.push(reg);
+    else byLine.set(reg.span.line, [reg]);
+  }
+  return [...byLine].map(([line, regs]) =>
+    sym(
+      regs.map((reg) => reg.name).join(' '),
+      regs.map((reg) => reg.value).join(' '),
+      SymbolKind.Variable,
+      linesRange(doc, line, line),
+      { start: spanRange(regs[0].span).start, end: spanRange(regs[regs.length - 1].span).end },
+      regs.map((reg) =>
+        sym(reg.name, reg.value, SymbolKind.Variable, spanRange(reg.span), spanRange(reg.span)),
+      ),
+    ),
+  );
 }
 
 export function toDocumentSymbols(doc: TextDocument, analysis: Analysis): DocumentSymbol[] {

@@ -87,6 +87,15 @@ export class SourceMapper {
     return `Source file not found: \`${displaySourcePath(dwarfPath)}\` is ${where}. Add its tree to \`kernelOops.sourceRoot\`${path.posix.isAbsolute(dir) && dir !== '/' ? `, or map its build folder with \`kernelOops.sourcePathMap\` (\`{"${dir}": "/your/checkout"}\`)` : ''}.`;
   }
 
+  /** `local` relative to the source root, path-map target or workspace folder it lies in (`buggy.c`), or null. */
+  relativePath(local: string): string | null {
+    for (const root of [...this.mappings.map(([, to]) => to), ...this.roots]) {
+      const rel = path.relative(root, local);
+      if (rel && !rel.startsWith('..') && !path.isAbsolute(rel)) return rel;
+    }
+    return null;
+  }
+
   private compute(file: string): string | null {
     for (const [from, to] of this.mappings)
       if (isUnder(file, from)) {

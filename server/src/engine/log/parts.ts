@@ -33,7 +33,8 @@ export const REGISTER_LINE =
   /^(?:R(?:AX|BX|CX|DX|SI|DI|BP|SP|1[0-5]|[89]|IP)|E(?:AX|BX|CX|DX|SI|DI|BP|SP|FLAGS)|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|ORIG_RAX|PKRU) ?:|^(?:x\d{1,2}|lr|sp|pstate|pc|fp|ip|r\d{1,2}|psr) ?: |^(?:sp|ra|gp|tp|t[0-6]|s\d{1,2}|a[0-7]) ?: [0-9a-f]{16}|^(?:GPR\d\d|NIP|MSR|CTR|LR|XER|CR|CFAR|DAR|DSISR|IRQMASK|TRAP|SOFTE|status|badaddr|cause|Krnl GPRS|Krnl Code|Krnl PSW|Flags|Control) ?:?|^ {0,3}(?:[0-9a-f]{16} ){3}[0-9a-f]{16}\s*$/;
 
 /** One `NAME: value` pair inside a register line. */
-export const REGISTER_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: ?((?:[0-9a-f]{4}:)?[0-9a-f]{4,16})\b/g;
+// x86 prints two spaces after `FS:` and `CS:` (arch/x86/kernel/process_64.c __show_regs).
+export const REGISTER_PAIR = /\b([A-Za-z][A-Za-z0-9_]{0,7}) ?: {0,2}((?:[0-9a-f]{4}:)?[0-9a-f]{4,16})\b/g;
 /** A register dump line whose registers the hover explains, and each `NAME: ` on it. */
 export const REGISTER_DUMP_AT =
   /^\s*(?:RIP|EIP|RSP|ESP|RAX|RBX|RCX|RDX|RSI|RDI|RBP|R\d{1,2}|EAX|EBX|ECX|EDX|ESI|EDI|EBP|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|PKRU|x\d{1,2}|pc|lr|sp|pstate)\s{0,2}:/;
@@ -164,7 +165,7 @@ export const REPORT_BODY =
 export const USER_FAULT = /^(?:traps: )?(\S{1,64})\[(\d{1,10})\]:? (?:segfault at ([0-9a-f]{1,16}))?/;
 
 /** The start of an instruction-pointer register line whose value is the rest of the line. */
-export const IP_VALUE = /^(RIP|EIP): /;
+export const IP_VALUE = /^(RIP|EIP|pc|lr) ?: /;
 /** An indented line of module names continuing `Modules linked in:`. */
 export const MODULES_CONTINUATION =
   /^ {1,4}[\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?(?: [\w-]{1,64}(?:\([A-Z]{0,20}[+-]?\))?){1,400}\s*(?:\[last unloaded: [^\]]{0,80}\])?\s*$/;

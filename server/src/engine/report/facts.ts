@@ -133,7 +133,9 @@ export function readBodyFacts(
           e.ip = { ...toFrame(frame, nl, lead + m[0].length, line, null), reliable: true, line };
         }
       }
-      if (ip.arch === 'x86_64' || ip.arch === 'i386') readRegisters(e, line, nl, msg, lead);
+      // arm64's `pc : func+off/size` belongs to the register dump too (after `pstate:`, before `lr :`).
+      if (ip.arch === 'x86_64' || ip.arch === 'i386' || ip.arch === 'arm64')
+        readRegisters(e, line, nl, msg, lead);
       return true;
     }
   }
