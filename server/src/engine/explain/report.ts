@@ -1,7 +1,7 @@
 // Hovers for the non-register parts of a report: error codes, taint, modules, the event header, figures
 // in the body, stack frames and Code: lines.
 
-import type { Analysis, Arch, KernelEvent } from '../model';
+import { frameText, type Analysis, type Arch, type KernelEvent } from '../model';
 import { entryByKind, type EventKind } from '../catalogue';
 import { parseFrame } from '../log/frames';
 import { demangleRust } from '../rust-demangle';
@@ -189,13 +189,23 @@ export function renderModule(name: string, flags: string, event: KernelEvent | n
 
 // ---- the event header ----------------------------------------------------------------------------------
 
+/** Lines of Markdown source the top of the header hover keeps to; the full guide follows a rule. */
+export const HEADER_LEAD_LINES = 12;
+
 export function renderEventHeader(kind: EventKind, event: KernelEvent | null): string {
   const entry = entryByKind(kind);
   const guide = guideFor(kind);
   const sysctls = (guide?.sysctls ?? []).map((k) => SYSCTLS[k]).filter(Boolean);
-  return md([
+  // What happened, where, the fault address, the next step: what a reader needs before scrolling.
+  const where = event?.guiltyFrame ?? event?.location ?? event?.ip ?? null;
+  const lead = md([
     `**${entry?.name ?? kind}**${event ? ` — ${code(event.title)}` : ''}`,
     entry?.explanation,
+    where ? `**Where:** ${code(frameText(where))} (line ${where.span.line + 1})` : null,
+    event?.faultAddress ? `**Fault address:** ${code(`0x${event.faultAddress}`)}` : null,
+    guide && guide.steps.length ? `**Next step:** ${guide.steps[0]}` : null,
+  ]);
+  const details = md([
     guide ? `**Why:** ${guide.why}` : null,
     guide && guide.causes.length ? `**Likely causes**\n${bullets(guide.causes)}` : null,
     guide && guide.steps.length ? `**Next steps**\n${bullets(guide.steps)}` : null,
@@ -203,15 +213,17 @@ export function renderEventHeader(kind: EventKind, event: KernelEvent | null): s
       ? `**Knobs**\n${bullets(sysctls.map((s) => `${code(s.name)} — ${s.meaning} ([doc](${s.doc}))`))}`
       : null,
     entry?.severity === 'error' ? `**Tools**\n${bullets(GENERAL_TOOLS)}` : null,
-    event?.tainted
-      ? `Taint at the time: ${code(event.tainted.trim())} — ${
-          taintFlagsIn(event.tainted)
-            .map((t) => t.letter)
-            .join('') || 'none set'
-        }.`
-      : null,
+    event?.tainted ? renderTaintAtTheTime(event.tainted) : null,
     entry ? `Printed by ${code(entry.source)}.${entry.doc ? ` [Documentation](${entry.doc})` : ''}` : null,
   ]);
+  return details ? md([lead, '---', details]) : lead;
+}
+
+/** `Taint at the time: \`G W OE\`` and what each set letter says (not the bare letters again). */
+function renderTaintAtTheTime(field: string): string {
+  const flags = taintFlagsIn(field);
+  const what = flags.map((t) => `${code(t.letter)} ${t.meaning}`).join('; ');
+  return `Taint at the time: ${code(field.trim())}${flags.length ? ` — ${what}.` : ' (no flag set).'}`;
 }
 
 // ---- figures -------------------------------------------------------------------------------------------
