@@ -151,7 +151,10 @@ repository['symbol'] = match(null,
   cap('keyword.operator.offset', String.raw`\+`), cap('constant.numeric.hex.offset', String.raw`0x\h++`),
   '(?:', cap(P.sep, '/'), cap('constant.numeric.hex.size', String.raw`0x\h++`), ')?',
   '(?:', String.raw`\s`, cap(P.begin, String.raw`\[`), cap('entity.name.namespace.module', String.raw`(?>[\w-]{1,64})`),
-  '(?: ', cap('constant.other.build-id', String.raw`(?>\h{16,64})`), ')?', cap(P.end, String.raw`\]`), ')?');
+  '(?: ', cap('constant.other.build-id', String.raw`(?>\h{16,64})`), ')?', cap(P.end, String.raw`\]`), ')?',
+  // arm64 6.13+ (arch/arm64/kernel/stacktrace.c dump_backtrace_entry): the unwinder's marks ` (P)`, ` (CF)`…
+  '(?:', String.raw`\s`, cap(P.begin, String.raw`\(`), cap('storage.modifier.unwind-mark', String.raw`(?=[CTPUFK])[CTPU]?F?K?`),
+  cap(P.end, String.raw`\)`), String.raw`(?=\s*+$)`, ')?');
 
 // Several small token kinds are merged into one regex each (`alternatives`): a scanner's cost per
 // token grows with the number of regexes it holds, and kernel logs are token-dense.

@@ -29,6 +29,9 @@ export interface Frame {
   /** `false` for `? ` frames: found on the stack, not proven by the unwinder. */
   reliable: boolean;
   context: FrameContext;
+  /** arm64 (6.13+): the unwinder's marks printed after the frame, ` (P)` → `P` (UNWIND_MARK_MEANINGS in
+   *  explain/tables/arm64.ts); absent when none were printed. */
+  unwindMarks?: string;
   /** The token to navigate from: the function name, or the address when there is no name. */
   span: Span;
 }

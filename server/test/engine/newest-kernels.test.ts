@@ -2,7 +2,7 @@
 // (test-fixtures/engine/events/*-6.1x.log), titled as syzkaller's pkg/report/linux.go titles them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, type KernelEvent } from '../../src/engine';
+import { analyzeText, parseFrame, type KernelEvent } from '../../src/engine';
 import { fixture, lineOf, problems, summarize } from './fixtures';
 
 /** The one problem event of a fixture, checked to sit on the line holding `at`. */
@@ -133,3 +133,36 @@ for (const [header, module] of WARNING_HEADERS) {
     }
   });
 }
+
+// arch/arm64/kernel/stacktrace.c dump_backtrace_entry (v6.13): `%pSb` then ` (` + the unwinder's source
+// (C/T/P/U) + `F` (fgraph) + `K` (kretprobe) + `)`; an ordinary frame-record entry has no marks.
+const UNWIND_MARKS = ['P', 'T', 'C', 'U', 'PF', 'CFK', 'K'];
+for (const marks of UNWIND_MARKS) {
+  test(`6.13 arm64 frame \`… [buggy] (${marks})\`: still a frame, its marks read`, () => {
+    const text = fixture('events/arm64-unwind-marks-6.13.log').replace(' [buggy] (P)', ` [buggy] (${marks})`);
+    const found = problems(text);
+    assert.equal(found.length, 1, summarize(found));
+    const e = found[0];
+    assert.equal(e.title, 'BUG: unable to handle kernel NULL pointer dereference in buggy_null_read_level2');
+    const frames = e.traces[0].frames;
+    assert.deepEqual(
+      frames.slice(0, 3).map((f) => [f.function, f.offset, f.size, f.module, f.unwindMarks]),
+      [
+        ['buggy_null_read_level2', 0x8, 0x20, 'buggy', marks],
+        ['buggy_null_read', 0x2c, 0x44, 'buggy', undefined],
+        ['buggy_dispatch', 0x68, 0xa0, 'buggy', undefined],
+      ],
+    );
+    assert.equal(frames.length, 14);
+    const span = frames[0].span;
+    assert.equal(text.split('\n')[span.line].slice(span.start, span.end), 'buggy_null_read_level2');
+  });
+}
+
+test('arm64: parentheses that are not unwinder marks are not read as marks', () => {
+  for (const tail of [' (X)', ' (PP)', ' ()', ' (P) trailing']) {
+    const f = parseFrame(` buggy_null_read_level2+0x8/0x20 [buggy]${tail}`);
+    assert.equal(f?.function, 'buggy_null_read_level2', tail);
+    assert.equal(f?.unwindMarks, undefined, tail);
+  }
+});

@@ -208,6 +208,18 @@ test('figures in the body', () => {
   assert.match(hover(FIX, 'located 120 bytes inside').markdown, /offset 120/);
 });
 
+test('arm64 frames (6.13+): the unwinder marks `(P)` and `(CF)` are explained', () => {
+  const fix = join(ROOT, 'test-fixtures/engine/events/arm64-unwind-marks-6.13.log');
+  const p = hover(fix, 'buggy_null_read_level2+0x8/0x20 [buggy] (P)', 2).markdown;
+  assert.match(p, /offset 0x8 into `buggy_null_read_level2`/);
+  assert.match(p, /arm64 unwinder mark `P` — the PC saved in an exception frame/);
+  assert.doesNotMatch(p, /mark `F`/);
+  const cf = explainAt('[    5.7]  vfs_write+0xdc/0x3a0 (CF)', 13, { line: 0 })!.markdown;
+  assert.match(cf, /mark `C` — the caller's return address/);
+  assert.match(cf, /mark `F` — the return address was rewritten by the ftrace function-graph tracer/);
+  assert.doesNotMatch(hover(X86, 'buggy_dispatch+0x4d/0x60', 2).markdown, /unwinder mark/);
+});
+
 test('stack frames: offset/size, module, unreliable, context', () => {
   const f = hover(X86, 'buggy_dispatch+0x4d/0x60', 2).markdown;
   assert.match(f, /offset 0x4d into `buggy_dispatch`, a 96-byte/);

@@ -7,6 +7,7 @@ import { parseFrame } from '../log/frames';
 import { demangleRust } from '../rust-demangle';
 import { decodeFields, hex, parseHex64 } from './tables/bits';
 import { PF_ERROR_BITS } from './tables/x86';
+import { unwindMarkMeanings } from './tables/arm64';
 import { TAINT_FLAGS, taintAtPosition, taintByLetter, type TaintFlag } from './tables/taint';
 import { DOC_TAINT, GENERAL_TOOLS, SYSCTLS, guideFor } from './tables/event-guide';
 import { decodeGfp, explainGfpName } from './tables/gfp';
@@ -408,6 +409,7 @@ export function renderFrame(
       ? 'reliable: the unwinder followed it (ORC/frame pointers)'
       : '**`?` — unreliable**: found on the stack but not proven by the unwinder; often a stale return address from an earlier call. Do not trust it as part of the call chain',
   );
+  if (f.unwindMarks) rows.push(...unwindMarkMeanings(f.unwindMarks).map((m) => `arm64 unwinder mark ${m}`));
   const src = /\s((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+)(?:\s\[inline\])?/.exec(message);
   if (src)
     rows.push(`source ${code(src[1])}${/\[inline\]/.test(message) ? ' — inlined into the next frame' : ''}`);

@@ -1,7 +1,8 @@
 // Stack-frame lines in every form the kernel prints them (lib/vsprintf.c %pS/%pB, arch dump_stack code):
 //   x86_64   ` ? vfs_write+0xc7/0x3f0`, ` buggy_dispatch+0x4d/0x60 [buggy]`, `  foo+0x1/0x2 [mod 0123abcd…]`
 //   old x86  ` [<ffffffff812345>] func+0x1/0x2` and ` [<ffffffff812345>] ? func+0x1/0x2 [mod]`
-//   arm64    ` buggy_null_read+0x1c/0x30 [buggy]`, ` el0t_64_sync+0x190/0x194`, `[<ffff8000…>] foo+0x1/0x2`
+//   arm64    ` buggy_null_read+0x1c/0x30 [buggy]`, ` el0t_64_sync+0x190/0x194`, `[<ffff8000…>] foo+0x1/0x2`,
+//            since 6.13 with the unwinder's marks ` el1h_64_sync+0x6c/0x70 (P)` (see UNWIND_MARKS)
 //   arm      `[<c0123456>] (func) from [<c0234567>] (caller+0x10/0x20)`, `(func+0x1/0x2) from …`
 //   ppc64    `[c000000001234567] [c000000000123456] func+0x1/0x2 (unreliable)`
 //   s390     `([<000000000012345>] func+0x1/0x2)` and ` [<000000000012345>] func+0x1/0x2`
@@ -19,7 +20,13 @@ export type ParsedFrame = Omit<Frame, 'context' | 'span'> & { start: number; end
 // `.cold`, `.isra.0`, `.constprop.0`, `.part.0`, `.llvm.123` suffixes compilers add, and `$` on some arches.
 const SYM = String.raw`([A-Za-z_.$][\w.$]{0,254})\+0x([0-9a-f]{1,16})\/0x([0-9a-f]{1,16})`;
 const MODULE = String.raw`(?: \[([\w-]{1,64})(?: ([0-9a-f]{8,64}))?\])?`;
-const X86_FRAME = new RegExp(String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)` + SYM + MODULE);
+// arm64 since 6.13 (arch/arm64/kernel/stacktrace.c dump_backtrace_entry, `%pSb%s%s%s%s%s`): ` (` + where
+// the unwinder took the entry from (state_source_string: C caller, T task, P exception PC, U unknown; none
+// for an ordinary frame record) + `F` (ftrace graph return address) + `K` (kretprobe) + `)`, at the line's end.
+const UNWIND_MARKS = String.raw`(?: \(((?=[CTPUFK])[CTPU]?F?K?)\)(?=\s*$))?`;
+const X86_FRAME = new RegExp(
+  String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)` + SYM + MODULE + UNWIND_MARKS,
+);
 // arm since 5.x: `[<c0123456>] (callee [mod]) from [<c0234567>] (caller+0x10/0x20)` (traps.c
 // dump_backtrace_entry: `where` printed %ps, `from` %pS). The line is the callee's frame at `where`; the
 // caller gets its own line next. Older kernels print `[<pc>] (func+0x1/0x2) from [<lr>] (caller+…)`.
@@ -45,7 +52,11 @@ export function parseFrame(message: string): ParsedFrame | null {
   // cheap guard for the many lines that are not frames.
   if (message.indexOf('0x') < 0 && message.indexOf('[<') < 0) return null;
   let m = X86_FRAME.exec(message);
-  if (m) return fromSym(m, m[2] ?? null, m[3] === undefined, 4);
+  if (m) {
+    const f = fromSym(m, m[2] ?? null, m[3] === undefined, 4);
+    if (m[9] !== undefined) f.unwindMarks = m[9];
+    return f;
+  }
   if ((m = ARM_FROM_FRAME.exec(message))) {
     const start = m[1].length;
     return {

@@ -17,7 +17,7 @@ export function toFrame(
   context: FrameContext,
 ): Frame {
   // Spelled out, not `{...rest}`: tens of thousands of frames in a big log, and object rest/spread is slow.
-  return {
+  const f: Frame = {
     function: p.function,
     offset: p.offset,
     size: p.size,
@@ -28,6 +28,8 @@ export function toFrame(
     context,
     span: { line, start: toColumn(nl, base + p.start), end: toColumn(nl, base + p.end) },
   };
+  if (p.unwindMarks !== undefined) f.unwindMarks = p.unwindMarks;
+  return f;
 }
 
 /** The `at sym+off/size [mod]` of a header line, as a frame on that line (see KernelEvent.location). */

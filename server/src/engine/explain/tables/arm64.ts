@@ -213,3 +213,20 @@ export function brkImmediateMeaning(imm: number): string | undefined {
     return 'CFI_BRK_IMM: a kCFI indirect-call type mismatch';
   return undefined;
 }
+
+/** The marks after an arm64 call-trace entry (v6.13+), `func+0x1/0x2 (PF)`: arch/arm64/kernel/stacktrace.c
+ *  (state_source_string: where the unwinder took the entry from; dump_backtrace_entry adds `F` and `K`
+ *  from union unwind_flags). An entry read from an ordinary frame record has no marks. */
+export const UNWIND_MARK_MEANINGS: Readonly<Record<string, string>> = {
+  C: "`C` — the caller's return address: the unwind started in the function that asked for the trace",
+  T: "`T` — a blocked task's saved PC (its `cpu_context`): where that task was switched out",
+  P: "`P` — the PC saved in an exception frame (`pt_regs`): the instruction the exception interrupted; the entry after it comes from the interrupted code's frame records, so a leaf function that kept its return address only in LR may be missing",
+  U: '`U` — the unwinder does not know where this entry came from',
+  F: '`F` — the return address was rewritten by the ftrace function-graph tracer and restored from its return stack',
+  K: '`K` — the return address was rewritten by a kretprobe and restored from its trampoline',
+};
+
+/** One sentence per mark of `marks` (`PF` → the P and F meanings). */
+export function unwindMarkMeanings(marks: string): string[] {
+  return [...marks].map((c) => UNWIND_MARK_MEANINGS[c]).filter((s): s is string => s !== undefined);
+}
