@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText, parseFrame, type KernelEvent } from '../../src/engine';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fixture, lineOf, problems, summarize } from './fixtures';
+import { SYZKALLER_REPORTS } from './syzkaller-corpus';
 
 /** The one problem event of a fixture, checked to sit on the line holding `at`. */
 function onlyProblem(file: string, at: string): { e: KernelEvent; text: string } {
@@ -165,4 +168,16 @@ test('arm64: parentheses that are not unwinder marks are not read as marks', () 
     assert.equal(f?.function, 'buggy_null_read_level2', tail);
     assert.equal(f?.unwindMarks, undefined, tail);
   }
+});
+
+test('real 6.13+ arm64 hung task (syzkaller report 1000): `__switch_to+0x2b0/0x6e0 (T)` is the first frame', () => {
+  const text = readFileSync(join(SYZKALLER_REPORTS, '1000'), 'latin1');
+  const [e] = problems(text);
+  assert.equal(e.title, 'INFO: task hung in read_cache_folio');
+  const [first, second] = e.traces[0].frames;
+  assert.deepEqual(
+    [first.function, first.offset, first.size, first.unwindMarks],
+    ['__switch_to', 0x2b0, 0x6e0, 'T'],
+  );
+  assert.deepEqual([second.function, second.unwindMarks], ['__schedule', undefined]);
 });
