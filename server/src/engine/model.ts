@@ -23,6 +23,7 @@ export interface Frame {
   offset: number | null;
   size: number | null;
   module: string | null;
+  /** The module's build id as the kernel prints it after its name (`[mod <40 hex digits>]`), else null. */
   buildId: string | null;
   /** Hex string without `0x` as printed, e.g. `ffffffffc0a12345`; `null` when the log gives none. */
   address: string | null;
@@ -107,6 +108,8 @@ export interface KernelEvent {
   tainted: string | null;
   release: string | null;
   build: string | null;
+  /** vmlinux's build id, 40 hex digits, that the CPU line ends with (CONFIG_STACKTRACE_BUILD_ID, lib/dump_stack.c). */
+  kernelBuildId: string | null;
   hardware: string | null;
   /** The `CPU: … PID: …` line, if any. */
   cpuLine: number | null;

@@ -88,7 +88,7 @@ test('module frames with a build id (CONFIG_STACKTRACE_BUILD_ID)', () => {
     offset: 1,
     size: 2,
     module: 'frob_drv',
-    buildId: '0123abcd',
+    buildId: null, // the kernel prints 40 hex digits: shorter hex is no build id
     reliable: false,
   });
 });

@@ -12,6 +12,8 @@ export interface LogFrame {
   /** The faulting IP line (RIP, pc): looked up as is; call-trace entries are return addresses. */
   isIp: boolean;
   query: FrameToSymbolize;
+  /** vmlinux's build id as its event's CPU line prints it (KernelEvent.kernelBuildId). */
+  kernelBuildId: string | null;
 }
 
 export function frameKey(f: Frame): string {
@@ -26,7 +28,8 @@ export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
     const key = frameKey(f);
     if (seen.has(key) || (!f.function && !f.address)) return;
     seen.add(key);
-    out.push({ key, frame: f, event, isIp, query: toQuery(f, !isIp) });
+    const kernelBuildId = analysis.events[event].kernelBuildId;
+    out.push({ key, frame: f, event, isIp, query: toQuery(f, !isIp), kernelBuildId });
   };
   analysis.events.forEach((e, i) => {
     if (e.ip) add(e.ip, i, true);

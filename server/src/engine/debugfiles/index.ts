@@ -8,7 +8,8 @@
  *       /lib/modules/<rel>/build/vmlinux, …), then workspace folders. Missing settings become `notes`.
  *   prepareDebugFile(path, cacheDir?, {maxOutput?, runTools?}): a path the symbolizer can open (compressed modules
  *       decompressed once; runTools false: never the xz/zstd commands).
- *   buildIdMismatch(object, file, printed, actual): one-line message or null.
+ *   printedBuildIds(frames): the build ids the log prints per object (`[mod <40 hex>]`, the CPU line's for
+ *       vmlinux); buildIdMismatch(object, file, printed, actual), buildIdConflict(object, ids): one line or null.
  *   identityMismatch(file, {arch, release}): why a file belongs to another kernel (ELF machine, module
  *       vermagic / vmlinux banner release), or null. symbolizeLog does not use such files (files.rejected).
  *   fetchDebuginfo(buildId, {urls, cacheDir?, timeoutMs?}): debuginfod download (network; only when asked).
@@ -33,7 +34,7 @@ export {
 export type { DebugFileSettings, LocateRequest, LocatedFile, LocatedFiles } from './locate';
 export { prepareDebugFile, defaultCacheDir } from './decompress';
 export type { Prepared } from './decompress';
-export { buildIdMismatch } from './buildId';
+export { buildIdConflict, buildIdMismatch, printedBuildIds } from './buildId';
 export { fetchDebuginfo, debuginfodUrls } from './debuginfod';
 export type { DebuginfodOptions, Fetched } from './debuginfod';
 export { SourceMapper, displaySourcePath } from './sourceMap';

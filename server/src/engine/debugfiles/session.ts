@@ -8,7 +8,6 @@ import {
   parseLogMaps,
   Symbolizer,
   SymbolizeError,
-  normalizeModuleName,
   ExternalSymbolizer,
   type ExternalQuery,
   type ExternalTool,
@@ -16,7 +15,7 @@ import {
   type LogMaps,
   type SourceFrame,
 } from '../symbolize';
-import { buildIdMismatch } from './buildId';
+import { buildIdConflict, buildIdMismatch, printedBuildIds } from './buildId';
 import { fetchDebuginfo } from './debuginfod';
 import { defaultCacheDir, prepareDebugFile } from './decompress';
 import type { LogFrame } from './frames';
@@ -98,11 +97,12 @@ export async function symbolizeLog(
   });
   messages.push(...located.notes);
 
-  // Build ids printed by the log, per object (`[mod 0123…]`).
-  const printedIds = new Map<string, string>();
-  for (const f of frames)
-    if (f.frame.buildId)
-      printedIds.set(f.frame.module ? normalizeModuleName(f.frame.module) : 'vmlinux', f.frame.buildId);
+  // Build ids printed by the log, per object (`[mod 0123…]`, the CPU line's for vmlinux).
+  const printedIds = printedBuildIds(frames);
+  for (const [object, ids] of printedIds) {
+    const conflict = buildIdConflict(object, ids);
+    if (conflict) messages.push(conflict);
+  }
 
   /** Module name -> the path the symbolizer opens (a decompressed copy, a debuginfod download). */
   const openable = new Map<string, string>();
@@ -119,7 +119,7 @@ export async function symbolizeLog(
       messages.push(p.error);
       continue;
     }
-    const mismatch = checkBuildId(name, p.path, printedIds.get(name) ?? null);
+    const mismatch = checkBuildId(name, p.path, printedIds.get(name) ?? []);
     if (mismatch) {
       messages.push(mismatch);
       rejected[name] = { path: file.path, reason: mismatch };
@@ -135,7 +135,7 @@ export async function symbolizeLog(
   }
   let vmlinux = located.vmlinux;
   if (vmlinux) {
-    const mismatch = checkBuildId('vmlinux', vmlinux.path, printedIds.get('vmlinux') ?? null);
+    const mismatch = checkBuildId('vmlinux', vmlinux.path, printedIds.get('vmlinux') ?? []);
     const other = mismatch ? null : identityMismatch(vmlinux.path, identity);
     if (mismatch) {
       messages.push(mismatch);
@@ -149,28 +149,29 @@ export async function symbolizeLog(
 
   // debuginfod: objects the log names by build id that we still have no file for.
   if (opts.debuginfodUrls)
-    for (const [object, id] of printedIds) {
-      if (object === 'vmlinux' ? vmlinux : used[object]) continue;
-      const got = await fetchDebuginfo(id, {
-        urls: opts.debuginfodUrls,
-        cacheDir,
-        timeoutMs: opts.debuginfodTimeoutMs,
-      });
-      if (!got.ok) {
-        messages.push(got.error);
-        continue;
+    for (const [object, ids] of printedIds)
+      for (const id of ids) {
+        if (object === 'vmlinux' ? vmlinux : used[object]) break;
+        const got = await fetchDebuginfo(id, {
+          urls: opts.debuginfodUrls,
+          cacheDir,
+          timeoutMs: opts.debuginfodTimeoutMs,
+        });
+        if (!got.ok) {
+          messages.push(got.error);
+          continue;
+        }
+        const mismatch = checkBuildId(object, got.path, [id]);
+        if (mismatch) messages.push(mismatch);
+        else if (object === 'vmlinux') vmlinux = { path: got.path, source: 'debuginfod' };
+        else {
+          // The symbolizer finds modules by file name; give the download a `<mod>.ko` name.
+          const named = path.join(path.dirname(got.path), `${object}.ko`);
+          if (!fs.existsSync(named)) fs.symlinkSync(got.path, named);
+          openable.set(object, named);
+          used[object] = { path: got.path, source: 'debuginfod' };
+        }
       }
-      const mismatch = checkBuildId(object, got.path, id);
-      if (mismatch) messages.push(mismatch);
-      else if (object === 'vmlinux') vmlinux = { path: got.path, source: 'debuginfod' };
-      else {
-        // The symbolizer finds modules by file name; give the download a `<mod>.ko` name.
-        const named = path.join(path.dirname(got.path), `${object}.ko`);
-        if (!fs.existsSync(named)) fs.symlinkSync(got.path, named);
-        openable.set(object, named);
-        used[object] = { path: got.path, source: 'debuginfod' };
-      }
-    }
 
   if (vmlinux) {
     const problem = openProblem(vmlinux.path);
@@ -299,8 +300,8 @@ function explainRejection(r: FrameSymbolization, rejected: Record<string, Reject
   return { ...r, error: `${path.basename(why.path)} does not match this log: ${why.reason}` };
 }
 
-function checkBuildId(object: string, file: string, printed: string | null): string | null {
-  if (!printed) return null;
+function checkBuildId(object: string, file: string, printed: string[]): string | null {
+  if (printed.length === 0) return null;
   try {
     return buildIdMismatch(object, file, printed, openDebugFile(file, { allowNoDebugInfo: true }).buildId);
   } catch (e) {

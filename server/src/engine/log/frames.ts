@@ -16,7 +16,9 @@ import type { Frame, FrameContext } from '../model';
  *  navigation token (function, or address when there is none) sits in the message. */
 export type ParsedFrame = Omit<Frame, 'context' | 'span'> & { start: number; end: number };
 
-// func+0xOFF/0xSIZE with optional [module] or [module buildid]. Symbol names: C identifiers plus the
+// func+0xOFF/0xSIZE with optional [module] or [module buildid]. With CONFIG_STACKTRACE_BUILD_ID the kernel
+// prints a module's 20-byte build id as exactly 40 hex digits (kernel/kallsyms.c, ` %20phN`); other hex
+// there keeps the module but is no build id. Symbol names: C identifiers plus the
 // `.cold`, `.isra.0`, `.constprop.0`, `.part.0`, `.llvm.123` suffixes compilers add, and `$` on some arches.
 const SYM = String.raw`([A-Za-z_.$][\w.$]{0,254})\+0x([0-9a-f]{1,16})\/0x([0-9a-f]{1,16})`;
 const MODULE = String.raw`(?: \[([\w-]{1,64})(?: ([0-9a-f]{8,64}))?\])?`;
@@ -102,7 +104,7 @@ function fromSym(m: RegExpExecArray, address: string | null, reliable: boolean, 
     offset: parseInt(m[g + 1], 16),
     size: parseInt(m[g + 2], 16),
     module: m[g + 3] ?? null,
-    buildId: m[g + 4] ?? null,
+    buildId: m[g + 4]?.length === 40 ? m[g + 4] : null,
     address,
     reliable,
     start,

@@ -9,6 +9,9 @@ import type { Arch } from '../model';
 /** `CPU: 0 PID: 115 Comm: init Tainted: G           OE      6.1.0-56-amd64 #1  Debian 6.1.192-2` (also `UID: 0`). */
 export const CPU_LINE =
   /^CPU: (?<cpu>\d{1,5}) (?:UID: \d{1,10} )?PID: (?<pid>\d{1,10}) Comm: (?<comm>.{1,24}?) (?:Not tainted|Tainted: (?<tainted>[A-Z ]{1,40}?)) +(?<release>\S{1,100})(?: (?<build>#\S{1,40}.{0,200}?))?\s*$/;
+/** vmlinux's build id at the end of the CPU line's `build` part: dump_stack_print_info appends ` %20phN`
+ *  (40 hex digits) with CONFIG_STACKTRACE_BUILD_ID: `… 6.1.0 #1 PREEMPT(full)  0123…cdef`. */
+export const CPU_LINE_BUILD_ID = /\s([0-9a-f]{40})$/;
 /** Old form: `Pid: 1, comm: swapper Not tainted 2.6.32-5-amd64 #1 Hardware name`. */
 export const OLD_PID_LINE =
   /^Pid: (?<pid>\d{1,10}), comm: (?<comm>.{1,24}?) (?:Not tainted|Tainted: (?<tainted>[A-Z ]{1,40}?)) +(?<release>\S{1,100})(?: (?<build>#\S{1,40}.{0,200}?))?\s*$/;

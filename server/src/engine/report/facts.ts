@@ -113,7 +113,10 @@ export function readBodyFacts(
       e.comm = g.comm;
       e.tainted = g.tainted ?? '';
       e.release = g.release;
-      e.build = g.build ?? null;
+      // With CONFIG_STACKTRACE_BUILD_ID, dump_stack_print_info ends the line with vmlinux's build id.
+      const id = g.build === undefined ? null : P.CPU_LINE_BUILD_ID.exec(g.build);
+      e.build = id ? g.build.slice(0, id.index).trimEnd() : (g.build ?? null);
+      e.kernelBuildId = id ? id[1] : null;
       e.cpuLine = line;
     }
     return true;

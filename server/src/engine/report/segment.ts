@@ -141,6 +141,7 @@ export class ReportBuilder {
       tainted: null,
       release: null,
       build: null,
+      kernelBuildId: null,
       hardware: null,
       cpuLine: null,
       faultAddress: null,
