@@ -7,18 +7,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeText } from '../../src/engine';
-import {
-  archOf,
-  framesOfAnalysis,
-  NO_DEBUG_FILE_SETTINGS,
-  printedBuildIds,
-  releaseOf,
-  symbolizeLog,
-} from '../../src/engine/debugfiles';
+import { printedBuildIds } from '../../src/engine/debugfiles';
 import { openDebugFile } from '../../src/engine/symbolize';
 import { QEMU_LOGS } from '../engine/fixtures';
 import { buildFixture, hasTool } from '../symbolize/helpers';
-import { BUGGY_BUILD_ID, BUGGY_KO, tempDir } from './helpers';
+import { BUGGY_BUILD_ID, BUGGY_KO, symbolizeText, tempDir } from './helpers';
 
 const noGcc = hasTool('gcc') ? false : 'gcc missing';
 const cacheDir = tempDir('cache');
@@ -36,18 +29,8 @@ function withSuffix(log: string, end: string, suffix: string): string {
   return log.slice(0, at + end.length) + suffix + log.slice(at + end.length);
 }
 
-async function symbolize(text: string, settings: Partial<typeof NO_DEBUG_FILE_SETTINGS>) {
-  const analysis = analyzeText(text);
-  const frames = framesOfAnalysis(analysis);
-  const sym = await symbolizeLog(text, frames, {
-    settings: { ...NO_DEBUG_FILE_SETTINGS, ...settings },
-    release: releaseOf(analysis),
-    arch: archOf(analysis),
-    systemRoot: null,
-    cacheDir,
-  });
-  return { analysis, frames, sym };
-}
+const symbolize = (text: string, settings: Parameters<typeof symbolizeText>[1]) =>
+  symbolizeText(text, settings, cacheDir);
 
 /** A vmlinux stand-in with the release of the x86_64 qemu logs (its `Linux version` banner) and a build id. */
 function fakeVmlinux(): { file: string; id: string } {

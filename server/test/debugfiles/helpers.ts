@@ -1,7 +1,16 @@
-// Shared by the debug-file tests: the qemu corpus paths, temporary folders, a buggy.ko with another build id.
+// Shared by the debug-file tests: the qemu corpus paths, temporary folders, a buggy.ko with another build id,
+// a log through the whole symbolization pipeline.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { analyzeText } from '../../src/engine';
+import {
+  archOf,
+  framesOfAnalysis,
+  NO_DEBUG_FILE_SETTINGS,
+  releaseOf,
+  symbolizeLog,
+} from '../../src/engine/debugfiles';
 
 export const QEMU = new URL('../../../test-fixtures/corpus/qemu/', import.meta.url).pathname;
 export const BUGGY_KO = path.join(QEMU, 'module/buggy.ko');
@@ -26,4 +35,22 @@ export function buggyWithOtherBuildId(dest: string): string {
   if (at < 0) throw new Error('build id bytes not found in buggy.ko');
   data[at] ^= 0xff;
   return put(dest, data);
+}
+
+/** `text` analysed and symbolized with `settings` (nothing else searched), as the CLI does. */
+export async function symbolizeText(
+  text: string,
+  settings: Partial<typeof NO_DEBUG_FILE_SETTINGS>,
+  cacheDir: string,
+) {
+  const analysis = analyzeText(text);
+  const frames = framesOfAnalysis(analysis);
+  const sym = await symbolizeLog(text, frames, {
+    settings: { ...NO_DEBUG_FILE_SETTINGS, ...settings },
+    release: releaseOf(analysis),
+    arch: archOf(analysis),
+    systemRoot: null,
+    cacheDir,
+  });
+  return { analysis, frames, sym };
 }

@@ -6,37 +6,19 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeText } from '../../src/engine';
-import {
-  archOf,
-  debugFilesStatus,
-  framesOfAnalysis,
-  identityMismatch,
-  NO_DEBUG_FILE_SETTINGS,
-  releaseOf,
-  symbolizeLog,
-} from '../../src/engine/debugfiles';
+import { debugFilesStatus, identityMismatch, releaseOf } from '../../src/engine/debugfiles';
 import { openDebugFile, vermagicRelease } from '../../src/engine/symbolize';
 import { QEMU_ARM64_LOGS, QEMU_LOGS } from '../engine/fixtures';
 import { SYZKALLER_REPORTS } from '../engine/syzkaller-corpus';
 import { buildFixture, hasTool } from '../symbolize/helpers';
-import { BUGGY_KO, put, tempDir } from './helpers';
+import { BUGGY_KO, put, symbolizeText, tempDir } from './helpers';
 
 const noGcc = hasTool('gcc') ? false : 'gcc missing';
 const cacheDir = tempDir('cache');
 after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
-async function symbolize(text: string, settings: Partial<typeof NO_DEBUG_FILE_SETTINGS>) {
-  const analysis = analyzeText(text);
-  const frames = framesOfAnalysis(analysis);
-  const sym = await symbolizeLog(text, frames, {
-    settings: { ...NO_DEBUG_FILE_SETTINGS, ...settings },
-    release: releaseOf(analysis),
-    arch: archOf(analysis),
-    systemRoot: null,
-    cacheDir,
-  });
-  return { analysis, frames, sym };
-}
+const symbolize = (text: string, settings: Parameters<typeof symbolizeText>[1]) =>
+  symbolizeText(text, settings, cacheDir);
 
 test('vermagicRelease: the release is the first word of vermagic=; junk is no release', () => {
   const info = (s: string) => Buffer.from(s.replace(/\|/g, '\0'), 'latin1');
