@@ -166,6 +166,9 @@ function frameJson(f: Frame, sym: SymbolizedLog) {
     address: f.address,
     reliable: f.reliable,
     context: f.context,
+    // What the kernel printed after the frame: its own ` (file.c:123)` (LINEINFO), arm64's ` (P)` marks.
+    printedSource: f.printedSource ?? null,
+    unwindMarks: f.unwindMarks ?? null,
     ...sourceFields(f, sym),
   };
 }

@@ -152,6 +152,9 @@ repository['symbol'] = match(null,
   '(?:', cap(P.sep, '/'), cap('constant.numeric.hex.size', String.raw`0x\h++`), ')?',
   '(?:', String.raw`\s`, cap(P.begin, String.raw`\[`), cap('entity.name.namespace.module', String.raw`(?>[\w-]{1,64})`),
   '(?: ', cap('constant.other.build-id', String.raw`(?>\h{16,64})`), ')?', cap(P.end, String.raw`\]`), ')?',
+  // CONFIG_KALLSYMS_LINEINFO (kernel/kallsyms.c __sprint_symbol): the kernel's own " (file.c:123)"
+  '(?:', String.raw`\s`, cap(P.begin, String.raw`\(`), cap('string.unquoted.path.source', SOURCE_FILE), cap(P.colon, ':'),
+  cap('constant.numeric.line', String.raw`\d++`), cap(P.end, String.raw`\)`), ')?',
   // arm64 6.13+ (arch/arm64/kernel/stacktrace.c dump_backtrace_entry): the unwinder's marks ` (P)`, ` (CF)`…
   '(?:', String.raw`\s`, cap(P.begin, String.raw`\(`), cap('storage.modifier.unwind-mark', String.raw`(?=[CTPUFK])[CTPU]?F?K?`),
   cap(P.end, String.raw`\)`), String.raw`(?=\s*+$)`, ')?');

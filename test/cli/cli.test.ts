@@ -82,7 +82,17 @@ const EVENT_KEYS = [
   'location',
   'frames',
 ];
-const FRAME_KEYS = ['function', 'offset', 'size', 'module', 'address', 'reliable', 'context'];
+const FRAME_KEYS = [
+  'function',
+  'offset',
+  'size',
+  'module',
+  'address',
+  'reliable',
+  'context',
+  'printedSource',
+  'unwindMarks',
+];
 
 function checkShape(result: any): void {
   assert.deepEqual(Object.keys(result).sort(), ['events', 'file']);
@@ -161,6 +171,8 @@ test('--json: one object per file, {file, events:[…]} with exactly the documen
     address: null,
     reliable: true,
     context: 'task',
+    printedSource: null,
+    unwindMarks: null,
   });
   assert.deepEqual(
     oops.frames.map((f: any) => f.reliable),
@@ -326,4 +338,12 @@ test('decode with a debuginfod server that redirects to file: warns in one line 
   } finally {
     server.close();
   }
+});
+
+test('--json: the line a LINEINFO kernel printed after a frame is its printedSource', () => {
+  const [result] = runJson([join(ROOT, 'test-fixtures/engine/events/lineinfo-sysrq.log')]);
+  const [panic] = result.events;
+  const handler = panic.frames.find((f: any) => f.function === 'sysrq_handle_crash');
+  assert.deepEqual(handler.printedSource, { file: 'drivers/tty/sysrq.c', line: 154 });
+  assert.equal(handler.unwindMarks, null);
 });

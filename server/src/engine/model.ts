@@ -33,6 +33,10 @@ export interface Frame {
   /** arm64 (6.13+): the unwinder's marks printed after the frame, ` (P)` → `P` (UNWIND_MARK_MEANINGS in
    *  explain/tables/arm64.ts); absent when none were printed. */
   unwindMarks?: string;
+  /** The source line the kernel printed after the frame, ` (lib/dump_stack.c:94)` (CONFIG_KALLSYMS_LINEINFO,
+   *  kernel/kallsyms.c): looked up by the kernel at the address it symbolized (return address − 1 in call
+   *  traces). Absent when not printed. */
+  printedSource?: { file: string; line: number };
   /** The token to navigate from: the function name, or the address when there is no name. */
   span: Span;
 }

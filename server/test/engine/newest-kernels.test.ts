@@ -2,7 +2,7 @@
 // (test-fixtures/engine/events/*-6.1x.log), titled as syzkaller's pkg/report/linux.go titles them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, parseFrame, type KernelEvent } from '../../src/engine';
+import { analyzeText, parseFrame, type Frame, type KernelEvent } from '../../src/engine';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, lineOf, problems, summarize } from './fixtures';
@@ -180,4 +180,64 @@ test('real 6.13+ arm64 hung task (syzkaller report 1000): `__switch_to+0x2b0/0x6
     ['__switch_to', 0x2b0, 0x6e0, 'T'],
   );
   assert.deepEqual([second.function, second.unwindMarks], ['__schedule', undefined]);
+});
+
+// CONFIG_KALLSYMS_LINEINFO (kernel/kallsyms.c __sprint_symbol: `" (%s:%u)"` after `[mod buildid]`; arm64's
+// marks follow it): the frame is still read, the printed line kept as printedSource.
+const LINEINFO_FRAMES: readonly [string, Partial<Frame>][] = [
+  [
+    ' dump_stack_lvl+0x5d/0x80 (lib/dump_stack.c:94)',
+    { function: 'dump_stack_lvl', module: null, printedSource: { file: 'lib/dump_stack.c', line: 94 } },
+  ],
+  [
+    ' ? __lock_acquire+0x465/0x2240 (kernel/locking/lockdep.c:4674)',
+    {
+      function: '__lock_acquire',
+      reliable: false,
+      printedSource: { file: 'kernel/locking/lockdep.c', line: 4674 },
+    },
+  ],
+  [
+    ' frob_poll+0x1c/0x30 [frob] (drivers/misc/frob.c:12)',
+    { function: 'frob_poll', module: 'frob', printedSource: { file: 'drivers/misc/frob.c', line: 12 } },
+  ],
+  [
+    ' frob_poll+0x1c/0x30 [frob 4a5f2d9c0e1b3a7f8e6d5c4b3a291807f6e5d4c3] (frob.c:12) (P)',
+    {
+      function: 'frob_poll',
+      module: 'frob',
+      buildId: '4a5f2d9c0e1b3a7f8e6d5c4b3a291807f6e5d4c3',
+      printedSource: { file: 'frob.c', line: 12 },
+      unwindMarks: 'P',
+    },
+  ],
+  [
+    ' entry_SYSCALL_64_after_hwframe+0x77/0x7f (arch/x86/entry/entry_64.S:121)',
+    {
+      function: 'entry_SYSCALL_64_after_hwframe',
+      printedSource: { file: 'arch/x86/entry/entry_64.S', line: 121 },
+    },
+  ],
+  // Not LINEINFO: no line number, or not a path.
+  [' frob_poll+0x1c/0x30 (frob.c)', { function: 'frob_poll', printedSource: undefined }],
+  [' frob_poll+0x1c/0x30 (a b.c:1)', { function: 'frob_poll', printedSource: undefined }],
+];
+for (const [line, want] of LINEINFO_FRAMES) {
+  test(`LINEINFO frame \`${line.trim()}\``, () => {
+    const f = parseFrame(line);
+    assert.ok(f);
+    for (const [k, v] of Object.entries(want)) assert.deepEqual(f[k as keyof typeof f], v, k);
+    assert.equal(line.slice(f.start, f.end), want.function);
+  });
+}
+
+test('LINEINFO: a sysrq panic (the patch series example) keeps every frame and its printed line', () => {
+  const text = fixture('events/lineinfo-sysrq.log');
+  const [e] = problems(text);
+  assert.equal(e.title, 'kernel panic: sysrq triggered crash');
+  const frames = e.traces[0].frames;
+  assert.equal(frames.length, 14);
+  assert.ok(frames.every((f) => f.printedSource !== undefined));
+  assert.deepEqual(frames[6].printedSource, { file: 'drivers/tty/sysrq.c', line: 154 });
+  assert.equal(frames[6].function, 'sysrq_handle_crash');
 });

@@ -220,6 +220,16 @@ test('arm64 frames (6.13+): the unwinder marks `(P)` and `(CF)` are explained', 
   assert.doesNotMatch(hover(X86, 'buggy_dispatch+0x4d/0x60', 2).markdown, /unwinder mark/);
 });
 
+test('LINEINFO frames: the source line the kernel printed is shown', () => {
+  const fix = join(ROOT, 'test-fixtures/engine/events/lineinfo-sysrq.log');
+  const h = hover(fix, 'sysrq_handle_crash+0x1a/0x20', 2).markdown;
+  assert.match(
+    h,
+    /source `drivers\/tty\/sysrq\.c:154` — printed by the kernel itself \(CONFIG_KALLSYMS_LINEINFO\)/,
+  );
+  assert.match(h, /offset 0x1a into `sysrq_handle_crash`/);
+});
+
 test('stack frames: offset/size, module, unreliable, context', () => {
   const f = hover(X86, 'buggy_dispatch+0x4d/0x60', 2).markdown;
   assert.match(f, /offset 0x4d into `buggy_dispatch`, a 96-byte/);

@@ -198,9 +198,15 @@ export async function symbolizeLog(
   });
   const out = symbolizer.symbolizeAll(frames.map((f) => f.query));
   const results = new Map<string, FrameSymbolization>();
-  frames.forEach((f, i) => results.set(f.key, explainRejection(out[i], rejected)));
   const objectFile = (object: string | null) =>
     object === 'vmlinux' ? (vmlinux?.path ?? null) : object ? (openable.get(object) ?? null) : null;
+  frames.forEach((f, i) => {
+    const r = explainRejection(out[i], rejected);
+    // Without a usable debug file, the line the kernel printed itself (CONFIG_KALLSYMS_LINEINFO) is the answer.
+    const printed = f.frame.printedSource;
+    const noFile = !r.object || objectFile(r.object) === null;
+    results.set(f.key, !r.ok && printed && noFile ? printedSourceResult(f.frame, printed, r) : r);
+  });
   const crossChecks = opts.crossCheck
     ? crossCheck(opts.crossCheck, frames, results, objectFile, messages)
     : new Map<string, CrossCheck>();
@@ -294,6 +300,24 @@ export function debugFilesStatus(files: DebugFilesInUse): string | null {
 }
 
 /** A frame left undecoded because its object's file was rejected says so (not "no debug file"). */
+/** A frame's symbolization from the `(file.c:123)` the kernel printed after it, for when no debug file answers. */
+function printedSourceResult(
+  frame: LogFrame['frame'],
+  printed: { file: string; line: number },
+  failed: FrameSymbolization,
+): FrameSymbolization {
+  return {
+    ok: true,
+    frames: [
+      { function: frame.function, file: printed.file, line: printed.line, column: 0, discriminator: 0 },
+    ],
+    object: failed.object ?? (frame.module ? normalizeModuleName(frame.module) : 'vmlinux'),
+    section: null,
+    how: 'the line the kernel printed (CONFIG_KALLSYMS_LINEINFO)',
+    warning: `no debug file answered${failed.error ? ` (${failed.error})` : ''}: the line is the one the kernel printed, without inline levels`,
+  };
+}
+
 function explainRejection(r: FrameSymbolization, rejected: Record<string, RejectedFile>): FrameSymbolization {
   const why = !r.ok && r.object ? rejected[r.object] : undefined;
   if (!why) return r;

@@ -411,7 +411,11 @@ export function renderFrame(
   );
   if (f.unwindMarks) rows.push(...unwindMarkMeanings(f.unwindMarks).map((m) => `arm64 unwinder mark ${m}`));
   const src = /\s((?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+)(?:\s\[inline\])?/.exec(message);
-  if (src)
+  if (f.printedSource)
+    rows.push(
+      `source ${code(`${f.printedSource.file}:${f.printedSource.line}`)} — printed by the kernel itself (CONFIG_KALLSYMS_LINEINFO), looked up at the return address − 1: the line of the call`,
+    );
+  else if (src)
     rows.push(`source ${code(src[1])}${/\[inline\]/.test(message) ? ' — inlined into the next frame' : ''}`);
   if (event) {
     const loc = locateFrame(event, line);

@@ -3,6 +3,7 @@
 //   old x86  ` [<ffffffff812345>] func+0x1/0x2` and ` [<ffffffff812345>] ? func+0x1/0x2 [mod]`
 //   arm64    ` buggy_null_read+0x1c/0x30 [buggy]`, ` el0t_64_sync+0x190/0x194`, `[<ffff8000…>] foo+0x1/0x2`,
 //            since 6.13 with the unwinder's marks ` el1h_64_sync+0x6c/0x70 (P)` (see UNWIND_MARKS)
+//   lineinfo ` dump_stack_lvl+0x5d/0x80 (lib/dump_stack.c:94)`, ` foo+0x1/0x2 [mod] (drivers/foo.c:12) (P)`
 //   arm      `[<c0123456>] (func) from [<c0234567>] (caller+0x10/0x20)`, `(func+0x1/0x2) from …`
 //   ppc64    `[c000000001234567] [c000000000123456] func+0x1/0x2 (unreliable)`
 //   s390     `([<000000000012345>] func+0x1/0x2)` and ` [<000000000012345>] func+0x1/0x2`
@@ -26,8 +27,11 @@ const MODULE = String.raw`(?: \[([\w-]{1,64})(?: ([0-9a-f]{8,64}))?\])?`;
 // the unwinder took the entry from (state_source_string: C caller, T task, P exception PC, U unknown; none
 // for an ordinary frame record) + `F` (ftrace graph return address) + `K` (kretprobe) + `)`, at the line's end.
 const UNWIND_MARKS = String.raw`(?: \(((?=[CTPUFK])[CTPU]?F?K?)\)(?=\s*$))?`;
+// CONFIG_KALLSYMS_LINEINFO (kernel/kallsyms.c __sprint_symbol appends `" (%s:%u)"` after the module; a 2026
+// patch series, not in mainline when this was written): the kernel's own source line for the address.
+const LINEINFO = String.raw`(?: \(((?:[\w.+-]{1,128}\/){0,32}[\w.+-]{1,128}):(\d{1,7})\))?`;
 const X86_FRAME = new RegExp(
-  String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)` + SYM + MODULE + UNWIND_MARKS,
+  String.raw`^( {0,8}(?:\[<([0-9a-f]{8,16})>\] )?(\? )?)` + SYM + MODULE + LINEINFO + UNWIND_MARKS,
 );
 // arm since 5.x: `[<c0123456>] (callee [mod]) from [<c0234567>] (caller+0x10/0x20)` (traps.c
 // dump_backtrace_entry: `where` printed %ps, `from` %pS). The line is the callee's frame at `where`; the
@@ -56,7 +60,8 @@ export function parseFrame(message: string): ParsedFrame | null {
   let m = X86_FRAME.exec(message);
   if (m) {
     const f = fromSym(m, m[2] ?? null, m[3] === undefined, 4);
-    if (m[9] !== undefined) f.unwindMarks = m[9];
+    if (m[9] !== undefined) f.printedSource = { file: m[9], line: Number(m[10]) };
+    if (m[11] !== undefined) f.unwindMarks = m[11];
     return f;
   }
   if ((m = ARM_FROM_FRAME.exec(message))) {

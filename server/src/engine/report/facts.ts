@@ -29,6 +29,7 @@ export function toFrame(
     span: { line, start: toColumn(nl, base + p.start), end: toColumn(nl, base + p.end) },
   };
   if (p.unwindMarks !== undefined) f.unwindMarks = p.unwindMarks;
+  if (p.printedSource !== undefined) f.printedSource = p.printedSource;
   return f;
 }
 
