@@ -10,6 +10,8 @@ export const DECODE_LOG_COMMAND = 'kernelOops.server.decodeLog';
 
 export interface DecodeLogResult {
   text: string;
+  /** What was decoded and, grouped, why the rest was not (`Decoded 3 of 5 frames.`, `Not decoded (2): …`). */
+  summary: string[];
   /** Problems with the debug files (one line each). */
   messages: string[];
 }

@@ -4,9 +4,10 @@
 #   1. the extension-host suite in code-server with the repository as development extension,
 #   2. the same suite against the packaged .vsix installed into code-server (what we ship), taking the
 #      README screenshots (into $SCREENSHOTS_DIR, default docs/screenshots),
-#   3. a Neovim round trip with the standalone server (node dist/server.js --stdio),
-#   4. an Emacs + eglot round trip, loading the set-up from docs/editors.md,
-#   5. (only with EDITOR_TESTS_ELECTRON=1) the suite in desktop VS Code via @vscode/test-electron.
+#   3. the restricted-mode tests against the .vsix in an untrusted folder (workspace trust on),
+#   4. a Neovim round trip with the standalone server (node dist/server.js --stdio),
+#   5. an Emacs + eglot round trip, loading the set-up from docs/editors.md,
+#   6. (only with EDITOR_TESTS_ELECTRON=1) the suite in desktop VS Code via @vscode/test-electron.
 # Prints one PASS/FAIL line per level with its time, then "N passed, N failed"; exits non-zero on failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,6 +45,7 @@ emacs_roundtrip() {
 if level install bash scripts/editor/install.sh && level package npm run --silent package -- --no-rewrite-relative-links; then
   level code-server-dev node test/editor/run-code-server.mjs
   level code-server-vsix node test/editor/run-code-server.mjs --vsix "$ROOT/kernel-oops-lens.vsix" --screenshots "$SCREENSHOTS_DIR"
+  level code-server-restricted node test/editor/run-code-server.mjs --vsix "$ROOT/kernel-oops-lens.vsix" --restricted
   level neovim nvim_roundtrip
   level emacs-eglot emacs_roundtrip
   if [ "${EDITOR_TESTS_ELECTRON:-0}" = 1 ]; then level vscode-electron node test/editor/run-electron.mjs; fi

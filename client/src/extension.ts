@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import { registerDebugFiles, registerWorkspaceTrust, trustOptions } from './debugFiles';
 import type { TrustInitializationOptions } from '../../protocol';
+import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
 
 let client: LanguageClient | undefined;
@@ -20,9 +21,10 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(outputChannel);
   // Activated by any Log / Plain Text / Markdown document too (to look at its content): the server starts
   // only when there is a kernel log to serve.
-  const attachDebugFiles = registerDebugFiles(context, () => client);
+  const attachDebugFiles = registerDebugFiles(context);
+  registerDecodeLog(context, () => client);
   const startWhenNeeded = (doc: vscode.TextDocument) => {
-    if (doc.languageId !== KERNEL_LOG || client) return;
+    if (doc.languageId !== KERNEL_LOG || isDecodedDocument(doc) || client) return;
     const trust = trustOptions();
     const started = createClient(context, outputChannel, trust);
     client = started;
@@ -56,6 +58,12 @@ function createClient(
     outputChannel,
     synchronize: { configurationSection: 'kernelOops' },
     initializationOptions: trust,
+    // A decoded copy is highlighted as a kernel log but not analysed: its events are the log's, already
+    // in Problems. Requests for it reach the server, which answers null for a document it never saw.
+    middleware: {
+      didOpen: (doc, next) => (isDecodedDocument(doc) ? Promise.resolve() : next(doc)),
+      didClose: (doc, next) => (isDecodedDocument(doc) ? Promise.resolve() : next(doc)),
+    },
   };
   // The client id `kernelOops` makes it read `kernelOops.trace.server` by itself.
   return new LanguageClient('kernelOops', 'Kernel Oops Lens', serverOptions, clientOptions);

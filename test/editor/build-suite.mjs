@@ -26,6 +26,8 @@ export async function buildSuite(config = {}, outDir = join(REPO, '.test-cache/e
     corpusDir: resolve(REPO, 'test-fixtures/corpus'),
     expectInstall: 'dev',
     handshakeDir: null,
+    screenshots: false,
+    restricted: false,
     ...config,
   };
   writeFileSync(join(outDir, 'suite-config.json'), JSON.stringify(full, null, 2));

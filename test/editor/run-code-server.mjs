@@ -2,12 +2,25 @@
 // driven by playwright-core. The suite is handed over through the workbench `payload` URL parameter
 // (extensionDevelopmentPath / extensionTestsPath) and reports back through `codeAutomationExit`.
 //
-//   node test/editor/run-code-server.mjs [--vsix FILE] [--screenshots DIR]
+//   node test/editor/run-code-server.mjs [--vsix FILE] [--screenshots DIR] [--restricted]
 //
 // --vsix: install that package into a fresh extensions dir and test the installed copy (what we ship),
 // instead of loading the repository as a development extension.
+// --restricted: workspace trust on and the folder untrusted (Restricted Mode); runs the suite's
+// restricted-mode tests only, in a scratch folder holding a log and the module it names.
+// The suite asks the launcher what only the page shows (the status bar): it writes NAME.ask into the
+// handshake folder and reads the answer from NAME.json.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -21,6 +34,7 @@ const opt = (name) => {
 };
 const vsix = opt('--vsix') && resolve(opt('--vsix'));
 const screenshotDir = opt('--screenshots') && resolve(opt('--screenshots'));
+const restricted = args.includes('--restricted');
 const CODE_SERVER =
   process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
@@ -34,7 +48,18 @@ const userDataDir = join(work, 'user-data');
 const extensionsDir = join(work, 'extensions');
 const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
 // Quiet, reproducible editor: no trust prompt, no welcome page, no telemetry.
-writeUserSettings(userDataDir, { 'workbench.colorTheme': 'Default Dark Modern' });
+writeUserSettings(
+  userDataDir,
+  restricted
+    ? {
+        'workbench.colorTheme': 'Default Dark Modern',
+        // Trust on, no prompt: an unknown folder opens in Restricted Mode.
+        'security.workspace.trust.enabled': true,
+        'security.workspace.trust.startupPrompt': 'never',
+        'security.workspace.trust.banner': 'never',
+      }
+    : { 'workbench.colorTheme': 'Default Dark Modern' },
+);
 
 let server;
 let browser;
@@ -55,12 +80,17 @@ try {
         .join(', ')}`,
     );
   }
-  const handshakeDir = screenshotDir ? join(work, 'handshake') : null;
-  const suite = await buildSuite({ expectInstall: vsix ? 'vsix' : 'dev', handshakeDir });
+  const handshakeDir = join(work, 'handshake');
+  const suite = await buildSuite({
+    expectInstall: vsix ? 'vsix' : 'dev',
+    handshakeDir,
+    screenshots: !!screenshotDir,
+    restricted,
+  });
 
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const folder = join(REPO, 'test-fixtures/editor');
+  const folder = restricted ? restrictedFolder(join(work, 'untrusted')) : join(REPO, 'test-fixtures/editor');
   // detached = setsid: the server and its extension hosts form one process group we can stop at once.
   server = spawn(
     CODE_SERVER,
@@ -72,7 +102,7 @@ try {
       'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(restricted ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       folder,
     ],
@@ -131,27 +161,39 @@ try {
   });
   await page.goto(url);
 
-  if (screenshotDir && handshakeDir) {
-    mkdirSync(screenshotDir, { recursive: true });
-    // Screenshots happen while the suite waits for us (it writes NAME.ready, we answer NAME.done).
-    // Runs until the page closes; the suite's result below does not wait for it.
-    void (async () => {
-      const taken = new Set();
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 300));
-        if (!existsSync(handshakeDir)) continue;
-        for (const f of readdirSync(handshakeDir).filter((f) => f.endsWith('.ready'))) {
+  mkdirSync(handshakeDir, { recursive: true });
+  if (screenshotDir) mkdirSync(screenshotDir, { recursive: true });
+  // Runs until the page closes; the suite's result below does not wait for it.
+  void (async () => {
+    const answered = new Set();
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 300));
+      for (const f of readdirSync(handshakeDir)) {
+        if (answered.has(f)) continue;
+        if (f.endsWith('.ready') && screenshotDir) {
+          // A screenshot of the state the suite set up (NAME.ready), then NAME.done.
+          answered.add(f);
           const name = f.slice(0, -'.ready'.length);
-          if (taken.has(name)) continue;
-          taken.add(name);
           const out = join(screenshotDir, `${name}.png`);
           await page.screenshot({ path: out });
           log(`screenshot ${out}`);
           writeFileSync(join(handshakeDir, `${name}.done`), '');
+        } else if (f.endsWith('.ask')) {
+          // What the page shows now: the status bar entries' text and accessible labels.
+          answered.add(f);
+          const statusBar = await page
+            .locator('.part.statusbar .statusbar-item')
+            .evaluateAll((items) =>
+              items.map((e) => `${e.textContent ?? ''} | ${e.getAttribute('aria-label') ?? ''}`.trim()),
+            )
+            .catch(() => []);
+          const answer = join(handshakeDir, `${f.slice(0, -'.ask'.length)}.json`);
+          writeFileSync(`${answer}.tmp`, JSON.stringify({ statusBar }));
+          renameSync(`${answer}.tmp`, answer);
         }
       }
-    })();
-  }
+    }
+  })().catch(() => {});
   const timeout = new Promise((res) => setTimeout(() => res('timeout'), TIMEOUT_MS));
   const result = await Promise.race([done, timeout]);
   if (result === 'timeout') {
@@ -174,3 +216,12 @@ try {
   else log(`kept ${work} for inspection`);
 }
 process.exit(exitCode);
+
+/** An untrusted folder with what a hostile one could hold: a log and a module its frames name. */
+function restrictedFolder(dir) {
+  const qemu = join(REPO, 'test-fixtures/corpus/qemu');
+  mkdirSync(join(dir, 'module'), { recursive: true });
+  copyFileSync(join(qemu, 'logs/null_read.console.log'), join(dir, 'null_read.console.log'));
+  copyFileSync(join(qemu, 'module/buggy.ko'), join(dir, 'module/buggy.ko'));
+  return dir;
+}

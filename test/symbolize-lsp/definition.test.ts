@@ -165,7 +165,21 @@ test('the decode command returns a decode_stacktrace.sh-style copy of the log', 
       out[line],
     );
   }
-  assert.equal(out.length, lspLines(textOf('null_read')).length);
+  const input = lspLines(textOf('null_read'));
+  assert.equal(out.length, input.length);
+  // The summary counts what was rewritten, and accounts for every other frame with a reason.
+  const [head, ...why] = r.summary;
+  const m = /^Decoded (\d+) of (\d+) frames\.$/.exec(head);
+  assert.ok(m, head);
+  const rewritten = out.filter((l, i) => l !== input[i].replace(/\r$/, '')).length;
+  assert.equal(Number(m[1]), rewritten, r.summary.join('\n'));
+  const unexplained = Number(m[2]) - Number(m[1]);
+  assert.ok(unexplained > 0, 'vmlinux frames stay undecoded without a vmlinux');
+  assert.equal(
+    why.reduce((n, l) => n + Number(/^Not decoded \((\d+)\): ./.exec(l)?.[1] ?? NaN), 0),
+    unexplained,
+    r.summary.join('\n'),
+  );
 });
 
 test('raw module addresses: the hover shows the resolved sym+off [mod], definition goes to the truth line', async () => {

@@ -24,6 +24,7 @@ import {
   archOf,
   debugFilesStatus,
   decodeLogText,
+  decodeSummary,
   framesOfAnalysis,
   releaseOf,
   SourceMapper,
@@ -248,7 +249,12 @@ export class OpenDocuments {
     const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
     const text = r.doc.getText();
     const frames = sym?.frames ?? framesOfAnalysis(r.analysis);
-    return { text: decodeLogText(text, frames, sym?.results ?? new Map()), messages: sym?.messages ?? [] };
+    const results = sym?.results ?? new Map();
+    return {
+      text: decodeLogText(text, frames, results),
+      summary: decodeSummary(frames, results),
+      messages: sym?.messages ?? [],
+    };
   }
 
   /** Start tracking the documents the client opens (after every handler is registered). */

@@ -8,8 +8,12 @@ export interface SuiteConfig {
   corpusDir: string;
   /** 'vsix': the extension under test must be the one installed from the .vsix, not the repository. */
   expectInstall: 'dev' | 'vsix';
-  /** Folder where the suite and the launcher hand over for screenshots; null: take none. */
+  /** Folder where the suite and the launcher hand over (screenshots, status-bar questions); null: none. */
   handshakeDir: string | null;
+  /** Take the README screenshots (the launcher was given a folder for them). */
+  screenshots: boolean;
+  /** The workspace is in Restricted Mode: run the restricted-mode tests only. */
+  restricted: boolean;
 }
 
 export function loadConfig(): SuiteConfig {
@@ -20,6 +24,8 @@ export function loadConfig(): SuiteConfig {
     corpusDir: path.resolve(repoRoot, 'test-fixtures/corpus'),
     expectInstall: 'dev',
     handshakeDir: null,
+    screenshots: false,
+    restricted: false,
   };
   if (!existsSync(file)) return base;
   return { ...base, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<SuiteConfig>) };

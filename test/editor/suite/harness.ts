@@ -1,10 +1,12 @@
 // A very small test runner for inside the extension host (no mocha): tests run one after another, each
 // with a time limit, and run() rejects when any failed — which is what makes the editor exit non-zero.
 export type TestFn = () => Promise<void> | void;
-const tests: { name: string; fn: TestFn; timeoutMs: number }[] = [];
+/** 'restricted' tests need a Restricted-Mode workspace (launcher --restricted), the others a trusted one. */
+export type Workspace = 'trusted' | 'restricted';
+const tests: { name: string; fn: TestFn; timeoutMs: number; workspace: Workspace }[] = [];
 
-export function test(name: string, fn: TestFn, timeoutMs = 30_000): void {
-  tests.push({ name, fn, timeoutMs });
+export function test(name: string, fn: TestFn, timeoutMs = 30_000, workspace: Workspace = 'trusted'): void {
+  tests.push({ name, fn, timeoutMs, workspace });
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
@@ -15,10 +17,13 @@ function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }
 
-export async function runAll(log: (line: string) => void): Promise<{ passed: number; failed: number }> {
+export async function runAll(
+  log: (line: string) => void,
+  workspace: Workspace,
+): Promise<{ passed: number; failed: number }> {
   let passed = 0;
   let failed = 0;
-  for (const t of tests) {
+  for (const t of tests.filter((x) => x.workspace === workspace)) {
     const started = Date.now();
     try {
       await withTimeout(Promise.resolve().then(t.fn), t.timeoutMs, t.name);

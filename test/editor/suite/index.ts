@@ -2,38 +2,26 @@
 // through @vscode/test-electron), opens fixtures and checks what the user would see: the language id,
 // diagnostics, the outline, folding, and hovers.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadConfig } from './config';
 import { eventually, runAll, test } from './harness';
+import './restricted';
+import {
+  cfg,
+  codeOf,
+  definitionAt,
+  diagnostics,
+  fixture,
+  lineOf,
+  open,
+  screenshotPause,
+  sleep,
+  statusBarEntry,
+} from './util';
 
 const EXTENSION_ID = 'kernel-oops-lens.kernel-oops-lens';
-const cfg = loadConfig();
-const fixture = (name: string) => vscode.Uri.file(path.join(cfg.repoRoot, 'test-fixtures/editor', name));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
-  const doc = await vscode.workspace.openTextDocument(uri);
-  await vscode.window.showTextDocument(doc, { preview: false });
-  return doc;
-}
-
-function lineOf(doc: vscode.TextDocument, needle: string): number {
-  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
-  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
-}
-
-/** Diagnostics of our server for `uri`, once at least `min` have arrived. */
-function diagnostics(uri: vscode.Uri, min = 1): Promise<vscode.Diagnostic[]> {
-  return eventually(`${min} diagnostics on ${path.basename(uri.fsPath)}`, () => {
-    const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kernel-oops-lens');
-    return d.length >= min ? d : undefined;
-  });
-}
-
-const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
 
 test('the extension activates on a kernel log', async () => {
   const ext = vscode.extensions.getExtension(EXTENSION_ID);
@@ -48,20 +36,8 @@ test('the extension activates on a kernel log', async () => {
 });
 
 // Screenshots first, while only the oops fixture is open, so the Problems panel shows just its events.
-/** Lets the launcher take screenshots of the state this sets up: it writes `name.ready`, waits for `name.done`. */
-async function screenshotPause(name: string): Promise<void> {
-  if (!cfg.handshakeDir) return;
-  mkdirSync(cfg.handshakeDir, { recursive: true });
-  writeFileSync(path.join(cfg.handshakeDir, `${name}.ready`), '');
-  await eventually(
-    `screenshot ${name}`,
-    () => (existsSync(path.join(cfg.handshakeDir!, `${name}.done`)) ? true : undefined),
-    60_000,
-  );
-}
-
 test('screenshot: an oops with its squiggles and the Problems panel', async () => {
-  if (!cfg.handshakeDir) return;
+  if (!cfg.screenshots) return;
   const doc = await open(fixture('oops.dmesg'));
   await diagnostics(doc.uri, 2);
   const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
@@ -74,7 +50,7 @@ test('screenshot: an oops with its squiggles and the Problems panel', async () =
 }, 90_000);
 
 test('screenshot: a register hover', async () => {
-  if (!cfg.handshakeDir) return;
+  if (!cfg.screenshots) return;
   await vscode.commands.executeCommand('workbench.action.closePanel');
   const doc = await open(fixture('oops.dmesg'));
   const line = lineOf(doc, 'RSP: 0018:');
@@ -88,7 +64,7 @@ test('screenshot: a register hover', async () => {
 }, 90_000);
 
 test('screenshot: the outline of a report', async () => {
-  if (!cfg.handshakeDir) return;
+  if (!cfg.screenshots) return;
   await vscode.commands.executeCommand('workbench.action.closePanel');
   const doc = await open(fixture('oops.dmesg'));
   const line = lineOf(doc, 'Call Trace:');
@@ -331,36 +307,34 @@ test('go to definition on a module frame opens buggy.c at the ground-truth line 
     const line = lineOf(doc, 'buggy_null_read_level1+0xa/0x20 [buggy]');
     const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('buggy_null_read_level1') + 2);
     // decoded/null_read.truth.tsv: buggy_null_read_level1+0xa is a return address; the call is at buggy.c:51.
-    const target = await eventually(
-      'a definition',
-      async () => {
-        const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
-          'vscode.executeDefinitionProvider',
-          doc.uri,
-          pos,
-        );
-        const d = defs?.[0];
-        if (!d) return undefined;
-        return 'targetUri' in d
-          ? { uri: d.targetUri, line: (d.targetSelectionRange ?? d.targetRange).start.line }
-          : { uri: d.uri, line: d.range.start.line };
-      },
-      30_000,
-    );
+    const target = await eventually('a definition', () => definitionAt(doc.uri, pos), 30_000);
     assert.equal(target.uri.fsPath, path.join(tree, 'buggy.c'));
     assert.equal(target.line + 1, 51);
-    // "Kernel Oops Lens: Decode log" opens a decode_stacktrace.sh-style copy beside the log.
+    // "Kernel Oops Lens: Decode log" opens a read-only decode_stacktrace.sh-style copy beside the log,
+    // named after it, saying what was decoded, and not analysed a second time.
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('kernelOops.decodeLog');
     const decoded = await eventually('the decoded copy', () => {
       const d = vscode.window.activeTextEditor?.document;
-      return d && d.isUntitled ? d : undefined;
+      return d?.uri.scheme === 'kernel-oops-decoded' ? d : undefined;
     });
+    assert.equal(path.posix.basename(decoded.uri.path), 'null_read.console.log (decoded)');
+    assert.equal(decoded.languageId, 'kernel-log');
+    assert.ok(!decoded.isDirty && !decoded.isUntitled);
+    const text = decoded.getText();
+    assert.match(text.split('\n')[1], /^Decoded [1-9]\d* of \d+ frames\.$/, text.slice(0, 400));
     assert.ok(
-      decoded.getText().includes('buggy_null_read_level1 (/var/lib/dkms/buggy/1.0/build/buggy.c:51) buggy'),
-      decoded.getText().slice(0, 300),
+      text.includes('buggy_null_read_level1 (/var/lib/dkms/buggy/1.0/build/buggy.c:51) buggy'),
+      text.slice(0, 600),
     );
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await sleep(2000);
+    const twice = vscode.languages.getDiagnostics(decoded.uri).filter((x) => x.source === 'kernel-oops-lens');
+    assert.equal(twice.length, 0, 'the decoded copy must not repeat the log’s problems');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    assert.ok(
+      !vscode.window.visibleTextEditors.some((e) => e.document.uri.scheme === 'kernel-oops-decoded'),
+      'closing the decoded copy asks nothing',
+    );
   } finally {
     await config.update('modulePaths', undefined, vscode.ConfigurationTarget.Global);
     await config.update('sourceRoot', undefined, vscode.ConfigurationTarget.Global);
@@ -368,7 +342,45 @@ test('go to definition on a module frame opens buggy.c at the ground-truth line 
   }
 }, 60_000);
 
+test('an arm64 log with an x86_64 module configured: nothing symbolized, the status bar says why', async () => {
+  const config = vscode.workspace.getConfiguration('kernelOops');
+  const x86Module = path.join(cfg.corpusDir, 'qemu/module');
+  await config.update('modulePaths', [x86Module], vscode.ConfigurationTarget.Global);
+  try {
+    const doc = await open(
+      vscode.Uri.file(path.join(cfg.corpusDir, 'qemu-arm64/logs/null_read.console.log')),
+    );
+    await eventually('Kernel Log', () =>
+      vscode.window.activeTextEditor?.document.languageId === 'kernel-log' ? true : undefined,
+    );
+    const entry = await statusBarEntry("Debug files don't match this log");
+    console.log(`  status bar: ${entry}`);
+    // A call-trace frame of the module (not the `lr :` register line).
+    const line = lineOf(doc, ' buggy_null_read+0x2c/0x44 [buggy]');
+    const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('buggy_null_read') + 2);
+    assert.equal(
+      await definitionAt(doc.uri, pos),
+      undefined,
+      'an x86_64 module must not place an arm64 frame',
+    );
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      doc.uri,
+      pos,
+    );
+    const hoverText = hovers
+      .flatMap((h) => h.contents)
+      .map((c) => (typeof c === 'string' ? c : c.value))
+      .join('\n');
+    assert.match(hoverText, /does not match this log/, hoverText.slice(0, 800));
+  } finally {
+    await config.update('modulePaths', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  }
+}, 90_000);
+
 export async function run(): Promise<void> {
-  const { failed } = await runAll((line) => console.log(line));
+  // A launcher runs either the usual tests or, in a Restricted-Mode workspace, the restricted ones.
+  const { failed } = await runAll((line) => console.log(line), cfg.restricted ? 'restricted' : 'trusted');
   if (failed) throw new Error(`${failed} editor test(s) failed`);
 }

@@ -54,3 +54,32 @@ export function decodeLogText(
   }
   return lines.join('\n');
 }
+
+/** At most this many distinct reasons are listed; the rest are counted. */
+const MAX_REASONS = 6;
+
+/**
+ * What a decoded copy holds, for its first lines: how many frames were decoded and, grouped, why the
+ * others were not (`buggy.ko does not match this log: …`, `no debug file for module e1000`).
+ */
+export function decodeSummary(frames: LogFrame[], results: Map<string, FrameSymbolization>): string[] {
+  let decoded = 0;
+  const why = new Map<string, number>();
+  for (const f of frames) {
+    const r = results.get(f.key);
+    if (r?.ok && r.frames.some((l) => l.file)) {
+      decoded++;
+      continue;
+    }
+    const reason = !r ? 'not symbolized' : r.ok ? 'no line information' : (r.error ?? 'not resolved');
+    why.set(reason, (why.get(reason) ?? 0) + 1);
+  }
+  const lines = [`Decoded ${decoded} of ${frames.length} frame${frames.length === 1 ? '' : 's'}.`];
+  const reasons = [...why].sort((a, b) => b[1] - a[1]);
+  for (const [reason, n] of reasons.slice(0, MAX_REASONS)) lines.push(`Not decoded (${n}): ${reason}`);
+  if (reasons.length > MAX_REASONS)
+    lines.push(
+      `Not decoded: ${reasons.slice(MAX_REASONS).reduce((s, [, n]) => s + n, 0)} more frames, other reasons.`,
+    );
+  return lines;
+}

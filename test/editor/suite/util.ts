@@ -1,0 +1,86 @@
+// What the editor tests share: the suite's config, opening fixtures, waiting for our diagnostics and
+// definitions, and the hand-over with the launcher (screenshots, and what only the page shows).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadConfig } from './config';
+import { eventually } from './harness';
+
+export const cfg = loadConfig();
+export const fixture = (name: string) =>
+  vscode.Uri.file(path.join(cfg.repoRoot, 'test-fixtures/editor', name));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+export async function open(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  return doc;
+}
+
+export function lineOf(doc: vscode.TextDocument, needle: string): number {
+  for (let i = 0; i < doc.lineCount; i++) if (doc.lineAt(i).text.includes(needle)) return i;
+  throw new Error(`"${needle}" not in ${doc.uri.fsPath}`);
+}
+
+/** Diagnostics of our server for `uri`, once at least `min` have arrived. */
+export function diagnostics(uri: vscode.Uri, min = 1): Promise<vscode.Diagnostic[]> {
+  return eventually(`${min} diagnostics on ${path.basename(uri.fsPath)}`, () => {
+    const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kernel-oops-lens');
+    return d.length >= min ? d : undefined;
+  });
+}
+
+/** The first definition at `pos` as file and 0-based line, or undefined when there is none. */
+export async function definitionAt(
+  uri: vscode.Uri,
+  pos: vscode.Position,
+): Promise<{ uri: vscode.Uri; line: number } | undefined> {
+  const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+    'vscode.executeDefinitionProvider',
+    uri,
+    pos,
+  );
+  const d = defs?.[0];
+  if (!d) return undefined;
+  return 'targetUri' in d
+    ? { uri: d.targetUri, line: (d.targetSelectionRange ?? d.targetRange).start.line }
+    : { uri: d.uri, line: d.range.start.line };
+}
+
+/** Lets the launcher take screenshots of the state this sets up: it writes `name.ready`, waits for `name.done`. */
+export async function screenshotPause(name: string): Promise<void> {
+  if (!cfg.screenshots || !cfg.handshakeDir) return;
+  mkdirSync(cfg.handshakeDir, { recursive: true });
+  writeFileSync(path.join(cfg.handshakeDir, `${name}.ready`), '');
+  await eventually(
+    `screenshot ${name}`,
+    () => (existsSync(path.join(cfg.handshakeDir!, `${name}.done`)) ? true : undefined),
+    60_000,
+  );
+}
+
+let questions = 0;
+/** The status bar entries as the page renders them (text | accessible label), read by the launcher. */
+export async function statusBarTexts(): Promise<string[]> {
+  const dir = cfg.handshakeDir;
+  if (!dir) throw new Error('reading the status bar needs the code-server launcher (run-code-server.mjs)');
+  mkdirSync(dir, { recursive: true });
+  const name = `statusbar-${++questions}`;
+  writeFileSync(path.join(dir, `${name}.ask`), '');
+  const answer = path.join(dir, `${name}.json`);
+  return eventually(`the launcher's answer ${name}`, () =>
+    existsSync(answer)
+      ? (JSON.parse(readFileSync(answer, 'utf8')) as { statusBar: string[] }).statusBar
+      : undefined,
+  );
+}
+
+/** Waits until a status bar entry contains `needle`; returns that entry. */
+export function statusBarEntry(needle: string, timeoutMs = 30_000): Promise<string> {
+  return eventually(
+    `a status bar entry with "${needle}"`,
+    async () => (await statusBarTexts()).find((t) => t.includes(needle)),
+    timeoutMs,
+  );
+}
