@@ -5,32 +5,14 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText } from '../../src/engine';
-import {
-  archOf,
-  framesOfAnalysis,
-  NO_DEBUG_FILE_SETTINGS,
-  releaseOf,
-  symbolizeLog,
-} from '../../src/engine/debugfiles';
 import { fixture, QEMU_LOGS } from '../engine/fixtures';
-import { BUGGY_KO, tempDir } from './helpers';
+import { BUGGY_KO, symbolizeText, tempDir } from './helpers';
 
 const cacheDir = tempDir('cache');
 after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
-async function symbolize(text: string, modulePaths: string[] = []) {
-  const analysis = analyzeText(text);
-  const frames = framesOfAnalysis(analysis);
-  const sym = await symbolizeLog(text, frames, {
-    settings: { ...NO_DEBUG_FILE_SETTINGS, modulePaths },
-    release: releaseOf(analysis),
-    arch: archOf(analysis),
-    systemRoot: null,
-    cacheDir,
-  });
-  return { frames, sym };
-}
+const symbolize = (text: string, modulePaths: string[] = []) =>
+  symbolizeText(text, { modulePaths }, cacheDir);
 
 test('no debug files: each LINEINFO frame is answered by the line the kernel printed', async () => {
   const { frames, sym } = await symbolize(fixture('events/lineinfo-sysrq.log'));

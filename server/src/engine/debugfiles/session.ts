@@ -9,6 +9,7 @@ import {
   Symbolizer,
   SymbolizeError,
   ExternalSymbolizer,
+  normalizeModuleName,
   type ExternalQuery,
   type ExternalTool,
   type FrameSymbolization,
