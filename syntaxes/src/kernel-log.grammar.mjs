@@ -260,6 +260,8 @@ const header = (...parts) => region({ name: 'meta.event.header', begin: [G, WS, 
 
 const constructs = [];
 
+// kernel/printk/printk.c console_prepend_replay (nbcon, v6.12): the line before was cut short and follows again.
+constructs.push(match(null, G, WS, cap('comment.line.printk-replay', String.raw`\*\* replaying previous printk message \*\*`)));
 // kernel/panic.c: "------------[ cut here ]------------", "---[ end trace %016llx ]---",
 // "---[ end Kernel panic - not syncing: %s ]---".
 constructs.push(match(null, G, WS, cap('markup.heading.cut-here', String.raw`-{3,}\[ cut here \]-{3,}`)));
@@ -334,11 +336,11 @@ constructs.push(header(cap(warn('generic'), 'WARNING:')));
 // kernel/hung_task.c
 constructs.push(header(cap(warn('hung-task'), 'INFO: task'), ' ',
   cap('string.unquoted.process-name', String.raw`\S{1,64}?`), cap(P.sep, ':'), cap('constant.numeric.pid', String.raw`\d++`),
-  ' ', cap(warn('hung-task'), String.raw`blocked for more than|can't die for more than`)));
+  ' ', cap(warn('hung-task'), String.raw`blocked (?:in I/O wait )?for more than|can't die for more than|(?:is )?blocked on an? (?:mutex|semaphore|rw-semaphore)`)));
 // kernel/rcu/tree_stall.h
 constructs.push(header(
   '(?:', cap('support.type.subsystem', 'rcu:'), String.raw`\s++)?`,
-  cap(warn('rcu-stall'), String.raw`INFO: \w{1,32} (?:self-)?detected (?:expedited )?stalls?(?: on CPUs?(?:/tasks)?)?:?`)));
+  cap(warn('rcu-stall'), String.raw`INFO: \w{1,32} (?:self-)?detected (?:expedited )?stalls?(?: on (?:CPUs?(?:/tasks)?|tasks))?:?`)));
 constructs.push(header(
   '(?:', cap('support.type.subsystem', 'rcu:'), String.raw`\s++)?`,
   cap('entity.name.function', String.raw`\w{1,32}`), ' ', cap(warn('rcu-stall'), 'kthread starved for')));
@@ -488,7 +490,10 @@ constructs.push(region({
 
 // --- sections ---------------------------------------------------------------------------------------
 const SECTIONS = [
-  ['call-trace', 'Call Trace|Call trace|Backtrace|Stack|Exception stack|Task stack|Last Breaking-Event-Address'],
+  // mm/kmemleak.c prints `backtrace (crc %x):` since 6.7
+  ['call-trace', String.raw`Call Trace|Call trace|Backtrace|backtrace(?: \(crc \h{1,8}\))?|Stack|Exception stack|Task stack|Last Breaking-Event-Address`],
+  // kernel/watchdog.c print_cpustat (v6.10): the CPU's time split during a soft lockup
+  ['lockup-utilization', String.raw`CPU#\d{1,5} Utilization every \d{1,5}s during lockup`],
   ['instruction-dump', 'Instruction dump'],
   ['mem-info', 'Mem-Info'],
   ['allocated-by', 'Allocated by task|Last potentially related work creation|Second to last potentially related work creation|Uninit was created at|Uninit was stored to memory at'],

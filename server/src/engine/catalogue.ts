@@ -750,6 +750,25 @@ const ENTRIES = [
     doc: 'https://docs.kernel.org/RCU/stallwarn.html',
   },
   {
+    // kernel/rcu/tasks.h (check_all_holdout_tasks): `INFO: %s detected stalls on tasks:` with the flavour's
+    // name, then each holdout task's line and stack. syzkaller titles rcu_tasks stalls like the others.
+    kind: 'rcu-stall',
+    longBody: true,
+    name: 'RCU Tasks stall',
+    severity: 'error',
+    header: /^INFO: rcu_tasks(?:_rude|_trace)? detected stalls? on tasks/,
+    title: 'INFO: rcu detected stall in {FUNC}',
+    frames: {
+      parts: [CALL_TRACE, 'stack'],
+      skip: ['rcu', 'schedule', '__switch_to', 'preempt_schedule'],
+      extractor: 'stall',
+    },
+    explanation:
+      'An RCU Tasks grace period did not complete in time: a task (listed with its stack) did not pass a voluntary context switch, usually because it runs or is preempted inside a trampoline or a long loop without scheduling.',
+    source: 'kernel/rcu/tasks.h',
+    doc: 'https://docs.kernel.org/RCU/stallwarn.html',
+  },
+  {
     kind: 'workqueue-lockup',
     longBody: true,
     name: 'Workqueue lockup',

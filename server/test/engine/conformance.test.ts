@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText } from '../../src/engine';
-import { loadSyzkallerCases } from './syzkaller-corpus';
+import { loadSyzkallerCases, SYZKALLER_EXTRA_REPORTS } from './syzkaller-corpus';
 
 const FLOORS = { detection: 0.985, titles: 0.96 };
 
@@ -38,6 +38,19 @@ test('syzkaller corpus: detection, negatives and titles', (t) => {
   assert.deepEqual(negativeHits, [], 'negative cases must have no error/warning event');
   assert.ok(detection >= FLOORS.detection, `detection ${detection} below floor ${FLOORS.detection}`);
   assert.ok(titles >= FLOORS.titles, `titles ${titles} below floor ${FLOORS.titles}`);
+});
+
+// The newer reports picked for the forms they hold (rcu_tasks stalls, riscv dumps, …): each titled exactly.
+test('syzkaller-extra corpus: every report has its TITLE or an ALT', () => {
+  const cases = loadSyzkallerCases(SYZKALLER_EXTRA_REPORTS);
+  assert.ok(cases.length >= 2);
+  const wrong = cases
+    .map((c) => {
+      const [first] = analyzeText(c.log).events.filter((e) => e.severity !== 'information');
+      return first && c.titles.includes(first.title) ? null : `${c.name}: ${first?.title ?? 'no event'}`;
+    })
+    .filter((w) => w !== null);
+  assert.deepEqual(wrong, []);
 });
 
 // What each qemu scenario must produce as its first event (both arches, same module).

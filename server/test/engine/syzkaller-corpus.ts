@@ -4,6 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SYZKALLER_REPORTS = join(__dirname, '../../../test-fixtures/corpus/syzkaller/report');
+/** Newer syzkaller reports the shared copy lacks (test-fixtures/corpus/README.md). */
+export const SYZKALLER_EXTRA_REPORTS = join(
+  __dirname,
+  '../../../test-fixtures/corpus/syzkaller-extra/report',
+);
 
 export interface SyzCase {
   name: string;
@@ -13,11 +18,9 @@ export interface SyzCase {
   log: string;
 }
 
-export function loadSyzkallerCases(): SyzCase[] {
-  const names = readdirSync(SYZKALLER_REPORTS).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
-  return names.map((name) =>
-    parseCase(name, readFileSync(join(SYZKALLER_REPORTS, name), 'latin1').replace(/\r/g, '')),
-  );
+export function loadSyzkallerCases(dir = SYZKALLER_REPORTS): SyzCase[] {
+  const names = readdirSync(dir).sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
+  return names.map((name) => parseCase(name, readFileSync(join(dir, name), 'latin1').replace(/\r/g, '')));
 }
 
 function parseCase(name: string, text: string): SyzCase {

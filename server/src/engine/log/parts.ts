@@ -31,9 +31,10 @@ export const IP_LINES: readonly { re: RegExp; arch: Arch }[] = [
   { re: /^epc : /, arch: 'riscv' },
 ];
 
-/** Lines that belong to a register dump (x86, arm64, arm, ppc, s390, riscv). */
+/** Lines that belong to a register dump (x86, arm64, arm, ppc, s390, riscv: arch/riscv/kernel/process.c
+ *  __show_regs prints `epc : %pS`, ` ra : %pS`, `epc : <hex> ra : <hex> sp : <hex>`, …, `status: … badaddr: … cause: …`). */
 export const REGISTER_LINE =
-  /^(?:R(?:AX|BX|CX|DX|SI|DI|BP|SP|1[0-5]|[89]|IP)|E(?:AX|BX|CX|DX|SI|DI|BP|SP|FLAGS)|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|ORIG_RAX|PKRU) ?:|^(?:x\d{1,2}|lr|sp|pstate|pc|fp|ip|r\d{1,2}|psr) ?: |^(?:sp|ra|gp|tp|t[0-6]|s\d{1,2}|a[0-7]) ?: [0-9a-f]{16}|^(?:GPR\d\d|NIP|MSR|CTR|LR|XER|CR|CFAR|DAR|DSISR|IRQMASK|TRAP|SOFTE|status|badaddr|cause|Krnl GPRS|Krnl Code|Krnl PSW|Flags|Control) ?:?|^ {0,3}(?:[0-9a-f]{16} ){3}[0-9a-f]{16}\s*$/;
+  /^(?:R(?:AX|BX|CX|DX|SI|DI|BP|SP|1[0-5]|[89]|IP)|E(?:AX|BX|CX|DX|SI|DI|BP|SP|FLAGS)|FS|GS|CS|DS|ES|SS|CR[0-4]|DR[0-7]|ORIG_RAX|PKRU) ?:|^(?:x\d{1,2}|lr|sp|pstate|pc|fp|ip|r\d{1,2}|psr) ?: |^(?:epc|sp|ra|gp|tp|t[0-6]|s\d{1,2}|a[0-7]) ?: [0-9a-f]{16}|^ra : [A-Za-z_.$][\w.$]{0,254}\+0x|^(?:GPR\d\d|NIP|MSR|CTR|LR|XER|CR|CFAR|DAR|DSISR|IRQMASK|TRAP|SOFTE|status|badaddr|cause|Krnl GPRS|Krnl Code|Krnl PSW|Flags|Control) ?:?|^ {0,3}(?:[0-9a-f]{16} ){3}[0-9a-f]{16}\s*$/;
 
 /** One `NAME: value` pair inside a register line. */
 // x86 prints two spaces after `FS:` and `CS:` (arch/x86/kernel/process_64.c __show_regs).
@@ -92,6 +93,9 @@ export const MODULES_LINE_AT = /^(\s*)Modules linked in:/;
 export const MODULE_NAME = /(?<=\s)([\w-]{1,64})(?:\(([A-Z]{1,12})\))?(?=\s|$)/g;
 export const LAST_UNLOADED_NAME = /\[last unloaded: ([\w-]+)\]/;
 
+/** nbcon consoles (kernel/printk/printk.c console_prepend_replay, v6.12+): a record cut short by a console
+ *  takeover is printed again after this line; the line before it is that truncated copy. */
+export const PRINTK_REPLAY = /^\*\* replaying previous printk message \*\*\s*$/;
 export const END_TRACE = /^---\[ end (?:trace [0-9a-f]{1,16}|Kernel panic - not syncing: .{0,300}) \]---/;
 /** The random id of an older kernel's `end trace` (all zeros since 5.17). */
 export const END_TRACE_ID = /---\[ end trace ([0-9a-f]{16}) \]---/;

@@ -139,8 +139,9 @@ export function readBodyFacts(
           e.ip = { ...toFrame(frame, nl, lead + m[0].length, line, null), reliable: true, line };
         }
       }
-      // arm64's `pc : func+off/size` belongs to the register dump too (after `pstate:`, before `lr :`).
-      if (ip.arch === 'x86_64' || ip.arch === 'i386' || ip.arch === 'arm64')
+      // arm64's `pc : func+off/size` belongs to the register dump too (after `pstate:`, before `lr :`), and
+      // riscv's `epc : <hex> ra : <hex> sp : <hex>` line is matched here first.
+      if (ip.arch === 'x86_64' || ip.arch === 'i386' || ip.arch === 'arm64' || ip.arch === 'riscv')
         readRegisters(e, line, nl, msg, lead);
       return true;
     }
@@ -275,5 +276,8 @@ export function guessArch(e: KernelEvent): Arch {
     fns.some((f) => f.startsWith('__x64_sys_') || f.startsWith('entry_SYSCALL_64') || f === 'do_syscall_64')
   )
     return 'x86_64';
+  // riscv's register dump (arch/riscv/kernel/process.c __show_regs) names epc and badaddr.
+  if (e.registers.some((r) => r.name === 'epc') && e.registers.some((r) => r.name === 'badaddr'))
+    return 'riscv';
   return 'unknown';
 }

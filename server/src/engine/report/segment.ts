@@ -71,6 +71,16 @@ export function segment(
     const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
     if (!candidate && !current) continue;
     if (!nl.runs) nl.message = raw.slice(nl.start);
+    if (nl.message.charCodeAt(0) === 42 /* `*` */ && P.PRINTK_REPLAY.test(nl.message)) {
+      // The line before is a truncated copy of the record printed next: forget what it added.
+      const prevCaller = i > 0 ? callers[i - 1] : null;
+      const truncated: ReportBuilder | null | undefined = prevCaller ? open.get(prevCaller) : latest;
+      if (truncated?.line === i - 1) {
+        open.delete(truncated.caller);
+        if (latest === truncated) latest = null;
+      } else truncated?.forgetLine(i - 1);
+      continue;
+    }
     const header = candidate ? matchHeader(nl.message) : null;
     if (header) {
       if (current && current.absorbs(header, i)) {
@@ -208,6 +218,12 @@ export class ReportBuilder {
       return true;
     }
     return false;
+  }
+
+  /** Drops what `line` added to the current trace (a truncated line the console printed again). */
+  forgetLine(line: number): void {
+    const frames = this.trace?.frames;
+    if (frames && frames.length > 0 && frames[frames.length - 1].span.line === line) frames.pop();
   }
 
   private accept(line: number): void {
