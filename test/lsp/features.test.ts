@@ -5,6 +5,8 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
+import { PROBLEMS_CAP } from '../../server/src/lsp/diagnostics';
+import { SYMBOL_BUDGET } from '../../server/src/lsp/symbols';
 import {
   LspSession,
   CORPUS,
@@ -255,6 +257,66 @@ test('outline of a real capture: distinct event names with culprit and line, a c
   assert.equal(hungSymbols.length, 3);
   assert.equal(new Set(hungSymbols.map((s) => s.name)).size, 3, hungSymbols.map((s) => s.name).join(' | '));
   await lsp.close(pathToFileURL(hung).href);
+});
+
+test('outline of a huge log: every event, coarser parts, within the symbol budget, the same object again', async () => {
+  const capture = readFileSync(path.join(CORPUS, 'qemu/logs/null_read.console.log'), 'utf8');
+  const uri = 'untitled:outline-budget.log';
+  const repeats = 300;
+  const text = capture.repeat(repeats);
+  await lsp.open(uri, text);
+  const small = (await lsp.symbols(uri))!;
+  checkSymbolTree(small);
+  const perCapture = fullOutlineCount(path.join(CORPUS, 'qemu/logs/null_read.console.log'));
+  assert.ok(perCapture.symbols * repeats > SYMBOL_BUDGET, 'the log must need more than the budget in full');
+  // Every event keeps its symbol; the parts stay, the frames, single registers and modules go.
+  assert.equal(small.length, perCapture.events * repeats);
+  assert.ok(allSymbols(small).length <= SYMBOL_BUDGET, `${allSymbols(small).length} symbols`);
+  const oops = small.find((s) => s.children?.some((c) => c.name === 'Registers'));
+  assert.ok(oops, 'the events keep their parts at this size');
+  for (const part of oops.children!) for (const c of part.children ?? []) assert.equal(c.children, undefined);
+  assert.ok(oops.children!.every((c) => !/^Call Trace/.test(c.name) || c.children === undefined));
+  await lsp.close(uri);
+});
+
+test('past the Problems cap, repeats of one event merge into one diagnostic that counts and links them', async () => {
+  const warnLog = lspLines(readFileSync(path.join(CORPUS, 'qemu/logs/warn_on.console.log'), 'utf8'));
+  const from = warnLog.findIndex((l) => l.includes('WARNING: CPU: 0 PID: 115'));
+  const to = warnLog.findIndex((l, i) => i > from && l.includes('---[ end trace'));
+  const warning = warnLog.slice(from, to + 1).join('\n');
+  const repeats = PROBLEMS_CAP + 200;
+  const oops = readFileSync(path.join(CORPUS, 'qemu/logs/null_read.console.log'), 'utf8');
+  const text = `${Array(repeats).fill(warning).join('\n')}\n${oops}`;
+  const uri = 'untitled:problems-cap.log';
+  await lsp.open(uri, text);
+  const diags = await lsp.waitForDiagnostics(uri);
+  assert.ok(diags.length <= PROBLEMS_CAP, `${diags.length} diagnostics`);
+  // The distinct event after the repeats is not hidden.
+  assert.ok(byCode(diags, 'null-deref'), diags.map((d) => d.code).join(' '));
+  const warnings = diags.filter((d) => /buggy_warn_on/.test(messageOf(d)) && d.code === 'warning');
+  assert.equal(warnings.length, 1, warnings.map(messageOf).join('\n'));
+  assert.match(messageOf(warnings[0]), new RegExp(`and ${repeats - 1} more times in this log: line \\d+`));
+  const again = warnings[0].relatedInformation!.filter((r) => /the same event again/.test(r.message));
+  assert.equal(again.length, 50);
+  const lines = lspLines(text);
+  for (const r of again) assert.match(lines[r.location.range.start.line], /WARNING: CPU: 0 PID: 115/);
+  await lsp.close(uri);
+});
+
+/** Events and symbols of a capture's full outline, as the server gives it for the capture alone. */
+function fullOutlineCount(file: string): { events: number; symbols: number } {
+  const text = readFileSync(file, 'utf8');
+  return outlineCounts.get(text) ?? { events: 0, symbols: 0 };
+}
+const outlineCounts = new Map<string, { events: number; symbols: number }>();
+before(async () => {
+  const file = path.join(CORPUS, 'qemu/logs/null_read.console.log');
+  const text = readFileSync(file, 'utf8');
+  const uri = 'untitled:outline-one.log';
+  await lsp.open(uri, text);
+  const symbols = (await lsp.symbols(uri))!;
+  outlineCounts.set(text, { events: symbols.length, symbols: allSymbols(symbols).length });
+  await lsp.close(uri);
 });
 
 test('hover: a register on the dump explains itself', async () => {

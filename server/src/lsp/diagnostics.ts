@@ -39,9 +39,17 @@ function eventMessage(ev: KernelEvent): string {
   return who ? `${ev.title} — culprit: ${who}` : ev.title;
 }
 
+/**
+ * VS Code lists at most this many problems per file (its Problems panel cap); past it, repeated events
+ * are merged so that no distinct event is hidden.
+ */
+export const PROBLEMS_CAP = 1000;
+/** A merged diagnostic links at most this many of its repeats. */
+const MAX_REPEAT_LINKS = 50;
+
 export function toDiagnostics(doc: TextDocument, analysis: Analysis, settings: Settings): Diagnostic[] {
   if (!settings.diagnostics.enable) return [];
-  const out: Diagnostic[] = [];
+  const out: { ev: KernelEvent; diagnostic: Diagnostic }[] = [];
   analysis.events.forEach((ev) => {
     if (!severityAtLeast(ev.severity, settings.diagnostics.minimumSeverity)) return;
     const related: DiagnosticRelatedInformation[] = [];
@@ -73,15 +81,53 @@ export function toDiagnostics(doc: TextDocument, analysis: Analysis, settings: S
     }
     const doc_ = entryByKind(ev.kind)?.doc;
     out.push({
-      range: spanRange(ev.headerSpan),
-      severity: SEVERITY[ev.severity] ?? DiagnosticSeverity.Information,
-      code: ev.kind,
-      ...(doc_ ? { codeDescription: { href: doc_ } } : {}),
-      source: DIAGNOSTIC_SOURCE,
-      message,
-      ...(tags.length ? { tags } : {}),
-      ...(related.length ? { relatedInformation: related } : {}),
+      ev,
+      diagnostic: {
+        range: spanRange(ev.headerSpan),
+        severity: SEVERITY[ev.severity] ?? DiagnosticSeverity.Information,
+        code: ev.kind,
+        ...(doc_ ? { codeDescription: { href: doc_ } } : {}),
+        source: DIAGNOSTIC_SOURCE,
+        message,
+        ...(tags.length ? { tags } : {}),
+        ...(related.length ? { relatedInformation: related } : {}),
+      },
     });
   });
-  return out;
+  return out.length <= PROBLEMS_CAP ? out.map((d) => d.diagnostic) : mergeRepeats(doc, out);
+}
+
+/**
+ * More events than the Problems panel lists: events with the same kind and title (a WARNING printed 900
+ * times, a soft lockup every 20 s) become one diagnostic at the first, which counts and links the
+ * others. Most severe first, should the distinct ones still be too many.
+ */
+function mergeRepeats(doc: TextDocument, list: { ev: KernelEvent; diagnostic: Diagnostic }[]): Diagnostic[] {
+  const groups = new Map<string, { first: Diagnostic; repeats: KernelEvent[] }>();
+  for (const { ev, diagnostic } of list) {
+    const key = `${ev.kind}\0${ev.title}`;
+    const g = groups.get(key);
+    if (g) g.repeats.push(ev);
+    else groups.set(key, { first: diagnostic, repeats: [] });
+  }
+  const merged = [...groups.values()].map(({ first, repeats }) => {
+    if (repeats.length === 0) return first;
+    const shown = repeats.slice(0, MAX_REPEAT_LINKS);
+    const lines = shown.map((r) => r.line + 1).join(', ');
+    const more = repeats.length > shown.length ? ', …' : '';
+    return {
+      ...first,
+      message: `${first.message} [and ${repeats.length} more time${repeats.length === 1 ? '' : 's'} in this log: line ${lines}${more}]`,
+      relatedInformation: [
+        ...(first.relatedInformation ?? []),
+        ...shown.map((r) => ({
+          location: { uri: doc.uri, range: spanRange(r.headerSpan) },
+          message: `the same event again (line ${r.line + 1})`,
+        })),
+      ],
+    };
+  });
+  return merged.sort(
+    (a, b) => (a.severity ?? 4) - (b.severity ?? 4) || a.range.start.line - b.range.start.line,
+  );
 }
