@@ -147,12 +147,12 @@ async function decompressTo(
         resolve(code ?? `killed by ${signal} (timeout ${TOOL_TIMEOUT_MS / 1000} s)`),
       );
     });
-    try {
-      await pipeline(child.stdout!, cap, sink).catch(cap.explain);
-    } finally {
-      // Past the cap the tool is still writing: stop it.
+    await pipeline(child.stdout!, cap, sink).catch((e: unknown) => {
+      // Past the cap (or on a write error) the tool is still writing: stop it. After a complete output
+      // it is exiting on its own, and killing it before its exit is seen would turn success into failure.
       if (child.exitCode === null) child.kill('SIGKILL');
-    }
+      return cap.explain(e);
+    });
     const status = await exited;
     if (status === 'missing')
       return kind === 'xz'
