@@ -18,7 +18,15 @@ const cacheDir = tempDir('cache');
 after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
 // The console capture ends its lines with CRLF; LF keeps the edits below simple.
-const LOG = fs.readFileSync(path.join(QEMU_LOGS, 'null_read.console.log'), 'utf8').replace(/\r/g, '');
+const QEMU_LOG = fs.readFileSync(path.join(QEMU_LOGS, 'null_read.console.log'), 'utf8').replace(/\r/g, '');
+/** The stand-in vmlinux and its one kernel-like function (virtqueue_add) with its kallsyms size. */
+const VMLINUX = noGcc ? null : fakeVmlinux();
+// The real log with its vmlinux trace entries renamed to the stand-in's function at its size, so that the
+// stand-in agrees with every vmlinux frame (a file that disagrees with them is rejected for that alone).
+const LOG = QEMU_LOG.replace(
+  /^(\[ *[\d.]+\] {2}(?:\? )?)[\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+$/gm,
+  `$1virtqueue_add+0x4/0x${(VMLINUX?.size ?? 0).toString(16)}`,
+);
 const CPU_LINE = 'Tainted: G           OE      6.1.0-56-amd64 #1  Debian 6.1.192-2';
 const OTHER_ID = 'ab'.repeat(20);
 
@@ -33,11 +41,13 @@ const symbolize = (text: string, settings: Parameters<typeof symbolizeText>[1]) 
   symbolizeText(text, settings, cacheDir);
 
 /** A vmlinux stand-in with the release of the x86_64 qemu logs (its `Linux version` banner) and a build id. */
-function fakeVmlinux(): { file: string; id: string } {
+function fakeVmlinux(): { file: string; id: string; size: number } {
   const file = buildFixture('vmlinux-qemu', ['banner.c'], ['-g', '-O1', '-DRELEASE="6.1.0-56-amd64"']);
-  const id = openDebugFile(file, { allowNoDebugInfo: true }).buildId;
-  assert.match(id ?? '', /^[0-9a-f]{40}$/, 'gcc links with a sha1 build id');
-  return { file, id: id! };
+  const df = openDebugFile(file);
+  assert.match(df.buildId ?? '', /^[0-9a-f]{40}$/, 'gcc links with a sha1 build id');
+  const size = df.lookupSymbol('virtqueue_add', 4).symbol?.size;
+  assert.ok(size && size > 4, 'virtqueue_add is in the stand-in');
+  return { file, id: df.buildId!, size };
 }
 
 test('the CPU line ends with vmlinux build id: read as the kernel build id, not as part of the version', () => {
@@ -49,7 +59,7 @@ test('the CPU line ends with vmlinux build id: read as the kernel build id, not 
     assert.equal(e.kernelBuildId, id, tail);
     assert.equal(e.release, '6.15.0');
   }
-  const plain = analyzeText(LOG).events.find((e) => e.cpuLine !== null)!;
+  const plain = analyzeText(QEMU_LOG).events.find((e) => e.cpuLine !== null)!;
   assert.equal(plain.kernelBuildId, null);
   // Not 40 digits: no build id (the kernel prints exactly 20 bytes).
   const short = analyzeText(
@@ -62,11 +72,12 @@ test(
   '`[vmlinux 0123456789abcdef]` and `[buggy 0123456789abcdef]` in frames are no build ids: both files are used',
   { skip: noGcc },
   async () => {
-    const vmlinux = fakeVmlinux();
-    const log = withSuffix(LOG, ' proc_reg_write+0x56/0xa0', ' [vmlinux 0123456789abcdef]').replace(
-      'buggy_dispatch+0x4d/0x60 [buggy]\n',
-      'buggy_dispatch+0x4d/0x60 [buggy 0123456789abcdef]\n',
-    );
+    const vmlinux = VMLINUX!;
+    const log = withSuffix(
+      LOG,
+      ` virtqueue_add+0x4/0x${vmlinux.size.toString(16)}`,
+      ' [vmlinux 0123456789abcdef]',
+    ).replace('buggy_dispatch+0x4d/0x60 [buggy]\n', 'buggy_dispatch+0x4d/0x60 [buggy 0123456789abcdef]\n');
     const { frames, sym } = await symbolize(log, { vmlinux: vmlinux.file, modulePaths: [BUGGY_KO] });
     assert.deepEqual(printedBuildIds(frames), new Map());
     assert.equal(sym.files.vmlinux?.path, vmlinux.file);
@@ -86,7 +97,7 @@ test(
   'the build ids the kernel prints are checked: the CPU line for vmlinux, `[buggy <id>]` for the module',
   { skip: noGcc },
   async () => {
-    const vmlinux = fakeVmlinux();
+    const vmlinux = VMLINUX!;
     const settings = { vmlinux: vmlinux.file, modulePaths: [BUGGY_KO] };
     const right = withSuffix(LOG, CPU_LINE, ` ${vmlinux.id}`).replace(
       'buggy_dispatch+0x4d/0x60 [buggy]\n',
@@ -120,7 +131,7 @@ test(
   'two build ids for one object: one line says so; a file with one of them is used, others are not',
   { skip: noGcc },
   async () => {
-    const vmlinux = fakeVmlinux();
+    const vmlinux = VMLINUX!;
     const settings = { vmlinux: vmlinux.file, modulePaths: [BUGGY_KO] };
     // Two reports: the first CPU line with the file's id, the second (appended) with another kernel's.
     const second = withSuffix(LOG, CPU_LINE, ` ${OTHER_ID}`);

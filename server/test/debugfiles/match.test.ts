@@ -5,7 +5,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeText } from '../../src/engine';
+import { analyzeText, frameText } from '../../src/engine';
 import { debugFilesStatus, identityMismatch, releaseOf } from '../../src/engine/debugfiles';
 import { openDebugFile, vermagicRelease } from '../../src/engine/symbolize';
 import { QEMU_ARM64_LOGS, QEMU_LOGS } from '../engine/fixtures';
@@ -90,7 +90,7 @@ test('a module of the right machine but another release (vermagic) is not used',
 });
 
 test(
-  'a syzbot report of 6.4.0-syzkaller with a vmlinux whose banner says 6.1: rejected; with its own release: used',
+  'a syzbot report of 6.4.0-syzkaller with a vmlinux whose banner says 6.1: rejected; with its own release: not for its release',
   {
     skip: noGcc,
   },
@@ -115,9 +115,10 @@ test(
     );
 
     const own = buildFixture('vmlinux-own', ['banner.c'], ['-g', '-O1', `-DRELEASE="${release}"`]);
+    assert.equal(identityMismatch(own, { arch: 'x86_64', release }), null);
+    // The stand-in has none of the report's functions: only that, not its release, keeps it out.
     const ok = await symbolize(log, { vmlinux: own });
-    assert.equal(ok.sym.files.vmlinux?.path, own);
-    assert.deepEqual(ok.sym.files.rejected, {});
+    assert.match(ok.sym.files.rejected.vmlinux.reason, /^\d+ of \d+ frames name a function it does not have/);
   },
 );
 
@@ -127,4 +128,36 @@ test('nothing found at all: "no matching debug files"', async () => {
     : 'BUG: kernel NULL pointer dereference, address: 0000000000000000\nCall Trace:\n foo+0x1/0x2\n';
   const { sym } = await symbolize(log, {});
   assert.equal(debugFilesStatus(sym.files), 'no matching debug files');
+});
+
+test('symbols that disagree: a few frames stay undecoded with one line; most frames: the file is not used', async () => {
+  const log = fs.readFileSync(path.join(QEMU_LOGS, 'null_read.console.log'), 'utf8');
+  // One buggy frame printed with another size than buggy.ko's kallsyms size (0x60).
+  const one = log.replace('buggy_dispatch+0x4d/0x60 [buggy]', 'buggy_dispatch+0x4d/0x70 [buggy]');
+  const { frames, sym } = await symbolize(one, { modulePaths: [BUGGY_KO] });
+  const buggy = frames.filter((f) => f.frame.module === 'buggy');
+  const wrong = buggy.filter((f) => f.frame.function === 'buggy_dispatch');
+  assert.equal(wrong.length, 1);
+  assert.match(sym.results.get(wrong[0].key)!.error!, /^size mismatch for buggy_dispatch\+0x4d\/0x70/);
+  for (const f of buggy) if (f !== wrong[0]) assert.equal(sym.results.get(f.key)!.ok, true, f.key);
+  assert.deepEqual(
+    sym.messages.filter((m) => m.includes('another size')),
+    [
+      `${BUGGY_KO}: 1 of ${buggy.length} frames name a function it does not have or has with another size (first: buggy_dispatch+0x4d/0x70 [buggy]): those frames stay undecoded`,
+    ],
+  );
+  assert.deepEqual(sym.files.rejected, {});
+
+  // Every buggy frame with another size: buggy.ko is of another build, none of its frames is decoded.
+  const all = log.replace(/(buggy_\w+\+0x[0-9a-f]+\/0x)([0-9a-f]+)( \[buggy\])/g, '$1fff$3');
+  const r = await symbolize(all, { modulePaths: [BUGGY_KO] });
+  const reason = `${buggy.length} of ${buggy.length} frames name a function it does not have or has with another size (first: ${frameText(r.frames.find((f) => f.frame.module === 'buggy')!.frame)})`;
+  assert.deepEqual(r.sym.files.rejected, { buggy: { path: BUGGY_KO, reason } });
+  assert.deepEqual(r.sym.files.modules, {});
+  assert.ok(
+    r.sym.messages.includes(`${BUGGY_KO} does not match the log: ${reason}`),
+    r.sym.messages.join('\n'),
+  );
+  for (const f of r.frames.filter((x) => x.frame.module === 'buggy'))
+    assert.equal(r.sym.results.get(f.key)!.error, `buggy.ko does not match this log: ${reason}`);
 });

@@ -21,7 +21,7 @@ import { fetchDebuginfo } from './debuginfod';
 import { defaultCacheDir, prepareDebugFile } from './decompress';
 import type { LogFrame } from './frames';
 import { locateDebugFiles, type DebugFileSettings, type LocatedFile } from './locate';
-import { identityMismatch } from './match';
+import { identityMismatch, symbolDisagreements } from './match';
 import type { Arch } from '../model';
 import { FILE_LIMITS, FileRefused, readTextFile, regularFileProblem } from '../safeFile';
 
@@ -198,6 +198,22 @@ export async function symbolizeLog(
     maps,
   });
   const out = symbolizer.symbolizeAll(frames.map((f) => f.query));
+  // A file whose symbols disagree with most frames is of another kernel: not used. A few disagreeing frames
+  // only stay undecoded, with one line saying so.
+  for (const [object, d] of symbolDisagreements(frames, out)) {
+    const file = object === 'vmlinux' ? vmlinux?.path : used[object]?.path;
+    if (!file) continue;
+    if (!d.rejects) {
+      messages.push(`${file}: ${d.reason}: those frames stay undecoded`);
+      continue;
+    }
+    reject(object, file, d.reason);
+    if (object === 'vmlinux') vmlinux = null;
+    else {
+      delete used[object];
+      openable.delete(object);
+    }
+  }
   const results = new Map<string, FrameSymbolization>();
   const objectFile = (object: string | null) =>
     object === 'vmlinux' ? (vmlinux?.path ?? null) : object ? (openable.get(object) ?? null) : null;
@@ -300,7 +316,6 @@ export function debugFilesStatus(files: DebugFilesInUse): string | null {
   return none ? 'no matching debug files' : null;
 }
 
-/** A frame left undecoded because its object's file was rejected says so (not "no debug file"). */
 /** A frame's symbolization from the `(file.c:123)` the kernel printed after it, for when no debug file answers. */
 function printedSourceResult(
   frame: LogFrame['frame'],
@@ -319,10 +334,16 @@ function printedSourceResult(
   };
 }
 
+/** A frame of an object whose file was rejected is undecoded and says why (not "no debug file"). */
 function explainRejection(r: FrameSymbolization, rejected: Record<string, RejectedFile>): FrameSymbolization {
-  const why = !r.ok && r.object ? rejected[r.object] : undefined;
+  const why = r.object ? rejected[r.object] : undefined;
   if (!why) return r;
-  return { ...r, error: `${path.basename(why.path)} does not match this log: ${why.reason}` };
+  return {
+    ...r,
+    ok: false,
+    frames: [],
+    error: `${path.basename(why.path)} does not match this log: ${why.reason}`,
+  };
 }
 
 function checkBuildId(object: string, file: string, printed: string[]): string | null {

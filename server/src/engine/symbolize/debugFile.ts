@@ -57,7 +57,11 @@ export interface LookupResult {
   warning?: string;
   /** Why ok is false. */
   error?: string;
+  /** The lookup failed because the file disagrees with the log: no symbol of that name, or none of that size. */
+  mismatch?: SymbolMismatch;
 }
+
+export type SymbolMismatch = 'missing' | 'size';
 
 export interface OpenOptions {
   /** Accept objects without DWARF (symbol table only). Default false: a stripped file is a SymbolizeError. */
@@ -238,6 +242,7 @@ export class DebugFile {
       if (cands.length === 0)
         return failure(
           `no symbol ${func}${options.section ? ` in section ${options.section}` : ''} in ${this.path}`,
+          'missing',
         );
       const off = BigInt(offset);
       if (size !== undefined && size !== null) {
@@ -248,6 +253,7 @@ export class DebugFile {
           const sizes = [...new Set(cands.map((s) => '0x' + s.kallsymsSize.toString(16)))].join(', ');
           return failure(
             `size mismatch for ${func}+0x${off.toString(16)}/0x${size.toString(16)}: ${this.path} has ${func} with size ${sizes} — the debug file does not match the kernel that printed the log`,
+            'size',
           );
         }
         cands = byElfSize;
@@ -412,8 +418,18 @@ function symbolInfo(s: ElfSymbol): SymbolInfo {
   return { name: s.name, section: s.section.name, value: s.value, size: s.kallsymsSize };
 }
 
-function failure(error: string): LookupResult {
-  return { ok: false, frames: [], symbol: null, symbolOffset: 0, symbolSection: null, address: null, error };
+function failure(error: string, mismatch?: SymbolMismatch): LookupResult {
+  const r: LookupResult = {
+    ok: false,
+    frames: [],
+    symbol: null,
+    symbolOffset: 0,
+    symbolSection: null,
+    address: null,
+    error,
+  };
+  if (mismatch) r.mismatch = mismatch;
+  return r;
 }
 
 function appendWarning(a: string | undefined, b: string): string {

@@ -48,7 +48,8 @@
  *     .symbolAt(addr: bigint | {section, offset}): {symbol: SymbolInfo; offset: number} | null
  *   LookupResult = { ok: boolean; frames: SourceFrame[] (innermost inline level first);
  *                    symbol: SymbolInfo | null; symbolOffset: number; symbolSection: string | null;
- *                    address: bigint | null; alternatives?: LookupResult[]; warning?: string; error?: string }
+ *                    address: bigint | null; alternatives?: LookupResult[]; warning?: string; error?: string;
+ *                    mismatch?: 'missing' | 'size' (the file has no symbol of that name / none of that size) }
  *   SourceFrame  = { function: string | null; file: string | null (DWARF build path); line: number (0 =
  *                    unknown); column: number; discriminator: number }
  *   SymbolInfo   = { name; section; value: bigint; size: number (kallsyms-style) }
@@ -97,6 +98,7 @@ export type {
   OpenOptions,
   SourceFrame,
   SymbolInfo,
+  SymbolMismatch,
 } from './debugFile';
 export {
   parseSymbolMap,

@@ -2,7 +2,7 @@
 // raw address) is looked up in vmlinux or its module's .ko; raw addresses go through the module map and
 // KASLR first. Errors are per frame (a missing or broken debug file never stops the others).
 import * as path from 'node:path';
-import { type DebugFile, openDebugFile, type SourceFrame } from './debugFile';
+import { type DebugFile, openDebugFile, type SourceFrame, type SymbolMismatch } from './debugFile';
 import { FILE_LIMITS, readTextFile } from '../safeFile';
 import { SymbolizeError } from './errors';
 import { type KernelSymbol, type LogMaps, parseSymbolMap } from './kernel/maps';
@@ -45,6 +45,8 @@ export interface FrameSymbolization {
   how?: string;
   warning?: string;
   error?: string;
+  /** A named frame the file disagrees with (LookupResult.mismatch). */
+  mismatch?: SymbolMismatch;
 }
 
 export class Symbolizer {
@@ -110,7 +112,7 @@ export class Symbolizer {
     const df = f.module ? this.module(object) : this.getVmlinux();
     if (typeof df === 'string') return fail(object, df);
     const r = df.lookupSymbol(f.function!, f.offset!, f.size, { isReturnAddress: f.isReturnAddress });
-    return {
+    const out: FrameSymbolization = {
       ok: r.ok,
       frames: r.frames,
       object,
@@ -118,6 +120,8 @@ export class Symbolizer {
       warning: r.warning,
       error: r.error,
     };
+    if (r.mismatch) out.mismatch = r.mismatch;
+    return out;
   }
 
   private raw(f: FrameToSymbolize): FrameSymbolization {
