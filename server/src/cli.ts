@@ -332,6 +332,14 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+// A reader that stops early (`oops-lens analyze log | head -1`) closes the pipe: the rest of the output is
+// not wanted, so stop quietly as Unix tools do, not with an unhandled EPIPE and its stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+
 main(process.argv.slice(2)).catch((err) => {
   if (err instanceof UsageError) fail(`${err.message} (see 'oops-lens --help')`);
   throw err;

@@ -347,3 +347,32 @@ test('--json: the line a LINEINFO kernel printed after a frame is its printedSou
   assert.deepEqual(handler.printedSource, { file: 'drivers/tty/sysrq.c', line: 154 });
   assert.equal(handler.unwindMarks, null);
 });
+
+test('a reader that stops early (`| head -1`): exit 0, no EPIPE stack trace, in every output mode', async () => {
+  const { spawn } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-epipe-'));
+  try {
+    // The real log's BUG line 5,000 times: 5,000 events, far more output than a pipe holds in every mode.
+    const bug = readFileSync(QEMU_NULL_READ, 'utf8')
+      .split(/\r?\n/)
+      .find((l) => l.includes('BUG: kernel NULL pointer dereference'))!;
+    const log = join(dir, 'big.log');
+    writeFileSync(log, `${bug}\n`.repeat(5000));
+    for (const args of [
+      ['analyze', log],
+      ['analyze', '--json', log],
+      ['decode', log],
+    ]) {
+      const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      // Like `head -1`: read the first chunk, then close our end of the pipe.
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.equal(code, 0, `${args.join(' ')}: ${stderr}`);
+      assert.doesNotMatch(stderr, /EPIPE|Error:|\n\s+at /, args.join(' '));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
