@@ -153,6 +153,8 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
     // at their address (not address-1 like call-trace entries), as decode does.
     ip: e.ip ? { ...frameJson(e.ip, sym), line: e.ip.line } : null,
     location: e.location ? { ...frameJson(e.location, sym), line: e.location.line } : null,
+    // The link register's symbol: a return address, looked up at address − 1 like the trace's frames.
+    lr: e.lr ? { ...frameJson(e.lr, sym), line: e.lr.line } : null,
     frames: main.map((f) => frameJson(f, sym)),
   };
 }

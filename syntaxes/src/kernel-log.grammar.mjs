@@ -330,6 +330,10 @@ constructs.push(header(cap(warn('lockdep'), 'WARNING: ' + anyOf([
   'nested lock was not taken', 'suspicious RCU usage', 'lock held at task exit time!',
   String.raw`[\w-]{1,24} -> [\w-]{1,24} lock order detected`, 'possible circular locking dependency',
 ]))));
+// kernel/lockdep.c before 4.15 framed its banners: "[ INFO: possible recursive locking detected ]",
+// "[ BUG: bad unlock balance detected! ]", "[ INFO: suspicious rcu_dereference_check() usage. ]".
+constructs.push(header(cap(P.begin, String.raw`\[`), ' ',
+  cap(warn('lockdep'), String.raw`(?:INFO|BUG|WARNING):(?>(?: [^\]\s]++){1,20})`), ' ', cap(P.end, String.raw`\]`), String.raw`\s*+$`));
 // kernel/panic.c __warn(): "WARNING: CPU: 0 PID: 1 at file:line func+off/size"
 constructs.push(header(cap(warn('warn-on'), 'WARNING:'), String.raw`(?= CPU: | at |$)`));
 constructs.push(header(cap(warn('generic'), 'WARNING:')));
@@ -386,7 +390,7 @@ repository['taint'] = {
 repository['cpu-fields'] = {
   patterns: [
     match(null, String.raw`\b`, cap('variable.other.property.field.cpu', 'CPU'), cap(P.colon, ':'), ' ?', cap('constant.numeric.cpu', String.raw`\d++`)),
-    match(null, String.raw`\b`, cap('variable.other.property.field.pid', '(?:PID|UID|pid)'), cap(P.colon, ':'), ' ?', cap('constant.numeric.pid', String.raw`\d++`)),
+    match(null, String.raw`\b`, cap('variable.other.property.field.pid', '(?:PID|UID|Pid|pid)'), cap(P.colon, ':'), ' ?', cap('constant.numeric.pid', String.raw`\d++`)),
     match(null, String.raw`\b`, cap('variable.other.property.field.comm', '(?:Comm|comm)'), cap(P.colon, ':'), ' ?',
       cap('string.unquoted.process-name', String.raw`\S.{0,15}?`), String.raw`(?= (?:Not tainted|Tainted:)|\s*+$)`),
   ],
@@ -394,6 +398,12 @@ repository['cpu-fields'] = {
 constructs.push(region({
   name: 'meta.cpu-line',
   begin: [G, WS, String.raw`(?=CPU: ?\d++ (?:UID: \d++ )?PID: \d)`],
+  patterns: [include('cpu-fields'), include('taint'), include('inline')],
+}));
+// 2.6–3.x (arch/x86/kernel/process.c show_regs_common, lib/dump_stack.c): "Pid: 3, comm: ksoftirqd/0 Tainted: P B D O 3.3.7 #1"
+constructs.push(region({
+  name: 'meta.cpu-line',
+  begin: [G, WS, String.raw`(?=Pid: \d++, comm: )`],
   patterns: [include('cpu-fields'), include('taint'), include('inline')],
 }));
 // hung task "      Tainted: G  OE  6.1.0 #1" and lockdep "4.15.0-rc7+ #255 Not tainted"
@@ -480,6 +490,12 @@ constructs.push(region({
     match('constant.numeric.hex', String.raw`(?<![\w:])\h{4}\b(?!:)`),
     include('inline'),
   ],
+}));
+// powerpc show_regs: "NIP [c000000000123456] func+0x1/0x2", "LR [c000000000123456] func+0x1/0x2"
+constructs.push(region({
+  name: 'meta.register-line',
+  begin: [G, WS, cap('variable.language.register', '(?:NIP|LR)'), String.raw`(?= \[\h{8,16}\] )`],
+  patterns: [include('inline')],
 }));
 // s390 "           R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:0 PM:0 RI:0 EA:3"
 constructs.push(region({

@@ -80,6 +80,7 @@ const EVENT_KEYS = [
   'afterCrash',
   'ip',
   'location',
+  'lr',
   'frames',
 ];
 const FRAME_KEYS = [
@@ -102,7 +103,7 @@ function checkShape(result: any): void {
     assert.ok(Number.isInteger(e.line) && Number.isInteger(e.endLine) && e.endLine >= e.line);
     for (const k of ['cpu', 'pid', 'consequenceOf', 'afterCrash'])
       assert.ok(e[k] === null || Number.isInteger(e[k]), k);
-    for (const k of ['ip', 'location'])
+    for (const k of ['ip', 'location', 'lr'])
       if (e[k] !== null) assert.deepEqual(Object.keys(e[k]).sort(), [...FRAME_KEYS, 'line'].sort(), k);
     for (const k of ['comm', 'tainted', 'release', 'faultAddress'])
       assert.ok(e[k] === null || typeof e[k] === 'string', k);

@@ -329,19 +329,24 @@ function checkCrashSites(
   corpus: string,
   object: string,
   flags: string[],
-  minimum: { ip: number; location: number },
+  minimum: { ip: number; location: number; lr: number },
 ) {
   const rows = truthRows(corpus, object);
-  const checked = { ip: 0, location: 0 };
+  const checked = { ip: 0, location: 0, lr: 0 };
   const failures: string[] = [];
   const tokenOf = (f: JsonFrame) => `${f.function}+0x${f.offset!.toString(16)}/0x${f.size!.toString(16)}`;
   for (const log of [...new Set(rows.map((r) => r.log))]) {
     const r = run(['analyze', '--json', ...flags, join(corpus, 'logs', `${log}.console.log`)]);
     assert.equal(r.status, 0, r.stderr);
-    const events = JSON.parse(r.stdout)[0].events as { ip: JsonFrame | null; location: JsonFrame | null }[];
-    const sites: ['ip' | 'location', string[]][] = [
+    const events = JSON.parse(r.stdout)[0].events as {
+      ip: JsonFrame | null;
+      location: JsonFrame | null;
+      lr: JsonFrame | null;
+    }[];
+    const sites: ['ip' | 'location' | 'lr', string[]][] = [
       ['ip', ['RIP', 'PC']],
       ['location', ['WARN_AT']],
+      ['lr', ['LR']],
     ];
     for (const [field, kinds] of sites)
       for (const row of rows.filter((x) => x.log === log && kinds.includes(x.kind))) {
@@ -357,19 +362,25 @@ function checkCrashSites(
           );
       }
   }
-  t.diagnostic(`${corpus} ${object}: ${checked.ip} ip and ${checked.location} location frames checked`);
+  t.diagnostic(
+    `${corpus} ${object}: ${checked.ip} ip, ${checked.location} location and ${checked.lr} lr frames checked`,
+  );
   assert.deepEqual(failures, []);
-  assert.ok(checked.ip >= minimum.ip && checked.location >= minimum.location, JSON.stringify(checked));
+  assert.ok(
+    checked.ip >= minimum.ip && checked.location >= minimum.location && checked.lr >= minimum.lr,
+    JSON.stringify(checked),
+  );
 }
 
 test("analyze --json: each event's ip and location (crash site) equal the truth RIP / WARN_AT rows", (t) => {
-  checkCrashSites(t, QEMU, 'buggy', ['--modules', QEMU_MODULES], { ip: 10, location: 2 });
+  checkCrashSites(t, QEMU, 'buggy', ['--modules', QEMU_MODULES], { ip: 10, location: 2, lr: 0 });
 });
 
-test('analyze --json: arm64 ip (pc :) and location equal the truth PC / WARN_AT rows', (t) => {
+test('analyze --json: arm64 ip (pc :), location and lr (lr :) equal the truth PC / WARN_AT / LR rows', (t) => {
   checkCrashSites(t, QEMU_ARM64, 'buggy', ['--modules', join(QEMU_ARM64, 'module')], {
     ip: 10,
     location: 2,
+    lr: 8,
   });
 });
 

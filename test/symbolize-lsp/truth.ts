@@ -42,8 +42,8 @@ export const QEMU_ARM64 = path.resolve(__dirname, '../../test-fixtures/corpus/qe
  * pc (x86 RIP, arm64 PC and the identical first trace entry CALL=PC) is looked up at the address; other
  * trace entries at the call (address-1 on x86_64, address-4 on arm64). WARN_AT rows are the `at func+off/size`
  * of a WARNING header (the pc again, on the header line: looked up at the address); arm64 LR rows are the
- * `lr :` register line, not a frame; AMBIGUOUS rows (several symbols of that name and size) have no single
- * answer.
+ * `lr :` register line, a return address like a trace entry; AMBIGUOUS rows (several symbols of that name and
+ * size) have no single answer.
  */
 export function truthRows(corpus = QEMU, object = 'buggy'): ModuleTruth[] {
   const dir = path.join(corpus, 'decoded');
@@ -56,7 +56,7 @@ export function truthRows(corpus = QEMU, object = 'buggy'): ModuleTruth[] {
     const previous = cols.find((c) => c.startsWith('addr2line_at_address_minus_'))!;
     for (const row of rows) {
       const r = Object.fromEntries(row.split('\t').map((v, i) => [cols[i], v]));
-      if (r.object !== object || r.kind === 'LR' || r.note) continue;
+      if (r.object !== object || r.note) continue;
       const isIp = r.kind === 'RIP' || r.kind === 'PC' || r.kind === 'CALL=PC' || r.kind === 'WARN_AT';
       const want = parseAddr2line(isIp ? r.addr2line_at_address : r[previous]);
       if (want.length === 0) continue;

@@ -889,7 +889,8 @@ const ENTRIES = [
     longBody: true,
     name: 'Suspicious RCU usage',
     severity: 'warning',
-    header: /^(WARNING|INFO): suspicious RCU usage/,
+    // 2.6.33–3.x framed it as `[ INFO: suspicious rcu_dereference_check() usage. ]`.
+    header: /^(WARNING|INFO): suspicious (?:RCU|rcu_dereference_check\(\)) usage/,
     title: '$1: suspicious RCU usage in {FUNC}',
     // The `file.c:123 suspicious rcu_dereference_check() usage!` line.
     requires: /[\w./-]{1,200}\.[a-z]{1,4}:\d{1,6}/,
@@ -942,6 +943,8 @@ const ENTRIES = [
   ).map(([header, title, frames]): CatalogueEntryOf<'lockdep-bug'> => ({
     ...LOCKDEP_BASE,
     kind: 'lockdep-bug',
+    // The lock, `other info…`, the held locks and `stack backtrace:` follow the banner as free text.
+    longBody: true,
     name: 'Lock misuse',
     header,
     title,

@@ -134,6 +134,12 @@ export interface KernelEvent {
    * `at kernel/foo.c:12 func+0x1b/0x29 [mod]` (kernel/panic.c __warn). The same address as the IP, if any.
    */
   location: (Frame & { line: number }) | null;
+  /**
+   * The link register's symbol, where the register dump names it: ppc `LR [c…] f+0x1/0x2`, arm64
+   * `lr : f+0x1/0x2`, arm `LR is at f+0x1/0x2`, riscv ` ra : f+0x1/0x2`. A return address (looked up at
+   * address − 1); absent when the dump names none.
+   */
+  lr?: Frame & { line: number };
   registers: Register[];
   /** First and last line of the register dump, if any. */
   registerLines: { line: number; endLine: number } | null;

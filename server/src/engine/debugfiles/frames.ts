@@ -35,6 +35,8 @@ export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
     if (e.ip) add(e.ip, i, true);
     // A WARNING's `at func+off/size` is the address of the WARN itself, looked up as is, like the IP.
     if (e.location) add(e.location, i, true);
+    // The link register holds a return address: looked up at address − 1 like a call-trace entry.
+    if (e.lr) add(e.lr, i, false);
     for (const t of e.traces) for (const f of t.frames) add(f, i, isFaultingEntry(e, f));
   });
   return out;

@@ -80,6 +80,7 @@ function explain(rawLine: string, column: number, ctx: HoverContext): HoverResul
   errorCodes(s);
   arm64Abort(s);
   taint(s);
+  namedIpLines(s);
   modules(s);
   figures(s);
   frames(s);
@@ -188,6 +189,17 @@ function registers(s: Scan): void {
       renderRegister(t.name, text, s.arch, s.event, t.name === 'CR2' ? cr2Context(s) : {}),
     );
   });
+}
+
+/** ppc `NIP [c…] f+0x1/0x2` / `LR [c…] f+…`, riscv `epc : f+…` / ` ra : f+…`: the function token. */
+function namedIpLines(s: Scan): void {
+  const r = P.NAMED_IP_LINE_AT.exec(s.m);
+  if (!r) return;
+  const value = s.m.slice(r[0].length);
+  const f = parseFrame(' ' + value);
+  if (!f?.function) return;
+  const at = r[0].length;
+  add(s, at, at + f.function.length, () => renderIpLine(r[2], value, s.arch, s.event));
 }
 
 /** How far above a `CR2:` line its dump's `Code:` line may be (x86 prints ~10 register lines between). */
@@ -546,27 +558,33 @@ function figures(s: Scan): void {
         : `${n} bytes ${where} of the object: an out-of-bounds access ${where === 'to the right' ? 'past its end (off-by-one, wrong length)' : 'before its start (negative index)'}.`,
     );
   }
+  // 2.6–3.9 `Pid: 3, comm: x Tainted: …` (arch/x86/kernel/process.c show_regs_common, dump_stack).
+  if ((r = P.OLD_PID_LINE_AT.exec(m))) taskFields(s, m.indexOf('Pid: '), r[1], 'comm: ', r[2]);
   if ((r = P.CPU_LINE_AT.exec(m))) {
-    const [cpu, pid, comm] = [r[2], r[3], r[4]];
+    const cpu = r[2];
     const cpuAt = m.indexOf('CPU: ');
     add(s, cpuAt, cpuAt + 5 + cpu.length, () => `**CPU ${cpu}** — the CPU that hit the event.`);
-    const pidAt = m.indexOf('PID: ', cpuAt);
-    add(
-      s,
-      pidAt,
-      pidAt + 5 + pid.length,
-      () =>
-        `**PID ${pid}** — the task running on that CPU${pid === '0' ? ' (0 = the idle task: the event came from an interrupt on an idle CPU)' : ''}.`,
-    );
-    const commAt = m.indexOf('Comm: ', pidAt);
-    add(
-      s,
-      commAt,
-      commAt + 6 + comm.length,
-      () =>
-        `**Comm ${code(comm)}** — the task's command name (task->comm, at most 15 characters)${/^kworker/.test(comm) ? '; a kworker runs workqueue items, so the culprit is the work function in the trace' : ''}.`,
-    );
+    taskFields(s, m.indexOf('PID: ', cpuAt), r[3], 'Comm: ', r[4]);
   }
+}
+
+/** The PID and command name of the task on a CPU line (`PID: 1 Comm: x`, or the old `Pid: 1, comm: x`). */
+function taskFields(s: Scan, pidAt: number, pid: string, commLabel: string, comm: string): void {
+  add(
+    s,
+    pidAt,
+    pidAt + 5 + pid.length,
+    () =>
+      `**PID ${pid}** — the task running on that CPU${pid === '0' ? ' (0 = the idle task: the event came from an interrupt on an idle CPU)' : ''}.`,
+  );
+  const commAt = s.m.indexOf(commLabel, pidAt);
+  add(
+    s,
+    commAt,
+    commAt + commLabel.length + comm.length,
+    () =>
+      `**Comm ${code(comm)}** — the task's command name (task->comm, at most 15 characters)${/^kworker/.test(comm) ? '; a kworker runs workqueue items, so the culprit is the work function in the trace' : ''}.`,
+  );
 }
 
 /** Headings of the traces a report prints (dumpstack, mm/kasan/report.c, mm/kfence/report.c, lockdep). */

@@ -283,7 +283,7 @@ export function renderIpLine(name: string, valueText: string, arch: Arch, event:
   const rows: string[] = [];
   let rest = valueText;
   const sel = /^([0-9a-f]{4}):/.exec(rest);
-  const isLr = name === 'lr';
+  const isLr = name === 'lr' || name === 'LR' || name === 'ra';
   if (sel) {
     const s = parseInt(sel[1], 16);
     rows.push(`selector ${code(sel[1])}: ${selectorText(s, arch)}`);
@@ -315,7 +315,7 @@ export function renderIpLine(name: string, valueText: string, arch: Arch, event:
     }
   }
   const what = isLr
-    ? "**lr** — link register: where the faulting function returns to (its caller). On arm64 a leaf function's caller appears only here, not in the call trace."
+    ? `**${name}** — link register: where the faulting function returns to (its caller). A leaf function's caller may appear only here, not in the call trace.`
     : `**${name}** — the instruction pointer: ${name === 'pc' ? 'the instruction that faulted' : 'the instruction that faulted (for traps such as BUG, the trapping instruction itself)'}.`;
   const ev =
     event && !isLr && event.ip

@@ -18,6 +18,8 @@ export const OLD_PID_LINE =
 export const HARDWARE_LINE = /^Hardware name: (.{1,300}?)\s*$/;
 /** The head of the CPU line, enough to explain its CPU, PID and Comm (hover). */
 export const CPU_LINE_AT = /^(\s*)CPU: (\d{1,5}) (?:UID: \d+ )?PID: (\d{1,10}) Comm: (\S{1,16})/;
+/** 2.6–3.x `Pid: 3, comm: ksoftirqd/0 Tainted: …` (arch/x86/kernel/process.c show_regs_common, dump_stack). */
+export const OLD_PID_LINE_AT = /^\s*Pid: (\d{1,10}), comm: (\S{1,20})/;
 
 /** Instruction-pointer lines, with the arch they reveal and where the symbol text starts. */
 export const IP_LINES: readonly { re: RegExp; arch: Arch }[] = [
@@ -30,6 +32,14 @@ export const IP_LINES: readonly { re: RegExp; arch: Arch }[] = [
   { re: /^Krnl PSW : [0-9a-f]{16} [0-9a-f]{16} \(/, arch: 's390x' },
   { re: /^epc : /, arch: 'riscv' },
 ];
+
+/** Link-register lines that name a symbol (arch/powerpc/kernel/process.c show_regs `LR [%016lx] %pS`, arm64
+ *  `lr : %pS`, arm `LR is at %pS`, riscv ` ra : %pS`): the text after the match is the frame. */
+export const LR_LINE =
+  /^(?:LR \[[0-9a-f]{8,16}\] |lr : (?:\[<[0-9a-f]{8,16}>\] )?|LR is at |ra : )(?=[A-Za-z_.$])/;
+/** The same lines and ppc's `NIP [c…] f+0x1/0x2`, riscv's `epc : f+0x1/0x2`, for the hover: name, frame start. */
+export const NAMED_IP_LINE_AT =
+  /^(\s*)(NIP|LR|epc|ra) ?(?:\[[0-9a-f]{8,16}\] |: )(?=[A-Za-z_.$][\w.$]{0,254}\+0x)/;
 
 /** Lines that belong to a register dump (x86, arm64, arm, ppc, s390, riscv: arch/riscv/kernel/process.c
  *  __show_regs prints `epc : %pS`, ` ra : %pS`, `epc : <hex> ra : <hex> sp : <hex>`, …, `status: … badaddr: … cause: …`). */

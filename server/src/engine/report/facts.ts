@@ -126,6 +126,11 @@ export function readBodyFacts(
     e.hardware ??= m[1];
     return true;
   }
+  if (e.lr === undefined && (m = P.LR_LINE.exec(msg))) {
+    const frame = parseFrame(msg.slice(m[0].length - 1));
+    if (frame?.function)
+      e.lr = { ...toFrame(frame, nl, lead + m[0].length - 1, line, null), reliable: true, line };
+  }
   for (const ip of P.IP_LINES) {
     if ((m = ip.re.exec(msg))) {
       if (e.arch === 'unknown') e.arch = ip.arch;
@@ -137,6 +142,8 @@ export function readBodyFacts(
         if (frame) {
           // The instruction pointer is where the CPU was: proven, whatever its line looked like.
           e.ip = { ...toFrame(frame, nl, lead + m[0].length, line, null), reliable: true, line };
+          // i386 `EIP: [<f88dec25>] f…`, ppc `NIP [c…] f…`: the address sits in the part the pattern consumed.
+          if (e.ip.address === null) e.ip.address = /\[<?([0-9a-f]{8,16})>?\]/.exec(m[0])?.[1] ?? null;
         }
       }
       // arm64's `pc : func+off/size` belongs to the register dump too (after `pstate:`, before `lr :`), and

@@ -34,6 +34,8 @@ export const GENERIC_FRAME_PATTERNS: readonly string[] = [
   'dump_stack',
   'walk_stack',
   'dump_backtrace',
+  // arm's unwinder prints itself first (arch/arm/kernel/unwind.c, traps.c): never the culprit.
+  'unwind_backtrace',
   'warn_slowpath',
   'warn_alloc',
   'warn_bogus',
