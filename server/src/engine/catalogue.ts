@@ -902,6 +902,7 @@ const ENTRIES = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-bug',
+    longBody: true,
     name: 'Non-static lock key',
     severity: 'warning',
     header: /^INFO: trying to register non-static key/,
@@ -943,7 +944,8 @@ const ENTRIES = [
   ).map(([header, title, frames]): CatalogueEntryOf<'lockdep-bug'> => ({
     ...LOCKDEP_BASE,
     kind: 'lockdep-bug',
-    // The lock, `other info…`, the held locks and `stack backtrace:` follow the banner as free text.
+    // The lock, `other info…`, the held locks and `stack backtrace:` follow the banner as free text (every
+    // lockdep-bug entry: the entries of one kind share their traits).
     longBody: true,
     name: 'Lock misuse',
     header,
@@ -955,6 +957,7 @@ const ENTRIES = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-bug',
+    longBody: true,
     name: 'Lockdep table full',
     severity: 'warning',
     header: /^BUG: MAX_(?:STACK_TRACE_ENTRIES|LOCKDEP_[A-Z_]{1,20}) too low!/,
@@ -964,6 +967,7 @@ const ENTRIES = [
   {
     ...LOCKDEP_BASE,
     kind: 'lockdep-bug',
+    longBody: true,
     name: 'Invalid wait context',
     severity: 'warning',
     // arm/arm64 print it as a BUG, x86 as a lockdep WARNING: one title for both, as syzkaller does.
