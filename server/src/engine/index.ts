@@ -25,3 +25,5 @@ export * from './symbolize';
 // Hovers.
 export { explainAt } from './explain/hover';
 export { initDisassemblers } from './explain/disasm';
+// Who to send a report to: get_maintainer.pl's answer from a tree's MAINTAINERS.
+export * from './maintainers';
