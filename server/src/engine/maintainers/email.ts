@@ -18,7 +18,7 @@ export function parseEmail(formatted: string): [string, string] {
 function quoteName(raw: string): string {
   const name = raw.trim().replace(/^"|"$/g, '');
   // A name with "must quote" characters is written in quotes, inner quotes escaped.
-  return /[^\w \-]/i.test(name) ? `"${name.replace(/(?<!\\)"/g, '\\"')}"` : name;
+  return /[^\w -]/i.test(name) ? `"${name.replace(/(?<!\\)"/g, '\\"')}"` : name;
 }
 
 /** `Name <address>`, or the address alone when there is no name (the script's format_email with names). */
