@@ -1288,6 +1288,33 @@ const ENTRIES = [
     source: 'mm/slub.c (free_consistency_checks)',
   },
   {
+    // mm/slub.c slab_bug: `BUG <cache> (<print_tainted()>): <defect>` (Right/Left Redzone overwritten, Poison
+    // overwritten, Padding overwritten, Freepointer corrupt, …), then the object's track, the Slab/Object lines,
+    // the Redzone/Object/Padding hex dump, the stack of the check and `FIX <cache>: …`. syzkaller has no rule.
+    kind: 'slab-corruption',
+    longBody: true,
+    name: 'SLUB debug: slab corruption',
+    severity: 'error',
+    // 4.x KASAN printed its own reports through slab_bug too (`…): kasan: bad access detected`): not SLUB's.
+    header: /^BUG ([\w.:-]{1,40}) \((?:Tainted: [^)]{0,60}|Not tainted)\): (?!kasan: )(.{1,100}?)\s*$/,
+    title: '$2 in $1',
+    frames: STACK_ONLY(
+      'slab',
+      'slub',
+      'kmem',
+      'kfree',
+      'kmalloc',
+      'check_',
+      'free_debug',
+      'alloc_debug',
+      'on_freelist',
+    ),
+    explanation:
+      'SLUB debugging (slub_debug=FZPU or CONFIG_SLUB_DEBUG_ON) found a slab object damaged: a write past its end (right redzone), before its start (left redzone), after it was freed (poison), or a corrupted free pointer.',
+    source: 'mm/slub.c (slab_bug, check_bytes_and_report)',
+    doc: 'https://docs.kernel.org/mm/slub.html',
+  },
+  {
     kind: 'bad-page-state',
     longBody: true,
     name: 'Slab object track',
@@ -1299,7 +1326,7 @@ const ENTRIES = [
     explanation:
       'SLUB debugging printed where a slab object was allocated or freed, as part of a report on a corrupted or misused object.',
     source: 'mm/slub.c (print_track)',
-    continues: ['bad-page-state'],
+    continues: ['bad-page-state', 'slab-corruption'],
     continueWithin: 40,
   },
   { ...MEMORY_LEAK_BASE, header: /^BUG: memory leak/ },

@@ -133,6 +133,22 @@ const CASES: Case[] = [
     extra: (e, text) => assert.equal(e.endLine, lineOf(text, '---[ end trace')),
   },
   {
+    // mm/slub.c slab_bug / check_bytes_and_report, as 6.1 prints them with slub_debug=FZPU.
+    file: 'events/slub-redzone.log',
+    at: 'BUG kmalloc-64 (Tainted:',
+    kind: 'slab-corruption',
+    severity: 'error',
+    title: 'Right Redzone overwritten in kmalloc-64',
+    problems: 1,
+    extra: (e, text) => {
+      // The culprit is the first frame past the allocator and SLUB's own checks.
+      assert.equal(e.guiltyFrame?.function, 'frob_release');
+      assert.equal(e.guiltyFrame?.span.line, lineOf(text, 'frob_release+0x1d/0x40'));
+      assert.ok(e.endLine >= lineOf(text, '</TASK>'));
+      assert.ok(e.traces.some((t) => t.frames.some((f) => f.function === 'frob_alloc')));
+    },
+  },
+  {
     file: 'events/warning-2.6.log',
     at: 'WARNING: at fs/sysfs/dir.c:491',
     kind: 'warning',

@@ -158,3 +158,34 @@ test('real riscv (syzkaller-extra 999): epc is the IP, the hex epc line is a reg
   assert.equal(e.registers.find((r) => r.name === 'badaddr')?.value, 'ffffffff80014264');
   assert.equal(e.registerLines?.endLine, lineOf(text, 'status: 0000000200000120'));
 });
+
+// mm/slub.c slab_bug `BUG %s (%s): %pV` with the defects check_bytes_and_report / check_object name; before
+// 5.14 the detail lines began with `INFO: ` (`INFO: Allocated in …`, `INFO: Slab 0x…`, `INFO: Object 0x…`).
+for (const defect of [
+  'Right Redzone overwritten',
+  'Left Redzone overwritten',
+  'Poison overwritten',
+  'Freepointer corrupt',
+]) {
+  for (const old of [false, true]) {
+    test(`SLUB debug \`BUG kmalloc-64 (Tainted: …): ${defect}\`${old ? ' (INFO: detail lines)' : ''}: one slab-corruption report`, () => {
+      let text = fixture('events/slub-redzone.log').replace('Right Redzone overwritten', defect);
+      if (old) text = text.replace(/\] (Allocated in|Slab 0x|Object 0x|0xffff888003a4c5a0-)/g, '] INFO: $1');
+      const found = problems(text);
+      assert.equal(found.length, 1, summarize(found));
+      const [e] = found;
+      assert.equal(e.kind, 'slab-corruption');
+      assert.equal(e.title, `${defect} in kmalloc-64`);
+      assert.equal(e.guiltyFrame?.function, 'frob_release');
+      assert.ok(e.endLine >= lineOf(text, '</TASK>'));
+    });
+  }
+}
+
+test('4.x KASAN reports printed through slab_bug (`BUG UNIX (Not tainted): kasan: bad access detected`) are not SLUB reports', () => {
+  const text = fixture('events/slub-redzone.log').replace(
+    'BUG kmalloc-64 (Tainted: G           OE     ): Right Redzone overwritten',
+    'BUG UNIX (Not tainted): kasan: bad access detected',
+  );
+  assert.ok(problems(text).every((e) => e.kind !== 'slab-corruption'));
+});

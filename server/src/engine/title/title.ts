@@ -41,7 +41,11 @@ const SYMBOL_OFFSET = /(?:\.[\w.]{1,40})?\+0x[0-9a-f]{1,16}\/0x[0-9a-f]{1,16}/g;
 
 /** Does the title read lines past the header? (When not, a caller need not gather the report's lines.) */
 export function titleReadsReport(entry: CatalogueEntry): boolean {
-  return entry.requires !== undefined || /\{(?:MESSAGE|ACCESS|FUNC)\}/.test(entry.title);
+  return (
+    entry.requires !== undefined ||
+    entry.frames !== undefined ||
+    /\{(?:MESSAGE|ACCESS|FUNC)\}/.test(entry.title)
+  );
 }
 
 export function titleEvent(input: TitleInput): TitleResult {
@@ -68,7 +72,8 @@ export function titleEvent(input: TitleInput): TitleResult {
     title = title.replace(' {ACCESS}', access ? ` ${access[1]}` : '');
   }
   if (entry.dynamicText) title = stableText(title);
-  if (!title.includes('{FUNC}')) return { title, guilty: null };
+  // A title without a function still names a culprit when its entry says where to find one.
+  if (!title.includes('{FUNC}') && !entry.frames) return { title, guilty: null };
 
   const rule = entry.frames ?? DEFAULT_RULE;
   const skip = makeSkipper(rule.skip, !rule.raw);
@@ -86,6 +91,8 @@ export function titleEvent(input: TitleInput): TitleResult {
     attempt(rule.parts2) ??
     (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ??
     attempt(rule.parts3);
+  if (!title.includes('{FUNC}'))
+    return { title, guilty: guilty && input.frameAt(guilty.line, guilty.function) };
   if (guilty === null && entry.fallbackTitle && !entry.requires)
     return { title: stableText(fill(entry.fallbackTitle, true)), guilty: null };
   return {

@@ -520,6 +520,20 @@ export const EVENT_GUIDE: Readonly<Record<EventKind, EventGuide>> = {
     steps: ['Compare the offset and size in the report with the object size.'],
     sysctls: [],
   },
+  'slab-corruption': {
+    why: 'SLUB debugging checks the redzones, poison and free pointer around each object on alloc and free; one of them was overwritten.',
+    causes: [
+      'a write past the end of a kmalloc() buffer (Right Redzone) or before its start (Left Redzone)',
+      'a write to an object after kfree() (Poison overwritten)',
+      'a stray write that hit the free pointer (Freepointer corrupt)',
+    ],
+    steps: [
+      'The `Allocated in` / `Freed in` lines and their stacks name who owned the object; the Call Trace is only where the damage was noticed.',
+      'The Redzone/Object dump shows the bytes written: their content often identifies the writer.',
+      'Reproduce with KASAN to catch the bad write as it happens.',
+    ],
+    sysctls: [],
+  },
   'bad-page-state': {
     why: 'The page allocator found a page with unexpected state (mapcount, refcount, flags, mapping) when freeing or allocating it.',
     causes: ['a page freed while still mapped or referenced', 'memory corruption of struct page'],
