@@ -14,18 +14,24 @@ const DYING_TASK_FRAMES = new Set(['make_task_dead', 'rewind_stack_and_make_dead
  */
 export function markConsequences(events: KernelEvent[], callers: readonly string[]): void {
   const crashes: number[] = [];
-  const sameTask = (a: number, b: number) => {
-    const x = events[a];
-    const y = events[b];
-    if (callers[a] !== '' && callers[a] === callers[b] && callers[a].startsWith('T')) return true;
-    // PID 0 is every CPU's idle task: only the same CPU makes it the same one.
-    return x.pid !== null && x.pid === y.pid && (x.pid !== 0 || (x.cpu !== null && x.cpu === y.cpu));
-  };
+  // The first crash of each task, by printk task caller id and by PID (PID 0 is every CPU's idle task: only
+  // the same CPU makes it the same one). Looked up, not scanned: a log of thousands of crashes stays linear.
+  const firstByCaller = new Map<string, number>();
+  const firstByPid = new Map<string, number>();
+  const callerKey = (i: number) => (callers[i] !== '' && callers[i].startsWith('T') ? callers[i] : null);
+  const pidKey = (e: KernelEvent) =>
+    e.pid === null ? null : e.pid !== 0 ? String(e.pid) : e.cpu !== null ? `0@${e.cpu}` : null;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
     if (e.severity === 'information') continue;
+    const caller = callerKey(i);
+    const pid = pidKey(e);
     if (crashes.length > 0) {
-      const sameAs = crashes.find((c) => sameTask(c, i));
+      const byCaller = caller === null ? undefined : firstByCaller.get(caller);
+      const byPid = pid === null ? undefined : firstByPid.get(pid);
+      // The earliest crash of the same task.
+      const sameAs =
+        byCaller === undefined ? byPid : byPid === undefined ? byCaller : Math.min(byCaller, byPid);
       const dying = e.traces.some((t) =>
         t.frames.some((f) => f.function !== null && DYING_TASK_FRAMES.has(f.function)),
       );
@@ -33,6 +39,10 @@ export function markConsequences(events: KernelEvent[], callers: readonly string
       else if (e.kind === 'panic' || dying) e.consequenceOf = crashes[crashes.length - 1];
       else e.afterCrash = crashes[0];
     }
-    if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) crashes.push(i);
+    if (e.severity === 'error' || (e.oopsNumber ?? 0) > 1) {
+      crashes.push(i);
+      if (caller !== null && !firstByCaller.has(caller)) firstByCaller.set(caller, i);
+      if (pid !== null && !firstByPid.has(pid)) firstByPid.set(pid, i);
+    }
   }
 }
