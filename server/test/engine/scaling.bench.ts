@@ -65,6 +65,7 @@ const HEADERS = [
   "INFO: task syz-executor.1:12632 can't die for more than 143 seconds. ",
   'rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:',
   'INFO: rcu_tasks detected stalls on tasks:',
+  'BUG kmalloc-64 (Tainted: G    B              ): Right Redzone overwritten',
   'BUG: workqueue lockup - pool cpus=0 node=0 flags=0x0 nice=0 stuck for 38s!',
   'BUG: workqueue leaked lock or atomic: kworker/0:1/0x00000000/353',
   'WARNING: possible circular locking dependency detected',
