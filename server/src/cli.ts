@@ -1,6 +1,7 @@
 // `oops-lens`: the engine on the command line.
 //   oops-lens analyze [--json] [DEBUG FILES] FILE… | -
 //   oops-lens decode [DEBUG FILES] FILE | -
+//   oops-lens report [--json] [--event N] [--source-root DIR…] [DEBUG FILES] FILE | -
 // Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file. Unusable debug files are
 // one-line warnings on stderr; the analysis is printed anyway.
 
@@ -16,6 +17,7 @@ import {
   type KernelEvent,
 } from './engine';
 import type { ExternalTool } from './engine';
+import { buildBugReport, defaultReportEvent, type BugReport } from './engine';
 import {
   decodeLogText,
   framesOfAnalysis,
@@ -31,6 +33,7 @@ import {
 
 const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - for standard input)
        oops-lens decode [DEBUG FILES] FILE
+       oops-lens report [--json] [--event N] [--source-root DIR...] [DEBUG FILES] FILE
 
 analyze finds every kernel event (Oops, panic, BUG, WARNING, lockups, hung tasks, RCU stalls, OOM
 kills, KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints one line per event:
@@ -42,6 +45,14 @@ level first) and, for raw addresses, resolved: "sym+off/size [mod]".
 
 decode prints the log with every frame decoded like scripts/decode_stacktrace.sh:
   func (file:line file:line…) mod     (the inline chain innermost first)
+
+report writes one event up as a bug report for the kernel's mailing lists: title, kernel release and
+hardware, taint letters explained, the guilty file (as syzkaller picks it) and the people and lists to
+send it to (from the MAINTAINERS of the first --source-root that has one, as get_maintainer.pl
+--no-git answers), then the report's lines without timestamps, decoded when debug files are given.
+  --event N             the Nth event as analyze lists them (default: the first crash)
+  --source-root DIR...  kernel source trees (repeatable; takes the following folders)
+--json prints {title, release, guiltyFile, subsystems, maintainers:[{name,email}], lists, reviewers, text}.
 
 DEBUG FILES:
   --vmlinux FILE        vmlinux with debug info
@@ -269,6 +280,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(USAGE + '\n');
     return;
   }
+  if (command === 'report') return report(rest);
   if (command !== 'analyze' && command !== 'decode')
     throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   let json = false;
@@ -341,6 +353,88 @@ for (const stream of [process.stdout, process.stderr])
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+
+function newDebugOptions(): DebugOptions {
+  return { settings: { vmlinux: null, modulePaths: [], systemMap: null, moduleMap: null }, given: false };
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+async function report(args: string[]): Promise<void> {
+  let json = false;
+  let eventNumber: number | null = null;
+  const roots: string[] = [];
+  const files: string[] = [];
+  const debug = newDebugOptions();
+  for (let i = 0; i < args.length;) {
+    const next = debugFlag(args, i, debug);
+    if (next >= 0) {
+      i = next;
+      continue;
+    }
+    const arg = args[i];
+    if (arg === '--json') {
+      json = true;
+      i++;
+    } else if (arg === '--event') {
+      const n = Number(args[i + 1]);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError('--event needs an event number (1, 2, …)');
+      eventNumber = n;
+      i += 2;
+    } else if (arg === '--source-root') {
+      let j = i + 1;
+      while (j < args.length && !args[j].startsWith('-') && isDirectory(args[j])) roots.push(args[j++]);
+      if (j === i + 1)
+        throw new UsageError(`--source-root needs a folder${args[j] ? ` ('${args[j]}' is not one)` : ''}`);
+      i = j;
+    } else if (arg === '-' || !arg.startsWith('-')) {
+      files.push(arg);
+      i++;
+    } else throw new UsageError(`unknown option '${arg}'`);
+  }
+  if (files.length !== 1)
+    throw new UsageError(files.length === 0 ? 'no input file' : 'report takes one file');
+  const file = files[0];
+  const text = readInput(file);
+  const analysis = analyzeText(text);
+  const name = file === '-' ? 'standard input' : file;
+  if (analysis.events.length === 0) fail(`${name}: no kernel events found`);
+  const index = eventNumber === null ? defaultReportEvent(analysis) : eventNumber - 1;
+  if (index >= analysis.events.length)
+    fail(`${name}: no event ${eventNumber} (the log has ${analysis.events.length})`);
+  let decodedText: string | null = null;
+  if (debug.given) {
+    const sym = await symbolize(file, text, analysis, debug, false);
+    decodedText = decodeLogText(text, framesOfAnalysis(analysis), sym.results);
+  }
+  let r: BugReport;
+  try {
+    r = buildBugReport(text, analysis, index, { decodedText, sourceRoots: roots });
+  } catch (err) {
+    if (err instanceof FileRefused) fail(err.message);
+    throw err;
+  }
+  if (roots.length > 0 && r.guiltyFile && !r.maintainersFrom)
+    process.stderr.write(
+      `oops-lens: warning: no maintainers for ${r.guiltyFile}: not inside ${roots.join(', ')}, or no MAINTAINERS file there\n`,
+    );
+  if (json) {
+    const { title, release, guiltyFile, subsystems, maintainers, lists, reviewers, text: body } = r;
+    process.stdout.write(
+      JSON.stringify(
+        { title, release, guiltyFile, subsystems, maintainers, lists, reviewers, text: body },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else process.stdout.write(r.text);
+}
 
 main(process.argv.slice(2)).catch((err) => {
   if (err instanceof UsageError) fail(`${err.message} (see 'oops-lens --help')`);

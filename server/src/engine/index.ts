@@ -27,3 +27,6 @@ export { explainAt } from './explain/hover';
 export { initDisassemblers } from './explain/disasm';
 // Who to send a report to: get_maintainer.pl's answer from a tree's MAINTAINERS.
 export * from './maintainers';
+// A bug report for one event (oops-lens report, Copy crash report).
+export * from './bugreport';
+export { guiltyFileOf, kernelRelativePath } from './title/guiltyFile';
