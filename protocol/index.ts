@@ -60,3 +60,33 @@ export interface WorkspaceTrustParams {
 export interface TrustInitializationOptions {
   workspaceTrusted: boolean;
 }
+
+/**
+ * workspace/executeCommand `arguments: [uri, line]` (an open kernel log, a 0-based line): the bug report of
+ * the event at that line (or the nearest one above it), decoded as far as the debug files allow, its
+ * maintainers from the MAINTAINERS of kernelOops.sourceRoot (or a trusted workspace folder); null when no
+ * event is there.
+ */
+export const CRASH_REPORT_COMMAND = 'kernelOops.server.crashReport';
+
+/** The client's command that copies a crash report (the CodeLens on each event header runs it). */
+export const COPY_CRASH_REPORT_COMMAND = 'kernelOops.copyCrashReport';
+
+export interface CrashReportPerson {
+  name: string;
+  email: string;
+}
+
+export interface CrashReportResult {
+  title: string;
+  release: string | null;
+  guiltyFile: string | null;
+  subsystems: string[];
+  maintainers: CrashReportPerson[];
+  reviewers: CrashReportPerson[];
+  lists: string[];
+  /** The report as plain text, ready to paste into a mail. */
+  text: string;
+  /** 0-based header line of the event reported. */
+  line: number;
+}

@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import { registerDebugFiles, registerWorkspaceTrust, trustOptions } from './debugFiles';
 import type { TrustInitializationOptions } from '../../protocol';
+import { registerCopyCrashReport } from './crashReport';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
 
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
   // only when there is a kernel log to serve.
   const attachDebugFiles = registerDebugFiles(context);
   registerDecodeLog(context, () => client);
+  registerCopyCrashReport(context, () => client);
   const startWhenNeeded = (doc: vscode.TextDocument) => {
     if (doc.languageId !== KERNEL_LOG || isDecodedDocument(doc) || client) return;
     const trust = trustOptions();

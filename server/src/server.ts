@@ -9,9 +9,11 @@ import {
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { DECODE_LOG_COMMAND, WORKSPACE_TRUST_NOTIFICATION } from '../../protocol';
+import { CRASH_REPORT_COMMAND, DECODE_LOG_COMMAND, WORKSPACE_TRUST_NOTIFICATION } from '../../protocol';
 import { ANALYSIS_JOBS } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
+import { toCodeLenses } from './lsp/codeLens';
+import { crashReport, crashReportArguments } from './lsp/crashReport';
 import { provideDefinition } from './lsp/definition';
 import { provideDocumentLinks } from './lsp/documentLinks';
 import { OpenDocuments } from './lsp/documents';
@@ -83,9 +85,19 @@ function startServer(): void {
     checkDocumentParams('textDocument/documentLink', p);
     return docs.withSources(p.textDocument.uri, provideDocumentLinks);
   });
-  connection.onExecuteCommand(async (p, token) =>
-    p.command === DECODE_LOG_COMMAND ? docs.decodeLog(p.arguments?.[0], token) : null,
-  );
+  connection.onCodeLens((p, token) => {
+    checkDocumentParams('textDocument/codeLens', p);
+    return docs.withAnalysis(p.textDocument.uri, token, (_doc, analysis) =>
+      toCodeLenses(p.textDocument.uri, analysis),
+    );
+  });
+  connection.onExecuteCommand(async (p, token) => {
+    if (p.command === DECODE_LOG_COMMAND) return docs.decodeLog(p.arguments?.[0], token);
+    if (p.command !== CRASH_REPORT_COMMAND) return null;
+    const { uri, line } = crashReportArguments(p.arguments);
+    const inputs = await docs.crashReportInputs(uri, token);
+    return inputs && crashReport(inputs, line);
+  });
 
   connection.onShutdown(() => docs.dispose());
   docs.listen();

@@ -1,6 +1,6 @@
 // The one place that says what the server offers. Every feature registered in server.ts is declared here.
 import { TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver';
-import { DECODE_LOG_COMMAND } from '../../../protocol';
+import { CRASH_REPORT_COMMAND, DECODE_LOG_COMMAND } from '../../../protocol';
 
 export function capabilities(): ServerCapabilities {
   return {
@@ -14,6 +14,8 @@ export function capabilities(): ServerCapabilities {
     inlayHintProvider: true,
     // file:line text in the log -> the source line (lsp/documentLinks.ts).
     documentLinkProvider: { resolveProvider: false },
-    executeCommandProvider: { commands: [DECODE_LOG_COMMAND] },
+    // A CodeLens per event header: Copy crash report (lsp/codeLens.ts, lsp/crashReport.ts).
+    codeLensProvider: { resolveProvider: false },
+    executeCommandProvider: { commands: [DECODE_LOG_COMMAND, CRASH_REPORT_COMMAND] },
   };
 }

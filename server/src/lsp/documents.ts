@@ -15,6 +15,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DEBUG_FILES_NOTIFICATION,
+  CRASH_REPORT_COMMAND,
   DECODE_LOG_COMMAND,
   type DebugFilesParams,
   type DecodeLogResult,
@@ -30,6 +31,7 @@ import {
   SourceMapper,
 } from '../engine';
 import type { Analyzer } from './analyzer';
+import type { CrashReportInputs } from './crashReport';
 import { toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
@@ -255,6 +257,26 @@ export class OpenDocuments {
       summary: decodeSummary(frames, results),
       messages: sym?.messages ?? [],
     };
+  }
+
+  /** Copy crash report's inputs: the analysis, the log decoded as far as the debug files allow, the trees. */
+  async crashReportInputs(uri: string, token: Token): Promise<CrashReportInputs | null> {
+    if (!this.documents.get(uri))
+      throw new ResponseError(
+        ErrorCodes.InvalidParams,
+        `${CRASH_REPORT_COMMAND}: ${uri} is not an open document.`,
+      );
+    const r = await this.analysisFor(uri, token, SOURCE_WAIT_MS);
+    if (!r) return null;
+    const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
+    const text = r.doc.getText();
+    const decodedText = sym ? decodeLogText(text, sym.frames, sym.results) : null;
+    // MAINTAINERS of the source roots, then of the workspace folders (a kernel tree opened as a workspace).
+    const sourceRoots = [
+      ...(await this.settingsFor(uri)).sourceRoot,
+      ...(this.trusted ? this.workspaceFolders : []),
+    ];
+    return { text, analysis: r.analysis, decodedText, sourceRoots };
   }
 
   /** Start tracking the documents the client opens (after every handler is registered). */

@@ -69,7 +69,11 @@ export function buildBugReport(
   options: BugReportOptions = {},
 ): BugReport {
   const e = analysis.events[index];
-  const lines = splitLines(options.decodedText ?? text);
+  const original = splitLines(text);
+  const lines = options.decodedText != null ? splitLines(options.decodedText) : original;
+  // Decoded only when decoding changed one of the event's lines (no debug file may have answered).
+  let decoded = false;
+  for (let n = e.line; n <= e.endLine && !decoded; n++) decoded = lines[n] !== original[n];
   const message = (n: number) => normalizeLine(lines[n] ?? '').message.trimEnd();
 
   const own: string[] = [];
@@ -101,7 +105,7 @@ export function buildBugReport(
     lists: answer?.lists.map((l) => l.email) ?? [],
     maintainersFrom: answer?.root ?? null,
   };
-  return { ...report, text: renderText(report, e, trimBlankEdges(own), options.decodedText != null) };
+  return { ...report, text: renderText(report, e, trimBlankEdges(own), decoded) };
 }
 
 function trimBlankEdges(lines: string[]): string[] {
