@@ -195,6 +195,43 @@ test('an oops gets an error at its header, its panic is marked as a consequence'
   );
 });
 
+test('Copy crash report: a CodeLens on the oops header copies its report to the clipboard', async () => {
+  const doc = await open(fixture('oops.dmesg'));
+  await diagnostics(doc.uri, 2);
+  const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
+  const lenses = await eventually('code lenses', async () => {
+    const l = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+      'vscode.executeCodeLensProvider',
+      doc.uri,
+    );
+    return l && l.some((x) => x.range.start.line === header) ? l : undefined;
+  });
+  const lens = lenses.find((l) => l.range.start.line === header)!;
+  assert.equal(lens.command?.title, 'Copy crash report');
+  await vscode.env.clipboard.writeText('');
+  await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
+  const copied = await eventually(
+    'the clipboard',
+    async () => (await vscode.env.clipboard.readText()) || undefined,
+  );
+  const lines = copied.split('\n');
+  assert.match(lines[0], /NULL pointer dereference in demo_queue_push/);
+  assert.ok(lines.includes('Report:'), copied);
+  assert.ok(copied.includes('BUG: kernel NULL pointer dereference'), copied);
+
+  // The command on the event under the cursor: the panic line's own report.
+  const editor = await vscode.window.showTextDocument(doc);
+  const panic = lineOf(doc, 'Kernel panic - not syncing');
+  editor.selection = new vscode.Selection(panic, 0, panic, 0);
+  await vscode.env.clipboard.writeText('');
+  await vscode.commands.executeCommand('kernelOops.copyCrashReport');
+  const second = await eventually(
+    'the clipboard',
+    async () => (await vscode.env.clipboard.readText()) || undefined,
+  );
+  assert.match(second.split('\n')[0], /^kernel panic/, second);
+});
+
 test('outline: the oops with its registers, call trace and modules', async () => {
   const doc = await open(fixture('oops.dmesg'));
   const symbols = await eventually('document symbols', async () => {
