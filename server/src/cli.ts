@@ -8,6 +8,7 @@
 import { readSync, statSync } from 'node:fs';
 import {
   analyzeText,
+  faultAccess,
   FILE_LIMITS,
   FileRefused,
   frameText,
@@ -40,11 +41,14 @@ kills, KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints o
   severity  title  line  culprit frame
 --json prints one object per file: {file, events:[…]} with 0-based lines; each event has ip (the
 faulting instruction of its register dump) and location (a WARNING's at func+off/size), or null;
+access explains a memory fault's faulting instruction ({instruction, kind, size, address,
+agreesWithFaultAddress, base, index, variable, member, expression, notes, summary}) or is null;
 with debug files those and each frame gain source: [{function, file, line}] (innermost inline
 level first) and, for raw addresses, resolved: "sym+off/size [mod]".
 
 decode prints the log with every frame decoded like scripts/decode_stacktrace.sh:
   func (file:line file:line…) mod     (the inline chain innermost first)
+and, after a memory fault's RIP line, a 'Faulting access: ' line saying what the instruction accessed.
 
 report writes one event up as a bug report for the kernel's mailing lists: title, kernel release and
 hardware, taint letters explained, the guilty file (as syzkaller picks it) and the people and lists to
@@ -167,6 +171,8 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
     // The link register's symbol: a return address, looked up at address − 1 like the trace's frames.
     lr: e.lr ? { ...frameJson(e.lr, sym), line: e.lr.line } : null,
     frames: main.map((f) => frameJson(f, sym)),
+    // The faulting access of a memory fault (instruction, values, variable, C expression), null otherwise.
+    access: (e.ip && sym?.results.get(frameKey(e.ip))?.access) ?? faultAccess(e),
   };
 }
 

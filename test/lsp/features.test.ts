@@ -69,7 +69,7 @@ test('an oops: one error at its header with title, culprit, code and related loc
   );
   assert.equal(
     messageOf(oops),
-    'BUG: unable to handle kernel NULL pointer dereference in demo_queue_push — culprit: demo_queue_push+0x2c/0x90 [demo_drv], task demo-writer (pid 2741)',
+    'BUG: unable to handle kernel NULL pointer dereference in demo_queue_push — writing 8 bytes at RDX+0x18 with RDX == NULL → 0x18, the fault address\nculprit: demo_queue_push+0x2c/0x90 [demo_drv], task demo-writer (pid 2741)',
   );
   assert.match(oops.codeDescription?.href ?? '', /^https:\/\/docs\.kernel\.org\//);
   assert.equal(oops.tags, undefined, 'the first oops is not a consequence');

@@ -22,6 +22,8 @@ export type { SourceReference } from './log/sourceRefs';
 export * from './debugfiles';
 // The ELF/DWARF symbolizer those build on.
 export * from './symbolize';
+// The faulting access of a memory fault: instruction, values, variable, C expression.
+export * from './access';
 // Hovers.
 export { explainAt } from './explain/hover';
 export { initDisassemblers } from './explain/disasm';

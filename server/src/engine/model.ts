@@ -144,6 +144,8 @@ export interface KernelEvent {
   /** First and last line of the register dump, if any. */
   registerLines: { line: number; endLine: number } | null;
   codeLine: number | null;
+  /** The text after `Code: ` on that line (instruction bytes, or the kernel's reason for printing none). */
+  code: string | null;
   traces: Trace[];
   modules: { line: number; endLine: number; list: ModuleRef[] } | null;
   oom: OomInfo | null;

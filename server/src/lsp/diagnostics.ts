@@ -14,7 +14,14 @@ import {
   type DiagnosticRelatedInformation,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { entryByKind, frameText, type Analysis, type KernelEvent, type Severity } from '../engine';
+import {
+  entryByKind,
+  faultAccess,
+  frameText,
+  type Analysis,
+  type KernelEvent,
+  type Severity,
+} from '../engine';
 import { linesRange, spanRange } from './ranges';
 import { severityAtLeast, type Settings } from './settings';
 
@@ -34,8 +41,11 @@ export function culprit(ev: KernelEvent): string | null {
   return parts.length ? parts.join(', ') : null;
 }
 
+/** The title (with the faulting access of a memory fault first), then the culprit. */
 function eventMessage(ev: KernelEvent): string {
   const who = culprit(ev);
+  const access = faultAccess(ev);
+  if (access) return `${ev.title} — ${access.summary}${who ? `\nculprit: ${who}` : ''}`;
   return who ? `${ev.title} — culprit: ${who}` : ev.title;
 }
 

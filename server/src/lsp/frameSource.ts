@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Position } from 'vscode-languageserver';
 import { displaySourcePath, readTextFile, splitLines, type LogFrame } from '../engine';
-import type { FrameSymbolization, SourceFrame } from '../engine';
+import type { FaultAccess, FrameSymbolization, SourceFrame } from '../engine';
 import type { DocSymbolization } from './symbolization';
 
 /** Lines of context shown around the line in the hover. */
@@ -51,6 +51,7 @@ export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string 
   const r = sym.results.get(f.key);
   if (!r) return null;
   const out: string[] = [];
+  if (r.access) out.push(accessMarkdown(r.access));
   if (r.resolved) out.push(`**Resolved:** \`${r.resolved}\`${r.how ? ` (${r.how})` : ''}`);
   if (!r.ok || r.frames.length === 0) {
     out.push(`**Source:** not found — ${r.error ?? 'no line information for this address'}`);
@@ -81,6 +82,14 @@ export function frameSourceMarkdown(sym: DocSymbolization, f: LogFrame): string 
   if (snippet) out.push(snippet);
   else if (levels.length > 0 && !first) out.push(`_${sym.sources.explainMiss(levels[0].level.file!)}_`);
   return out.join('\n\n');
+}
+
+/** The faulting access of a memory fault's RIP frame: the summary, the instruction, and what is uncertain. */
+function accessMarkdown(a: FaultAccess): string {
+  const lines = [`**Faulting access:** ${a.summary}`];
+  if (a.instruction) lines.push(`\`${a.instruction}\` (${a.bytes}, from the ${a.bytesFrom})`);
+  for (const n of a.notes) lines.push(`_${n}_`);
+  return lines.join('\n\n');
 }
 
 function snippetOf(file: string, line: number): string | null {

@@ -50,6 +50,8 @@ export function decodeLogText(
         line = `${line.slice(0, end)}${resolved} (${where})${line.slice(end)}`;
       }
     }
+    const access = list.map((f) => (f.fault ? results.get(f.key)?.access : undefined)).find((a) => a);
+    if (access) line += '\n' + accessLine(line, access.summary);
     lines[n] = line;
   }
   return lines.join('\n');
@@ -83,3 +85,12 @@ export function decodeSummary(frames: LogFrame[], results: Map<string, FrameSymb
     );
   return lines;
 }
+
+/** The line `decode` adds after a memory fault's RIP line, with the RIP line's prefix (timestamp…). */
+function accessLine(ripLine: string, summary: string): string {
+  const at = ripLine.search(/\b(?:RIP|EIP): /);
+  return `${at > 0 ? ripLine.slice(0, at) : ''}${ACCESS_LINE_LABEL}${summary}`;
+}
+
+/** How the added line starts (after the log's own prefix). */
+export const ACCESS_LINE_LABEL = 'Faulting access: ';

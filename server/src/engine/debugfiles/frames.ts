@@ -2,6 +2,7 @@
 // that editor features and the CLI find the answer for the frame under the cursor / on the line.
 import type { Analysis, Arch, Frame, KernelEvent } from '../model';
 import type { FrameToSymbolize } from '../symbolize';
+import { accessEventOf, isMemoryFault, type AccessEvent } from '../access/faultAccess';
 import { isKernelRelease } from './locate';
 
 export interface LogFrame {
@@ -14,6 +15,8 @@ export interface LogFrame {
   query: FrameToSymbolize;
   /** vmlinux's build id as its event's CPU line prints it (KernelEvent.kernelBuildId). */
   kernelBuildId: string | null;
+  /** The IP frame of a memory fault: the event's facts, so that symbolization also explains the faulting access. */
+  fault?: AccessEvent;
 }
 
 export function frameKey(f: Frame): string {
@@ -24,15 +27,23 @@ export function frameKey(f: Frame): string {
 export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
   const out: LogFrame[] = [];
   const seen = new Set<string>();
-  const add = (f: Frame, event: number, isIp: boolean) => {
+  const add = (f: Frame, event: number, isIp: boolean, fault?: AccessEvent) => {
     const key = frameKey(f);
     if (seen.has(key) || (!f.function && !f.address)) return;
     seen.add(key);
     const kernelBuildId = analysis.events[event].kernelBuildId;
-    out.push({ key, frame: f, event, isIp, query: toQuery(f, !isIp), kernelBuildId });
+    out.push({
+      key,
+      frame: f,
+      event,
+      isIp,
+      query: toQuery(f, !isIp),
+      kernelBuildId,
+      ...(fault ? { fault } : {}),
+    });
   };
   analysis.events.forEach((e, i) => {
-    if (e.ip) add(e.ip, i, true);
+    if (e.ip) add(e.ip, i, true, isMemoryFault(e) ? accessEventOf(e) : undefined);
     // A WARNING's `at func+off/size` is the address of the WARN itself, looked up as is, like the IP.
     if (e.location) add(e.location, i, true);
     // The link register holds a return address: looked up at address − 1 like a call-trace entry.

@@ -20,6 +20,8 @@ import { buildIdConflict, buildIdMismatch, printedBuildIds } from './buildId';
 import { fetchDebuginfo } from './debuginfod';
 import { defaultCacheDir, prepareDebugFile } from './decompress';
 import type { LogFrame } from './frames';
+import { faultAccess, type FaultAccess } from '../access/faultAccess';
+import { evidenceFromFile } from '../access/evidence';
 import { locateDebugFiles, type DebugFileSettings, type LocatedFile } from './locate';
 import { identityMismatch, symbolDisagreements } from './match';
 import type { Arch } from '../model';
@@ -224,6 +226,10 @@ export async function symbolizeLog(
     const noFile = !r.object || objectFile(r.object) === null;
     results.set(f.key, !r.ok && printed && noFile ? printedSourceResult(f.frame, printed, r) : r);
   });
+  for (const f of frames) {
+    const r = f.fault && results.get(f.key);
+    if (r && f.fault) r.access = explainAccess(f, r, objectFile(r.object)) ?? undefined;
+  }
   const crossChecks = opts.crossCheck
     ? crossCheck(opts.crossCheck, frames, results, objectFile, messages)
     : new Map<string, CrossCheck>();
@@ -314,6 +320,18 @@ export function debugFilesStatus(files: DebugFilesInUse): string | null {
   }
   const none = !files.vmlinux && Object.keys(files.modules).length === 0 && !files.systemMap;
   return none ? 'no matching debug files' : null;
+}
+
+/** The faulting access of a memory fault's IP frame, with the bytes and DWARF of its object's file when in use. */
+function explainAccess(f: LogFrame, r: FrameSymbolization, file: string | null): FaultAccess | null {
+  if (!f.fault) return null;
+  if (!file || !r.object) return faultAccess(f.fault);
+  try {
+    return faultAccess(f.fault, evidenceFromFile(openDebugFile(file), f.frame));
+  } catch (e) {
+    if (!(e instanceof SymbolizeError)) throw e;
+    return faultAccess(f.fault, { fileProblem: `debug file: ${e.message}` });
+  }
 }
 
 /** A frame's symbolization from the `(file.c:123)` the kernel printed after it, for when no debug file answers. */

@@ -79,10 +79,11 @@ export function parseCodeBytes(text: string, archHint?: string): ParsedCode | nu
 
 // ---- x86 (iced-x86) -------------------------------------------------------------------------------
 
-type Iced = typeof import('iced-x86');
+export type Iced = typeof import('iced-x86');
 let iced: Iced | null | undefined;
 
-function loadIced(): Iced | null {
+/** iced-x86, loaded once; null when its module or .wasm is missing. */
+export function loadIced(): Iced | null {
   if (iced === undefined) {
     try {
       iced = require('iced-x86') as Iced;
@@ -96,7 +97,7 @@ function loadIced(): Iced | null {
 let formatter: InstanceType<Iced['Formatter']> | null = null;
 
 /** One formatter for the process, configured to look like objdump. */
-function gasFormatter(ice: Iced): InstanceType<Iced['Formatter']> {
+export function gasFormatter(ice: Iced): InstanceType<Iced['Formatter']> {
   if (formatter) return formatter;
   const f = new ice.Formatter(ice.FormatterSyntax.Gas);
   // Look like objdump: hex immediates and displacements, `0x` prefix, no size suffix unless needed.

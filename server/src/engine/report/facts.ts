@@ -154,7 +154,10 @@ export function readBodyFacts(
     }
   }
   if (P.CODE_LINE.test(msg)) {
-    e.codeLine ??= line;
+    if (e.codeLine === null) {
+      e.codeLine = line;
+      e.code = msg.slice('Code: '.length);
+    }
     return true;
   }
   if (P.REGISTER_LINE.test(msg)) {

@@ -164,6 +164,7 @@ export class ReportBuilder {
       registers: [],
       registerLines: null,
       codeLine: null,
+      code: null,
       traces: [],
       modules: null,
       oom: null,

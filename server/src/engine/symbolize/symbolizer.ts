@@ -2,6 +2,7 @@
 // raw address) is looked up in vmlinux or its module's .ko; raw addresses go through the module map and
 // KASLR first. Errors are per frame (a missing or broken debug file never stops the others).
 import * as path from 'node:path';
+import type { FaultAccess } from '../access/faultAccess';
 import { type DebugFile, openDebugFile, type SourceFrame, type SymbolMismatch } from './debugFile';
 import { FILE_LIMITS, readTextFile } from '../safeFile';
 import { SymbolizeError } from './errors';
@@ -47,6 +48,8 @@ export interface FrameSymbolization {
   error?: string;
   /** A named frame the file disagrees with (LookupResult.mismatch). */
   mismatch?: SymbolMismatch;
+  /** The IP frame of a memory fault: its faulting access (debugfiles/session.ts adds it). */
+  access?: FaultAccess;
 }
 
 export class Symbolizer {

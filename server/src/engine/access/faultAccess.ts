@@ -1,0 +1,274 @@
+// The faulting access of a memory-fault event, explained as far as the evidence goes: the instruction
+// (debug file bytes at the IP, else the log's `Code:` bytes), the register values and effective address,
+// and — with DWARF — the variable in the base register and the member at the displacement, as the C
+// expression a kernel developer would write. Every step that cannot be done says why, in a short phrase.
+import type { KernelEvent } from '../model';
+import { parseCodeBytes } from '../explain/disasm';
+import { decodeAccess, type AccessKind, type DecodedAccess, type MemoryOperand } from './instruction';
+import { accessValues } from './values';
+import type { VariableAtPc } from './variable';
+import type { MemberPath } from './expression';
+
+/** What the access is, JSON-ready (`analyze --json`'s `access`): numbers that may exceed 2^53 are hex text. */
+export interface FaultAccess {
+  function: string | null;
+  offset: number | null;
+  /** AT&T text as objdump prints it: `movq $0x1234,0x8(%rbx)`. */
+  instruction: string;
+  bytes: string;
+  /** Where the instruction bytes came from. */
+  bytesFrom: 'debug file' | 'Code: line';
+  kind: AccessKind;
+  size: number | null;
+  /** The effective address, `0x…`, null when it cannot be computed. */
+  address: string | null;
+  faultAddress: string | null;
+  agreesWithFaultAddress: boolean | null;
+  base: { register: string; value: string | null } | null;
+  index: { register: string; value: string | null; scale: number } | null;
+  /** Signed, `0x8` / `-0x10`. */
+  displacement: string | null;
+  variable: {
+    name: string;
+    kind: 'parameter' | 'local';
+    function: string;
+    /** The functions it is inlined into, innermost first. */
+    inlinedIn: string[];
+    type: string;
+    /** How its location reads at the PC: `RDI`, `RBX - 0x8`. */
+    location: string;
+  } | null;
+  /** `hw.mac.type`, `[5]`, `val`; null when no member is named. */
+  member: string | null;
+  /** `struct buggy_obj +0x10`. */
+  container: string | null;
+  /** `o->val`, `tbl[5]`, `*p` (C syntax, no spaces). */
+  expression: string | null;
+  notes: string[];
+  /** The one line shown first in diagnostics, hovers and `decode`. */
+  summary: string;
+}
+
+/** Event kinds whose register dump belongs to a faulting memory access. */
+const MEMORY_FAULT_KINDS: ReadonlySet<string> = new Set([
+  'null-deref',
+  'paging-request',
+  'gpf',
+  'oops',
+  'stack-guard',
+]);
+
+/** What a debug file adds: the instruction bytes at the IP, and the DWARF steps' answers. */
+export interface AccessEvidence {
+  /** Bytes from the debug file at the faulting IP (at least one instruction's worth). */
+  fileBytes?: Uint8Array | null;
+  /** Why the file gave no bytes, when it was asked. */
+  fileProblem?: string | null;
+  /** Absolute address of the faulting instruction, when known (RIP-relative operands). */
+  ip?: bigint | null;
+  /** Step 3 and 4, given the decoded instruction (a closure over the debug file and the PC). */
+  describe?: (access: DecodedAccess) => {
+    variable: VariableAtPc | null;
+    member: MemberPath | null;
+    notes: string[];
+  };
+}
+
+/** The facts of an event the explanation reads (what a symbolizer job carries to its worker). */
+export type AccessEvent = Pick<
+  KernelEvent,
+  'kind' | 'arch' | 'ip' | 'registers' | 'pageFault' | 'faultAddress' | 'code'
+>;
+
+/** Those facts of an event, nothing else. */
+export function accessEventOf(e: KernelEvent): AccessEvent {
+  const { kind, arch, ip, registers, pageFault, faultAddress, code } = e;
+  return { kind, arch, ip, registers, pageFault, faultAddress, code };
+}
+
+/** Is this event one the faulting-access explanation is for (x86_64, a memory fault with a register dump)? */
+export function isMemoryFault(e: AccessEvent): boolean {
+  return (
+    MEMORY_FAULT_KINDS.has(e.kind) &&
+    (e.arch === 'x86_64' || (e.arch === 'unknown' && e.registers.some((r) => r.name === 'RAX'))) &&
+    e.ip !== null &&
+    e.registers.length > 0 &&
+    (e.kind !== 'oops' || e.pageFault !== null || e.faultAddress !== null)
+  );
+}
+
+/**
+ * The access of one event, or null when the event is no x86_64 memory fault. Where a step cannot be done the
+ * result says why (`notes`, and the summary stops at what is known).
+ */
+export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): FaultAccess | null {
+  if (!isMemoryFault(e)) return null;
+  const notes: string[] = [];
+  const logCode = e.code ? parseCodeBytes(e.code, 'x86_64') : null;
+  const logBytes =
+    logCode && logCode.arch === 'x86_64' && logCode.trapOffset !== null
+      ? logCode.bytes.subarray(logCode.trapOffset)
+      : null;
+  const fromLog = logBytes ? decodeAccess(logBytes) : null;
+  const fromFile = evidence.fileBytes ? decodeAccess(evidence.fileBytes) : null;
+  let decoded: DecodedAccess | null = fromFile ?? fromLog;
+  let bytesFrom: FaultAccess['bytesFrom'] = fromFile ? 'debug file' : 'Code: line';
+  if (fromFile && fromLog && !sameAccess(fromFile, fromLog)) {
+    // The CPU ran the log's bytes: a patched instruction (alternatives) or a file of another build.
+    notes.push(
+      `the debug file has \`${fromFile.text}\` at the IP but the log's Code: line \`${fromLog.text}\`: the log's is used`,
+    );
+    decoded = fromLog;
+    bytesFrom = 'Code: line';
+  }
+  if (evidence.fileProblem) notes.push(evidence.fileProblem);
+  if (!decoded) {
+    const why = e.code
+      ? logCode
+        ? 'the Code: bytes decode to no instruction at the marked byte'
+        : 'the Code: line holds no instruction bytes'
+      : 'the log has no Code: line and no debug file gave the bytes';
+    return unknown(e, notes, why);
+  }
+  const values = accessValues(decoded, e.registers, e.faultAddress, evidence.ip ?? null);
+  notes.push(...values.notes);
+  if (decoded.reason) notes.push(decoded.reason);
+  const described =
+    fromFile && decoded === fromFile && evidence.describe && (decoded.memory || decoded.target)
+      ? evidence.describe(decoded)
+      : null;
+  if (described) notes.push(...described.notes);
+  const variable = described?.variable ?? null;
+  const member = described?.member ?? null;
+  const hex = (v: bigint | null) => (v === null ? null : '0x' + v.toString(16));
+  const m = decoded.memory;
+  const out: FaultAccess = {
+    function: e.ip?.function ?? null,
+    offset: e.ip?.offset ?? null,
+    instruction: decoded.text,
+    bytes: [...decoded.bytes].map((b) => b.toString(16).padStart(2, '0')).join(' '),
+    bytesFrom,
+    kind: decoded.kind,
+    size: decoded.size,
+    address: hex(values.address),
+    faultAddress: e.faultAddress ? '0x' + e.faultAddress.replace(/^0+(?=.)/, '') : null,
+    agreesWithFaultAddress: values.agrees,
+    base: values.base && { register: values.base.register, value: hex(values.base.value) },
+    index: values.index && {
+      register: values.index.register,
+      value: hex(values.index.value),
+      scale: values.index.scale,
+    },
+    displacement: m ? displacementText(m) : null,
+    variable: variable && {
+      name: variable.name,
+      kind: variable.kind,
+      function: variable.function,
+      inlinedIn: variable.inlinedIn,
+      type: variable.type,
+      location: variable.location,
+    },
+    member: member?.member ?? null,
+    container: member?.container ?? null,
+    expression: member?.expression ?? null,
+    notes,
+    summary: '',
+  };
+  out.summary = summaryOf(out, decoded);
+  return out;
+}
+
+function unknown(e: AccessEvent, notes: string[], why: string): FaultAccess {
+  return {
+    function: e.ip?.function ?? null,
+    offset: e.ip?.offset ?? null,
+    instruction: '',
+    bytes: '',
+    bytesFrom: 'Code: line',
+    kind: 'read',
+    size: null,
+    address: null,
+    faultAddress: e.faultAddress ? '0x' + e.faultAddress.replace(/^0+(?=.)/, '') : null,
+    agreesWithFaultAddress: null,
+    base: null,
+    index: null,
+    displacement: null,
+    variable: null,
+    member: null,
+    container: null,
+    expression: null,
+    notes: [why, ...notes],
+    summary: `faulting access unknown: ${why}`,
+  };
+}
+
+/** Same operation on the same operand (relocated displacements of RIP-relative operands may differ). */
+function sameAccess(a: DecodedAccess, b: DecodedAccess): boolean {
+  if (a.kind !== b.kind || a.size !== b.size || a.target !== b.target || a.length !== b.length) return false;
+  if (!a.memory || !b.memory) return a.memory === b.memory;
+  return (
+    a.memory.base === b.memory.base &&
+    a.memory.index === b.memory.index &&
+    a.memory.scale === b.memory.scale &&
+    (a.memory.base === 'RIP' || a.memory.displacement === b.memory.displacement)
+  );
+}
+
+function signedHex(v: bigint): string {
+  return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
+}
+
+const VERB: Record<AccessKind, string> = {
+  read: 'reading',
+  write: 'writing',
+  rmw: 'updating',
+  exec: 'calling',
+};
+
+/** `RBX+0x8`, `RDI+RCX*8-0x10`, `0xdead00000000beef` (an absolute address: no registers). */
+export function operandText(m: MemoryOperand): string {
+  const regs = [m.base, m.index && `${m.index}*${m.scale}`].filter((r) => r).join('+');
+  if (!regs) return displacementText(m);
+  return m.displacement === 0n ? regs : regs + signedHex(m.displacement).replace(/^(?!-)/, '+');
+}
+
+/** Signed beside registers; an address of its own (moffs) is unsigned. */
+function displacementText(m: MemoryOperand): string {
+  return m.base || m.index ? signedHex(m.displacement) : '0x' + (m.displacement & MASK64).toString(16);
+}
+
+const MASK64 = (1n << 64n) - 1n;
+
+function valueText(v: string | null): string {
+  return v === null ? 'not in the dump' : v === '0x0' ? 'NULL' : v;
+}
+
+function summaryOf(a: FaultAccess, d: DecodedAccess): string {
+  const verb = VERB[a.kind];
+  const agreement =
+    a.agreesWithFaultAddress === true
+      ? ', the fault address'
+      : a.agreesWithFaultAddress === false
+        ? `, not the fault address ${a.faultAddress}`
+        : '';
+  const reg = a.base;
+  if (a.expression && a.variable && reg) {
+    const owner = [a.variable.function, ...a.variable.inlinedIn].join(', inlined in ');
+    return (
+      `${verb} \`${a.expression}\`${a.container ? ` (${a.container})` : ''} with \`${a.variable.name}\` == ` +
+      `${valueText(reg.value)} (${a.variable.kind} of ${owner}, in ${a.variable.location})` +
+      (a.address ? ` → ${a.address}${agreement}` : '')
+    );
+  }
+  if (!d.memory && d.target)
+    return `calling through ${d.target}${reg ? ` == ${valueText(reg.value)}` : ''}${agreement}`;
+  if (!d.memory) return `\`${d.text}\`: ${d.reason ?? 'no memory operand'}`;
+  const size = a.size ? `${a.size} byte${a.size === 1 ? '' : 's'}` : 'memory';
+  const regs = [a.base, a.index]
+    .filter((r): r is NonNullable<typeof r> => r !== null && r.register !== 'RIP')
+    .map((r) => `${r.register} == ${valueText(r.value)}`);
+  return (
+    `${verb} ${size} at ${operandText(d.memory)}${regs.length ? ` with ${regs.join(', ')}` : ''}` +
+    (a.address ? ` → ${a.address}${agreement}` : '')
+  );
+}

@@ -1,0 +1,86 @@
+// Step 2: the values. The base and index registers' values from the event's register dump, the effective
+// address they give, and whether that is the address the kernel reported (the `BUG:` line, `#PF`, CR2, a
+// GPF's `probably for non-canonical address`). A disagreement is a finding of its own (CR2 overwritten, a
+// string instruction, an access that straddles a page), never silently ignored.
+import type { Register } from '../model';
+import type { DecodedAccess } from './instruction';
+
+export interface RegisterValue {
+  register: string;
+  /** 64-bit value as printed, null when the dump does not print the register. */
+  value: bigint | null;
+}
+
+export interface AccessValues {
+  base: RegisterValue | null;
+  index: (RegisterValue & { scale: number }) | null;
+  /** The effective address, null when a register it needs is missing or it is RIP-relative without an IP. */
+  address: bigint | null;
+  /** true: the fault address lies in [address, address + size); false: it does not; null: nothing to compare. */
+  agrees: boolean | null;
+  notes: string[];
+}
+
+const MASK64 = (1n << 64n) - 1n;
+const MASK32 = (1n << 32n) - 1n;
+
+/** The value of a register as the dump prints it (`RBX: 0000000000000000`), or null. */
+export function registerValue(registers: Register[], name: string): bigint | null {
+  const r = registers.find((x) => x.name === name);
+  if (!r || !/^[0-9a-f]{1,16}$/i.test(r.value)) return null;
+  return BigInt('0x' + r.value);
+}
+
+/**
+ * `ip`: the absolute address of the instruction when known (RIP-relative operands need it). `faultAddress`:
+ * hex text without 0x, as the event holds it.
+ */
+export function accessValues(
+  access: DecodedAccess,
+  registers: Register[],
+  faultAddress: string | null,
+  ip: bigint | null,
+): AccessValues {
+  const notes: string[] = [];
+  const m = access.memory;
+  const read = (name: string | null): RegisterValue | null =>
+    name === null ? null : { register: name, value: name === 'RIP' ? ip : registerValue(registers, name) };
+  let base: RegisterValue | null = null;
+  let index: (RegisterValue & { scale: number }) | null = null;
+  let address: bigint | null = null;
+  if (m) {
+    base = read(m.base);
+    const i = read(m.index);
+    index = i && { ...i, scale: m.scale };
+    const missing = [base, index].filter((r) => r && r.value === null).map((r) => r!.register);
+    if (missing.length === 0) {
+      let a = m.displacement;
+      if (base?.value != null) a += base.value + (m.base === 'RIP' ? BigInt(access.length) : 0n);
+      if (index?.value != null) a += index.value * BigInt(index.scale);
+      address = a & (m.addressBits === 32 ? MASK32 : MASK64);
+    } else if (missing.includes('RIP'))
+      notes.push(
+        'RIP-relative operand (a global): its address needs the absolute address of the instruction',
+      );
+    else notes.push(`the register dump does not print ${missing.join(', ')}`);
+  } else if (access.target) {
+    base = read(access.target);
+    address = base?.value ?? null;
+    if (base && base.value === null) notes.push(`the register dump does not print ${access.target}`);
+  }
+  if (access.otherOperands > 0)
+    notes.push('a string instruction: it accesses two addresses; the first operand is the one shown');
+  let agrees: boolean | null = null;
+  const fault =
+    faultAddress !== null && /^[0-9a-f]{1,16}$/i.test(faultAddress) ? BigInt('0x' + faultAddress) : null;
+  if (address !== null && fault !== null) {
+    const size = BigInt(access.size ?? 1);
+    agrees = fault >= address && fault < address + size;
+    if (!agrees)
+      notes.push(
+        `the fault address 0x${fault.toString(16)} is not the computed address 0x${address.toString(16)}` +
+          (access.otherOperands > 0 ? ' (the other operand may be the one that faulted)' : ''),
+      );
+  }
+  return { base, index, address, agrees, notes };
+}
