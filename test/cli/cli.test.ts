@@ -82,6 +82,28 @@ const EVENT_KEYS = [
   'location',
   'lr',
   'frames',
+  'access',
+];
+const ACCESS_KEYS = [
+  'function',
+  'offset',
+  'instruction',
+  'bytes',
+  'bytesFrom',
+  'kind',
+  'size',
+  'address',
+  'faultAddress',
+  'agreesWithFaultAddress',
+  'base',
+  'index',
+  'displacement',
+  'variable',
+  'member',
+  'container',
+  'expression',
+  'notes',
+  'summary',
 ];
 const FRAME_KEYS = [
   'function',
@@ -105,6 +127,7 @@ function checkShape(result: any): void {
       assert.ok(e[k] === null || Number.isInteger(e[k]), k);
     for (const k of ['ip', 'location', 'lr'])
       if (e[k] !== null) assert.deepEqual(Object.keys(e[k]).sort(), [...FRAME_KEYS, 'line'].sort(), k);
+    if (e.access !== null) assert.deepEqual(Object.keys(e.access).sort(), [...ACCESS_KEYS].sort());
     for (const k of ['comm', 'tainted', 'release', 'faultAddress'])
       assert.ok(e[k] === null || typeof e[k] === 'string', k);
     assert.ok(

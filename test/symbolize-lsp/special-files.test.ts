@@ -55,7 +55,8 @@ test('a FIFO .ko in the module folder, a FIFO module map and /dev/zero as System
         arguments: [uri],
       }),
     )) as { text: string; messages: string[] };
-    assert.equal(lspLines(decoded.text).length, lines.length);
+    // The log's lines, and the one line decode adds after the memory fault's RIP line.
+    assert.equal(lspLines(decoded.text).filter((l) => !/\] Faulting access: /.test(l)).length, lines.length);
     const all = [...messages, ...decoded.messages].join('\n');
     assert.ok(all.includes(`${path.join(dir, 'mods/buggy.ko')}: not a regular file (a FIFO)`), all);
     assert.ok(all.includes(`moduleMap ${fifo}: not a regular file (a FIFO)`), all);

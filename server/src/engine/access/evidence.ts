@@ -2,7 +2,12 @@
 // symbol's offset, vmlinux's `.text` at the address) and the linear PC the DWARF steps look up.
 import type { Frame } from '../model';
 import { type DebugFile, SymbolizeError } from '../symbolize';
+import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
 import type { AccessEvidence } from './faultAccess';
+import type { DecodedAccess } from './instruction';
+import type { AccessValues } from './values';
+import { variableInRegister, type VariableAtPc } from './variable';
+import { memberAt, type MemberPath } from './expression';
 
 /** The longest x86 instruction. */
 const MAX_INSTRUCTION = 15;
@@ -39,5 +44,59 @@ export function ipInFile(df: DebugFile, ip: Pick<Frame, 'function' | 'offset' | 
 export function evidenceFromFile(df: DebugFile, ip: Frame): AccessEvidence {
   const at = ipInFile(df, ip);
   if (typeof at === 'string') return { fileProblem: `debug file: ${at}` };
-  return { fileBytes: at.bytes };
+  return {
+    fileBytes: at.bytes,
+    describe: df.hasDebugInfo
+      ? (access, values) => describeAccess(df.dwarf(), at.linear, access, values)
+      : undefined,
+  };
+}
+
+/**
+ * Steps 3 and 4 at linear `pc` of `dw`: the variable in the base register (or the call target's register)
+ * and the member at the displacement. Every step that cannot be done adds a note saying why.
+ */
+export function describeAccess(
+  dw: DwarfInfo,
+  pc: number,
+  access: DecodedAccess,
+  values: AccessValues,
+): { variable: VariableAtPc | null; member: MemberPath | null; notes: string[] } {
+  const notes: string[] = [];
+  const m = access.memory;
+  const register = m ? m.base : access.target;
+  if (!register || register === 'RIP')
+    return {
+      variable: null,
+      member: null,
+      notes: [m ? 'no base register: the address is a constant or a global' : 'no register to follow'],
+    };
+  try {
+    const { found, why } = variableInRegister(dw, pc, register);
+    if (!found) return { variable: null, member: null, notes: [`DWARF: ${why}`] };
+    if (!m)
+      return {
+        variable: found.variable,
+        member: { member: '', container: null, expression: found.variable.name },
+        notes,
+      };
+    let offset = m.displacement - found.offset;
+    if (m.index) {
+      const idx = values.index?.value;
+      if (idx === null || idx === undefined) {
+        notes.push(`the index register ${m.index} is not in the dump: no member named`);
+        return { variable: found.variable, member: null, notes };
+      }
+      offset += idx * BigInt(m.scale);
+    }
+    const member = memberAt(dw, found.variable.name, found.typeDie, offset);
+    if (typeof member === 'string') {
+      notes.push(`type layout: ${member}`);
+      return { variable: found.variable, member: null, notes };
+    }
+    return { variable: found.variable, member, notes };
+  } catch (e) {
+    if (e instanceof SymbolizeError) return { variable: null, member: null, notes: [`DWARF: ${e.message}`] };
+    throw e;
+  }
 }

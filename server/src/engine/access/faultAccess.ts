@@ -5,7 +5,7 @@
 import type { KernelEvent } from '../model';
 import { parseCodeBytes } from '../explain/disasm';
 import { decodeAccess, type AccessKind, type DecodedAccess, type MemoryOperand } from './instruction';
-import { accessValues } from './values';
+import { accessValues, type AccessValues } from './values';
 import type { VariableAtPc } from './variable';
 import type { MemberPath } from './expression';
 
@@ -67,7 +67,10 @@ export interface AccessEvidence {
   /** Absolute address of the faulting instruction, when known (RIP-relative operands). */
   ip?: bigint | null;
   /** Step 3 and 4, given the decoded instruction (a closure over the debug file and the PC). */
-  describe?: (access: DecodedAccess) => {
+  describe?: (
+    access: DecodedAccess,
+    values: AccessValues,
+  ) => {
     variable: VariableAtPc | null;
     member: MemberPath | null;
     notes: string[];
@@ -135,7 +138,7 @@ export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): Faul
   if (decoded.reason) notes.push(decoded.reason);
   const described =
     fromFile && decoded === fromFile && evidence.describe && (decoded.memory || decoded.target)
-      ? evidence.describe(decoded)
+      ? evidence.describe(decoded, values)
       : null;
   if (described) notes.push(...described.notes);
   const variable = described?.variable ?? null;

@@ -1,5 +1,11 @@
-// Step 3: the variable. The variables and parameters in scope at the PC whose DWARF location there is the
-// base register.
+// Step 3: the variable. The variables and parameters in scope at the PC — the subprogram, every inlined
+// subroutine and lexical block that covers it, abstract origins followed — whose DWARF location there is
+// the base register (DW_OP_reg*, or DW_OP_breg* k + DW_OP_stack_value: value = register + k), innermost
+// scope first. Variables without a location are "optimized out", said, never guessed.
+import { type Die, dieRef, dieString, readDieTree } from '../symbolize/dwarf/dies';
+import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
+import { locationAt, registerLocation } from '../symbolize/dwarf/locations';
+import { typeName, typeOf } from '../symbolize/dwarf/types';
 
 export interface VariableAtPc {
   name: string;
@@ -12,4 +18,170 @@ export interface VariableAtPc {
   type: string;
   /** Its location at the PC: `RDI`, `RBX+0x8` (the variable's value is the register plus 8). */
   location: string;
+}
+
+export interface VariableFound {
+  variable: VariableAtPc;
+  /** The DWARF type DIE (for the member walk). */
+  typeDie: Die | null;
+  /** variable value = register + this. */
+  offset: bigint;
+}
+
+const TAG = {
+  formal_parameter: 0x05,
+  lexical_block: 0x0b,
+  inlined_subroutine: 0x1d,
+  subprogram: 0x2e,
+  variable: 0x34,
+} as const;
+const AT_name = 0x03;
+const AT_location = 0x02;
+const AT_abstract_origin = 0x31;
+const AT_specification = 0x47;
+const MAX_ORIGIN_HOPS = 8;
+
+/** x86_64 DWARF register numbers (System V psABI, figure 3.36) -> register-dump names. */
+const X86_64_DWARF_REGISTERS = [
+  'RAX',
+  'RDX',
+  'RCX',
+  'RBX',
+  'RSI',
+  'RDI',
+  'RBP',
+  'RSP',
+  'R8',
+  'R9',
+  'R10',
+  'R11',
+  'R12',
+  'R13',
+  'R14',
+  'R15',
+  'RIP',
+];
+
+/** One scope covering the PC: the function DIE it belongs to and the DIE whose children are its variables. */
+interface Scope {
+  die: Die;
+  /** Name of the function (subprogram or inlined callee) the scope belongs to. */
+  owner: string;
+  /** Functions outside it, innermost first. */
+  outer: string[];
+}
+
+/** The variable holding `register` at linear `pc`, or a short reason with what was found instead. */
+export function variableInRegister(
+  dw: DwarfInfo,
+  pc: number,
+  register: string,
+): { found: VariableFound | null; why: string | null } {
+  const regNumber = X86_64_DWARF_REGISTERS.indexOf(register);
+  if (regNumber < 0) return { found: null, why: `${register} has no DWARF register number` };
+  const unit = dw.findUnit(pc);
+  if (!unit) return { found: null, why: 'no DWARF unit covers the IP' };
+  const tree = unit.functions();
+  const top = tree.topLevelContaining(pc);
+  if (top < 0) return { found: null, why: 'no DWARF function covers the IP' };
+  const fn = readDieTree(unit, tree.records()[top].die);
+  const scopes = scopesAt(dw, fn, pc);
+  const optimizedOut: string[] = [];
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i];
+    for (const v of s.die.children) {
+      if (v.tag !== TAG.formal_parameter && v.tag !== TAG.variable) continue;
+      const origin = withOrigin(dw, v);
+      const name = dieString(origin, AT_name);
+      if (!name) continue;
+      const attr = v.attrs.get(AT_location);
+      if (!attr) {
+        optimizedOut.push(name);
+        continue;
+      }
+      const expr = locationAt(unit, attr, pc);
+      if (!expr) continue;
+      const loc = registerLocation(expr, unit.sections.little);
+      if (loc.kind === 'other' || loc.register !== regNumber) continue;
+      const offset = loc.kind === 'register-plus' ? loc.offset : 0n;
+      const typeDie = typeOf(dw, origin);
+      const location =
+        offset === 0n
+          ? register
+          : `${register}${offset < 0n ? '-' : '+'}0x${(offset < 0n ? -offset : offset).toString(16)}`;
+      return {
+        found: {
+          variable: {
+            name,
+            kind: v.tag === TAG.formal_parameter ? 'parameter' : 'local',
+            function: s.owner,
+            inlinedIn: s.outer,
+            type: typeName(dw, typeDie),
+            location,
+          },
+          typeDie,
+          offset,
+        },
+        why: null,
+      };
+    }
+  }
+  const out = [...new Set(optimizedOut)];
+  return {
+    found: null,
+    why:
+      `no variable in scope is in ${register} here` +
+      (out.length
+        ? ` (${out.map((n) => `\`${n}\``).join(', ')} ${out.length > 1 ? 'are' : 'is'} optimized out)`
+        : ''),
+  };
+}
+
+/** The subprogram and every inlined subroutine / lexical block inside it that covers `pc`, outermost first. */
+function scopesAt(dw: DwarfInfo, fn: Die, pc: number): Scope[] {
+  const name = functionName(dw, fn);
+  const scopes: Scope[] = [{ die: fn, owner: name, outer: [] }];
+  let current = scopes[0];
+  for (let depth = 0; depth < 64; depth++) {
+    const next = current.die.children.find(
+      (c) => (c.tag === TAG.lexical_block || c.tag === TAG.inlined_subroutine) && covers(c.ranges, pc),
+    );
+    if (!next) break;
+    current =
+      next.tag === TAG.inlined_subroutine
+        ? { die: next, owner: functionName(dw, next), outer: [current.owner, ...current.outer] }
+        : { die: next, owner: current.owner, outer: current.outer };
+    scopes.push(current);
+  }
+  return scopes;
+}
+
+function covers(ranges: number[], pc: number): boolean {
+  for (let i = 0; i < ranges.length; i += 2) if (pc >= ranges[i] && pc < ranges[i + 1]) return true;
+  return false;
+}
+
+/** The DIE that holds the name and type: the DIE itself, or its abstract origin / specification. */
+function withOrigin(dw: DwarfInfo, d: Die): Die {
+  let cur = d;
+  for (let hop = 0; hop < MAX_ORIGIN_HOPS; hop++) {
+    if (dieString(cur, AT_name)) return mergeType(d, cur);
+    const ref =
+      dieRef(cur, AT_abstract_origin) >= 0 ? dieRef(cur, AT_abstract_origin) : dieRef(cur, AT_specification);
+    const next = ref >= 0 ? dw.dieAt(ref) : null;
+    if (!next) return cur;
+    cur = next;
+  }
+  return cur;
+}
+
+/** The origin's name, with the concrete DIE's own type when it has one. */
+function mergeType(concrete: Die, origin: Die): Die {
+  return concrete === origin || !concrete.attrs.has(0x49)
+    ? origin
+    : { ...origin, attrs: new Map([...origin.attrs, [0x49, concrete.attrs.get(0x49)!]]) };
+}
+
+function functionName(dw: DwarfInfo, d: Die): string {
+  return dieString(withOrigin(dw, d), AT_name) ?? '??';
 }

@@ -30,6 +30,7 @@ export const DW_AT = {
   str_offsets_base: 0x72,
   addr_base: 0x73,
   rnglists_base: 0x74,
+  loclists_base: 0x8c,
   MIPS_linkage_name: 0x2007,
   GNU_ranges_base: 0x2132,
   GNU_addr_base: 0x2133,
@@ -112,6 +113,19 @@ export const DW_LNS = {
 export const DW_LNE = { end_sequence: 1, set_address: 2, define_file: 3, set_discriminator: 4 } as const;
 
 export const DW_LNCT = { path: 1, directory_index: 2, timestamp: 3, size: 4, MD5: 5 } as const;
+
+export const DW_LLE = {
+  end_of_list: 0,
+  base_addressx: 1,
+  startx_endx: 2,
+  startx_length: 3,
+  offset_pair: 4,
+  default_location: 5,
+  base_address: 6,
+  start_end: 7,
+  start_length: 8,
+  GNU_view_pair: 9,
+} as const;
 
 export const DW_RLE = {
   end_of_list: 0,

@@ -5,6 +5,7 @@ import { AbbrevCache } from './abbrev';
 import { type DwarfSections } from './sections';
 import { containingLength, type FunctionRecord } from './functions';
 import { CompUnit, readUnitHeader, type UnitHeader } from './unit';
+import { type Die, readDie, readDieTree } from './dies';
 import { type AddressSpace } from '../elf/addressSpace';
 import { corrupt } from '../errors';
 
@@ -136,6 +137,18 @@ export class DwarfInfo {
       target = info.origin;
     }
     return linkage;
+  }
+
+  /** The DIE at an absolute .debug_info offset (any unit), without its children; null outside every unit. */
+  dieAt(offset: number): Die | null {
+    const u = this.unitContaining(offset);
+    return u ? readDie(u, offset) : null;
+  }
+
+  /** The DIE at an absolute .debug_info offset with its whole subtree; null outside every unit. */
+  dieTreeAt(offset: number): Die | null {
+    const u = this.unitContaining(offset);
+    return u ? readDieTree(u, offset) : null;
   }
 
   private unitContaining(dieOffset: number): CompUnit | null {

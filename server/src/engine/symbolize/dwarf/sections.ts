@@ -13,6 +13,9 @@ export interface DwarfSections {
   aranges?: SectionData;
   ranges?: SectionData;
   rnglists?: SectionData;
+  /** Location lists (DWARF 5; DWARF 2–4), read only by the faulting-access explanation. */
+  loclists?: SectionData;
+  loc?: SectionData;
   little: boolean;
 }
 
@@ -27,6 +30,8 @@ export const DWARF_SECTION_NAMES: Record<Exclude<keyof DwarfSections, 'little'>,
   aranges: '.debug_aranges',
   ranges: '.debug_ranges',
   rnglists: '.debug_rnglists',
+  loclists: '.debug_loclists',
+  loc: '.debug_loc',
 };
 
 export function need(s: SectionData | undefined, name: string): SectionData {

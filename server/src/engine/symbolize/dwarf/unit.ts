@@ -79,6 +79,8 @@ export class CompUnit implements FunctionUnit {
   strOffsetsBase = 0;
   addrBase = 0;
   rnglistsBase = 0;
+  /** DW_AT_loclists_base: where this unit's loclistx offsets table starts. */
+  loclistsBase = 0;
   /** Linear [lo, hi) pairs of the whole unit (from the root DIE). */
   ranges: number[] = [];
   /** C++: member functions may sit inside class/struct DIEs, which the function walk then enters. */
@@ -147,6 +149,7 @@ export class CompUnit implements FunctionUnit {
         this.addrBase = readConstant(c, form, this.header);
       else if (at === DW_AT.rnglists_base || at === DW_AT.GNU_ranges_base)
         this.rnglistsBase = readConstant(c, form, this.header);
+      else if (at === DW_AT.loclists_base) this.loclistsBase = readConstant(c, form, this.header);
       else skipForm(c, form, this.header);
     }
     c.pos = start;
