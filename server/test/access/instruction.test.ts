@@ -4,33 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  analyzeText,
-  evidenceFromFile,
-  faultAccess,
-  openDebugFile,
-  type FaultAccess,
-  type KernelEvent,
-} from '../../src/engine';
+import { analyzeText, faultAccess } from '../../src/engine';
 import { qemuLog } from '../engine/fixtures';
-import { CORPUS, hasTool } from '../symbolize/helpers';
+import { hasTool } from '../symbolize/helpers';
+import { faultEvent, KO, withModule } from './helpers';
 
-const KO = `${CORPUS}qemu/module/buggy.ko`;
 /** The memory faults of the corpus (the others are BUG/WARN/lockups/panic/OOM: no access to explain). */
 const FAULTS = ['null_read', 'null_write', 'gpf', 'gpf_moffs', 'inline', 'null_wq'];
 const hasObjdump = hasTool('objdump');
-
-function faultEvent(scenario: string): KernelEvent {
-  const e = analyzeText(qemuLog('x86_64', scenario)).events.find((x) => x.ip && x.registers.length);
-  assert.ok(e, `${scenario}: no event with a register dump`);
-  return e;
-}
-
-function withFile(e: KernelEvent): FaultAccess {
-  const a = faultAccess(e, evidenceFromFile(openDebugFile(KO), e.ip!));
-  assert.ok(a);
-  return a;
-}
 
 /** objdump's line for the instruction at `symbol+offset` in buggy.ko: `{bytes, text}` (AT&T, spaces collapsed). */
 function objdumpAt(symbol: string, offset: number): { bytes: string; text: string } {
@@ -67,7 +48,7 @@ test(
   () => {
     for (const sc of FAULTS) {
       const e = faultEvent(sc);
-      const a = withFile(e);
+      const a = withModule(e);
       const oracle = objdumpAt(e.ip!.function!, e.ip!.offset!);
       assert.equal(a.bytesFrom, 'debug file', sc);
       assert.equal(a.bytes, oracle.bytes, sc);
@@ -94,7 +75,7 @@ test(
 
 test('the effective address is the fault address the kernel printed, except where the kernel guessed wrong', () => {
   for (const sc of FAULTS) {
-    const a = withFile(faultEvent(sc));
+    const a = withModule(faultEvent(sc));
     const printed = /(?:pointer dereference, address: |for (?:non-canonical )?address 0x)([0-9a-f]+)/.exec(
       qemuLog('x86_64', sc),
     )![1];

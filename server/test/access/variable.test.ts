@@ -5,18 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  analyzeText,
-  evidenceFromFile,
-  faultAccess,
-  openDebugFile,
-  type FaultAccess,
-  type KernelEvent,
-} from '../../src/engine';
-import { qemuLog } from '../engine/fixtures';
-import { CORPUS, hasTool } from '../symbolize/helpers';
+import { hasTool } from '../symbolize/helpers';
+import { faultEvent, KO, withModule } from './helpers';
 
-const KO = `${CORPUS}qemu/module/buggy.ko`;
 const tools = ['llvm-dwarfdump', 'gdb', 'objdump'].filter((t) => !hasTool(t));
 const skip = tools.length > 0 && `${tools.join(', ')} not installed (apt-get install -y llvm gdb binutils)`;
 
@@ -24,18 +15,6 @@ function run(cmd: string, args: string[]): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28 });
   assert.equal(r.status, 0, `${cmd}: ${r.stderr}`);
   return r.stdout;
-}
-
-function faultEvent(scenario: string): KernelEvent {
-  const e = analyzeText(qemuLog('x86_64', scenario)).events.find((x) => x.ip && x.registers.length);
-  assert.ok(e, scenario);
-  return e;
-}
-
-function explained(e: KernelEvent): FaultAccess {
-  const a = faultAccess(e, evidenceFromFile(openDebugFile(KO), e.ip!));
-  assert.ok(a);
-  return a;
 }
 
 // ---- llvm-dwarfdump's view: a DIE tree parsed from its text ----------------------------------------------
@@ -200,7 +179,7 @@ test(
   () => {
     for (const sc of SCENARIOS) {
       const e = faultEvent(sc);
-      const a = explained(e);
+      const a = withModule(e);
       assert.ok(a.base, sc);
       const want = oracleVariable(
         e.ip!.function!,
@@ -231,7 +210,7 @@ test(
   () => {
     const layout = gdbMembers('buggy_obj');
     for (const sc of SCENARIOS) {
-      const a = explained(faultEvent(sc));
+      const a = withModule(faultEvent(sc));
       const offset = parseInt(a.displacement!, 16);
       if (!/struct buggy_obj \*/.test(a.variable!.type)) {
         // gpf: `unsigned long *p`, read at +0: the pointee itself.
@@ -254,7 +233,7 @@ test('a pointer gdb calls optimized out is said to be, and no variable is guesse
   const scope = run('gdb', ['-batch', '-nx', '-ex', `info scope *(${e.ip!.function}+${e.ip!.offset})`, KO]);
   const gone = [...scope.matchAll(/Symbol (\w+) is optimized out/g)].map((m) => m[1]);
   assert.ok(gone.length > 0, scope);
-  const a = explained(e);
+  const a = withModule(e);
   assert.equal(a.variable, null);
   assert.equal(a.expression, null);
   for (const name of gone)

@@ -28,16 +28,8 @@ export interface FaultAccess {
   index: { register: string; value: string | null; scale: number } | null;
   /** Signed, `0x8` / `-0x10`. */
   displacement: string | null;
-  variable: {
-    name: string;
-    kind: 'parameter' | 'local';
-    function: string;
-    /** The functions it is inlined into, innermost first. */
-    inlinedIn: string[];
-    type: string;
-    /** How its location reads at the PC: `RDI`, `RBX - 0x8`. */
-    location: string;
-  } | null;
+  /** The variable in the base register at the PC (DWARF), when a debug file was given. */
+  variable: VariableAtPc | null;
   /** `hw.mac.type`, `[5]`, `val`; null when no member is named. */
   member: string | null;
   /** `struct buggy_obj +0x10`. */
@@ -163,14 +155,7 @@ export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): Faul
       scale: values.index.scale,
     },
     displacement: m ? displacementText(m) : null,
-    variable: variable && {
-      name: variable.name,
-      kind: variable.kind,
-      function: variable.function,
-      inlinedIn: variable.inlinedIn,
-      type: variable.type,
-      location: variable.location,
-    },
+    variable,
     member: member?.member ?? null,
     container: member?.container ?? null,
     expression: member?.expression ?? null,

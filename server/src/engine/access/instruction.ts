@@ -34,7 +34,8 @@ export interface DecodedAccess {
   reason?: string;
 }
 
-const X86_REGISTER_NAMES = [
+/** The 16 general-purpose registers in encoding order, named as the register dump prints them. */
+export const X86_64_GPRS = [
   'RAX',
   'RCX',
   'RDX',
@@ -59,7 +60,7 @@ function dumpName(ice: Iced, reg: number): string | null {
   if (reg === ice.Register.RIP || reg === ice.Register.EIP) return 'RIP';
   const full = ice.RegisterExt.fullRegister(reg);
   const i = full - ice.Register.RAX;
-  return i >= 0 && i < X86_REGISTER_NAMES.length ? X86_REGISTER_NAMES[i] : null;
+  return i >= 0 && i < X86_64_GPRS.length ? X86_64_GPRS[i] : null;
 }
 
 function kindOf(ice: Iced, access: number): AccessKind | null {

@@ -6,6 +6,7 @@ import { type Die, dieRef, dieString, readDieTree } from '../symbolize/dwarf/die
 import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
 import { locationAt, registerLocation } from '../symbolize/dwarf/locations';
 import { typeName, typeOf } from '../symbolize/dwarf/types';
+import { X86_64_GPRS } from './instruction';
 
 export interface VariableAtPc {
   name: string;
@@ -51,14 +52,7 @@ const X86_64_DWARF_REGISTERS = [
   'RDI',
   'RBP',
   'RSP',
-  'R8',
-  'R9',
-  'R10',
-  'R11',
-  'R12',
-  'R13',
-  'R14',
-  'R15',
+  ...X86_64_GPRS.slice(8),
   'RIP',
 ];
 
