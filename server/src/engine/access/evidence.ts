@@ -89,7 +89,7 @@ export function describeAccess(
       }
       offset += idx * BigInt(m.scale);
     }
-    const member = memberAt(dw, found.variable.name, found.typeDie, offset);
+    const member = memberAt(dw, found.variable.name, found.typeDie, offset, access.size);
     if (typeof member === 'string') {
       notes.push(`type layout: ${member}`);
       return { variable: found.variable, member: null, notes };

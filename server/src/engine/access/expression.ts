@@ -32,6 +32,7 @@ export function memberAt(
   variable: string,
   pointerType: Die | null,
   offset: bigint,
+  accessSize: number | null,
 ): MemberPath | string {
   const ptr = stripType(dw, pointerType);
   if (!ptr || ptr.tag !== DW_TAG_TYPE.pointer_type)
@@ -60,7 +61,7 @@ export function memberAt(
     if (off !== 0) return `+0x${off.toString(16)} is inside a ${typeName(dw, pointee)}`;
     return { member: '', container: null, expression: expr || `*${variable}` };
   }
-  const path = walk(dw, target, off);
+  const path = walk(dw, target, off, accessSize);
   if (typeof path === 'string') return path;
   const container = `${typeName(dw, target)} +0x${off.toString(16)}`;
   const first = path[0] ?? '';
@@ -71,37 +72,63 @@ export function memberAt(
   return { member: path.join('').replace(/^\./, ''), container, expression: expr };
 }
 
-/** `.hw`, `.mac`, `[5]` steps down to the innermost member containing `off`, or why there is none. */
-function walk(dw: DwarfInfo, t: Die, off: number): string[] | string {
-  const steps: string[] = [];
-  let type: Die | null = t;
-  for (let depth = 0; depth < MAX_DEPTH && type; depth++) {
-    if (type.tag === DW_TAG_TYPE.array_type) {
-      const elem = typeOf(dw, type);
-      const es = byteSize(dw, elem);
-      if (!es) return `no element size for ${typeName(dw, type)}`;
-      const index = Math.floor(off / es);
-      const n = arrayLength(dw, type);
-      if (n !== null && index >= n) return `+0x${off.toString(16)} is past the end of ${typeName(dw, type)}`;
-      steps.push(`[${index}]`);
-      off -= index * es;
-      type = stripType(dw, elem);
-    } else if (
-      type.tag === DW_TAG_TYPE.structure_type ||
-      type.tag === DW_TAG_TYPE.union_type ||
-      type.tag === DW_TAG_TYPE.class_type
-    ) {
-      const hit = membersOf(dw, type).find((m) => {
-        const s = m.bitfield ? 1 : (byteSize(dw, m.type) ?? 0);
-        return off >= m.offset && off < m.offset + Math.max(s, 1);
-      });
-      if (!hit) return `no member at +0x${off.toString(16)} of ${typeName(dw, type)}`;
-      // An anonymous struct/union member: C names its fields directly.
-      if (hit.name) steps.push(`.${hit.name}`);
-      off -= hit.offset;
-      type = stripType(dw, hit.type);
-    } else break;
+/**
+ * `.hw`, `.mac`, `[5]` steps down to the innermost member containing `off`, or why there is none. Of a
+ * union's members the one the access fits exactly (`size` bytes at the start of a scalar) is preferred.
+ */
+function walk(dw: DwarfInfo, t: Die, off: number, size: number | null): string[] | string {
+  const r = walkFrom(dw, t, off, size, 0);
+  if (typeof r === 'string') return r;
+  if (r.steps.length === 0) return `no member at +0x${off.toString(16)} of ${typeName(dw, t)}`;
+  return r.steps;
+}
+
+interface Walked {
+  steps: string[];
+  /** The access starts at a scalar of exactly its size. */
+  exact: boolean;
+}
+
+function walkFrom(
+  dw: DwarfInfo,
+  type: Die | null,
+  off: number,
+  size: number | null,
+  depth: number,
+): Walked | string {
+  if (!type || depth >= MAX_DEPTH) return { steps: [], exact: false };
+  if (type.tag === DW_TAG_TYPE.array_type) {
+    const elem = typeOf(dw, type);
+    const es = byteSize(dw, elem);
+    if (!es) return `no element size for ${typeName(dw, type)}`;
+    const index = Math.floor(off / es);
+    const n = arrayLength(dw, type);
+    if (n !== null && index >= n) return `+0x${off.toString(16)} is past the end of ${typeName(dw, type)}`;
+    const inner = walkFrom(dw, stripType(dw, elem), off - index * es, size, depth + 1);
+    return typeof inner === 'string' ? inner : { steps: [`[${index}]`, ...inner.steps], exact: inner.exact };
   }
-  if (steps.length === 0) return `no member at +0x${off.toString(16)} of ${typeName(dw, t)}`;
-  return steps;
+  if (
+    type.tag !== DW_TAG_TYPE.structure_type &&
+    type.tag !== DW_TAG_TYPE.union_type &&
+    type.tag !== DW_TAG_TYPE.class_type
+  )
+    return { steps: [], exact: off === 0 && size !== null && byteSize(dw, type) === size };
+  const covering = membersOf(dw, type).filter((m) => {
+    const s = m.bitfield ? 1 : (byteSize(dw, m.type) ?? 0);
+    return off >= m.offset && off < m.offset + Math.max(s, 1);
+  });
+  if (covering.length === 0) return `no member at +0x${off.toString(16)} of ${typeName(dw, type)}`;
+  let first: Walked | string | null = null;
+  for (const m of covering) {
+    const inner = walkFrom(dw, stripType(dw, m.type), off - m.offset, size, depth + 1);
+    if (typeof inner === 'string') {
+      first ??= inner;
+      continue;
+    }
+    // An anonymous struct/union member: C names its fields directly.
+    const walked = { steps: m.name ? [`.${m.name}`, ...inner.steps] : inner.steps, exact: inner.exact };
+    if (walked.exact) return walked;
+    if (first === null || typeof first === 'string') first = walked;
+  }
+  return first!;
 }

@@ -5,7 +5,7 @@
 import { type Die, dieRef, dieString, readDieTree } from '../symbolize/dwarf/dies';
 import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
 import { locationAt, registerLocation } from '../symbolize/dwarf/locations';
-import { typeName, typeOf } from '../symbolize/dwarf/types';
+import { DW_TAG_TYPE, stripType, typeName, typeOf } from '../symbolize/dwarf/types';
 import { X86_64_GPRS } from './instruction';
 
 export interface VariableAtPc {
@@ -41,6 +41,7 @@ const AT_location = 0x02;
 const AT_abstract_origin = 0x31;
 const AT_specification = 0x47;
 const MAX_ORIGIN_HOPS = 8;
+const POINTER_TYPE = DW_TAG_TYPE.pointer_type;
 
 /** x86_64 DWARF register numbers (System V psABI, figure 3.36) -> register-dump names. */
 const X86_64_DWARF_REGISTERS = [
@@ -81,6 +82,8 @@ export function variableInRegister(
   const fn = readDieTree(unit, tree.records()[top].die);
   const scopes = scopesAt(dw, fn, pc);
   const optimizedOut: string[] = [];
+  /** Pointers whose location here is no register (`a`: only its value at function entry is known). */
+  const elsewhere: string[] = [];
   for (let i = scopes.length - 1; i >= 0; i--) {
     const s = scopes[i];
     for (const v of s.die.children) {
@@ -96,7 +99,12 @@ export function variableInRegister(
       const expr = locationAt(unit, attr, pc);
       if (!expr) continue;
       const loc = registerLocation(expr, unit.sections.little);
-      if (loc.kind === 'other' || loc.register !== regNumber) continue;
+      if (loc.kind === 'other') {
+        if (stripType(dw, typeOf(dw, origin))?.tag === POINTER_TYPE)
+          elsewhere.push(`\`${name}\` ${loc.what}`);
+        continue;
+      }
+      if (loc.register !== regNumber) continue;
       const offset = loc.kind === 'register-plus' ? loc.offset : 0n;
       const typeDie = typeOf(dw, origin);
       const location =
@@ -121,13 +129,15 @@ export function variableInRegister(
     }
   }
   const out = [...new Set(optimizedOut)];
+  const details = [
+    ...(out.length
+      ? [`${out.map((n) => `\`${n}\``).join(', ')} ${out.length > 1 ? 'are' : 'is'} optimized out`]
+      : []),
+    ...[...new Set(elsewhere)].slice(0, 3).map((w) => w.replace(/^(`[^`]+`) /, '$1: ')),
+  ];
   return {
     found: null,
-    why:
-      `no variable in scope is in ${register} here` +
-      (out.length
-        ? ` (${out.map((n) => `\`${n}\``).join(', ')} ${out.length > 1 ? 'are' : 'is'} optimized out)`
-        : ''),
+    why: `no variable in scope is in ${register} here${details.length ? ` (${details.join('; ')})` : ''}`,
   };
 }
 

@@ -185,14 +185,13 @@ export function registerLocation(expr: Buffer, little: boolean): RegisterLocatio
     if (c.atEnd || c.u8() === DW_OP.piece) return { kind: 'register', register: reg };
     return { kind: 'other', what: 'a composite location' };
   }
-  if (!c.atEnd) {
-    let next = c.u8();
-    if (next === DW_OP.plus_uconst) {
-      offset += BigInt(c.uleb());
-      next = c.atEnd ? -1 : c.u8();
-    }
-    if (next === DW_OP.stack_value && c.atEnd) return { kind: 'register-plus', register: reg, offset };
+  // DW_OP_bregN k alone: the variable is in memory at register + k.
+  if (c.atEnd) return { kind: 'other', what: 'in memory at a register + offset' };
+  let next = c.u8();
+  if (next === DW_OP.plus_uconst) {
+    offset += BigInt(c.uleb());
+    next = c.atEnd ? -1 : c.u8();
   }
-  // DW_OP_bregN k without DW_OP_stack_value: the variable is in memory at register + k.
-  return { kind: 'other', what: 'in memory at a register + offset' };
+  if (next === DW_OP.stack_value && c.atEnd) return { kind: 'register-plus', register: reg, offset };
+  return { kind: 'other', what: 'computed from registers by a longer expression' };
 }

@@ -1,0 +1,164 @@
+// The faulting access of real crashes: test-fixtures/access/faults.c built with gcc -g -O2 (DWARF 4 and 5)
+// and run under gdb until its SIGSEGV; the PC, registers and fault address (si_addr) gdb reports are written
+// as a kernel oops would print them and explained with the executable's DWARF. The oracle is gdb itself in
+// the crashed frame: `&(expression)` must be the fault address, and `whatis` the variable's type.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  analyzeText,
+  evidenceFromFile,
+  faultAccess,
+  openDebugFile,
+  type FaultAccess,
+} from '../../src/engine';
+import { buildFixture, hasTool } from '../symbolize/helpers';
+
+const missing = ['gcc', 'gdb', 'nm'].filter((t) => !hasTool(t));
+const skip =
+  missing.length > 0 && `${missing.join(', ')} not installed (apt-get install -y gcc gdb binutils)`;
+
+function build(dwarf: 4 | 5): string {
+  return buildFixture(
+    `faults-dwarf${dwarf}`,
+    ['../access/faults.c'],
+    ['-g', `-gdwarf-${dwarf}`, '-O2', '-fno-pie', '-no-pie'],
+  );
+}
+
+/** Runs the scenario under gdb to its SIGSEGV and prints what follows `commands`, each output after a marker. */
+function gdbAtCrash(exe: string, scenario: string, commands: string[]): string[] {
+  const args = ['-batch', '-nx', '-ex', 'run'];
+  for (const c of commands) args.push('-ex', 'echo @@\\n', '-ex', c);
+  const r = spawnSync('gdb', [...args, '--args', exe, scenario], { encoding: 'utf8', timeout: 60_000 });
+  assert.ok(/SIGSEGV/.test(r.stdout), `${scenario} did not crash:\n${r.stdout}${r.stderr}`);
+  return r.stdout
+    .split('@@\n')
+    .slice(1)
+    .map((s) => s.trim());
+}
+
+interface Crash {
+  faultAddress: bigint;
+  registers: Map<string, bigint>;
+  func: string;
+  offset: number;
+}
+
+function crash(exe: string, scenario: string): Crash {
+  const [addr, regs, sym] = gdbAtCrash(exe, scenario, [
+    'p/x (unsigned long)$_siginfo._sifields._sigfault.si_addr',
+    'info registers',
+    'info symbol $pc',
+  ]);
+  const registers = new Map<string, bigint>();
+  for (const m of regs.matchAll(/^(\w+)\s+(0x[0-9a-f]+)/gm)) registers.set(m[1].toUpperCase(), BigInt(m[2]));
+  const s = /^(\w+)(?: \+ (\d+))? in section/.exec(sym);
+  assert.ok(s, sym);
+  return {
+    faultAddress: BigInt(/= (0x[0-9a-f]+)/.exec(addr)![1]),
+    registers,
+    func: s[1],
+    offset: Number(s[2] ?? 0),
+  };
+}
+
+/** kallsyms-style size of `func`: the distance to the next symbol (`nm -n`). */
+function kallsymsSize(exe: string, func: string): number {
+  const r = spawnSync('nm', ['-n', exe], { encoding: 'utf8' });
+  const rows = r.stdout
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter((c) => c.length === 3 && /^[tTwW]$/.test(c[1]));
+  const i = rows.findIndex((c) => c[2] === func);
+  assert.ok(i >= 0 && i + 1 < rows.length, `nm: no ${func}`);
+  return parseInt(rows[i + 1][0], 16) - parseInt(rows[i][0], 16);
+}
+
+const hex16 = (v: bigint) => v.toString(16).padStart(16, '0');
+
+/** The crash as an x86_64 oops prints it. */
+function oopsText(c: Crash, size: number): string {
+  const r = (n: string) => `${n}: ${hex16(c.registers.get(n) ?? 0n)}`;
+  return [
+    `BUG: kernel NULL pointer dereference, address: ${hex16(c.faultAddress)}`,
+    '#PF: supervisor read access in kernel mode',
+    'Oops: 0000 [#1] PREEMPT SMP NOPTI',
+    'CPU: 0 PID: 1 Comm: faults Not tainted 6.1.0 #1',
+    `RIP: 0010:${c.func}+0x${c.offset.toString(16)}/0x${size.toString(16)}`,
+    `RSP: 0018:${hex16(c.registers.get('RSP')!)} EFLAGS: 00010246`,
+    [r('RAX'), r('RBX'), r('RCX')].join(' '),
+    [r('RDX'), r('RSI'), r('RDI')].join(' '),
+    [r('RBP'), r('R8').replace('R8:', 'R08:'), r('R9').replace('R9:', 'R09:')].join(' '),
+    [r('R10'), r('R11'), r('R12')].join(' '),
+    [r('R13'), r('R14'), r('R15')].join(' '),
+    `CR2: ${hex16(c.faultAddress)} CR3: 0000000001062000 CR4: 00000000000006f0`,
+  ].join('\n');
+}
+
+function explain(exe: string, scenario: string): { access: FaultAccess; crash: Crash } {
+  const c = crash(exe, scenario);
+  const e = analyzeText(oopsText(c, kallsymsSize(exe, c.func))).events[0];
+  assert.ok(e?.ip, scenario);
+  const access = faultAccess(e, evidenceFromFile(openDebugFile(exe), e.ip));
+  assert.ok(access, scenario);
+  return { access, crash: c };
+}
+
+/** Scenarios whose pointer DWARF names at the PC, and what kind of access each is (DWARF 4: the location-list ones). */
+const NAMED: Record<string, { kind: string; member: RegExp }> = {
+  read_type: { kind: 'read', member: /^hw\.mac\.type$/ },
+  after_call: { kind: 'read', member: /^hw\.mac\.type$/ },
+  read_tbl: { kind: 'read', member: /^tbl\[5\]$/ },
+  write_half: { kind: 'write', member: /^u\.half\[1\]$/ },
+  read_count: { kind: 'read', member: /^count$/ },
+  call_cb: { kind: 'read', member: /^cb$/ },
+};
+
+/** gdb runs cost seconds: DWARF 4 (.debug_loc) is checked on the scenarios with location lists and a union. */
+const DWARF4 = ['after_call', 'call_cb', 'write_half'];
+
+for (const dwarf of [4, 5] as const) {
+  test(
+    `DWARF ${dwarf}: gdb in the crashed frame finds the expression at the fault address, the variable of that type`,
+    { skip },
+    () => {
+      const exe = build(dwarf);
+      const scenarios = Object.entries(NAMED).filter(([sc]) => dwarf === 5 || DWARF4.includes(sc));
+      for (const [scenario, want] of scenarios) {
+        const { access: a, crash: c } = explain(exe, scenario);
+        assert.ok(a.expression && a.variable, `${scenario}: ${a.summary} ${a.notes.join('; ')}`);
+        assert.equal(a.kind, want.kind, scenario);
+        assert.match(a.member ?? '', want.member, `${scenario}: ${a.expression}`);
+        assert.equal(a.address, '0x' + c.faultAddress.toString(16), scenario);
+        assert.equal(a.agreesWithFaultAddress, true, scenario);
+        const [where, type] = gdbAtCrash(exe, scenario, [
+          `p/x (unsigned long)&(${a.expression})`,
+          `whatis ${a.variable.name}`,
+        ]);
+        assert.equal(where, `$1 = 0x${c.faultAddress.toString(16)}`, `${scenario}: &(${a.expression})`);
+        assert.equal(type, `type = ${a.variable.type}`, scenario);
+      }
+    },
+  );
+
+  test(
+    `DWARF ${dwarf}: a pointer known only by its entry value is not named (sum_tbl's strength-reduced loop)`,
+    { skip },
+    () => {
+      const exe = build(dwarf);
+      const { access: a } = explain(exe, 'sum_tbl');
+      const [scope] = gdbAtCrash(exe, 'sum_tbl', ['info scope *$pc']);
+      // gdb: at this PC `a` is DW_OP_entry_value(RDI): its value at entry, not what RDI holds now.
+      assert.match(scope, /Symbol a is multi-location:[\s\S]*DW_OP_(GNU_)?entry_value/);
+      assert.equal(a.variable, null);
+      assert.equal(a.expression, null);
+      assert.ok(
+        a.notes.some((n) =>
+          n.includes('no variable in scope is in RDI here (`a`: only its value at function entry is known)'),
+        ),
+        a.notes.join('; '),
+      );
+    },
+  );
+}

@@ -1,0 +1,127 @@
+// User-space faults for the faulting-access tests: each scenario dereferences a NULL (or bad) pointer the
+// way kernel code does, so a real SIGSEGV gives a real faulting PC and registers. Built at test time with
+// gcc -g -O2 (DWARF 4 and 5). The pointers come from a volatile global so the compiler cannot see they are NULL.
+#include <stdlib.h>
+#include <string.h>
+
+struct mac_info {
+	int id;
+	unsigned int type;
+};
+
+struct hw_info {
+	long regs[3];
+	struct mac_info mac;
+};
+
+union word {
+	long l;
+	int half[2];
+};
+
+struct adapter {
+	char name[16];
+	struct hw_info hw;
+	union word u;
+	int tbl[8];
+	struct {
+		int flags;
+		int count;
+	};
+	void (*cb)(int);
+};
+
+typedef struct adapter adapter_t;
+
+struct adapter *volatile bad_adapter;
+void (*volatile bad_fn)(int);
+volatile int sink;
+
+/* noipa: callers must assume it clobbers the call-clobbered registers. */
+__attribute__((noinline, noipa)) void side_effect(void)
+{
+	sink++;
+}
+
+/* A member of a nested struct, through a typedef'd pointer parameter. */
+__attribute__((noinline)) unsigned int read_type(adapter_t *adapter)
+{
+	return adapter->hw.mac.type;
+}
+
+/* The parameter moves out of its argument register (a call in between): a location list. */
+__attribute__((noinline)) unsigned int after_call(struct adapter *adapter)
+{
+	side_effect();
+	return adapter->hw.mac.type + 1;
+}
+
+/* An inlined helper indexing an array member in a loop. */
+static inline __attribute__((always_inline)) int tbl_get(struct adapter *a, int i)
+{
+	return a->tbl[i];
+}
+
+__attribute__((noinline)) int sum_tbl(struct adapter *a, int n)
+{
+	int s = 0;
+
+	for (int i = 0; i < n; i++)
+		s += tbl_get(a, i);
+	return s;
+}
+
+/* An array member indexed by a register. */
+__attribute__((noinline)) int read_tbl(struct adapter *a, long i)
+{
+	return a->tbl[i];
+}
+
+/* A write into a union member. */
+__attribute__((noinline)) void write_half(struct adapter *a, int v)
+{
+	a->u.half[1] = v;
+}
+
+/* A member of an anonymous struct. */
+__attribute__((noinline)) int read_count(struct adapter *a)
+{
+	return a->count;
+}
+
+/* Reading a function pointer member of a NULL struct. */
+__attribute__((noinline)) void call_cb(struct adapter *a)
+{
+	a->cb(1);
+	side_effect();
+}
+
+/* Calling a NULL function pointer. */
+__attribute__((noinline)) void call_fn(void (*fn)(int))
+{
+	fn(2);
+	side_effect();
+}
+
+int main(int argc, char **argv)
+{
+	const char *s = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(s, "read_type"))
+		return (int)read_type(bad_adapter);
+	if (!strcmp(s, "after_call"))
+		return (int)after_call(bad_adapter);
+	if (!strcmp(s, "sum_tbl"))
+		return sum_tbl(bad_adapter, 4);
+	if (!strcmp(s, "read_tbl"))
+		return read_tbl(bad_adapter, 5);
+	if (!strcmp(s, "write_half"))
+		write_half(bad_adapter, 7);
+	if (!strcmp(s, "read_count"))
+		return read_count(bad_adapter);
+	if (!strcmp(s, "call_cb"))
+		call_cb(bad_adapter);
+	if (!strcmp(s, "call_fn"))
+		call_fn(bad_fn);
+	return 0;
+}
