@@ -265,6 +265,20 @@ function checkAnalysis(a: Analysis): void {
       throw new Error(`malformed event ${e.kind} ${e.line}-${e.endLine} of ${a.lineCount} lines`);
 }
 
+/** An input is slow (> 1 s) only if it is slow again: best of three, so a busy machine's stall is not one. */
+function confirmSlow(ms: number, again: () => void): number {
+  for (let run = 0; run < 2 && ms > 1000; run++) {
+    const t0 = performance.now();
+    try {
+      again();
+    } catch {
+      // Counted as a crash on the first run already.
+    }
+    ms = Math.min(ms, performance.now() - t0);
+  }
+  return ms;
+}
+
 /** One mutated log through the analysis, a few hovers and the decode pipeline. Throws on a crash. */
 export function runLog(text: string, r: Rng): void {
   const a = analyzeText(text);
@@ -296,9 +310,10 @@ export function fuzzLogs(count: number, seed: number, outDir: string, corpus = c
       ls = LOG_MUTATIONS[name](ls, r, corpus);
     }
     const text = ls.join(r.int(4) === 0 ? '\r\n' : '\n');
+    const hoverSeed = r.next();
     const started = performance.now();
     try {
-      runLog(text, new Rng(r.next()));
+      runLog(text, new Rng(hoverSeed));
     } catch (e) {
       stats.crashes++;
       save(
@@ -309,7 +324,7 @@ export function fuzzLogs(count: number, seed: number, outDir: string, corpus = c
         `${applied.join('+')}: ${e instanceof Error ? e.stack : e}`,
       );
     }
-    const ms = performance.now() - started;
+    const ms = confirmSlow(performance.now() - started, () => runLog(text, new Rng(hoverSeed)));
     stats.inputs++;
     if (ms > stats.slowestMs) {
       stats.slowestMs = ms;
@@ -442,7 +457,16 @@ export function fuzzElf(count: number, seed: number, outDir: string, seeds = elf
           e instanceof Error ? (e.stack ?? e.message) : String(e),
         );
       }
-      const ms = performance.now() - started;
+      // Again under a new name (the symbolizer caches open files by path).
+      const ms = confirmSlow(performance.now() - started, () => {
+        const again = `${file}.again`;
+        fs.writeFileSync(again, data);
+        try {
+          runElf(again);
+        } finally {
+          fs.rmSync(again);
+        }
+      });
       fs.rmSync(file);
       stats.inputs++;
       if (ms > stats.slowestMs) {
