@@ -20,6 +20,7 @@ import {
 import type { ExternalTool } from './engine';
 import { buildBugReport, defaultReportEvent, type BugReport } from './engine';
 import {
+  decodeLogLines,
   decodeLogText,
   framesOfAnalysis,
   moduleFileName,
@@ -414,14 +415,14 @@ async function report(args: string[]): Promise<void> {
   const index = eventNumber === null ? defaultReportEvent(analysis) : eventNumber - 1;
   if (index >= analysis.events.length)
     fail(`${name}: no event ${eventNumber} (the log has ${analysis.events.length})`);
-  let decodedText: string | null = null;
+  let decodedLines: string[] | null = null;
   if (debug.given) {
     const sym = await symbolize(file, text, analysis, debug, false);
-    decodedText = decodeLogText(text, framesOfAnalysis(analysis), sym.results);
+    decodedLines = decodeLogLines(text, framesOfAnalysis(analysis), sym.results);
   }
   let r: BugReport;
   try {
-    r = buildBugReport(text, analysis, index, { decodedText, sourceRoots: roots });
+    r = buildBugReport(text, analysis, index, { decodedLines, sourceRoots: roots });
   } catch (err) {
     if (err instanceof FileRefused) fail(err.message);
     throw err;

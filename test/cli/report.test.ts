@@ -76,6 +76,29 @@ test('with the module given, the call trace is decoded as addr2line decodes the 
   assert.match(r.stdout, /^Report \(call trace decoded\):$/m);
 });
 
+test('a decoded memory fault: every line of the event once, in order, the faulting access after its RIP line', () => {
+  const events = JSON.parse(run(['analyze', '--json', log('null_read')]).stdout)[0].events;
+  const ev = events.find((e: { kind: string }) => e.kind === 'null-deref');
+  const r = run(['report', '--modules', join(QEMU, 'module/buggy.ko'), log('null_read')]);
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const body = lines.slice(lines.indexOf('Report (call trace decoded):') + 2).filter((l) => l !== '');
+  const raw = readFileSync(log('null_read'), 'utf8').split(/\r\n|\r|\n/);
+  const event = raw
+    .slice(ev.line, ev.endLine + 1)
+    .map((l) => `  ${l.replace(/^\[\s*\d+\.\d+\] /, '')}`.trimEnd());
+  const rip = body.findIndex((l) => /^ {2}RIP: 0010:/.test(l));
+  assert.ok(rip > 0, r.stdout);
+  assert.match(body[rip + 1], /^ {2}Faulting access: /, r.stdout);
+  const withoutAccess = body.filter((_, i) => i !== rip + 1);
+  assert.equal(withoutAccess.length, event.length, r.stdout);
+  // Frames are rewritten (func (file:line) mod); every other line is the log's, at its place.
+  withoutAccess.forEach((l, i) => {
+    if (!/\(\S+:\d+\)/.test(l)) assert.equal(l, event[i]);
+  });
+  assert.equal(withoutAccess[withoutAccess.length - 1], event[event.length - 1]);
+});
+
 test("the guilty file syzkaller expects, for most of the corpus' guilty-file reports", () => {
   let agree = 0;
   const names = readdirSync(GUILTY);

@@ -8,7 +8,7 @@ export interface CrashReportInputs {
   text: string;
   analysis: Analysis;
   /** The log decoded line for line (decodeLogText), or null without debug files. */
-  decodedText: string | null;
+  decodedLines: string[] | null;
   sourceRoots: string[];
 }
 
@@ -42,7 +42,7 @@ export function crashReport(inputs: CrashReportInputs, line: number): CrashRepor
   const index = eventAtLine(inputs.analysis, line);
   if (index < 0) return null;
   const r = buildBugReport(inputs.text, inputs.analysis, index, {
-    decodedText: inputs.decodedText,
+    decodedLines: inputs.decodedLines,
     sourceRoots: inputs.sourceRoots,
   });
   return {

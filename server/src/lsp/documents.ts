@@ -24,6 +24,7 @@ import type { Analysis } from '../engine';
 import {
   archOf,
   debugFilesStatus,
+  decodeLogLines,
   decodeLogText,
   decodeSummary,
   framesOfAnalysis,
@@ -270,13 +271,13 @@ export class OpenDocuments {
     if (!r) return null;
     const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
     const text = r.doc.getText();
-    const decodedText = sym ? decodeLogText(text, sym.frames, sym.results) : null;
+    const decodedLines = sym ? decodeLogLines(text, sym.frames, sym.results) : null;
     // MAINTAINERS of the source roots, then of the workspace folders (a kernel tree opened as a workspace).
     const sourceRoots = [
       ...(await this.settingsFor(uri)).sourceRoot,
       ...(this.trusted ? this.workspaceFolders : []),
     ];
-    return { text, analysis: r.analysis, decodedText, sourceRoots };
+    return { text, analysis: r.analysis, decodedLines, sourceRoots };
   }
 
   /** Start tracking the documents the client opens (after every handler is registered). */

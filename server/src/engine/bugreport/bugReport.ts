@@ -35,8 +35,9 @@ export interface BugReport {
 }
 
 export interface BugReportOptions {
-  /** The log as decoded (decodeLogText), line for line with the original; null when not decoded. */
-  decodedText?: string | null;
+  /** The log as decoded (decodeLogLines: line for line with the original, a line may carry an added
+   * `Faulting access:` line); null when not decoded. */
+  decodedLines?: readonly string[] | null;
   /** Kernel source trees searched for MAINTAINERS (the first that has one answers). */
   sourceRoots?: readonly string[];
 }
@@ -70,17 +71,21 @@ export function buildBugReport(
 ): BugReport {
   const e = analysis.events[index];
   const original = splitLines(text);
-  const lines = options.decodedText != null ? splitLines(options.decodedText) : original;
-  // Decoded only when decoding changed one of the event's lines (no debug file may have answered).
+  const lines = options.decodedLines ?? original;
+  // Decoded only when decoding rewrote one of the event's lines (no debug file may have answered); an
+  // added `Faulting access:` line alone (from the log's Code: bytes) decodes no frame.
   let decoded = false;
-  for (let n = e.line; n <= e.endLine && !decoded; n++) decoded = lines[n] !== original[n];
-  const message = (n: number) => normalizeLine(lines[n] ?? '').message.trimEnd();
+  for (let n = e.line; n <= e.endLine && !decoded; n++)
+    decoded = (lines[n] ?? '').split('\n')[0] !== original[n];
+  // A decoded line may carry an added line (`Faulting access: …`): each keeps its own message.
+  const messages = (n: number) =>
+    (lines[n] ?? '').split('\n').map((part) => normalizeLine(part).message.trimEnd());
 
   const own: string[] = [];
-  for (let n = e.line; n <= e.endLine && n < lines.length; n++) own.push(message(n));
+  for (let n = e.line; n <= e.endLine && n < lines.length; n++) own.push(...messages(n));
   const end = Math.min(nextCrashLine(analysis, index, lines.length), e.line + GUILTY_LOOKAHEAD);
   const window: string[] = [];
-  for (let n = e.line; n < end; n++) window.push(message(n));
+  for (let n = e.line; n < end; n++) window.push(...messages(n));
   const guiltyFile = guiltyFileOf(window, e.title);
 
   const answer: (MaintainersAnswer & { root: string }) | null =

@@ -23,6 +23,18 @@ export function decodeLogText(
   frames: LogFrame[],
   results: Map<string, FrameSymbolization>,
 ): string {
+  return decodeLogLines(text, frames, results).join('\n');
+}
+
+/**
+ * The decoded copy line for line with the log: element n is line n rewritten, followed by a
+ * `Faulting access:` line (after a `\n`) when it is a memory fault's RIP line.
+ */
+export function decodeLogLines(
+  text: string,
+  frames: LogFrame[],
+  results: Map<string, FrameSymbolization>,
+): string[] {
   const lines = splitLines(text);
   const byLine = new Map<number, LogFrame[]>();
   for (const f of frames) {
@@ -54,7 +66,7 @@ export function decodeLogText(
     if (access) line += '\n' + accessLine(line, access.summary);
     lines[n] = line;
   }
-  return lines.join('\n');
+  return lines;
 }
 
 /** At most this many distinct reasons are listed; the rest are counted. */

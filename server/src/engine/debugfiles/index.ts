@@ -45,4 +45,4 @@ export { symbolizeLog, debugFilesStatus } from './session';
 export type { SessionOptions, LogSymbolization, DebugFilesInUse, RejectedFile, CrossCheck } from './session';
 export { identityMismatch } from './match';
 export type { LogIdentity } from './match';
-export { decodeLogText, decodeSummary, locationsText, ACCESS_LINE_LABEL } from './decodeText';
+export { decodeLogLines, decodeLogText, decodeSummary, locationsText, ACCESS_LINE_LABEL } from './decodeText';
