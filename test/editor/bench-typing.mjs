@@ -15,8 +15,15 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import { freePort, isolatedEnv, stopServer, waitForHttp, writeUserSettings } from './code-server-lib.mjs';
+import {
+  freePort,
+  isolatedEnv,
+  launchChromium,
+  stopServer,
+  waitForHttp,
+  workbenchUrl,
+  writeUserSettings,
+} from './code-server-lib.mjs';
 import { REPO } from './build-suite.mjs';
 
 const args = process.argv.slice(2);
@@ -25,7 +32,6 @@ const lines = opt('--lines', 300_000);
 const keys = opt('--keys', 60);
 const CODE_SERVER =
   process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const log = (...a) => console.log('[bench-typing]', ...a);
 
 if (!existsSync(CODE_SERVER)) {
@@ -66,20 +72,9 @@ async function session(withExtension) {
       ...(withExtension ? [['extensionDevelopmentPath', `vscode-remote://${host}${REPO}`]] : []),
       ['openFile', `vscode-remote://${host}${file}`],
     ];
-    const url = `http://${host}/?folder=${encodeURIComponent(work)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    browser = await chromium.launchPersistentContext(join(work, 'chromium'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 900 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-      ],
-    });
-    const page = browser.pages()[0] ?? (await browser.newPage());
+    const url = workbenchUrl(host, work, payload);
+    let page;
+    ({ browser, page } = await launchChromium(join(work, 'chromium')));
     await page.goto(url);
     await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 120_000 });
     if (withExtension)

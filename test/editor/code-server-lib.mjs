@@ -1,9 +1,10 @@
 // Helpers shared by the code-server launchers (run-code-server.mjs, screenshot-themes.mjs): a free
 // loopback port, waiting for the workbench to answer, an environment whose XDG folders live in a
-// scratch directory, and stopping the server's whole process group.
+// scratch directory, stopping the server's whole process group, the workbench URL and a headless Chromium.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 
 export function freePort() {
   return new Promise((res, rej) => {
@@ -61,4 +62,28 @@ export function writeUserSettings(userDataDir, extra = {}) {
     ...extra,
   };
   writeFileSync(join(userDataDir, 'User/settings.json'), JSON.stringify(settings));
+}
+
+/** The workbench URL that opens `folder` with the workbench `payload` ([name, value] pairs). */
+export function workbenchUrl(host, folder, payload) {
+  return `http://${host}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+/** Headless Chromium (Debian's, or CHROMIUM_BIN) with its own profile in `profileDir`; returns its first page too. */
+export async function launchChromium(profileDir, viewport = { width: 1400, height: 900 }) {
+  const browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    headless: true,
+    viewport,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return { browser, page: browser.pages()[0] ?? (await browser.newPage()) };
 }

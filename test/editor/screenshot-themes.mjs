@@ -13,8 +13,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
-import { freePort, isolatedEnv, stopServer, waitForHttp, writeUserSettings } from './code-server-lib.mjs';
+import {
+  freePort,
+  isolatedEnv,
+  launchChromium,
+  stopServer,
+  waitForHttp,
+  workbenchUrl,
+  writeUserSettings,
+} from './code-server-lib.mjs';
 import { REPO } from './build-suite.mjs';
 
 const args = process.argv.slice(2);
@@ -23,7 +30,6 @@ const outDir = resolve(opt('--out', join(REPO, 'docs/screenshots')));
 const fixture = resolve(opt('--file', join(REPO, 'test-fixtures/editor/oops.dmesg')));
 const CODE_SERVER =
   process.env.CODE_SERVER_BIN ?? join(REPO, '.test-cache/code-server/node_modules/.bin/code-server');
-const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 // [output name, label in the theme picker, the workbench's class for that theme]
 const THEMES = [
   ['highlight-dark', 'Dark Modern', 'vscode-theme-defaults-themes-dark_modern-json'],
@@ -101,22 +107,9 @@ try {
     ['extensionDevelopmentPath', `vscode-remote://${host}${REPO}`],
     ['openFile', `vscode-remote://${host}${fixture}`],
   ];
-  const url = `http://${host}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-  browser = await chromium.launchPersistentContext(join(work, 'chromium'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const page = browser.pages()[0] ?? (await browser.newPage());
+  const url = workbenchUrl(host, folder, payload);
+  let page;
+  ({ browser, page } = await launchChromium(join(work, 'chromium')));
   await page.goto(url);
   await page
     .locator('.monaco-editor .view-lines', { hasText: 'Call Trace:' })
