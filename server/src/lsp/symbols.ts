@@ -66,9 +66,14 @@ function symbolCount(ev: KernelEvent, detail: Detail): number {
 }
 
 function eventSymbol(doc: TextDocument, ev: KernelEvent, detail: Detail): DocumentSymbol {
-  const range0 = linesRange(doc, ev.line, ev.endLine);
   if (detail === Detail.Events)
-    return sym(eventName(ev), eventDetail(ev), SymbolKind.Event, range0, spanRange(ev.headerSpan));
+    return sym(
+      eventName(ev),
+      eventDetail(ev),
+      SymbolKind.Event,
+      linesRange(doc, ev.line, ev.endLine),
+      spanRange(ev.headerSpan),
+    );
   const full = detail === Detail.Full;
   const children: DocumentSymbol[] = [];
   if (ev.ip) {
