@@ -7,6 +7,7 @@
 
 import { readSync, statSync } from 'node:fs';
 import {
+  accessEventOf,
   analyzeText,
   faultAccess,
   FILE_LIMITS,
@@ -173,8 +174,14 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
     lr: e.lr ? { ...frameJson(e.lr, sym), line: e.lr.line } : null,
     frames: main.map((f) => frameJson(f, sym)),
     // The faulting access of a memory fault (instruction, values, variable, C expression), null otherwise.
-    access: (e.ip && sym?.results.get(frameKey(e.ip))?.access) ?? faultAccess(e),
+    access: accessOf(e, sym),
   };
+}
+
+/** The access symbolization explained (with debug files), else what the log alone says. */
+function accessOf(e: KernelEvent, sym: SymbolizedLog) {
+  const at = e.ip ?? accessEventOf(e).caller ?? null;
+  return (at && sym?.results.get(frameKey(at))?.access) ?? faultAccess(e);
 }
 
 function frameJson(f: Frame, sym: SymbolizedLog) {

@@ -34,6 +34,7 @@ struct adapter {
 typedef struct adapter adapter_t;
 
 struct adapter *volatile bad_adapter;
+struct adapter quiet_adapter; /* a real struct whose callback is NULL */
 void (*volatile bad_fn)(int);
 volatile int sink;
 
@@ -121,6 +122,8 @@ int main(int argc, char **argv)
 		return read_count(bad_adapter);
 	if (!strcmp(s, "call_cb"))
 		call_cb(bad_adapter);
+	if (!strcmp(s, "call_member"))
+		call_cb(&quiet_adapter);
 	if (!strcmp(s, "call_fn"))
 		call_fn(bad_fn);
 	return 0;

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
+  accessEventOf,
   analyzeText,
+  evidenceFromCall,
   evidenceFromFile,
   faultAccess,
   openDebugFile,
@@ -41,25 +43,39 @@ function gdbAtCrash(exe: string, scenario: string, commands: string[]): string[]
 interface Crash {
   faultAddress: bigint;
   registers: Map<string, bigint>;
-  func: string;
+  pc: bigint;
+  /** `func+offset` of the PC; null when the PC is no code (a call through a NULL pointer). */
+  func: string | null;
   offset: number;
+  /** The return address on the stack when the PC is no code: the caller's `func+offset`. */
+  caller: { func: string; offset: number } | null;
+}
+
+/** `call_fn + 14 in section .text` -> {func, offset}; null for `No symbol matches`. */
+function symbolOf(info: string): { func: string; offset: number } | null {
+  const s = /^(\w+)(?: \+ (\d+))? in section/.exec(info);
+  return s ? { func: s[1], offset: Number(s[2] ?? 0) } : null;
 }
 
 function crash(exe: string, scenario: string): Crash {
-  const [addr, regs, sym] = gdbAtCrash(exe, scenario, [
+  const [addr, regs, sym, ret] = gdbAtCrash(exe, scenario, [
     'p/x (unsigned long)$_siginfo._sifields._sigfault.si_addr',
     'info registers',
     'info symbol $pc',
+    'info symbol *(unsigned long *)$sp',
   ]);
   const registers = new Map<string, bigint>();
   for (const m of regs.matchAll(/^(\w+)\s+(0x[0-9a-f]+)/gm)) registers.set(m[1].toUpperCase(), BigInt(m[2]));
-  const s = /^(\w+)(?: \+ (\d+))? in section/.exec(sym);
-  assert.ok(s, sym);
+  const at = symbolOf(sym);
+  const caller = at ? null : symbolOf(ret);
+  assert.ok(at || caller, `${sym}\n${ret}`);
   return {
     faultAddress: BigInt(/= (0x[0-9a-f]+)/.exec(addr)![1]),
     registers,
-    func: s[1],
-    offset: Number(s[2] ?? 0),
+    pc: registers.get('RIP')!,
+    func: at?.func ?? null,
+    offset: at?.offset ?? 0,
+    caller,
   };
 }
 
@@ -78,14 +94,16 @@ function kallsymsSize(exe: string, func: string): number {
 const hex16 = (v: bigint) => v.toString(16).padStart(16, '0');
 
 /** The crash as an x86_64 oops prints it. */
-function oopsText(c: Crash, size: number): string {
+function oopsText(c: Crash, exe: string): string {
+  const frame = (f: { func: string; offset: number }) =>
+    `${f.func}+0x${f.offset.toString(16)}/0x${kallsymsSize(exe, f.func).toString(16)}`;
   const r = (n: string) => `${n}: ${hex16(c.registers.get(n) ?? 0n)}`;
   return [
     `BUG: kernel NULL pointer dereference, address: ${hex16(c.faultAddress)}`,
     '#PF: supervisor read access in kernel mode',
     'Oops: 0000 [#1] PREEMPT SMP NOPTI',
     'CPU: 0 PID: 1 Comm: faults Not tainted 6.1.0 #1',
-    `RIP: 0010:${c.func}+0x${c.offset.toString(16)}/0x${size.toString(16)}`,
+    `RIP: 0010:${c.func ? frame({ func: c.func, offset: c.offset }) : `0x${c.pc.toString(16)}`}`,
     `RSP: 0018:${hex16(c.registers.get('RSP')!)} EFLAGS: 00010246`,
     [r('RAX'), r('RBX'), r('RCX')].join(' '),
     [r('RDX'), r('RSI'), r('RDI')].join(' '),
@@ -93,14 +111,17 @@ function oopsText(c: Crash, size: number): string {
     [r('R10'), r('R11'), r('R12')].join(' '),
     [r('R13'), r('R14'), r('R15')].join(' '),
     `CR2: ${hex16(c.faultAddress)} CR3: 0000000001062000 CR4: 00000000000006f0`,
+    ...(c.caller ? ['Call Trace:', ' <TASK>', ` ${frame(c.caller)}`, ' </TASK>'] : []),
   ].join('\n');
 }
 
 function explain(exe: string, scenario: string): { access: FaultAccess; crash: Crash } {
   const c = crash(exe, scenario);
-  const e = analyzeText(oopsText(c, kallsymsSize(exe, c.func))).events[0];
-  assert.ok(e?.ip, scenario);
-  const access = faultAccess(e, evidenceFromFile(openDebugFile(exe), e.ip));
+  const e = analyzeText(oopsText(c, exe)).events[0];
+  assert.ok(e && (e.ip || accessEventOf(e).caller), scenario);
+  const df = openDebugFile(exe);
+  const caller = accessEventOf(e).caller;
+  const access = faultAccess(e, caller ? evidenceFromCall(df, caller) : evidenceFromFile(df, e.ip!));
   assert.ok(access, scenario);
   return { access, crash: c };
 }
@@ -113,6 +134,13 @@ const NAMED: Record<string, { kind: string; member: RegExp }> = {
   write_half: { kind: 'write', member: /^u\.half\[1\]$/ },
   read_count: { kind: 'read', member: /^count$/ },
   call_cb: { kind: 'read', member: /^cb$/ },
+};
+
+/** Calls through a NULL function pointer: a parameter in a register, a member of a real struct. */
+const BAD_CALLS: Record<string, { expression: string; evaluate: boolean }> = {
+  // gdb cannot evaluate `fn` in the caller's frame (optimized out after the call), only see it at the call.
+  call_fn: { expression: 'fn', evaluate: false },
+  call_member: { expression: 'a->cb', evaluate: true },
 };
 
 /** gdb runs cost seconds: DWARF 4 (.debug_loc) is checked on the scenarios with location lists and a union. */
@@ -159,6 +187,63 @@ for (const dwarf of [4, 5] as const) {
         ),
         a.notes.join('; '),
       );
+    },
+  );
+
+  test(
+    `DWARF ${dwarf}: a call through a NULL function pointer (RIP 0x0) is the indirect call before the return address`,
+    { skip },
+    () => {
+      const exe = build(dwarf);
+      for (const [scenario, want] of Object.entries(BAD_CALLS)) {
+        const { access: a, crash: c } = explain(exe, scenario);
+        assert.equal(c.pc, 0n, scenario);
+        assert.equal(a.kind, 'exec', scenario);
+        assert.equal(a.address, '0x0', scenario);
+        assert.equal(a.agreesWithFaultAddress, true, scenario);
+        // objdump: the instruction that ends at the return address is this call.
+        const ret = parseInt(
+          spawnSync('gdb', ['-batch', '-nx', '-ex', `p/x ${c.caller!.func}+${c.caller!.offset}`, exe], {
+            encoding: 'utf8',
+          }).stdout.match(/0x[0-9a-f]+/)![0],
+          16,
+        );
+        const at = (ret - a.bytes.split(' ').length).toString(16);
+        const dis = spawnSync('objdump', ['-d', '--no-show-raw-insn', exe], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 26,
+        }).stdout;
+        const line = dis.split('\n').find((l) => l.trimStart().startsWith(`${at}:`));
+        assert.ok(line, `${scenario}: objdump has no instruction at ${at}`);
+        assert.equal(
+          line
+            .split('\t')
+            .pop()!
+            .replace(/\s+/g, ' ')
+            .replace(/^callq /, 'call '),
+          a.instruction,
+          scenario,
+        );
+        assert.equal(a.expression, want.expression, `${scenario}: ${a.summary} ${a.notes.join('; ')}`);
+        // gdb: at the call, the variable is in the register the call went through.
+        const [scope] = gdbAtCrash(exe, scenario, [`info scope *0x${at}`]);
+        const reg = a.base!.register.toLowerCase();
+        assert.match(
+          scope,
+          new RegExp(
+            `Symbol ${a.variable!.name} is (?:a variable in \\$${reg}|multi-location:[\\s\\S]*?Range 0x[0-9a-f]+-0x[0-9a-f]+: a variable in \\$${reg})`,
+          ),
+          scope,
+        );
+        const [type, value] = gdbAtCrash(exe, scenario, [
+          'frame 1',
+          `whatis ${a.variable!.name}`,
+          want.evaluate ? `p/x (unsigned long)(${a.expression})` : 'p 0',
+        ]).slice(1);
+        assert.equal(type, `type = ${a.variable!.type}`, scenario);
+        if (want.evaluate)
+          assert.equal(value, '$1 = 0x0', `${scenario}: ${a.expression} in the caller's frame`);
+      }
     },
   );
 }

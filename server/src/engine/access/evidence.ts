@@ -8,6 +8,7 @@ import type { DecodedAccess } from './instruction';
 import type { AccessValues } from './values';
 import { variableInRegister, type VariableAtPc } from './variable';
 import { memberAt, type MemberPath } from './expression';
+import { callBefore } from './badCall';
 
 /** The longest x86 instruction. */
 const MAX_INSTRUCTION = 15;
@@ -48,6 +49,19 @@ export function evidenceFromFile(df: DebugFile, ip: Frame): AccessEvidence {
     fileBytes: at.bytes,
     describe: df.hasDebugInfo
       ? (access, values) => describeAccess(df.dwarf(), at.linear, access, values)
+      : undefined,
+  };
+}
+
+/** The evidence for a call through a bad pointer: the indirect call before `caller`'s return address. */
+export function evidenceFromCall(df: DebugFile, caller: Frame): AccessEvidence {
+  const site = callBefore(df, caller);
+  if (typeof site === 'string') return { fileProblem: `debug file: ${site}` };
+  return {
+    fileBytes: site.call.bytes,
+    callSite: site.where,
+    describe: df.hasDebugInfo
+      ? (access, values) => describeAccess(df.dwarf(), site.linear, access, values)
       : undefined,
   };
 }

@@ -2,7 +2,7 @@
 // (debug file bytes at the IP, else the log's `Code:` bytes), the register values and effective address,
 // and — with DWARF — the variable in the base register and the member at the displacement, as the C
 // expression a kernel developer would write. Every step that cannot be done says why, in a short phrase.
-import type { KernelEvent } from '../model';
+import type { Frame, KernelEvent } from '../model';
 import { parseCodeBytes } from '../explain/disasm';
 import { decodeAccess, type AccessKind, type DecodedAccess, type MemoryOperand } from './instruction';
 import { accessValues, type AccessValues } from './values';
@@ -54,6 +54,8 @@ const MEMORY_FAULT_KINDS: ReadonlySet<string> = new Set([
 export interface AccessEvidence {
   /** Bytes from the debug file at the faulting IP (at least one instruction's worth). */
   fileBytes?: Uint8Array | null;
+  /** A call through a bad pointer: where the call instruction in `fileBytes` is (`call_fn+0xc`). */
+  callSite?: string;
   /** Why the file gave no bytes, when it was asked. */
   fileProblem?: string | null;
   /** Absolute address of the faulting instruction, when known (RIP-relative operands). */
@@ -70,15 +72,45 @@ export interface AccessEvidence {
 }
 
 /** The facts of an event the explanation reads (what a symbolizer job carries to its worker). */
-export type AccessEvent = Pick<
+export interface AccessEvent extends Pick<
   KernelEvent,
   'kind' | 'arch' | 'ip' | 'registers' | 'pageFault' | 'faultAddress' | 'code'
->;
+> {
+  /**
+   * When RIP names no code (a call through a bad pointer): the first trace entry, whose return address
+   * follows the call that jumped there.
+   */
+  caller?: Frame | null;
+}
 
 /** Those facts of an event, nothing else. */
 export function accessEventOf(e: KernelEvent): AccessEvent {
   const { kind, arch, ip, registers, pageFault, faultAddress, code } = e;
-  return { kind, arch, ip, registers, pageFault, faultAddress, code };
+  const frames = e.traces[0]?.frames ?? [];
+  const caller = badCallTarget(e) !== null ? (frames.find((f) => f.reliable) ?? frames[0] ?? null) : null;
+  return { kind, arch, ip, registers, pageFault, faultAddress, code, ...(caller ? { caller } : {}) };
+}
+
+/**
+ * RIP's value when it names no code and is where the fault was (`RIP: 0010:0x0`, the fault address 0): the
+ * CPU jumped there through a bad function pointer. Null otherwise.
+ */
+export function badCallTarget(e: Pick<AccessEvent, 'ip' | 'faultAddress' | 'registers'>): bigint | null {
+  let rip: bigint;
+  if (e.ip) {
+    if (e.ip.function || !e.ip.address || !/^[0-9a-f]{1,16}$/i.test(e.ip.address)) return null;
+    rip = BigInt('0x' + e.ip.address);
+  } else {
+    // `RIP: 0010:0x0` is no frame the analysis keeps: its value is the register's.
+    const m = /^[0-9a-f]{4}:0x([0-9a-f]{1,16})$/i.exec(
+      e.registers.find((r) => r.name === 'RIP')?.value ?? '',
+    );
+    if (!m) return null;
+    rip = BigInt('0x' + m[1]);
+  }
+  const fault =
+    e.faultAddress && /^[0-9a-f]{1,16}$/i.test(e.faultAddress) ? BigInt('0x' + e.faultAddress) : null;
+  return fault === null || fault === rip ? rip : null;
 }
 
 /** Is this event one the faulting-access explanation is for (x86_64, a memory fault with a register dump)? */
@@ -86,7 +118,7 @@ export function isMemoryFault(e: AccessEvent): boolean {
   return (
     MEMORY_FAULT_KINDS.has(e.kind) &&
     (e.arch === 'x86_64' || (e.arch === 'unknown' && e.registers.some((r) => r.name === 'RAX'))) &&
-    e.ip !== null &&
+    (e.ip !== null || badCallTarget(e) !== null) &&
     e.registers.length > 0 &&
     (e.kind !== 'oops' || e.pageFault !== null || e.faultAddress !== null)
   );
@@ -98,6 +130,8 @@ export function isMemoryFault(e: AccessEvent): boolean {
  */
 export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): FaultAccess | null {
   if (!isMemoryFault(e)) return null;
+  const target = badCallTarget(e);
+  if (target !== null) return badCallAccess(e, target, evidence);
   const notes: string[] = [];
   const logCode = e.code ? parseCodeBytes(e.code, 'x86_64') : null;
   const logBytes =
@@ -163,6 +197,66 @@ export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): Faul
     summary: '',
   };
   out.summary = summaryOf(out, decoded);
+  return out;
+}
+
+/**
+ * A call through a bad pointer: RIP is the target, the instruction is the indirect call before the first
+ * trace entry's return address (evidence.fileBytes at evidence.callSite), the variable and member what it
+ * called through.
+ */
+function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence): FaultAccess {
+  const notes: string[] = evidence.fileProblem ? [evidence.fileProblem] : [];
+  const call = evidence.fileBytes ? decodeAccess(evidence.fileBytes) : null;
+  const rip = '0x' + target.toString(16);
+  if (!call || !call.indirectCall || !evidence.callSite)
+    return unknown(
+      e,
+      notes,
+      `RIP ${rip} is no code (a call through a bad pointer?): the indirect call before the first trace entry needs its debug file`,
+    );
+  const values = accessValues(call, e.registers, null, null);
+  notes.push(...values.notes);
+  if (call.target && values.base?.value != null && values.base.value !== target)
+    notes.push(
+      `${call.target} is 0x${values.base.value.toString(16)}, not RIP ${rip}: it changed after the call`,
+    );
+  const described = evidence.describe?.(call, values) ?? null;
+  if (described) notes.push(...described.notes);
+  const hex = (v: bigint | null) => (v === null ? null : '0x' + v.toString(16));
+  const fault = e.faultAddress ? '0x' + e.faultAddress.replace(/^0+(?=.)/, '') : null;
+  const out: FaultAccess = {
+    function: evidence.callSite.replace(/\+0x[0-9a-f]+$/, ''),
+    offset: parseInt(/\+0x([0-9a-f]+)$/.exec(evidence.callSite)?.[1] ?? '0', 16),
+    instruction: call.text,
+    bytes: [...call.bytes].map((b) => b.toString(16).padStart(2, '0')).join(' '),
+    bytesFrom: 'debug file',
+    kind: 'exec',
+    size: null,
+    address: rip,
+    faultAddress: fault,
+    agreesWithFaultAddress: fault === null ? null : fault === rip,
+    base: values.base && { register: values.base.register, value: hex(values.base.value) },
+    index: values.index && {
+      register: values.index.register,
+      value: hex(values.index.value),
+      scale: values.index.scale,
+    },
+    displacement: call.memory ? displacementText(call.memory) : null,
+    variable: described?.variable ?? null,
+    member: described?.member?.member || null,
+    container: described?.member?.container ?? null,
+    expression: described?.member?.expression ?? null,
+    notes,
+    summary: '',
+  };
+  const through = call.memory ? operandText(call.memory) : call.target;
+  const v = out.variable;
+  out.summary =
+    out.expression && v
+      ? `calling \`${out.expression}\` == ${valueText(rip)}${out.container ? ` (${out.container})` : ''} ` +
+        `(\`${v.name}\`: ${v.kind} of ${[v.function, ...v.inlinedIn].join(', inlined in ')}, in ${v.location}) at ${evidence.callSite}`
+      : `calling through ${through} == ${valueText(rip)} at ${evidence.callSite} (\`${call.text}\`)`;
   return out;
 }
 

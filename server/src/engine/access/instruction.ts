@@ -28,6 +28,8 @@ export interface DecodedAccess {
   memory: MemoryOperand | null;
   /** `call *%rax` / `jmp *%rax`: the register holding the target. */
   target: string | null;
+  /** An indirect call (`call *%rax`, `call *0x8(%rax)`). */
+  indirectCall: boolean;
   /** More than one explicit memory operand (movs, cmps): the first is reported. */
   otherOperands: number;
   /** Why the instruction accesses no memory we can name, when memory and target are both null. */
@@ -99,7 +101,12 @@ export function decodeAccess(bytes: Uint8Array, bitness: 32 | 64 = 64): DecodedA
     if (ins.isInvalid) return null;
     const text = gasFormatter(ice).format(ins).replace(/\s+/, ' ');
     const length = ins.length;
-    const common = { text, length, bytes: window.slice(0, length) };
+    const common = {
+      text,
+      length,
+      bytes: window.slice(0, length),
+      indirectCall: ins.flowControl === ice.FlowControl.IndirectCall,
+    };
     const indirect =
       ins.flowControl === ice.FlowControl.IndirectCall || ins.flowControl === ice.FlowControl.IndirectBranch;
     const info = factory.info(ins);

@@ -43,12 +43,16 @@ export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
     });
   };
   analysis.events.forEach((e, i) => {
-    if (e.ip) add(e.ip, i, true, isMemoryFault(e) ? accessEventOf(e) : undefined);
+    const fault = isMemoryFault(e) ? accessEventOf(e) : undefined;
+    if (e.ip) add(e.ip, i, true, fault);
     // A WARNING's `at func+off/size` is the address of the WARN itself, looked up as is, like the IP.
     if (e.location) add(e.location, i, true);
     // The link register holds a return address: looked up at address − 1 like a call-trace entry.
     if (e.lr) add(e.lr, i, false);
-    for (const t of e.traces) for (const f of t.frames) add(f, i, isFaultingEntry(e, f));
+    // A call through a bad pointer without an IP frame (`RIP: 0010:0x0`): its caller carries the fault.
+    for (const t of e.traces)
+      for (const f of t.frames)
+        add(f, i, isFaultingEntry(e, f), !e.ip && fault?.caller === f ? fault : undefined);
   });
   return out;
 }

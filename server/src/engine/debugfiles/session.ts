@@ -19,9 +19,9 @@ import {
 import { buildIdConflict, buildIdMismatch, printedBuildIds } from './buildId';
 import { fetchDebuginfo } from './debuginfod';
 import { defaultCacheDir, prepareDebugFile } from './decompress';
-import type { LogFrame } from './frames';
+import { frameKey, type LogFrame } from './frames';
 import { faultAccess, type FaultAccess } from '../access/faultAccess';
-import { evidenceFromFile } from '../access/evidence';
+import { evidenceFromCall, evidenceFromFile } from '../access/evidence';
 import { locateDebugFiles, type DebugFileSettings, type LocatedFile } from './locate';
 import { identityMismatch, symbolDisagreements } from './match';
 import type { Arch } from '../model';
@@ -228,7 +228,10 @@ export async function symbolizeLog(
   });
   for (const f of frames) {
     const r = f.fault && results.get(f.key);
-    if (r && f.fault) r.access = explainAccess(f, r, objectFile(r.object)) ?? undefined;
+    if (!r || !f.fault) continue;
+    // A call through a bad pointer (RIP 0x0): the call is in the object of the first trace entry.
+    const caller = f.fault.caller && results.get(frameKey(f.fault.caller));
+    r.access = explainAccess(f, caller ?? r, objectFile((caller ?? r).object)) ?? undefined;
   }
   const crossChecks = opts.crossCheck
     ? crossCheck(opts.crossCheck, frames, results, objectFile, messages)
@@ -327,7 +330,9 @@ function explainAccess(f: LogFrame, r: FrameSymbolization, file: string | null):
   if (!f.fault) return null;
   if (!file || !r.object) return faultAccess(f.fault);
   try {
-    return faultAccess(f.fault, evidenceFromFile(openDebugFile(file), f.frame));
+    const df = openDebugFile(file);
+    const caller = f.fault.caller;
+    return faultAccess(f.fault, caller ? evidenceFromCall(df, caller) : evidenceFromFile(df, f.frame));
   } catch (e) {
     if (!(e instanceof SymbolizeError)) throw e;
     return faultAccess(f.fault, { fileProblem: `debug file: ${e.message}` });

@@ -76,8 +76,9 @@ export function typeName(dw: DwarfInfo, t: Die | null, depth = 0): string {
     case DW_TAG_TYPE.pointer_type:
     case DW_TAG_TYPE.reference_type: {
       const target = typeOf(dw, t);
+      const fn = stripType(dw, target);
+      if (fn?.tag === DW_TAG_TYPE.subroutine_type && target === fn) return functionPointerName(dw, fn, depth);
       const inner = typeName(dw, target, depth + 1);
-      if (target && stripType(dw, target)?.tag === DW_TAG_TYPE.subroutine_type) return `${inner} *`;
       return inner.endsWith('*') ? `${inner}*` : `${inner} *`;
     }
     case DW_TAG_TYPE.const_type:
@@ -97,6 +98,22 @@ export function typeName(dw: DwarfInfo, t: Die | null, depth = 0): string {
       return name ?? '?';
   }
 }
+
+/** `void (*)(int)`: a pointer to a function type, as C and gdb spell it. */
+function functionPointerName(dw: DwarfInfo, fn: Die, depth: number): string {
+  const tree = dw.dieTreeAt(fn.offset) ?? fn;
+  const params = tree.children.flatMap((c) =>
+    c.tag === FORMAL_PARAMETER
+      ? [typeName(dw, typeOf(dw, c), depth + 1)]
+      : c.tag === UNSPECIFIED_PARAMETERS
+        ? ['...']
+        : [],
+  );
+  return `${typeName(dw, typeOf(dw, fn), depth + 1)} (*)(${params.length ? params.join(', ') : 'void'})`;
+}
+
+const FORMAL_PARAMETER = 0x05;
+const UNSPECIFIED_PARAMETERS = 0x18;
 
 /** Size in bytes (arrays: length × element), null when DWARF does not say. */
 export function byteSize(dw: DwarfInfo, t: Die | null, depth = 0): number | null {
