@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { analyzeText, faultAccess } from '../../src/engine';
+import { accessEventOf, analyzeText, evidenceFromCall, faultAccess, openDebugFile } from '../../src/engine';
 import { qemuLog } from '../engine/fixtures';
 import { hasTool } from '../symbolize/helpers';
 import { faultEvent, KO, withModule } from './helpers';
@@ -114,3 +114,46 @@ test('a register the dump does not print is said, not guessed', () => {
   assert.ok(a.notes.includes('the register dump does not print RBX'), a.notes.join('; '));
   assert.match(a.summary, /RBX == not in the dump/);
 });
+
+/** objdump -dr -w's relocation at `symbol+offset` of buggy.ko (`a9: R_X86_64_PLT32\t__x86_indirect_thunk_rax-0x4`): its symbol. */
+function relocationAt(symbol: string, offset: number): string | null {
+  const r = spawnSync('objdump', ['-dr', '-w', KO], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const lines = r.stdout.split('\n');
+  const head = lines.findIndex((l) => l.endsWith(` <${symbol}>:`));
+  const want = (parseInt(lines[head].split(' ')[0], 16) + offset).toString(16);
+  const m = new RegExp(`\\t${want}: R_X86_64_\\w+\\t([\\w.]+)`).exec(r.stdout);
+  return m ? m[1] : null;
+}
+
+test(
+  "a call through a NULL function pointer from buggy.ko's dispatcher is its retpoline call (objdump -dr's relocation)",
+  { skip: !hasObjdump && 'objdump not installed (apt-get install -y binutils)' },
+  () => {
+    // null_read's oops as `buggy_scenarios[i].fn()` with a NULL fn would print it: RIP 0x0, RAX 0, the
+    // dispatcher's return address first in the trace.
+    const log = qemuLog('x86_64', 'null_read')
+      .replace(/address: 0000000000000010/, 'address: 0000000000000000')
+      .replace(/RIP: 0010:buggy_null_read_level2\+0x5\/0x20 \[buggy\]/, 'RIP: 0010:0x0')
+      .replace(/RAX: 0000000000000010/, 'RAX: 0000000000000000')
+      .replace(/CR2: ffffffffc02e1fdb/, 'CR2: 0000000000000000')
+      .split('\n')
+      .filter((l) => !/ buggy_null_read(?:_level1)?\+/.test(l))
+      .join('\n');
+    const e = analyzeText(log).events.find((x) => x.registers.length);
+    assert.ok(e && !e.ip);
+    const caller = accessEventOf(e).caller;
+    assert.equal(caller?.function, 'buggy_dispatch');
+    const a = faultAccess(e, evidenceFromCall(openDebugFile(KO), caller!))!;
+    const why = `${a.summary} ${a.notes.join('; ')}`;
+    const callAt = caller!.offset! - 5;
+    assert.equal(a.instruction, `call ${relocationAt('buggy_dispatch', callAt + 1)}`, why);
+    assert.equal(a.instruction, 'call __x86_indirect_thunk_rax', why);
+    assert.equal(a.function, 'buggy_dispatch');
+    assert.equal(a.offset, callAt);
+    assert.equal(objdumpAt('buggy_dispatch', callAt).bytes, 'e8 00 00 00 00');
+    assert.deepEqual(a.base, { register: 'RAX', value: '0x0' });
+    assert.equal(a.address, '0x0');
+    assert.equal(a.agreesWithFaultAddress, true);
+    assert.match(a.summary, /^calling through RAX == NULL at buggy_dispatch\+0x48 /, why);
+  },
+);

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { disassemble, initDisassemblers, parseCodeBytes } from '../../src/engine/explain/disasm';
 import { normalizeLine, splitLines } from '../../src/engine/log/normalize';
+import { normalizeMnemonic } from './objdumpText';
 
 const CORPUS = join(__dirname, '../../../test-fixtures/corpus');
 const hasObjdump = spawnSync('objdump', ['--version']).status === 0;
@@ -60,14 +61,6 @@ function objdump(bytes: Uint8Array, start: number): ObjLine[] {
     lines.push({ offset: off, length: len, mnemonic: m[3] });
   }
   return lines;
-}
-
-/** Mnemonic spellings that differ between binutils and iced without differing in meaning. */
-function normalizeMnemonic(m: string): string {
-  if (m === '(bad)') return '(bad)';
-  return m
-    .replace(/^(rex\.?\w*|data16|addr32|cs|ds|notrack|bnd)$/, '')
-    .replace(/^(call|ret|jmp|push|pop)q$/, '$1');
 }
 
 test('the corpus has x86 Code: lines to check', () => {

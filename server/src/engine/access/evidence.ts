@@ -59,7 +59,7 @@ export function evidenceFromCall(df: DebugFile, caller: Frame): AccessEvidence {
   if (typeof site === 'string') return { fileProblem: `debug file: ${site}` };
   return {
     fileBytes: site.call.bytes,
-    callSite: site.where,
+    callSite: { call: site.call, function: site.function, offset: site.offset },
     describe: df.hasDebugInfo
       ? (access, values) => describeAccess(df.dwarf(), site.linear, access, values)
       : undefined,

@@ -54,8 +54,8 @@ const MEMORY_FAULT_KINDS: ReadonlySet<string> = new Set([
 export interface AccessEvidence {
   /** Bytes from the debug file at the faulting IP (at least one instruction's worth). */
   fileBytes?: Uint8Array | null;
-  /** A call through a bad pointer: where the call instruction in `fileBytes` is (`call_fn+0xc`). */
-  callSite?: string;
+  /** A call through a bad pointer: the call instruction before the return address, and where it is. */
+  callSite?: { call: DecodedAccess; function: string; offset: number };
   /** Why the file gave no bytes, when it was asked. */
   fileProblem?: string | null;
   /** Absolute address of the faulting instruction, when known (RIP-relative operands). */
@@ -202,19 +202,22 @@ export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): Faul
 
 /**
  * A call through a bad pointer: RIP is the target, the instruction is the indirect call before the first
- * trace entry's return address (evidence.fileBytes at evidence.callSite), the variable and member what it
+ * trace entry's return address (evidence.callSite), the variable and member what it
  * called through.
  */
 function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence): FaultAccess {
   const notes: string[] = evidence.fileProblem ? [evidence.fileProblem] : [];
-  const call = evidence.fileBytes ? decodeAccess(evidence.fileBytes) : null;
+  const site = evidence.callSite;
+  const call = site?.call ?? null;
   const rip = '0x' + target.toString(16);
-  if (!call || !call.indirectCall || !evidence.callSite)
+  if (!site || !call || !call.indirectCall)
     return unknown(
       e,
       notes,
       `RIP ${rip} is no code (a call through a bad pointer?): the indirect call before the first trace entry needs its debug file`,
     );
+  const where = `${site.function}+0x${site.offset.toString(16)}`;
+  if (call.retpoline) notes.push(`a retpoline: \`${call.text}\` is an indirect call through ${call.target}`);
   const values = accessValues(call, e.registers, null, null);
   notes.push(...values.notes);
   if (call.target && values.base?.value != null && values.base.value !== target)
@@ -226,8 +229,8 @@ function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence)
   const hex = (v: bigint | null) => (v === null ? null : '0x' + v.toString(16));
   const fault = e.faultAddress ? '0x' + e.faultAddress.replace(/^0+(?=.)/, '') : null;
   const out: FaultAccess = {
-    function: evidence.callSite.replace(/\+0x[0-9a-f]+$/, ''),
-    offset: parseInt(/\+0x([0-9a-f]+)$/.exec(evidence.callSite)?.[1] ?? '0', 16),
+    function: site.function,
+    offset: site.offset,
     instruction: call.text,
     bytes: [...call.bytes].map((b) => b.toString(16).padStart(2, '0')).join(' '),
     bytesFrom: 'debug file',
@@ -255,8 +258,8 @@ function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence)
   out.summary =
     out.expression && v
       ? `calling \`${out.expression}\` == ${valueText(rip)}${out.container ? ` (${out.container})` : ''} ` +
-        `(\`${v.name}\`: ${v.kind} of ${[v.function, ...v.inlinedIn].join(', inlined in ')}, in ${v.location}) at ${evidence.callSite}`
-      : `calling through ${through} == ${valueText(rip)} at ${evidence.callSite} (\`${call.text}\`)`;
+        `(\`${v.name}\`: ${v.kind} of ${[v.function, ...v.inlinedIn].join(', inlined in ')}, in ${v.location}) at ${where}`
+      : `calling through ${through} == ${valueText(rip)} at ${where} (\`${call.text}\`)`;
   return out;
 }
 

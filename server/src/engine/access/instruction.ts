@@ -1,7 +1,7 @@
 // Step 1: the faulting instruction. x86 bytes (from the debug file at the faulting IP, or the log's `Code:`
 // line) decoded with iced-x86 into what it accessed: read / write / read-modify-write / exec, how many bytes,
 // and through which memory operand (base, index, scale, displacement) or indirect call target.
-import { gasFormatter, loadIced, type Iced } from '../explain/disasm';
+import { formatGas, loadIced, type Iced } from '../explain/disasm';
 
 export type AccessKind = 'read' | 'write' | 'rmw' | 'exec';
 
@@ -32,6 +32,8 @@ export interface DecodedAccess {
   indirectCall: boolean;
   /** More than one explicit memory operand (movs, cmps): the first is reported. */
   otherOperands: number;
+  /** `call __x86_indirect_thunk_rax`: a retpoline, an indirect call through `target`. */
+  retpoline?: boolean;
   /** Why the instruction accesses no memory we can name, when memory and target are both null. */
   reason?: string;
 }
@@ -99,7 +101,7 @@ export function decodeAccess(bytes: Uint8Array, bitness: 32 | 64 = 64): DecodedA
     decoder.ip = 0n;
     decoder.decodeOut(ins);
     if (ins.isInvalid) return null;
-    const text = gasFormatter(ice).format(ins).replace(/\s+/, ' ');
+    const text = formatGas(ice, ins, bitness).replace(/\s+/, ' ');
     const length = ins.length;
     const common = {
       text,

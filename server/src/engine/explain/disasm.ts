@@ -97,7 +97,7 @@ export function loadIced(): Iced | null {
 let formatter: InstanceType<Iced['Formatter']> | null = null;
 
 /** One formatter for the process, configured to look like objdump. */
-export function gasFormatter(ice: Iced): InstanceType<Iced['Formatter']> {
+function gasFormatter(ice: Iced): InstanceType<Iced['Formatter']> {
   if (formatter) return formatter;
   const f = new ice.Formatter(ice.FormatterSyntax.Gas);
   // Look like objdump: hex immediates and displacements, `0x` prefix, no size suffix unless needed.
@@ -112,6 +112,17 @@ export function gasFormatter(ice: Iced): InstanceType<Iced['Formatter']> {
   f.ripRelativeAddresses = true;
   formatter = f;
   return f;
+}
+
+/**
+ * `ins` as binutils (2.37 and later) prints it: the formatter's text without the operand-size suffix of a
+ * stack or branch instruction whose operand has the mode's default size (`callq *0x60(%rax)` -> `call …`,
+ * `pushl 0x8(%eax)` -> `push …` in 32-bit code); `pushw` and the like keep theirs.
+ */
+export function formatGas(ice: Iced, ins: InstanceType<Iced['Instruction']>, bitness: 32 | 64): string {
+  const text = gasFormatter(ice).format(ins);
+  const suffix = bitness === 64 ? 'q' : 'l';
+  return text.replace(new RegExp(`^(call|jmp|push|pop)${suffix}(?= )`), '$1 ');
 }
 
 /** Instruction boundaries only (no formatting), to choose where to start decoding. */
@@ -151,7 +162,6 @@ function decodeX86(
   const ice = loadIced();
   if (!ice) return null;
   const decoder = new ice.Decoder(bitness, bytes.subarray(start), ice.DecoderOptions.None);
-  const f = gasFormatter(ice);
   const ins = new ice.Instruction();
   const lines: DisasmLine[] = [];
   try {
@@ -165,7 +175,11 @@ function decodeX86(
         length: len,
         bytes: hexBytes(bytes, off, len),
         // An undecodable instruction that runs to the end of the bytes was cut off by the 64-byte window.
-        text: ins.isInvalid ? (off + len >= bytes.length ? '(truncated)' : '(bad)') : f.format(ins),
+        text: ins.isInvalid
+          ? off + len >= bytes.length
+            ? '(truncated)'
+            : '(bad)'
+          : formatGas(ice, ins, bitness),
         trapping: trapOffset === off,
       });
       off += len;

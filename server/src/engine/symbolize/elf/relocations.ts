@@ -2,7 +2,7 @@
 // in memory, resolving symbols against the synthetic per-section layout of AddressSpace. Only for ET_REL:
 // a vmlinux keeps leftover `.rela.debug_*` sections that must not be applied (the values are final).
 // Relocation numbers: the x86-64 psABI and the AArch64 ELF ABI (also arch/*/include/asm/elf.h).
-import { type ElfFile, type ElfSection, SHT_RELA, SHT_REL } from './elfFile';
+import { cString, type ElfFile, type ElfSection, SHT_RELA, SHT_REL } from './elfFile';
 import { type AddressSpace } from './addressSpace';
 import { corrupt } from '../errors';
 
@@ -141,4 +141,38 @@ function writeValue(d: DataView, o: number, width: number, v: number, little: bo
     d.setUint32(little ? o + 4 : o, hi, little);
   } else if (width === 4) d.setUint32(o, lo, little);
   else d.setUint16(o, lo & 0xffff, little);
+}
+
+/**
+ * The name of the symbol a relocation at byte `offset` of `target` refers to (a `.ko`'s `call` to
+ * `__x86_indirect_thunk_rax` is `e8 00 00 00 00` with its target only here), or null when none does.
+ */
+export function relocatedSymbolAt(elf: ElfFile, target: ElfSection, offset: number): string | null {
+  const e = elf.endian;
+  for (const rs of elf.sections) {
+    if ((rs.type !== SHT_RELA && rs.type !== SHT_REL) || rs.info !== target.index) continue;
+    const ent = elf.is64 ? (rs.type === SHT_RELA ? 24 : 16) : rs.type === SHT_RELA ? 12 : 8;
+    const raw = elf.readSection(rs);
+    for (let o = 0; o + ent <= raw.length; o += ent) {
+      const at = elf.is64 ? e.u64n(raw, o) : e.u32(raw, o);
+      if (at !== offset) continue;
+      const info = elf.is64 ? e.u64n(raw, o + 8) : e.u32(raw, o + 4);
+      const symIndex = elf.is64 ? Math.floor(info / 4294967296) : info >>> 8;
+      return symbolName(elf, rs.link, symIndex);
+    }
+  }
+  return null;
+}
+
+function symbolName(elf: ElfFile, symtabIndex: number, symIndex: number): string | null {
+  const tab = elf.sections[symtabIndex];
+  const strtab = tab && elf.sections[tab.link];
+  if (!tab || !strtab) return null;
+  const ent = elf.is64 ? 24 : 16;
+  if ((symIndex + 1) * ent > tab.size) return null;
+  const sym = elf.readSectionRange(tab, symIndex * ent, ent);
+  const nameOffset = elf.endian.u32(sym, 0);
+  if (nameOffset >= strtab.size) return null;
+  const bytes = elf.readSectionRange(strtab, nameOffset, Math.min(256, strtab.size - nameOffset));
+  return cString(bytes, 0);
 }
