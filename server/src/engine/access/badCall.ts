@@ -3,7 +3,8 @@
 // first trace entry's return address, found in the debug file: `call *%rax`, `call *0x60(%rax)`, or — with
 // retpolines — `call __x86_indirect_thunk_rax`, an indirect call through RAX.
 import type { Frame } from '../model';
-import { type DebugFile, SymbolizeError } from '../symbolize';
+import type { DebugFile } from '../symbolize';
+import { codeAt, guarded } from './codeAt';
 import type { ElfSection } from '../symbolize/elf/elfFile';
 import { relocatedSymbolAt } from '../symbolize/elf/relocations';
 import { decodeAccess, X86_64_GPRS, type DecodedAccess } from './instruction';
@@ -29,13 +30,10 @@ export interface CallSite {
 /** The indirect call ending at the return address `caller` (a trace entry), or a short reason. */
 export function callBefore(df: DebugFile, caller: Frame): CallSite | string {
   if (!caller.function || caller.offset === null) return 'the first trace entry names no function';
-  try {
-    const l = df.lookupSymbol(caller.function, caller.offset, caller.size);
-    if (!l.symbol || l.address === null || !l.symbolSection)
-      return l.error ?? `no ${caller.function} in the debug file`;
-    const section = df.elf.section(l.symbolSection);
-    if (!section) return `no section ${l.symbolSection} in the debug file`;
-    const end = df.isRelocatable ? Number(l.address) : Number(l.address - section.addr);
+  const at = codeAt(df, caller);
+  if (typeof at === 'string') return at;
+  const { section, offset: end } = at;
+  return guarded(() => {
     const start = Math.max(0, end - WINDOW);
     const bytes = Uint8Array.from(df.elf.readSectionRange(section, start, end - start));
     const site = (call: DecodedAccess, k: number): CallSite => ({
@@ -51,11 +49,8 @@ export function callBefore(df: DebugFile, caller: Frame): CallSite | string {
       const d = decodeAccess(bytes.subarray(bytes.length - k));
       if (d && d.length === k && d.indirectCall) return site(d, k);
     }
-    return `no indirect call ends at ${caller.function}+0x${caller.offset.toString(16)}`;
-  } catch (e) {
-    if (e instanceof SymbolizeError) return e.message;
-    throw e;
-  }
+    return `no indirect call ends at ${caller.function}+0x${caller.offset!.toString(16)}`;
+  });
 }
 
 /**

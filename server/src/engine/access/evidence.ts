@@ -9,6 +9,7 @@ import type { AccessValues } from './values';
 import { variableInRegister, type VariableAtPc } from './variable';
 import { memberAt, type MemberPath } from './expression';
 import { callBefore } from './badCall';
+import { codeAt, guarded } from './codeAt';
 
 /** The longest x86 instruction. */
 const MAX_INSTRUCTION = 15;
@@ -22,23 +23,15 @@ export interface IpInFile {
 /** The bytes at `func+off/size` in `df`, or a short reason why there are none. */
 export function ipInFile(df: DebugFile, ip: Pick<Frame, 'function' | 'offset' | 'size'>): IpInFile | string {
   if (!ip.function || ip.offset === null) return 'the RIP line names no function';
-  try {
-    const l = df.lookupSymbol(ip.function, ip.offset, ip.size);
-    if (!l.symbol || l.address === null || !l.symbolSection)
-      return l.error ?? `no ${ip.function} in the debug file`;
-    const section = df.elf.section(l.symbolSection);
-    if (!section) return `no section ${l.symbolSection} in the debug file`;
-    const offset = df.isRelocatable ? Number(l.address) : Number(l.address - section.addr);
-    const length = Math.min(MAX_INSTRUCTION, section.size - offset);
-    if (!(offset >= 0 && length > 0)) return `the IP is outside ${l.symbolSection}`;
-    return {
-      bytes: Uint8Array.from(df.elf.readSectionRange(section, offset, length)),
-      linear: df.space.inSection(section, offset),
-    };
-  } catch (e) {
-    if (e instanceof SymbolizeError) return e.message;
-    throw e;
-  }
+  const at = codeAt(df, ip);
+  if (typeof at === 'string') return at;
+  const { section, offset } = at;
+  const length = Math.min(MAX_INSTRUCTION, section.size - offset);
+  if (!(offset >= 0 && length > 0)) return `the IP is outside ${section.name}`;
+  return guarded(() => ({
+    bytes: Uint8Array.from(df.elf.readSectionRange(section, offset, length)),
+    linear: df.space.inSection(section, offset),
+  }));
 }
 
 /** The evidence `faultAccess` takes from a debug file for an event's IP frame. */
