@@ -90,3 +90,39 @@ export interface CrashReportResult {
   /** 0-based header line of the event reported. */
   line: number;
 }
+
+/**
+ * workspace/executeCommand `arguments: [uri]` (an open kernel log): every event's header, in document order
+ * (what *Next crash* / *Previous crash* move between); null when the log could not be analysed.
+ */
+export const EVENT_HEADERS_COMMAND = 'kernelOops.server.eventHeaders';
+
+export interface EventHeader {
+  /** 0-based line and UTF-16 column of the header text. */
+  line: number;
+  character: number;
+  title: string;
+}
+
+/** The client's navigation commands (default keybindings in kernel logs). */
+export const NEXT_CRASH_COMMAND = 'kernelOops.nextCrash';
+export const PREVIOUS_CRASH_COMMAND = 'kernelOops.previousCrash';
+
+/** The client's *Select debug files…* command (the status-bar item and a diagnostic's code action run it). */
+export const SELECT_DEBUG_FILES_COMMAND = 'kernelOops.selectDebugFiles';
+
+/**
+ * The client's command `arguments: [title]`: opens syzbot's list of open upstream bugs in the browser with
+ * the title highlighted (a text fragment); nothing is fetched until the user runs it.
+ */
+export const SEARCH_SYZBOT_COMMAND = 'kernelOops.searchSyzbot';
+
+/**
+ * syzbot's dashboard has no search box: its open-bugs page lists every open upstream bug by title, and a
+ * text fragment (`#:~:text=`) makes the browser scroll to the title and highlight it.
+ */
+export function syzbotSearchUrl(title: string): string {
+  // `-`, `,` and `&` separate the parts of a text directive: encode them too.
+  const text = encodeURIComponent(title.trim()).replace(/-/g, '%2D').replace(/,/g, '%2C');
+  return `https://syzkaller.appspot.com/upstream#:~:text=${text}`;
+}

@@ -6,13 +6,12 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   DEBUG_FILES_NOTIFICATION,
+  SELECT_DEBUG_FILES_COMMAND as SELECT_COMMAND,
   WORKSPACE_TRUST_NOTIFICATION,
   type DebugFilesParams,
   type TrustInitializationOptions,
   type WorkspaceTrustParams,
 } from '../../protocol';
-
-const SELECT_COMMAND = 'kernelOops.selectDebugFiles';
 
 /** initializationOptions: in an untrusted workspace the server opens and runs nothing from it. */
 export function trustOptions(): TrustInitializationOptions {

@@ -13,6 +13,8 @@ import type { TrustInitializationOptions } from '../../protocol';
 import { registerCopyCrashReport } from './crashReport';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
+import { registerNavigation } from './navigation';
+import { registerSearchSyzbot } from './syzbot';
 
 let client: LanguageClient | undefined;
 
@@ -25,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const attachDebugFiles = registerDebugFiles(context);
   registerDecodeLog(context, () => client);
   registerCopyCrashReport(context, () => client);
+  registerNavigation(context, () => client);
+  registerSearchSyzbot(context);
   const startWhenNeeded = (doc: vscode.TextDocument) => {
     if (doc.languageId !== KERNEL_LOG || isDecodedDocument(doc) || client) return;
     const trust = trustOptions();

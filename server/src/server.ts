@@ -9,21 +9,35 @@ import {
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { CRASH_REPORT_COMMAND, DECODE_LOG_COMMAND, WORKSPACE_TRUST_NOTIFICATION } from '../../protocol';
+import {
+  CRASH_REPORT_COMMAND,
+  DECODE_LOG_COMMAND,
+  EVENT_HEADERS_COMMAND,
+  WORKSPACE_TRUST_NOTIFICATION,
+} from '../../protocol';
 import { ANALYSIS_JOBS } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
+import { toCodeActions } from './lsp/codeActions';
 import { toCodeLenses } from './lsp/codeLens';
 import { crashReport, crashReportArguments } from './lsp/crashReport';
 import { provideDefinition } from './lsp/definition';
 import { provideDocumentLinks } from './lsp/documentLinks';
+import { eventHeaders, eventHeadersArguments } from './lsp/eventHeaders';
 import { OpenDocuments } from './lsp/documents';
-import { checkDocumentParams, checkPositionParams, checkRangeParams } from './lsp/params';
+import {
+  checkCodeActionParams,
+  checkDocumentParams,
+  checkPositionParams,
+  checkQueryParams,
+  checkRangeParams,
+} from './lsp/params';
 import { toFoldingRanges } from './lsp/folding';
 import { initDisassemblers, provideHover } from './lsp/hover';
 import { provideInlayHints } from './lsp/inlayHints';
 import { SYMBOLIZATION_JOBS } from './lsp/symbolization';
 import { toDocumentSymbols } from './lsp/symbols';
 import { JobWorker, serveJobs } from './lsp/worker';
+import { workspaceSymbols } from './lsp/workspaceSymbols';
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const KERNEL_OOPS_LENS_VERSION: string;
@@ -91,8 +105,20 @@ function startServer(): void {
       toCodeLenses(p.textDocument.uri, analysis),
     );
   });
+  connection.onCodeAction((p, token) => {
+    checkCodeActionParams('textDocument/codeAction', p);
+    return docs.withAnalysis(p.textDocument.uri, token, (_doc, analysis) =>
+      toCodeActions(p.textDocument.uri, analysis, p.context.diagnostics),
+    );
+  });
+  connection.onWorkspaceSymbol(async (p, token) => {
+    checkQueryParams('workspace/symbol', p);
+    return workspaceSymbols(await docs.openAnalyses(token), p.query);
+  });
   connection.onExecuteCommand(async (p, token) => {
     if (p.command === DECODE_LOG_COMMAND) return docs.decodeLog(p.arguments?.[0], token);
+    if (p.command === EVENT_HEADERS_COMMAND)
+      return docs.withAnalysis(eventHeadersArguments(p.arguments), token, (_doc, a) => eventHeaders(a));
     if (p.command !== CRASH_REPORT_COMMAND) return null;
     const { uri, line } = crashReportArguments(p.arguments);
     const inputs = await docs.crashReportInputs(uri, token);

@@ -1,6 +1,6 @@
 // The one place that says what the server offers. Every feature registered in server.ts is declared here.
-import { TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver';
-import { CRASH_REPORT_COMMAND, DECODE_LOG_COMMAND } from '../../../protocol';
+import { CodeActionKind, TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver';
+import { CRASH_REPORT_COMMAND, DECODE_LOG_COMMAND, EVENT_HEADERS_COMMAND } from '../../../protocol';
 
 export function capabilities(): ServerCapabilities {
   return {
@@ -16,6 +16,11 @@ export function capabilities(): ServerCapabilities {
     documentLinkProvider: { resolveProvider: false },
     // A CodeLens per event header: Copy crash report (lsp/codeLens.ts, lsp/crashReport.ts).
     codeLensProvider: { resolveProvider: false },
-    executeCommandProvider: { commands: [DECODE_LOG_COMMAND, CRASH_REPORT_COMMAND] },
+    // Every event of every open log by title, culprit and task (lsp/workspaceSymbols.ts).
+    workspaceSymbolProvider: true,
+    // On our diagnostics: Copy crash report, Search on syzbot, Select debug files (lsp/codeActions.ts).
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    // EVENT_HEADERS_COMMAND: where Next / Previous crash move to (lsp/eventHeaders.ts).
+    executeCommandProvider: { commands: [DECODE_LOG_COMMAND, CRASH_REPORT_COMMAND, EVENT_HEADERS_COMMAND] },
   };
 }

@@ -25,7 +25,7 @@ import {
 import { linesRange, spanRange } from './ranges';
 import { severityAtLeast, type Settings } from './settings';
 
-const DIAGNOSTIC_SOURCE = 'kernel-oops-lens';
+export const DIAGNOSTIC_SOURCE = 'kernel-oops-lens';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,

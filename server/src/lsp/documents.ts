@@ -48,6 +48,8 @@ const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const HOVER_WAIT_MS = 300;
 /** How long a hover waits for a frame's source before answering without it. */
 const HOVER_SOURCE_WAIT_MS = 150;
+/** How long workspace symbols wait for the analyses of logs still being analysed (all at once). */
+const ALL_LOGS_WAIT_MS = 2000;
 /** Definition and Decode log are asked for explicitly: they may wait for a vmlinux to be indexed. */
 const SOURCE_WAIT_MS = 120_000;
 
@@ -183,6 +185,17 @@ export class OpenDocuments {
   ): Promise<T | null> {
     const r = await this.analysisFor(uri, token);
     return r ? f(r.doc, r.analysis) : null;
+  }
+
+  /** Every open log with its current analysis; a log still being analysed after `timeoutMs` is left out. */
+  async openAnalyses(
+    token: Token,
+    timeoutMs = ALL_LOGS_WAIT_MS,
+  ): Promise<{ uri: string; analysis: Analysis }[]> {
+    const all = await Promise.all(
+      this.documents.keys().map((uri) => this.analysisFor(uri, token, timeoutMs)),
+    );
+    return all.flatMap((r) => (r ? [{ uri: r.doc.uri, analysis: r.analysis }] : []));
   }
 
   /** `f` of the document's symbolization; asked for explicitly, so it may wait for a vmlinux to be indexed. */

@@ -40,3 +40,21 @@ export function checkRangeParams(method: string, p: unknown): void {
   const range = (p as Record<string, unknown>).range;
   if (!isObject(range) || !isPosition(range.start) || !isPosition(range.end)) throw invalid(method, expected);
 }
+
+/** codeAction: `{textDocument: {uri}, range, context: {diagnostics: Diagnostic[]}}`. */
+export function checkCodeActionParams(method: string, p: unknown): void {
+  const expected = 'params {textDocument: {uri: string}, range: Range, context: {diagnostics: Diagnostic[]}}';
+  checkRangeParams(method, p);
+  const context = (p as Record<string, unknown>).context;
+  if (!isObject(context) || !Array.isArray(context.diagnostics)) throw invalid(method, expected);
+  for (const d of context.diagnostics as unknown[]) {
+    const range = isObject(d) ? d.range : undefined;
+    if (!isObject(range) || !isPosition(range.start) || !isPosition(range.end))
+      throw invalid(method, expected);
+  }
+}
+
+/** workspace/symbol: `{query: string}`. */
+export function checkQueryParams(method: string, p: unknown): void {
+  if (!isObject(p) || typeof p.query !== 'string') throw invalid(method, 'params {query: string}');
+}

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { eventually, runAll, test } from './harness';
+import { registerNavigationTests } from './navigation';
 import './restricted';
 import {
   cfg,
@@ -231,6 +232,8 @@ test('Copy crash report: a CodeLens on the oops header copies its report to the 
   );
   assert.match(second.split('\n')[0], /^kernel panic/, second);
 });
+
+registerNavigationTests();
 
 test('outline: the oops with its registers, call trace and modules', async () => {
   const doc = await open(fixture('oops.dmesg'));
