@@ -12,7 +12,7 @@ import {
   type InitializeParams,
   type Position,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   DEBUG_FILES_NOTIFICATION,
   CRASH_REPORT_COMMAND,
@@ -20,7 +20,7 @@ import {
   type DebugFilesParams,
   type DecodeLogResult,
 } from '../../../protocol';
-import type { Analysis } from '../engine';
+import type { Analysis, LogFrame } from '../engine';
 import {
   archOf,
   debugFilesStatus,
@@ -33,6 +33,7 @@ import {
 } from '../engine';
 import type { Analyzer } from './analyzer';
 import type { CrashReportInputs } from './crashReport';
+import { CHUNKED_DOCUMENTS } from './chunkedDocument';
 import { toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
@@ -55,15 +56,16 @@ const SOURCE_WAIT_MS = 120_000;
 
 type Token = Pick<CancellationToken, 'onCancellationRequested'>;
 
-/** Lines holding a frame (IP or trace entry), per analysis. */
-const frameLineCache = new WeakMap<Analysis, Set<number>>();
-function frameLines(analysis: Analysis): Set<number> {
-  let lines = frameLineCache.get(analysis);
-  if (!lines) {
-    lines = new Set(framesOfAnalysis(analysis).map((f) => f.frame.span.line));
-    frameLineCache.set(analysis, lines);
+/** The frames of an analysis (to symbolize, and to know which lines hold one), computed once per analysis. */
+const framesCache = new WeakMap<Analysis, { frames: LogFrame[]; lines: Set<number> }>();
+function framesOf(analysis: Analysis): { frames: LogFrame[]; lines: Set<number> } {
+  let r = framesCache.get(analysis);
+  if (!r) {
+    const frames = framesOfAnalysis(analysis);
+    r = { frames, lines: new Set(frames.map((f) => f.frame.span.line)) };
+    framesCache.set(analysis, r);
   }
-  return lines;
+  return r;
 }
 
 /** What a hover is computed from: the document, its analysis if ready in time, the frame's source section. */
@@ -74,7 +76,8 @@ export interface HoverInputs {
 }
 
 export class OpenDocuments {
-  private readonly documents = new TextDocuments(TextDocument);
+  // Chunked: a keystroke in a 1,000,000-line log costs a chunk, not a copy of the log (chunkedDocument.ts).
+  private readonly documents = new TextDocuments(CHUNKED_DOCUMENTS);
   private readonly symbolization: SymbolizationService;
   private readonly scheduler: AnalysisScheduler;
   private pullConfiguration = false;
@@ -93,6 +96,8 @@ export class OpenDocuments {
   /** The client accepts LocationLinks as definitions. */
   linkSupport = false;
   private readonly shownMessages = new Set<string>();
+  /** The version whose symbolization a hover already waited for in vain, per document. */
+  private readonly sourceWaited = new Map<string, number>();
 
   /** `workerScript`: the bundle that also serves as the symbolizer worker. */
   constructor(
@@ -129,6 +134,7 @@ export class OpenDocuments {
       this.symbolization.close(e.document.uri);
       this.settingsCache.delete(e.document.uri);
       this.debounceSeen.delete(e.document.uri);
+      this.sourceWaited.delete(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
   }
@@ -241,11 +247,13 @@ export class OpenDocuments {
     if (line.includes('Code: '))
       await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
     // Only a hover on a frame line waits (briefly) for its source; other hovers never do.
-    const onFrame = r && r.doc.version === doc.version && frameLines(r.analysis).has(position.line);
+    const onFrame = r && r.doc.version === doc.version && framesOf(r.analysis).lines.has(position.line);
     if (onFrame) await this.ensureSymbolization(doc, r.analysis);
-    const sym = onFrame
-      ? await this.symbolization.when(doc.uri, doc.version, HOVER_SOURCE_WAIT_MS)
-      : undefined;
+    // Only the first such hover of a version waits: while a huge log is still being symbolized, every
+    // frame hover would otherwise cost the whole wait.
+    const wait = this.sourceWaited.get(doc.uri) === doc.version ? 0 : HOVER_SOURCE_WAIT_MS;
+    const sym = onFrame ? await this.symbolization.when(doc.uri, doc.version, wait) : undefined;
+    if (onFrame && !sym) this.sourceWaited.set(doc.uri, doc.version);
     const frame = sym && frameAt(sym, position);
     const markdown = sym && frame ? frameSourceMarkdown(sym, frame) : null;
     const frameSource =
@@ -264,7 +272,7 @@ export class OpenDocuments {
     if (!r) return null;
     const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
     const text = r.doc.getText();
-    const frames = sym?.frames ?? framesOfAnalysis(r.analysis);
+    const frames = sym?.frames ?? framesOf(r.analysis).frames;
     const results = sym?.results ?? new Map();
     return {
       text: decodeLogText(text, frames, results),
@@ -371,7 +379,7 @@ export class OpenDocuments {
     analysis: Analysis,
     settings: Settings,
   ): void {
-    const frames = framesOfAnalysis(analysis);
+    const { frames } = framesOf(analysis);
     if (frames.length === 0) return;
     const sources = this.sourceMapper(settings);
     this.symbolization.request(

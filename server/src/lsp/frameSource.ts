@@ -21,14 +21,24 @@ export interface MappedLevel {
   short: string;
 }
 
+/** A symbolization's frames by line, built once: a hover must not scan 100,000 frames. */
+const framesByLine = new WeakMap<DocSymbolization, Map<number, LogFrame[]>>();
+
 /** The frame whose token (function name, or address) is under `pos`. */
 export function frameAt(sym: DocSymbolization, pos: Position): LogFrame | undefined {
-  return sym.frames.find(
-    (f) =>
-      f.frame.span.line === pos.line &&
-      pos.character >= f.frame.span.start &&
-      pos.character <= f.frame.span.end,
-  );
+  let byLine = framesByLine.get(sym);
+  if (!byLine) {
+    byLine = new Map();
+    for (const f of sym.frames) {
+      const list = byLine.get(f.frame.span.line);
+      if (list) list.push(f);
+      else byLine.set(f.frame.span.line, [f]);
+    }
+    framesByLine.set(sym, byLine);
+  }
+  return byLine
+    .get(pos.line)
+    ?.find((f) => pos.character >= f.frame.span.start && pos.character <= f.frame.span.end);
 }
 
 /** Each inline level, innermost first, with its local file when the source tree has it. */

@@ -124,7 +124,7 @@ export class SymbolizationService {
   when(uri: string, version: number, timeoutMs: number): Promise<DocSymbolization | undefined> {
     const now = this.get(uri, version);
     if (now) return Promise.resolve(now);
-    if (!this.pending(uri)) return Promise.resolve(undefined);
+    if (!this.pending(uri) || timeoutMs <= 0) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       const w: Waiter = { uri, version, resolve: (r) => (clearTimeout(t), resolve(r)) };
       const t = setTimeout(() => {

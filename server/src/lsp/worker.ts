@@ -3,6 +3,9 @@
 // worker is the server bundle itself, started with a role (server.ts dispatches on it); jobs are queued,
 // matched to replies by id, may report progress, and can be cancelled: a queued job is dropped, a running
 // one stops with its thread. Without worker threads the same jobs run on this thread, between requests.
+// A request's long strings and arrays (a 1,000,000-line log, its 100,000 frames) cross in slices, one per
+// turn of the event loop: copied in one piece they would hold the server's thread for hundreds of
+// milliseconds, hovers waiting behind.
 import { Worker } from 'node:worker_threads';
 
 /** A kind of job: the role the worker is started with and what it runs (in the worker, or inline). */
@@ -28,7 +31,19 @@ export class CancelledError extends Error {
   }
 }
 
-type Request<Req> = { id: number; req: Req };
+/** Strings longer than this cross to the worker in slices of this many UTF-16 units. */
+export const SLICE_CHARS = 1 << 20;
+/** Arrays longer than this cross in slices of this many elements. */
+export const SLICE_ITEMS = 2000;
+
+type Sliceable = string | unknown[];
+
+/**
+ * To the worker: slices of the request's long top-level strings and arrays (`slice`, in order), then the
+ * request with those fields empty and named in `sliced`.
+ */
+type Request<Req> =
+  { id: number; field: string; slice: Sliceable } | { id: number; req: Req; sliced?: string[] };
 type Reply<Res, Progress> =
   { id: number; progress: Progress } | { id: number; result: Res } | { id: number; error: string };
 
@@ -43,7 +58,24 @@ export function serveJobs<Req, Res, Progress>(
   kind: JobKind<Req, Res, Progress>,
 ): void {
   let chain = Promise.resolve();
-  port.on('message', ({ id, req }) => {
+  // Slices of the request being sent, by field (one request crosses at a time, see JobWorker.post).
+  let slices = new Map<string, Sliceable[]>();
+  port.on('message', (m) => {
+    if ('slice' in m) {
+      const parts = slices.get(m.field) ?? [];
+      parts.push(m.slice);
+      slices.set(m.field, parts);
+      return;
+    }
+    const { id } = m;
+    let req = m.req;
+    if (m.sliced) {
+      const joined = (parts: Sliceable[]) =>
+        typeof parts[0] === 'string' ? parts.join('') : (parts as unknown[][]).flat(1);
+      const fields = Object.fromEntries(m.sliced.map((f) => [f, joined(slices.get(f) ?? [])]));
+      req = { ...req, ...fields };
+    }
+    slices = new Map();
     chain = chain.then(async () => {
       try {
         const result = await kind.run(req, (progress) => port.postMessage({ id, progress }));
@@ -161,8 +193,37 @@ export class JobWorker<Req, Res, Progress = never> {
     p.started = true;
     this.running = p;
     const w = this.inline ? null : this.ensureWorker();
-    if (w) w.postMessage({ id: p.id, req: p.req } satisfies Request<Req>);
+    if (w) void this.post(w, p);
     else this.runInline(p);
+  }
+
+  /** Sends `p` to `w`, its long strings and arrays a slice per turn; stops if the job or the worker goes. */
+  private async post(w: Worker, p: Pending<Req, Res, Progress>): Promise<void> {
+    const req = p.req;
+    const long =
+      typeof req === 'object' && req !== null
+        ? Object.entries(req).filter(
+            (e): e is [string, Sliceable] =>
+              (typeof e[1] === 'string' && e[1].length > SLICE_CHARS) ||
+              (Array.isArray(e[1]) && e[1].length > SLICE_ITEMS),
+          )
+        : [];
+    for (const [field, value] of long) {
+      const size = typeof value === 'string' ? SLICE_CHARS : SLICE_ITEMS;
+      for (let at = 0; at < value.length; at += size) {
+        w.postMessage({ id: p.id, field, slice: value.slice(at, at + size) } satisfies Request<Req>);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.running !== p || this.worker !== w) return;
+      }
+    }
+    const sliced = long.map(([field]) => field);
+    const empty = (v: Sliceable) => (typeof v === 'string' ? '' : []);
+    const rest = sliced.length ? { ...req, ...Object.fromEntries(long.map(([f, v]) => [f, empty(v)])) } : req;
+    w.postMessage({
+      id: p.id,
+      req: rest,
+      ...(sliced.length ? { sliced } : {}),
+    } satisfies Request<Req>);
   }
 
   private runInline(p: Pending<Req, Res, Progress>): void {

@@ -6,6 +6,7 @@ export type TestRequest =
   | { op: 'echo'; value: number }
   | { op: 'busy'; value: number; ms: number }
   | { op: 'progress'; value: number; steps: number }
+  | { op: 'checksum'; text: string; note: string; items?: number[] }
   | { op: 'throw' }
   | { op: 'exit'; code: number };
 
@@ -25,8 +26,19 @@ export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
     if (req.op === 'throw') throw new Error('boom');
     if (req.op === 'exit') process.exit(req.code);
     if (req.op === 'busy') for (const end = Date.now() + req.ms; Date.now() < end;);
+    if (req.op === 'checksum') {
+      ran.push(req.text.length);
+      return { value: checksum(req.text + req.note + (req.items ?? []).join(',')), thread: threadId };
+    }
     if (req.op === 'progress') for (let i = 1; i <= req.steps; i++) progress(i);
     ran.push(req.value);
     return { value: req.value, thread: threadId };
   },
 };
+
+/** Position-sensitive sum of a string's code units: a reassembly out of order or with a gap changes it. */
+export function checksum(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+  return h;
+}

@@ -3,8 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CancelledError, JobWorker } from '../../src/lsp/worker';
-import { ran, TEST_JOBS, type TestRequest, type TestResult } from './testJobs';
+import { CancelledError, JobWorker, SLICE_CHARS, SLICE_ITEMS } from '../../src/lsp/worker';
+import { checksum, ran, TEST_JOBS, type TestRequest, type TestResult } from './testJobs';
 
 const SCRIPT = join(__dirname, 'testWorker.cjs');
 
@@ -137,4 +137,29 @@ test('no worker thread possible: jobs run inline, and the log says why once', as
   assert.equal(logged.length, 1);
   assert.match(logged[0], /^no test worker \(.+\); running on the server thread$/);
   w.dispose();
+});
+
+test('long strings and arrays cross in slices, reassembled exactly, while the thread stays free', async () => {
+  const w = jobs();
+  try {
+    // Not a multiple of the slice size, with non-Latin-1 text across the slice boundaries.
+    const text = 'µ€x\n'.repeat(Math.ceil((SLICE_CHARS * 3.5) / 4));
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 0);
+    const t0 = performance.now();
+    const items = Array.from({ length: SLICE_ITEMS * 2 + 7 }, (_, i) => i);
+    const r = await w.run({ op: 'checksum', text, note: 'short', items }).result;
+    clearInterval(ticker);
+    assert.equal(r.value, checksum(text + 'short' + items.join(',')));
+    assert.notEqual(r.thread, 0);
+    // Four slices, each followed by a turn of the event loop in which the timer could fire.
+    assert.ok(turns >= 2, `timers ran ${turns} times in ${(performance.now() - t0).toFixed(0)} ms`);
+    // A job cancelled while its text is crossing never runs; the next one does.
+    const cancelled = w.run({ op: 'checksum', text, note: 'a' });
+    setImmediate(() => cancelled.cancel());
+    await assert.rejects(cancelled.result, CancelledError);
+    assert.equal((await w.run({ op: 'checksum', text: 'abc', note: 'b' }).result).value, checksum('abcb'));
+  } finally {
+    w.dispose();
+  }
 });
