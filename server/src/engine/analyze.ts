@@ -3,7 +3,7 @@
 // (report/consequences.ts).
 
 import { linesWithControl, splitLines } from './log/normalize';
-import type { Analysis } from './model';
+import type { Analysis, AnalysisState } from './model';
 import { markConsequences } from './report/consequences';
 import { segment } from './report/segment';
 import { titleEvents } from './title/window';
@@ -14,9 +14,14 @@ export interface AnalyzeOptions {
 }
 
 export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysis {
+  return analyzeTextWithState(text, options).analysis;
+}
+
+/** `analyzeText`, with what an incremental re-analysis of an edited copy needs (incremental.ts). */
+export function analyzeTextWithState(text: string, options: AnalyzeOptions = {}): AnalysisState {
   const lines = splitLines(text);
   // One scan of the whole text finds the few lines with escapes, sparing a million per-line scans.
-  return analyzeLines(lines, options, linesWithControl(text, lines));
+  return analyzeLinesWithState(lines, options, linesWithControl(text, lines));
 }
 
 /** `withControl`: which lines hold escapes (from linesWithControl); undefined means check every line. */
@@ -25,12 +30,18 @@ export function analyzeLines(
   options: AnalyzeOptions = {},
   withControl?: Uint8Array | null,
 ): Analysis {
-  const { reports, messageAt, callers } = segment(lines, options.isCancelled, withControl);
+  return analyzeLinesWithState(lines, options, withControl).analysis;
+}
+
+export function analyzeLinesWithState(
+  lines: readonly string[],
+  options: AnalyzeOptions = {},
+  withControl?: Uint8Array | null,
+): AnalysisState {
+  const { reports, messageAt, callers, idle } = segment(lines, options.isCancelled, withControl);
   const events = reports.map((b) => b.finish());
   titleEvents(events, reports, lines, messageAt, callers);
-  markConsequences(
-    events,
-    reports.map((b) => b.caller),
-  );
-  return { lineCount: lines.length, events };
+  const eventCallers = reports.map((b) => b.caller);
+  markConsequences(events, eventCallers);
+  return { analysis: { lineCount: lines.length, events }, idle, callers: eventCallers };
 }

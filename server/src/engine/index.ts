@@ -1,6 +1,8 @@
 // The engine's public surface. Everything outside server/src/engine/ imports from here.
 export * from './model';
-export { analyzeText } from './analyze';
+export { analyzeText, analyzeTextWithState } from './analyze';
+export { reanalyzeChange } from './incremental';
+export type { LineChange } from './incremental';
 export type { AnalyzeOptions } from './analyze';
 export { normalizeLine, splitLines, toColumn, LINE_BREAK, TRAILING_LINE_BREAK } from './log/normalize';
 export type { NormalizedLine } from './log/normalize';

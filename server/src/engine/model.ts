@@ -169,3 +169,15 @@ export interface Analysis {
   lineCount: number;
   events: KernelEvent[];
 }
+
+/** An analysis with what re-analysing an edited copy of its text needs (incremental.ts). */
+export interface AnalysisState {
+  analysis: Analysis;
+  /**
+   * The runs of lines before which no report was open, as sorted [start, end) pairs: from such a line on,
+   * the reports found do not depend on any line before it.
+   */
+  idle: number[];
+  /** Each event's printk caller id (`T123`), '' when it has none. */
+  callers: string[];
+}

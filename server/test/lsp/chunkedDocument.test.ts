@@ -5,16 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { ChunkedDocument } from '../../src/lsp/chunkedDocument';
+import { Rng } from '../fuzz/fuzzer';
 
-/** A small deterministic generator (mulberry32), so a failure names its seed. */
+/** Uniform in [0, 1), the same for the same seed, so a failure names its seed. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const g = new Rng(seed);
+  return () => g.next() / 4294967296;
 }
 
 const PIECES = ['a', 'xyz', ' ', '\n', '\r\n', '\r', 'µ€', 'line\n', '\r\n\r\n', 'RIP: 0010:f+0x1/0x2\n', ''];

@@ -16,6 +16,11 @@ export interface Segmented {
   messageAt: (line: number) => string;
   /** Each line's printk caller id, null where it has none. */
   callers: readonly (string | null)[];
+  /**
+   * The runs of lines before which no report is open, as [start, end) pairs: from such a line on, the
+   * reports do not depend on any line before it (incremental.ts restarts there).
+   */
+  idle: number[];
 }
 
 /**
@@ -53,8 +58,16 @@ export function segment(
     if (latest === b) latest = null;
   };
 
+  const idle: number[] = [];
+  let idleFrom = -1;
   for (let i = 0; i < lines.length; i++) {
     if ((i & 0xfff) === 0 && i > 0 && isCancelled?.()) break;
+    if (open.size === 0 && latest === null) {
+      if (idleFrom < 0) idleFrom = i;
+    } else if (idleFrom >= 0) {
+      idle.push(idleFrom, i);
+      idleFrom = -1;
+    }
     const raw = clipLine(lines[i]);
     // One scratch object for every line: builders read it during the call and never keep it.
     const nl = normalizeInto(
@@ -95,9 +108,10 @@ export function segment(
     }
     if (current && !current.addLine(i, nl, null)) finish(current);
   }
+  if (idleFrom >= 0) idle.push(idleFrom, lines.length);
   for (const b of open.values()) built.push(b);
   built.sort((a, b) => a.line - b.line);
-  return { reports: built, messageAt, callers };
+  return { reports: built, messageAt, callers, idle };
 }
 
 /** How many unrecognised lines a report tolerates before it is considered over. */

@@ -27,10 +27,7 @@ export function titleEvents(
     const caller = reports[k].caller;
     // Stacks can trail a report a little (a panic_on_warn panic, a lost end marker), not by hundreds of lines.
     // A report's own lines are always read, however long its stack (deep recursion prints hundreds of frames).
-    const reach = Math.max(
-      Math.min(events[k].line + TITLE_WINDOW, events[k].endLine + TITLE_SLACK),
-      events[k].endLine + 1,
-    );
+    const reach = titleReach(events[k]);
     // With caller ids a task's report runs on through whatever else it prints (an oops inside a lockdep
     // report, as syzkaller reads it); without them the next report ends it, unless it is one that comes
     // inside another. The search stops at `reach`: past it the next report no longer matters, and 80,000
@@ -70,8 +67,13 @@ const OTHER_STACK_MESSAGES = [
   'FAULT_FLAG_ALLOW_RETRY missing',
 ];
 
+/** The line before which a report's title window ends: no title reads a line at or past it. */
+export function titleReach(e: Pick<KernelEvent, 'line' | 'endLine'>): number {
+  return Math.max(Math.min(e.line + TITLE_WINDOW, e.endLine + TITLE_SLACK), e.endLine + 1);
+}
+
 /** How far past its header a title may look for the guilty frame. */
-const TITLE_WINDOW = 200;
+export const TITLE_WINDOW = 200;
 /** How far past a report's last line its title may still look. */
 const TITLE_SLACK = 100;
 

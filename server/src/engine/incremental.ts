@@ -1,0 +1,215 @@
+// Re-analysing an edited log without reading all of it again, with exactly the result of analysing it
+// anew. Events are local: segmentation restarts cleanly at a line before which no report is open (the
+// analysis records those runs, AnalysisState.idle), and a title reads no further than titleReach. So an
+// edit is re-analysed from an idle line before it whose earlier events' titles do not read into the edit,
+// to the first line after it that is idle both before and after the edit (the text from there on is the
+// same, so are its events, shifted by the lines the edit added or removed), with enough lines past that
+// for the titles of the events in between. Consequences (which crash an event follows from) link events
+// across the whole log: they are computed again for all of them, which is cheap.
+import { analyzeLinesWithState } from './analyze';
+import { linesWithControl, splitLines } from './log/normalize';
+import type { AnalysisState, KernelEvent, Span } from './model';
+import { markConsequences } from './report/consequences';
+import { TITLE_WINDOW, titleReach } from './title/window';
+
+/** Old lines [start, oldEnd] became new lines [start, newEnd]; every other line is as it was (shifted). */
+export interface LineChange {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** Lines analysed past the change at first; doubled while no line to resume at is found. */
+const FIRST_MARGIN = 512;
+
+/**
+ * The state of the edited text, from `prev` (the state of the text before `change`) and the new text's
+ * lines: `readLines(from, to)` gives lines [from, to) with their line breaks. Null when more than
+ * `maxLines` lines would have to be analysed again (analyse the whole text instead).
+ */
+export function reanalyzeChange(
+  prev: AnalysisState,
+  change: LineChange,
+  lineCount: number,
+  readLines: (from: number, to: number) => string,
+  maxLines: number,
+): AnalysisState | null {
+  const { start, oldEnd, newEnd } = change;
+  const delta = newEnd - oldEnd;
+  const old = prev.analysis.events;
+  const a = restartLine(prev, start);
+  for (let margin = FIRST_MARGIN; ; margin *= 2) {
+    const b = Math.min(lineCount, newEnd + 1 + margin);
+    if (b - a > maxLines) return null;
+    const text = readLines(a, b);
+    const lines = splitLines(text);
+    // Lines before the document's end come with their line break: drop the empty line after the last.
+    if (b < lineCount && lines.length === b - a + 1 && lines[b - a] === '') lines.pop();
+    if (lines.length !== b - a) return null;
+    const slice = analyzeLinesWithState(lines, {}, linesWithControl(text, lines));
+    const resume = b === lineCount ? lineCount : resumeLine(prev.idle, slice, a, b, newEnd + 1, delta);
+    if (resume === null) continue;
+    const firstKept = lowerBound(old, a);
+    const firstAfter = resume === lineCount ? old.length : lowerBound(old, resume - delta);
+    const events: KernelEvent[] = old.slice(0, firstKept);
+    const callers = prev.callers.slice(0, firstKept);
+    slice.analysis.events.forEach((e, k) => {
+      if (e.line + a >= resume) return;
+      events.push(a === 0 ? e : shiftEvent(e, a));
+      callers.push(slice.callers[k]);
+    });
+    for (let k = firstAfter; k < old.length; k++) {
+      events.push(delta === 0 ? old[k] : shiftEvent(structuredClone(old[k]), delta));
+      callers.push(prev.callers[k]);
+    }
+    const idle = mergeRuns([
+      ...clipRuns(prev.idle, 0, a, 0),
+      ...clipRuns(slice.idle, 0, resume - a, a),
+      ...clipRuns(prev.idle, resume - delta, Infinity, delta),
+    ]);
+    return { analysis: { lineCount, events: withConsequences(events, callers) }, idle, callers };
+  }
+}
+
+/**
+ * The latest idle line at or before `start` such that no event before it has a title reading `start` or
+ * beyond (those events are kept as they are).
+ */
+function restartLine(prev: AnalysisState, start: number): number {
+  const events = prev.analysis.events;
+  let a = idleAtOrBefore(prev.idle, start);
+  for (;;) {
+    // Events before an idle line ended before it, so only a header within a title window of `start` can
+    // read past it.
+    let earliest = Infinity;
+    for (let k = lowerBound(events, a) - 1; k >= 0 && events[k].line + TITLE_WINDOW > start; k--)
+      if (titleReach(events[k]) > start) earliest = events[k].line;
+    if (earliest === Infinity) return a;
+    a = idleAtOrBefore(prev.idle, earliest);
+  }
+}
+
+/**
+ * The first line from `from` on that is idle in the slice (analysed from `a` to `b`) and, `delta` lines
+ * earlier, in the old text; at least a title window before `b`, so that the titles of the slice's events
+ * before it read only lines of the slice.
+ */
+function resumeLine(
+  oldIdle: readonly number[],
+  slice: AnalysisState,
+  a: number,
+  b: number,
+  from: number,
+  delta: number,
+): number | null {
+  const until = b - TITLE_WINDOW;
+  for (let i = 0; i < slice.idle.length; i += 2) {
+    const s = Math.max(slice.idle[i] + a, from);
+    const e = Math.min(slice.idle[i + 1] + a, until);
+    if (s >= e) continue;
+    for (let j = 0; j < oldIdle.length; j += 2) {
+      const os = Math.max(oldIdle[j] + delta, s);
+      const oe = Math.min(oldIdle[j + 1] + delta, e);
+      if (os < oe) return os;
+    }
+  }
+  return null;
+}
+
+/** Consequence links computed again over the whole list; an event whose links change is copied. */
+function withConsequences(events: KernelEvent[], callers: string[]): KernelEvent[] {
+  const fresh = events.map((e) => ({ ...e, consequenceOf: null, afterCrash: null }));
+  markConsequences(fresh, callers);
+  return events.map((e, i) =>
+    e.consequenceOf === fresh[i].consequenceOf && e.afterCrash === fresh[i].afterCrash ? e : fresh[i],
+  );
+}
+
+/** Index of the first event whose header is at or after `line`. */
+function lowerBound(events: readonly KernelEvent[], line: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid].line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The latest line at or before `line` inside an idle run (line 0 always is). */
+function idleAtOrBefore(idle: readonly number[], line: number): number {
+  for (let i = idle.length - 2; i >= 0; i -= 2) {
+    if (idle[i] > line) continue;
+    return Math.min(idle[i + 1] - 1, line);
+  }
+  return 0;
+}
+
+/** The parts of `runs` within [from, to), moved by `shift`. */
+function clipRuns(runs: readonly number[], from: number, to: number, shift: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs.length; i += 2) {
+    const s = Math.max(runs[i], from);
+    const e = Math.min(runs[i + 1], to);
+    if (s < e) out.push(s + shift, e + shift);
+  }
+  return out;
+}
+
+/** Sorted, non-overlapping runs with touching ones joined. */
+function mergeRuns(runs: number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < runs.length; i += 2) {
+    const n = out.length;
+    if (n > 0 && runs[i] <= out[n - 1]) out[n - 1] = Math.max(out[n - 1], runs[i + 1]);
+    else out.push(runs[i], runs[i + 1]);
+  }
+  return out;
+}
+
+/** Moves every log line number of `e` (not the source lines frames print) by `delta`, in place. */
+export function shiftEvent(e: KernelEvent, delta: number): KernelEvent {
+  // Frames and spans may be shared (the guilty frame is often the IP or a trace entry): move each once.
+  const moved = new Set<object>();
+  const span = (s: Span | null | undefined) => {
+    if (s && !moved.has(s)) {
+      moved.add(s);
+      s.line += delta;
+    }
+  };
+  const range = (r: { line: number; endLine: number } | null | undefined) => {
+    if (r && !moved.has(r)) {
+      moved.add(r);
+      r.line += delta;
+      r.endLine += delta;
+    }
+  };
+  const at = (n: number | null) => (n === null ? null : n + delta);
+  range(e);
+  span(e.headerSpan);
+  e.cpuLine = at(e.cpuLine);
+  e.faultLine = at(e.faultLine);
+  e.codeLine = at(e.codeLine);
+  if (e.pageFault) e.pageFault.line += delta;
+  for (const f of [e.ip, e.location, e.lr]) {
+    if (f && !moved.has(f)) {
+      moved.add(f);
+      f.line += delta;
+    }
+    span(f?.span);
+  }
+  for (const r of e.registers) span(r.span);
+  range(e.registerLines);
+  for (const t of e.traces) {
+    range(t);
+    for (const f of t.frames) span(f.span);
+  }
+  if (e.modules) {
+    range(e.modules);
+    for (const m of e.modules.list) span(m.span);
+  }
+  range(e.oom?.taskTable);
+  span(e.guiltyFrame?.span);
+  return e;
+}
