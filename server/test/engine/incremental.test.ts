@@ -17,12 +17,6 @@ import { QEMU_ARM64_LOGS, QEMU_LOGS } from './fixtures';
 import { loadSyzkallerCases } from './syzkaller-corpus';
 import { Rng } from '../fuzz/fuzzer';
 
-/** Uniform in [0, 1), the same for the same seed, so a failure names its seed. */
-function rng(seed: number): () => number {
-  const g = new Rng(seed);
-  return () => g.next() / 4294967296;
-}
-
 /** Lines that open, continue, end or break reports. */
 const REPORT_LINES = [
   '',
@@ -101,7 +95,8 @@ function readerOf(lines: string[], reads: number[]) {
 }
 
 function check(name: string, text: string, steps: number, seed: number): number[] {
-  const r = rng(seed);
+  const g = new Rng(seed);
+  const r = () => g.float();
   let lines = splitLines(text);
   let state: AnalysisState = analyzeTextWithState(lines.join('\n'));
   const reads: number[] = [];

@@ -39,6 +39,10 @@ export class Rng {
   int(n: number): number {
     return n <= 0 ? 0 : this.next() % n;
   }
+  /** Uniform in [0, 1). */
+  float(): number {
+    return this.next() / 4294967296;
+  }
   pick<T>(a: readonly T[]): T {
     return a[this.int(a.length)];
   }
