@@ -26,3 +26,5 @@ export function withModule(e: KernelEvent): FaultAccess {
   assert.ok(a);
   return a;
 }
+
+export const KO_ARM64 = `${CORPUS}qemu-arm64/module/buggy.ko`;

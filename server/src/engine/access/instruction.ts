@@ -14,6 +14,8 @@ export interface MemoryOperand {
   displacement: bigint;
   /** Bits of the address registers (32 with an address-size prefix). */
   addressBits: 32 | 64;
+  /** arm64 `[x0, w1, sxtw #3]`: the index is the low 32 bits of its register, zero- or sign-extended. */
+  indexExtend?: 'uxtw' | 'sxtw';
 }
 
 export interface DecodedAccess {

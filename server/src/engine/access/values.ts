@@ -24,6 +24,13 @@ export interface AccessValues {
 const MASK64 = (1n << 64n) - 1n;
 const MASK32 = (1n << 32n) - 1n;
 
+/** An arm64 index register's value as the address uses it: its low 32 bits extended, or all of it. */
+function extended(v: bigint, extend: 'uxtw' | 'sxtw' | undefined): bigint {
+  if (!extend) return v;
+  const low = v & MASK32;
+  return extend === 'sxtw' && low >= 1n << 31n ? low - (1n << 32n) : low;
+}
+
 /** The value of a register as the dump prints it (`RBX: 0000000000000000`), or null. */
 export function registerValue(registers: Register[], name: string): bigint | null {
   const r = registers.find((x) => x.name === name);
@@ -56,7 +63,7 @@ export function accessValues(
     if (missing.length === 0) {
       let a = m.displacement;
       if (base?.value != null) a += base.value + (m.base === 'RIP' ? BigInt(access.length) : 0n);
-      if (index?.value != null) a += index.value * BigInt(index.scale);
+      if (index?.value != null) a += extended(index.value, m.indexExtend) * BigInt(index.scale);
       address = a & (m.addressBits === 32 ? MASK32 : MASK64);
     } else if (missing.includes('RIP'))
       notes.push(
