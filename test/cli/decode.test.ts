@@ -425,23 +425,39 @@ function accesses(args: string[]): (AccessJson | null)[] {
   );
 }
 
-test('decode: one Faulting access line right after the first RIP line of each memory fault, with its prefix', () => {
-  for (const sc of ['null_read', 'null_write', 'gpf', 'inline', 'null_wq']) {
-    const log = join(QEMU_LOGS, `${sc}.console.log`);
-    const r = run(['decode', log, '--modules', QEMU_MODULES]);
-    assert.equal(r.status, 0, r.stderr);
-    const out = r.stdout.split('\n');
-    const added = out.flatMap((l, i) => (/Faulting access: /.test(l) ? [i] : []));
-    assert.equal(added.length, 1, `${sc}: ${added.length} access lines`);
-    const rip = out[added[0] - 1];
-    assert.match(rip, /RIP: 0010:/, sc);
-    const prefix = rip.slice(0, rip.indexOf('RIP: '));
-    const json = accesses(['--modules', QEMU_MODULES, log]).find((a) => a)!;
-    assert.equal(out[added[0]], `${prefix}Faulting access: ${json.summary}`, sc);
-    // Nothing else changed in number: the input's lines plus the one added.
-    const input = readFileSync(log, 'utf8').split(/\r\n|\r|\n/);
-    assert.equal(out.length, input.length + 1, sc);
-  }
+const ACCESS_LOGS = [
+  {
+    logs: QEMU_LOGS,
+    modules: QEMU_MODULES,
+    ip: 'RIP: 0010:',
+    faults: ['null_read', 'null_write', 'gpf', 'inline', 'null_wq'],
+  },
+  {
+    logs: join(QEMU_ARM64, 'logs'),
+    modules: join(QEMU_ARM64, 'module'),
+    ip: 'pc : ',
+    faults: ['null_read', 'null_write', 'gpf', 'inline', 'null_wq', 'init_null_read'],
+  },
+];
+
+test('decode: one Faulting access line right after the first RIP/pc line of each memory fault, with its prefix', () => {
+  for (const { logs, modules, ip, faults } of ACCESS_LOGS)
+    for (const sc of faults) {
+      const log = join(logs, `${sc}.console.log`);
+      const r = run(['decode', log, '--modules', modules]);
+      assert.equal(r.status, 0, r.stderr);
+      const out = r.stdout.split('\n');
+      const added = out.flatMap((l, i) => (/Faulting access: /.test(l) ? [i] : []));
+      assert.equal(added.length, 1, `${sc}: ${added.length} access lines`);
+      const rip = out[added[0] - 1];
+      assert.ok(rip.includes(ip), `${sc}: ${rip}`);
+      const prefix = rip.slice(0, rip.indexOf(ip));
+      const json = accesses(['--modules', modules, log]).find((a) => a)!;
+      assert.equal(out[added[0]], `${prefix}Faulting access: ${json.summary}`, sc);
+      // Nothing else changed in number: the input's lines plus the one added.
+      const input = readFileSync(log, 'utf8').split(/\r\n|\r|\n/);
+      assert.equal(out.length, input.length + 1, sc);
+    }
 });
 
 test('analyze --json: access on memory faults (bytes from buggy.ko with --modules, else the Code: line), null elsewhere', () => {

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { decodeArm64Access } from '../../src/engine/access/arm64';
 import type { DecodedAccess } from '../../src/engine';
 import { hasTool } from '../symbolize/helpers';
-import { KO_ARM64 } from './helpers';
+import { accessEventOf, analyzeText, evidenceFromCall, faultAccess, openDebugFile } from '../../src/engine';
+import { qemuLog } from '../engine/fixtures';
+import { faultEvent, KO_ARM64, withModule } from './helpers';
 
 const clang = ['clang-14', 'clang'].find(hasTool);
 const missing = [...(clang ? [] : ['clang-14']), ...(hasTool('llvm-objdump') ? [] : ['llvm-objdump'])];
@@ -31,8 +33,12 @@ function objdump(file: string): Line[] {
     maxBuffer: 1 << 28,
   });
   assert.equal(r.status, 0, r.stderr);
+  return objdumpLines(r.stdout);
+}
+
+function objdumpLines(text: string): Line[] {
   const out: Line[] = [];
-  for (const m of r.stdout.matchAll(/^\s*[0-9a-f]+: ((?:[0-9a-f]{2} ){4}) ?\t(\S+)(?:\t(.*))?$/gm)) {
+  for (const m of text.matchAll(/^\s*[0-9a-f]+: ((?:[0-9a-f]{2} ){4}) ?\t(\S+)(?:\t(.*))?$/gm)) {
     const b = m[1]
       .trim()
       .split(' ')
@@ -66,7 +72,7 @@ function compare(lines: Line[], where: string): number {
     }
     // Pointer-authenticated and atomic forms share mnemonics' spelling with none of ours: llvm's text decides.
     assert.ok(ours, `${hex}: llvm-objdump says \`${l.mnemonic} ${l.operands}\`, we decode nothing`);
-    const theirs = `${l.mnemonic}\t${l.operands}`.trimEnd();
+    const theirs = `${l.mnemonic} ${l.operands}`.trimEnd();
     if (ours.reason?.startsWith('a PC-relative literal load')) {
       // llvm prints the literal's absolute address; the class and the register are what we compare.
       assert.equal(ours.text.split(', ')[0], theirs.split(', ')[0], hex);
@@ -178,5 +184,98 @@ test(
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  },
+);
+
+/** The arm64 memory faults of the corpus (the others are BUG/WARN/lockups/panics: no access to explain). */
+const FAULTS = ['null_read', 'null_write', 'gpf', 'inline', 'null_wq', 'init_null_read'];
+
+/** llvm-objdump's instruction at `symbol+offset` of the arm64 buggy.ko. */
+function objdumpAt(symbol: string, offset: number): Line {
+  const r = spawnSync('llvm-objdump', ['-d', '--triple=aarch64', KO_ARM64], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const text = r.stdout.split(`<${symbol}>:\n`)[1];
+  assert.ok(text, `llvm-objdump shows no ${symbol}`);
+  const start = parseInt(/^\s*([0-9a-f]+):/.exec(text)![1], 16);
+  const at = (start + offset).toString(16);
+  const line = text.split('\n').find((l) => l.trimStart().startsWith(`${at}:`));
+  assert.ok(line, `no instruction at ${symbol}+0x${offset.toString(16)}`);
+  const [found] = objdumpLines(line);
+  return found;
+}
+
+test(
+  "arm64: the faulting instruction from buggy.ko is llvm-objdump's at the pc, the Code: word decodes the same, the address is the one the kernel printed",
+  { skip },
+  () => {
+    for (const sc of FAULTS) {
+      const e = faultEvent(sc, 'arm64');
+      const a = withModule(e);
+      const why = `${sc}: ${a.summary} ${a.notes.join('; ')}`;
+      const oracle = objdumpAt(e.ip!.function!, e.ip!.offset!);
+      assert.equal(a.bytesFrom, 'debug file', why);
+      assert.equal(a.instruction, `${oracle.mnemonic} ${oracle.operands}`, why);
+      const operand = operandOf(oracle);
+      assert.equal(a.base?.register, operand.base, why);
+      assert.equal(a.size, operand.size, why);
+      assert.equal(a.kind, operand.kind, why);
+      // The register's value and the fault address read from the log with patterns of our own.
+      const log = qemuLog('arm64', sc);
+      const value = new RegExp(`\\b${operand.base} ?: ([0-9a-f]{16})`).exec(log)![1];
+      assert.equal(a.base?.value, '0x' + BigInt('0x' + value).toString(16), why);
+      const far = /Unable to handle kernel .* at virtual address ([0-9a-f]{16})/.exec(log)![1];
+      const address = BigInt('0x' + value) + BigInt(operand.displacement);
+      assert.equal(a.address, '0x' + address.toString(16), why);
+      assert.equal(a.faultAddress, '0x' + BigInt('0x' + far).toString(16), why);
+      assert.equal(a.agreesWithFaultAddress, BigInt('0x' + far) === address, why);
+      assert.equal(a.agreesWithFaultAddress, true, why);
+      // Without the debug file the log's Code: word (when it printed one) gives the same instruction.
+      const fromLog = faultAccess(e)!;
+      if (/Code: bad PC value/.test(log)) {
+        assert.equal(fromLog.instruction, '', sc);
+        assert.match(fromLog.summary, /^faulting access unknown: the Code: line holds no instruction bytes/);
+      } else {
+        assert.equal(fromLog.bytesFrom, 'Code: line', sc);
+        assert.equal(fromLog.instruction, a.instruction, sc);
+        assert.equal(fromLog.address, a.address, sc);
+      }
+    }
+  },
+);
+
+test(
+  "arm64: a call through a NULL function pointer (pc : 0x0) is the blr right before lr's return address, per llvm-objdump",
+  { skip },
+  () => {
+    // null_read's oops as `buggy_scenarios[i].fn()` with a NULL fn would print it: pc 0x0, lr in the
+    // dispatcher (whose frame record is not on the trace), the fault address 0.
+    const lr = 'buggy_dispatch+0x68/0xa0 [buggy]';
+    const log = qemuLog('arm64', 'null_read')
+      .replace('at virtual address 0000000000000010', 'at virtual address 0000000000000000')
+      .replace('pc : buggy_null_read_level2+0x8/0x20 [buggy]', 'pc : 0x0')
+      .replace('lr : buggy_null_read_level1+0x18/0x30 [buggy]', `lr : ${lr}`)
+      .split('\n')
+      .filter((l) => !/\] {2}buggy_(?:null_read(?:_level2)?|dispatch)\+/.test(l))
+      .join('\n')
+      .replace(/(Call trace:\r?\n)/, '$1[    5.688351]  0x0\n');
+    const e = analyzeText(log).events.find((x) => x.registers.length);
+    assert.ok(e && !e.ip, 'pc 0x0 is no frame');
+    const caller = accessEventOf(e).caller;
+    assert.equal(caller?.function, 'buggy_dispatch');
+    const a = faultAccess(e, evidenceFromCall(openDebugFile(KO_ARM64), caller!))!;
+    const why = `${a.summary} ${a.notes.join('; ')}`;
+    const oracle = objdumpAt('buggy_dispatch', caller!.offset! - 4);
+    assert.equal(oracle.mnemonic, 'blr');
+    assert.equal(a.instruction, `${oracle.mnemonic} ${oracle.operands}`, why);
+    assert.equal(a.function, 'buggy_dispatch');
+    assert.equal(a.offset, caller!.offset! - 4);
+    assert.equal(a.kind, 'exec');
+    const value = new RegExp(`\\b${oracle.operands} ?: ([0-9a-f]{16})`).exec(log)![1];
+    assert.deepEqual(a.base, { register: oracle.operands, value: '0x' + BigInt('0x' + value).toString(16) });
+    assert.equal(a.address, '0x0');
+    assert.equal(a.agreesWithFaultAddress, true);
+    assert.match(a.summary, /^calling through x0 == NULL at buggy_dispatch\+0x64 \(`blr x0`\)/, why);
   },
 );

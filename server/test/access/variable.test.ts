@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { hasTool } from '../symbolize/helpers';
-import { faultEvent, KO, withModule } from './helpers';
+import { faultEvent, KO, moduleOf, withModule, type CorpusArch } from './helpers';
 
-const tools = ['llvm-dwarfdump', 'gdb', 'objdump'].filter((t) => !hasTool(t));
+const tools = ['llvm-dwarfdump', 'gdb', 'nm'].filter((t) => !hasTool(t));
 const skip = tools.length > 0 && `${tools.join(', ')} not installed (apt-get install -y llvm gdb binutils)`;
 
 function run(cmd: string, args: string[]): string {
@@ -28,16 +28,23 @@ interface TextDie {
   children: TextDie[];
 }
 
-let dump: { roots: TextDie[]; byOffset: Map<number, TextDie> } | null = null;
+interface Dump {
+  roots: TextDie[];
+  byOffset: Map<number, TextDie>;
+}
+const dumps = new Map<string, Dump>();
+/** The module whose dump the oracle functions below read. */
+let ko = KO;
 
-function dwarfdump(): { roots: TextDie[]; byOffset: Map<number, TextDie> } {
-  if (dump) return dump;
+function dwarfdump(): Dump {
+  const cached = dumps.get(ko);
+  if (cached) return cached;
   const byOffset = new Map<number, TextDie>();
   const roots: TextDie[] = [];
   const stack: { depth: number; die: TextDie }[] = [];
   let current: TextDie | null = null;
   let lastAttr = '';
-  for (const line of run('llvm-dwarfdump', ['--debug-info', KO]).split('\n')) {
+  for (const line of run('llvm-dwarfdump', ['--debug-info', ko]).split('\n')) {
     const head = /^0x([0-9a-f]{8}):( +)(DW_TAG_\w+|NULL)/.exec(line);
     if (head) {
       const depth = (head[2].length - 1) / 2;
@@ -69,7 +76,8 @@ function dwarfdump(): { roots: TextDie[]; byOffset: Map<number, TextDie> } {
     const entry = /^\s+(\[0x[0-9a-f]+, 0x[0-9a-f]+\).*?)\)?$/.exec(line);
     if (entry) current.listLines.set(lastAttr, [...(current.listLines.get(lastAttr) ?? []), entry[1]]);
   }
-  dump = { roots, byOffset };
+  const dump = { roots, byOffset };
+  dumps.set(ko, dump);
   return dump;
 }
 
@@ -141,7 +149,7 @@ function oracleVariable(fn: string, pc: number, register: string): OracleVariabl
     for (const v of s.die.children) {
       if (v.tag !== 'DW_TAG_formal_parameter' && v.tag !== 'DW_TAG_variable') continue;
       const loc = locationAt(v, pc);
-      if (!loc || !new RegExp(`^DW_OP_reg\\d+ ${register}$`).test(loc)) continue;
+      if (!loc || !isRegister(loc, register)) continue;
       return {
         name: nameOf(v)!,
         kind: v.tag === 'DW_TAG_formal_parameter' ? 'parameter' : 'local',
@@ -153,13 +161,42 @@ function oracleVariable(fn: string, pc: number, register: string): OracleVariabl
   return null;
 }
 
-/** Section offset of `fn` (objdump's symbol line). */
+/**
+ * Is the location `DW_OP_regN NAME` exactly `register`? x86_64: llvm-dwarfdump's name (`RDI`); arm64: the
+ * number, x0–x30 = 0–30 and sp = 31 (DWARF for the Arm 64-bit Architecture; llvm prints them as `W19`).
+ */
+function isRegister(loc: string, register: string): boolean {
+  const m = /^DW_OP_reg(\d+) (\w+)$/.exec(loc);
+  if (!m) return false;
+  if (/^x\d+$|^sp$/.test(register))
+    return Number(m[1]) === (register === 'sp' ? 31 : Number(register.slice(1)));
+  return m[2] === register;
+}
+
+/** Section offset of `fn` (nm's symbol value: for a .ko, the offset in its section). */
 function symbolStart(fn: string): number {
-  const line = run('objdump', ['-d', KO])
+  const line = run('nm', [ko])
     .split('\n')
-    .find((l) => l.endsWith(` <${fn}>:`));
-  assert.ok(line, `objdump shows no ${fn}`);
+    .find((l) => / [tT] /.test(l) && l.endsWith(` ${fn}`));
+  assert.ok(line, `nm shows no ${fn}`);
   return parseInt(line.split(' ')[0], 16);
+}
+
+/** llvm-dwarfdump's `struct NAME`: member name by byte offset (top level). */
+function dwarfMembers(struct: string): Map<number, string> {
+  const s = [...dwarfdump().byOffset.values()].find(
+    (d) =>
+      d.tag === 'DW_TAG_structure_type' && d.attrs.get('DW_AT_name') === `"${struct}"` && d.children.length,
+  );
+  assert.ok(s, `llvm-dwarfdump shows no struct ${struct}`);
+  const members = new Map<number, string>();
+  for (const m of s.children)
+    if (m.tag === 'DW_TAG_member')
+      members.set(
+        hexAt(m.attrs.get('DW_AT_data_member_location')!),
+        /"(.*)"/.exec(m.attrs.get('DW_AT_name')!)![1],
+      );
+  return members;
 }
 
 /** gdb `ptype /o struct NAME`: member name by byte offset (top level). */
@@ -171,64 +208,79 @@ function gdbMembers(struct: string): Map<number, string> {
   return members;
 }
 
-const SCENARIOS = ['null_read', 'gpf', 'inline', 'null_wq'];
+/** The memory faults whose base register holds a variable at the PC (x86_64 null_write's `o` is optimized out). */
+const SCENARIOS: Record<CorpusArch, string[]> = {
+  x86_64: ['null_read', 'gpf', 'inline', 'null_wq'],
+  arm64: ['null_read', 'null_write', 'gpf', 'inline', 'null_wq', 'init_null_read'],
+};
 
-test(
-  'the variable in the base register at the faulting PC is the one llvm-dwarfdump shows there',
-  { skip },
-  () => {
-    for (const sc of SCENARIOS) {
-      const e = faultEvent(sc);
-      const a = withModule(e);
-      assert.ok(a.base, sc);
-      const want = oracleVariable(
-        e.ip!.function!,
-        symbolStart(e.ip!.function!) + e.ip!.offset!,
-        a.base.register,
-      );
-      assert.ok(want, `${sc}: llvm-dwarfdump shows no variable in ${a.base.register}`);
-      assert.ok(a.variable, `${sc}: ${a.notes.join('; ')}`);
-      assert.deepEqual(
-        {
-          name: a.variable.name,
-          kind: a.variable.kind,
-          function: a.variable.function,
-          inlinedIn: a.variable.inlinedIn,
-          type: a.variable.type.replace(/^struct /, ''),
-        },
-        { ...want, type: want.type.replace(/^struct /, '') },
-        sc,
-      );
-      assert.equal(a.variable.location, a.base.register, sc);
-    }
-  },
-);
-
-test(
-  'the member at the displacement is the one gdb ptype /o puts at that offset; the expression reads it',
-  { skip },
-  () => {
-    const layout = gdbMembers('buggy_obj');
-    for (const sc of SCENARIOS) {
-      const a = withModule(faultEvent(sc));
-      const offset = parseInt(a.displacement!, 16);
-      if (!/struct buggy_obj \*/.test(a.variable!.type)) {
-        // gpf: `unsigned long *p`, read at +0: the pointee itself.
-        assert.equal(offset, 0);
-        assert.equal(a.expression, `*${a.variable!.name}`);
-        continue;
+for (const arch of ['x86_64', 'arm64'] as const) {
+  test(
+    `${arch}: the variable in the base register at the faulting PC is the one llvm-dwarfdump shows there`,
+    { skip },
+    () => {
+      ko = moduleOf(arch);
+      for (const sc of SCENARIOS[arch]) {
+        const e = faultEvent(sc, arch);
+        const a = withModule(e);
+        assert.ok(a.base, sc);
+        const want = oracleVariable(
+          e.ip!.function!,
+          symbolStart(e.ip!.function!) + e.ip!.offset!,
+          a.base.register,
+        );
+        assert.ok(want, `${sc}: llvm-dwarfdump shows no variable in ${a.base.register}`);
+        assert.ok(a.variable, `${sc}: ${a.notes.join('; ')}`);
+        assert.deepEqual(
+          {
+            name: a.variable.name,
+            kind: a.variable.kind,
+            function: a.variable.function,
+            inlinedIn: a.variable.inlinedIn,
+            type: a.variable.type.replace(/^struct /, ''),
+          },
+          { ...want, type: want.type.replace(/^struct /, '') },
+          sc,
+        );
+        assert.equal(a.variable.location, a.base.register, sc);
       }
-      const member = layout.get(offset);
-      assert.ok(member, `${sc}: gdb shows no member at ${offset}`);
-      assert.equal(a.member, member, sc);
-      assert.equal(a.container, `struct buggy_obj +0x${offset.toString(16)}`, sc);
-      assert.equal(a.expression, `${a.variable!.name}->${member}`, sc);
-      assert.ok(a.summary.startsWith(`reading \`${a.expression}\` (struct buggy_obj`), a.summary);
-    }
-  },
-);
+    },
+  );
+
+  test(
+    `${arch}: the member at the displacement is the one ${arch === 'arm64' ? "llvm-dwarfdump's struct" : 'gdb ptype /o'} puts at that offset; the expression reads it`,
+    { skip },
+    () => {
+      ko = moduleOf(arch);
+      // gdb reads no arm64 .ko (it applies no aarch64 relocations to its DWARF): llvm-dwarfdump's layout there.
+      const layout = arch === 'arm64' ? dwarfMembers('buggy_obj') : gdbMembers('buggy_obj');
+      for (const sc of SCENARIOS[arch]) {
+        const a = withModule(faultEvent(sc, arch));
+        const offset = parseInt(a.displacement!, 16);
+        if (!/struct buggy_obj \*/.test(a.variable!.type)) {
+          // gpf: `unsigned long *p`, read at +0: the pointee itself.
+          assert.equal(offset, 0);
+          assert.equal(a.expression, `*${a.variable!.name}`);
+          continue;
+        }
+        const member = layout.get(offset);
+        assert.ok(member, `${sc}: gdb shows no member at ${offset}`);
+        assert.equal(a.member, member, sc);
+        assert.equal(a.container, `struct buggy_obj +0x${offset.toString(16)}`, sc);
+        assert.equal(a.expression, `${a.variable!.name}->${member}`, sc);
+        assert.ok(
+          a.summary.startsWith(
+            `${a.kind === 'write' ? 'writing' : 'reading'} \`${a.expression}\` (struct buggy_obj`,
+          ),
+          a.summary,
+        );
+      }
+    },
+  );
+}
 
 test('a pointer gdb calls optimized out is said to be, and no variable is guessed', { skip }, () => {
+  ko = KO;
   const e = faultEvent('null_write');
   const scope = run('gdb', ['-batch', '-nx', '-ex', `info scope *(${e.ip!.function}+${e.ip!.offset})`, KO]);
   const gone = [...scope.matchAll(/Symbol (\w+) is optimized out/g)].map((m) => m[1]);

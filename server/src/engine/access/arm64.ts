@@ -177,7 +177,7 @@ function single(
   memory: MemoryOperand,
 ): DecodedAccess {
   const mnemonic = (t.load ? load : store) + t.suffix;
-  return access(w, `${mnemonic}\t${t.reg(rt)}, ${operand}`, t.load ? 'read' : 'write', 1 << t.scale, memory);
+  return access(w, `${mnemonic} ${t.reg(rt)}, ${operand}`, t.load ? 'read' : 'write', 1 << t.scale, memory);
 }
 
 function loadStorePair(w: number): DecodedAccess | null {
@@ -213,7 +213,7 @@ function loadStorePair(w: number): DecodedAccess | null {
       : mode === 3
         ? `[${base}, ${imm(off)}]!`
         : `[${base}${off ? `, ${imm(off)}` : ''}]`;
-  const text = `${mnemonic}\t${reg(bits(w, 4, 0))}, ${reg(bits(w, 14, 10))}, ${operand}`;
+  const text = `${mnemonic} ${reg(bits(w, 4, 0))}, ${reg(bits(w, 14, 10))}, ${operand}`;
   return access(w, text, load ? 'read' : 'write', 2 << scale, memoryOperand(rn, mode === 1 ? 0 : off));
 }
 
@@ -228,7 +228,7 @@ function literal(w: number): DecodedAccess | null {
   if (opc === 3) return null;
   const reg = v ? `${FP_PREFIX[opc + 2]}${rt}` : gpr(rt, opc !== 0);
   const mnemonic = !v && opc === 2 ? 'ldrsw' : 'ldr';
-  return access(w, `${mnemonic}\t${reg}, .${offset < 0 ? '' : '+'}${offset}`, 'read', null, null, {
+  return access(w, `${mnemonic} ${reg}, .${offset < 0 ? '' : '+'}${offset}`, 'read', null, null, {
     reason:
       'a PC-relative literal load reads the code’s own literal pool: no pointer of the program is involved',
   });
@@ -241,6 +241,6 @@ function branchRegister(w: number): DecodedAccess | null {
   if (opc > 2) return null;
   const rn = bits(w, 9, 5);
   const reg = gpr(rn, true);
-  const text = opc === 2 ? (rn === 30 ? 'ret' : `ret\t${reg}`) : `${opc === 1 ? 'blr' : 'br'}\t${reg}`;
+  const text = opc === 2 ? (rn === 30 ? 'ret' : `ret ${reg}`) : `${opc === 1 ? 'blr' : 'br'} ${reg}`;
   return access(w, text, 'exec', null, null, { target: reg, indirectCall: opc === 1 });
 }

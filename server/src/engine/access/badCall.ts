@@ -1,14 +1,16 @@
 // A call through a NULL (or bad) function pointer: the CPU faulted fetching the target, so RIP is the bad
 // target (`RIP: 0010:0x0`) and names no code. The instruction to explain is the indirect call just before the
 // first trace entry's return address, found in the debug file: `call *%rax`, `call *0x60(%rax)`, or — with
-// retpolines — `call __x86_indirect_thunk_rax`, an indirect call through RAX.
+// retpolines — `call __x86_indirect_thunk_rax`, an indirect call through RAX; arm64 `blr x0` before lr.
 import type { Frame } from '../model';
 import type { DebugFile } from '../symbolize';
 import { codeAt, guarded } from './codeAt';
 import type { ElfSection } from '../symbolize/elf/elfFile';
 import { relocatedSymbolAt } from '../symbolize/elf/relocations';
+import { decodeArm64AccessBytes } from './arm64';
 import { decodeAccess, X86_64_GPRS, type DecodedAccess } from './instruction';
 
+const EM_AARCH64 = 183;
 /** Indirect call encodings end at the return address: `call *%rax` (2), `*%r11` (3), `*0x8(%rax)` (3), … */
 const CALL_LENGTHS = [2, 3, 4, 5, 6, 7, 8];
 const WINDOW = 16;
@@ -42,6 +44,12 @@ export function callBefore(df: DebugFile, caller: Frame): CallSite | string {
       function: caller.function!,
       offset: caller.offset! - k,
     });
+    if (df.machine === EM_AARCH64) {
+      // A64: fixed 4-byte instructions, the call is `blr xN` right before the return address.
+      const d = decodeArm64AccessBytes(bytes.subarray(bytes.length - 4));
+      if (d?.indirectCall) return site(d, 4);
+      return `no blr ends at ${caller.function}+0x${caller.offset!.toString(16)}`;
+    }
     const thunk = thunkCall(df, section, end, bytes);
     if (thunk) return site(thunk, CALL_REL32_LENGTH);
     for (const k of CALL_LENGTHS) {

@@ -6,7 +6,7 @@ import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
 import type { AccessEvidence } from './faultAccess';
 import type { DecodedAccess } from './instruction';
 import type { AccessValues } from './values';
-import { variableInRegister, type VariableAtPc } from './variable';
+import { dwarfRegisters, variableInRegister, type VariableAtPc } from './variable';
 import { memberAt, type MemberPath } from './expression';
 import { callBefore } from './badCall';
 import { codeAt, guarded } from './codeAt';
@@ -22,7 +22,7 @@ export interface IpInFile {
 
 /** The bytes at `func+off/size` in `df`, or a short reason why there are none. */
 export function ipInFile(df: DebugFile, ip: Pick<Frame, 'function' | 'offset' | 'size'>): IpInFile | string {
-  if (!ip.function || ip.offset === null) return 'the RIP line names no function';
+  if (!ip.function || ip.offset === null) return 'the faulting IP names no function';
   const at = codeAt(df, ip);
   if (typeof at === 'string') return at;
   const { section, offset } = at;
@@ -40,8 +40,9 @@ export function evidenceFromFile(df: DebugFile, ip: Frame): AccessEvidence {
   if (typeof at === 'string') return { fileProblem: `debug file: ${at}` };
   return {
     fileBytes: at.bytes,
+    machine: df.machine,
     describe: df.hasDebugInfo
-      ? (access, values) => describeAccess(df.dwarf(), at.linear, access, values)
+      ? (access, values) => describeAccess(df.dwarf(), at.linear, access, values, dwarfRegisters(df.machine))
       : undefined,
   };
 }
@@ -52,9 +53,11 @@ export function evidenceFromCall(df: DebugFile, caller: Frame): AccessEvidence {
   if (typeof site === 'string') return { fileProblem: `debug file: ${site}` };
   return {
     fileBytes: site.call.bytes,
+    machine: df.machine,
     callSite: { call: site.call, function: site.function, offset: site.offset },
     describe: df.hasDebugInfo
-      ? (access, values) => describeAccess(df.dwarf(), site.linear, access, values)
+      ? (access, values) =>
+          describeAccess(df.dwarf(), site.linear, access, values, dwarfRegisters(df.machine))
       : undefined,
   };
 }
@@ -68,6 +71,7 @@ export function describeAccess(
   pc: number,
   access: DecodedAccess,
   values: AccessValues,
+  registers: readonly string[],
 ): { variable: VariableAtPc | null; member: MemberPath | null; notes: string[] } {
   const notes: string[] = [];
   const m = access.memory;
@@ -79,7 +83,7 @@ export function describeAccess(
       notes: [m ? 'no base register: the address is a constant or a global' : 'no register to follow'],
     };
   try {
-    const { found, why } = variableInRegister(dw, pc, register);
+    const { found, why } = variableInRegister(dw, pc, register, registers);
     if (!found) return { variable: null, member: null, notes: [`DWARF: ${why}`] };
     if (!m)
       return {

@@ -4,6 +4,7 @@
 // expression a kernel developer would write. Every step that cannot be done says why, in a short phrase.
 import type { Frame, KernelEvent } from '../model';
 import { parseCodeBytes } from '../explain/disasm';
+import { decodeArm64AccessBytes } from './arm64';
 import { decodeAccess, type AccessKind, type DecodedAccess, type MemoryOperand } from './instruction';
 import { accessValues, type AccessValues } from './values';
 import type { VariableAtPc } from './variable';
@@ -56,6 +57,8 @@ export interface AccessEvidence {
   fileBytes?: Uint8Array | null;
   /** A call through a bad pointer: the call instruction before the return address, and where it is. */
   callSite?: { call: DecodedAccess; function: string; offset: number };
+  /** The debug file's ELF machine (e_machine): its bytes are no use for a log of another architecture. */
+  machine?: number;
   /** Why the file gave no bytes, when it was asked. */
   fileProblem?: string | null;
   /** Absolute address of the faulting instruction, when known (RIP-relative operands). */
@@ -77,8 +80,8 @@ export interface AccessEvent extends Pick<
   'kind' | 'arch' | 'ip' | 'registers' | 'pageFault' | 'faultAddress' | 'code'
 > {
   /**
-   * When RIP names no code (a call through a bad pointer): the first trace entry, whose return address
-   * follows the call that jumped there.
+   * When RIP names no code (a call through a bad pointer): the first trace entry (arm64: lr), whose return
+   * address follows the call that jumped there.
    */
   caller?: Frame | null;
 }
@@ -87,7 +90,13 @@ export interface AccessEvent extends Pick<
 export function accessEventOf(e: KernelEvent): AccessEvent {
   const { kind, arch, ip, registers, pageFault, faultAddress, code } = e;
   const frames = e.traces[0]?.frames ?? [];
-  const caller = badCallTarget(e) !== null ? (frames.find((f) => f.reliable) ?? frames[0] ?? null) : null;
+  // arm64: the function that branched is in lr (its frame record is not written yet, the trace skips it).
+  const caller =
+    badCallTarget(e) === null
+      ? null
+      : e.arch === 'arm64'
+        ? e.lr
+        : (frames.find((f) => f.reliable) ?? frames[0] ?? null);
   return { kind, arch, ip, registers, pageFault, faultAddress, code, ...(caller ? { caller } : {}) };
 }
 
@@ -101,9 +110,9 @@ export function badCallTarget(e: Pick<AccessEvent, 'ip' | 'faultAddress' | 'regi
     if (e.ip.function || !e.ip.address || !/^[0-9a-f]{1,16}$/i.test(e.ip.address)) return null;
     rip = BigInt('0x' + e.ip.address);
   } else {
-    // `RIP: 0010:0x0` is no frame the analysis keeps: its value is the register's.
-    const m = /^[0-9a-f]{4}:0x([0-9a-f]{1,16})$/i.exec(
-      e.registers.find((r) => r.name === 'RIP')?.value ?? '',
+    // `RIP: 0010:0x0` / arm64 `pc : 0x0` is no frame the analysis keeps: its value is the register's.
+    const m = /^(?:[0-9a-f]{4}:)?0x([0-9a-f]{1,16})$/i.exec(
+      e.registers.find((r) => r.name === 'RIP' || r.name === 'pc')?.value ?? '',
     );
     if (!m) return null;
     rip = BigInt('0x' + m[1]);
@@ -113,8 +122,15 @@ export function badCallTarget(e: Pick<AccessEvent, 'ip' | 'faultAddress' | 'regi
   return fault === null || fault === rip ? rip : null;
 }
 
-/** Is this event one the faulting-access explanation is for (x86_64, a memory fault with a register dump)? */
+/**
+ * Is this event one the faulting-access explanation is for: a memory fault with a register dump, x86_64
+ * (`BUG: … NULL pointer dereference`, `#PF`, GPF) or arm64 (`Unable to handle kernel …`, a data abort)?
+ */
 export function isMemoryFault(e: AccessEvent): boolean {
+  if (e.arch === 'arm64')
+    return (
+      e.kind === 'arm-page-fault' && (e.ip !== null || badCallTarget(e) !== null) && e.registers.length > 0
+    );
   return (
     MEMORY_FAULT_KINDS.has(e.kind) &&
     (e.arch === 'x86_64' || (e.arch === 'unknown' && e.registers.some((r) => r.name === 'RAX'))) &&
@@ -128,18 +144,21 @@ export function isMemoryFault(e: AccessEvent): boolean {
  * The access of one event, or null when the event is no x86_64 memory fault. Where a step cannot be done the
  * result says why (`notes`, and the summary stops at what is known).
  */
-export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): FaultAccess | null {
+export function faultAccess(e: AccessEvent, given: AccessEvidence = {}): FaultAccess | null {
   if (!isMemoryFault(e)) return null;
+  const evidence = sameMachine(e, given);
   const target = badCallTarget(e);
   if (target !== null) return badCallAccess(e, target, evidence);
   const notes: string[] = [];
-  const logCode = e.code ? parseCodeBytes(e.code, 'x86_64') : null;
+  const arch = e.arch === 'arm64' ? 'arm64' : 'x86_64';
+  const decode = arch === 'arm64' ? decodeArm64AccessBytes : (b: Uint8Array) => decodeAccess(b);
+  const logCode = e.code ? parseCodeBytes(e.code, arch) : null;
   const logBytes =
-    logCode && logCode.arch === 'x86_64' && logCode.trapOffset !== null
+    logCode && logCode.arch === arch && logCode.trapOffset !== null
       ? logCode.bytes.subarray(logCode.trapOffset)
       : null;
-  const fromLog = logBytes ? decodeAccess(logBytes) : null;
-  const fromFile = evidence.fileBytes ? decodeAccess(evidence.fileBytes) : null;
+  const fromLog = logBytes ? decode(logBytes) : null;
+  const fromFile = evidence.fileBytes ? decode(evidence.fileBytes) : null;
   let decoded: DecodedAccess | null = fromFile ?? fromLog;
   let bytesFrom: FaultAccess['bytesFrom'] = fromFile ? 'debug file' : 'Code: line';
   if (fromFile && fromLog && !sameAccess(fromFile, fromLog)) {
@@ -152,11 +171,14 @@ export function faultAccess(e: AccessEvent, evidence: AccessEvidence = {}): Faul
   }
   if (evidence.fileProblem) notes.push(evidence.fileProblem);
   if (!decoded) {
-    const why = e.code
-      ? logCode
-        ? 'the Code: bytes decode to no instruction at the marked byte'
-        : 'the Code: line holds no instruction bytes'
-      : 'the log has no Code: line and no debug file gave the bytes';
+    const why =
+      arch === 'arm64' && (evidence.fileBytes?.length || logBytes?.length)
+        ? `the instruction at the PC (${wordText(evidence.fileBytes ?? logBytes!)}) is no load, store or branch to a register`
+        : e.code
+          ? logCode
+            ? 'the Code: bytes decode to no instruction at the marked byte'
+            : 'the Code: line holds no instruction bytes'
+          : 'the log has no Code: line and no debug file gave the bytes';
     return unknown(e, notes, why);
   }
   const values = accessValues(decoded, e.registers, e.faultAddress, evidence.ip ?? null);
@@ -261,6 +283,23 @@ function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence)
         `(\`${v.name}\`: ${v.kind} of ${[v.function, ...v.inlinedIn].join(', inlined in ')}, in ${v.location}) at ${where}`
       : `calling through ${through} == ${valueText(rip)} at ${where} (\`${call.text}\`)`;
   return out;
+}
+
+/** ELF e_machine of each architecture the explanation decodes. */
+const MACHINES: Record<string, number> = { x86_64: 62, arm64: 183 };
+
+/** The evidence, or only a note when the debug file is of another architecture than the log. */
+function sameMachine(e: AccessEvent, evidence: AccessEvidence): AccessEvidence {
+  const want = MACHINES[e.arch === 'arm64' ? 'arm64' : 'x86_64'];
+  if (evidence.machine === undefined || evidence.machine === want) return evidence;
+  return { fileProblem: `debug file: ELF machine ${evidence.machine}, not the log's ${e.arch} (${want})` };
+}
+
+/** An A64 word as the kernel's Code: line prints it. */
+function wordText(b: Uint8Array): string {
+  return (b.length >= 4 ? (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0 : 0)
+    .toString(16)
+    .padStart(8, '0');
 }
 
 function unknown(e: AccessEvent, notes: string[], why: string): FaultAccess {

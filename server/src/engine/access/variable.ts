@@ -57,6 +57,16 @@ const X86_64_DWARF_REGISTERS = [
   'RIP',
 ];
 
+/** AArch64 DWARF register numbers (DWARF for the Arm 64-bit Architecture, 4.1): x0–x30 = 0–30, sp = 31. */
+const ARM64_DWARF_REGISTERS = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp'];
+
+const EM_AARCH64 = 183;
+
+/** The register-dump names by DWARF register number for an ELF machine (x86_64 unless aarch64). */
+export function dwarfRegisters(machine: number): readonly string[] {
+  return machine === EM_AARCH64 ? ARM64_DWARF_REGISTERS : X86_64_DWARF_REGISTERS;
+}
+
 /** One scope covering the PC: the function DIE it belongs to and the DIE whose children are its variables. */
 interface Scope {
   die: Die;
@@ -71,8 +81,9 @@ export function variableInRegister(
   dw: DwarfInfo,
   pc: number,
   register: string,
+  registers: readonly string[] = X86_64_DWARF_REGISTERS,
 ): { found: VariableFound | null; why: string | null } {
-  const regNumber = X86_64_DWARF_REGISTERS.indexOf(register);
+  const regNumber = registers.indexOf(register);
   if (regNumber < 0) return { found: null, why: `${register} has no DWARF register number` };
   const unit = dw.findUnit(pc);
   if (!unit) return { found: null, why: 'no DWARF unit covers the IP' };

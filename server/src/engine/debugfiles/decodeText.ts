@@ -98,10 +98,14 @@ export function decodeSummary(frames: LogFrame[], results: Map<string, FrameSymb
   return lines;
 }
 
-/** The line `decode` adds after a memory fault's RIP line, with the RIP line's prefix (timestamp…). */
+/**
+ * The line `decode` adds after a memory fault's RIP / pc line (or, for a call through a bad pointer, its
+ * caller's trace or lr line), with that line's prefix (timestamp…).
+ */
 function accessLine(ripLine: string, summary: string): string {
-  const at = ripLine.search(/\b(?:RIP|EIP): /);
-  return `${at > 0 ? ripLine.slice(0, at) : ''}${ACCESS_LINE_LABEL}${summary}`;
+  const at = ripLine.search(/\b(?:RIP|EIP): |\b(?:pc|lr) : /);
+  const prefix = at > 0 ? ripLine.slice(0, at) : (/^\s*(?:<\d>)?\[\s*\d+\.\d+\] ?/.exec(ripLine)?.[0] ?? '');
+  return `${prefix}${ACCESS_LINE_LABEL}${summary}`;
 }
 
 /** How the added line starts (after the log's own prefix). */

@@ -48,7 +48,8 @@ export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
     // A WARNING's `at func+off/size` is the address of the WARN itself, looked up as is, like the IP.
     if (e.location) add(e.location, i, true);
     // The link register holds a return address: looked up at address − 1 like a call-trace entry.
-    if (e.lr) add(e.lr, i, false);
+    // An arm64 call through a bad pointer (`pc : 0x0`): lr is the caller and carries the fault.
+    if (e.lr) add(e.lr, i, false, !e.ip && fault?.caller === e.lr ? fault : undefined);
     // A call through a bad pointer without an IP frame (`RIP: 0010:0x0`): its caller carries the fault.
     for (const t of e.traces)
       for (const f of t.frames)
