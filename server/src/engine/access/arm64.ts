@@ -50,6 +50,8 @@ function transferOf(size: number, v: number, opc: number): Transfer | null {
 }
 
 const imm = (v: number) => `#${v}`;
+/** `[x0]`, `[x0, #16]`: a base plus an immediate, the zero one not shown. */
+const offsetText = (base: string, off: number) => `[${base}${off ? `, ${imm(off)}` : ''}]`;
 
 function access(
   word: number,
@@ -115,36 +117,20 @@ function loadStoreRegister(w: number): DecodedAccess | null {
     // Unsigned immediate, scaled by the access size.
     if (!t) return null;
     const off = bits(w, 21, 10) << t.scale;
-    return single(w, t, 'ldr', 'str', rt, `[${base}${off ? `, ${imm(off)}` : ''}]`, memoryOperand(rn, off));
+    return single(w, t, 'ldr', 'str', rt, offsetText(base, off), memoryOperand(rn, off));
   }
   if (op24 !== 0b00 || !t) return null;
   if (bits(w, 21, 21) === 0) {
     const simm = signExtend(bits(w, 20, 12), 9);
     switch (bits(w, 11, 10)) {
       case 0b00:
-        return single(
-          w,
-          t,
-          'ldur',
-          'stur',
-          rt,
-          `[${base}${simm ? `, ${imm(simm)}` : ''}]`,
-          memoryOperand(rn, simm),
-        );
+        return single(w, t, 'ldur', 'stur', rt, offsetText(base, simm), memoryOperand(rn, simm));
       case 0b01:
         // Post-index: the access is at the base, the base moves afterwards.
         return single(w, t, 'ldr', 'str', rt, `[${base}], ${imm(simm)}`, memoryOperand(rn, 0));
       case 0b10:
         if (v === 1) return null;
-        return single(
-          w,
-          t,
-          'ldtr',
-          'sttr',
-          rt,
-          `[${base}${simm ? `, ${imm(simm)}` : ''}]`,
-          memoryOperand(rn, simm),
-        );
+        return single(w, t, 'ldtr', 'sttr', rt, offsetText(base, simm), memoryOperand(rn, simm));
       default:
         return single(w, t, 'ldr', 'str', rt, `[${base}, ${imm(simm)}]!`, memoryOperand(rn, simm));
     }
@@ -208,11 +194,7 @@ function loadStorePair(w: number): DecodedAccess | null {
   const rn = bits(w, 9, 5);
   const base = rn === 31 ? 'sp' : `x${rn}`;
   const operand =
-    mode === 1
-      ? `[${base}], ${imm(off)}`
-      : mode === 3
-        ? `[${base}, ${imm(off)}]!`
-        : `[${base}${off ? `, ${imm(off)}` : ''}]`;
+    mode === 1 ? `[${base}], ${imm(off)}` : mode === 3 ? `[${base}, ${imm(off)}]!` : offsetText(base, off);
   const text = `${mnemonic} ${reg(bits(w, 4, 0))}, ${reg(bits(w, 14, 10))}, ${operand}`;
   return access(w, text, load ? 'read' : 'write', 2 << scale, memoryOperand(rn, mode === 1 ? 0 : off));
 }
