@@ -3,9 +3,10 @@
 // size (default 100k, 300k and 1M lines of gen-big-log.mjs) prints, in the same run: the read-and-split
 // baseline (read the file, split it into lines, test one regex per line), didOpen → first diagnostics,
 // documentSymbol time and JSON bytes (cold, then again for the same version), foldingRange, the first hover
-// and p50/p99 of 200 more, the time from a one-character edit to the re-published diagnostics, and the
-// server's RSS. Figures only; nothing here passes or fails.
-//   node scripts/bench-lsp.mjs [--sizes 100000,300000,1000000] [--hovers N]
+// and p50/p99 of 200 more, the time from a one-character edit to the re-published diagnostics (then p50 and
+// max of more edits, new lines among them), and the server's RSS. Figures only; nothing here passes or
+// fails.
+//   node scripts/bench-lsp.mjs [--sizes 100000,300000,1000000] [--hovers N] [--edits N]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +23,9 @@ const opt = (name, dflt) => {
 };
 const sizes = String(opt('--sizes', '100000,300000,1000000')).split(',').map(Number);
 const hoverCount = Number(opt('--hovers', 200));
+const editCount = Number(opt('--edits', 10));
+/** The server's default quiet period after an edit (kernelOops.analysis.debounceMs). */
+const DEBOUNCE_MS = 300;
 const { ensureBigLog } = await import(pathToFileURL(join(ROOT, 'scripts/gen-big-log.mjs')).href);
 
 const ms = (t0) => performance.now() - t0;
@@ -137,18 +141,26 @@ async function session(path, lineCount) {
   times.sort((a, b) => a - b);
   out.hoverP50Ms = times[Math.floor(times.length * 0.5)];
   out.hoverP99Ms = times[Math.floor(times.length * 0.99)];
-  // One character typed in the middle of the log: time until its diagnostics are published again.
-  const mid = Math.floor(lines.length / 2);
-  t0 = performance.now();
-  pending = diagnosticsFor(2);
-  conn.sendNotification('textDocument/didChange', {
-    textDocument: { uri, version: 2 },
-    contentChanges: [
-      { range: { start: { line: mid, character: 0 }, end: { line: mid, character: 0 } }, text: 'x' },
-    ],
-  });
-  await pending;
-  out.editRepublishMs = ms(t0);
+  // One character typed in the middle of the log: time until its diagnostics are published again (the
+  // server's quiet period after an edit, debounceMs, included). Then more edits spread over the log, every
+  // other one a new line (which moves every later line).
+  const edit = async (version, line, text) => {
+    const start = performance.now();
+    const published = diagnosticsFor(version);
+    conn.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version },
+      contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text }],
+    });
+    await published;
+    return ms(start);
+  };
+  out.editRepublishMs = await edit(2, Math.floor(lines.length / 2), 'x');
+  const later = [];
+  for (let k = 0; k < editCount; k++)
+    later.push(await edit(3 + k, Math.floor(((k + 0.5) * lines.length) / editCount), k % 2 ? '\n' : 'x'));
+  later.sort((a, b) => a - b);
+  out.laterEditP50Ms = later[Math.floor(later.length / 2)];
+  out.laterEditMaxMs = later[later.length - 1];
   out.rssMb = rssMb(proc.pid);
   out.peakRssMb = hwmMb(proc.pid);
   out.docMb = Buffer.byteLength(text) / 1048576;
@@ -188,7 +200,7 @@ for (const lines of sizes) {
       `  documentSymbol ${f(r.symbols_coldMs)} ms, again ${f(r.symbols_againMs)} ms, ${f(r.symbolBytes / 1048576)} MB JSON, ${r.symbolCount} symbols`,
       `  foldingRange ${f(r.foldingMs)} ms (${r.folds} ranges)`,
       `  hover: first ${f(r.firstHoverMs)} ms, p50 ${f(r.hoverP50Ms)} ms, p99 ${f(r.hoverP99Ms)} ms (${hoverCount})`,
-      `  one-character edit → diagnostics ${f(r.editRepublishMs)} ms`,
+      `  one-character edit → diagnostics ${f(r.editRepublishMs)} ms, then p50 ${f(r.laterEditP50Ms)} ms, max ${f(r.laterEditMaxMs)} ms (${editCount} more edits, every other one a new line; ${DEBOUNCE_MS} ms debounce included)`,
       `  server RSS ${f(r.rssMb)} MB (peak ${f(r.peakRssMb)} MB, ${f(r.peakRssMb / r.docMb)}× the document)`,
     ].join('\n'),
   );

@@ -8,7 +8,7 @@
 // across the whole log: they are computed again for all of them, which is cheap.
 import { analyzeLinesWithState } from './analyze';
 import { linesWithControl, splitLines } from './log/normalize';
-import type { AnalysisState, KernelEvent, Span } from './model';
+import type { AnalysisState, KernelEvent } from './model';
 import { markConsequences } from './report/consequences';
 import { TITLE_WINDOW, titleReach } from './title/window';
 
@@ -25,7 +25,9 @@ const FIRST_MARGIN = 512;
 /**
  * The state of the edited text, from `prev` (the state of the text before `change`) and the new text's
  * lines: `readLines(from, to)` gives lines [from, to) with their line breaks. Null when more than
- * `maxLines` lines would have to be analysed again (analyse the whole text instead).
+ * `maxLines` lines would have to be analysed again (analyse the whole text instead). `prev` is used up:
+ * its events after the change are moved to their new lines in place (copying thousands of events with
+ * their traces would cost more than the re-analysis), so it no longer describes the old text.
  */
 export function reanalyzeChange(
   prev: AnalysisState,
@@ -38,8 +40,11 @@ export function reanalyzeChange(
   const delta = newEnd - oldEnd;
   const old = prev.analysis.events;
   const a = restartLine(prev, start);
+  // No line before the old text's first idle line after the change can be the one to resume at.
+  const oldResume = idleAtOrAfter(prev.idle, oldEnd + 1) ?? prev.analysis.lineCount;
+  const least = Math.min(lineCount, oldResume + delta + TITLE_WINDOW + 1);
   for (let margin = FIRST_MARGIN; ; margin *= 2) {
-    const b = Math.min(lineCount, newEnd + 1 + margin);
+    const b = Math.min(lineCount, Math.max(least, newEnd + 1 + margin));
     if (b - a > maxLines) return null;
     const text = readLines(a, b);
     const lines = splitLines(text);
@@ -59,7 +64,7 @@ export function reanalyzeChange(
       callers.push(slice.callers[k]);
     });
     for (let k = firstAfter; k < old.length; k++) {
-      events.push(delta === 0 ? old[k] : shiftEvent(structuredClone(old[k]), delta));
+      events.push(delta === 0 ? old[k] : shiftEvent(old[k], delta));
       callers.push(prev.callers[k]);
     }
     const idle = mergeRuns([
@@ -146,6 +151,12 @@ function idleAtOrBefore(idle: readonly number[], line: number): number {
   return 0;
 }
 
+/** The first line at or after `line` inside an idle run, if any. */
+function idleAtOrAfter(idle: readonly number[], line: number): number | undefined {
+  for (let i = 0; i < idle.length; i += 2) if (idle[i + 1] > line) return Math.max(idle[i], line);
+  return undefined;
+}
+
 /** The parts of `runs` within [from, to), moved by `shift`. */
 function clipRuns(runs: readonly number[], from: number, to: number, shift: number): number[] {
   const out: number[] = [];
@@ -170,46 +181,36 @@ function mergeRuns(runs: number[]): number[] {
 
 /** Moves every log line number of `e` (not the source lines frames print) by `delta`, in place. */
 export function shiftEvent(e: KernelEvent, delta: number): KernelEvent {
-  // Frames and spans may be shared (the guilty frame is often the IP or a trace entry): move each once.
-  const moved = new Set<object>();
-  const span = (s: Span | null | undefined) => {
-    if (s && !moved.has(s)) {
-      moved.add(s);
-      s.line += delta;
-    }
-  };
-  const range = (r: { line: number; endLine: number } | null | undefined) => {
-    if (r && !moved.has(r)) {
-      moved.add(r);
-      r.line += delta;
-      r.endLine += delta;
-    }
-  };
-  const at = (n: number | null) => (n === null ? null : n + delta);
-  range(e);
-  span(e.headerSpan);
-  e.cpuLine = at(e.cpuLine);
-  e.faultLine = at(e.faultLine);
-  e.codeLine = at(e.codeLine);
+  shiftRange(e, delta);
+  e.headerSpan.line += delta;
+  if (e.cpuLine !== null) e.cpuLine += delta;
+  if (e.faultLine !== null) e.faultLine += delta;
+  if (e.codeLine !== null) e.codeLine += delta;
   if (e.pageFault) e.pageFault.line += delta;
   for (const f of [e.ip, e.location, e.lr]) {
-    if (f && !moved.has(f)) {
-      moved.add(f);
-      f.line += delta;
-    }
-    span(f?.span);
+    if (!f) continue;
+    f.line += delta;
+    f.span.line += delta;
   }
-  for (const r of e.registers) span(r.span);
-  range(e.registerLines);
+  for (const r of e.registers) r.span.line += delta;
+  if (e.registerLines) shiftRange(e.registerLines, delta);
   for (const t of e.traces) {
-    range(t);
-    for (const f of t.frames) span(f.span);
+    shiftRange(t, delta);
+    for (const f of t.frames) f.span.line += delta;
   }
   if (e.modules) {
-    range(e.modules);
-    for (const m of e.modules.list) span(m.span);
+    shiftRange(e.modules, delta);
+    for (const m of e.modules.list) m.span.line += delta;
   }
-  range(e.oom?.taskTable);
-  span(e.guiltyFrame?.span);
+  if (e.oom?.taskTable) shiftRange(e.oom.taskTable, delta);
+  // The guilty frame is often the IP or a trace entry itself, already moved.
+  const g = e.guiltyFrame;
+  if (g && g !== e.ip && g !== e.location && g !== e.lr && !e.traces.some((t) => t.frames.includes(g)))
+    g.span.line += delta;
   return e;
+}
+
+function shiftRange(r: { line: number; endLine: number }, delta: number): void {
+  r.line += delta;
+  r.endLine += delta;
 }

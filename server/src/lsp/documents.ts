@@ -51,6 +51,8 @@ const HOVER_WAIT_MS = 300;
 const HOVER_SOURCE_WAIT_MS = 150;
 /** How long workspace symbols wait for the analyses of logs still being analysed (all at once). */
 const ALL_LOGS_WAIT_MS = 2000;
+/** How long an edited document stays unchanged before it is symbolized again. */
+const SYMBOLIZE_AFTER_EDIT_MS = 1500;
 /** Definition and Decode log are asked for explicitly: they may wait for a vmlinux to be indexed. */
 const SOURCE_WAIT_MS = 120_000;
 
@@ -96,6 +98,8 @@ export class OpenDocuments {
   /** The client accepts LocationLinks as definitions. */
   linkSupport = false;
   private readonly shownMessages = new Set<string>();
+  /** Documents whose first analysis has started a symbolization. */
+  private readonly symbolizedOnce = new Set<string>();
   /** The version whose symbolization a hover already waited for in vain, per document. */
   private readonly sourceWaited = new Map<string, number>();
 
@@ -111,9 +115,18 @@ export class OpenDocuments {
       ready: (uri, r) => this.symbolizationReady(uri, r),
     });
     this.scheduler = new AnalysisScheduler(analyzer, {
-      text: (uri) => {
+      document: (uri) => {
         const d = this.documents.get(uri);
-        return d && { version: d.version, text: d.getText() };
+        return (
+          d && {
+            version: d.version,
+            lineCount: d.lineCount,
+            getText: () => d.getText(),
+            readLines: (from, to) =>
+              d.getText({ start: { line: from, character: 0 }, end: { line: to, character: 0 } }),
+            editsSince: (version) => d.editsSince(version),
+          }
+        );
       },
       debounceMs: (uri) => this.debounceSeen.get(uri) ?? this.baseSettings.analysis.debounceMs,
       onAnalysed: (uri) =>
@@ -135,6 +148,7 @@ export class OpenDocuments {
       this.settingsCache.delete(e.document.uri);
       this.debounceSeen.delete(e.document.uri);
       this.sourceWaited.delete(e.document.uri);
+      this.symbolizedOnce.delete(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
   }
@@ -176,8 +190,9 @@ export class OpenDocuments {
   /** Which debug files may be used changed (settings, trust): ask for settings again and symbolize again. */
   private debugFilesChanged(): void {
     this.settingsCache.clear();
-    // publish starts the symbolization again.
+    // publish starts the symbolization again, at once.
     this.symbolization.clear();
+    this.symbolizedOnce.clear();
     this.shownMessages.clear();
     // Settings only change how results are shown: re-publish, no need to analyse again.
     for (const uri of this.scheduler.uris()) void this.publish(uri);
@@ -334,10 +349,18 @@ export class OpenDocuments {
     if (this.documents.get(uri) !== doc || doc.version !== result.version) return;
     const diagnostics = toDiagnostics(doc, result.analysis, settings);
     await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
-    // The document's line index is built on first use, ~0.3 s for 1M lines: build it now, not in the
-    // first hover.
-    void doc.lineCount;
-    await this.ensureSymbolization(doc, result.analysis);
+    // Symbolizing sends the whole log to the symbolizer, which reads all of it again: not on every pause
+    // in typing. The first version (and the first after the debug files changed) at once, later ones
+    // once the document has stayed as it is a while, or when a feature asks for its symbolization.
+    if (!this.symbolizedOnce.has(uri)) {
+      this.symbolizedOnce.add(uri);
+      await this.ensureSymbolization(doc, result.analysis);
+      return;
+    }
+    setTimeout(() => {
+      if (this.documents.get(uri) === doc && doc.version === result.version)
+        void this.ensureSymbolization(doc, result.analysis);
+    }, SYMBOLIZE_AFTER_EDIT_MS).unref();
   }
 
   /** The analysis matching the document's current text; waits (off-thread) while it is being computed. */

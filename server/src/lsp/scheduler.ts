@@ -1,12 +1,34 @@
 // When to analyse which document: at once on open, after a quiet period on edits (debounce), never twice
-// for the same version, and never to publish a result that an edit has already made stale.
-import type { Analysis } from '../engine';
+// for the same version, and never to publish a result that an edit has already made stale. An edited
+// document is re-analysed incrementally, on this thread, around the lines its edits touched (the engine's
+// reanalyzeChange: the same result as a full analysis); only when that would read too many lines, or
+// the edits are not known line by line, is the whole text analysed again in the worker.
+import { reanalyzeChange, type Analysis, type AnalysisState, type LineChange } from '../engine';
 import type { Analyzer, AnalysisJob } from './analyzer';
+import type { LineEdit } from './chunkedDocument';
 import { CancelledError } from './worker';
 
 export interface AnalysedVersion {
   version: number;
   analysis: Analysis;
+  state: AnalysisState;
+}
+
+/**
+ * Past this many lines to read again, an edit is analysed with the whole text in the worker: an
+ * incremental re-analysis runs on the server's thread and must stay a few milliseconds.
+ */
+export const MAX_INCREMENTAL_LINES = 10_000;
+
+/** An open document as the scheduler reads it: the whole text only for a full analysis. */
+export interface ScheduledDocument {
+  version: number;
+  lineCount: number;
+  getText(): string;
+  /** Lines [from, to) with their line breaks. */
+  readLines(from: number, to: number): string;
+  /** The line edits since `version`, oldest first; undefined when they are not all known. */
+  editsSince(version: number): LineEdit[] | undefined;
 }
 
 interface Waiter {
@@ -25,8 +47,8 @@ interface DocState {
 }
 
 export interface SchedulerHooks {
-  /** Current text of an open document, or undefined once it has closed. */
-  text(uri: string): { version: number; text: string } | undefined;
+  /** An open document, or undefined once it has closed. */
+  document(uri: string): ScheduledDocument | undefined;
   debounceMs(uri: string): number;
   onAnalysed(uri: string, result: AnalysedVersion): void;
   onFailed(uri: string, version: number, error: unknown): void;
@@ -100,6 +122,12 @@ export class AnalysisScheduler {
     if (!st) return Promise.resolve(undefined);
     if (st.result && st.result.version === version) return Promise.resolve(st.result.analysis);
     if (version < st.version) return Promise.resolve(undefined);
+    // Asked for during the quiet period after an edit: an incremental re-analysis need not wait for it.
+    if (st.timer && version === st.version && this.incrementally(uri, st)) {
+      clearTimeout(st.timer);
+      st.timer = null;
+      return Promise.resolve(st.result!.analysis);
+    }
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | null = null;
       const waiter: Waiter = {
@@ -127,21 +155,20 @@ export class AnalysisScheduler {
   }
 
   private run(uri: string, st: DocState): void {
-    const doc = this.hooks.text(uri);
+    const doc = this.hooks.document(uri);
     if (!doc || this.docs.get(uri) !== st) return;
     if (st.result?.version === doc.version) return;
+    if (this.incrementally(uri, st)) return;
     const version = doc.version;
-    const job = this.analyzer.run(doc.text);
+    const job = this.analyzer.run({ text: doc.getText() });
     st.job = job;
     st.jobVersion = version;
     job.result.then(
-      (analysis) => {
+      (state) => {
         if (st.job === job) st.job = null;
         // Closed, reopened or edited meanwhile: this result describes text nobody has any more.
         if (this.docs.get(uri) !== st || st.version !== version) return;
-        st.result = { version, analysis };
-        for (const w of st.waiters.filter((w) => w.version === version)) w.resolve(analysis);
-        this.hooks.onAnalysed(uri, st.result);
+        this.analysed(uri, st, { version, analysis: state.analysis, state });
       },
       (err) => {
         if (st.job === job) st.job = null;
@@ -153,4 +180,55 @@ export class AnalysisScheduler {
       },
     );
   }
+
+  /**
+   * Re-analyses the document's current version from the previous result and the edits since, if their
+   * lines are known and few enough; true when the result is in.
+   */
+  private incrementally(uri: string, st: DocState): boolean {
+    const doc = this.hooks.document(uri);
+    const prev = st.result;
+    if (!doc || !prev || prev.version === doc.version) return false;
+    const edits = doc.editsSince(prev.version);
+    if (!edits || edits.length === 0) return false;
+    const state = reanalyzeChange(
+      prev.state,
+      composeEdits(edits),
+      doc.lineCount,
+      (from, to) => doc.readLines(from, to),
+      MAX_INCREMENTAL_LINES,
+    );
+    if (!state) return false;
+    // A full analysis of an older version still running is worthless now.
+    if (st.job) {
+      st.job.cancel();
+      st.job = null;
+    }
+    this.analysed(uri, st, { version: doc.version, analysis: state.analysis, state });
+    return true;
+  }
+
+  private analysed(uri: string, st: DocState, result: AnalysedVersion): void {
+    st.result = result;
+    for (const w of st.waiters.filter((w) => w.version === result.version)) w.resolve(result.analysis);
+    this.hooks.onAnalysed(uri, result);
+  }
+}
+
+/**
+ * Successive line edits as one change of the text before the first: the lines from the first edited
+ * one to the last, in old and in new numbering (lines between two edits count as edited too).
+ */
+export function composeEdits(edits: readonly LineEdit[]): LineChange {
+  // The edited region in the current numbering [start, end], and where it ends in the old one.
+  let start = edits[0].start;
+  let end = edits[0].newEnd;
+  let oldEnd = edits[0].oldEnd;
+  for (const e of edits.slice(1)) {
+    // Lines after the region are the old ones shifted by (end - oldEnd).
+    if (e.oldEnd > end) oldEnd = e.oldEnd - (end - oldEnd);
+    start = Math.min(start, e.start);
+    end = Math.max(end, e.oldEnd) + (e.newEnd - e.oldEnd);
+  }
+  return { start, oldEnd, newEnd: end };
 }

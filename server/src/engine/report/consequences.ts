@@ -1,7 +1,7 @@
 // Consequences: after the first crash the kernel's state is suspect, but only evidence makes a later event
 // its consequence; the others merely come after it.
 
-import type { KernelEvent } from '../model';
+import type { KernelEvent, Trace } from '../model';
 
 /** Frames only a task that an oops kills runs through (kernel/exit.c make_task_dead, x86's exit paths). */
 const DYING_TASK_FRAMES = new Set(['make_task_dead', 'rewind_stack_and_make_dead', 'rewind_stack_do_exit']);
@@ -32,9 +32,7 @@ export function markConsequences(events: KernelEvent[], callers: readonly string
       // The earliest crash of the same task.
       const sameAs =
         byCaller === undefined ? byPid : byPid === undefined ? byCaller : Math.min(byCaller, byPid);
-      const dying = e.traces.some((t) =>
-        t.frames.some((f) => f.function !== null && DYING_TASK_FRAMES.has(f.function)),
-      );
+      const dying = throughDyingTask(e.traces);
       if (sameAs !== undefined) e.consequenceOf = sameAs;
       else if (e.kind === 'panic' || dying) e.consequenceOf = crashes[crashes.length - 1];
       else e.afterCrash = crashes[0];
@@ -45,4 +43,19 @@ export function markConsequences(events: KernelEvent[], callers: readonly string
       if (pid !== null && !firstByPid.has(pid)) firstByPid.set(pid, i);
     }
   }
+}
+
+/** Per trace list: an incremental re-analysis links the consequences of every event again, per keystroke. */
+const dyingCache = new WeakMap<readonly Trace[], boolean>();
+
+/** Does a trace run through the exit of a task an oops killed? */
+function throughDyingTask(traces: readonly Trace[]): boolean {
+  let dying = dyingCache.get(traces);
+  if (dying === undefined) {
+    dying = traces.some((t) =>
+      t.frames.some((f) => f.function !== null && DYING_TASK_FRAMES.has(f.function)),
+    );
+    dyingCache.set(traces, dying);
+  }
+  return dying;
 }
