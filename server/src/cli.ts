@@ -13,6 +13,7 @@ import {
   FILE_LIMITS,
   FileRefused,
   frameText,
+  mainTrace,
   readRegularFile,
   type Analysis,
   type Frame,
@@ -150,7 +151,7 @@ function crossCheckField(c: CrossCheck | undefined) {
 }
 
 function toJson(e: KernelEvent, sym: SymbolizedLog) {
-  const main = e.traces[0]?.frames ?? [];
+  const main = mainTrace(e)?.frames ?? [];
   return {
     kind: e.kind,
     title: e.title,
@@ -173,6 +174,13 @@ function toJson(e: KernelEvent, sym: SymbolizedLog) {
     // The link register's symbol: a return address, looked up at address − 1 like the trace's frames.
     lr: e.lr ? { ...frameJson(e.lr, sym), line: e.lr.line } : null,
     frames: main.map((f) => frameJson(f, sym)),
+    // Every stack of the report in log order, the call trace above among them (KASAN's and SLUB's allocation
+    // and free stacks, stack-protector's %pB return address).
+    traces: e.traces.map((t) => ({
+      label: t.label,
+      line: t.line,
+      frames: t.frames.map((f) => frameJson(f, sym)),
+    })),
     // The faulting access of a memory fault (instruction, values, variable, C expression), null otherwise.
     access: accessOf(e, sym),
   };

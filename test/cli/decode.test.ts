@@ -12,6 +12,7 @@ import {
   truthRows,
   QEMU,
   QEMU_ARM64,
+  QEMU_HARDENING,
   QEMU_LOGS,
   QEMU_MODULES,
 } from '../symbolize-lsp/truth';
@@ -80,22 +81,24 @@ function checkAnalyzeJson(
   object: string,
   flags: string[],
   minimum: number,
-) {
-  // `frames` in the JSON are the call trace: a WARNING header's location is not among them.
+): Map<string, number> {
+  // A WARNING header's location is not in any trace.
   const rows = truthRows(corpus, object).filter((r) => r.kind !== 'WARN_AT');
   let checked = 0;
+  const kinds = new Map<string, number>();
   const failures: string[] = [];
   for (const log of [...new Set(rows.map((r) => r.log))]) {
     const r = run(['analyze', '--json', ...flags, join(corpus, 'logs', `${log}.console.log`)]);
     assert.equal(r.status, 0, r.stderr);
     const [result] = JSON.parse(r.stdout);
     for (const e of result.events)
-      for (const f of e.frames) {
+      for (const f of e.traces.flatMap((tr: { frames: unknown[] }) => tr.frames)) {
         if (!f.function) continue;
         const token = `${f.function}+0x${f.offset.toString(16)}/0x${f.size.toString(16)}`;
         const row = rows.find((x) => x.log === log && x.token === token);
         if (!row) continue;
         checked++;
+        kinds.set(row.kind, (kinds.get(row.kind) ?? 0) + 1);
         if (JSON.stringify(f.source) !== JSON.stringify(row.want))
           failures.push(
             `${log} ${row.kind} ${token}: ${JSON.stringify(f.source)} != ${JSON.stringify(row.want)}`,
@@ -105,6 +108,13 @@ function checkAnalyzeJson(
   t.diagnostic(`${label}: ${checked - failures.length}/${checked} frames equal the truth`);
   assert.deepEqual(failures, []);
   assert.ok(checked >= minimum, `only ${checked} frames checked`);
+  return kinds;
+}
+
+/** The SLUB `Allocated in`/`Freed in` tracks (CALL_TRACK) and stack-protector's %pB (CALL_PB) are among them. */
+function assertReturnAddressKinds(kinds: Map<string, number>): void {
+  for (const kind of ['CALL', 'CALL_TRACK', 'CALL_PB'])
+    assert.ok((kinds.get(kind) ?? 0) > 0, `no ${kind} row checked: ${JSON.stringify([...kinds])}`);
 }
 
 test('analyze --json --modules: source (innermost first) of every x86_64 buggy.ko call-trace frame equals the truth', (t) => {
@@ -119,6 +129,18 @@ test(
   },
 );
 
+test('analyze --json --modules: every hardening.ko frame of the SLUB / usercopy / FORTIFY / stack-protector captures equals the truth', (t) => {
+  const kinds = checkAnalyzeJson(
+    t,
+    'x86_64 hardening.ko',
+    QEMU_HARDENING,
+    'hardening',
+    ['--modules', join(QEMU_HARDENING, 'module')],
+    60,
+  );
+  assertReturnAddressKinds(kinds);
+});
+
 // Opt-in (the Debian -dbg vmlinux is 633 MB; see test-fixtures/corpus/qemu/README.md):
 //   OOPS_LENS_VMLINUX=/path/vmlinux-6.1.0-56-amd64 OOPS_LENS_VMLINUX_ARM64=/path/vmlinux-6.1.0-56-arm64
 const VMLINUX = process.env.OOPS_LENS_VMLINUX;
@@ -128,6 +150,21 @@ test(
   { skip: VMLINUX && existsSync(VMLINUX) ? false : 'OOPS_LENS_VMLINUX not set' },
   (t) => {
     checkAnalyzeJson(t, 'x86_64 vmlinux', QEMU, 'vmlinux', ['--vmlinux', VMLINUX!], 200);
+  },
+);
+test(
+  'analyze --json --vmlinux: every vmlinux frame of the hardening captures, SLUB tracks included (opt-in: OOPS_LENS_VMLINUX)',
+  { skip: VMLINUX && existsSync(VMLINUX) ? false : 'OOPS_LENS_VMLINUX not set' },
+  (t) => {
+    const kinds = checkAnalyzeJson(
+      t,
+      'x86_64 vmlinux (hardening)',
+      QEMU_HARDENING,
+      'vmlinux',
+      ['--vmlinux', VMLINUX!],
+      110,
+    );
+    assert.ok((kinds.get('CALL_TRACK') ?? 0) > 0, JSON.stringify([...kinds]));
   },
 );
 test(

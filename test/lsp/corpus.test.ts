@@ -7,9 +7,9 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Range } from 'vscode-languageserver-protocol';
-import { LspSession, CORPUS, allSymbols, checkSymbolTree, lspLines } from './lspClient';
+import { LspSession, CORPUS, allSymbols, checkSymbolTree, lspLines, messageOf } from './lspClient';
 
-const LOG_DIRS = ['qemu/logs', 'qemu-arm64/logs'].map((d) => path.join(CORPUS, d));
+const LOG_DIRS = ['qemu/logs', 'qemu-arm64/logs', 'qemu-hardening/logs'].map((d) => path.join(CORPUS, d));
 const SYZ = path.join(CORPUS, 'syzkaller/report');
 
 function corpusFiles(): string[] {
@@ -85,4 +85,26 @@ test('every corpus log: diagnostics, symbols and folds an editor accepts', { tim
   }
   console.log(`# ${files.length} corpus logs: ${diagnostics} diagnostics, ${symbols} symbols`);
   assert.ok(diagnostics > files.length / 2);
+});
+
+test('a stack overflow by recursion: the diagnostic names the recursing function and its run', async () => {
+  const file = path.join(CORPUS, 'qemu-hardening/logs/recursion.console.log');
+  const text = readFileSync(file, 'utf8');
+  // The run as the log prints it: consecutive `hard_recurse+…` trace entries after the guard-page report.
+  const run = /(?:\n[^\n]*\] {2}hard_recurse\+0x[0-9a-f]+\/0x[0-9a-f]+ \[hardening\]\r?)+/.exec(text)![0];
+  const count = run.split('\n').length - 1;
+  const uri = pathToFileURL(file).href + '?recursion';
+  const mark = lsp.published.length;
+  await lsp.open(uri, text);
+  const diags = await lsp.waitForDiagnostics(uri, () => true, 20_000, mark);
+  const guard = diags.find((d) => d.code === 'stack-guard');
+  assert.ok(guard, JSON.stringify(diags.map((d) => d.code)));
+  const message = messageOf(guard);
+  assert.match(message, /^BUG: stack guard page was hit in hard_recurse — /);
+  assert.match(message, /culprit: hard_recurse\+0x[0-9a-f]+\/0x80 \[hardening\], recursion: /);
+  assert.ok(
+    message.includes(`recursion: hard_recurse ${count} times in a row in the trace`),
+    `${count}: ${message}`,
+  );
+  assert.ok(count >= 8, `${count}`);
 });

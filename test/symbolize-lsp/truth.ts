@@ -36,6 +36,7 @@ export function parseAddr2line(text: string): Level[] {
 }
 
 export const QEMU_ARM64 = path.resolve(__dirname, '../../test-fixtures/corpus/qemu-arm64');
+export const QEMU_HARDENING = path.resolve(__dirname, '../../test-fixtures/corpus/qemu-hardening');
 
 /**
  * Every row of `object` (buggy | vmlinux) of every log of a qemu corpus whose answer is known. The faulting
@@ -43,7 +44,8 @@ export const QEMU_ARM64 = path.resolve(__dirname, '../../test-fixtures/corpus/qe
  * trace entries at the call (address-1 on x86_64, address-4 on arm64). WARN_AT rows are the `at func+off/size`
  * of a WARNING header (the pc again, on the header line: looked up at the address); arm64 LR rows are the
  * `lr :` register line, a return address like a trace entry; AMBIGUOUS rows (several symbols of that name and
- * size) have no single answer.
+ * size) have no single answer. CALL_TRACK (a SLUB `Allocated in`/`Freed in` track) and CALL_PB (stack-protector's
+ * %pB) are return addresses printed outside a call trace: at address-1 too.
  */
 export function truthRows(corpus = QEMU, object = 'buggy'): ModuleTruth[] {
   const dir = path.join(corpus, 'decoded');

@@ -98,6 +98,39 @@ const WARN_FRAMES = (...skip: string[]): FrameRule => ({
   skip,
 });
 const STACK_ONLY = (...skip: string[]): FrameRule => ({ parts: [CALL_TRACE, 'stack'], skip });
+/** Functions that sleep on behalf of their caller (kernel/time/timer.c msleep/usleep_range_state,
+ *  kernel/time/sleep_timeout.c schedule_timeout, kernel/locking/mutex.c, kernel/locking/semaphore.c down*,
+ *  kernel/sched/completion.c wait_for_completion*, kernel/sched/core.c __might_sleep/__might_resched/
+ *  __cond_resched, mm/memory.c __might_fault; v6.1): a report of sleeping in atomic context blames the
+ *  caller that slept, not the helper it slept in. */
+const SLEEPING_HELPERS = [
+  '^msleep',
+  '^ssleep$',
+  '^usleep_range',
+  '^schedule_(?:hr)?timeout',
+  '^mutex_lock',
+  '^__mutex_lock',
+  '^wait_for_completion',
+  '^down(?:_read|_write|_interruptible|_killable|_timeout)?$',
+  '^__might_(?:sleep|resched|fault)$',
+  '^might_fault$',
+  '^__cond_resched',
+];
+/** Hardened usercopy's checks (mm/usercopy.c, mm/slub.c __check_heap_object, include/linux/thread_info.h
+ *  check_copy_size; v6.1). Anchored: a caller named `foo_usercopy_bar` is the culprit, not a check. */
+const USERCOPY_FRAMES = ['^_{0,2}usercopy', '^_{0,2}check_(?:object_size|heap_object|copy_size)', '^__check'];
+/** SLUB's own functions in a debug report's check stack (mm/slub.c v6.1; kfree, kmalloc and kmem_cache_* are
+ *  the allocator's API): the culprit is the first frame outside them. */
+// Anchored: a driver's own `foo_slab_bar` or a test module's `hard_slub_poison` is not the allocator.
+const SLUB_FRAMES = [
+  '^_{0,3}(?:slab|slub|kmem|kfree|kmalloc|check_|free_debug|alloc_debug|on_freelist)',
+  '^(?:new|allocate|deactivate|discard|free|do)_slab',
+  '^free_to_partial_list',
+  '^get_partial_node',
+  '^object_err',
+  '^print_trailer',
+  '^free_consistency_checks',
+];
 /** Lockdep's `…, at: func+0x…` (older kernels put the address first: `at: [<ffffffff81234567>] func+0x…`). */
 const LOCKDEP_AT_FUNC = /at: (?:\[<?(?:0x)?[0-9a-f]{1,16}>?\] +)?([A-Za-z0-9_]+)[.+]/;
 /** The `at:` function after a key sentence, taken as printed (syzkaller's report regexps: no frame is skipped). */
@@ -497,7 +530,7 @@ const ENTRIES = [
     name: 'Bad usercopy',
     header: /^kernel BUG at mm\/usercopy\.c/,
     title: 'BUG: bad usercopy in {FUNC}',
-    frames: STACK_ONLY('usercopy', '__check'),
+    frames: STACK_ONLY(...USERCOPY_FRAMES),
     explanation:
       'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
     source: 'mm/usercopy.c (usercopy_abort)',
@@ -1006,7 +1039,7 @@ const ENTRIES = [
     severity: 'error',
     header: /^BUG: scheduling while atomic: /,
     title: 'BUG: scheduling while atomic in {FUNC}',
-    frames: STACK_ONLY('schedule', 'preempt'),
+    frames: STACK_ONLY('schedule', 'preempt', ...SLEEPING_HELPERS),
     explanation: 'A task called schedule() while holding a spinlock or with preemption disabled.',
     source: 'kernel/sched/core.c (__schedule_bug)',
     doc: DOC_OOPS,
@@ -1017,7 +1050,7 @@ const ENTRIES = [
     severity: 'warning',
     header: /^BUG: sleeping function called from invalid context at /,
     title: 'BUG: sleeping function called from invalid context in {FUNC}',
-    frames: STACK_ONLY(),
+    frames: STACK_ONLY(...SLEEPING_HELPERS),
     explanation:
       'A function that may sleep was called in atomic context (spinlock held, interrupts off, or in an interrupt).',
     source: 'kernel/sched/core.c (__might_resched)',
@@ -1067,7 +1100,15 @@ const ENTRIES = [
     ...WARNING_BASE,
     header: /^WARNING: .{0,200}mm\/usercopy\.c.{0,100} usercopy_warn/,
     title: 'WARNING: bad usercopy in {FUNC}',
-    frames: WARN_FRAMES('usercopy', '__check'),
+    frames: WARN_FRAMES(...USERCOPY_FRAMES),
+  },
+  {
+    // include/linux/thread_info.h check_copy_size: a copy_{to,from}_user longer than the object the compiler
+    // knows (`Buffer overflow detected (64 < 128)!`), reported by mm/maccess.c __copy_overflow.
+    ...WARNING_BASE,
+    header: /^WARNING: .{0,200}mm\/maccess\.c.{0,100} __copy_overflow/,
+    title: 'WARNING in {FUNC}',
+    frames: WARN_FRAMES('^__copy_overflow', ...USERCOPY_FRAMES),
   },
   {
     ...WARNING_BASE,
@@ -1213,7 +1254,7 @@ const ENTRIES = [
     severity: 'error',
     header: /^usercopy: Kernel memory (?:overwrite attempt|exposure attempt) detected/,
     title: 'BUG: bad usercopy in {FUNC}',
-    frames: STACK_ONLY('usercopy', '__check'),
+    frames: STACK_ONLY(...USERCOPY_FRAMES),
     explanation:
       'Hardened usercopy refused a copy between user space and a kernel object that would overflow it or expose the wrong memory.',
     source: 'mm/usercopy.c (usercopy_abort)',
@@ -1278,12 +1319,14 @@ const ENTRIES = [
     source: 'kernel/fork.c (check_mm)',
   },
   {
-    kind: 'bad-page-state',
+    // syzkaller's own title for this SLUB defect; the other defects are titled by the entry below.
+    kind: 'slab-corruption',
     longBody: true,
     name: 'Object already free',
     severity: 'error',
     header: /^BUG [\w-]{1,40} \([^)]{0,60}\): Object already free/,
     title: 'BUG: Object already free',
+    frames: STACK_ONLY(...SLUB_FRAMES),
     explanation: 'SLUB debugging found an object freed twice.',
     source: 'mm/slub.c (free_consistency_checks)',
   },
@@ -1298,17 +1341,7 @@ const ENTRIES = [
     // 4.x KASAN printed its own reports through slab_bug too (`…): kasan: bad access detected`): not SLUB's.
     header: /^BUG ([\w.:-]{1,40}) \((?:Tainted: [^)]{0,60}|Not tainted)\): (?!kasan: )(.{1,100}?)\s*$/,
     title: '$2 in $1',
-    frames: STACK_ONLY(
-      'slab',
-      'slub',
-      'kmem',
-      'kfree',
-      'kmalloc',
-      'check_',
-      'free_debug',
-      'alloc_debug',
-      'on_freelist',
-    ),
+    frames: STACK_ONLY(...SLUB_FRAMES),
     explanation:
       'SLUB debugging (slub_debug=FZPU or CONFIG_SLUB_DEBUG_ON) found a slab object damaged: a write past its end (right redzone), before its start (left redzone), after it was freed (poison), or a corrupted free pointer.',
     source: 'mm/slub.c (slab_bug, check_bytes_and_report)',

@@ -34,3 +34,5 @@ export * from './maintainers';
 // A bug report for one event (oops-lens report, Copy crash report).
 export * from './bugreport';
 export { guiltyFileOf, kernelRelativePath } from './title/guiltyFile';
+export { recursionOf, RECURSION_MIN_REPEATS } from './title/guilty';
+export { mainTrace } from './report/mainTrace';

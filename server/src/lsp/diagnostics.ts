@@ -18,6 +18,7 @@ import {
   entryByKind,
   faultAccess,
   frameText,
+  recursionOf,
   type Analysis,
   type KernelEvent,
   type Severity,
@@ -34,16 +35,23 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 };
 
 /** Who is to blame, for the message: the guilty frame, and the task that was running. */
-export function culprit(ev: KernelEvent): string | null {
+export function culprit(
+  ev: KernelEvent,
+  recursion: { function: string; count: number } | null = null,
+): string | null {
   const parts: string[] = [];
   if (ev.guiltyFrame) parts.push(frameText(ev.guiltyFrame));
+  if (recursion)
+    parts.push(`recursion: ${recursion.function} ${recursion.count} times in a row in the trace`);
   if (ev.comm) parts.push(`task ${ev.comm}${ev.pid !== null ? ` (pid ${ev.pid})` : ''}`);
   return parts.length ? parts.join(', ') : null;
 }
 
-/** The title (with the faulting access of a memory fault first), then the culprit. */
+/** The title (with the faulting access of a memory fault first), then the culprit, and the recursion a
+ *  stack overflow shows. */
 function eventMessage(ev: KernelEvent): string {
-  const who = culprit(ev);
+  const recursion = ev.kind === 'stack-guard' ? recursionOf(ev.traces) : null;
+  const who = culprit(ev, recursion);
   const access = faultAccess(ev);
   if (access) return `${ev.title} — ${access.summary}${who ? `\nculprit: ${who}` : ''}`;
   return who ? `${ev.title} — culprit: ${who}` : ev.title;

@@ -1,13 +1,14 @@
 // Shared helpers for the engine tests: our hand-written fixtures (test-fixtures/engine/), the real qemu
 // logs beside the repository (test-fixtures/corpus/qemu*/logs) and line lookups that count `\r\n`, `\r` and
 // `\n` as line breaks, the way LSP positions do.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText, type KernelEvent } from '../../src/engine';
 
 export const FIXTURES = join(__dirname, '../../../test-fixtures/engine');
 export const QEMU_LOGS = join(__dirname, '../../../test-fixtures/corpus/qemu/logs');
 export const QEMU_ARM64_LOGS = join(__dirname, '../../../test-fixtures/corpus/qemu-arm64/logs');
+export const QEMU_HARDENING_LOGS = join(__dirname, '../../../test-fixtures/corpus/qemu-hardening/logs');
 
 export function fixture(name: string): string {
   return readFileSync(join(FIXTURES, name), 'utf8');
@@ -46,4 +47,48 @@ export function summarize(events: readonly KernelEvent[]): string {
     events.map((e) => `${e.kind}@${e.line}-${e.endLine} ${JSON.stringify(e.title)}`).join('; ') ||
     '(no events)'
   );
+}
+
+/** A row of a qemu corpus's `decoded/<scenario>.truth.tsv` (see test-fixtures/corpus/qemu/README.md). */
+export interface TruthRow {
+  logLine: number; // 1-based, counting \n only
+  kind: string;
+  symbol: string;
+  offset: number;
+  size: number;
+  object: string;
+}
+
+export function readTruth(dir: string, scenario: string): TruthRow[] | null {
+  const file = join(dir, '..', 'decoded', `${scenario}.truth.tsv`);
+  if (!existsSync(file)) return null;
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((row) => row.split('\t'))
+    .map((c) => ({
+      logLine: Number(c[0]),
+      kind: c[1],
+      symbol: c[2],
+      offset: parseInt(c[3], 16),
+      size: parseInt(c[4], 16),
+      object: c[5],
+    }));
+}
+
+/** Maps a 1-based `\n`-counted line to a 0-based LSP line: every lone CR before it adds a line. */
+export function lspLine(text: string, logLine: number): number {
+  let line = 0;
+  let newlines = 0;
+  for (let i = 0; i < text.length && newlines < logLine - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      newlines++;
+      line++;
+    } else if (c === 13 && text.charCodeAt(i + 1) !== 10) {
+      line++;
+    }
+  }
+  return line;
 }

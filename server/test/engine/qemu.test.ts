@@ -3,10 +3,17 @@
 // with its function, offset, size, module and reliability on the right LSP line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyzeText, type Frame, type KernelEvent } from '../../src/engine';
-import { QEMU_ARM64_LOGS, QEMU_LOGS, lastLineOf, lineOf, qemuLog, summarize } from './fixtures';
+import {
+  QEMU_ARM64_LOGS,
+  QEMU_LOGS,
+  lastLineOf,
+  lineOf,
+  lspLine,
+  qemuLog,
+  readTruth,
+  summarize,
+} from './fixtures';
 
 type Arch = 'x86_64' | 'arm64';
 
@@ -242,49 +249,6 @@ test('arm64 null_read: pc/lr/sp and x0-x29 registers, ESR as error code, Code:, 
 });
 
 // ── Ground truth: every frame the qemu tools decoded, on the line LSP would show it ──
-
-interface TruthRow {
-  logLine: number; // 1-based, counting \n only
-  kind: string;
-  symbol: string;
-  offset: number;
-  size: number;
-  object: string;
-}
-
-function readTruth(dir: string, scenario: string): TruthRow[] | null {
-  const file = join(dir, '..', 'decoded', `${scenario}.truth.tsv`);
-  if (!existsSync(file)) return null;
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((row) => row.split('\t'))
-    .map((c) => ({
-      logLine: Number(c[0]),
-      kind: c[1],
-      symbol: c[2],
-      offset: parseInt(c[3], 16),
-      size: parseInt(c[4], 16),
-      object: c[5],
-    }));
-}
-
-/** Maps a 1-based `\n`-counted line to a 0-based LSP line: every lone CR before it adds a line. */
-function lspLine(text: string, logLine: number): number {
-  let line = 0;
-  let newlines = 0;
-  for (let i = 0; i < text.length && newlines < logLine - 1; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) {
-      newlines++;
-      line++;
-    } else if (c === 13 && text.charCodeAt(i + 1) !== 10) {
-      line++;
-    }
-  }
-  return line;
-}
 
 for (const [arch, dir] of [
   ['x86_64', QEMU_LOGS],

@@ -65,6 +65,14 @@ export const CODE_LINE_AT = /^(\s*)Code: (.*)$/;
 /** Labels that open a stack trace. */
 export const TRACE_LABEL =
   /^(Call Trace|Call trace|Backtrace|Stack|Exception stack|(?:Allocated|Freed) by task \d{1,10}(?: on cpu \d{1,5} at [\d.]{1,20}s)?|(?:Second to last p|Last p)otentially related work creation|-> #\d{1,3} \(.{1,200}|(?:stack )?backtrace|Stack trace)\b.{0,200}?:?\s*$/;
+/** A SLUB debug object track (mm/slub.c print_track, `%s in %pS age=%lu cpu=%u pid=%d`; `INFO: ` before it
+ *  until v5.16): the allocation or free site, a return address, followed by its stack-depot stack. Group 1
+ *  is the kind, the frame starts at the end of the match. */
+export const SLUB_TRACK = /^(?:INFO: )?(Allocated|Freed) in (?=[A-Za-z_.$][\w.$]{0,254}\+0x)/;
+/** A return address printed with %pB on a header line: kernel/panic.c __stack_chk_fail's
+ *  `stack-protector: Kernel stack is corrupted in: %pB`. Group 1 is the trace's label. */
+export const HEADER_RETURN_ADDRESS =
+  /(stack-protector: Kernel stack is corrupted in): (?=[A-Za-z_.$][\w.$]{0,254}\+0x)/;
 /** Where a stack starts, as syzkaller finds it (titles, guilty frames): unanchored, since interleaved output
  *  can precede it on the line. */
 export const CALL_TRACE = /Call [Tt]race:?|^ {0,4}Backtrace:/;

@@ -187,6 +187,7 @@ export class ReportBuilder {
       afterCrash: null,
     };
     this.event.location = headerLocation(nl, msg, lead, line);
+    this.readReturnAddressTrace(nl, msg, lead, line);
     readHeaderFacts(this.event, line, msg);
     if (header.entry.severity === 'information') readUserFault(this.event, line, msg);
   }
@@ -270,6 +271,18 @@ export class ReportBuilder {
       return true;
     }
     const lead = nl.message.length - msg.length;
+    const track = P.SLUB_TRACK.exec(msg);
+    if (track) {
+      // `Allocated in f+0x1c/0x50 [mod] age=…`: the track's own frame opens its trace; the stack-depot
+      // frames printed under it follow.
+      this.closeTrace();
+      this.pendingLabel = null;
+      this.context = null;
+      this.openTrace(`${track[1]} in`, line);
+      const p = parseFrame(msg.slice(track[0].length));
+      if (p) this.trace!.frames.push(toFrame(p, nl, lead + track[0].length, line, null));
+      return true;
+    }
     const frame = parseFrame(nl.message);
     if (frame) {
       if (!this.trace)
@@ -289,6 +302,17 @@ export class ReportBuilder {
     }
     if (readBodyFacts(e, line, nl, msg, lead)) return true;
     return P.REPORT_BODY.test(msg) || (this.longBody && this.trace !== null && msg.startsWith(' '));
+  }
+
+  /** A return address the header prints with %pB (stack-protector's `corrupted in: f+0x6d/0x77 [mod]`): a trace
+   *  of its own, so that it is looked up like a call-trace entry (inside the call, at address-1). */
+  private readReturnAddressTrace(nl: NormalizedLine, msg: string, lead: number, line: number): void {
+    const m = P.HEADER_RETURN_ADDRESS.exec(msg);
+    const p = m ? parseFrame(msg.slice(m.index + m[0].length)) : null;
+    if (!m || !p || p.function === null) return;
+    this.openTrace(m[1], line);
+    this.trace!.frames.push(toFrame(p, nl, lead + m.index + m[0].length, line, null));
+    this.closeTrace();
   }
 
   private openTrace(label: string, line: number): void {

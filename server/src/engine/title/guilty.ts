@@ -3,6 +3,8 @@
 // the parts an event kind names (its header, the instruction-pointer line, the stack after a stack
 // keyword), drop frames that are generic infrastructure, and take the first one left.
 
+import type { Trace } from '../model';
+
 /** Function names that never explain a bug by themselves (reporting, sanitizers, allocators, locking,
  *  string and user-copy helpers, device-model teardown…), as regex sources tested against the bare
  *  name: most are substrings, `^`/`$` pin the short ones (`^down$` must not hide `shutdown`). */
@@ -392,12 +394,42 @@ const HANG_SKIP = [
 
 export type FrameExtractor = 'first' | 'stall' | 'recursion' | 'hang';
 
+/** A function the trace shows this many times in a row is taken to be the one that recursed. */
+export const RECURSION_MIN_REPEATS = 8;
+
+/** The first run of one function repeated at least RECURSION_MIN_REPEATS times in a row (a stack overflow
+ *  by recursion: the recursing function is the culprit, not the entry point below it). */
+export function recursingRun(frames: readonly (string | null)[]): { index: number; count: number } | null {
+  for (let i = 0; i < frames.length;) {
+    let j = i + 1;
+    while (j < frames.length && frames[j] === frames[i]) j++;
+    if (frames[i] !== null && j - i >= RECURSION_MIN_REPEATS) return { index: i, count: j - i };
+    i = j;
+  }
+  return null;
+}
+
+/** The recursion a stack overflow's trace shows: the function repeated RECURSION_MIN_REPEATS or more times
+ *  in a row in one trace (unreliable `? ` entries left out), and how many times. */
+export function recursionOf(traces: readonly Trace[]): { function: string; count: number } | null {
+  for (const t of traces) {
+    const names = t.frames.filter((f) => f.reliable).map((f) => f.function);
+    const run = recursingRun(names);
+    if (run) return { function: names[run.index]!, count: run.count };
+  }
+  return null;
+}
+
 /** The guilty function among the non-generic frames (in report order): its index, and the name the
  *  title uses (a stall names the syscall without its wrapper prefix, a hang its bucket). */
 export function extractFrame(
   frames: readonly string[],
   extractor: FrameExtractor,
 ): { index: number; name: string } | null {
+  if (extractor === 'recursion') {
+    const run = recursingRun(frames);
+    if (run) return { index: run.index, name: frames[run.index] };
+  }
   if (extractor === 'stall' || extractor === 'recursion') {
     for (let i = 0; i < frames.length; i++) {
       const f = stripSyscallPrefix(frames[i]);
