@@ -82,6 +82,7 @@ const EVENT_KEYS = [
   'location',
   'lr',
   'frames',
+  'traces',
   'access',
 ];
 const ACCESS_KEYS = [
@@ -133,7 +134,13 @@ function checkShape(result: any): void {
     assert.ok(
       e.guiltyFrame === null || typeof e.guiltyFrame === 'string' || typeof e.guiltyFrame === 'object',
     );
-    for (const f of e.frames) {
+    // `frames` is the report's own call trace, one of `traces`.
+    for (const tr of e.traces) assert.deepEqual(Object.keys(tr).sort(), ['frames', 'label', 'line']);
+    if (e.frames.length > 0)
+      assert.ok(
+        e.traces.some((tr: { frames: unknown[] }) => JSON.stringify(tr.frames) === JSON.stringify(e.frames)),
+      );
+    for (const f of [...e.frames, ...e.traces.flatMap((tr: { frames: unknown[] }) => tr.frames)]) {
       assert.deepEqual(Object.keys(f).sort(), [...FRAME_KEYS].sort());
       assert.equal(typeof f.reliable, 'boolean');
       assert.ok(f.function === null || typeof f.function === 'string');

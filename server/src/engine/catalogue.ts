@@ -290,6 +290,27 @@ const ENTRIES = [
     doc: 'https://docs.kernel.org/dev-tools/kmsan.html',
   },
   {
+    // Before v4.17 KMSAN said `use of uninitialized memory`; syzkaller titles it as today's uninit-value.
+    kind: 'kmsan',
+    longBody: true,
+    name: 'KMSAN report',
+    severity: 'error',
+    header: /^BUG: KMSAN: use of uninitiali[sz]ed memory in /,
+    title: 'KMSAN: uninit-value in {FUNC}',
+    frames: {
+      parts: [
+        /^BUG: KMSAN: use of uninitiali[sz]ed memory in ([A-Za-z0-9_]+)[.+]/,
+        'stack',
+        KMSAN_ORIGIN,
+        'stack',
+      ],
+    },
+    explanation:
+      'The Kernel Memory Sanitizer found a use of uninitialised memory (or its copy to user space).',
+    source: 'mm/kmsan/report.c',
+    doc: 'https://docs.kernel.org/dev-tools/kmsan.html',
+  },
+  {
     kind: 'kmsan',
     longBody: true,
     name: 'KMSAN report',
@@ -591,7 +612,8 @@ const ENTRIES = [
     kind: 'double-fault',
     seeThrough: true,
     name: 'Double fault',
-    header: /^PANIC: double fault/,
+    // `traps: ` is arch/x86/kernel/traps.c's pr_fmt since v5.x.
+    header: /^(?:traps: )?PANIC: double fault/,
     title: 'PANIC: double fault in {FUNC}',
     frames: { parts: ['ip'] },
     explanation:
@@ -634,6 +656,20 @@ const ENTRIES = [
     source: 'kernel/sched/core.c (schedule_debug)',
   },
 
+  {
+    // arch/arm64/kernel/traps.c panic_bad_stack, arch/arm/kernel/traps.c (VMAP stack, v5.18+),
+    // arch/riscv/kernel/traps.c handle_bad_stack: the overflow is found on the exception entry; the stack
+    // ranges and registers follow, then `Internal error: kernel stack overflow` (arm) or the panic.
+    ...OOPS_BASE,
+    kind: 'stack-guard',
+    name: 'Stack overflow',
+    header: /^Insufficient stack space to handle exception!/,
+    title: 'kernel stack overflow in {FUNC}',
+    frames: { parts: ['ip', CALL_TRACE, 'stack'], skip: ['bad_stack'], extractor: 'recursion' },
+    explanation:
+      'An exception found the kernel stack pointer outside the task stack (arm, arm64, riscv): deep or unbounded recursion, or a huge on-stack buffer.',
+    source: 'arch/arm64/kernel/traps.c (panic_bad_stack)',
+  },
   {
     ...OOPS_BASE,
     kind: 'stack-guard',
@@ -1467,7 +1503,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = ENTRIES;
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide[ _]error|invalid opcode|int3: |Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|unregister_netdevice|VFS: Close|VFS: Busy inodes|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide[ _]error|invalid opcode|int3: |Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|Insufficient stack space|unregister_netdevice|VFS: Close|VFS: Busy inodes|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and
