@@ -81,7 +81,7 @@ function startServer(): void {
   connection.onHover(async (p, token) => {
     checkPositionParams('textDocument/hover', p);
     const h = await docs.hoverInputs(p.textDocument.uri, p.position, token);
-    return h && provideHover(h.doc, p.position, h.analysis, h.frameSource);
+    return h && provideHover(h.doc, p.position, h.analysis, h.frameSource, h.accessOf);
   });
   connection.onDefinition((p, token) => {
     checkPositionParams('textDocument/definition', p);

@@ -20,7 +20,7 @@ import {
   type DebugFilesParams,
   type DecodeLogResult,
 } from '../../../protocol';
-import type { Analysis, LogFrame } from '../engine';
+import type { Analysis, FaultAccess, KernelEvent, LogFrame } from '../engine';
 import {
   archOf,
   debugFilesStatus,
@@ -75,6 +75,8 @@ export interface HoverInputs {
   doc: TextDocument;
   analysis: Analysis | undefined;
   frameSource: { markdown: string; start: number; end: number } | null;
+  /** The symbolized faulting access of an event (its variable and member), when the symbolization is done. */
+  accessOf?: (event: KernelEvent) => FaultAccess | undefined;
 }
 
 export class OpenDocuments {
@@ -273,7 +275,10 @@ export class OpenDocuments {
     const markdown = sym && frame ? frameSourceMarkdown(sym, frame) : null;
     const frameSource =
       frame && markdown ? { markdown, start: frame.frame.span.start, end: frame.frame.span.end } : null;
-    return { doc, analysis: r && r.doc.version === doc.version ? r.analysis : undefined, frameSource };
+    const analysis = r && r.doc.version === doc.version ? r.analysis : undefined;
+    // A register or fault-address hover never waits: it uses the symbolization only when it is already done.
+    const done = sym ?? (analysis ? await this.symbolization.when(doc.uri, doc.version, 0) : undefined);
+    return { doc, analysis, frameSource, accessOf: done && analysis && symbolizedAccess(done, analysis) };
   }
 
   /** The Decode log command: the log with its frames symbolized (waiting for the debug files). */
@@ -484,4 +489,16 @@ export class OpenDocuments {
     if (this.inlayRefreshSupport)
       void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => {});
   }
+}
+
+/** The faulting access the symbolization explained for an event of `analysis` (on its IP or caller frame). */
+function symbolizedAccess(
+  sym: DocSymbolization,
+  analysis: Analysis,
+): (e: KernelEvent) => FaultAccess | undefined {
+  return (e) => {
+    const index = analysis.events.indexOf(e);
+    const f = sym.frames.find((x) => x.event === index && x.fault);
+    return f && sym.results.get(f.key)?.access;
+  };
 }

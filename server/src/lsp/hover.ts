@@ -5,7 +5,7 @@
 
 import type { Hover, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Analysis } from '../engine';
+import type { Analysis, FaultAccess, KernelEvent } from '../engine';
 import { explainAt, TRAILING_LINE_BREAK } from '../engine';
 
 export { initDisassemblers } from '../engine';
@@ -23,6 +23,7 @@ export function provideHover(
   position: Position,
   analysis: Analysis | undefined,
   frameSource?: { markdown: string; start: number; end: number } | null,
+  accessOf?: (event: KernelEvent) => FaultAccess | undefined,
 ): Hover | null {
   const text = lineText(document, position.line);
   if (text === undefined) return null;
@@ -31,6 +32,7 @@ export function provideHover(
       line: position.line,
       analysis,
       getLine: (n) => lineText(document, n),
+      accessOf,
     }) ?? (frameSource ? { markdown: '', start: frameSource.start, end: frameSource.end } : null);
   if (!result) return null;
   const markdown = frameSource

@@ -16,6 +16,8 @@ import * as R from './report';
 import { ABORT_ISS_FIELDS, ESR_CLASSES, FSC_NAMES, fscMeaning } from './tables/arm64';
 import type { CodeAnchor } from './disasm';
 import * as P from '../log/parts';
+import { faultAccess, type FaultAccess } from '../access/faultAccess';
+import { faultAddressInAccess } from '../access/hoverText';
 
 export interface HoverContext {
   /** 0-based line number of the hovered line. */
@@ -23,6 +25,11 @@ export interface HoverContext {
   analysis?: Analysis;
   /** Optional: another line of the document (only the line just above a Code: line is ever asked for). */
   getLine?: (line: number) => string | undefined;
+  /**
+   * Optional: the event's faulting access explained with its debug files (variable, member), when the
+   * symbolization has it; else the hover explains it from the log alone.
+   */
+  accessOf?: (event: KernelEvent) => FaultAccess | null | undefined;
 }
 
 export interface HoverResult {
@@ -186,9 +193,25 @@ function registers(s: Scan): void {
       end = t.valueStart + text.length;
     }
     add(s, t.start, Math.max(end, t.valueStart), () =>
-      renderRegister(t.name, text, s.arch, s.event, t.name === 'CR2' ? cr2Context(s) : {}),
+      renderRegister(t.name, text, s.arch, s.event, {
+        ...(t.name === 'CR2' ? cr2Context(s) : {}),
+        access: accessOfEvent(s),
+      }),
     );
   });
+}
+
+const logOnlyAccess = new WeakMap<KernelEvent, FaultAccess | null>();
+
+/** The hovered event's faulting access: the symbolized one when given, else from the log (once per event). */
+function accessOfEvent(s: Scan): FaultAccess | null {
+  const e = s.event;
+  if (!e) return null;
+  const given = s.ctx.accessOf?.(e);
+  if (given) return given;
+  let a = logOnlyAccess.get(e);
+  if (a === undefined) logOnlyAccess.set(e, (a = faultAccess(e)));
+  return a;
 }
 
 /** ppc `NIP [c…] f+0x1/0x2` / `LR [c…] f+…`, riscv `epc : f+…` / ` ra : f+…`: the function token. */
@@ -744,10 +767,13 @@ function addresses(s: Scan): void {
     add(s, start, start + t[0].length, () => {
       const arch: Arch = s.arch === 'unknown' ? (digits.length === 8 ? 'i386' : 'unknown') : s.arch;
       const facts = valueFacts(v, arch, s.event);
-      if (s.event?.faultAddress && parseHex64(s.event.faultAddress) === v)
-        facts.unshift('**the fault address** of this report');
+      const isFault = !!s.event?.faultAddress && parseHex64(s.event.faultAddress) === v;
+      if (isFault) facts.unshift('**the fault address** of this report');
+      // The fault address (the BUG: line's, arm64's FAR in `at virtual address`) as the access computed it.
+      const access = isFault ? accessOfEvent(s) : null;
       return md([
         `**${code((t![1] ?? '') + digits)}**${arch === 'unknown' && classifyValue(v, 'unknown').length ? ' (layout assumed x86_64)' : ''}`,
+        access ? faultAddressInAccess(access, v) : null,
         bullets(facts),
       ]);
     });

@@ -29,6 +29,8 @@ import {
 import { x86_64Syscall } from './tables/syscalls-x86_64';
 import { classifyValue } from './classify';
 import { bullets, code, md } from './markdown';
+import type { FaultAccess } from '../access/faultAccess';
+import { faultAddressInAccess, registerInAccess } from '../access/hoverText';
 
 /** Decodes a flag register: set flags with meanings, notable clear flags, unknown bits. */
 function renderBits(value: bigint, table: readonly BitField[], opts: { showClear?: boolean } = {}): string {
@@ -86,6 +88,8 @@ const HEX_VALUE = /^[0-9a-fA-F]+/;
 export interface RegisterContext {
   /** The `Code: Unable to access opcode bytes at X` just above this dump: X. */
   unreadableCodeAt?: bigint | null;
+  /** The event's faulting access (with its variable when the debug files are symbolized). */
+  access?: FaultAccess | null;
 }
 
 /** Hover for `NAME: value` in a register dump; `rest` is the text after the colon. */
@@ -170,6 +174,7 @@ export function renderRegister(
       break;
     default:
       if (/^DR[0-7]$/.test(upper) || upper === 'PKRU') break;
+      if (context.access) sections.push(registerInAccess(context.access, name, value));
       if (selector !== null)
         sections.push(`Selector ${code(hex(BigInt(selector), 4))}: ${selectorText(selector, arch)}`);
       sections.push(
@@ -220,7 +225,10 @@ function renderCr2(value: bigint, arch: Arch, event: KernelEvent | null, context
       bullets(facts),
     ]);
   }
-  return bullets([`the address whose access faulted: ${hex(value, 16)}`, ...facts]);
+  return md([
+    context.access ? faultAddressInAccess(context.access, value) : null,
+    bullets([`the address whose access faulted: ${hex(value, 16)}`, ...facts]),
+  ]);
 }
 
 function renderCr3(value: bigint): string {

@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// What the faulting-access explanation costs a cold `oops-lens decode` (issue 13's budget: at most +20 ms),
+// per memory fault of the qemu corpora (x86_64 and arm64), each figure the minimum of --repeat fresh
+// processes (the machine is shared; the minimum is the least disturbed run):
+//   log only    — faultAccess(event) the first time in the process: the x86 one loads iced-x86 (WebAssembly)
+//                 and decodes the Code: bytes; arm64 runs the hand decoder (access/arm64.ts), no library;
+//   with module — evidenceFromFile(buggy.ko) + faultAccess: the bytes at the IP, the DWARF variable at the PC
+//                 and the member walk (the .ko open and the IP symbolized first, as decode does before);
+//   iced load   — require('iced-x86') and one decoded instruction, alone;
+//   capstone    — the capstone.js initialisation (3.3 MB of WebAssembly, asynchronous) that the arm64
+//                 decoder avoids (the Code: hover still uses it);
+//   CLI decode  — the whole shipped command, `oops-lens decode LOG --modules buggy.ko` (dist/cli.js), for scale.
+// usage: npm run build && node scripts/bench-access.mjs [--repeat N]
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const at = args.indexOf('--repeat');
+const repeat = Math.max(1, Number(at >= 0 ? args[at + 1] : 5));
+const corpus = path.join(root, 'test-fixtures/corpus');
+const FAULTS = {
+  x86_64: ['null_read', 'null_write', 'gpf', 'inline', 'null_wq'],
+  arm64: ['null_read', 'null_write', 'gpf', 'inline', 'null_wq'],
+};
+
+// The engine bundled once, so the cold process measures our code, not a TypeScript loader; the two
+// WebAssembly packages stay external and load from node_modules as in the shipped bundle's neighbourhood.
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oops-lens-bench-access-'));
+const bundle = path.join(work, 'engine.cjs');
+await build({
+  entryPoints: [path.join(root, 'server/src/engine/index.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: bundle,
+  external: ['iced-x86', '@alexaltea/capstone-js'],
+  logLevel: 'warning',
+});
+const env = { ...process.env, NODE_PATH: path.join(root, 'node_modules') };
+
+function child(code) {
+  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+function minOf(code) {
+  let best = null;
+  for (let i = 0; i < repeat; i++) {
+    const r = child(code);
+    best = best ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.min(v, best[k])])) : r;
+  }
+  return best;
+}
+
+const ms = (v) => `${v.toFixed(1).padStart(6)} ms`;
+console.log(`faulting access, cold (min of ${repeat} fresh processes)`);
+console.log('log                     log only   with module   CLI decode');
+for (const [arch, scenarios] of Object.entries(FAULTS)) {
+  const dir = path.join(corpus, arch === 'arm64' ? 'qemu-arm64' : 'qemu');
+  const ko = path.join(dir, 'module/buggy.ko');
+  for (const sc of scenarios) {
+    const log = path.join(dir, 'logs', `${sc}.console.log`);
+    const r = minOf(`
+      const fs = require('node:fs');
+      const E = require(${JSON.stringify(bundle)});
+      const e = E.analyzeText(fs.readFileSync(${JSON.stringify(log)}, 'utf8')).events.find((x) => x.ip && x.registers.length);
+      const df = E.openDebugFile(${JSON.stringify(ko)});
+      // As in decode: the IP frame is symbolized first (its DWARF unit and line table read).
+      const l = df.lookupSymbol(e.ip.function, e.ip.offset, e.ip.size);
+      df.lookupAddress({ section: l.symbolSection, offset: l.address });
+      let t = performance.now();
+      const a = E.faultAccess(e);
+      const logOnly = performance.now() - t;
+      t = performance.now();
+      const b = E.faultAccess(e, E.evidenceFromFile(df, e.ip));
+      const withModule = performance.now() - t;
+      if (!a || !b) throw new Error('no access');
+      process.stdout.write(JSON.stringify({ logOnly, withModule }));`);
+    let cli = Infinity;
+    for (let i = 0; i < repeat; i++) {
+      const t = performance.now();
+      const d = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'decode', log, '--modules', ko]);
+      if (d.status !== 0) throw new Error(String(d.stderr));
+      cli = Math.min(cli, performance.now() - t);
+    }
+    console.log(`${`${arch} ${sc}`.padEnd(22)} ${ms(r.logOnly)}   ${ms(r.withModule)}    ${ms(cli)}`);
+  }
+}
+const iced = minOf(`
+  const t = performance.now();
+  const ice = require('iced-x86');
+  const d = new ice.Decoder(64, Uint8Array.of(0x48, 0x8b, 0x47, 0x10), 0);
+  d.decode().free();
+  d.free();
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t }));`);
+const capstone = minOf(`
+  const t = performance.now();
+  require('@alexaltea/capstone-js')().then((cs) => {
+    const h = new cs.Capstone(cs.ARCH_ARM64, cs.MODE_ARM);
+    h.disasm([0x80, 0x08, 0x40, 0xf9], 0);
+    process.stdout.write(JSON.stringify({ ms: performance.now() - t }));
+  });`);
+console.log(`iced-x86 load + first decode:   ${ms(iced.ms)}`);
+console.log(`capstone.js init + first decode: ${ms(capstone.ms)} (not used by the arm64 access decoder)`);
+fs.rmSync(work, { recursive: true, force: true });
