@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Range } from 'vscode-languageserver-protocol';
-import { LspSession, CORPUS, allSymbols, checkSymbolTree, lspLines, messageOf } from './lspClient';
+import { LspSession, CORPUS, REPO, allSymbols, checkSymbolTree, lspLines, messageOf } from './lspClient';
 
 const LOG_DIRS = ['qemu/logs', 'qemu-arm64/logs', 'qemu-hardening/logs'].map((d) => path.join(CORPUS, d));
 const SYZ = path.join(CORPUS, 'syzkaller/report');
@@ -107,4 +107,16 @@ test('a stack overflow by recursion: the diagnostic names the recursing function
     `${count}: ${message}`,
   );
   assert.ok(count >= 8, `${count}`);
+});
+
+test("a hung task whose report names the lock's likely owner: the diagnostic says who and where", async () => {
+  const file = path.join(REPO, 'test-fixtures/engine/events/hung-task-blocker-6.15.log');
+  const uri = pathToFileURL(file).href;
+  const mark = lsp.published.length;
+  await lsp.open(uri, readFileSync(file, 'utf8'));
+  const [hung] = await lsp.waitForDiagnostics(uri, () => true, 20_000, mark);
+  assert.equal(
+    messageOf(hung),
+    'INFO: task hung in foo_work_fn — culprit: foo_work_fn+0x2a/0x80 [foo], blocked on a mutex likely owned by task foo-daemon:456 (in foo_daemon_loop)',
+  );
 });

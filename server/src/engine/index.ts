@@ -36,3 +36,5 @@ export * from './bugreport';
 export { guiltyFileOf, kernelRelativePath } from './title/guiltyFile';
 export { recursionOf, RECURSION_MIN_REPEATS } from './title/guilty';
 export { mainTrace } from './report/mainTrace';
+export { blockerOf } from './report/blocker';
+export type { Blocker } from './report/blocker';

@@ -58,6 +58,19 @@ export interface Trace {
   line: number;
   endLine: number;
   frames: Frame[];
+  /** A hung task's report names the task that likely holds what it waits for, then prints that task's stack
+   *  (kernel/hung_task.c debug_show_blocker, v6.15+, CONFIG_DETECT_HUNG_TASK_BLOCKER): this is that stack. */
+  blocker?: LockOwner;
+}
+
+/** The likely owner of the lock a hung task is blocked on, as the kernel names it. */
+export interface LockOwner {
+  /** `mutex`, `semaphore`, `rw-semaphore`. */
+  lock: string;
+  comm: string;
+  pid: number;
+  /** The report's line that names it. */
+  line: number;
 }
 
 export interface Register {

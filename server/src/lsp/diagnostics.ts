@@ -15,6 +15,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  blockerOf,
   entryByKind,
   faultAccess,
   frameText,
@@ -34,24 +35,35 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   information: DiagnosticSeverity.Information,
 };
 
-/** Who is to blame, for the message: the guilty frame, and the task that was running. */
-export function culprit(
-  ev: KernelEvent,
-  recursion: { function: string; count: number } | null = null,
-): string | null {
+/** Who is to blame, for the message: the guilty frame, what else the report says about it (`extras`), and the
+ *  task that was running. */
+export function culprit(ev: KernelEvent, extras: readonly string[] = []): string | null {
   const parts: string[] = [];
   if (ev.guiltyFrame) parts.push(frameText(ev.guiltyFrame));
-  if (recursion)
-    parts.push(`recursion: ${recursion.function} ${recursion.count} times in a row in the trace`);
+  parts.push(...extras);
   if (ev.comm) parts.push(`task ${ev.comm}${ev.pid !== null ? ` (pid ${ev.pid})` : ''}`);
   return parts.length ? parts.join(', ') : null;
 }
 
-/** The title (with the faulting access of a memory fault first), then the culprit, and the recursion a
- *  stack overflow shows. */
-function eventMessage(ev: KernelEvent): string {
+/** What the report adds about the culprit: the recursion a stack overflow shows, the likely owner of the lock a
+ *  hung task waits for. */
+function culpritFacts(ev: KernelEvent): string[] {
+  const facts: string[] = [];
   const recursion = ev.kind === 'stack-guard' ? recursionOf(ev.traces) : null;
-  const who = culprit(ev, recursion);
+  if (recursion)
+    facts.push(`recursion: ${recursion.function} ${recursion.count} times in a row in the trace`);
+  const blocker = ev.kind === 'hung-task' ? blockerOf(ev) : null;
+  if (blocker)
+    facts.push(
+      `blocked on a ${blocker.lock} likely owned by task ${blocker.comm}:${blocker.pid}` +
+        (blocker.function ? ` (in ${blocker.function})` : ''),
+    );
+  return facts;
+}
+
+/** The title (with the faulting access of a memory fault first), then the culprit. */
+function eventMessage(ev: KernelEvent): string {
+  const who = culprit(ev, culpritFacts(ev));
   const access = faultAccess(ev);
   if (access) return `${ev.title} — ${access.summary}${who ? `\nculprit: ${who}` : ''}`;
   return who ? `${ev.title} — culprit: ${who}` : ev.title;

@@ -2,7 +2,14 @@
 // (test-fixtures/engine/events/*-6.1x.log), titled as syzkaller's pkg/report/linux.go titles them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeText, parseFrame, type Frame, type KernelEvent } from '../../src/engine';
+import {
+  analyzeText,
+  blockerOf,
+  mainTrace,
+  parseFrame,
+  type Frame,
+  type KernelEvent,
+} from '../../src/engine';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixture, lineOf, problems, summarize } from './fixtures';
@@ -241,3 +248,33 @@ test('LINEINFO: a sysrq panic (the patch series example) keeps every frame and i
   assert.deepEqual(frames[6].printedSource, { file: 'drivers/tty/sysrq.c', line: 154 });
   assert.equal(frames[6].function, 'sysrq_handle_crash');
 });
+
+// kernel/hung_task.c debug_show_blocker (v6.15+, CONFIG_DETECT_HUNG_TASK_BLOCKER): after the hung task's stack,
+// `INFO: task %s:%d is blocked on a mutex likely owned by task %s:%d.` (or `<reader> blocked on an rw-semaphore
+// likely owned by task %s:%d <writer>`), then sched_show_task() of that owner.
+for (const [file, lock] of [
+  ['events/hung-task-blocker-6.15.log', 'mutex'],
+  ['events/hung-task-rwsem-blocker-6.15.log', 'rw-semaphore'],
+] as const) {
+  test(`hung task (${lock}): the owner's stack is a trace of its own, named with the owner; the hung task's is the main one`, () => {
+    const { e, text } = onlyProblem(file, 'INFO: task kworker/u8:2:123 blocked for more than');
+    assert.equal(e.title, 'INFO: task hung in foo_work_fn');
+    assert.equal(
+      mainTrace(e)
+        ?.frames.map((f) => f.function)
+        .includes('foo_work_fn'),
+      true,
+    );
+    const b = blockerOf(e);
+    assert.deepEqual(b, {
+      lock,
+      comm: 'foo-daemon',
+      pid: 456,
+      line: lineOf(text, 'likely owned by task foo-daemon:456'),
+      function: 'foo_daemon_loop',
+    });
+    const owner = e.traces.find((t) => t.blocker)!;
+    assert.equal(owner.label, `Call Trace of foo-daemon:456, likely owner of the ${lock}`);
+    assert.equal(owner.line, lineOf(text, 'Call Trace', b!.line));
+  });
+}

@@ -179,6 +179,11 @@ export const KASAN_LOCATED =
 export const STUCK_FOR = /stuck for (\d{1,9})s!/;
 export const BLOCKED_FOR = /blocked for more than (\d{1,9}) seconds/;
 export const HUNG_TASK_HINT = /hung_task_timeout_secs" disables this message/;
+/** kernel/hung_task.c debug_show_blocker (v6.15+): `INFO: task a:1 is blocked on a mutex likely owned by task
+ *  b:2.`, `… blocked on a semaphore likely last held by task b:2`, `INFO: task a:1 <reader> blocked on an
+ *  rw-semaphore likely owned by task b:2 <writer>`; the owner's stack follows. Groups: lock, owner comm, pid. */
+export const HUNG_TASK_BLOCKER =
+  /^INFO: task .{1,64}:\d{1,10} (?:<\w{1,10}> )?(?:is )?blocked on an? (mutex|semaphore|rw-semaphore) likely (?:last held|owned) by task (.{1,64}):(\d{1,10})\b/;
 export const TASK_LINE_AT = /^\s*task:/;
 export const TASK_STATE = /\bstate:([A-Z]) /;
 

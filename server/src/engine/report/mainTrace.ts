@@ -8,7 +8,7 @@ const AUXILIARY_TRACE =
   /^(?:(?:Allocated|Freed) (?:in|by task)|(?:Second to last p|Last p)otentially related work creation|stack-protector: )/;
 
 /** The report's own call trace (the first trace that is not an object's allocation/free stack or a lone
- *  return address), else the first trace, else null. */
+ *  return address, nor the stack of a hung task's lock owner), else the first trace, else null. */
 export function mainTrace(e: KernelEvent): Trace | null {
-  return e.traces.find((t) => !AUXILIARY_TRACE.test(t.label)) ?? e.traces[0] ?? null;
+  return e.traces.find((t) => !AUXILIARY_TRACE.test(t.label) && !t.blocker) ?? e.traces[0] ?? null;
 }

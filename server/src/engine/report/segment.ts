@@ -6,7 +6,7 @@ import { matchHeader, mayBeHeaderAt, type CatalogueEntry, type HeaderMatch } fro
 import { parseContextMarker, parseFrame } from '../log/frames';
 import { clipLine, normalizeInto, toColumn, type NormalizedLine } from '../log/normalize';
 import * as P from '../log/parts';
-import type { FrameContext, KernelEvent, Trace } from '../model';
+import type { FrameContext, KernelEvent, LockOwner, Trace } from '../model';
 import { guessArch, headerLocation, readBodyFacts, readHeaderFacts, readUserFault, toFrame } from './facts';
 
 /** The reports of a log, in line order, and what the titles need of every line. */
@@ -134,6 +134,8 @@ export class ReportBuilder {
   private inTrailer = false;
   private trace: Trace | null = null;
   private pendingLabel: { label: string; line: number } | null = null;
+  /** The lock owner a hung task's report just named: the next stack is that task's. */
+  private pendingBlocker: LockOwner | null = null;
   private context: FrameContext = null;
   private readonly maxGap: number;
   /** The entries of the headers this report is made of (opener plus absorbed continuations). */
@@ -293,6 +295,12 @@ export class ReportBuilder {
       this.trace!.endLine = line;
       return true;
     }
+    const blocker = P.HUNG_TASK_BLOCKER.exec(msg);
+    if (blocker) {
+      this.closeTrace();
+      this.pendingBlocker = { lock: blocker[1], comm: blocker[2], pid: Number(blocker[3]), line };
+      return true;
+    }
     const label = P.TRACE_LABEL.exec(msg);
     if (label) {
       this.closeTrace();
@@ -317,6 +325,12 @@ export class ReportBuilder {
 
   private openTrace(label: string, line: number): void {
     this.trace = { label, line, endLine: line, frames: [] };
+    if (this.pendingBlocker) {
+      const b = this.pendingBlocker;
+      this.trace.label = `${label} of ${b.comm}:${b.pid}, likely owner of the ${b.lock}`;
+      this.trace.blocker = b;
+      this.pendingBlocker = null;
+    }
     this.event.traces.push(this.trace);
   }
 
