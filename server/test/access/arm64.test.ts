@@ -279,3 +279,14 @@ test(
     assert.match(a.summary, /^calling through x0 == NULL at buggy_dispatch\+0x64 \(`blr x0`\)/, why);
   },
 );
+
+test('an arm64 fault at an instruction the decoder does not read says which classes it reads, never guesses', () => {
+  const e = faultEvent('null_write', 'arm64');
+  // `ldadd x1, x0, [x19]` (an LSE atomic, 0xf8210260; llvm-objdump --mattr=+lse): a real data-abort site the hand decoder leaves out.
+  const a = faultAccess({ ...e, code: 'f941c433 91034000 940000a1 d2824680 (f8210260)' })!;
+  assert.equal(a.instruction, '');
+  assert.match(
+    a.summary,
+    /^faulting access unknown: the instruction at the PC \(f8210260\) is in none of the classes/,
+  );
+});

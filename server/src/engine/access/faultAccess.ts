@@ -173,7 +173,7 @@ export function faultAccess(e: AccessEvent, given: AccessEvidence = {}): FaultAc
   if (!decoded) {
     const why =
       arch === 'arm64' && (evidence.fileBytes?.length || logBytes?.length)
-        ? `the instruction at the PC (${wordText(evidence.fileBytes ?? logBytes!)}) is no load, store or branch to a register`
+        ? `the instruction at the PC (${wordText(evidence.fileBytes ?? logBytes!)}) is in none of the classes the arm64 decoder reads (load/store register or pair, literal, BR/BLR/RET; not atomics, exclusives or vector structures)`
         : e.code
           ? logCode
             ? 'the Code: bytes decode to no instruction at the marked byte'
