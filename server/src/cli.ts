@@ -2,6 +2,7 @@
 //   oops-lens analyze [--json] [DEBUG FILES] FILE… | -
 //   oops-lens decode [DEBUG FILES] FILE | -
 //   oops-lens report [--json] [--event N] [--source-root DIR…] [DEBUG FILES] FILE | -
+//   oops-lens pstore [FILE|DIR…]
 // Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file. Unusable debug files are
 // one-line warnings on stderr; the analysis is printed anyway.
 
@@ -19,6 +20,7 @@ import {
   type Frame,
   type KernelEvent,
 } from './engine';
+import { pstoreCommand } from './pstoreCommand';
 import type { ExternalTool } from './engine';
 import { buildBugReport, defaultReportEvent, type BugReport } from './engine';
 import {
@@ -38,6 +40,7 @@ import {
 const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - for standard input)
        oops-lens decode [DEBUG FILES] FILE
        oops-lens report [--json] [--event N] [--source-root DIR...] [DEBUG FILES] FILE
+       oops-lens pstore [FILE|DIR...]
 
 analyze finds every kernel event (Oops, panic, BUG, WARNING, lockups, hung tasks, RCU stalls, OOM
 kills, KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints one line per event:
@@ -60,6 +63,10 @@ send it to (from the MAINTAINERS of the first --source-root that has one, as get
   --event N             the Nth event as analyze lists them (default: the first crash)
   --source-root DIR...  kernel source trees (repeatable; takes the following folders)
 --json prints {title, release, guiltyFile, subsystems, maintainers:[{name,email}], lists, reviewers, text}.
+
+pstore prints the kernel-log dumps pstore kept (default /sys/fs/pstore: dmesg-ramoops-N, dmesg-efi-…;
+systemd-pstore's <id>/dmesg.txt), each dump's parts (Oops#1 Part3, Part2, Part1) joined oldest first,
+ready for analyze -.
 
 DEBUG FILES:
   --vmlinux FILE        vmlinux with debug info
@@ -303,6 +310,10 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'report') return report(rest);
+  if (command === 'pstore') {
+    process.exitCode = pstoreCommand(rest);
+    return;
+  }
   if (command !== 'analyze' && command !== 'decode')
     throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   let json = false;

@@ -38,3 +38,5 @@ export { recursionOf, RECURSION_MIN_REPEATS } from './title/guilty';
 export { mainTrace } from './report/mainTrace';
 export { blockerOf } from './report/blocker';
 export type { Blocker } from './report/blocker';
+export { splitPstoreRecords, joinPstoreRecords } from './log/pstore';
+export type { PstoreRecord, JoinedDump } from './log/pstore';
