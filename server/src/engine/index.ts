@@ -28,6 +28,7 @@ export * from './symbolize';
 export * from './access';
 // Hovers.
 export { explainAt } from './explain/hover';
+export { findEventAt, findFrameAt } from './explain/locate';
 export { initDisassemblers } from './explain/disasm';
 // Who to send a report to: get_maintainer.pl's answer from a tree's MAINTAINERS.
 export * from './maintainers';

@@ -2,11 +2,20 @@
 // a 1,000,000-line log takes seconds; run in the server's own thread it would stall every hover and
 // every keystroke's reply meanwhile. So analyses run one at a time in a worker thread (worker.ts), and a
 // job that has gone stale (the document changed or closed) is cancelled by stopping that worker.
-import { analyzeTextWithState, type AnalysisState } from '../engine';
+import { analyzeTextWithState, framesOfAnalysis, type AnalysisState, type LogFrame } from '../engine';
 import type { Job, JobKind } from './worker';
 
-/** A full analysis, with what re-analysing the document's later versions incrementally needs. */
-export type AnalysisJob = Job<AnalysisState>;
+/**
+ * A full analysis, with what re-analysing the document's later versions incrementally needs, and its
+ * frames to symbolize: listed in the worker, so that the server's thread does not, right after publishing
+ * the diagnostics of a huge log, when the first hovers come.
+ */
+export interface FullAnalysis {
+  state: AnalysisState;
+  frames: LogFrame[];
+}
+
+export type AnalysisJob = Job<FullAnalysis>;
 
 /** What the scheduler needs; a `JobWorker` of `ANALYSIS_JOBS` is one. */
 export interface Analyzer {
@@ -18,8 +27,12 @@ export interface Analyzer {
 
 /** Analyses: the role marks the worker so the bundle's entry point serves analyses instead of LSP. The
  *  text is a field, not the request itself, so that it crosses to the worker in slices (worker.ts). */
-export const ANALYSIS_JOBS: JobKind<{ text: string }, AnalysisState> = {
+export const ANALYSIS_JOBS: JobKind<{ text: string }, FullAnalysis> = {
   role: 'kernel-oops-lens/analysis',
   name: 'analysis',
-  run: (req) => analyzeTextWithState(req.text),
+  run: (req) => {
+    const state = analyzeTextWithState(req.text);
+    // One reply: the frames keep pointing at the events' Frame objects on the other side.
+    return { state, frames: framesOfAnalysis(state.analysis) };
+  },
 };

@@ -61,8 +61,23 @@ function culpritFacts(ev: KernelEvent): string[] {
   return facts;
 }
 
-/** The title (with the faulting access of a memory fault first), then the culprit. */
+/**
+ * Per event: the faulting access decodes instructions, and an edit re-publishes every event's diagnostic;
+ * events an edit does not touch are the same objects in the next analysis (incremental.ts).
+ */
+const messages = new WeakMap<KernelEvent, string>();
+
 function eventMessage(ev: KernelEvent): string {
+  let message = messages.get(ev);
+  if (message === undefined) {
+    message = composeMessage(ev);
+    messages.set(ev, message);
+  }
+  return message;
+}
+
+/** The title (with the faulting access of a memory fault first), then the culprit. */
+function composeMessage(ev: KernelEvent): string {
   const who = culprit(ev, culpritFacts(ev));
   const access = faultAccess(ev);
   if (access) return `${ev.title} — ${access.summary}${who ? `\nculprit: ${who}` : ''}`;

@@ -27,6 +27,8 @@ import {
   decodeLogLines,
   decodeLogText,
   decodeSummary,
+  findEventAt,
+  findFrameAt,
   framesOfAnalysis,
   releaseOf,
   SourceMapper,
@@ -58,16 +60,24 @@ const SOURCE_WAIT_MS = 120_000;
 
 type Token = Pick<CancellationToken, 'onCancellationRequested'>;
 
-/** The frames of an analysis (to symbolize, and to know which lines hold one), computed once per analysis. */
-const framesCache = new WeakMap<Analysis, { frames: LogFrame[]; lines: Set<number> }>();
-function framesOf(analysis: Analysis): { frames: LogFrame[]; lines: Set<number> } {
-  let r = framesCache.get(analysis);
-  if (!r) {
-    const frames = framesOfAnalysis(analysis);
-    r = { frames, lines: new Set(frames.map((f) => f.frame.span.line)) };
-    framesCache.set(analysis, r);
+/** The frames of an analysis to symbolize, computed once per analysis. */
+const framesCache = new WeakMap<Analysis, LogFrame[]>();
+function framesOf(analysis: Analysis): LogFrame[] {
+  let frames = framesCache.get(analysis);
+  if (!frames) {
+    frames = framesOfAnalysis(analysis);
+    framesCache.set(analysis, frames);
   }
-  return r;
+  return frames;
+}
+
+/** Does `line` hold a frame (IP, WARN location, link register, trace entry)? Looked up, never scanned. */
+function frameOnLine(analysis: Analysis, line: number): boolean {
+  const ev = findEventAt(analysis, line);
+  return (
+    !!ev &&
+    (ev.ip?.line === line || ev.location?.line === line || ev.lr?.line === line || !!findFrameAt(ev, line))
+  );
 }
 
 /** What a hover is computed from: the document, its analysis if ready in time, the frame's source section. */
@@ -131,8 +141,10 @@ export class OpenDocuments {
         );
       },
       debounceMs: (uri) => this.debounceSeen.get(uri) ?? this.baseSettings.analysis.debounceMs,
-      onAnalysed: (uri) =>
-        void this.publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`)),
+      onAnalysed: (uri, r) => {
+        if (r.frames) framesCache.set(r.analysis, r.frames);
+        void this.publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`));
+      },
       onFailed: (uri, version, e) =>
         connection.console.error(
           `analysis of ${uri} (version ${version}) failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`,
@@ -264,7 +276,7 @@ export class OpenDocuments {
     if (line.includes('Code: '))
       await Promise.race([initDisassemblers().catch(() => undefined), delay(DISASSEMBLER_WAIT_MS)]);
     // Only a hover on a frame line waits (briefly) for its source; other hovers never do.
-    const onFrame = r && r.doc.version === doc.version && framesOf(r.analysis).lines.has(position.line);
+    const onFrame = r && r.doc.version === doc.version && frameOnLine(r.analysis, position.line);
     if (onFrame) await this.ensureSymbolization(doc, r.analysis);
     // Only the first such hover of a version waits: while a huge log is still being symbolized, every
     // frame hover would otherwise cost the whole wait.
@@ -292,7 +304,7 @@ export class OpenDocuments {
     if (!r) return null;
     const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
     const text = r.doc.getText();
-    const frames = sym?.frames ?? framesOf(r.analysis).frames;
+    const frames = sym?.frames ?? framesOf(r.analysis);
     const results = sym?.results ?? new Map();
     return {
       text: decodeLogText(text, frames, results),
@@ -407,7 +419,7 @@ export class OpenDocuments {
     analysis: Analysis,
     settings: Settings,
   ): void {
-    const { frames } = framesOf(analysis);
+    const frames = framesOf(analysis);
     if (frames.length === 0) return;
     const sources = this.sourceMapper(settings);
     this.symbolization.request(

@@ -18,7 +18,8 @@ class CountingAnalyzer implements Analyzer {
   runs = 0;
   run(req: { text: string }): AnalysisJob {
     this.runs++;
-    return { result: Promise.resolve(analyzeTextWithState(req.text)), started: true, cancel() {} };
+    const state = analyzeTextWithState(req.text);
+    return { result: Promise.resolve({ state, frames: [] }), started: true, cancel() {} };
   }
   warmUp(): void {}
   dispose(): void {}
