@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageclient/node';
 import { registerDebugFiles, registerWorkspaceTrust, trustOptions } from './debugFiles';
 import type { TrustInitializationOptions } from '../../protocol';
+import { registerCapture } from './capture';
 import { registerCopyCrashReport } from './crashReport';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCopyCrashReport(context, () => client);
   registerNavigation(context, () => client);
   registerSearchSyzbot(context);
+  registerCapture(context);
   const startWhenNeeded = (doc: vscode.TextDocument) => {
     if (doc.languageId !== KERNEL_LOG || isDecodedDocument(doc) || client) return;
     const trust = trustOptions();

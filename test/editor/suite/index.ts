@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { eventually, runAll, test } from './harness';
+import { registerCaptureTests } from './capture';
 import { registerNavigationTests } from './navigation';
 import './restricted';
 import {
@@ -234,6 +235,7 @@ test('Copy crash report: a CodeLens on the oops header copies its report to the 
 });
 
 registerNavigationTests();
+registerCaptureTests();
 
 test('outline: the oops with its registers, call trace and modules', async () => {
   const doc = await open(fixture('oops.dmesg'));

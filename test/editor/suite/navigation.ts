@@ -11,29 +11,33 @@ export function registerNavigationTests(): void {
   test('Next crash / Previous crash move the cursor between event headers', async () => {
     const doc = await open(fixture('oops.dmesg'));
     await diagnostics(doc.uri, 2);
-    const editor = await vscode.window.showTextDocument(doc);
+    await vscode.window.showTextDocument(doc);
     const oops = lineOf(doc, 'BUG: kernel NULL pointer dereference');
     const panic = lineOf(doc, 'Kernel panic - not syncing');
-    const at = () => editor.selection.active;
-    editor.selection = new vscode.Selection(0, 0, 0, 0);
-    await vscode.commands.executeCommand('kernelOops.nextCrash');
-    assert.equal(at().line, oops);
-    assert.ok(
-      doc.lineAt(oops).text.slice(at().character).startsWith('BUG: kernel NULL'),
-      'not at the header',
-    );
-    await vscode.commands.executeCommand('kernelOops.nextCrash');
-    assert.equal(at().line, panic);
-    assert.ok(doc.lineAt(panic).text.slice(at().character).startsWith('Kernel panic'));
-    await vscode.commands.executeCommand('kernelOops.nextCrash');
-    assert.equal(at().line, panic, 'no crash after the last: the cursor stays');
-    await vscode.commands.executeCommand('kernelOops.previousCrash');
-    assert.equal(at().line, oops);
-    // From inside the oops' report, Previous goes to its own header's predecessor: none, so it stays.
-    editor.selection = new vscode.Selection(oops + 3, 0, oops + 3, 0);
-    await vscode.commands.executeCommand('kernelOops.previousCrash');
-    assert.equal(at().line, oops);
-    await vscode.commands.executeCommand('kernelOops.previousCrash');
+    // The command sets the selection through its own TextEditor object: ours learns of it asynchronously.
+    const at = () => vscode.window.activeTextEditor!.selection.active;
+    const go = async (command: string, line: number) => {
+      await vscode.commands.executeCommand(command);
+      return eventually(
+        `the cursor on line ${line + 1} after ${command}`,
+        () => (at().line === line ? at() : undefined),
+        5000,
+      );
+    };
+    vscode.window.activeTextEditor!.selection = new vscode.Selection(0, 0, 0, 0);
+    await eventually('the cursor on the first line', () => (at().line === 0 ? true : undefined), 5000);
+    let pos = await go('kernelOops.nextCrash', oops);
+    assert.ok(doc.lineAt(oops).text.slice(pos.character).startsWith('BUG: kernel NULL'), 'not at the header');
+    pos = await go('kernelOops.nextCrash', panic);
+    assert.ok(doc.lineAt(panic).text.slice(pos.character).startsWith('Kernel panic'));
+    // No crash after the last one: the command says so and the cursor stays.
+    assert.equal(await vscode.commands.executeCommand('kernelOops.nextCrash'), null);
+    await go('kernelOops.previousCrash', oops);
+    // From inside the oops' report, Previous goes to its own header; before the first, nowhere.
+    vscode.window.activeTextEditor!.selection = new vscode.Selection(oops + 3, 0, oops + 3, 0);
+    await eventually('the cursor inside the report', () => (at().line === oops + 3 ? true : undefined), 5000);
+    await go('kernelOops.previousCrash', oops);
+    assert.equal(await vscode.commands.executeCommand('kernelOops.previousCrash'), null);
     assert.equal(at().line, oops);
 
     // The default keybindings apply only in kernel logs.
