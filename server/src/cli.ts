@@ -3,6 +3,7 @@
 //   oops-lens decode [DEBUG FILES] FILE | -
 //   oops-lens report [--json] [--event N] [--source-root DIR…] [DEBUG FILES] FILE | -
 //   oops-lens pstore [FILE|DIR…]
+//   oops-lens triage [--json] [--by title|frames] [--frames N] [--all] FILE|DIR…  (triageCommand.ts)
 // Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file. Unusable debug files are
 // one-line warnings on stderr; the analysis is printed anyway.
 
@@ -23,6 +24,7 @@ import {
 import { pstoreCommand } from './pstoreCommand';
 import type { ExternalTool } from './engine';
 import { buildBugReport, defaultReportEvent, type BugReport } from './engine';
+import { formatTriage, parseTriageArgs, runTriage, TriageUsageError } from './triageCommand';
 import {
   decodeLogLines,
   decodeLogText,
@@ -41,6 +43,7 @@ const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - fo
        oops-lens decode [DEBUG FILES] FILE
        oops-lens report [--json] [--event N] [--source-root DIR...] [DEBUG FILES] FILE
        oops-lens pstore [FILE|DIR...]
+       oops-lens triage [--json] [--by title|frames] [--frames N] [--all] FILE|DIR...
 
 analyze finds every kernel event (Oops, panic, BUG, WARNING, lockups, hung tasks, RCU stalls, OOM
 kills, KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints one line per event:
@@ -67,6 +70,16 @@ send it to (from the MAINTAINERS of the first --source-root that has one, as get
 pstore prints the kernel-log dumps pstore kept (default /sys/fs/pstore: dmesg-ramoops-N, dmesg-efi-…;
 systemd-pstore's <id>/dmesg.txt), each dump's parts (Oops#1 Part3, Part2, Part1) joined oldest first,
 ready for analyze -.
+
+triage groups every event of every log (folders searched recursively, binary files skipped) by
+signature and prints one row per group, newest first: count, title, culprit, first and last
+occurrence (file:line), kernel releases. Logs are taken oldest first by modification time.
+  --by title|frames     the syzkaller-style title (default), or the first N named, non-generic
+                        frames of the crash stack (func [mod], IP first, offsets dropped)
+  --frames N            N for --by frames (default 3)
+  --all                 also count events that follow from an earlier crash (the panic an oops ends in)
+--json prints {by, logs, events, consequences, skipped, groups:[{signature, count, logs, title, culprit,
+kind, severity, first:{file,line}, last, releases}]} with 0-based lines.
 
 DEBUG FILES:
   --vmlinux FILE        vmlinux with debug info
@@ -314,6 +327,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = pstoreCommand(rest);
     return;
   }
+  if (command === 'triage') return triage(rest);
   if (command !== 'analyze' && command !== 'decode')
     throw new UsageError(command ? `unknown command '${command}'` : 'missing command');
   let json = false;
@@ -386,6 +400,19 @@ for (const stream of [process.stdout, process.stderr])
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+
+function triage(args: string[]): void {
+  let options;
+  try {
+    options = parseTriageArgs(args);
+  } catch (e) {
+    if (e instanceof TriageUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+  const run = runTriage(options);
+  for (const s of run.skipped) process.stderr.write(`oops-lens: skipped ${s}\n`);
+  process.stdout.write(formatTriage(run, options));
+}
 
 function newDebugOptions(): DebugOptions {
   return { settings: { vmlinux: null, modulePaths: [], systemMap: null, moduleMap: null }, given: false };

@@ -34,6 +34,8 @@ export { initDisassemblers } from './explain/disasm';
 export * from './maintainers';
 // A bug report for one event (oops-lens report, Copy crash report).
 export * from './bugreport';
+
+export * from './triage';
 export { guiltyFileOf, kernelRelativePath } from './title/guiltyFile';
 export { recursionOf, RECURSION_MIN_REPEATS } from './title/guilty';
 export { mainTrace } from './report/mainTrace';

@@ -1,0 +1,139 @@
+// Triage across logs: every event of many logs grouped by signature, as syzbot's dashboard, abrt/FAF and
+// kerneloops.org sort crashes — by the title (syzkaller's convention), or by the first non-generic frames
+// of the crash stack (`--by frames`: the same crash site under different titles, or different sites under
+// one title). One accumulator, fed one log at a time, so a folder of 100,000 logs keeps only the groups.
+import type { Analysis, Frame, KernelEvent, Severity } from '../model';
+import { frameText } from '../model';
+import { makeSkipper } from '../title/guilty';
+
+export type TriageBy = 'title' | 'frames';
+
+/** How many non-generic frames make a `frames` signature. */
+export const DEFAULT_SIGNATURE_FRAMES = 3;
+
+export interface TriageOccurrence {
+  file: string;
+  /** 0-based header line. */
+  line: number;
+}
+
+export interface TriageGroup {
+  signature: string;
+  count: number;
+  /** The title and culprit of the group's first occurrence. */
+  title: string;
+  culprit: string | null;
+  kind: string;
+  severity: Severity;
+  first: TriageOccurrence;
+  last: TriageOccurrence;
+  /** Distinct kernel releases the group's events print, sorted. */
+  releases: string[];
+  /** How many logs hold it. */
+  logs: number;
+}
+
+const isGenericFrame = makeSkipper();
+
+/**
+ * The crash stack's first `n` named, reliable, non-generic frames as `func [mod]`, offsets dropped (so that
+ * builds group together). They start at the crash site — the faulting IP when it names a non-generic
+ * function — else at the frame the title blames (a hung task's, a stall's); an event with neither (an OOM
+ * kill) has no crash site: null.
+ */
+export function frameSignature(ev: KernelEvent, n = DEFAULT_SIGNATURE_FRAMES): string | null {
+  const stack = ev.traces[0]?.frames ?? [];
+  let frames: Frame[];
+  if (ev.ip?.function && !isGenericFrame(ev.ip.function)) frames = [ev.ip, ...stack];
+  else if (ev.guiltyFrame) {
+    const g = ev.guiltyFrame;
+    const at = stack.findIndex((f) => f.span.line === g.span.line && f.span.start === g.span.start);
+    frames = at >= 0 ? stack.slice(at) : [g];
+  } else return null;
+  const names: string[] = [];
+  for (const f of frames) {
+    if (!f.function || !f.reliable || (names.length && isGenericFrame(f.function))) continue;
+    const name = f.module ? `${f.function} [${f.module}]` : f.function;
+    if (names[names.length - 1] !== name) names.push(name);
+    if (names.length === n) break;
+  }
+  return names.length ? names.join(' < ') : null;
+}
+
+interface Accumulated extends TriageGroup {
+  releaseSet: Set<string>;
+  lastLogIndex: number;
+  /** Order of the log of its last occurrence, for newest first. */
+  newest: number;
+}
+
+export class Triage {
+  private readonly groups = new Map<string, Accumulated>();
+  private logIndex = 0;
+  /** Events left out because they follow from an earlier crash of their log (its panic, a re-fault). */
+  consequences = 0;
+  logs = 0;
+
+  constructor(
+    private readonly by: TriageBy = 'title',
+    private readonly frames = DEFAULT_SIGNATURE_FRAMES,
+    private readonly withConsequences = false,
+  ) {}
+
+  /** Adds one log's events; logs are added oldest first. */
+  add(file: string, analysis: Analysis): void {
+    const index = this.logIndex++;
+    this.logs++;
+    for (const ev of analysis.events) {
+      if (ev.consequenceOf !== null && !this.withConsequences) {
+        this.consequences++;
+        continue;
+      }
+      const signature = this.signatureOf(ev);
+      const at = { file, line: ev.line };
+      let g = this.groups.get(signature);
+      if (!g) {
+        g = {
+          signature,
+          count: 0,
+          title: ev.title,
+          culprit: ev.guiltyFrame ? frameText(ev.guiltyFrame) : null,
+          kind: ev.kind,
+          severity: ev.severity,
+          first: at,
+          last: at,
+          releases: [],
+          logs: 0,
+          releaseSet: new Set(),
+          lastLogIndex: -1,
+          newest: index,
+        };
+        this.groups.set(signature, g);
+      }
+      g.count++;
+      g.last = at;
+      g.newest = index;
+      if (ev.release) g.releaseSet.add(ev.release);
+      if (g.lastLogIndex !== index) {
+        g.lastLogIndex = index;
+        g.logs++;
+      }
+    }
+  }
+
+  private signatureOf(ev: KernelEvent): string {
+    if (this.by === 'title') return ev.title;
+    // Without a crash site (an OOM kill, a stall without a stack) the title is all there is.
+    return frameSignature(ev, this.frames) ?? ev.title;
+  }
+
+  /** The groups, newest last occurrence first, then the most frequent. */
+  result(): TriageGroup[] {
+    return [...this.groups.values()]
+      .sort((a, b) => b.newest - a.newest || b.count - a.count || a.signature.localeCompare(b.signature))
+      .map(({ releaseSet, lastLogIndex: _i, newest: _n, ...g }) => ({
+        ...g,
+        releases: [...releaseSet].sort(),
+      }));
+  }
+}
