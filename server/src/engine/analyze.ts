@@ -2,7 +2,6 @@
 // lines (report/segment.ts, report/facts.ts), then the titles (title/window.ts) and the consequences
 // (report/consequences.ts).
 
-import { linesWithControl, splitLines } from './log/normalize';
 import type { Analysis, AnalysisState } from './model';
 import { markConsequences } from './report/consequences';
 import { segment } from './report/segment';
@@ -19,29 +18,11 @@ export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysi
 
 /** `analyzeText`, with what an incremental re-analysis of an edited copy needs (incremental.ts). */
 export function analyzeTextWithState(text: string, options: AnalyzeOptions = {}): AnalysisState {
-  const lines = splitLines(text);
-  // One scan of the whole text finds the few lines with escapes, sparing a million per-line scans.
-  return analyzeLinesWithState(lines, options, linesWithControl(text, lines));
-}
-
-/** `withControl`: which lines hold escapes (from linesWithControl); undefined means check every line. */
-export function analyzeLines(
-  lines: readonly string[],
-  options: AnalyzeOptions = {},
-  withControl?: Uint8Array | null,
-): Analysis {
-  return analyzeLinesWithState(lines, options, withControl).analysis;
-}
-
-export function analyzeLinesWithState(
-  lines: readonly string[],
-  options: AnalyzeOptions = {},
-  withControl?: Uint8Array | null,
-): AnalysisState {
-  const { reports, messageAt, callers, idle } = segment(lines, options.isCancelled, withControl);
+  const segmented = segment(text, options.isCancelled);
+  const { reports, lines, idle } = segmented;
   const events = reports.map((b) => b.finish());
-  titleEvents(events, reports, lines, messageAt, callers);
+  titleEvents(events, reports, segmented);
   const eventCallers = reports.map((b) => b.caller);
   markConsequences(events, eventCallers);
-  return { analysis: { lineCount: lines.length, events }, idle, callers: eventCallers };
+  return { analysis: { lineCount: lines.lineCount, events }, idle, callers: eventCallers };
 }

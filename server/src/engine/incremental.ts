@@ -6,8 +6,8 @@
 // same, so are its events, shifted by the lines the edit added or removed), with enough lines past that
 // for the titles of the events in between. Consequences (which crash an event follows from) link events
 // across the whole log: they are computed again for all of them, which is cheap.
-import { analyzeLinesWithState } from './analyze';
-import { linesWithControl, splitLines } from './log/normalize';
+import { analyzeTextWithState } from './analyze';
+import { TRAILING_LINE_BREAK } from './log/normalize';
 import type { AnalysisState, KernelEvent } from './model';
 import { markConsequences } from './report/consequences';
 import { TITLE_WINDOW, titleReach } from './title/window';
@@ -46,12 +46,11 @@ export function reanalyzeChange(
   for (let margin = FIRST_MARGIN; ; margin *= 2) {
     const b = Math.min(lineCount, Math.max(least, newEnd + 1 + margin));
     if (b - a > maxLines) return null;
-    const text = readLines(a, b);
-    const lines = splitLines(text);
-    // Lines before the document's end come with their line break: drop the empty line after the last.
-    if (b < lineCount && lines.length === b - a + 1 && lines[b - a] === '') lines.pop();
-    if (lines.length !== b - a) return null;
-    const slice = analyzeLinesWithState(lines, {}, linesWithControl(text, lines));
+    let text = readLines(a, b);
+    // Lines before the document's end come with their line break: drop it, or it would start one more line.
+    if (b < lineCount) text = text.replace(TRAILING_LINE_BREAK, '');
+    const slice = analyzeTextWithState(text);
+    if (slice.analysis.lineCount !== b - a) return null;
     const resume = b === lineCount ? lineCount : resumeLine(prev.idle, slice, a, b, newEnd + 1, delta);
     if (resume === null) continue;
     const firstKept = lowerBound(old, a);

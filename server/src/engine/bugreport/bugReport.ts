@@ -4,7 +4,8 @@
 // prefixes — decoded (`func (file:line) mod`, inline levels) when the caller symbolized the log.
 import { releaseOf } from '../debugfiles/frames';
 import { taintFlagsIn } from '../explain/report';
-import { normalizeLine, splitLines } from '../log/normalize';
+import { LineIndex } from '../log/lines';
+import { normalizeLine } from '../log/normalize';
 import { findMaintainers, type MaintainersAnswer } from '../maintainers';
 import type { Analysis, KernelEvent } from '../model';
 import { guiltyFileOf } from '../title/guiltyFile';
@@ -70,20 +71,25 @@ export function buildBugReport(
   options: BugReportOptions = {},
 ): BugReport {
   const e = analysis.events[index];
-  const original = splitLines(text);
-  const lines = options.decodedLines ?? original;
+  // The report reads a few hundred lines: they are found by offset, the log is not split.
+  const original = LineIndex.of(text);
+  const decodedLines = options.decodedLines;
+  const lineAt = (n: number) => (decodedLines ? (decodedLines[n] ?? '') : original.line(n));
+  const lineCount = decodedLines?.length ?? original.lineCount;
   // Decoded only when decoding rewrote one of the event's lines (no debug file may have answered); an
   // added `Faulting access:` line alone (from the log's Code: bytes) decodes no frame.
   let decoded = false;
-  for (let n = e.line; n <= e.endLine && !decoded; n++)
-    decoded = (lines[n] ?? '').split('\n')[0] !== original[n];
+  for (let n = e.line; n <= e.endLine && !decoded && decodedLines; n++)
+    decoded = lineAt(n).split('\n')[0] !== original.line(n);
   // A decoded line may carry an added line (`Faulting access: …`): each keeps its own message.
   const messages = (n: number) =>
-    (lines[n] ?? '').split('\n').map((part) => normalizeLine(part).message.trimEnd());
+    lineAt(n)
+      .split('\n')
+      .map((part) => normalizeLine(part).message.trimEnd());
 
   const own: string[] = [];
-  for (let n = e.line; n <= e.endLine && n < lines.length; n++) own.push(...messages(n));
-  const end = Math.min(nextCrashLine(analysis, index, lines.length), e.line + GUILTY_LOOKAHEAD);
+  for (let n = e.line; n <= e.endLine && n < lineCount; n++) own.push(...messages(n));
+  const end = Math.min(nextCrashLine(analysis, index, lineCount), e.line + GUILTY_LOOKAHEAD);
   const window: string[] = [];
   for (let n = e.line; n < end; n++) window.push(...messages(n));
   const guiltyFile = guiltyFileOf(window, e.title);

@@ -3,6 +3,7 @@
 // of Linux 6.1 prints it — and a raw address gains the `sym+off/size [mod]` it falls in. Other lines are
 // copied unchanged (without their `\r`).
 import type { FrameSymbolization, SourceFrame } from '../symbolize';
+import { LineCursor } from '../log/lines';
 import { splitLines } from '../log/normalize';
 import type { LogFrame } from './frames';
 import { displaySourcePath } from './sourceMap';
@@ -18,12 +19,34 @@ export function locationsText(frames: SourceFrame[]): string {
 /** `func+0x1d/0x29 [mod 0123abcd]` (or a bare `func+0x1d/0x29`) at the start of `rest`. */
 const NAMED_TOKEN = /^[^\s+()]+\+0x[0-9a-fA-F]+(?:\/0x[0-9a-fA-F]+)?(?:\s+\[[^\]\s]+(?:\s+[0-9a-fA-F]+)?\])?/;
 
+/**
+ * The decoded copy as one text, lines joined by `\n`: the text between rewritten lines is copied in
+ * stretches (its `\r\n` and `\r` made `\n`), never split into lines.
+ */
 export function decodeLogText(
   text: string,
   frames: LogFrame[],
   results: Map<string, FrameSymbolization>,
 ): string {
-  return decodeLogLines(text, frames, results).join('\n');
+  const rewritten = rewrittenLines(text, frames, results);
+  const parts: string[] = [];
+  const cursor = new LineCursor(text);
+  let copied = 0;
+  const copy = (to: number) => {
+    if (to > copied) parts.push(lineBreaksAsLF(text.slice(copied, to)));
+  };
+  for (const [n, line] of rewritten) {
+    while (cursor.line < n && cursor.next());
+    copy(cursor.start);
+    parts.push(line);
+    copied = cursor.end;
+  }
+  copy(text.length);
+  return parts.join('');
+}
+
+function lineBreaksAsLF(s: string): string {
+  return s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n');
 }
 
 /**
@@ -36,14 +59,29 @@ export function decodeLogLines(
   results: Map<string, FrameSymbolization>,
 ): string[] {
   const lines = splitLines(text);
+  for (const [n, line] of rewrittenLines(text, frames, results)) lines[n] = line;
+  return lines;
+}
+
+/** The lines decoding rewrites, in line order: line number → the line rewritten. */
+function rewrittenLines(
+  text: string,
+  frames: LogFrame[],
+  results: Map<string, FrameSymbolization>,
+): Map<number, string> {
   const byLine = new Map<number, LogFrame[]>();
   for (const f of frames) {
     const l = f.frame.span.line;
     byLine.set(l, [...(byLine.get(l) ?? []), f]);
   }
-  for (const [n, list] of byLine) {
-    let line = lines[n];
-    if (line === undefined) continue;
+  const out = new Map<number, string>();
+  const cursor = new LineCursor(text);
+  for (const n of [...byLine.keys()].sort((a, b) => a - b)) {
+    while (cursor.line < n && cursor.next());
+    if (cursor.line !== n) break;
+    const list = byLine.get(n)!;
+    let line = text.slice(cursor.start, cursor.end);
+    const original = line;
     // Right to left, so that earlier columns stay valid.
     for (const f of list.sort((a, b) => b.frame.span.start - a.frame.span.start)) {
       const r = results.get(f.key);
@@ -64,9 +102,9 @@ export function decodeLogLines(
     }
     const access = list.map((f) => (f.fault ? results.get(f.key)?.access : undefined)).find((a) => a);
     if (access) line += '\n' + accessLine(line, access.summary);
-    lines[n] = line;
+    if (line !== original) out.set(n, line);
   }
-  return lines;
+  return out;
 }
 
 /** At most this many distinct reasons are listed; the rest are counted. */

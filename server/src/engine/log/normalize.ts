@@ -25,7 +25,7 @@ export function splitLines(text: string): string[] {
 }
 
 /** Lines longer than this are analysed by their head only: nothing the kernel prints is longer. */
-const MAX_ANALYSED_LINE = 8192;
+export const MAX_ANALYSED_LINE = 8192;
 /** A line's head, as the analyser reads it. */
 export function clipLine(raw: string): string {
   return raw.length > MAX_ANALYSED_LINE ? raw.slice(0, MAX_ANALYSED_LINE) : raw;
@@ -140,36 +140,6 @@ export function normalizeLine(raw: string): NormalizedLine {
     true,
   );
 }
-
-/**
- * Which of `lines` (split from `text`) hold an escape or control character, found in one scan of the
- * whole text; null when none does (the common case for dmesg output).
- */
-export function linesWithControl(text: string, lines: readonly string[]): Uint8Array | null {
-  // indexOf is a vectorised scan, a character-class regex is not: look for ESC, which colour and
-  // terminal sequences leave anywhere in a line; lines holding one get the full per-line clean-up.
-  // (normalizeInto also cleans any line that starts with a control character.)
-  const positions: number[] = [];
-  for (const ch of NOISE_CHARACTERS) {
-    for (let at = text.indexOf(ch); at >= 0; at = text.indexOf(ch, at + 1)) positions.push(at);
-  }
-  if (positions.length === 0) return null;
-  positions.sort((a, b) => a - b);
-  const flags = new Uint8Array(lines.length);
-  let next = 0;
-  let offset = 0;
-  for (let i = 0; i < lines.length && next < positions.length; i++) {
-    const end = offset + lines[i].length;
-    while (next < positions.length && positions[next] < end) {
-      if (positions[next] >= offset) flags[i] = 1;
-      next++;
-    }
-    // Step over this line's break: `\r\n`, `\r` or `\n`.
-    offset = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
-  }
-  return flags;
-}
-const NOISE_CHARACTERS = ['\x1b'];
 
 /**
  * normalizeLine writing into `out` (the analyser reuses one object for a million lines rather than

@@ -2,7 +2,7 @@
 // `kernel BUG at mm/slub.c:412!`, syzbot's symbolized frames (`__schedule kernel/sched/core.c:4146`),
 // KASAN's `… in foo+0x12/0x34 net/core/sock.c:123`. Editors make them links into the user's tree.
 import type { Span } from '../model';
-import { splitLines } from './normalize';
+import { LineCursor } from './lines';
 
 export interface SourceReference {
   /** As printed: a build path (`/var/lib/dkms/…/buggy.c`) or a path in the kernel tree (`mm/slub.c`). */
@@ -24,9 +24,13 @@ const SOURCE_REF =
 /** Every `file:line` in `text`, in document order (lines counted as LSP counts them). */
 export function findSourceReferences(text: string, max = MAX_SOURCE_REFERENCES): SourceReference[] {
   const refs: SourceReference[] = [];
-  const lines = splitLines(text);
-  for (let n = 0; n < lines.length && refs.length < max; n++) {
-    const line = lines[n];
+  // Line by line without splitting the text: only lines that may hold a reference become strings.
+  const cursor = new LineCursor(text);
+  while (refs.length < max && cursor.next()) {
+    const { start, end } = cursor;
+    if (end - start < 4) continue;
+    const n = cursor.line;
+    const line = text.slice(start, end);
     // Cheap reject: every reference has a `.` before a `:`.
     const colon = line.lastIndexOf(':');
     if (colon < 2 || line.indexOf('.') < 0 || line.indexOf('.') > colon) continue;

@@ -4,7 +4,8 @@
 
 import { matchHeader, mayBeHeaderAt, type CatalogueEntry, type HeaderMatch } from '../catalogue';
 import { parseContextMarker, parseFrame } from '../log/frames';
-import { clipLine, normalizeInto, toColumn, type NormalizedLine } from '../log/normalize';
+import { indexOrEnd, LineCursor, LineIndex } from '../log/lines';
+import { clipLine, MAX_ANALYSED_LINE, normalizeInto, toColumn, type NormalizedLine } from '../log/normalize';
 import * as P from '../log/parts';
 import type { FrameContext, KernelEvent, LockOwner, Trace } from '../model';
 import { guessArch, headerLocation, readBodyFacts, readHeaderFacts, readUserFault, toFrame } from './facts';
@@ -12,10 +13,12 @@ import { guessArch, headerLocation, readBodyFacts, readHeaderFacts, readUserFaul
 /** The reports of a log, in line order, and what the titles need of every line. */
 export interface Segmented {
   reports: ReportBuilder[];
+  /** The log's lines, found by offset. */
+  lines: LineIndex;
   /** The prefix-stripped message of a line (kernel indentation kept). */
   messageAt: (line: number) => string;
-  /** Each line's printk caller id, null where it has none. */
-  callers: readonly (string | null)[];
+  /** A line's printk caller id, null where it has none. */
+  callerAt: (line: number) => string | null;
   /**
    * The runs of lines before which no report is open, as [start, end) pairs: from such a line on, the
    * reports do not depend on any line before it (incremental.ts restarts there).
@@ -26,59 +29,53 @@ export interface Segmented {
 /**
  * One pass over the lines: a report opens at a catalogue header, takes the lines that belong to it and ends
  * at an end marker, at the next header that does not continue it, or when its lines stop looking like a
- * report. `withControl`: which lines hold escapes (from linesWithControl); undefined means check every line.
+ * report. Nothing is kept per line: a line is sliced and normalised while the pass is on it, and the titles
+ * normalise again the few hundred lines they read of each report.
  */
-export function segment(
-  lines: readonly string[],
-  isCancelled: (() => boolean) | undefined,
-  withControl: Uint8Array | null | undefined,
-): Segmented {
+export function segment(text: string, isCancelled: (() => boolean) | undefined): Segmented {
   const built: ReportBuilder[] = [];
-  // Where each line's message starts, and its printk caller: titles read the lines after a header, in
-  // the header's own context, as syzkaller does. Messages are sliced only when needed; the few lines
-  // that lost escapes keep their cleaned message.
-  const starts = new Int32Array(lines.length);
-  const cleaned = new Map<number, string>();
-  const callers: (string | null)[] = new Array(lines.length);
-  const messageAt = (l: number): string => cleaned.get(l) ?? clipLine(lines[l]).slice(starts[l]);
   // With CONFIG_PRINTK_CALLER (`[T123]`/`[C1]`) reports of several tasks interleave: one builder per caller.
   const open = new Map<string, ReportBuilder>();
   let latest: ReportBuilder | null = null;
-  const scratch: NormalizedLine = {
-    message: '',
-    start: 0,
-    time: null,
-    caller: null,
-    level: null,
-    runs: null,
-  };
+  const scratch = newScratch();
   const finish = (b: ReportBuilder) => {
     built.push(b);
     if (open.get(b.caller) === b) open.delete(b.caller);
     if (latest === b) latest = null;
   };
+  const checkpoints: number[] = [];
+  const cursor = new LineCursor(text, checkpoints);
+  // The next ESC at or after the current line, searched for again only once passed: one vectorised scan
+  // of the text finds the few lines that need the full escape clean-up.
+  let nextEscape = -1;
+  let prevCaller: string | null = null;
 
   const idle: number[] = [];
   let idleFrom = -1;
-  for (let i = 0; i < lines.length; i++) {
-    if ((i & 0xfff) === 0 && i > 0 && isCancelled?.()) break;
+  while (cursor.next()) {
+    const i = cursor.line;
+    if ((i & 0xfff) === 0 && i > 0 && isCancelled?.()) {
+      while (cursor.next());
+      break;
+    }
     if (open.size === 0 && latest === null) {
       if (idleFrom < 0) idleFrom = i;
     } else if (idleFrom >= 0) {
       idle.push(idleFrom, i);
       idleFrom = -1;
     }
-    const raw = clipLine(lines[i]);
+    const { start, end } = cursor;
+    // An empty line outside a report carries nothing (no caller, no header): 100 MB of them cost no work.
+    if (start === end && latest === null) {
+      prevCaller = null;
+      continue;
+    }
+    if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
+    const raw = text.slice(start, Math.min(end, start + MAX_ANALYSED_LINE));
     // One scratch object for every line: builders read it during the call and never keep it.
-    const nl = normalizeInto(
-      raw,
-      scratch,
-      withControl === undefined || (withControl !== null && withControl[i] === 1),
-      false,
-    );
-    if (nl.runs) cleaned.set(i, nl.message);
-    starts[i] = nl.start;
-    callers[i] = nl.caller;
+    const nl = normalizeInto(raw, scratch, nextEscape < end, false);
+    const before = prevCaller;
+    prevCaller = nl.caller;
     const key = nl.caller ?? '';
     const current: ReportBuilder | null = nl.caller ? (open.get(key) ?? null) : latest;
     const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
@@ -86,8 +83,7 @@ export function segment(
     if (!nl.runs) nl.message = raw.slice(nl.start);
     if (nl.message.charCodeAt(0) === 42 /* `*` */ && P.PRINTK_REPLAY.test(nl.message)) {
       // The line before is a truncated copy of the record printed next: forget what it added.
-      const prevCaller = i > 0 ? callers[i - 1] : null;
-      const truncated: ReportBuilder | null | undefined = prevCaller ? open.get(prevCaller) : latest;
+      const truncated: ReportBuilder | null | undefined = before ? open.get(before) : latest;
       if (truncated?.line === i - 1) {
         open.delete(truncated.caller);
         if (latest === truncated) latest = null;
@@ -108,10 +104,33 @@ export function segment(
     }
     if (current && !current.addLine(i, nl, null)) finish(current);
   }
-  if (idleFrom >= 0) idle.push(idleFrom, lines.length);
+  if (idleFrom >= 0) idle.push(idleFrom, cursor.line + 1);
   for (const b of open.values()) built.push(b);
   built.sort((a, b) => a.line - b.line);
-  return { reports: built, messageAt, callers, idle };
+  const lines = new LineIndex(text, cursor.line + 1, checkpoints, cursor.hasCR);
+  return { reports: built, lines, idle, ...lineMessages(lines) };
+}
+
+function newScratch(): NormalizedLine {
+  return { message: '', start: 0, time: null, caller: null, level: null, runs: null };
+}
+
+/**
+ * A line's message and caller, normalised as the pass above did (escapes cleaned where the line holds an
+ * ESC); the line read last is kept, since titles ask for its message and its caller in turn.
+ */
+function lineMessages(lines: LineIndex): Pick<Segmented, 'messageAt' | 'callerAt'> {
+  const scratch = newScratch();
+  let cached = -1;
+  const read = (l: number): NormalizedLine => {
+    if (l !== cached) {
+      const raw = lines.line(l);
+      normalizeInto(clipLine(raw), scratch, raw.indexOf('\x1b') >= 0, true);
+      cached = l;
+    }
+    return scratch;
+  };
+  return { messageAt: (l) => read(l).message, callerAt: (l) => read(l).caller };
 }
 
 /** How many unrecognised lines a report tolerates before it is considered over. */

@@ -3,9 +3,11 @@
 
 import type { HeaderMatch } from '../catalogue';
 import { parseFrame } from '../log/frames';
+import type { LineIndex } from '../log/lines';
 import { clipLine, normalizeLine } from '../log/normalize';
 import type { Frame, KernelEvent } from '../model';
 import { toFrame } from '../report/facts';
+import type { Segmented } from '../report/segment';
 import { titleEvent, titleReadsReport, type ReportLine } from './title';
 
 /** What titling needs to know of a report besides its event. */
@@ -19,9 +21,7 @@ export interface TitledReport {
 export function titleEvents(
   events: KernelEvent[],
   reports: readonly TitledReport[],
-  lines: readonly string[],
-  messageAt: (line: number) => string,
-  callers: readonly (string | null)[],
+  { lines, messageAt, callerAt }: Pick<Segmented, 'lines' | 'messageAt' | 'callerAt'>,
 ): void {
   for (let k = 0; k < events.length; k++) {
     const caller = reports[k].caller;
@@ -42,7 +42,7 @@ export function titleEvents(
       next++;
     // A title made of header text alone reads no further (80,000 OOM kills would gather 100 lines each).
     const end = titleReadsReport(reports[k].header.entry)
-      ? Math.min(next < events.length ? events[next].line : lines.length, reach)
+      ? Math.min(next < events.length ? events[next].line : lines.lineCount, reach)
       : events[k].line + 1;
     const window: ReportLine[] = [];
     for (let l = events[k].line; l < end; l++) {
@@ -51,8 +51,10 @@ export function titleEvents(
         const message = messageAt(l);
         if (l > events[k].line && OTHER_STACK_MESSAGES.some((m) => message.includes(m))) break;
         window.push({ line: l, message });
-      } else if (callers[l] === null || callers[l] === caller)
-        window.push({ line: l, message: messageAt(l) });
+      } else {
+        const of = callerAt(l);
+        if (of === null || of === caller) window.push({ line: l, message: messageAt(l) });
+      }
     }
     applyTitle(events[k], reports[k].header, window, lines);
   }
@@ -87,19 +89,14 @@ function frameInLine(raw: string, fn: string): Frame | null {
   return toFrame(f, nl, at, -1, null);
 }
 
-function applyTitle(
-  e: KernelEvent,
-  header: HeaderMatch,
-  lines: ReportLine[],
-  rawLines: readonly string[],
-): void {
+function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], rawLines: LineIndex): void {
   const victim = e.kind === header.entry.onVictim?.kind ? (e.oom?.victimComm ?? null) : null;
   // The guilty frame is the report's own Frame (its IP or a trace frame) where the builder read one on that
   // line, else the frame read from the middle of the line (a header's `in func+0x…`, arm's `from` caller).
   const frameAt = (line: number, fn: string): Frame | null =>
     [...(e.ip ? [e.ip] : []), ...e.traces.flatMap((t) => t.frames)].find(
       (f) => f.span.line === line && f.function !== null && f.function.startsWith(fn),
-    ) ?? withLine(frameInLine(rawLines[line], fn), line);
+    ) ?? withLine(frameInLine(rawLines.line(line), fn), line);
   const { title, guilty } = titleEvent({ entry: header.entry, match: header.match, lines, victim, frameAt });
   e.title = title;
   e.guiltyFrame = guilty;

@@ -4,7 +4,8 @@
 // /sys/module/<m>/sections/* (`.text 0xffff…` as `for f in …; echo`, or `path:0x…` as `grep .`),
 // and the panic footer `Kernel Offset: 0x… from 0x…` (arch/x86/kernel/setup.c, arch/arm64/kernel/setup.c).
 
-import { linesWithControl, normalizeInto, normalizeLine, splitLines } from '../../log/normalize';
+import { indexOrEnd, LineCursor } from '../../log/lines';
+import { normalizeInto, normalizeLine } from '../../log/normalize';
 import { normalizeModuleName } from './moduleName';
 
 export interface KernelSymbol {
@@ -58,13 +59,20 @@ const SECTIONS_HEADER = /\/sys\/module\/([\w-]+)\/sections\b/;
 const ADDRESS_START = /^[0-9a-fA-F]{8}/;
 const KERNEL_OFFSET = /Kernel Offset: (0x[0-9a-fA-F]+) from (0x[0-9a-fA-F]+)/;
 
-/** The messages of a text's lines: printk timestamps, levels and every other log prefix stripped. */
-function lines(text: string): string[] {
-  const raw = splitLines(text);
-  // As the analyser does: one scan finds the few lines with escapes, one scratch object serves every line.
-  const withControl = linesWithControl(text, raw);
+/**
+ * The messages of a text's lines, one at a time (printk timestamps, levels and every other log prefix
+ * stripped): a log is never split into an array of lines, and one scratch object serves every line.
+ */
+function* lines(text: string): Generator<string> {
+  const cursor = new LineCursor(text);
   const scratch = normalizeLine('');
-  return raw.map((l, i) => normalizeInto(l, scratch, withControl !== null && withControl[i] === 1).message);
+  // As the analyser does: one vectorised scan for ESC finds the few lines that need the escape clean-up.
+  let nextEscape = -1;
+  while (cursor.next()) {
+    const { start, end } = cursor;
+    if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
+    yield normalizeInto(text.slice(start, end), scratch, nextEscape < end).message;
+  }
 }
 
 /** System.map or /proc/kallsyms contents. Lines that do not look like symbols are ignored. */
