@@ -20,6 +20,9 @@ const BYTES = MB << 20;
 for (const f of ['dist/cli.js', 'dist/server.js'])
   if (!existsSync(join(ROOT, f))) throw new Error(`${f} is missing: run npm run build first`);
 
+/** Within `times` the document's size? (`analyze` and `decode` are held to 3×, the server to 6×.) */
+const verdict = (mb, times) => (mb <= times * MB ? `≤ ${times}×` : `over ${times}×`);
+
 /** Peak and current RSS of a live process, in MB. */
 function rssOf(pid) {
   try {
@@ -98,7 +101,7 @@ async function server(file) {
   const mark = (what, t0) => {
     const r = rssOf(proc.pid);
     rows.push(
-      `  ${what.padEnd(28)} ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s   peak ${r.peak.toFixed(0)} MB (${(r.peak / MB).toFixed(1)}×), now ${r.now.toFixed(0)} MB`,
+      `  ${what.padEnd(28)} ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s   peak ${r.peak.toFixed(0)} MB (${(r.peak / MB).toFixed(1)}×, ${verdict(r.peak, 6)}), now ${r.now.toFixed(0)} MB`,
     );
   };
   let t0 = performance.now();
@@ -136,7 +139,7 @@ for (const [name, file] of Object.entries(logs)) {
   for (const cmd of ['analyze', 'decode']) {
     const r = await peakOf([join(ROOT, 'dist/cli.js'), cmd, file]);
     console.log(
-      `  oops-lens ${cmd.padEnd(17)} ${r.seconds.toFixed(1).padStart(6)} s   peak ${r.peak.toFixed(0)} MB (${(r.peak / MB).toFixed(1)}×)`,
+      `  oops-lens ${cmd.padEnd(17)} ${r.seconds.toFixed(1).padStart(6)} s   peak ${r.peak.toFixed(0)} MB (${(r.peak / MB).toFixed(1)}×, ${verdict(r.peak, 3)})`,
     );
   }
   for (const row of await server(file)) console.log(row);
