@@ -4,6 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText, type KernelEvent } from '../../src/engine';
+import { readTruth as readTruthFile, type TruthRow } from '../symbolize/helpers';
+
+export type { TruthRow };
 
 export const FIXTURES = join(__dirname, '../../../test-fixtures/engine');
 export const QEMU_LOGS = join(__dirname, '../../../test-fixtures/corpus/qemu/logs');
@@ -49,32 +52,11 @@ export function summarize(events: readonly KernelEvent[]): string {
   );
 }
 
-/** A row of a qemu corpus's `decoded/<scenario>.truth.tsv` (see test-fixtures/corpus/qemu/README.md). */
-export interface TruthRow {
-  logLine: number; // 1-based, counting \n only
-  kind: string;
-  symbol: string;
-  offset: number;
-  size: number;
-  object: string;
-}
-
+/** The rows of a qemu corpus's `decoded/<scenario>.truth.tsv` (see test-fixtures/corpus/qemu/README.md), `dir`
+ *  being its `logs/`; null when the scenario has none. */
 export function readTruth(dir: string, scenario: string): TruthRow[] | null {
   const file = join(dir, '..', 'decoded', `${scenario}.truth.tsv`);
-  if (!existsSync(file)) return null;
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((row) => row.split('\t'))
-    .map((c) => ({
-      logLine: Number(c[0]),
-      kind: c[1],
-      symbol: c[2],
-      offset: parseInt(c[3], 16),
-      size: parseInt(c[4], 16),
-      object: c[5],
-    }));
+  return existsSync(file) ? readTruthFile(file) : null;
 }
 
 /** Maps a 1-based `\n`-counted line to a 0-based LSP line: every lone CR before it adds a line. */
