@@ -5,6 +5,7 @@ export { reanalyzeChange } from './incremental';
 export type { LineChange } from './incremental';
 export type { AnalyzeOptions } from './analyze';
 export { normalizeLine, splitLines, toColumn, LINE_BREAK, TRAILING_LINE_BREAK } from './log/normalize';
+export { LineCursor } from './log/lines';
 export type { NormalizedLine } from './log/normalize';
 export { CATALOGUE, entryByKind, matchHeader } from './catalogue';
 export type { CatalogueEntry, HeaderMatch } from './catalogue';

@@ -6,6 +6,7 @@
 // Lines are counted as LSP counts them (`\r\n`, `\r`, `\n`), positions clamp as TextDocument's do.
 import type { Position, Range } from 'vscode-languageserver';
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
+import { LineCursor } from '../engine';
 
 /** Chunks are cut after the first `\n` at or past this many UTF-16 units. */
 const CHUNK_CHARS = 1 << 16;
@@ -26,16 +27,11 @@ const MAX_EDITS = 4096;
 const LF = 10;
 const CR = 13;
 
-/** Line starts within `s` (0 first); `last`: whether `s` is the document's last chunk (its end is no line start). */
+/** Line starts within `s` (0 first), breaking lines as the engine does; `last`: whether `s` is the document's
+ *  last chunk (its end is no line start). */
 function lineStarts(s: string, last: boolean): Int32Array {
-  const out: number[] = [0];
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === CR) {
-      if (s.charCodeAt(i + 1) === LF) i++;
-      out.push(i + 1);
-    } else if (c === LF) out.push(i + 1);
-  }
+  const out: number[] = [];
+  for (const cursor = new LineCursor(s); cursor.next();) out.push(cursor.start);
   // A chunk other than the last ends with `\n`: the line start after it belongs to the next chunk.
   if (!last) out.pop();
   return Int32Array.from(out);
