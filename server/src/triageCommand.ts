@@ -7,6 +7,7 @@ import {
   analyzeText,
   DEFAULT_SIGNATURE_FRAMES,
   FILE_LIMITS,
+  looksBinary,
   readRegularFile,
   Triage,
   type TriageBy,
@@ -93,11 +94,6 @@ export interface TriageRun {
   engineMs: number;
 }
 
-/** A file that holds NUL bytes near its start is not a log (a .ko, a core dump beside the logs). */
-function isBinary(data: Buffer): boolean {
-  return data.subarray(0, 8192).includes(0);
-}
-
 export function runTriage(o: TriageOptions): TriageRun {
   const skipped: string[] = [];
   const files = listLogs(o.inputs, skipped);
@@ -112,7 +108,7 @@ export function runTriage(o: TriageOptions): TriageRun {
       skipped.push(`${file}: ${(e as Error).message}`);
       continue;
     }
-    if (isBinary(data)) {
+    if (looksBinary(data)) {
       skipped.push(`${file}: binary, not a log`);
       continue;
     }

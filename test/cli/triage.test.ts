@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -192,4 +193,22 @@ test('bad usage and unreadable inputs', () => {
   assert.equal(out.logs, 1);
   assert.equal(out.groups.length, 0);
   assert.match(out.skipped.join('\n'), /missing\.log: /);
+});
+
+test('a log with console NULs near its start is triaged; a compressed log beside it is skipped', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-triage-nul-'));
+  const report = readFileSync(join(ROOT, 'test-fixtures/corpus/syzkaller/report/620'));
+  assert.ok(report.subarray(0, 8192).includes(0));
+  writeFileSync(join(dir, '620.log'), report);
+  writeFileSync(
+    join(dir, 'null_read.log.gz'),
+    gzipSync(readFileSync(join(QEMU, 'logs/null_read.console.log'))),
+  );
+  const out = triage([dir]);
+  assert.equal(out.logs, 1);
+  assert.deepEqual(
+    out.skipped.map((s) => s.replace(dir, '')),
+    ['/null_read.log.gz: binary, not a log'],
+  );
+  assert.ok(out.events > 0 && out.groups.some((g) => g.first.file.endsWith('620.log')));
 });

@@ -6,6 +6,7 @@ export type { LineChange } from './incremental';
 export type { AnalyzeOptions } from './analyze';
 export { normalizeLine, splitLines, toColumn, LINE_BREAK, TRAILING_LINE_BREAK } from './log/normalize';
 export { LineCursor } from './log/lines';
+export { looksBinary } from './log/binary';
 export type { NormalizedLine } from './log/normalize';
 export { CATALOGUE, entryByKind, matchHeader } from './catalogue';
 export type { CatalogueEntry, HeaderMatch } from './catalogue';

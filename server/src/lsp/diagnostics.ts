@@ -1,4 +1,5 @@
-// One diagnostic per event, at its header line. Severity comes from the catalogue (via the event); the
+// One diagnostic per distinct event, at its header line (identical repeats merge into the first: count,
+// a link to each occurrence, `data.occurrences`). Severity comes from the catalogue (via the event); the
 // message is the title plus the culprit (guilty frame and task); `code` is the event kind and links to
 // the kernel documentation for that kind; related information points at the fault line, the guilty
 // frame and, for a follow-on event, the earlier crash it follows from.
@@ -20,6 +21,7 @@ import {
   faultAccess,
   frameText,
   recursionOf,
+  repeatIdentity,
   type Analysis,
   type KernelEvent,
   type Severity,
@@ -85,94 +87,105 @@ function composeMessage(ev: KernelEvent): string {
 }
 
 /**
- * VS Code lists at most this many problems per file (its Problems panel cap); past it, repeated events
- * are merged so that no distinct event is hidden.
+ * VS Code lists at most this many problems per file (its Problems panel cap). Repeats are always merged;
+ * should the distinct events still be more, the most severe come first.
  */
 export const PROBLEMS_CAP = 1000;
-/** A merged diagnostic links at most this many of its repeats. */
-const MAX_REPEAT_LINKS = 50;
+/** How many of a merged diagnostic's lines its message lists (every occurrence is linked). */
+const LINES_IN_MESSAGE = 10;
+
+/** `Diagnostic.data` of a diagnostic that stands for several identical events: each one's 0-based header line. */
+export interface RepeatData {
+  occurrences: number[];
+}
 
 export function toDiagnostics(doc: TextDocument, analysis: Analysis, settings: Settings): Diagnostic[] {
   if (!settings.diagnostics.enable) return [];
-  const out: { ev: KernelEvent; diagnostic: Diagnostic }[] = [];
-  analysis.events.forEach((ev) => {
-    if (!severityAtLeast(ev.severity, settings.diagnostics.minimumSeverity)) return;
-    const related: DiagnosticRelatedInformation[] = [];
-    const at = (range: Diagnostic['range'], message: string) =>
-      related.push({ location: { uri: doc.uri, range }, message });
-    if (ev.faultLine !== null) {
-      at(
-        linesRange(doc, ev.faultLine, ev.faultLine),
-        ev.faultAddress ? `fault address 0x${ev.faultAddress}` : 'fault',
-      );
-    }
-    if (ev.ip) at(spanRange(ev.ip.span), `faulting instruction: ${frameText(ev.ip)}`);
-    if (ev.guiltyFrame) at(spanRange(ev.guiltyFrame.span), `guilty frame: ${frameText(ev.guiltyFrame)}`);
-
-    let message = eventMessage(ev);
-    const tags: DiagnosticTag[] = [];
+  const groups = new Map<string, { diagnostic: Diagnostic; events: KernelEvent[] }>();
+  for (const ev of analysis.events) {
+    if (!severityAtLeast(ev.severity, settings.diagnostics.minimumSeverity)) continue;
     const root = ev.consequenceOf !== null ? analysis.events[ev.consequenceOf] : undefined;
-    const before = ev.afterCrash !== null ? analysis.events[ev.afterCrash] : undefined;
-    if (root && settings.diagnostics.markConsequences) {
-      message += ` (consequence of the earlier "${root.title}" at line ${root.line + 1})`;
-      tags.push(DiagnosticTag.Unnecessary);
-      at(spanRange(root.headerSpan), `earlier crash: ${root.title}`);
-    } else if (before && settings.diagnostics.markConsequences) {
-      // Not faded: nothing shows it follows from the earlier crash, it may be a bug of its own.
-      const what = before.oopsNumber !== null ? 'oops' : 'crash';
-      const taint = ev.tainted?.includes('D') ? ', kernel tainted D' : '';
-      message += ` (after an earlier ${what}${taint}: "${before.title}" at line ${before.line + 1})`;
-      at(spanRange(before.headerSpan), `earlier crash: ${before.title}`);
-    }
-    const doc_ = entryByKind(ev.kind)?.doc;
-    out.push({
-      ev,
-      diagnostic: {
-        range: spanRange(ev.headerSpan),
-        severity: SEVERITY[ev.severity] ?? DiagnosticSeverity.Information,
-        code: ev.kind,
-        ...(doc_ ? { codeDescription: { href: doc_ } } : {}),
-        source: DIAGNOSTIC_SOURCE,
-        message,
-        ...(tags.length ? { tags } : {}),
-        ...(related.length ? { relatedInformation: related } : {}),
-      },
-    });
-  });
-  return out.length <= PROBLEMS_CAP ? out.map((d) => d.diagnostic) : mergeRepeats(doc, out);
+    const faded = !!root && settings.diagnostics.markConsequences;
+    // A repeat merges only with events shown the same way (faded or not), so the tag is true of each.
+    const key = `${faded ? 'c' : 'r'}\0${repeatIdentity(ev)}`;
+    const g = groups.get(key);
+    if (g) g.events.push(ev);
+    else groups.set(key, { diagnostic: eventDiagnostic(doc, analysis, ev, settings), events: [ev] });
+  }
+  const out = [...groups.values()].map(({ diagnostic, events }) =>
+    events.length === 1 ? diagnostic : withRepeats(doc, diagnostic, events),
+  );
+  if (out.length <= PROBLEMS_CAP) return out;
+  return out.sort((a, b) => (a.severity ?? 4) - (b.severity ?? 4) || a.range.start.line - b.range.start.line);
+}
+
+function eventDiagnostic(
+  doc: TextDocument,
+  analysis: Analysis,
+  ev: KernelEvent,
+  settings: Settings,
+): Diagnostic {
+  const related: DiagnosticRelatedInformation[] = [];
+  const at = (range: Diagnostic['range'], message: string) =>
+    related.push({ location: { uri: doc.uri, range }, message });
+  if (ev.faultLine !== null) {
+    at(
+      linesRange(doc, ev.faultLine, ev.faultLine),
+      ev.faultAddress ? `fault address 0x${ev.faultAddress}` : 'fault',
+    );
+  }
+  if (ev.ip) at(spanRange(ev.ip.span), `faulting instruction: ${frameText(ev.ip)}`);
+  if (ev.guiltyFrame) at(spanRange(ev.guiltyFrame.span), `guilty frame: ${frameText(ev.guiltyFrame)}`);
+
+  let message = eventMessage(ev);
+  const tags: DiagnosticTag[] = [];
+  const root = ev.consequenceOf !== null ? analysis.events[ev.consequenceOf] : undefined;
+  const before = ev.afterCrash !== null ? analysis.events[ev.afterCrash] : undefined;
+  if (root && settings.diagnostics.markConsequences) {
+    message += ` (consequence of the earlier "${root.title}" at line ${root.line + 1})`;
+    tags.push(DiagnosticTag.Unnecessary);
+    at(spanRange(root.headerSpan), `earlier crash: ${root.title}`);
+  } else if (before && settings.diagnostics.markConsequences) {
+    // Not faded: nothing shows it follows from the earlier crash, it may be a bug of its own.
+    const what = before.oopsNumber !== null ? 'oops' : 'crash';
+    const taint = ev.tainted?.includes('D') ? ', kernel tainted D' : '';
+    message += ` (after an earlier ${what}${taint}: "${before.title}" at line ${before.line + 1})`;
+    at(spanRange(before.headerSpan), `earlier crash: ${before.title}`);
+  }
+  const doc_ = entryByKind(ev.kind)?.doc;
+  return {
+    range: spanRange(ev.headerSpan),
+    severity: SEVERITY[ev.severity] ?? DiagnosticSeverity.Information,
+    code: ev.kind,
+    ...(doc_ ? { codeDescription: { href: doc_ } } : {}),
+    source: DIAGNOSTIC_SOURCE,
+    message,
+    ...(tags.length ? { tags } : {}),
+    ...(related.length ? { relatedInformation: related } : {}),
+  };
 }
 
 /**
- * More events than the Problems panel lists: events with the same kind and title (a WARNING printed 900
- * times, a soft lockup every 20 s) become one diagnostic at the first, which counts and links the
- * others. Most severe first, should the distinct ones still be too many.
+ * One diagnostic for identical events (engine repeatIdentity: same kind, title, culprit and crash-site
+ * frames): the first one's, with the count in its message and a link to every occurrence, so the
+ * Problems panel shows each distinct event once however often the log repeats it.
  */
-function mergeRepeats(doc: TextDocument, list: { ev: KernelEvent; diagnostic: Diagnostic }[]): Diagnostic[] {
-  const groups = new Map<string, { first: Diagnostic; repeats: KernelEvent[] }>();
-  for (const { ev, diagnostic } of list) {
-    const key = `${ev.kind}\0${ev.title}`;
-    const g = groups.get(key);
-    if (g) g.repeats.push(ev);
-    else groups.set(key, { first: diagnostic, repeats: [] });
-  }
-  const merged = [...groups.values()].map(({ first, repeats }) => {
-    if (repeats.length === 0) return first;
-    const shown = repeats.slice(0, MAX_REPEAT_LINKS);
-    const lines = shown.map((r) => r.line + 1).join(', ');
-    const more = repeats.length > shown.length ? ', …' : '';
-    return {
-      ...first,
-      message: `${first.message} [and ${repeats.length} more time${repeats.length === 1 ? '' : 's'} in this log: line ${lines}${more}]`,
-      relatedInformation: [
-        ...(first.relatedInformation ?? []),
-        ...shown.map((r) => ({
-          location: { uri: doc.uri, range: spanRange(r.headerSpan) },
-          message: `the same event again (line ${r.line + 1})`,
-        })),
-      ],
-    };
-  });
-  return merged.sort(
-    (a, b) => (a.severity ?? 4) - (b.severity ?? 4) || a.range.start.line - b.range.start.line,
-  );
+function withRepeats(doc: TextDocument, first: Diagnostic, events: KernelEvent[]): Diagnostic {
+  const lines = events.slice(0, LINES_IN_MESSAGE).map((e) => e.line + 1);
+  const more = events.length > lines.length ? ', …' : '';
+  const task = (e: KernelEvent) =>
+    e.comm ? `, task ${e.comm}${e.pid !== null ? ` (pid ${e.pid})` : ''}` : '';
+  const data: RepeatData = { occurrences: events.map((e) => e.line) };
+  return {
+    ...first,
+    message: `${first.message} [${events.length} times in this log: line ${lines.join(', ')}${more}]`,
+    relatedInformation: [
+      ...(first.relatedInformation ?? []),
+      ...events.map((e, i) => ({
+        location: { uri: doc.uri, range: spanRange(e.headerSpan) },
+        message: `occurrence ${i + 1} of ${events.length} (line ${e.line + 1}${task(e)})`,
+      })),
+    ],
+    data,
+  };
 }

@@ -1,2 +1,2 @@
-export { DEFAULT_SIGNATURE_FRAMES, frameSignature, Triage } from './triage';
+export { DEFAULT_SIGNATURE_FRAMES, frameSignature, repeatIdentity, Triage } from './triage';
 export type { TriageBy, TriageGroup, TriageOccurrence } from './triage';

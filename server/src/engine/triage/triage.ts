@@ -50,6 +50,11 @@ export function frameSignature(ev: KernelEvent, n = DEFAULT_SIGNATURE_FRAMES): s
     const at = stack.findIndex((f) => f.span.line === g.span.line && f.span.start === g.span.start);
     frames = at >= 0 ? stack.slice(at) : [g];
   } else return null;
+  return namesOf(frames, n);
+}
+
+/** The first `n` named, reliable frames, the first kept even when generic, the rest not; null without any. */
+function namesOf(frames: Frame[], n: number): string | null {
   const names: string[] = [];
   for (const f of frames) {
     if (!f.function || !f.reliable || (names.length && isGenericFrame(f.function))) continue;
@@ -58,6 +63,30 @@ export function frameSignature(ev: KernelEvent, n = DEFAULT_SIGNATURE_FRAMES): s
     if (names.length === n) break;
   }
   return names.length ? names.join(' < ') : null;
+}
+
+/**
+ * Which events of one log are the same crash printed again (a WARNING hit 900 times, a soft lockup every
+ * 20 s, the same oops of every task that touches the object): the same kind and title, the same culprit
+ * frame (offset included: one build) and the same crash-site frames. The task, pid, CPU, time and register
+ * values may differ. Cached per event: an edit elsewhere leaves events the same objects.
+ */
+export function repeatIdentity(ev: KernelEvent): string {
+  let id = identities.get(ev);
+  if (id === undefined) {
+    const culprit = ev.guiltyFrame ? frameText(ev.guiltyFrame) : '';
+    // Without a crash site (a panic, a stall), the stack's first non-generic frames tell them apart.
+    const where = frameSignature(ev) ?? stackSignature(ev) ?? '';
+    id = `${ev.kind}\0${ev.title}\0${culprit}\0${where}`;
+    identities.set(ev, id);
+  }
+  return id;
+}
+const identities = new WeakMap<KernelEvent, string>();
+
+function stackSignature(ev: KernelEvent): string | null {
+  const stack = (ev.traces[0]?.frames ?? []).filter((f) => f.function && !isGenericFrame(f.function));
+  return namesOf(stack, DEFAULT_SIGNATURE_FRAMES);
 }
 
 interface Accumulated extends TriageGroup {
