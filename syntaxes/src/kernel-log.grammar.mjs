@@ -352,6 +352,8 @@ constructs.push(header(
 constructs.push(header(cap('string.unquoted.process-name', String.raw`\S.{0,63}?`), ' ', cap(warn('oom-killer'), 'invoked oom-killer:')));
 // lib/refcount.c
 constructs.push(header(cap(warn('refcount'), 'refcount_t:')));
+// syzkaller executor/common.h fail(): the fuzzer's own failure in a syzbot console log
+constructs.push(header(cap(warn('syzkaller'), 'SYZFAIL:')));
 
 // --- info ---------------------------------------------------------------------------------------------
 constructs.push(header(cap(info('nmi-backtrace'), String.raw`NMI backtrace for cpu|Sending NMI from CPU`)));

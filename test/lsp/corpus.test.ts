@@ -125,3 +125,18 @@ test("a hung task whose report names the lock's likely owner: the diagnostic say
     'INFO: task hung in foo_work_fn — culprit: foo_work_fn+0x2a/0x80 [foo], blocked on a mutex likely owned by task foo-daemon:456 (in foo_daemon_loop)',
   );
 });
+
+test('a report titled `in corrupted` says why it names no culprit (syzkaller report 335)', async () => {
+  const file = path.join(SYZ, '335');
+  const raw = readFileSync(file, 'latin1');
+  const uri = pathToFileURL(file).href + '?corrupted';
+  const mark = lsp.published.length;
+  await lsp.open(uri, raw.slice(raw.indexOf('\n\n') + 2));
+  const diags = await lsp.waitForDiagnostics(uri, () => true, 20_000, mark);
+  const warning = diags.find((d) => messageOf(d).startsWith('WARNING: locking bug in corrupted'));
+  assert.ok(warning, JSON.stringify(diags.map((d) => messageOf(d))));
+  assert.match(
+    messageOf(warning),
+    / — culprit: no frame of the report names it \(its call trace is missing, garbled or mixed with another stack\)/,
+  );
+});

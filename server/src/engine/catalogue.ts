@@ -87,8 +87,9 @@ export const DOC_KASAN = 'https://docs.kernel.org/dev-tools/kasan.html';
 const DOC_LOCKDEP = 'https://docs.kernel.org/locking/lockdep-design.html';
 const DOC_OOM = 'https://docs.kernel.org/admin-guide/mm/concepts.html#oom-killer';
 
-/** The fault's own frame first, then the stack (oopses, GPFs). */
-const IP_THEN_STACK: FrameRule = { parts: ['ip', CALL_TRACE, 'stack'], parts2: [CALL_TRACE, 'stack'] };
+/** The fault's own frame first, then the stack (oopses, GPFs). Without a `parts2` of its own, as in
+ *  syzkaller: a report that shows no frame this way is read by the default trace rule (title.ts). */
+const IP_THEN_STACK: FrameRule = { parts: ['ip', CALL_TRACE, 'stack'] };
 /** WARNINGs trap: the RIP line is the warning site; older kernels only print the stack. */
 const WARN_FRAMES = (...skip: string[]): FrameRule => ({
   parts: ['ip', 'stack'],
@@ -1489,6 +1490,20 @@ const ENTRIES = [
       'A user-space process raised a CPU exception (general protection, invalid opcode, divide error…) and got a signal.',
     source: 'arch/x86/kernel/traps.c (show_signal)',
   },
+
+  // --- The fuzzer's own failures (syzbot console logs) ---------------------------------------------
+  {
+    kind: 'syzkaller-failure',
+    name: 'syzkaller executor failure',
+    severity: 'warning',
+    // syzkaller executor/common.h fail()/failmsg() print `SYZFAIL: <msg>`; titled as syzkaller's
+    // pkg/report/report.go commonOopses do (`SYZFAIL:` + the rest of the line).
+    header: /^SYZFAIL:(.{0,200})/,
+    title: 'SYZFAIL:$1',
+    explanation:
+      'The syzkaller executor in the guest failed on its own (not a kernel report): the fuzzing run stopped. The lines before it say which call or resource failed.',
+    source: 'syzkaller executor/common.h (fail)',
+  },
 ] as const satisfies readonly CatalogueEntryOf<string>[];
 
 /** Every kind of event the engine reports: the catalogue's own `kind`s, so a misspelt kind does not compile. */
@@ -1503,7 +1518,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = ENTRIES;
  * does not fails at its first characters) or contain one of the few mid-line markers.
  */
 const HEADER_START =
-  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide[ _]error|invalid opcode|int3: |Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|Insufficient stack space|unregister_netdevice|VFS: Close|VFS: Busy inodes|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error)/;
+  /^ {0,8}(?:\[ )?(?:BUG|Oops|WARNING|Kernel panic|PANIC|kernel BUG|Kernel BUG|general protection|segment-related general|kasan: GPF could be caused by NULL-ptr deref or user memory accessgeneral|stack segment|divide[ _]error|invalid opcode|int3: |Internal error|Unable to handle|Unhandled fault|Alignment trap|INFO:|rcu: INFO|(?:NMI )?watchdog:|Watchdog detected|UBSAN:|list_(?:add|del) corruption|unreferenced object|Out of memory|Memory cgroup out of memory|refcount_t:|traps:|rust_kernel: panicked|trusty: (?:panic|0x[0-9a-f]{1,16}\): )|usercopy:|Insufficient stack space|unregister_netdevice|VFS: Close|VFS: Busy inodes|mce:|\[Hardware Error\]|Machine check|blk_update_request|I\/O error|critical medium|Buffer I\/O error|SYZFAIL:)/;
 /**
  * Headers that do not start their line all follow the task name and its first `: `
  * (`dd invoked oom-killer: `, `dd: page allocation failure: `, `a.out[12]: segfault at `): one indexOf and

@@ -47,10 +47,15 @@ export function culprit(ev: KernelEvent, extras: readonly string[] = []): string
   return parts.length ? parts.join(', ') : null;
 }
 
-/** What the report adds about the culprit: the recursion a stack overflow shows, the likely owner of the lock a
- *  hung task waits for. */
+/** What the report adds about the culprit: why a `… in corrupted` title names none, the recursion a stack
+ *  overflow shows, the likely owner of the lock a hung task waits for. */
 function culpritFacts(ev: KernelEvent): string[] {
   const facts: string[] = [];
+  // syzkaller's word for a report whose frames cannot be trusted to name the culprit.
+  if (ev.guiltyFrame === null && ev.title.endsWith(' in corrupted'))
+    facts.push(
+      'no frame of the report names it (its call trace is missing, garbled or mixed with another stack)',
+    );
   const recursion = ev.kind === 'stack-guard' ? recursionOf(ev.traces) : null;
   if (recursion)
     facts.push(`recursion: ${recursion.function} ${recursion.count} times in a row in the trace`);

@@ -487,6 +487,15 @@ const CASES: Case[] = [
     problems: 0,
   },
   {
+    // syzkaller executor/common.h fail(): the fuzzer's own failure in a syzbot console log.
+    file: 'events/syzfail.log',
+    at: 'SYZFAIL: failed to recv rpc',
+    kind: 'syzkaller-failure',
+    severity: 'warning',
+    title: 'SYZFAIL: failed to recv rpc',
+    problems: 1,
+  },
+  {
     file: 'events/block-io-error.log',
     at: 'I/O error, dev sdb, sector 1953520',
     kind: 'block-io-error',

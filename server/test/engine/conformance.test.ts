@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { analyzeText } from '../../src/engine';
 import { loadSyzkallerCases, SYZKALLER_EXTRA_REPORTS } from './syzkaller-corpus';
 
-const FLOORS = { detection: 0.989, titles: 0.964 };
+const FLOORS = { detection: 0.993, titles: 0.97 };
 
 test('syzkaller corpus: detection, negatives and titles', (t) => {
   const cases = loadSyzkallerCases();

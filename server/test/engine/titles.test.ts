@@ -139,3 +139,49 @@ test('without caller ids a fault-injection stack ends the title window', () => {
   // No RIP and no trace of its own: the header's function (our deliberate deviation from `corrupted`).
   assert.equal(title, 'WARNING in frob_check');
 });
+
+// syzkaller's extractStackFrame: a fault-injection stack (`should_fail+0x…`) ends the part being read, and
+// a WARNING's second reading (from `Call Trace:`) then decides even when it finds nothing.
+test('a WARNING whose trace runs into a fault-injection stack is titled `in corrupted`', () => {
+  const warning = (between: string[]) => [
+    'WARNING: CPU: 1 PID: 13845 at kernel/locking/lockdep.c:3553 lock_downgrade+0x4d2/0x910',
+    'Call Trace:',
+    ...between,
+    ' should_fail.cold+0xa/0x15',
+    ' __should_failslab+0x121/0x190',
+    ' __kmalloc+0x71/0x740',
+    ' frob_buffer_grow+0x2bf/0x7e0',
+  ];
+  // The frames after should_fail are the injected allocation's, not the warning's.
+  assert.equal(firstTitle(warning([' dump_stack+0x1db/0x2d0'])), 'WARNING: locking bug in corrupted');
+  // A frame of the warning's own before it still names the culprit.
+  assert.equal(
+    firstTitle(warning([' dump_stack+0x1db/0x2d0', ' frob_downgrade+0x44/0x90'])),
+    'WARNING: locking bug in frob_downgrade',
+  );
+});
+
+test('an oops keeps the frame found past a fault-injection stack, as syzkaller does (no second reading)', () => {
+  const title = firstTitle([
+    'general protection fault: 0000 [#1] SMP KASAN',
+    ' should_fail+0x8c0/0xa40',
+    ' should_failslab+0xec/0x120',
+    ' kmem_cache_alloc_node_trace+0x5a/0x750',
+    ' __alloc_skb+0x13b/0x780',
+  ]);
+  assert.equal(title, 'general protection fault in __alloc_skb');
+});
+
+test('with printk caller ids, lines of another task or without an id are not the report’s', () => {
+  const text = [
+    '[  560.713151][ T1194] WARNING: CPU: 2 PID: 1194 at net/xfrm/xfrm_state.c:2381 xfrm_state_fini+0x440/0x5c0',
+    '[  438.400447][ T2345] RIP: 0010:other_task_fn+0xa/0x10',
+    '[  438.400447] RIP: 0010:console_fn+0xa/0x10',
+    'RIP: 0010:unprefixed_fn+0xa/0x10',
+    '[  560.719399][ T1194] Call Trace:',
+    '[  560.719962][ T1194]  dump_stack+0x1db/0x2d0',
+    '[  560.733271][ T1194] RIP: 0010:xfrm_state_fini+0x440/0x5c0',
+    '[  560.747522][ T1194]  xfrm_net_exit+0x25/0x70',
+  ].join('\n');
+  assert.equal(analyzeText(text).events[0]?.title, 'WARNING in xfrm_state_fini');
+});

@@ -77,20 +77,15 @@ export function titleEvent(input: TitleInput): TitleResult {
 
   const rule = entry.frames ?? DEFAULT_RULE;
   const skip = makeSkipper(rule.skip, !rule.raw);
-  const attempt = (parts: readonly FramePart[] | undefined) => {
-    if (!parts) return null;
-    const found = scanParts(lines, parts, skip, (rule.extractor ?? 'first') === 'first');
+  const attempt = (parts: readonly FramePart[]) => {
+    const { found, faultInjection } = scanParts(lines, parts, skip, (rule.extractor ?? 'first') === 'first');
     const picked = extractFrame(
       found.map((f) => f.name),
       rule.extractor ?? 'first',
     );
-    return picked && { ...found[picked.index], titleName: picked.name };
+    return { pick: picked && { ...found[picked.index], titleName: picked.name }, faultInjection };
   };
-  const guilty =
-    attempt(rule.parts) ??
-    attempt(rule.parts2) ??
-    (rule.parts2 ? null : attempt(DEFAULT_RULE.parts)) ??
-    attempt(rule.parts3);
+  const guilty = pickGuilty(rule, attempt);
   if (!title.includes('{FUNC}'))
     return { title, guilty: guilty && input.frameAt(guilty.line, guilty.function) };
   if (guilty === null && entry.fallbackTitle && !entry.requires)
@@ -103,6 +98,33 @@ export function titleEvent(input: TitleInput): TitleResult {
 
 const DEFAULT_RULE: FrameRule = { parts: [P.CALL_TRACE, 'stack'] };
 
+interface Attempt<T> {
+  pick: T | null;
+  /** A fault-injection stack was met: the frames read so far may belong to it, not to the crash. */
+  faultInjection: boolean;
+}
+
+/** syzkaller's extractStackFrame: the second way of reading (`parts2`) decides whenever the first found no
+ *  frame or ran into a fault-injection stack, even when it finds none (then the title says `corrupted`).
+ *  Our own fallbacks (the default trace, `parts3`'s header) apply only to a report no fault-injection stack
+ *  ran through: there, any frame found after it could be the injected allocation's. */
+function pickGuilty<T>(rule: FrameRule, attempt: (parts: readonly FramePart[]) => Attempt<T>): T | null {
+  const first = attempt(rule.parts);
+  if (first.pick && !first.faultInjection) return first.pick;
+  let faultInjection = first.faultInjection;
+  if (rule.parts2) {
+    const second = attempt(rule.parts2);
+    if (second.pick) return second.pick;
+    faultInjection ||= second.faultInjection;
+  } else {
+    if (first.pick) return first.pick;
+    const byDefault = attempt(DEFAULT_RULE.parts);
+    if (byDefault.pick) return byDefault.pick;
+  }
+  if (faultInjection || !rule.parts3) return null;
+  return attempt(rule.parts3).pick;
+}
+
 /** Walks the report once, part after part, collecting non-generic frames in order (syzkaller's
  *  extractStackFrameImpl). A title names the first result: what comes before a second stack. */
 function scanParts(
@@ -112,6 +134,7 @@ function scanParts(
   firstOnly: boolean,
 ) {
   const found: { function: string; name: string; line: number }[] = [];
+  let faultInjection = false;
   const push = (raw: string | undefined, line: number) => {
     const m = raw ? FUNC_NAME.exec(raw) : null;
     if (!m) return;
@@ -135,7 +158,10 @@ function scanParts(
       while (pos < lines.length && !(firstOnly && found.length > 0)) {
         const { message, line } = lines[pos++];
         if (P.STACK_KEYWORD.test(message)) break;
-        if (isFaultInjection(message)) break;
+        if (isFaultInjection(message)) {
+          faultInjection = true;
+          break;
+        }
         const ahead = next && next.exec(message);
         if (ahead) {
           push(groupOf(ahead), line);
@@ -156,7 +182,10 @@ function scanParts(
         const { message, line } = lines[pos++];
         // `? foo+0x1/0x2` frames are stack garbage the unwinder could not prove: no part is read from them.
         if (F.UNRELIABLE_FRAME.test(message) && !message.includes('<EOI>')) continue;
-        if (isFaultInjection(message)) break;
+        if (isFaultInjection(message)) {
+          faultInjection = true;
+          break;
+        }
         const m = re.exec(message);
         if (!m) continue;
         push(groupOf(m), line);
@@ -164,7 +193,7 @@ function scanParts(
       }
     }
   }
-  return found;
+  return { found, faultInjection };
 }
 
 /** A fault-injection stack (`should_fail+0x…`) printed into the report: syzkaller ends the part there, its

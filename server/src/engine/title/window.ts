@@ -53,7 +53,7 @@ export function titleEvents(
         window.push({ line: l, message });
       } else {
         const of = callerAt(l);
-        if (of === null || of === caller) window.push({ line: l, message: messageAt(l) });
+        if (of === caller) window.push({ line: l, message: messageAt(l) });
       }
     }
     applyTitle(events[k], reports[k].header, window, lines);

@@ -589,6 +589,16 @@ export const EVENT_GUIDE: Readonly<Record<EventKind, EventGuide>> = {
     steps: ['Locate the ip in the binary; check CPU features for invalid opcodes.'],
     sysctls: [],
   },
+  'syzkaller-failure': {
+    why: 'The syzkaller executor gave up: a setup step or a syscall wrapper it relies on failed, or it caught a signal.',
+    causes: [
+      'the guest ran out of a resource (memory, pids, file descriptors)',
+      'a kernel change broke an interface the executor uses',
+      'an earlier kernel report left the machine unusable',
+    ],
+    steps: ['Read the errno and the lines just before it; look for a kernel report earlier in the log.'],
+    sysctls: [],
+  },
 };
 
 export function guideFor(kind: EventKind): EventGuide {
