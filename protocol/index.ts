@@ -126,3 +126,19 @@ export function syzbotSearchUrl(title: string): string {
   const text = encodeURIComponent(title.trim()).replace(/-/g, '%2D').replace(/,/g, '%2C');
   return `https://syzkaller.appspot.com/upstream#:~:text=${text}`;
 }
+
+/**
+ * workspace/executeCommand `arguments: [paths?]` (files or folders; default: pstore's and systemd-pstore's
+ * folders, those missing skipped): the kernel-log dumps pstore kept, parts joined oldest first, one after the
+ * other (*Open kernel log: pstore*).
+ */
+export const PSTORE_COMMAND = 'kernelOops.server.pstore';
+
+export interface PstoreResult {
+  /** The joined dumps' lines; '' when none was found. */
+  text: string;
+  /** Per dump: `Oops#1: parts 2, 1 joined, oldest first`. */
+  dumps: string[];
+  /** Per file or folder that could not be used: `/sys/fs/pstore/dmesg-ramoops-0: Permission denied`. */
+  problems: string[];
+}

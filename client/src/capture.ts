@@ -114,18 +114,32 @@ function readSource(source: CaptureSource, sink: Sink, token: vscode.Cancellatio
   });
 }
 
-export function registerCapture(context: vscode.ExtensionContext): void {
-  const contents = new Map<string, string>();
-  const changed = new vscode.EventEmitter<vscode.Uri>();
-  let captures = 0;
+/** The text of each open capture document, by URI. */
+const contents = new Map<string, string>();
+const changed = new vscode.EventEmitter<vscode.Uri>();
+let captures = 0;
 
+/** A new capture document's URI (`label` is shown as its name). */
+function captureUri(label: string): vscode.Uri {
+  return vscode.Uri.from({
+    scheme: CAPTURE_SCHEME,
+    path: `/kernel log, ${label}.dmesg`,
+    query: String(++captures),
+  });
+}
+
+/** Shows text read elsewhere (the server's pstore dumps) as a read-only Kernel Log capture; returns its URI. */
+export async function openCapturedText(label: string, text: string): Promise<string> {
+  const uri = captureUri(label);
+  contents.set(uri.toString(), text);
+  await openCapture(uri);
+  return uri.toString();
+}
+
+export function registerCapture(context: vscode.ExtensionContext): void {
   const capture = async (boot: Boot): Promise<CaptureResult> => {
     const label = boot === 'this' ? 'this boot' : 'previous boot';
-    const uri = vscode.Uri.from({
-      scheme: CAPTURE_SCHEME,
-      path: `/kernel log, ${label}.dmesg`,
-      query: String(++captures),
-    });
+    const uri = captureUri(label);
     const key = uri.toString();
     const failures: string[] = [];
     const result = await vscode.window.withProgress(

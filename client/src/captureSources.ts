@@ -58,3 +58,22 @@ export function captureFailureMessage(label: string, failures: string[]): string
     );
   return `Kernel Oops Lens: no kernel log of ${label} found (${tried}).`;
 }
+
+/** Folders given in KERNEL_OOPS_LENS_PSTORE_DIRS (`:`-separated; tests), else null: the server's defaults. */
+export function pstoreDirs(env: NodeJS.ProcessEnv = process.env): string[] | null {
+  const dirs = env.KERNEL_OOPS_LENS_PSTORE_DIRS?.split(':').filter(Boolean);
+  return dirs && dirs.length ? dirs : null;
+}
+
+/** Why no pstore dump was shown: nothing kept, or files only root may read (pstore's own are mode 0400). */
+export function pstoreFailureMessage(problems: readonly string[]): string {
+  const tried = problems.length
+    ? ` (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? '; …' : ''})`
+    : '';
+  if (problems.some(isPermissionProblem))
+    return (
+      `Kernel Oops Lens: not allowed to read the pstore dumps${tried}. They are readable by root only: ` +
+      'copy them with "sudo cp -r /sys/fs/pstore ~/pstore && sudo chown -R $USER ~/pstore", then choose that folder.'
+    );
+  return `Kernel Oops Lens: no pstore dump found${tried}: the machine kept no crash log in pstore (ramoops or EFI).`;
+}

@@ -12,6 +12,7 @@ import { registerDebugFiles, registerWorkspaceTrust, trustOptions } from './debu
 import type { TrustInitializationOptions } from '../../protocol';
 import { registerCapture } from './capture';
 import { registerCopyCrashReport } from './crashReport';
+import { registerPstore } from './pstore';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
 import { registerNavigation } from './navigation';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerNavigation(context, () => client);
   registerSearchSyzbot(context);
   registerCapture(context);
+  registerPstore(context, () => client);
   const startWhenNeeded = (doc: vscode.TextDocument) => {
     if (doc.languageId !== KERNEL_LOG || isDecodedDocument(doc) || client) return;
     const trust = trustOptions();

@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver/node';
 import {
   CRASH_REPORT_COMMAND,
+  PSTORE_COMMAND,
   DECODE_LOG_COMMAND,
   EVENT_HEADERS_COMMAND,
   WORKSPACE_TRUST_NOTIFICATION,
@@ -20,6 +21,7 @@ import { capabilities } from './lsp/capabilities';
 import { toCodeActions } from './lsp/codeActions';
 import { toCodeLenses } from './lsp/codeLens';
 import { crashReport, crashReportArguments } from './lsp/crashReport';
+import { pstoreArguments, pstoreDumps } from './lsp/pstore';
 import { provideDefinition } from './lsp/definition';
 import { provideDocumentLinks } from './lsp/documentLinks';
 import { eventHeaders, eventHeadersArguments } from './lsp/eventHeaders';
@@ -119,6 +121,7 @@ function startServer(): void {
     if (p.command === DECODE_LOG_COMMAND) return docs.decodeLog(p.arguments?.[0], token);
     if (p.command === EVENT_HEADERS_COMMAND)
       return docs.withAnalysis(eventHeadersArguments(p.arguments), token, (_doc, a) => eventHeaders(a));
+    if (p.command === PSTORE_COMMAND) return pstoreDumps(pstoreArguments(p.arguments));
     if (p.command !== CRASH_REPORT_COMMAND) return null;
     const { uri, line } = crashReportArguments(p.arguments);
     const inputs = await docs.crashReportInputs(uri, token);

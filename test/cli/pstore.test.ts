@@ -76,7 +76,7 @@ test('pstore: a missing part is said, a file without records and a FIFO get one-
     assert.equal(f.stderr.split('\n').length, 3, f.stderr); // its line and "no pstore dump found"
     const none = run(['pstore', join(dir, 'nothing-here')]);
     assert.equal(none.status, 1);
-    assert.match(none.stderr, /nothing-here: ENOENT/);
+    assert.match(none.stderr, /nothing-here: not found\n/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,8 @@ import {
   hasLogLines,
   isPermissionProblem,
   kernLogPath,
+  pstoreDirs,
+  pstoreFailureMessage,
 } from '../../src/captureSources';
 
 test('this boot: journalctl -b 0, then dmesg, then kern.log; previous boot: journalctl -b -1, then kern.log', () => {
@@ -54,4 +56,16 @@ test('refusals for lack of privilege, as dmesg, journalctl and Node word them', 
     captureFailureMessage('this boot', ['/k: not found']),
     /^Kernel Oops Lens: no kernel log of this boot found \(\/k: not found\)\.$/,
   );
+});
+
+test('pstore: folders from the environment, and a refusal told from an empty pstore', () => {
+  assert.equal(pstoreDirs({}), null);
+  assert.deepEqual(pstoreDirs({ KERNEL_OOPS_LENS_PSTORE_DIRS: '/a:/b:' }), ['/a', '/b']);
+  const denied = pstoreFailureMessage(['/sys/fs/pstore/dmesg-ramoops-0: Permission denied']);
+  assert.match(
+    denied,
+    /not allowed to read the pstore dumps \(\/sys\/fs\/pstore\/dmesg-ramoops-0: Permission denied\)/,
+  );
+  assert.match(denied, /sudo cp -r \/sys\/fs\/pstore/);
+  assert.match(pstoreFailureMessage([]), /^Kernel Oops Lens: no pstore dump found: /);
 });

@@ -45,3 +45,5 @@ export { blockerOf } from './report/blocker';
 export type { Blocker } from './report/blocker';
 export { splitPstoreRecords, joinPstoreRecords } from './log/pstore';
 export type { PstoreRecord, JoinedDump } from './log/pstore';
+export { readPstoreDumps, describeDump, PSTORE_FOLDERS } from './pstoreFiles';
+export type { PstoreDumps } from './pstoreFiles';

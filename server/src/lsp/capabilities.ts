@@ -1,6 +1,11 @@
 // The one place that says what the server offers. Every feature registered in server.ts is declared here.
 import { CodeActionKind, TextDocumentSyncKind, type ServerCapabilities } from 'vscode-languageserver';
-import { CRASH_REPORT_COMMAND, DECODE_LOG_COMMAND, EVENT_HEADERS_COMMAND } from '../../../protocol';
+import {
+  CRASH_REPORT_COMMAND,
+  DECODE_LOG_COMMAND,
+  EVENT_HEADERS_COMMAND,
+  PSTORE_COMMAND,
+} from '../../../protocol';
 
 export function capabilities(): ServerCapabilities {
   return {
@@ -21,6 +26,8 @@ export function capabilities(): ServerCapabilities {
     // On our diagnostics: Copy crash report, Search on syzbot, Select debug files (lsp/codeActions.ts).
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     // EVENT_HEADERS_COMMAND: where Next / Previous crash move to (lsp/eventHeaders.ts).
-    executeCommandProvider: { commands: [DECODE_LOG_COMMAND, CRASH_REPORT_COMMAND, EVENT_HEADERS_COMMAND] },
+    executeCommandProvider: {
+      commands: [DECODE_LOG_COMMAND, CRASH_REPORT_COMMAND, EVENT_HEADERS_COMMAND, PSTORE_COMMAND],
+    },
   };
 }

@@ -171,6 +171,47 @@ export function registerCaptureTests(): void {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  test('Open kernel log: pstore joins the parts of a dump oldest first into a read-only Kernel Log', async () => {
+    // The fixture oops as fs/pstore/platform.c keeps it: `<level>` prefixes, split inside its call trace, the
+    // most recent text in Part1.
+    const lines = readFileSync(fixture('oops.dmesg').fsPath, 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('['))
+      .map((l) => `<4>${l}`);
+    const cut = lines.findIndex((l) => l.includes('Call Trace:')) + 2;
+    assert.ok(cut > 2 && cut < lines.length - 2);
+    const dir = mkdtempSync(path.join(tmpdir(), 'kol-pstore-'));
+    writeFileSync(path.join(dir, 'dmesg-ramoops-0'), ['Oops#1 Part1', ...lines.slice(cut)].join('\n') + '\n');
+    writeFileSync(
+      path.join(dir, 'dmesg-ramoops-1'),
+      ['Oops#1 Part2', ...lines.slice(0, cut)].join('\n') + '\n',
+    );
+    const saved = process.env.KERNEL_OOPS_LENS_PSTORE_DIRS;
+    process.env.KERNEL_OOPS_LENS_PSTORE_DIRS = dir;
+    try {
+      const result = await vscode.commands.executeCommand<CaptureResult>('kernelOops.openKernelLog.pstore');
+      assert.equal(result.message, null);
+      assert.equal(result.source, 'Oops#1: parts 2, 1 joined, oldest first');
+      const doc = await eventually('the pstore document', () => captureDoc(result.uri!));
+      assert.equal(doc.getText(), lines.join('\n') + '\n');
+      assert.equal(doc.languageId, 'kernel-log');
+      const diags = await diagnostics(doc.uri, 1);
+      assert.ok(
+        diags.some((d) => d.message.includes('NULL pointer dereference in demo_queue_push')),
+        JSON.stringify(diags.map((d) => d.message)),
+      );
+      // An empty pstore: a message, no document.
+      process.env.KERNEL_OOPS_LENS_PSTORE_DIRS = mkdtempSync(path.join(tmpdir(), 'kol-pstore-empty-'));
+      const none = await vscode.commands.executeCommand<CaptureResult>('kernelOops.openKernelLog.pstore');
+      assert.equal(none.uri, null);
+      assert.match(none.message ?? '', /no pstore dump found/);
+    } finally {
+      if (saved === undefined) delete process.env.KERNEL_OOPS_LENS_PSTORE_DIRS;
+      else process.env.KERNEL_OOPS_LENS_PSTORE_DIRS = saved;
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('Open kernel log: from a file… opens it as Kernel Log', async () => {
     const file = fixture('notes.txt');
     assert.ok(existsSync(file.fsPath));
