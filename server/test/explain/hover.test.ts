@@ -172,6 +172,27 @@ test('taint: letters read by position, Not tainted, module taint', () => {
   assert.match(hover(FIX, 'last unloaded').markdown, /`baz`/);
 });
 
+test('6.11+ CPU line: UID; 6.15+: the preemption model at its end', () => {
+  const cpu = join(ROOT, 'test-fixtures/engine/events/cpu-line-6.15.log');
+  const uid = hover(cpu, 'UID: 1000', 2);
+  assert.equal(uid.token, 'UID: 1000');
+  assert.match(uid.markdown, /\*\*UID 1000\*\* — the user id the task ran as/);
+  const model = hover(cpu, 'PREEMPT(full)', 9);
+  assert.equal(model.token, 'PREEMPT(full)');
+  assert.match(model.markdown, /preemption model .* can be preempted anywhere outside/);
+  // The build version's own words are not the 6.15 model (`#1 SMP PREEMPT_DYNAMIC …`).
+  const old = explainAt(
+    'CPU: 0 PID: 1 Comm: init Not tainted 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian',
+    60,
+    {
+      line: 0,
+      analysis: undefined,
+      getLine: () => '',
+    },
+  );
+  assert.ok(!old || !/preemption model/.test(old.markdown), old?.markdown);
+});
+
 test('event header: explanation, next steps, sysctls, doc link', () => {
   const h = hover(X86, 'BUG: kernel NULL pointer dereference').markdown;
   assert.match(h, /Next steps/);

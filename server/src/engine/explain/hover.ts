@@ -588,6 +588,20 @@ function figures(s: Scan): void {
     const cpuAt = m.indexOf('CPU: ');
     add(s, cpuAt, cpuAt + 5 + cpu.length, () => `**CPU ${cpu}** — the CPU that hit the event.`);
     taskFields(s, m.indexOf('PID: ', cpuAt), r[3], 'Comm: ', r[4]);
+    const uid = P.CPU_LINE_UID.exec(m);
+    if (uid) {
+      const at = uid.index + 1;
+      add(
+        s,
+        at,
+        at + 5 + uid[1].length,
+        () =>
+          `**UID ${uid[1]}** — the user id the task ran as (in the initial user namespace; printed since v6.11)${uid[1] === '0' ? ': root' : ''}.`,
+      );
+    }
+    const model = P.PREEMPT_MODEL.exec(m);
+    if (model)
+      add(s, model.index, model.index + model[0].length, () => R.renderPreemptModel(model[0], model[1]));
   }
 }
 

@@ -64,6 +64,25 @@ const DIE_FLAGS: Readonly<Record<string, string>> = {
   THUMB2: 'Thumb-2 kernel',
 };
 
+/** kernel/sched/core.c preempt_modes[] (v6.15): what each dynamic preemption mode means for a report. */
+const PREEMPT_MODES: Readonly<Record<string, string>> = {
+  none: 'no forced preemption: kernel code runs until it blocks or returns to user space',
+  voluntary:
+    'kernel code is preempted only at explicit preemption points (`might_resched()`, `cond_resched()`)',
+  full: 'kernel code can be preempted anywhere outside preempt-disabled, IRQ-disabled or spinlocked sections',
+  lazy: 'the scheduler asks for preemption at the next tick or return to user space rather than at once (CONFIG_PREEMPT_LAZY)',
+  undef: 'the dynamic preemption mode was not set yet (early boot)',
+};
+
+/** The preemption model at the end of a 6.15+ CPU line (`PREEMPT(full)`, `PREEMPT_{RT,(full)}`, `(undef)`). */
+export function renderPreemptModel(text: string, mode: string | undefined): string {
+  const rt = text.includes('RT')
+    ? ' A PREEMPT_RT kernel: spinlocks sleep and most interrupt handlers run in threads.'
+    : '';
+  const meaning = PREEMPT_MODES[mode ?? 'undef'];
+  return `**${text}** — the kernel's preemption model (kernel/sched/core.c preempt_model_str(), printed since v6.15): ${meaning}.${rt}`;
+}
+
 /** The words after `[#N]` (arch/x86/kernel/dumpstack.c __die_header, arch/arm64/kernel/traps.c die). */
 export function renderDieFlag(word: string): string | null {
   const m = DIE_FLAGS[word];

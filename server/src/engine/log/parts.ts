@@ -18,6 +18,14 @@ export const OLD_PID_LINE =
 export const HARDWARE_LINE = /^Hardware name: (.{1,300}?)\s*$/;
 /** The head of the CPU line, enough to explain its CPU, PID and Comm (hover). */
 export const CPU_LINE_AT = /^(\s*)CPU: (\d{1,5}) (?:UID: \d+ )?PID: (\d{1,10}) Comm: (\S{1,16})/;
+/** 6.11+ CPU line's `UID: 1000` (lib/dump_stack.c dump_stack_print_info). */
+export const CPU_LINE_UID = / UID: (\d{1,10}) PID: /;
+/** 6.15+ end of the CPU line: kernel/sched/core.c preempt_model_str() (`PREEMPT(full)`, `PREEMPT_RT`,
+ *  `PREEMPT_{RT,(full)}`, `PREEMPT_LAZY`, `VOLUNTARY`, `NONE`), printed after the build version. Only the forms
+ *  that cannot be part of the build version (`#1 SMP PREEMPT_DYNAMIC …`) are read: a dynamic mode in
+ *  parentheses, or `(undef)` alone. */
+export const PREEMPT_MODEL =
+  /(?<= )(?:PREEMPT(?:_RT|_\{RT,)?\((none|voluntary|full|lazy|undef)\)\}?|\(undef\))(?= |$)/;
 /** 2.6–3.x `Pid: 3, comm: ksoftirqd/0 Tainted: …` (arch/x86/kernel/process.c show_regs_common, dump_stack). */
 export const OLD_PID_LINE_AT = /^\s*Pid: (\d{1,10}), comm: (\S{1,20})/;
 
