@@ -2,10 +2,12 @@
 // per-document state and how long each request waits for an analysis or a symbolization live in
 // lsp/documents.ts. Runs inside VS Code (IPC) and standalone (`node dist/server.js --stdio`) for any LSP
 // editor. The same bundle is also the analysis and symbolizer workers' script (see lsp/worker.ts).
+import { format } from 'node:util';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import {
   createConnection,
   ProposedFeatures,
+  StreamMessageWriter,
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
@@ -36,6 +38,7 @@ import {
 import { toFoldingRanges } from './lsp/folding';
 import { initDisassemblers, provideHover } from './lsp/hover';
 import { provideInlayHints } from './lsp/inlayHints';
+import { LargeMessageReader } from './lsp/messageReader';
 import { SYMBOLIZATION_JOBS } from './lsp/symbolization';
 import { toDocumentSymbols } from './lsp/symbols';
 import { JobWorker, serveJobs } from './lsp/worker';
@@ -44,8 +47,34 @@ import { workspaceSymbols } from './lsp/workspaceSymbols';
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const KERNEL_OOPS_LENS_VERSION: string;
 
+/**
+ * The connection: over stdio, messages are read by LargeMessageReader (a 100 MB document is not held
+ * several times while it is read); the library's stdio set-up is redone here: the process ends with its
+ * input, and console output goes to the client's log, not into the protocol stream.
+ */
+function connect(shutdown: () => boolean): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all);
+  const connection = createConnection(
+    ProposedFeatures.all,
+    new LargeMessageReader(process.stdin),
+    new StreamMessageWriter(process.stdout),
+  );
+  const end = () => process.exit(shutdown() ? 0 : 1);
+  process.stdin.on('end', end);
+  process.stdin.on('close', end);
+  const log =
+    (write: (m: string) => void) =>
+    (...args: unknown[]) =>
+      write(format(...args));
+  console.log = console.info = console.debug = log((m) => connection.console.log(m));
+  console.warn = log((m) => connection.console.warn(m));
+  console.error = log((m) => connection.console.error(m));
+  return connection;
+}
+
 function startServer(): void {
-  const connection: Connection = createConnection(ProposedFeatures.all);
+  let shutdown = false;
+  const connection = connect(() => shutdown);
   const analyzer = new JobWorker(__filename, ANALYSIS_JOBS, {
     log: (m) => connection.console.warn(m),
     // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
@@ -128,7 +157,10 @@ function startServer(): void {
     return inputs && crashReport(inputs, line);
   });
 
-  connection.onShutdown(() => docs.dispose());
+  connection.onShutdown(() => {
+    shutdown = true;
+    docs.dispose();
+  });
   docs.listen();
   connection.listen();
 }

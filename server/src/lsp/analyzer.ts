@@ -3,7 +3,7 @@
 // every keystroke's reply meanwhile. So analyses run one at a time in a worker thread (worker.ts), and a
 // job that has gone stale (the document changed or closed) is cancelled by stopping that worker.
 import { analyzeTextWithState, framesOfAnalysis, type AnalysisState, type LogFrame } from '../engine';
-import type { Job, JobKind } from './worker';
+import { textOf, type Job, type JobKind, type LongText } from './worker';
 
 /**
  * A full analysis, with what re-analysing the document's later versions incrementally needs, and its
@@ -19,7 +19,7 @@ export type AnalysisJob = Job<FullAnalysis>;
 
 /** What the scheduler needs; a `JobWorker` of `ANALYSIS_JOBS` is one. */
 export interface Analyzer {
-  run(req: { text: string }): AnalysisJob;
+  run(req: { text: LongText }): AnalysisJob;
   /** Get ready for the first job (start the worker) so the first document is not kept waiting. */
   warmUp(): void;
   dispose(): void;
@@ -27,11 +27,11 @@ export interface Analyzer {
 
 /** Analyses: the role marks the worker so the bundle's entry point serves analyses instead of LSP. The
  *  text is a field, not the request itself, so that it crosses to the worker in slices (worker.ts). */
-export const ANALYSIS_JOBS: JobKind<{ text: string }, FullAnalysis> = {
+export const ANALYSIS_JOBS: JobKind<{ text: LongText }, FullAnalysis> = {
   role: 'kernel-oops-lens/analysis',
   name: 'analysis',
   run: (req) => {
-    const state = analyzeTextWithState(req.text);
+    const state = analyzeTextWithState(textOf(req.text));
     // One reply: the frames keep pointing at the events' Frame objects on the other side.
     return { state, frames: framesOfAnalysis(state.analysis) };
   },

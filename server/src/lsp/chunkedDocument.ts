@@ -7,6 +7,7 @@
 import type { Position, Range } from 'vscode-languageserver';
 import type { TextDocument, TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { LineCursor } from '../engine';
+import { textOf, TextPieces, type LongText } from './worker';
 
 /** Chunks are cut after the first `\n` at or past this many UTF-16 units. */
 const CHUNK_CHARS = 1 << 16;
@@ -27,14 +28,29 @@ const MAX_EDITS = 4096;
 const LF = 10;
 const CR = 13;
 
+/** How many chunks keep their line starts (the chunks requests read lately): 4 bytes a line, for these only. */
+const CACHED_STARTS = 16;
+
 /** Line starts within `s` (0 first), breaking lines as the engine does; `last`: whether `s` is the document's
  *  last chunk (its end is no line start). */
 function lineStarts(s: string, last: boolean): Int32Array {
-  const out: number[] = [];
-  for (const cursor = new LineCursor(s); cursor.next();) out.push(cursor.start);
+  const out = new Int32Array(lineCount(s, last));
+  let i = 0;
+  for (const cursor = new LineCursor(s); i < out.length && cursor.next();) out[i++] = cursor.start;
+  return out;
+}
+
+/** How many lines start within `s` (see lineStarts), counted without keeping them. */
+function lineCount(s: string, last: boolean): number {
+  // Without `\r`: the first line and one after each `\n`.
+  let n = 1;
+  if (s.indexOf('\r') < 0) for (let at = s.indexOf('\n'); at >= 0; at = s.indexOf('\n', at + 1)) n++;
+  else {
+    n = 0;
+    for (const cursor = new LineCursor(s, null, 0, 0, true); cursor.next();) n++;
+  }
   // A chunk other than the last ends with `\n`: the line start after it belongs to the next chunk.
-  if (!last) out.pop();
-  return Int32Array.from(out);
+  return last ? n : n - 1;
 }
 
 /** Cuts `s` into chunks of whole lines of about `size` units, each but the last ending with `\n`. */
@@ -52,10 +68,38 @@ function cut(s: string, size: number): string[] {
   return out;
 }
 
+/** `cut` of a text given in pieces (messageReader.ts), without joining them: a line may span pieces. */
+function cutText(text: LongText, size: number): string[] {
+  if (typeof text === 'string') return cut(text, size);
+  const out: string[] = [];
+  let pending: string[] = [];
+  let pendingLength = 0;
+  for (const p of text.pieces) {
+    for (let at = 0; at < p.length;) {
+      const nl = p.indexOf('\n', Math.max(at, at + size - pendingLength - 1));
+      if (nl < 0) {
+        pending.push(p.slice(at));
+        pendingLength += p.length - at;
+        break;
+      }
+      pending.push(p.slice(at, nl + 1));
+      out.push(pending.join(''));
+      pending = [];
+      pendingLength = 0;
+      at = nl + 1;
+    }
+  }
+  if (pendingLength > 0 || out.length === 0) out.push(pending.join(''));
+  return out;
+}
+
 export class ChunkedDocument implements TextDocument {
   private chunks: string[];
-  /** Per chunk: its line starts, computed when first needed. */
-  private starts: (Int32Array | undefined)[];
+  /** Per chunk: how many lines start in it, -1 until counted. */
+  private counts: number[];
+  /** The line starts of the chunks read last (by chunk index, oldest first; emptied by an edit). Nothing
+   *  is kept per line for the rest: 100 MB of empty lines would cost 400 MB. */
+  private readonly starts = new Map<number, Int32Array>();
   /** First line and first offset of each chunk; rebuilt after an edit. */
   private firstLine: Int32Array | null = null;
   private firstChar: Float64Array | null = null;
@@ -68,13 +112,14 @@ export class ChunkedDocument implements TextDocument {
     readonly uri: string,
     readonly languageId: string,
     private _version: number,
-    content: string,
+    /** The text, or its pieces as the message reader decoded them (then it is never joined here). */
+    content: LongText,
     /** Chunk size (tests make it small to cross chunk boundaries often). */
     private readonly chunkChars = CHUNK_CHARS,
   ) {
-    this.chunks = cut(content, chunkChars);
-    this.starts = new Array<Int32Array | undefined>(this.chunks.length);
-    this.joined = content;
+    this.chunks = cutText(content, chunkChars);
+    this.counts = new Array<number>(this.chunks.length).fill(-1);
+    this.joined = typeof content === 'string' ? content : null;
   }
 
   get version(): number {
@@ -87,22 +132,18 @@ export class ChunkedDocument implements TextDocument {
   }
 
   getText(range?: Range): string {
-    if (!range) {
-      if (this.joined === null) {
-        this.index();
-        const joined = this.chunks.join('');
-        // The same chunks as slices of the joined text, so that the pieces of older versions can be freed.
-        this.chunks = this.chunks.map((c, i) =>
-          joined.slice(this.firstChar![i], this.firstChar![i] + c.length),
-        );
-        this.joined = joined;
-      }
-      return this.joined;
-    }
+    // Joined for the caller only: kept, it would hold the text a second time (twice the size of the
+    // chunks when one character needs two bytes). Whole-log work reads `textPieces` or `lineChunks`.
+    if (!range) return this.joined ?? this.chunks.join('');
     // A reversed range gives the text between its ends, as String.substring (TextDocument's) does.
     const a = this.offsetAt(range.start);
     const b = this.offsetAt(range.end);
     return this.slice(Math.min(a, b), Math.max(a, b));
+  }
+
+  /** The whole text without joining it: the string when it is one, else the chunks (for a worker). */
+  textPieces(): LongText {
+    return this.joined ?? new TextPieces(this.chunks.slice());
   }
 
   offsetAt(position: Position): number {
@@ -154,6 +195,19 @@ export class ChunkedDocument implements TextDocument {
     return { line, character: this.beforeEol(offset, lineOffset) - lineOffset };
   }
 
+  /** The chunks (each whole lines) with the number of their first line, for work line by line. */
+  lineChunks(): { text: string; line: number }[] {
+    this.index();
+    return this.chunks.map((text, c) => ({ text, line: this.firstLine![c] }));
+  }
+
+  /** How many line starts the document holds now: a few chunks' worth, however many lines the log has. */
+  get heldLineStarts(): number {
+    let n = 0;
+    for (const s of this.starts.values()) n += s.length;
+    return n;
+  }
+
   /** The line edits that led from `version` to this one, oldest first; undefined when not all are known. */
   editsSince(version: number): LineEdit[] | undefined {
     if (version === this._version) return [];
@@ -167,11 +221,14 @@ export class ChunkedDocument implements TextDocument {
     // After a whole-text change, the version before this update is no base for line edits.
     let whole = false;
     for (const change of changes) {
+      // The message reader may give a long text in pieces.
+      const text = change.text as LongText;
       if (!('range' in change)) {
-        this.chunks = cut(change.text, this.chunkChars);
-        this.starts = new Array<Int32Array | undefined>(this.chunks.length);
+        this.chunks = cutText(text, this.chunkChars);
+        this.counts = new Array<number>(this.chunks.length).fill(-1);
+        this.starts.clear();
         this.firstLine = null;
-        this.joined = change.text;
+        this.joined = typeof text === 'string' ? text : null;
         // A whole new text: no line edit describes it.
         this.edits.length = 0;
         whole = true;
@@ -182,8 +239,8 @@ export class ChunkedDocument implements TextDocument {
       const e = this.offsetAt(end);
       const startLine = this.positionAt(s).line;
       const oldEnd = this.positionAt(e).line;
-      this.replace(s, e, change.text);
-      const newEnd = this.positionAt(s + change.text.length).line;
+      this.replace(s, e, textOf(text));
+      const newEnd = this.positionAt(s + text.length).line;
       if (whole) continue;
       this.edits.push({ from, version, start: startLine, oldEnd, newEnd });
       if (this.edits.length > MAX_EDITS) this.edits.splice(0, this.edits.length - MAX_EDITS);
@@ -207,9 +264,10 @@ export class ChunkedDocument implements TextDocument {
     // An emptied chunk goes, unless it is all the document has left.
     const pieces = merged === '' && this.chunks.length > last - first + 1 ? [] : cut(merged, this.chunkChars);
     this.chunks.splice(first, last - first + 1, ...pieces);
-    this.starts.splice(first, last - first + 1, ...new Array<Int32Array | undefined>(pieces.length));
+    this.counts.splice(first, last - first + 1, ...new Array<number>(pieces.length).fill(-1));
     // The last chunk counts the line after its end; a chunk that has just become the last must too.
-    this.starts[this.chunks.length - 1] = undefined;
+    this.counts[this.chunks.length - 1] = -1;
+    this.starts.clear();
     this.firstLine = null;
     this.joined = null;
   }
@@ -250,12 +308,20 @@ export class ChunkedDocument implements TextDocument {
   }
 
   private startsOf(c: number): Int32Array {
-    let s = this.starts[c];
-    if (!s) {
+    let s = this.starts.get(c);
+    if (s) this.starts.delete(c);
+    else {
       s = lineStarts(this.chunks[c], c === this.chunks.length - 1);
-      this.starts[c] = s;
+      if (this.starts.size >= CACHED_STARTS) this.starts.delete(this.starts.keys().next().value!);
     }
+    // Most recently read last.
+    this.starts.set(c, s);
     return s;
+  }
+
+  private countOf(c: number): number {
+    if (this.counts[c] < 0) this.counts[c] = lineCount(this.chunks[c], c === this.chunks.length - 1);
+    return this.counts[c];
   }
 
   /** The last chunk whose first line is at or before `line`. */
@@ -279,7 +345,7 @@ export class ChunkedDocument implements TextDocument {
     for (let c = 0; c < n; c++) {
       firstLine[c] = line;
       firstChar[c] = char;
-      line += this.startsOf(c).length;
+      line += this.countOf(c);
       char += this.chunks[c].length;
     }
     this.firstLine = firstLine;
@@ -313,7 +379,7 @@ function wellFormed(range: Range): Range {
 
 /** TextDocuments' configuration for chunked documents. */
 export const CHUNKED_DOCUMENTS = {
-  create: (uri: string, languageId: string, version: number, content: string) =>
+  create: (uri: string, languageId: string, version: number, content: LongText) =>
     new ChunkedDocument(uri, languageId, version, content),
   update: (doc: ChunkedDocument, changes: TextDocumentContentChangeEvent[], version: number) => {
     doc.update(changes, version);

@@ -34,8 +34,9 @@ import {
   SourceMapper,
 } from '../engine';
 import type { Analyzer } from './analyzer';
+import type { LongText } from './worker';
 import type { CrashReportInputs } from './crashReport';
-import { CHUNKED_DOCUMENTS } from './chunkedDocument';
+import { CHUNKED_DOCUMENTS, type ChunkedDocument } from './chunkedDocument';
 import { toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
@@ -133,7 +134,7 @@ export class OpenDocuments {
           d && {
             version: d.version,
             lineCount: d.lineCount,
-            getText: () => d.getText(),
+            text: () => d.textPieces(),
             readLines: (from, to) =>
               d.getText({ start: { line: from, character: 0 }, end: { line: to, character: 0 } }),
             editsSince: (version) => d.editsSince(version),
@@ -253,7 +254,10 @@ export class OpenDocuments {
   }
 
   /** `f` of the document and the mapping of build paths onto the user's source trees (from its settings). */
-  async withSources<T>(uri: string, f: (doc: TextDocument, sources: SourceMapper) => T): Promise<T | null> {
+  async withSources<T>(
+    uri: string,
+    f: (doc: ChunkedDocument, sources: SourceMapper) => T,
+  ): Promise<T | null> {
     const doc = this.documents.get(uri);
     if (!doc) return null;
     // A fresh mapper per request: a source that appeared since the last one is found.
@@ -404,18 +408,18 @@ export class OpenDocuments {
   }
 
   /** Starts the symbolization of `analysis` (the document's current version) unless done or under way. */
-  private async ensureSymbolization(doc: TextDocument, analysis: Analysis): Promise<void> {
+  private async ensureSymbolization(doc: ChunkedDocument, analysis: Analysis): Promise<void> {
     if (this.symbolization.get(doc.uri, doc.version) || this.symbolization.pending(doc.uri)) return;
     const settings = await this.settingsFor(doc.uri);
     if (this.documents.get(doc.uri) !== doc || this.symbolization.pending(doc.uri)) return;
-    this.symbolize(doc.uri, doc.version, doc.getText(), analysis, settings);
+    this.symbolize(doc.uri, doc.version, doc.textPieces(), analysis, settings);
   }
 
   /** Start symbolizing the frames of an analysed document (in the symbolizer worker). */
   private symbolize(
     uri: string,
     version: number,
-    text: string,
+    text: LongText,
     analysis: Analysis,
     settings: Settings,
   ): void {

@@ -12,7 +12,7 @@ import {
 } from '../engine';
 import type { Analyzer, AnalysisJob } from './analyzer';
 import type { LineEdit } from './chunkedDocument';
-import { CancelledError } from './worker';
+import { CancelledError, type LongText } from './worker';
 
 export interface AnalysedVersion {
   version: number;
@@ -32,7 +32,8 @@ export const MAX_INCREMENTAL_LINES = 10_000;
 export interface ScheduledDocument {
   version: number;
   lineCount: number;
-  getText(): string;
+  /** The whole text (its chunks, not joined on this thread). */
+  text(): LongText;
   /** Lines [from, to) with their line breaks. */
   readLines(from: number, to: number): string;
   /** The line edits since `version`, oldest first; undefined when they are not all known. */
@@ -168,7 +169,7 @@ export class AnalysisScheduler {
     if (st.result?.version === doc.version) return;
     if (this.incrementally(uri, st)) return;
     const version = doc.version;
-    const job = this.analyzer.run({ text: doc.getText() });
+    const job = this.analyzer.run({ text: doc.text() });
     st.job = job;
     st.jobVersion = version;
     job.result.then(

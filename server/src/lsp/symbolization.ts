@@ -12,7 +12,7 @@ import {
   type SessionOptions,
 } from '../engine';
 import type { FrameSymbolization } from '../engine';
-import { CancelledError, JobWorker, type Job, type JobKind } from './worker';
+import { CancelledError, JobWorker, textOf, type Job, type JobKind, type LongText } from './worker';
 
 export interface DocSymbolization {
   version: number;
@@ -27,7 +27,7 @@ export interface DocSymbolization {
 type JobOptions = Omit<SessionOptions, 'onIndexing'>;
 
 interface SymbolizationRequest {
-  text: string;
+  text: LongText;
   frames: LogFrame[];
   options: JobOptions;
 }
@@ -44,7 +44,7 @@ export const SYMBOLIZATION_JOBS: JobKind<SymbolizationRequest, SymbolizationRepl
   role: 'kernel-oops-lens/symbolize',
   name: 'symbolizer',
   run: async (req, indexing) => {
-    const r = await symbolizeLog(req.text, req.frames, { ...req.options, onIndexing: indexing });
+    const r = await symbolizeLog(textOf(req.text), req.frames, { ...req.options, onIndexing: indexing });
     return { results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] };
   },
 };
@@ -92,7 +92,7 @@ export class SymbolizationService {
   request(
     uri: string,
     version: number,
-    text: string,
+    text: LongText,
     frames: LogFrame[],
     options: JobOptions,
     sources: SourceMapper,

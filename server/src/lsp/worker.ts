@@ -5,7 +5,9 @@
 // one stops with its thread. Without worker threads the same jobs run on this thread, between requests.
 // A request's long strings and arrays (a 1,000,000-line log, its 100,000 frames) cross in slices, one per
 // turn of the event loop: copied in one piece they would hold the server's thread for hundreds of
-// milliseconds, hovers waiting behind.
+// milliseconds, hovers waiting behind. A long text crosses as UTF-8 bytes (moved, not copied): a string
+// cloned to another thread keeps its width, and a log holding a single character past U+00FF is stored
+// two bytes a character, so its slices would arrive twice the size of the same slices decoded there.
 import { Worker } from 'node:worker_threads';
 
 /** A kind of job: the role the worker is started with and what it runs (in the worker, or inline). */
@@ -39,11 +41,75 @@ export const SLICE_ITEMS = 2000;
 type Sliceable = string | unknown[];
 
 /**
+ * A long text given as its consecutive pieces (an open document's chunks), so that this thread need not
+ * join them: it crosses to the worker as it is and arrives there as one string.
+ */
+export class TextPieces {
+  constructor(readonly pieces: readonly string[]) {}
+
+  get length(): number {
+    return this.pieces.reduce((n, p) => n + p.length, 0);
+  }
+
+  toString(): string {
+    return this.pieces.join('');
+  }
+}
+
+/** A text field of a request: the string itself, or its pieces. */
+export type LongText = string | TextPieces;
+
+/** The text as one string (in the worker it always is). */
+export function textOf(t: LongText): string {
+  return typeof t === 'string' ? t : t.toString();
+}
+
+/** A lone surrogate (half of a UTF-16 pair), which UTF-8 cannot carry. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Slices of about `size` UTF-16 units of `t`, cut between characters (never inside a surrogate pair). */
+function* textSlices(t: LongText, size: number): Generator<string> {
+  if (typeof t !== 'string') {
+    // Whole pieces, grouped up to `size`: a document's chunks end with a line break.
+    let group: string[] = [];
+    let n = 0;
+    for (const p of t.pieces) {
+      if (n > 0 && n + p.length > size) {
+        yield group.join('');
+        group = [];
+        n = 0;
+      }
+      group.push(p);
+      n += p.length;
+    }
+    if (n > 0) yield group.join('');
+    return;
+  }
+  for (let at = 0; at < t.length;) {
+    let end = Math.min(at + size, t.length);
+    const last = t.charCodeAt(end - 1);
+    if (end < t.length && last >= 0xd800 && last <= 0xdbff) end++;
+    yield t.slice(at, end);
+    at = end;
+  }
+}
+
+/** A slice as it crosses: UTF-8 bytes to move, or the string itself when it holds a lone surrogate. */
+function crossing(slice: string): { bytes: Uint8Array } | { slice: string } {
+  if (LONE_SURROGATE.test(slice)) return { slice };
+  const b = Buffer.from(slice, 'utf8');
+  // A buffer of its own (not a slice of Buffer's pool) can be moved.
+  return { bytes: b.byteOffset === 0 && b.buffer.byteLength === b.length ? b : Uint8Array.from(b) };
+}
+
+/**
  * To the worker: slices of the request's long top-level strings and arrays (`slice`, in order), then the
  * request with those fields empty and named in `sliced`.
  */
 type Request<Req> =
-  { id: number; field: string; slice: Sliceable } | { id: number; req: Req; sliced?: string[] };
+  | { id: number; field: string; slice: Sliceable }
+  | { id: number; field: string; bytes: Uint8Array }
+  | { id: number; req: Req; sliced?: string[] };
 type Reply<Res, Progress> =
   { id: number; progress: Progress } | { id: number; result: Res } | { id: number; error: string };
 
@@ -61,17 +127,23 @@ export function serveJobs<Req, Res, Progress>(
   // Slices of the request being sent, by field (one request crosses at a time, see JobWorker.post).
   let slices = new Map<string, Sliceable[]>();
   port.on('message', (m) => {
-    if ('slice' in m) {
+    if ('slice' in m || 'bytes' in m) {
       const parts = slices.get(m.field) ?? [];
-      parts.push(m.slice);
+      // Decoded as they come: the string is one byte a character where the slice allows it.
+      parts.push(
+        'bytes' in m
+          ? Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString('utf8')
+          : m.slice,
+      );
       slices.set(m.field, parts);
       return;
     }
     const { id } = m;
     let req = m.req;
     if (m.sliced) {
+      // No parts: an empty text given in pieces.
       const joined = (parts: Sliceable[]) =>
-        typeof parts[0] === 'string' ? parts.join('') : (parts as unknown[][]).flat(1);
+        parts.length === 0 || typeof parts[0] === 'string' ? parts.join('') : (parts as unknown[][]).flat(1);
       const fields = Object.fromEntries(m.sliced.map((f) => [f, joined(slices.get(f) ?? [])]));
       req = { ...req, ...fields };
     }
@@ -203,21 +275,33 @@ export class JobWorker<Req, Res, Progress = never> {
     const long =
       typeof req === 'object' && req !== null
         ? Object.entries(req).filter(
-            (e): e is [string, Sliceable] =>
+            (e): e is [string, LongText | unknown[]] =>
+              e[1] instanceof TextPieces ||
               (typeof e[1] === 'string' && e[1].length > SLICE_CHARS) ||
               (Array.isArray(e[1]) && e[1].length > SLICE_ITEMS),
           )
         : [];
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
     for (const [field, value] of long) {
-      const size = typeof value === 'string' ? SLICE_CHARS : SLICE_ITEMS;
-      for (let at = 0; at < value.length; at += size) {
-        w.postMessage({ id: p.id, field, slice: value.slice(at, at + size) } satisfies Request<Req>);
-        await new Promise<void>((resolve) => setImmediate(resolve));
+      if (Array.isArray(value)) {
+        for (let at = 0; at < value.length; at += SLICE_ITEMS) {
+          w.postMessage({ id: p.id, field, slice: value.slice(at, at + SLICE_ITEMS) } satisfies Request<Req>);
+          await turn();
+          if (this.running !== p || this.worker !== w) return;
+        }
+        continue;
+      }
+      for (const slice of textSlices(value, SLICE_CHARS)) {
+        const m = crossing(slice);
+        if ('bytes' in m)
+          w.postMessage({ id: p.id, field, ...m } satisfies Request<Req>, [m.bytes.buffer as ArrayBuffer]);
+        else w.postMessage({ id: p.id, field, ...m } satisfies Request<Req>);
+        await turn();
         if (this.running !== p || this.worker !== w) return;
       }
     }
     const sliced = long.map(([field]) => field);
-    const empty = (v: Sliceable) => (typeof v === 'string' ? '' : []);
+    const empty = (v: LongText | unknown[]) => (Array.isArray(v) ? [] : '');
     const rest = sliced.length ? { ...req, ...Object.fromEntries(long.map(([f, v]) => [f, empty(v)])) } : req;
     w.postMessage({
       id: p.id,

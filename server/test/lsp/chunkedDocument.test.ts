@@ -120,3 +120,22 @@ test('editsSince: every version back to the last whole-text change, undefined be
   assert.equal(doc.editsSince(5), undefined);
   assert.equal(doc.getText(), 'new');
 });
+
+test('nothing is kept per line: 4,000,000 empty lines read everywhere hold a few chunks of line starts', () => {
+  const lines = 4_000_000;
+  const doc = new ChunkedDocument('file:///n.log', 'kernel-log', 1, '\n'.repeat(lines));
+  assert.equal(doc.lineCount, lines + 1);
+  for (let line = 0; line <= lines; line += 997) {
+    const offset = doc.offsetAt({ line, character: 0 });
+    assert.equal(offset, line);
+    assert.deepEqual(doc.positionAt(offset), { line, character: 0 });
+  }
+  doc.update(
+    [{ range: { start: { line: 5, character: 0 }, end: { line: 5, character: 0 } }, text: 'x\n' }],
+    2,
+  );
+  assert.equal(doc.lineCount, lines + 2);
+  assert.deepEqual(doc.positionAt(lines), { line: lines - 1, character: 0 });
+  // The line starts of 16 chunks of 65,536 lines at most, not one per line.
+  assert.ok(doc.heldLineStarts <= 16 * 65_537, `${doc.heldLineStarts} line starts held`);
+});

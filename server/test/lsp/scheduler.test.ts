@@ -10,15 +10,16 @@ import { analyzeTextWithState, type AnalysisState } from '../../src/engine';
 import type { Analyzer, AnalysisJob } from '../../src/lsp/analyzer';
 import { ChunkedDocument, type LineEdit } from '../../src/lsp/chunkedDocument';
 import { AnalysisScheduler, composeEdits, type AnalysedVersion } from '../../src/lsp/scheduler';
+import { textOf, type LongText } from '../../src/lsp/worker';
 import { Rng } from '../fuzz/fuzzer';
 import { QEMU_LOGS } from '../engine/fixtures';
 
 /** Full analyses, run at once on this thread, counted. */
 class CountingAnalyzer implements Analyzer {
   runs = 0;
-  run(req: { text: string }): AnalysisJob {
+  run(req: { text: LongText }): AnalysisJob {
     this.runs++;
-    const state = analyzeTextWithState(req.text);
+    const state = analyzeTextWithState(textOf(req.text));
     return { result: Promise.resolve({ state, frames: [] }), started: true, cancel() {} };
   }
   warmUp(): void {}
@@ -33,7 +34,7 @@ function setUp(text: string, debounceMs = 10_000) {
     document: () => ({
       version: doc.version,
       lineCount: doc.lineCount,
-      getText: () => doc.getText(),
+      text: () => doc.textPieces(),
       readLines: (from, to) =>
         doc.getText({ start: { line: from, character: 0 }, end: { line: to, character: 0 } }),
       editsSince: (v) => doc.editsSince(v),

@@ -1,12 +1,12 @@
 // A job kind for worker.ts tests: echoes, busy-waits like the engine, reports progress, throws, crashes.
 import { threadId } from 'node:worker_threads';
-import type { JobKind } from '../../src/lsp/worker';
+import { textOf, type JobKind, type LongText } from '../../src/lsp/worker';
 
 export type TestRequest =
   | { op: 'echo'; value: number }
   | { op: 'busy'; value: number; ms: number }
   | { op: 'progress'; value: number; steps: number }
-  | { op: 'checksum'; text: string; note: string; items?: number[] }
+  | { op: 'checksum'; text: LongText; note: string; items?: number[] }
   | { op: 'throw' }
   | { op: 'exit'; code: number };
 
@@ -27,8 +27,9 @@ export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
     if (req.op === 'exit') process.exit(req.code);
     if (req.op === 'busy') for (const end = Date.now() + req.ms; Date.now() < end;);
     if (req.op === 'checksum') {
-      ran.push(req.text.length);
-      return { value: checksum(req.text + req.note + (req.items ?? []).join(',')), thread: threadId };
+      const text = textOf(req.text);
+      ran.push(text.length);
+      return { value: checksum(text + req.note + (req.items ?? []).join(',')), thread: threadId };
     }
     if (req.op === 'progress') for (let i = 1; i <= req.steps; i++) progress(i);
     ran.push(req.value);

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CancelledError, JobWorker, SLICE_CHARS, SLICE_ITEMS } from '../../src/lsp/worker';
+import { CancelledError, JobWorker, SLICE_CHARS, SLICE_ITEMS, TextPieces } from '../../src/lsp/worker';
 import { checksum, ran, TEST_JOBS, type TestRequest, type TestResult } from './testJobs';
 
 const SCRIPT = join(__dirname, 'testWorker.cjs');
@@ -161,5 +161,30 @@ test('long strings and arrays cross in slices, reassembled exactly, while the th
     assert.equal((await w.run({ op: 'checksum', text: 'abc', note: 'b' }).result).value, checksum('abcb'));
   } finally {
     w.dispose();
+  }
+});
+
+test('a text in pieces (the chunks of a document) and a long string with surrogate pairs and lone halves arrive exact', async () => {
+  for (const inline of [false, true]) {
+    const w = jobs({ inline });
+    try {
+      // Pairs straddling the slice boundaries of the string, a lone half in one piece, an empty piece.
+      const pair = '\u{1F600}';
+      const long = 'a' + pair.repeat(SLICE_CHARS + 3);
+      const pieces = [
+        'µ€x\n'.repeat(SLICE_CHARS / 3),
+        '',
+        'lone \uD800 half\n',
+        'y'.repeat(SLICE_CHARS + 5),
+        '\uDC00',
+      ];
+      for (const text of [new TextPieces(pieces), long, new TextPieces([])]) {
+        const r = await w.run({ op: 'checksum', text, note: '.' }).result;
+        assert.equal(r.value, checksum(String(text) + '.'), `inline ${inline}, ${String(text).length} chars`);
+        assert.equal(r.thread === 0, inline);
+      }
+    } finally {
+      w.dispose();
+    }
   }
 });
