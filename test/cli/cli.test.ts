@@ -103,6 +103,7 @@ const ACCESS_KEYS = [
   'member',
   'container',
   'expression',
+  'pointer',
   'notes',
   'summary',
 ];

@@ -3,16 +3,40 @@
 import type { Frame } from '../model';
 import { type DebugFile, SymbolizeError } from '../symbolize';
 import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
+import type { Die } from '../symbolize/dwarf/dies';
 import type { AccessEvidence } from './faultAccess';
 import type { DecodedAccess } from './instruction';
 import type { AccessValues } from './values';
-import { dwarfRegisters, variableInRegister, type VariableAtPc } from './variable';
+import { dwarfRegisters, variableInRegister, type VariableAtPc, type VariableFound } from './variable';
 import { memberAt, type MemberPath } from './expression';
 import { callBefore } from './badCall';
 import { codeAt, guarded } from './codeAt';
+import { loadsBefore } from './stepBack';
+import { stripType, DW_TAG_TYPE, typeName } from '../symbolize/dwarf/types';
 
 /** The longest x86 instruction. */
 const MAX_INSTRUCTION = 15;
+/** The most of a function read to follow loads back (a larger offset is no function the step back decodes). */
+const MAX_FUNCTION_PREFIX = 1 << 16;
+const EM_X86_64 = 62;
+
+/** The function's bytes from its start up to the frame's IP, or a short reason (x86_64 only). */
+function codeBefore(
+  df: DebugFile,
+  f: Pick<Frame, 'function' | 'offset' | 'size'>,
+): () => Uint8Array | string {
+  return () => {
+    if (df.machine !== EM_X86_64) return 'following loads back is done for x86_64 only';
+    if (f.offset === null || f.offset > MAX_FUNCTION_PREFIX)
+      return 'the PC is too far into its function to decode from the start';
+    const at = codeAt(df, f);
+    if (typeof at === 'string') return at;
+    if (at.offset < f.offset) return 'the function starts before its section';
+    return guarded(() =>
+      Uint8Array.from(df.elf.readSectionRange(at.section, at.offset - f.offset!, f.offset!)),
+    );
+  };
+}
 
 export interface IpInFile {
   bytes: Uint8Array;
@@ -42,7 +66,15 @@ export function evidenceFromFile(df: DebugFile, ip: Frame): AccessEvidence {
     fileBytes: at.bytes,
     machine: df.machine,
     describe: df.hasDebugInfo
-      ? (access, values) => describeAccess(df.dwarf(), at.linear, access, values, dwarfRegisters(df.machine))
+      ? (access, values) =>
+          describeAccess(
+            df.dwarf(),
+            at.linear,
+            access,
+            values,
+            dwarfRegisters(df.machine),
+            codeBefore(df, ip),
+          )
       : undefined,
   };
 }
@@ -57,14 +89,32 @@ export function evidenceFromCall(df: DebugFile, caller: Frame): AccessEvidence {
     callSite: { call: site.call, function: site.function, offset: site.offset },
     describe: df.hasDebugInfo
       ? (access, values) =>
-          describeAccess(df.dwarf(), site.linear, access, values, dwarfRegisters(df.machine))
+          describeAccess(
+            df.dwarf(),
+            site.linear,
+            access,
+            values,
+            dwarfRegisters(df.machine),
+            codeBefore(df, { function: site.function, offset: site.offset, size: null }),
+          )
       : undefined,
   };
 }
 
+/** What steps 3 and 4 found: the variable, the member, and the C expression of the base register's value. */
+export interface Described {
+  variable: VariableAtPc | null;
+  member: MemberPath | null;
+  /** What the base (or call-target) register held, as C: the variable, or what it was loaded from (`node->next`). */
+  pointer: string | null;
+  notes: string[];
+}
+
 /**
  * Steps 3 and 4 at linear `pc` of `dw`: the variable in the base register (or the call target's register)
- * and the member at the displacement. Every step that cannot be done adds a note saying why.
+ * and the member at the displacement. When no variable holds the register, the loads before the PC are
+ * followed back (`before`: the function's bytes up to the PC) to one that does. Every step that cannot be
+ * done adds a note saying why.
  */
 export function describeAccess(
   dw: DwarfInfo,
@@ -72,42 +122,108 @@ export function describeAccess(
   access: DecodedAccess,
   values: AccessValues,
   registers: readonly string[],
-): { variable: VariableAtPc | null; member: MemberPath | null; notes: string[] } {
+  before?: () => Uint8Array | string,
+): Described {
   const notes: string[] = [];
   const m = access.memory;
   const register = m ? m.base : access.target;
+  const none = (why: string[]): Described => ({ variable: null, member: null, pointer: null, notes: why });
   if (!register || register === 'RIP')
-    return {
-      variable: null,
-      member: null,
-      notes: [m ? 'no base register: the address is a constant or a global' : 'no register to follow'],
-    };
+    return none([m ? 'no base register: the address is a constant or a global' : 'no register to follow']);
   try {
-    const { found, why } = variableInRegister(dw, pc, register, registers);
-    if (!found) return { variable: null, member: null, notes: [`DWARF: ${why}`] };
+    let { found, why } = variableInRegister(dw, pc, register, registers);
+    let pointer: { expression: string; type: Die | null; offset: bigint; member: MemberPath | null } | null =
+      null;
+    if (!found) {
+      const back = before ? followLoads(dw, pc, register, registers, before) : null;
+      if (!back || typeof back === 'string')
+        return none([`DWARF: ${why}`, ...(typeof back === 'string' ? [`one step back: ${back}`] : [])]);
+      ({ found, why } = back);
+      pointer = back.pointer;
+      notes.push(...back.notes);
+      if (!found || !pointer) return none([...notes, `DWARF: ${why}`]);
+    }
+    const base = pointer ?? {
+      expression: found.variable.name,
+      type: found.typeDie,
+      offset: found.offset,
+      member: null,
+    };
     if (!m)
       return {
         variable: found.variable,
-        member: { member: '', container: null, expression: found.variable.name },
+        member: base.member ?? { member: '', container: null, expression: base.expression, type: base.type },
+        pointer: base.expression,
         notes,
       };
-    let offset = m.displacement - found.offset;
+    let offset = m.displacement - base.offset;
     if (m.index) {
       const idx = values.index?.value;
       if (idx === null || idx === undefined) {
         notes.push(`the index register ${m.index} is not in the dump: no member named`);
-        return { variable: found.variable, member: null, notes };
+        return { variable: found.variable, member: null, pointer: base.expression, notes };
       }
       offset += idx * BigInt(m.scale);
     }
-    const member = memberAt(dw, found.variable.name, found.typeDie, offset, access.size);
+    const member = memberAt(dw, base.expression, base.type, offset, access.size);
     if (typeof member === 'string') {
       notes.push(`type layout: ${member}`);
-      return { variable: found.variable, member: null, notes };
+      return { variable: found.variable, member: null, pointer: base.expression, notes };
     }
-    return { variable: found.variable, member, notes };
+    return { variable: found.variable, member, pointer: base.expression, notes };
   } catch (e) {
-    if (e instanceof SymbolizeError) return { variable: null, member: null, notes: [`DWARF: ${e.message}`] };
+    if (e instanceof SymbolizeError) return none([`DWARF: ${e.message}`]);
     throw e;
   }
+}
+
+/**
+ * Item 5: the pointer in `register` followed back through the loads that put it there to a variable, and
+ * the member expression each load read (`node->next`), with the type to walk on.
+ */
+function followLoads(
+  dw: DwarfInfo,
+  pc: number,
+  register: string,
+  registers: readonly string[],
+  before: () => Uint8Array | string,
+):
+  | {
+      found: VariableFound | null;
+      why: string | null;
+      pointer: { expression: string; type: Die | null; offset: bigint; member: MemberPath | null } | null;
+      notes: string[];
+    }
+  | string {
+  const code = before();
+  if (typeof code === 'string') return code;
+  const start = pc - code.length;
+  const roots = new Map<string, VariableFound>();
+  const chain = loadsBefore(code, code.length, register, (reg, at) => {
+    const r = variableInRegister(dw, start + at, reg, registers).found;
+    if (r) roots.set(`${reg}@${at}`, r);
+    return r !== null;
+  });
+  if (typeof chain === 'string') return chain;
+  const found = roots.get(`${chain.root.register}@${chain.root.at}`)!;
+  let expression = found.variable.name;
+  let type = found.typeDie;
+  let offset = found.offset;
+  let member: MemberPath | null = null;
+  const notes: string[] = [];
+  for (const load of chain.loads) {
+    const step = memberAt(dw, expression, type, load.memory.displacement - offset, 8);
+    if (typeof step === 'string') return `type layout of \`${load.text}\`: ${step}`;
+    const t = stripType(dw, step.type);
+    if (!t || t.tag !== DW_TAG_TYPE.pointer_type)
+      return `\`${step.expression}\` (loaded by \`${load.text}\`) is a ${typeName(dw, step.type)}, not a pointer`;
+    notes.push(
+      `${load.into} was loaded from \`${step.expression}\` by \`${load.text}\` (+0x${load.at.toString(16)} in the function)`,
+    );
+    expression = step.expression;
+    type = step.type;
+    offset = 0n;
+    member = step;
+  }
+  return { found, why: null, pointer: { expression, type, offset, member }, notes };
 }

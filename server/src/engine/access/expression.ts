@@ -19,6 +19,8 @@ export interface MemberPath {
   container: string | null;
   /** `o->val`, `tbl[5]`, `*p`. */
   expression: string;
+  /** The member's DWARF type (unstripped), to walk on from a pointer loaded out of it; null when unknown. */
+  type: Die | null;
 }
 
 const MAX_DEPTH = 16;
@@ -59,34 +61,41 @@ export function memberAt(
       t.tag === DW_TAG_TYPE.array_type);
   if (!isAggregate(target)) {
     if (off !== 0) return `+0x${off.toString(16)} is inside a ${typeName(dw, pointee)}`;
-    return { member: '', container: null, expression: expr || `*${variable}` };
+    return { member: '', container: null, expression: expr || `*${variable}`, type: pointee };
   }
   const path = walk(dw, target, off, accessSize);
   if (typeof path === 'string') return path;
   const container = `${typeName(dw, target)} +0x${off.toString(16)}`;
-  const first = path[0] ?? '';
-  const rest = path.slice(1).join('');
+  const first = path.steps[0] ?? '';
+  const rest = path.steps.slice(1).join('');
   if (!expr) {
     expr = first.startsWith('[') ? `${variable}${first}${rest}` : `${variable}->${first.slice(1)}${rest}`;
   } else expr += first + rest;
-  return { member: path.join('').replace(/^\./, ''), container, expression: expr };
+  return {
+    member: path.steps.join('').replace(/^\./, ''),
+    container,
+    expression: expr,
+    type: path.type,
+  };
 }
 
 /**
  * `.hw`, `.mac`, `[5]` steps down to the innermost member containing `off`, or why there is none. Of a
  * union's members the one the access fits exactly (`size` bytes at the start of a scalar) is preferred.
  */
-function walk(dw: DwarfInfo, t: Die, off: number, size: number | null): string[] | string {
+function walk(dw: DwarfInfo, t: Die, off: number, size: number | null): Walked | string {
   const r = walkFrom(dw, t, off, size, 0);
   if (typeof r === 'string') return r;
   if (r.steps.length === 0) return `no member at +0x${off.toString(16)} of ${typeName(dw, t)}`;
-  return r.steps;
+  return r;
 }
 
 interface Walked {
   steps: string[];
   /** The access starts at a scalar of exactly its size. */
   exact: boolean;
+  /** The innermost member's or element's type as declared (unstripped). */
+  type: Die | null;
 }
 
 function walkFrom(
@@ -96,7 +105,7 @@ function walkFrom(
   size: number | null,
   depth: number,
 ): Walked | string {
-  if (!type || depth >= MAX_DEPTH) return { steps: [], exact: false };
+  if (!type || depth >= MAX_DEPTH) return { steps: [], exact: false, type: null };
   if (type.tag === DW_TAG_TYPE.array_type) {
     const elem = typeOf(dw, type);
     const es = byteSize(dw, elem);
@@ -105,14 +114,16 @@ function walkFrom(
     const n = arrayLength(dw, type);
     if (n !== null && index >= n) return `+0x${off.toString(16)} is past the end of ${typeName(dw, type)}`;
     const inner = walkFrom(dw, stripType(dw, elem), off - index * es, size, depth + 1);
-    return typeof inner === 'string' ? inner : { steps: [`[${index}]`, ...inner.steps], exact: inner.exact };
+    return typeof inner === 'string'
+      ? inner
+      : { steps: [`[${index}]`, ...inner.steps], exact: inner.exact, type: inner.type ?? elem };
   }
   if (
     type.tag !== DW_TAG_TYPE.structure_type &&
     type.tag !== DW_TAG_TYPE.union_type &&
     type.tag !== DW_TAG_TYPE.class_type
   )
-    return { steps: [], exact: off === 0 && size !== null && byteSize(dw, type) === size };
+    return { steps: [], exact: off === 0 && size !== null && byteSize(dw, type) === size, type: null };
   const covering = membersOf(dw, type).filter((m) => {
     const s = m.bitfield ? 1 : (byteSize(dw, m.type) ?? 0);
     return off >= m.offset && off < m.offset + Math.max(s, 1);
@@ -126,7 +137,11 @@ function walkFrom(
       continue;
     }
     // An anonymous struct/union member: C names its fields directly.
-    const walked = { steps: m.name ? [`.${m.name}`, ...inner.steps] : inner.steps, exact: inner.exact };
+    const walked = {
+      steps: m.name ? [`.${m.name}`, ...inner.steps] : inner.steps,
+      exact: inner.exact,
+      type: inner.type ?? m.type,
+    };
     if (walked.exact) return walked;
     if (first === null || typeof first === 'string') first = walked;
   }

@@ -37,6 +37,11 @@ export interface FaultAccess {
   container: string | null;
   /** `o->val`, `tbl[5]`, `*p` (C syntax, no spaces). */
   expression: string | null;
+  /**
+   * What the base (or call-target) register held, as C: the variable (`o`) or, when the pointer was just
+   * loaded, the member it was loaded from, followed back through the loads to a variable (`node->next`).
+   */
+  pointer: string | null;
   notes: string[];
   /** The one line shown first in diagnostics, hovers and `decode`. */
   summary: string;
@@ -70,6 +75,7 @@ export interface AccessEvidence {
   ) => {
     variable: VariableAtPc | null;
     member: MemberPath | null;
+    pointer?: string | null;
     notes: string[];
   };
 }
@@ -215,6 +221,7 @@ export function faultAccess(e: AccessEvent, given: AccessEvidence = {}): FaultAc
     member: member?.member ?? null,
     container: member?.container ?? null,
     expression: member?.expression ?? null,
+    pointer: described?.pointer ?? null,
     notes,
     summary: '',
   };
@@ -272,6 +279,7 @@ function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence)
     member: described?.member?.member || null,
     container: described?.member?.container ?? null,
     expression: described?.member?.expression ?? null,
+    pointer: described?.pointer ?? null,
     notes,
     summary: '',
   };
@@ -321,6 +329,7 @@ function unknown(e: AccessEvent, notes: string[], why: string): FaultAccess {
     member: null,
     container: null,
     expression: null,
+    pointer: null,
     notes: [why, ...notes],
     summary: `faulting access unknown: ${why}`,
   };
@@ -378,9 +387,11 @@ function summaryOf(a: FaultAccess, d: DecodedAccess): string {
   const reg = a.base;
   if (a.expression && a.variable && reg) {
     const owner = [a.variable.function, ...a.variable.inlinedIn].join(', inlined in ');
+    // One step back, the register held a member loaded from the variable: `node->next` (`node`: …).
+    const loaded = a.pointer !== null && a.pointer !== a.variable.name;
     return (
-      `${verb} \`${a.expression}\`${a.container ? ` (${a.container})` : ''} with \`${a.variable.name}\` == ` +
-      `${valueText(reg.value)} (${a.variable.kind} of ${owner}, in ${a.variable.location})` +
+      `${verb} \`${a.expression}\`${a.container ? ` (${a.container})` : ''} with \`${a.pointer ?? a.variable.name}\` == ` +
+      `${valueText(reg.value)} (${loaded ? `\`${a.variable.name}\`: ` : ''}${a.variable.kind} of ${owner}, in ${a.variable.location})` +
       (a.address ? ` → ${a.address}${agreement}` : '')
     );
   }

@@ -14,8 +14,10 @@ export function registerInAccess(a: FaultAccess, register: string, value: bigint
   const instruction = `\`${a.instruction}\` at ${a.function ?? '??'}+0x${(a.offset ?? 0).toString(16)}`;
   if (same(a.base)) {
     const v = a.variable;
-    const holds =
-      v && v.location.toLowerCase().startsWith(register.toLowerCase())
+    const loaded = v && a.pointer && a.pointer !== v.name ? a.pointer : null;
+    const holds = loaded
+      ? `holds \`${loaded}\` (loaded from \`${v!.name}\`, ${v!.kind} of ${[v!.function, ...v!.inlinedIn].join(', inlined in ')}) here: `
+      : v && v.location.toLowerCase().startsWith(register.toLowerCase())
         ? `holds \`${v.name}\` (${v.kind} of ${[v.function, ...v.inlinedIn].join(', inlined in ')}${v.location.toLowerCase() === register.toLowerCase() ? '' : `; \`${v.name}\` = ${v.location}`}) here: `
         : '';
     const part =

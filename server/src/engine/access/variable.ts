@@ -5,7 +5,7 @@
 import { type Die, dieRef, dieString, readDieTree } from '../symbolize/dwarf/dies';
 import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
 import { locationAt, registerLocation } from '../symbolize/dwarf/locations';
-import { DW_TAG_TYPE, stripType, typeName, typeOf } from '../symbolize/dwarf/types';
+import { DW_TAG_TYPE, membersOf, stripType, typeName, typeOf } from '../symbolize/dwarf/types';
 import { X86_64_GPRS } from './instruction';
 
 export interface VariableAtPc {
@@ -93,6 +93,8 @@ export function variableInRegister(
   const fn = readDieTree(unit, tree.records()[top].die);
   const scopes = scopesAt(dw, fn, pc);
   const optimizedOut: string[] = [];
+  /** Every variable in the register, innermost scope first. */
+  const candidates: VariableFound[] = [];
   /** Pointers whose location here is no register (`a`: only its value at function entry is known). */
   const elsewhere: string[] = [];
   for (let i = scopes.length - 1; i >= 0; i--) {
@@ -122,23 +124,21 @@ export function variableInRegister(
         offset === 0n
           ? register
           : `${register}${offset < 0n ? '-' : '+'}0x${(offset < 0n ? -offset : offset).toString(16)}`;
-      return {
-        found: {
-          variable: {
-            name,
-            kind: v.tag === TAG.formal_parameter ? 'parameter' : 'local',
-            function: s.owner,
-            inlinedIn: s.outer,
-            type: typeName(dw, typeDie),
-            location,
-          },
-          typeDie,
-          offset,
+      candidates.push({
+        variable: {
+          name,
+          kind: v.tag === TAG.formal_parameter ? 'parameter' : 'local',
+          function: s.owner,
+          inlinedIn: s.outer,
+          type: typeName(dw, typeDie),
+          location,
         },
-        why: null,
-      };
+        typeDie,
+        offset,
+      });
     }
   }
+  if (candidates.length) return { found: preferred(dw, candidates), why: null };
   const out = [...new Set(optimizedOut)];
   const details = [
     ...(out.length
@@ -150,6 +150,26 @@ export function variableInRegister(
     found: null,
     why: `no variable in scope is in ${register} here${details.length ? ` (${details.join('; ')})` : ''}`,
   };
+}
+
+/**
+ * Of the variables in the register (innermost scope first), the innermost that points to a struct or union
+ * of several members: an inlined generic helper's pointer (`__ptr` of try_cmpxchg, an `atomic64_t *`, a
+ * `refcount_t *` — scalars and one-member wrappers) names less than the caller's `lock` whose member it is.
+ * Without one, the innermost.
+ */
+function preferred(dw: DwarfInfo, candidates: VariableFound[]): VariableFound {
+  const rich = candidates.find((c) => {
+    const ptr = stripType(dw, c.typeDie);
+    if (ptr?.tag !== POINTER_TYPE) return false;
+    const t = stripType(dw, typeOf(dw, ptr));
+    return (
+      !!t &&
+      (t.tag === DW_TAG_TYPE.structure_type || t.tag === DW_TAG_TYPE.union_type) &&
+      membersOf(dw, t).length > 1
+    );
+  });
+  return rich ?? candidates[0];
 }
 
 /** The subprogram and every inlined subroutine / lexical block inside it that covers `pc`, outermost first. */
