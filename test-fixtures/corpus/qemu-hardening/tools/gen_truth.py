@@ -8,12 +8,13 @@ For every frame 'sym+0xOFF/0xSIZE [mod]' in the crash part of the log:
   - llvm-symbolizer at the same address (vmlinux only: llvm-symbolizer 14 has no
     section option for ET_REL objects)
 Writes decoded/<scenario>.truth.tsv and decoded/<scenario>.truth.txt (and logs/<scenario>.crash.txt)
-usage: gen_truth.py <scenario>...   env: WORK (default: parent of this script's dir), VMLINUX, KO"""
+usage: gen_truth.py <scenario>...   env: WORK (default: parent of this script's dir), VMLINUX, MOD, KO"""
 import re, subprocess, sys, os, collections
 HERE = os.path.dirname(os.path.abspath(__file__))
 K = os.environ.get('WORK', os.path.dirname(HERE))           # work dir: logs/, decoded/, module/, cache/
 VMLINUX = os.environ.get('VMLINUX', '/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64')  # from linux-image-6.1.0-56-amd64-dbg
-KO = os.environ.get('KO', K + '/module/hardening.ko')
+MOD = os.environ.get('MOD', 'hardening')                    # the module's name in the logs ([hardening], [access])
+KO = os.environ.get('KO', K + f'/module/{MOD}.ko')
 CACHE = K + '/cache'
 
 def readelf_dump(obj, name):
@@ -64,7 +65,7 @@ def ko_secnames():
     return d
 
 VSYMS = load_syms(readelf_dump(VMLINUX, 'vmlinux.readelf-s.txt'))
-KSYMS = load_syms(readelf_dump(KO, 'hardening.ko.readelf-s.txt'), ko_secnames())
+KSYMS = load_syms(readelf_dump(KO, f'{MOD}.ko.readelf-s.txt'), ko_secnames())
 
 def a2l(obj, addr, sec=None):
     cmd = ['addr2line', '-f', '-i', '-p', '-e', obj]
@@ -112,8 +113,8 @@ def main(sc):
         if key in seen:
             continue
         seen.add(key)
-        obj = KO if mod == 'hardening' else VMLINUX
-        cands = (KSYMS if mod == 'hardening' else VSYMS).get(sym, [])
+        obj = KO if mod == MOD else VMLINUX
+        cands = (KSYMS if mod == MOD else VSYMS).get(sym, [])
         match = [c for c in cands if c[3] == size] or [c for c in cands if c[1] == size] or cands
         if not match:
             rows.append((ln, kind, sym, off, size, mod or 'vmlinux', '-', '-', 'SYMBOL NOT FOUND', '', '', ''))
@@ -124,9 +125,9 @@ def main(sc):
             note = ''
         for ci, (val, ssize, sec, _nxt) in enumerate(match):
             addr = val + off
-            exact = a2l(obj, addr, sec if mod == 'hardening' else None)
-            prev = a2l(obj, addr - 1, sec if mod == 'hardening' else None) if kind.startswith('CALL') else ''
-            ll = llvm(obj, addr) if mod != 'hardening' else ''
+            exact = a2l(obj, addr, sec if mod == MOD else None)
+            prev = a2l(obj, addr - 1, sec if mod == MOD else None) if kind.startswith('CALL') else ''
+            ll = llvm(obj, addr) if mod != MOD else ''
             n = note + (f' candidate {ci+1}/{len(match)}' if len(match) > 1 else '')
             rows.append((ln, kind, sym, off, size, mod or 'vmlinux', sec or 'vmlinux', hex(addr), exact, prev, ll, n))
     with open(f'{K}/decoded/{sc}.truth.tsv', 'w') as f:
