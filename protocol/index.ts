@@ -3,10 +3,20 @@
 // nothing, so the client still never imports server code (eslint.config.mjs).
 
 /**
- * workspace/executeCommand `arguments: [uri]` (an open kernel log): the log with its frames symbolized,
- * decode_stacktrace.sh style, waiting for the debug files; null when the log could not be analysed.
+ * workspace/executeCommand `arguments: [uri, options?: DecodeLogOptions]` (an open kernel log): the log with
+ * its frames symbolized, decode_stacktrace.sh style, waiting for the debug files; null when the log could
+ * not be analysed.
  */
 export const DECODE_LOG_COMMAND = 'kernelOops.server.decodeLog';
+
+export interface DecodeLogOptions {
+  /**
+   * The text in pages of whole lines, about this many characters each (at least 1024): the result holds
+   * the first, `more` the argument for the next (DECODE_LOG_PAGE_COMMAND). Without it the whole text comes
+   * in one message, which for a 100 MB log the server builds and writes several times over.
+   */
+  pageChars?: number;
+}
 
 export interface DecodeLogResult {
   text: string;
@@ -14,6 +24,20 @@ export interface DecodeLogResult {
   summary: string[];
   /** Problems with the debug files (one line each). */
   messages: string[];
+  /** When the text goes on (pages asked for): the argument of DECODE_LOG_PAGE_COMMAND for the next page. */
+  more?: string;
+}
+
+/**
+ * workspace/executeCommand `arguments: [more]` (a DecodeLogResult's or DecodeLogPage's `more`): the next
+ * page of the decoded text, of the log as it was when decoding began. A `more` expires a minute after its
+ * page, and when the log closes.
+ */
+export const DECODE_LOG_PAGE_COMMAND = 'kernelOops.server.decodeLogPage';
+
+export interface DecodeLogPage {
+  text: string;
+  more?: string;
 }
 
 /** Server → client notification: the debug files a log's frames are symbolized with (the status bar). */

@@ -4,7 +4,8 @@
 // empty lines, then prints the peak RSS (VmHWM) of
 //   - `oops-lens analyze` and `oops-lens decode` on each (target ≤ 3× the document),
 //   - the language server over stdio: after the diagnostics of the opened document, after one edit and
-//     its diagnostics, after Decode log (target ≤ 6× the document).
+//     its diagnostics, after Decode log (target ≤ 6× the document), whose text is asked for in pages of
+//     4 Mi characters as the VS Code client asks for it (client/src/decodedDocuments.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -120,11 +121,21 @@ async function server(file) {
   await waitDiagnostics(2);
   mark('one edit → diagnostics', t0);
   t0 = performance.now();
-  await conn.sendRequest('workspace/executeCommand', {
+  let page = await conn.sendRequest('workspace/executeCommand', {
     command: 'kernelOops.server.decodeLog',
-    arguments: [uri],
+    arguments: [uri, { pageChars: 1 << 22 }],
   });
-  mark('Decode log', t0);
+  let pages = 1;
+  let chars = page.text.length;
+  for (; page.more; pages++) {
+    page = await conn.sendRequest('workspace/executeCommand', {
+      command: 'kernelOops.server.decodeLogPage',
+      arguments: [page.more],
+    });
+    chars += page.text.length;
+  }
+  mark(`Decode log (${pages} pages)`, t0);
+  if (chars < text.length * 0.99) throw new Error(`Decode log gave ${chars} characters of ${text.length}`);
   await conn.sendRequest('shutdown');
   await conn.sendNotification('exit');
   await new Promise((r) => proc.on('exit', r));

@@ -4,11 +4,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DECODE_LOG_COMMAND as SERVER_DECODE_COMMAND, type DecodeLogResult } from '../../protocol';
+import {
+  DECODE_LOG_COMMAND as SERVER_DECODE_COMMAND,
+  DECODE_LOG_PAGE_COMMAND,
+  type DecodeLogOptions,
+  type DecodeLogPage,
+  type DecodeLogResult,
+} from '../../protocol';
 import { KERNEL_LOG } from './detectByContent';
 
 export const DECODED_SCHEME = 'kernel-oops-decoded';
 const DECODE_COMMAND = 'kernelOops.decodeLog';
+/** The decoded text comes in pages of about this many characters: never all in one message. */
+const PAGE_CHARS = 1 << 22;
 
 export function isDecodedDocument(doc: vscode.TextDocument): boolean {
   return doc.uri.scheme === DECODED_SCHEME;
@@ -41,11 +49,22 @@ export function registerDecodeLog(
       }
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'Kernel Oops Lens: decoding the log…' },
-        () =>
-          c.sendRequest<DecodeLogResult | null>('workspace/executeCommand', {
+        async () => {
+          const first = await c.sendRequest<DecodeLogResult | null>('workspace/executeCommand', {
             command: SERVER_DECODE_COMMAND,
-            arguments: [log.uri.toString()],
-          }),
+            arguments: [log.uri.toString(), { pageChars: PAGE_CHARS } satisfies DecodeLogOptions],
+          });
+          const pages = first ? [first.text] : [];
+          for (let more = first?.more; more;) {
+            const page = await c.sendRequest<DecodeLogPage>('workspace/executeCommand', {
+              command: DECODE_LOG_PAGE_COMMAND,
+              arguments: [more],
+            });
+            pages.push(page.text);
+            more = page.more;
+          }
+          return first && { ...first, text: pages.join('') };
+        },
       );
       if (!result) return;
       const target = decodedUri(log.uri);

@@ -26,9 +26,10 @@ import type { ExternalTool } from './engine';
 import { buildBugReport, defaultReportEvent, type BugReport } from './engine';
 import { formatTriage, parseTriageArgs, runTriage, TriageUsageError } from './triageCommand';
 import {
+  decodedParts,
   decodeLogLines,
-  decodeLogText,
   framesOfAnalysis,
+  rewrittenLines,
   moduleFileName,
   frameKey,
   releaseOf,
@@ -141,6 +142,32 @@ function readStdin(max: number): Buffer {
     chunks.push(Buffer.from(chunk.subarray(0, n)));
   }
   return Buffer.concat(chunks, total);
+}
+
+/** Written out this many characters at a time: the decoded copy of a 100 MB log is never one string. */
+const WRITE_CHARS = 1 << 20;
+
+/** `decode`'s output: the decoded copy of the log, written as it is made, ending with a line break. */
+function writeDecoded(text: string, analysis: Analysis, results: LogSymbolization['results']): void {
+  const rewritten = rewrittenLines(text, framesOfAnalysis(analysis), results);
+  let batch: string[] = [];
+  let size = 0;
+  let last = '\n';
+  const flush = () => {
+    if (size > 0) process.stdout.write(batch.join(''));
+    batch = [];
+    size = 0;
+  };
+  for (const part of decodedParts(text, 0, rewritten)) {
+    if (part.length === 0) continue;
+    batch.push(part);
+    size += part.length;
+    last = part;
+    if (size >= WRITE_CHARS) flush();
+  }
+  if (!last.endsWith('\n')) batch.push('\n');
+  size++;
+  flush();
 }
 
 type SymbolizedLog = LogSymbolization | null;
@@ -353,8 +380,7 @@ async function main(argv: string[]): Promise<void> {
     const text = readInput(files[0]);
     const analysis = analyzeText(text);
     const sym = await symbolize(files[0], text, analysis, debug, true);
-    const out = decodeLogText(text, framesOfAnalysis(analysis), sym.results);
-    process.stdout.write(out.endsWith('\n') ? out : out + '\n');
+    writeDecoded(text, analysis, sym.results);
     return;
   }
 

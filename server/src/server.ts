@@ -15,6 +15,7 @@ import {
   CRASH_REPORT_COMMAND,
   PSTORE_COMMAND,
   DECODE_LOG_COMMAND,
+  DECODE_LOG_PAGE_COMMAND,
   EVENT_HEADERS_COMMAND,
   WORKSPACE_TRUST_NOTIFICATION,
 } from '../../protocol';
@@ -147,7 +148,8 @@ function startServer(): void {
     return workspaceSymbols(await docs.openAnalyses(token), p.query);
   });
   connection.onExecuteCommand(async (p, token) => {
-    if (p.command === DECODE_LOG_COMMAND) return docs.decodeLog(p.arguments?.[0], token);
+    if (p.command === DECODE_LOG_COMMAND) return docs.decodeLog(p.arguments?.[0], p.arguments?.[1], token);
+    if (p.command === DECODE_LOG_PAGE_COMMAND) return docs.decodeLogPage(p.arguments?.[0]);
     if (p.command === EVENT_HEADERS_COMMAND)
       return docs.withAnalysis(eventHeadersArguments(p.arguments), token, (_doc, a) => eventHeaders(a));
     if (p.command === PSTORE_COMMAND) return pstoreDumps(pstoreArguments(p.arguments));

@@ -183,6 +183,8 @@ test('malformed params: InvalidParams (-32602) with a sentence, never -32603 or 
     ['textDocument/inlayHint', { textDocument: doc }],
     ['textDocument/inlayHint', { textDocument: doc, range: { start: position } }],
     ['workspace/executeCommand', { command: 'kernelOops.server.decodeLog', arguments: [42] }],
+    ['workspace/executeCommand', { command: 'kernelOops.server.decodeLogPage', arguments: ['nope'] }],
+    ['workspace/executeCommand', { command: 'kernelOops.server.decodeLogPage', arguments: [] }],
   ];
   for (const [method, params] of cases) {
     const err = await lsp.conn.sendRequest(method, params).then(

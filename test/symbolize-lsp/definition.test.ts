@@ -9,7 +9,12 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InlayHint, LocationLink } from 'vscode-languageserver-protocol';
-import { DECODE_LOG_COMMAND, type DecodeLogResult } from '../../protocol';
+import {
+  DECODE_LOG_COMMAND,
+  DECODE_LOG_PAGE_COMMAND,
+  type DecodeLogPage,
+  type DecodeLogResult,
+} from '../../protocol';
 import { LspSession, lspLines } from '../lsp/lspClient';
 import { moduleTruth, rawAddressLog, QEMU, QEMU_LOGS, QEMU_MODULES, type ModuleTruth } from './truth';
 
@@ -172,6 +177,20 @@ test('the decode command returns a decode_stacktrace.sh-style copy of the log', 
   }
   const input = lspLines(textOf('null_read'));
   assert.equal(out.length, input.length);
+  // In pages (as the VS Code client asks): the same text, whole lines a page.
+  const pages: string[] = [];
+  let page: DecodeLogResult | DecodeLogPage = (await lsp.conn.sendRequest('workspace/executeCommand', {
+    command: DECODE_LOG_COMMAND,
+    arguments: [uriOf('null_read'), { pageChars: 1024 }],
+  })) as DecodeLogResult;
+  for (pages.push(page.text); page.more; pages.push(page.text))
+    page = (await lsp.conn.sendRequest('workspace/executeCommand', {
+      command: DECODE_LOG_PAGE_COMMAND,
+      arguments: [page.more],
+    })) as DecodeLogPage;
+  assert.equal(pages.join(''), r.text);
+  assert.ok(pages.length >= 3, `${pages.length} pages`);
+  assert.ok(pages.slice(0, -1).every((p) => p.endsWith('\n')));
   // The summary counts what was rewritten, and accounts for every other frame with a reason.
   const [head, ...why] = r.summary;
   const m = /^Decoded (\d+) of (\d+) frames\.$/.exec(head);

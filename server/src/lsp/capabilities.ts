@@ -3,6 +3,7 @@ import { CodeActionKind, TextDocumentSyncKind, type ServerCapabilities } from 'v
 import {
   CRASH_REPORT_COMMAND,
   DECODE_LOG_COMMAND,
+  DECODE_LOG_PAGE_COMMAND,
   EVENT_HEADERS_COMMAND,
   PSTORE_COMMAND,
 } from '../../../protocol';
@@ -27,7 +28,13 @@ export function capabilities(): ServerCapabilities {
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     // EVENT_HEADERS_COMMAND: where Next / Previous crash move to (lsp/eventHeaders.ts).
     executeCommandProvider: {
-      commands: [DECODE_LOG_COMMAND, CRASH_REPORT_COMMAND, EVENT_HEADERS_COMMAND, PSTORE_COMMAND],
+      commands: [
+        DECODE_LOG_COMMAND,
+        DECODE_LOG_PAGE_COMMAND,
+        CRASH_REPORT_COMMAND,
+        EVENT_HEADERS_COMMAND,
+        PSTORE_COMMAND,
+      ],
     },
   };
 }

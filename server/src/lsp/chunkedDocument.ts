@@ -40,6 +40,11 @@ function lineStarts(s: string, last: boolean): Int32Array {
   return out;
 }
 
+/** How many line breaks `s` holds (`\r\n` one), as LSP and the engine count them. */
+export function lineBreaks(s: string): number {
+  return lineCount(s, false);
+}
+
 /** How many lines start within `s` (see lineStarts), counted without keeping them. */
 function lineCount(s: string, last: boolean): number {
   // Without `\r`: the first line and one after each `\n`.

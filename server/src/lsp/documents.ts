@@ -17,15 +17,17 @@ import {
   DEBUG_FILES_NOTIFICATION,
   CRASH_REPORT_COMMAND,
   DECODE_LOG_COMMAND,
+  DECODE_LOG_PAGE_COMMAND,
   type DebugFilesParams,
+  type DecodeLogPage,
   type DecodeLogResult,
 } from '../../../protocol';
 import type { Analysis, FaultAccess, KernelEvent, LogFrame } from '../engine';
 import {
   archOf,
   debugFilesStatus,
+  decodedLines,
   decodeLogLines,
-  decodeLogText,
   decodeSummary,
   findEventAt,
   findFrameAt,
@@ -37,6 +39,7 @@ import type { Analyzer } from './analyzer';
 import type { LongText } from './worker';
 import type { CrashReportInputs } from './crashReport';
 import { CHUNKED_DOCUMENTS, type ChunkedDocument } from './chunkedDocument';
+import { DecodedPages, MIN_PAGE_CHARS } from './decodedPages';
 import { toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
@@ -95,6 +98,7 @@ export class OpenDocuments {
   private readonly documents = new TextDocuments(CHUNKED_DOCUMENTS);
   private readonly symbolization: SymbolizationService;
   private readonly scheduler: AnalysisScheduler;
+  private readonly decodedPages = new DecodedPages();
   private pullConfiguration = false;
   private baseSettings: Settings = DEFAULT_SETTINGS;
   private readonly settingsCache = new Map<string, Promise<Settings>>();
@@ -164,6 +168,7 @@ export class OpenDocuments {
       this.debounceSeen.delete(e.document.uri);
       this.sourceWaited.delete(e.document.uri);
       this.symbolizedOnce.delete(e.document.uri);
+      this.decodedPages.close(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
   }
@@ -297,8 +302,11 @@ export class OpenDocuments {
     return { doc, analysis, frameSource, accessOf: done && analysis && symbolizedAccess(done, analysis) };
   }
 
-  /** The Decode log command: the log with its frames symbolized (waiting for the debug files). */
-  async decodeLog(uri: unknown, token: Token): Promise<DecodeLogResult | null> {
+  /**
+   * The Decode log command: the log with its frames symbolized (waiting for the debug files), in pages when
+   * `options` ask for them (DecodeLogOptions).
+   */
+  async decodeLog(uri: unknown, options: unknown, token: Token): Promise<DecodeLogResult | null> {
     if (typeof uri !== 'string' || !this.documents.get(uri))
       throw new ResponseError(
         ErrorCodes.InvalidParams,
@@ -307,14 +315,32 @@ export class OpenDocuments {
     const r = await this.analysisFor(uri, token, SOURCE_WAIT_MS);
     if (!r) return null;
     const sym = await this.symbolizationFor(uri, token, SOURCE_WAIT_MS);
-    const text = r.doc.getText();
+    const doc = r.doc;
     const frames = sym?.frames ?? framesOf(r.analysis);
     const results = sym?.results ?? new Map();
+    const lines = doc.lineCount;
+    const rewritten = decodedLines(frames, results, (n) =>
+      n < lines ? doc.getText(doc.getLineRange(n)) : undefined,
+    );
+    const asked = (options as { pageChars?: unknown } | null | undefined)?.pageChars;
+    const pageChars = typeof asked === 'number' && asked > 0 ? Math.max(asked, MIN_PAGE_CHARS) : Infinity;
+    const chunks = doc.lineChunks().map((c) => c.text);
     return {
-      text: decodeLogText(text, frames, results),
+      ...this.decodedPages.start(uri, chunks, rewritten, pageChars),
       summary: decodeSummary(frames, results),
       messages: sym?.messages ?? [],
     };
+  }
+
+  /** The next page of a Decode log (DECODE_LOG_PAGE_COMMAND). */
+  decodeLogPage(more: unknown): DecodeLogPage {
+    const page = typeof more === 'string' ? this.decodedPages.next(more) : undefined;
+    if (!page)
+      throw new ResponseError(
+        ErrorCodes.InvalidParams,
+        `${DECODE_LOG_PAGE_COMMAND}: argument 1 must be the 'more' of the page before (it expires a minute after that page, or when its log closes).`,
+      );
+    return page;
   }
 
   /** Copy crash report's inputs: the analysis, the log decoded as far as the debug files allow, the trees. */
@@ -343,6 +369,7 @@ export class OpenDocuments {
   }
 
   dispose(): void {
+    this.decodedPages.dispose();
     this.scheduler.dispose();
     this.symbolization.dispose();
   }

@@ -28,21 +28,37 @@ export function decodeLogText(
   frames: LogFrame[],
   results: Map<string, FrameSymbolization>,
 ): string {
-  const rewritten = rewrittenLines(text, frames, results);
-  const parts: string[] = [];
-  const cursor = new LineCursor(text);
+  return [...decodedParts(text, 0, rewrittenLines(text, frames, results))].join('');
+}
+
+/**
+ * The decoded copy of `text`, whole lines of the log of which the first is line `first`, in parts to be
+ * written one after the other (a 100 MB log need not be decoded into one string): stretches copied as
+ * they are (`\r\n` and `\r` made `\n`) and `rewritten` lines (decodedLines, for the whole log).
+ */
+export function* decodedParts(
+  text: string,
+  first: number,
+  rewritten: readonly (readonly [number, string])[],
+): Generator<string> {
+  const cursor = new LineCursor(text, null, first);
   let copied = 0;
-  const copy = (to: number) => {
-    if (to > copied) parts.push(lineBreaksAsLF(text.slice(copied, to)));
-  };
-  for (const [n, line] of rewritten) {
+  let i = 0;
+  for (let lo = rewritten.length; i < lo;) {
+    const mid = (i + lo) >> 1;
+    if (rewritten[mid][0] < first) i = mid + 1;
+    else lo = mid;
+  }
+  for (; i < rewritten.length; i++) {
+    const [n, line] = rewritten[i];
     while (cursor.line < n && cursor.next());
-    copy(cursor.start);
-    parts.push(line);
+    // Past the text (the line after its last break is the next stretch's: no frame is on an empty line).
+    if (cursor.line !== n || cursor.start >= text.length) break;
+    if (cursor.start > copied) yield lineBreaksAsLF(text.slice(copied, cursor.start));
+    yield line;
     copied = cursor.end;
   }
-  copy(text.length);
-  return parts.join('');
+  if (text.length > copied) yield lineBreaksAsLF(text.slice(copied));
 }
 
 function lineBreaksAsLF(s: string): string {
@@ -63,25 +79,39 @@ export function decodeLogLines(
   return lines;
 }
 
-/** The lines decoding rewrites, in line order: line number → the line rewritten. */
-function rewrittenLines(
+/** The lines decoding rewrites in `text`, in line order: [line number, the line rewritten]. */
+export function rewrittenLines(
   text: string,
   frames: LogFrame[],
   results: Map<string, FrameSymbolization>,
-): Map<number, string> {
+): [number, string][] {
+  const cursor = new LineCursor(text);
+  return decodedLines(frames, results, (n) => {
+    while (cursor.line < n && cursor.next());
+    return cursor.line === n ? text.slice(cursor.start, cursor.end) : undefined;
+  });
+}
+
+/**
+ * The lines decoding rewrites, in line order: [line number, the line rewritten]. `lineAt(n)` reads line n
+ * of the log without its break (undefined past the end); it is asked in increasing order.
+ */
+export function decodedLines(
+  frames: LogFrame[],
+  results: Map<string, FrameSymbolization>,
+  lineAt: (n: number) => string | undefined,
+): [number, string][] {
   const byLine = new Map<number, LogFrame[]>();
   for (const f of frames) {
     const l = f.frame.span.line;
     byLine.set(l, [...(byLine.get(l) ?? []), f]);
   }
-  const out = new Map<number, string>();
-  const cursor = new LineCursor(text);
+  const out: [number, string][] = [];
   for (const n of [...byLine.keys()].sort((a, b) => a - b)) {
-    while (cursor.line < n && cursor.next());
-    if (cursor.line !== n) break;
+    const original = lineAt(n);
+    if (original === undefined) break;
     const list = byLine.get(n)!;
-    let line = text.slice(cursor.start, cursor.end);
-    const original = line;
+    let line = original;
     // Right to left, so that earlier columns stay valid.
     for (const f of list.sort((a, b) => b.frame.span.start - a.frame.span.start)) {
       const r = results.get(f.key);
@@ -102,7 +132,7 @@ function rewrittenLines(
     }
     const access = list.map((f) => (f.fault ? results.get(f.key)?.access : undefined)).find((a) => a);
     if (access) line += '\n' + accessLine(line, access.summary);
-    if (line !== original) out.set(n, line);
+    if (line !== original) out.push([n, line]);
   }
   return out;
 }

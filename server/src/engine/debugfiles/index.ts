@@ -45,4 +45,13 @@ export { symbolizeLog, debugFilesStatus } from './session';
 export type { SessionOptions, LogSymbolization, DebugFilesInUse, RejectedFile, CrossCheck } from './session';
 export { identityMismatch } from './match';
 export type { LogIdentity } from './match';
-export { decodeLogLines, decodeLogText, decodeSummary, locationsText, ACCESS_LINE_LABEL } from './decodeText';
+export {
+  decodedLines,
+  decodedParts,
+  rewrittenLines,
+  decodeLogLines,
+  decodeLogText,
+  decodeSummary,
+  locationsText,
+  ACCESS_LINE_LABEL,
+} from './decodeText';

@@ -1,0 +1,62 @@
+// decodedParts: the decoded copy of a log made stretch by stretch (as the CLI writes it and the server
+// pages it) equals the decoded copy made at once, wherever the stretches are cut between lines; every
+// resolved frame is rewritten, in logs with `\n`, `\r\n` and `\r` line breaks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  analyzeText,
+  decodedParts,
+  decodeLogText,
+  framesOfAnalysis,
+  LineCursor,
+  rewrittenLines,
+  type FrameSymbolization,
+} from '../../src/engine';
+import { QEMU_LOGS } from '../engine/fixtures';
+import { Rng } from '../fuzz/fuzzer';
+
+/** Every frame resolved to a made-up source line. */
+function resolvedAll(text: string) {
+  const frames = framesOfAnalysis(analyzeText(text));
+  const results = new Map<string, FrameSymbolization>(
+    frames.map((f, i) => [
+      f.key,
+      {
+        ok: true,
+        frames: [{ function: 'f', file: `dir/file${i}.c`, line: i + 1, column: 0, discriminator: 0 }],
+        object: null,
+        section: null,
+      } as FrameSymbolization,
+    ]),
+  );
+  return { frames, results };
+}
+
+test('a log decoded in stretches cut at random line starts is the log decoded at once', () => {
+  const g = new Rng(3);
+  const logs = readdirSync(QEMU_LOGS)
+    .filter((f) => f.endsWith('.log'))
+    .slice(0, 6);
+  assert.ok(logs.length >= 3);
+  for (const name of logs) {
+    for (const eol of ['\n', '\r\n', '\r']) {
+      const text = readFileSync(join(QEMU_LOGS, name), 'utf8').replace(/\r?\n/g, eol);
+      const { frames, results } = resolvedAll(text);
+      const whole = decodeLogText(text, frames, results);
+      const rewritten = rewrittenLines(text, frames, results);
+      assert.ok(rewritten.length > 0 && whole.includes('(dir/file0.c:1)'), `${name}: frames rewritten`);
+      // Line starts, some of them cut points.
+      const cuts: [number, number][] = [];
+      for (const c = new LineCursor(text); c.next();) if (g.float() < 0.05) cuts.push([c.start, c.line]);
+      let out = '';
+      let from: [number, number] = [0, 0];
+      for (const to of [...cuts, [text.length, -1] as [number, number]]) {
+        out += [...decodedParts(text.slice(from[0], to[0]), from[1], rewritten)].join('');
+        from = to;
+      }
+      assert.equal(out, whole, `${name}, ${JSON.stringify(eol)}, ${cuts.length} cuts`);
+    }
+  }
+});
