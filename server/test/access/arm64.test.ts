@@ -1,7 +1,8 @@
 // The arm64 instruction decoder (access/arm64.ts) against llvm-objdump: every instruction of the real arm64
 // buggy.ko, and thousands of generated words of every class it decodes (load/store register in all its
-// addressing modes, pairs, literals, BR/BLR/RET) assembled with clang's `.inst` and disassembled by
-// llvm-objdump. Where llvm-objdump prints a load/store or a branch to a register, ours is the same text;
+// addressing modes, pairs, literals, LSE atomics, exclusives, load-acquire/store-release, compare-and-swap,
+// BR/BLR/RET) assembled with clang's `.inst` and disassembled by llvm-objdump (with the LSE, RCpc and LOR
+// extensions the kernel's atomics use). Where llvm-objdump prints a load/store or a branch to a register, ours is the same text;
 // where it prints anything else, ours decodes nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -28,7 +29,7 @@ interface Line {
 
 /** llvm-objdump -d of an aarch64 object: one entry per instruction word. */
 function objdump(file: string): Line[] {
-  const r = spawnSync('llvm-objdump', ['-d', '--triple=aarch64', file], {
+  const r = spawnSync('llvm-objdump', ['-d', '--triple=aarch64', MATTR, file], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
@@ -46,14 +47,21 @@ function objdumpLines(text: string): Line[] {
     out.push({
       word: (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0,
       mnemonic: m[2],
-      operands: m[3] ?? '',
+      // llvm's remarks (`// acquire semantics dropped since destination is zero`) are no operand.
+      operands: (m[3] ?? '').replace(/\s*\/\/.*$/, ''),
     });
   }
   return out;
 }
 
+/** The extensions whose instructions the decoder reads: LSE atomics and CAS, LDAPR, LDLAR/STLLR. */
+const MATTR = '--mattr=+lse,+rcpc,+lor';
+
 /** The classes the decoder handles, by llvm-objdump's mnemonic. */
 const MEMORY = /^(?:ld|st)(?:r|ur|tr)(?:b|h|sb|sh|sw)?$|^(?:ld|st)n?p$|^ldpsw$/;
+const ATOMIC =
+  /^(?:ld(?:add|clr|eor|set|smax|smin|umax|umin)(?:a|al|l)?|st(?:add|clr|eor|set|smax|smin|umax|umin)l?|swp(?:a|al|l)?|cas(?:a|al|l)?)[bh]?$|^casp(?:a|al|l)?$/;
+const EXCLUSIVE = /^(?:ld(?:a?xr|ar|lar|apr)|st(?:l?xr|lr|llr))[bh]?$|^(?:lda?xp|stl?xp)$/;
 const BRANCH = /^(?:br|blr|ret)$/;
 
 /** Compares our decoding of every line with llvm-objdump's; returns how many were memory/branch accesses. */
@@ -62,7 +70,12 @@ function compare(lines: Line[], where: string): number {
   for (const l of lines) {
     const ours = decodeArm64Access(l.word);
     const hex = `${where} 0x${l.word.toString(16).padStart(8, '0')}`;
-    if (!MEMORY.test(l.mnemonic) && !BRANCH.test(l.mnemonic)) {
+    if (
+      !MEMORY.test(l.mnemonic) &&
+      !ATOMIC.test(l.mnemonic) &&
+      !EXCLUSIVE.test(l.mnemonic) &&
+      !BRANCH.test(l.mnemonic)
+    ) {
       assert.equal(
         ours,
         null,
@@ -110,10 +123,13 @@ function operandOf(l: Line) {
       l.operands,
     );
   assert.ok(m, `no memory operand in ${l.operands}`);
-  const byMnemonic = /^(?:ld|st)\w*?(?:(s?b)|(s?h)|(sw))$/.exec(l.mnemonic.replace(/p$/, ''));
-  const reg = REGISTER_BYTES[l.operands[0]];
+  const atomic = ATOMIC.test(l.mnemonic);
+  const byMnemonic = /^(?:ld|st|swp|cas)\w*?(?:(s?b)|(s?h)|(sw))$/.exec(l.mnemonic.replace(/p$/, ''));
+  // A store-exclusive's first register is its status (w), the data register follows.
+  const data = /^stl?x[rp][bh]?$/.test(l.mnemonic) ? l.operands.split(', ')[1] : l.operands;
+  const reg = REGISTER_BYTES[data[0]];
   const one = byMnemonic ? (byMnemonic[1] ? 1 : byMnemonic[2] ? 2 : 4) : l.mnemonic === 'ldpsw' ? 4 : reg;
-  const pair = /p(?:sw)?$/.test(l.mnemonic);
+  const pair = (/p(?:sw)?$/.test(l.mnemonic) && l.mnemonic !== 'swp') || l.mnemonic.startsWith('casp');
   const extend = m[5] === 'uxtw' || m[5] === 'sxtw' ? m[5] : null;
   return {
     base: m[1],
@@ -122,7 +138,8 @@ function operandOf(l: Line) {
     displacement: Number(m[2] ?? 0),
     extend,
     size: pair ? 2 * one : one,
-    kind: l.mnemonic.startsWith('ld') ? 'read' : 'write',
+    // Atomics and compare-and-swap read and write; exclusives and acquire/release loads and stores one of them.
+    kind: atomic ? 'rmw' : l.mnemonic.startsWith('ld') ? 'read' : 'write',
   };
 }
 
@@ -144,9 +161,10 @@ const CLASSES: [name: string, mask: number, value: number, decodedAtLeast: numbe
   ['load/store register, unsigned immediate', 0x3b000000, 0x39000000, 2000],
   ['load/store register, unscaled/pre/post/unprivileged', 0x3b200000, 0x38000000, 1500],
   ['load/store register, register offset', 0x3b200c00, 0x38200800, 1000],
-  // Atomics (LDADD, SWP, …) and pointer-authenticated loads: not decoded, and never mistaken for ours.
-  ['atomic memory operations, pointer-authenticated loads', 0x3b200400, 0x38200400, 0],
-  ['atomic memory operations', 0x3b200c00, 0x38200000, 0],
+  // Pointer-authenticated loads: not decoded, and never mistaken for ours.
+  ['pointer-authenticated loads', 0x3b200400, 0x38200400, 0],
+  ['atomic memory operations (LSE), LDAPR', 0x3f200c00, 0x38200000, 1500],
+  ['exclusives, load-acquire/store-release, compare-and-swap', 0x3f000000, 0x08000000, 1800],
   ['load/store pair', 0x3a000000, 0x28000000, 1500],
   ['load register literal', 0x3b000000, 0x18000000, 1500],
   // Mostly unallocated and pointer-authenticated forms: none of ours may appear where llvm sees none.
@@ -282,11 +300,21 @@ test(
 
 test('an arm64 fault at an instruction the decoder does not read says which classes it reads, never guesses', () => {
   const e = faultEvent('null_write', 'arm64');
-  // `ldadd x1, x0, [x19]` (an LSE atomic, 0xf8210260; llvm-objdump --mattr=+lse): a real data-abort site the hand decoder leaves out.
-  const a = faultAccess({ ...e, code: 'f941c433 91034000 940000a1 d2824680 (f8210260)' })!;
+  // `ld1 { v0.16b }, [x19]` (a vector structure load, 0x4c407260): a data-abort site the hand decoder leaves out.
+  const a = faultAccess({ ...e, code: 'f941c433 91034000 940000a1 d2824680 (4c407260)' })!;
   assert.equal(a.instruction, '');
   assert.match(
     a.summary,
-    /^faulting access unknown: the instruction at the PC \(f8210260\) is in none of the classes/,
+    /^faulting access unknown: the instruction at the PC \(4c407260\) is in none of the classes/,
   );
+});
+
+test('an LSE atomic at the PC (atomic_add with CONFIG_ARM64_LSE_ATOMICS) is a read-modify-write of its base', () => {
+  const e = faultEvent('null_write', 'arm64');
+  // `ldadd x1, x0, [x19]` (0xf8210260): x19 is the base the atomic updates.
+  const a = faultAccess({ ...e, code: 'f941c433 91034000 940000a1 d2824680 (f8210260)' })!;
+  assert.equal(a.instruction, 'ldadd x1, x0, [x19]');
+  assert.equal(a.kind, 'rmw');
+  assert.equal(a.size, 8);
+  assert.equal(a.base?.register, 'x19');
 });

@@ -2,7 +2,9 @@
 // can come from (Arm ARM, "A64 instruction set encoding": Loads and Stores; Branches, exception generating
 // and system instructions): load/store register (unsigned immediate, unscaled, pre/post-index,
 // unprivileged, register offset with extend/shift), load/store pair (offset, pre/post-index, non-temporal),
-// load register literal (PC-relative: no bad pointer) and BR/BLR/RET. The text is what llvm-objdump prints.
+// load register literal (PC-relative: no bad pointer), the atomics the kernel's atomic_t and locks compile to
+// (LSE LDADD/SWP/… and their ST<op> aliases, LDAPR; exclusives LDXR/STXR and pairs; LDAR/STLR, LDLAR/STLLR;
+// CAS/CASP) and BR/BLR/RET. The text is what llvm-objdump prints (with +lse,+rcpc,+lor).
 // Anything else is null: the caller says the instruction was not decoded.
 import type { AccessKind, DecodedAccess, MemoryOperand } from './instruction';
 
@@ -94,7 +96,14 @@ function memoryOperand(
 /** Decodes one little-endian A64 instruction word; null when it is in no class this file knows. */
 export function decodeArm64Access(word: number): DecodedAccess | null {
   word >>>= 0;
-  return loadStoreRegister(word) ?? loadStorePair(word) ?? literal(word) ?? branchRegister(word);
+  return (
+    loadStoreRegister(word) ??
+    atomic(word) ??
+    exclusiveOrdered(word) ??
+    loadStorePair(word) ??
+    literal(word) ??
+    branchRegister(word)
+  );
 }
 
 /** The A64 word at the start of `bytes` (little-endian), or null when fewer than 4 bytes. */
@@ -135,7 +144,7 @@ function loadStoreRegister(w: number): DecodedAccess | null {
         return single(w, t, 'ldr', 'str', rt, `[${base}, ${imm(simm)}]!`, memoryOperand(rn, simm));
     }
   }
-  if (bits(w, 11, 10) !== 0b10) return null; // atomics (LDADD, SWP, …) and pointer-auth loads: not decoded
+  if (bits(w, 11, 10) !== 0b10) return null; // atomics: atomic(); pointer-authenticated loads: not decoded
   const option = bits(w, 15, 13);
   if ((option & 0b010) === 0) return null;
   const rm = bits(w, 20, 16);
@@ -225,4 +234,119 @@ function branchRegister(w: number): DecodedAccess | null {
   const reg = gpr(rn, true);
   const text = opc === 2 ? (rn === 30 ? 'ret' : `ret ${reg}`) : `${opc === 1 ? 'blr' : 'br'} ${reg}`;
   return access(w, text, 'exec', null, null, { target: reg, indirectCall: opc === 1 });
+}
+
+const ATOMIC_OPS = ['add', 'clr', 'eor', 'set', 'smax', 'smin', 'umax', 'umin'];
+
+/**
+ * Atomic memory operations (FEAT_LSE): LDADD, LDCLR, LDEOR, LDSET, LD{S,U}{MAX,MIN} with their acquire /
+ * release / byte / halfword forms, SWP, their ST<op> aliases (no result register), and LDAPR (FEAT_LRCPC).
+ * All but LDAPR read and write the memory.
+ */
+function atomic(w: number): DecodedAccess | null {
+  if ((w & 0x3f200c00) >>> 0 !== 0x38200000) return null;
+  const size = bits(w, 31, 30);
+  const acquire = bits(w, 23, 23);
+  const release = bits(w, 22, 22);
+  const rs = bits(w, 20, 16);
+  const o3 = bits(w, 15, 15);
+  const opc = bits(w, 14, 12);
+  const rn = bits(w, 9, 5);
+  const rt = bits(w, 4, 0);
+  const wide = size === 3;
+  const suffix = ['b', 'h', '', ''][size];
+  const base = rn === 31 ? 'sp' : `x${rn}`;
+  const memory = memoryOperand(rn, 0);
+  const order = (acquire ? 'a' : '') + (release ? 'l' : '');
+  if (o3 === 1) {
+    if (opc === 0)
+      return access(
+        w,
+        `swp${order}${suffix} ${gpr(rs, wide)}, ${gpr(rt, wide)}, [${base}]`,
+        'rmw',
+        1 << size,
+        memory,
+      );
+    if (opc === 4 && acquire && !release && rs === 31)
+      return access(w, `ldapr${suffix} ${gpr(rt, wide)}, [${base}]`, 'read', 1 << size, memory);
+    return null;
+  }
+  const op = ATOMIC_OPS[opc];
+  // No result wanted (Rt = zr) and no acquire: the ST<op> alias.
+  if (rt === 31 && !acquire)
+    return access(
+      w,
+      `st${op}${release ? 'l' : ''}${suffix} ${gpr(rs, wide)}, [${base}]`,
+      'rmw',
+      1 << size,
+      memory,
+    );
+  return access(
+    w,
+    `ld${op}${order}${suffix} ${gpr(rs, wide)}, ${gpr(rt, wide)}, [${base}]`,
+    'rmw',
+    1 << size,
+    memory,
+  );
+}
+
+/**
+ * Load/store exclusive (LDXR, LDAXR, STXR, STLXR and pairs), load-acquire / store-release (LDAR, STLR, and
+ * FEAT_LOR's LDLAR, STLLR) and compare-and-swap (FEAT_LSE CAS, CASP): the op0 = x0 1000 group.
+ */
+function exclusiveOrdered(w: number): DecodedAccess | null {
+  if (bits(w, 29, 24) !== 0b001000) return null;
+  const size = bits(w, 31, 30);
+  const o2 = bits(w, 23, 23);
+  const load = bits(w, 22, 22) === 1;
+  const o1 = bits(w, 21, 21);
+  const rs = bits(w, 20, 16);
+  const o0 = bits(w, 15, 15);
+  const rt2 = bits(w, 14, 10);
+  const rn = bits(w, 9, 5);
+  const rt = bits(w, 4, 0);
+  const base = `[${rn === 31 ? 'sp' : `x${rn}`}]`;
+  const memory = memoryOperand(rn, 0);
+  const suffix = ['b', 'h', '', ''][size];
+  const wide = size === 3;
+  if (o2 === 0 && o1 === 0) {
+    // Single-register exclusives (Rt2, and Rs of a load, are should-be-one: not checked, as by llvm).
+    const m = (load ? (o0 ? 'ldaxr' : 'ldxr') : o0 ? 'stlxr' : 'stxr') + suffix;
+    if (load) return access(w, `${m} ${gpr(rt, wide)}, ${base}`, 'read', 1 << size, memory);
+    return access(w, `${m} ${gpr(rs, false)}, ${gpr(rt, wide)}, ${base}`, 'write', 1 << size, memory);
+  }
+  if (o2 === 0 && o1 === 1) {
+    const pairWide = (size & 1) === 1;
+    const one = pairWide ? 8 : 4;
+    if (size < 2) {
+      // CASP: even register pairs, Rt2 should-be-one.
+      if (rt2 !== 31 || rs % 2 || rt % 2 || rs === 31 || rt === 31) return null;
+      const m = `casp${load ? 'a' : ''}${o0 ? 'l' : ''}`;
+      const r = (n: number) => gpr(n, pairWide);
+      return access(
+        w,
+        `${m} ${r(rs)}, ${r(rs + 1)}, ${r(rt)}, ${r(rt + 1)}, ${base}`,
+        'rmw',
+        2 * one,
+        memory,
+      );
+    }
+    const r = (n: number) => gpr(n, pairWide);
+    if (load)
+      return access(w, `${o0 ? 'ldaxp' : 'ldxp'} ${r(rt)}, ${r(rt2)}, ${base}`, 'read', 2 * one, memory);
+    return access(
+      w,
+      `${o0 ? 'stlxp' : 'stxp'} ${gpr(rs, false)}, ${r(rt)}, ${r(rt2)}, ${base}`,
+      'write',
+      2 * one,
+      memory,
+    );
+  }
+  if (o2 === 1 && o1 === 0) {
+    const m = (load ? (o0 ? 'ldar' : 'ldlar') : o0 ? 'stlr' : 'stllr') + suffix;
+    return access(w, `${m} ${gpr(rt, wide)}, ${base}`, load ? 'read' : 'write', 1 << size, memory);
+  }
+  if (rt2 !== 31) return null;
+  const m = `cas${load ? 'a' : ''}${o0 ? 'l' : ''}${suffix}`;
+  return access(w, `${m} ${gpr(rs, wide)}, ${gpr(rt, wide)}, ${base}`, 'rmw', 1 << size, memory);
 }

@@ -179,7 +179,7 @@ export function faultAccess(e: AccessEvent, given: AccessEvidence = {}): FaultAc
   if (!decoded) {
     const why =
       arch === 'arm64' && (evidence.fileBytes?.length || logBytes?.length)
-        ? `the instruction at the PC (${wordText(evidence.fileBytes ?? logBytes!)}) is in none of the classes the arm64 decoder reads (load/store register or pair, literal, BR/BLR/RET; not atomics, exclusives or vector structures)`
+        ? `the instruction at the PC (${wordText(evidence.fileBytes ?? logBytes!)}) is in none of the classes the arm64 decoder reads (load/store register or pair, literal, LSE atomics, exclusives, load-acquire/store-release, compare-and-swap, BR/BLR/RET; not vector structures or pointer-authenticated loads)`
         : e.code
           ? logCode
             ? 'the Code: bytes decode to no instruction at the marked byte'
