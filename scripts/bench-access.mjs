@@ -4,9 +4,11 @@
 // processes (the machine is shared; the minimum is the least disturbed run):
 //   log only    — faultAccess(event) the first time in the process: the x86 one loads iced-x86 (WebAssembly)
 //                 and decodes the Code: bytes; arm64 runs the hand decoder (access/arm64.ts), no library;
+//                 'first' with an empty code-cache folder (the glue compiled, the cache written at exit),
+//                 'cached' with the V8 code cache an earlier process left (engine/explain/icedLoader.ts);
 //   with module — evidenceFromFile(buggy.ko) + faultAccess: the bytes at the IP, the DWARF variable at the PC
 //                 and the member walk (the .ko open and the IP symbolized first, as decode does before);
-//   iced load   — require('iced-x86') and one decoded instruction, alone;
+//   iced load   — iced-x86 loaded as the engine loads it (first / cached) and one decoded instruction, alone;
 //   capstone    — the capstone.js initialisation (3.3 MB of WebAssembly, asynchronous) that the arm64
 //                 decoder avoids (the Code: hover still uses it);
 //   CLI decode  — the whole shipped command, `oops-lens decode LOG --modules buggy.ko` (dist/cli.js), for scale.
@@ -42,17 +44,26 @@ await build({
   logLevel: 'warning',
 });
 const env = { ...process.env, NODE_PATH: path.join(root, 'node_modules') };
+/** The code cache an earlier process left (filled by the first run that uses it). */
+const warmCache = path.join(work, 'warm-cache');
 
-function child(code) {
-  const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env });
+/** `cache`: 'first' (an empty cache folder, as the very first run) or 'cached'. */
+function child(code, cache = 'cached') {
+  const dir = cache === 'first' ? fs.mkdtempSync(path.join(work, 'cache-')) : warmCache;
+  const r = spawnSync(process.execPath, ['-e', code], {
+    encoding: 'utf8',
+    env: { ...env, KERNEL_OOPS_LENS_CACHE: dir },
+  });
+  if (cache === 'first') fs.rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);
 }
 
-function minOf(code) {
+function minOf(code, cache = 'cached') {
+  child(code, 'cached'); // fills the warm cache
   let best = null;
   for (let i = 0; i < repeat; i++) {
-    const r = child(code);
+    const r = child(code, cache);
     best = best ? Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.min(v, best[k])])) : r;
   }
   return best;
@@ -60,13 +71,13 @@ function minOf(code) {
 
 const ms = (v) => `${v.toFixed(1).padStart(6)} ms`;
 console.log(`faulting access, cold (min of ${repeat} fresh processes)`);
-console.log('log                     log only   with module   CLI decode');
+console.log('log                     log only (first / cached)   with module   CLI decode');
 for (const [arch, scenarios] of Object.entries(FAULTS)) {
   const dir = path.join(corpus, arch === 'arm64' ? 'qemu-arm64' : 'qemu');
   const ko = path.join(dir, 'module/buggy.ko');
   for (const sc of scenarios) {
     const log = path.join(dir, 'logs', `${sc}.console.log`);
-    const r = minOf(`
+    const code = `
       const fs = require('node:fs');
       const E = require(${JSON.stringify(bundle)});
       const e = E.analyzeText(fs.readFileSync(${JSON.stringify(log)}, 'utf8')).events.find((x) => x.ip && x.registers.length);
@@ -81,24 +92,52 @@ for (const [arch, scenarios] of Object.entries(FAULTS)) {
       const b = E.faultAccess(e, E.evidenceFromFile(df, e.ip));
       const withModule = performance.now() - t;
       if (!a || !b) throw new Error('no access');
-      process.stdout.write(JSON.stringify({ logOnly, withModule }));`);
+      process.stdout.write(JSON.stringify({ logOnly, withModule }));`;
+    const r = minOf(code);
+    const first = minOf(code, 'first');
     let cli = Infinity;
     for (let i = 0; i < repeat; i++) {
       const t = performance.now();
-      const d = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'decode', log, '--modules', ko]);
+      const d = spawnSync(
+        process.execPath,
+        [path.join(root, 'dist/cli.js'), 'decode', log, '--modules', ko],
+        {
+          env: { ...process.env, KERNEL_OOPS_LENS_CACHE: warmCache },
+        },
+      );
       if (d.status !== 0) throw new Error(String(d.stderr));
       cli = Math.min(cli, performance.now() - t);
     }
-    console.log(`${`${arch} ${sc}`.padEnd(22)} ${ms(r.logOnly)}   ${ms(r.withModule)}    ${ms(cli)}`);
+    console.log(
+      `${`${arch} ${sc}`.padEnd(22)} ${ms(first.logOnly)} / ${ms(r.logOnly)}       ${ms(r.withModule)}    ${ms(cli)}`,
+    );
   }
 }
-const iced = minOf(`
+// iced-x86 as the engine loads it (disasm.ts loadIced: the glue through the code cache), and a plain require.
+const disasm = path.join(work, 'disasm.cjs');
+await build({
+  entryPoints: [path.join(root, 'server/src/engine/explain/disasm.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  outfile: disasm,
+  external: ['iced-x86', '@alexaltea/capstone-js'],
+  logLevel: 'warning',
+});
+const icedCode = (load) => `
   const t = performance.now();
-  const ice = require('iced-x86');
+  const ice = ${load};
   const d = new ice.Decoder(64, Uint8Array.of(0x48, 0x8b, 0x47, 0x10), 0);
-  d.decode().free();
+  const f = new ice.Formatter(ice.FormatterSyntax.Gas);
+  f.format(d.decode());
   d.free();
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t }));`);
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t }));`;
+const engineLoad = icedCode(`require(${JSON.stringify(disasm)}).loadIced()`);
+const iced = {
+  first: minOf(engineLoad, 'first'),
+  cached: minOf(engineLoad),
+  plain: minOf(icedCode("require('iced-x86')")),
+};
 const capstone = minOf(`
   const t = performance.now();
   require('@alexaltea/capstone-js')().then((cs) => {
@@ -106,6 +145,8 @@ const capstone = minOf(`
     h.disasm([0x80, 0x08, 0x40, 0xf9], 0);
     process.stdout.write(JSON.stringify({ ms: performance.now() - t }));
   });`);
-console.log(`iced-x86 load + first decode:   ${ms(iced.ms)}`);
+console.log(
+  `iced-x86 load + first decode:   ${ms(iced.first.ms)} first, ${ms(iced.cached.ms)} with the code cache (plain require: ${ms(iced.plain.ms)})`,
+);
 console.log(`capstone.js init + first decode: ${ms(capstone.ms)} (not used by the arm64 access decoder)`);
 fs.rmSync(work, { recursive: true, force: true });

@@ -16,16 +16,24 @@ const common = {
 };
 
 const entries = [
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // iced-x86's glue is loaded from dist/iced_x86.js (copied below) with a V8 code cache
+  // (engine/explain/icedLoader.ts), so it stays out of the bundles: they neither parse it nor compile it twice.
+  {
+    entryPoints: ['server/src/cli.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+    external: ['iced-x86'],
+  },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', external: ['iced-x86'] },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ];
 
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
 
-// The disassemblers load their WebAssembly from beside the bundle at run time.
+// The disassemblers load their WebAssembly (and iced-x86 its glue) from beside the bundle at run time.
 mkdirSync('dist', { recursive: true });
 for (const wasm of [
+  'node_modules/iced-x86/iced_x86.js',
   'node_modules/iced-x86/iced_x86_bg.wasm',
   'node_modules/@alexaltea/capstone-js/dist/capstone.wasm',
 ]) {

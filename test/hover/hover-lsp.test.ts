@@ -127,7 +127,7 @@ test('LSP round trip through dist/server.js --stdio', async (t) => {
   await startServer();
   if (!conn) return t.skip('dist/server.js not built (npm run build)');
   if (!hoverAdvertised) return t.skip('server.ts does not register the hover provider yet');
-  for (const wasm of ['iced_x86_bg.wasm', 'capstone.wasm'])
+  for (const wasm of ['iced_x86_bg.wasm', 'iced_x86.js', 'capstone.wasm'])
     assert.ok(
       existsSync(join(ROOT, 'dist', wasm)),
       `dist/${wasm} missing: scripts/build.mjs must copy it beside dist/server.js (the disassemblers load it from __dirname)`,

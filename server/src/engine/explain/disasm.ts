@@ -7,6 +7,9 @@
 // iced_x86_bg.wasm and capstone.wasm beside it. Loading is lazy and guarded: if either is missing the
 // hover simply has no disassembly.
 
+import { defaultCacheDir } from '../debugfiles/decompress';
+import { loadIcedCached } from './icedLoader';
+
 export type CodeArch = 'x86_64' | 'i386' | 'arm64' | 'arm' | 'thumb';
 
 export interface ParsedCode {
@@ -82,11 +85,14 @@ export function parseCodeBytes(text: string, archHint?: string): ParsedCode | nu
 export type Iced = typeof import('iced-x86');
 let iced: Iced | null | undefined;
 
-/** iced-x86, loaded once; null when its module or .wasm is missing. */
+/**
+ * iced-x86, loaded once (with the V8 code cache of icedLoader.ts when its glue file is found, else a plain
+ * require, as in a bundle that includes it); null when its module or .wasm is missing.
+ */
 export function loadIced(): Iced | null {
   if (iced === undefined) {
     try {
-      iced = require('iced-x86') as Iced;
+      iced = loadIcedCached(defaultCacheDir())?.ice ?? (require('iced-x86') as Iced);
     } catch {
       iced = null;
     }
