@@ -3,7 +3,7 @@
 // rewritten, an unwritable cache folder only costs the plain compile — and every one decodes the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,10 @@ function load(dir: string): { cache: string; text: string } {
     const d = new ice.Decoder(64, Uint8Array.of(0x48, 0x8b, 0x47, 0x10), ice.DecoderOptions.None);
     const f = new ice.Formatter(ice.FormatterSyntax.Gas);
     process.stdout.write(JSON.stringify({ cache: r.cache, text: f.format(d.decode()) }));`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { cache: string; text: string };
 }
@@ -50,6 +53,19 @@ test('a cache folder that cannot be made costs nothing but the compile', () => {
     writeFileSync(notADir, 'x');
     assert.deepEqual(load(join(notADir, 'cache')), { cache: 'compiled', text: 'mov 0x10(%rdi),%rax' });
     assert.deepEqual(load(join(notADir, 'cache')), { cache: 'compiled', text: 'mov 0x10(%rdi),%rax' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a FIFO planted under the cache file name is not read (no hang): the glue compiles as without a cache', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oops-lens-iced-cache-'));
+  try {
+    load(dir);
+    const [name] = readdirSync(dir);
+    rmSync(join(dir, name));
+    execFileSync('mkfifo', [join(dir, name)]);
+    assert.equal(load(dir).cache, 'compiled');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,9 +9,12 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { readRegularFile } from '../safeFile';
 import type { Iced } from './disasm';
 
 const GLUE = 'iced_x86.js';
+/** V8's code for the 900 KB glue is a few MB; anything far larger is not ours. */
+const MAX_CACHE_BYTES = 64 * 1024 * 1024;
 
 export interface IcedLoad {
   ice: Iced;
@@ -39,7 +42,8 @@ export function loadIcedCached(cacheDir: string): IcedLoad | null {
   const cacheFile = path.join(cacheDir, `iced-x86-${key}-v8-${process.versions.v8}.jscache`);
   let cachedData: Buffer | undefined;
   try {
-    cachedData = fs.readFileSync(cacheFile);
+    // Through safeFile like every file read by name: a FIFO or device planted under the name never blocks.
+    cachedData = readRegularFile(cacheFile, MAX_CACHE_BYTES);
   } catch {
     cachedData = undefined;
   }
