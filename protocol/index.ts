@@ -166,3 +166,55 @@ export interface PstoreResult {
   /** Per file or folder that could not be used: `/sys/fs/pstore/dmesg-ramoops-0: Permission denied`. */
   problems: string[];
 }
+
+/**
+ * Request `kernelOops/crashGroups` (the *Kernel Crashes* view): every event of the given logs grouped by
+ * signature, as `oops-lens triage` groups them. `uris`: open documents (their current text) or `file:`
+ * URIs read from disk (cached while unchanged); cancellable.
+ */
+export const CRASH_GROUPS_REQUEST = 'kernelOops/crashGroups';
+
+export interface CrashGroupsParams {
+  uris: string[];
+  /** `title` (default) or `frames` (the first non-generic frames from the crash site). */
+  by?: 'title' | 'frames';
+}
+
+export interface CrashGroup {
+  signature: string;
+  title: string;
+  culprit: string | null;
+  kind: string;
+  severity: 'error' | 'warning' | 'information';
+  count: number;
+  /** How many of the logs hold it. */
+  logs: number;
+  releases: string[];
+}
+
+export interface CrashGroupsResult {
+  logs: number;
+  events: number;
+  /** Events left out because they follow from an earlier crash of their log. */
+  consequences: number;
+  /** Logs not read, with the reason (`file: binary, not a log`). */
+  skipped: string[];
+  /** Newest last occurrence first, as `oops-lens triage` lists them. */
+  groups: CrashGroup[];
+}
+
+/** Request `kernelOops/crashGroupEvents`: the events of one group (a tree node's children, asked on expand). */
+export const CRASH_GROUP_EVENTS_REQUEST = 'kernelOops/crashGroupEvents';
+
+export interface CrashGroupEventsParams extends CrashGroupsParams {
+  signature: string;
+}
+
+export interface CrashEventLocation {
+  uri: string;
+  /** 0-based header line and UTF-16 column. */
+  line: number;
+  character: number;
+  title: string;
+  culprit: string | null;
+}

@@ -12,18 +12,23 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import {
+  CRASH_GROUP_EVENTS_REQUEST,
+  CRASH_GROUPS_REQUEST,
   CRASH_REPORT_COMMAND,
   PSTORE_COMMAND,
   DECODE_LOG_COMMAND,
   DECODE_LOG_PAGE_COMMAND,
   EVENT_HEADERS_COMMAND,
   WORKSPACE_TRUST_NOTIFICATION,
+  type CrashGroupEventsParams,
+  type CrashGroupsParams,
 } from '../../protocol';
 import { ANALYSIS_JOBS } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
 import { toCodeActions } from './lsp/codeActions';
 import { toCodeLenses } from './lsp/codeLens';
 import { crashReport, crashReportArguments } from './lsp/crashReport';
+import { CrashTreeService, TRIAGE_JOBS } from './lsp/crashTree';
 import { pstoreArguments, pstoreDumps } from './lsp/pstore';
 import { provideDefinition } from './lsp/definition';
 import { provideDocumentLinks } from './lsp/documentLinks';
@@ -31,6 +36,7 @@ import { eventHeaders, eventHeadersArguments } from './lsp/eventHeaders';
 import { OpenDocuments } from './lsp/documents';
 import {
   checkCodeActionParams,
+  checkCrashGroupsParams,
   checkDocumentParams,
   checkPositionParams,
   checkQueryParams,
@@ -82,6 +88,11 @@ function startServer(): void {
     inline: process.env.KERNEL_OOPS_LENS_ANALYSIS === 'inline',
   });
   const docs = new OpenDocuments(connection, analyzer, __filename);
+  const crashTree = new CrashTreeService(
+    __filename,
+    { openAnalysis: (uri, token) => docs.analysisIfOpen(uri, token) },
+    (m) => connection.console.warn(m),
+  );
 
   connection.onInitialized(() => {
     docs.warmUp();
@@ -147,6 +158,14 @@ function startServer(): void {
     checkQueryParams('workspace/symbol', p);
     return workspaceSymbols(await docs.openAnalyses(token), p.query);
   });
+  connection.onRequest(CRASH_GROUPS_REQUEST, (p: CrashGroupsParams, token) => {
+    checkCrashGroupsParams(CRASH_GROUPS_REQUEST, p, false);
+    return crashTree.groups(p, token);
+  });
+  connection.onRequest(CRASH_GROUP_EVENTS_REQUEST, (p: CrashGroupEventsParams, token) => {
+    checkCrashGroupsParams(CRASH_GROUP_EVENTS_REQUEST, p, true);
+    return crashTree.groupEvents(p, token);
+  });
   connection.onExecuteCommand(async (p, token) => {
     if (p.command === DECODE_LOG_COMMAND) return docs.decodeLog(p.arguments?.[0], p.arguments?.[1], token);
     if (p.command === DECODE_LOG_PAGE_COMMAND) return docs.decodeLogPage(p.arguments?.[0]);
@@ -162,6 +181,7 @@ function startServer(): void {
   connection.onShutdown(() => {
     shutdown = true;
     docs.dispose();
+    crashTree.dispose();
   });
   docs.listen();
   connection.listen();
@@ -171,4 +191,5 @@ function startServer(): void {
 const role = isMainThread ? null : (workerData as { role?: string } | null)?.role;
 if (role === ANALYSIS_JOBS.role && parentPort) serveJobs(parentPort, ANALYSIS_JOBS);
 else if (role === SYMBOLIZATION_JOBS.role && parentPort) serveJobs(parentPort, SYMBOLIZATION_JOBS);
+else if (role === TRIAGE_JOBS.role && parentPort) serveJobs(parentPort, TRIAGE_JOBS);
 else startServer();

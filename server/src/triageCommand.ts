@@ -6,9 +6,7 @@ import path from 'node:path';
 import {
   analyzeText,
   DEFAULT_SIGNATURE_FRAMES,
-  FILE_LIMITS,
-  looksBinary,
-  readRegularFile,
+  readTriageLog,
   Triage,
   type TriageBy,
   type TriageGroup,
@@ -101,18 +99,12 @@ export function runTriage(o: TriageOptions): TriageRun {
   let engineMs = 0;
   let events = 0;
   for (const file of files) {
-    let data: Buffer;
-    try {
-      data = readRegularFile(file, FILE_LIMITS.log);
-    } catch (e) {
-      skipped.push(`${file}: ${(e as Error).message}`);
+    const read = readTriageLog(file);
+    if ('problem' in read) {
+      skipped.push(`${file}: ${read.problem}`);
       continue;
     }
-    if (looksBinary(data)) {
-      skipped.push(`${file}: binary, not a log`);
-      continue;
-    }
-    const text = data.toString('utf8');
+    const text = read.text;
     const start = performance.now();
     const analysis = analyzeText(text);
     t.add(file, analysis);

@@ -26,6 +26,8 @@ export function capabilities(): ServerCapabilities {
     workspaceSymbolProvider: true,
     // On our diagnostics: Copy crash report, Search on syzbot, Select debug files (lsp/codeActions.ts).
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    // Beyond LSP, always served: kernelOops/crashGroups and crashGroupEvents (lsp/crashTree.ts), the
+    // Kernel Crashes view.
     // EVENT_HEADERS_COMMAND: where Next / Previous crash move to (lsp/eventHeaders.ts).
     executeCommandProvider: {
       commands: [

@@ -228,6 +228,13 @@ export class OpenDocuments {
     return r ? f(r.doc, r.analysis) : null;
   }
 
+  /** The current analysis of `uri` when it is an open document (null if it could not be had), else undefined. */
+  async analysisIfOpen(uri: string, token: Token): Promise<Analysis | null | undefined> {
+    if (!this.documents.get(uri)) return undefined;
+    const r = await this.analysisFor(uri, token, SOURCE_WAIT_MS);
+    return r ? r.analysis : null;
+  }
+
   /** Every open log with its current analysis; a log still being analysed after `timeoutMs` is left out. */
   async openAnalyses(
     token: Token,

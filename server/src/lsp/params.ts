@@ -58,3 +58,12 @@ export function checkCodeActionParams(method: string, p: unknown): void {
 export function checkQueryParams(method: string, p: unknown): void {
   if (!isObject(p) || typeof p.query !== 'string') throw invalid(method, 'params {query: string}');
 }
+
+/** kernelOops/crashGroups (and crashGroupEvents with `signature`): `{uris: string[], by?, signature?}`. */
+export function checkCrashGroupsParams(method: string, p: unknown, withSignature: boolean): void {
+  const expected = `params {uris: string[], by?: 'title' | 'frames'${withSignature ? ', signature: string' : ''}}`;
+  if (!isObject(p) || !Array.isArray(p.uris) || !p.uris.every((u) => typeof u === 'string'))
+    throw invalid(method, expected);
+  if (p.by !== undefined && p.by !== 'title' && p.by !== 'frames') throw invalid(method, expected);
+  if (withSignature && typeof p.signature !== 'string') throw invalid(method, expected);
+}

@@ -1,2 +1,10 @@
-export { DEFAULT_SIGNATURE_FRAMES, frameSignature, repeatIdentity, Triage } from './triage';
-export type { TriageBy, TriageGroup, TriageOccurrence } from './triage';
+export {
+  DEFAULT_SIGNATURE_FRAMES,
+  frameSignature,
+  repeatIdentity,
+  readTriageLog,
+  Triage,
+  triageEvents,
+  triageSignature,
+} from './triage';
+export type { TriageBy, TriageEvent, TriageGroup, TriageOccurrence } from './triage';

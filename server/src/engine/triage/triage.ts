@@ -4,6 +4,8 @@
 // one title). One accumulator, fed one log at a time, so a folder of 100,000 logs keeps only the groups.
 import type { Analysis, Frame, KernelEvent, Severity } from '../model';
 import { frameText } from '../model';
+import { looksBinary } from '../log/binary';
+import { FILE_LIMITS, readRegularFile } from '../safeFile';
 import { makeSkipper } from '../title/guilty';
 
 export type TriageBy = 'title' | 'frames';
@@ -89,6 +91,46 @@ function stackSignature(ev: KernelEvent): string | null {
   return namesOf(stack, DEFAULT_SIGNATURE_FRAMES);
 }
 
+/**
+ * What triage keeps of one event: enough to group it and to go to it. A log's list is small (no text, no
+ * frames), so an editor can cache it per file and group again without analysing again.
+ */
+export interface TriageEvent {
+  /** The frame signature (`frameSignature`), or null without a crash site. */
+  frames: string | null;
+  title: string;
+  culprit: string | null;
+  kind: string;
+  severity: Severity;
+  /** 0-based header line and UTF-16 column. */
+  line: number;
+  character: number;
+  release: string | null;
+  /** It follows from an earlier crash of its log (its panic, a re-fault). */
+  consequence: boolean;
+}
+
+/** The events of one analysis as triage keeps them (`frames` signatures of `n` frames). */
+export function triageEvents(analysis: Analysis, n = DEFAULT_SIGNATURE_FRAMES): TriageEvent[] {
+  return analysis.events.map((ev) => ({
+    frames: frameSignature(ev, n),
+    title: ev.title,
+    culprit: ev.guiltyFrame ? frameText(ev.guiltyFrame) : null,
+    kind: ev.kind,
+    severity: ev.severity,
+    line: ev.headerSpan.line,
+    character: ev.headerSpan.start,
+    release: ev.release,
+    consequence: ev.consequenceOf !== null,
+  }));
+}
+
+/** The group an event falls in: its title, or its frame signature (the title when it has none). */
+export function triageSignature(ev: TriageEvent, by: TriageBy): string {
+  // Without a crash site (an OOM kill, a stall without a stack) the title is all there is.
+  return by === 'frames' ? (ev.frames ?? ev.title) : ev.title;
+}
+
 interface Accumulated extends TriageGroup {
   releaseSet: Set<string>;
   lastLogIndex: number;
@@ -111,14 +153,19 @@ export class Triage {
 
   /** Adds one log's events; logs are added oldest first. */
   add(file: string, analysis: Analysis): void {
+    this.addEvents(file, triageEvents(analysis, this.frames));
+  }
+
+  /** Adds one log's events as `triageEvents` lists them (e.g. from a cache); logs oldest first. */
+  addEvents(file: string, events: readonly TriageEvent[]): void {
     const index = this.logIndex++;
     this.logs++;
-    for (const ev of analysis.events) {
-      if (ev.consequenceOf !== null && !this.withConsequences) {
+    for (const ev of events) {
+      if (ev.consequence && !this.withConsequences) {
         this.consequences++;
         continue;
       }
-      const signature = this.signatureOf(ev);
+      const signature = triageSignature(ev, this.by);
       const at = { file, line: ev.line };
       let g = this.groups.get(signature);
       if (!g) {
@@ -126,7 +173,7 @@ export class Triage {
           signature,
           count: 0,
           title: ev.title,
-          culprit: ev.guiltyFrame ? frameText(ev.guiltyFrame) : null,
+          culprit: ev.culprit,
           kind: ev.kind,
           severity: ev.severity,
           first: at,
@@ -150,12 +197,6 @@ export class Triage {
     }
   }
 
-  private signatureOf(ev: KernelEvent): string {
-    if (this.by === 'title') return ev.title;
-    // Without a crash site (an OOM kill, a stall without a stack) the title is all there is.
-    return frameSignature(ev, this.frames) ?? ev.title;
-  }
-
   /** The groups, newest last occurrence first, then the most frequent. */
   result(): TriageGroup[] {
     return [...this.groups.values()]
@@ -165,4 +206,16 @@ export class Triage {
         releases: [...releaseSet].sort(),
       }));
   }
+}
+
+/** A log file's text for triage, or why it is not read (unreadable, too large, binary: not a log). */
+export function readTriageLog(file: string): { text: string } | { problem: string } {
+  let data: Buffer;
+  try {
+    data = readRegularFile(file, FILE_LIMITS.log);
+  } catch (e) {
+    return { problem: (e as Error).message };
+  }
+  if (looksBinary(data)) return { problem: 'binary, not a log' };
+  return { text: data.toString('utf8') };
 }
