@@ -12,6 +12,7 @@ import { registerDebugFiles, registerWorkspaceTrust, trustOptions } from './debu
 import type { TrustInitializationOptions } from '../../protocol';
 import { registerCapture } from './capture';
 import { registerCopyCrashReport } from './crashReport';
+import { registerCrashTree } from './crashTree';
 import { registerPstore } from './pstore';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
@@ -33,17 +34,31 @@ export function activate(context: vscode.ExtensionContext): void {
   registerSearchSyzbot(context);
   registerCapture(context);
   registerPstore(context, () => client);
-  const startWhenNeeded = (doc: vscode.TextDocument) => {
-    if (doc.languageId !== KERNEL_LOG || isDecodedDocument(doc) || client) return;
+  let starting: Promise<LanguageClient | undefined> | undefined;
+  const start = (): Promise<LanguageClient | undefined> => {
+    if (starting) return starting;
     const trust = trustOptions();
     const started = createClient(context, outputChannel, trust);
     client = started;
     attachDebugFiles(started);
-    started.start().then(
-      () => registerWorkspaceTrust(context, started, trust),
-      (e: unknown) => outputChannel.error(`the language server did not start: ${String(e)}`),
+    starting = started.start().then(
+      () => {
+        registerWorkspaceTrust(context, started, trust);
+        return started;
+      },
+      (e: unknown) => {
+        outputChannel.error(`the language server did not start: ${String(e)}`);
+        return undefined;
+      },
     );
+    return starting;
   };
+  const startWhenNeeded = (doc: vscode.TextDocument) => {
+    if (doc.languageId !== KERNEL_LOG || isDecodedDocument(doc) || client) return;
+    void start();
+  };
+  // The Kernel Crashes view needs the server even when no kernel log is open.
+  registerCrashTree(context, start);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(startWhenNeeded));
   vscode.workspace.textDocuments.forEach(startWhenNeeded);
   registerContentDetection(context, outputChannel);

@@ -17,6 +17,7 @@ import {
   mkdtempSync,
   mkdirSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
@@ -86,6 +87,8 @@ try {
     handshakeDir,
     screenshots: !!screenshotDir,
     restricted,
+    // KOL_EDITOR_ONLY=text: only the tests whose name contains it (while working on them).
+    only: process.env.KOL_EDITOR_ONLY ?? null,
   });
 
   const port = await freePort();
@@ -178,6 +181,41 @@ try {
           await page.screenshot({ path: out });
           log(`screenshot ${out}`);
           writeFileSync(join(handshakeDir, `${name}.done`), '');
+        } else if (f.endsWith('.rows')) {
+          // The rows of a view (NAME.rows holds the view's name), as the page lists them: NAME.json.
+          answered.add(f);
+          const name = readFileSync(join(handshakeDir, f), 'utf8').trim();
+          const rows = await viewPane(page, name)
+            .locator('.monaco-list-row')
+            .evaluateAll((items) =>
+              items.map((e) => ({
+                label: e.getAttribute('aria-label') ?? e.textContent ?? '',
+                level: Number(e.getAttribute('aria-level') ?? 0),
+                expanded: e.getAttribute('aria-expanded'),
+              })),
+            )
+            .catch(() => []);
+          const answer = join(handshakeDir, `${f.slice(0, -'.rows'.length)}.json`);
+          writeFileSync(`${answer}.tmp`, JSON.stringify({ rows }));
+          renameSync(`${answer}.tmp`, answer);
+        } else if (f.endsWith('.click')) {
+          // A click on the first row of a view whose label starts with the text asked for: NAME.clicked.
+          answered.add(f);
+          const { view, label } = JSON.parse(readFileSync(join(handshakeDir, f), 'utf8'));
+          const rows = viewPane(page, view).locator('.monaco-list-row');
+          let clicked = false;
+          for (let i = 0; i < (await rows.count().catch(() => 0)); i++) {
+            const row = rows.nth(i);
+            if (((await row.getAttribute('aria-label')) ?? '').startsWith(label)) {
+              await row.click().catch(() => {});
+              clicked = true;
+              break;
+            }
+          }
+          writeFileSync(
+            join(handshakeDir, `${f.slice(0, -'.click'.length)}.clicked`),
+            JSON.stringify({ clicked }),
+          );
         } else if (f.endsWith('.ask')) {
           // What the page shows now: the status bar entries' text and accessible labels.
           answered.add(f);
@@ -216,6 +254,13 @@ try {
   else log(`kept ${work} for inspection`);
 }
 process.exit(exitCode);
+
+/** The pane of the side bar view named `name` (its header's title). */
+function viewPane(page, name) {
+  return page
+    .locator('.part.sidebar .pane')
+    .filter({ has: page.locator(`.pane-header[aria-label^="${name}"]`) });
+}
 
 /** An untrusted folder with what a hostile one could hold: a log and a module its frames name. */
 function restrictedFolder(dir) {

@@ -14,6 +14,8 @@ export interface SuiteConfig {
   screenshots: boolean;
   /** The workspace is in Restricted Mode: run the restricted-mode tests only. */
   restricted: boolean;
+  /** Only the tests whose name contains this (KOL_EDITOR_ONLY, while working on them); null: all. */
+  only?: string | null;
 }
 
 export function loadConfig(): SuiteConfig {

@@ -20,10 +20,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, name: string): Promise<T> {
 export async function runAll(
   log: (line: string) => void,
   workspace: Workspace,
+  only?: string | null,
 ): Promise<{ passed: number; failed: number }> {
   let passed = 0;
   let failed = 0;
-  for (const t of tests.filter((x) => x.workspace === workspace)) {
+  for (const t of tests.filter((x) => x.workspace === workspace && (!only || x.name.includes(only)))) {
     const started = Date.now();
     try {
       await withTimeout(Promise.resolve().then(t.fn), t.timeoutMs, t.name);

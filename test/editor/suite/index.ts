@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { eventually, runAll, test } from './harness';
 import { registerCaptureTests } from './capture';
+import { registerCrashTreeTests } from './crashTree';
 import { registerNavigationTests } from './navigation';
 import './restricted';
 import {
@@ -235,6 +236,7 @@ test('Copy crash report: a CodeLens on the oops header copies its report to the 
 });
 
 registerNavigationTests();
+registerCrashTreeTests();
 registerCaptureTests();
 
 test('outline: the oops with its registers, call trace and modules', async () => {
@@ -423,6 +425,10 @@ test('an arm64 log with an x86_64 module configured: nothing symbolized, the sta
 
 export async function run(): Promise<void> {
   // A launcher runs either the usual tests or, in a Restricted-Mode workspace, the restricted ones.
-  const { failed } = await runAll((line) => console.log(line), cfg.restricted ? 'restricted' : 'trusted');
+  const { failed } = await runAll(
+    (line) => console.log(line),
+    cfg.restricted ? 'restricted' : 'trusted',
+    cfg.only,
+  );
   if (failed) throw new Error(`${failed} editor test(s) failed`);
 }

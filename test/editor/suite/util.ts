@@ -84,3 +84,39 @@ export function statusBarEntry(needle: string, timeoutMs = 30_000): Promise<stri
     timeoutMs,
   );
 }
+
+/** The rows of a side-bar view as the page shows them (aria label, tree level, expanded), read by the launcher. */
+export async function viewRows(
+  view: string,
+): Promise<{ label: string; level: number; expanded: string | null }[]> {
+  const dir = cfg.handshakeDir;
+  if (!dir) throw new Error('reading a view needs the code-server launcher (run-code-server.mjs)');
+  mkdirSync(dir, { recursive: true });
+  const name = `rows-${++questions}`;
+  writeFileSync(path.join(dir, `${name}.rows`), view);
+  const answer = path.join(dir, `${name}.json`);
+  return eventually(`the launcher's answer ${name}`, () =>
+    existsSync(answer)
+      ? (
+          JSON.parse(readFileSync(answer, 'utf8')) as {
+            rows: { label: string; level: number; expanded: string | null }[];
+          }
+        ).rows
+      : undefined,
+  );
+}
+
+/** Has the launcher click the first row of a side-bar view whose label starts with `label`; false if none. */
+export async function clickViewRow(view: string, label: string): Promise<boolean> {
+  const dir = cfg.handshakeDir;
+  if (!dir) throw new Error('clicking a view needs the code-server launcher (run-code-server.mjs)');
+  mkdirSync(dir, { recursive: true });
+  const name = `click-${++questions}`;
+  writeFileSync(path.join(dir, `${name}.click`), JSON.stringify({ view, label }));
+  const answer = path.join(dir, `${name}.clicked`);
+  return eventually(`the launcher's click ${name}`, () =>
+    existsSync(answer)
+      ? (JSON.parse(readFileSync(answer, 'utf8')) as { clicked: boolean }).clicked
+      : undefined,
+  );
+}
