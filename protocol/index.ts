@@ -218,3 +218,9 @@ export interface CrashEventLocation {
   title: string;
   culprit: string | null;
 }
+
+/** The client's *Decode log* command, `arguments: [uri, line]` from a CodeLens: the decoded copy at that line. */
+export const DECODE_LOG_CLIENT_COMMAND = 'kernelOops.decodeLog';
+
+/** The client's command `arguments: [fileUri, line, character]` (0-based): opens a source file there. */
+export const OPEN_SOURCE_COMMAND = 'kernelOops.openSource';

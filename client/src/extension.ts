@@ -17,6 +17,7 @@ import { registerPstore } from './pstore';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
 import { registerNavigation } from './navigation';
+import { registerOpenSource } from './openSource';
 import { registerSearchSyzbot } from './syzbot';
 
 let client: LanguageClient | undefined;
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registerCopyCrashReport(context, () => client);
   registerNavigation(context, () => client);
   registerSearchSyzbot(context);
+  registerOpenSource(context);
   registerCapture(context);
   registerPstore(context, () => client);
   let starting: Promise<LanguageClient | undefined> | undefined;

@@ -142,11 +142,10 @@ function startServer(): void {
     checkDocumentParams('textDocument/documentLink', p);
     return docs.withSources(p.textDocument.uri, provideDocumentLinks);
   });
-  connection.onCodeLens((p, token) => {
+  connection.onCodeLens(async (p, token) => {
     checkDocumentParams('textDocument/codeLens', p);
-    return docs.withAnalysis(p.textDocument.uri, token, (_doc, analysis) =>
-      toCodeLenses(p.textDocument.uri, analysis),
-    );
+    const inputs = await docs.codeLensInputs(p.textDocument.uri, token);
+    return inputs && toCodeLenses(p.textDocument.uri, inputs.analysis, inputs.sym);
   });
   connection.onCodeAction((p, token) => {
     checkCodeActionParams('textDocument/codeAction', p);

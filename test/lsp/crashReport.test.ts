@@ -55,7 +55,7 @@ test('the server offers code lenses and the crash-report command', () => {
   assert.ok(caps.executeCommandProvider?.commands.includes(CRASH_REPORT_COMMAND));
 });
 
-test('a CodeLens on every event header runs the copy command with the header line', async () => {
+test('a Copy report CodeLens on every event header runs the copy command with the header line', async () => {
   const uri = pathToFileURL(LOG).href;
   await lsp.open(uri, readFileSync(LOG, 'utf8'));
   const analyzed = JSON.parse(
@@ -66,11 +66,11 @@ test('a CodeLens on every event header runs the copy command with the header lin
   const lenses = (await lsp.conn.sendRequest('textDocument/codeLens', {
     textDocument: { uri },
   })) as CodeLens[];
+  const copy = lenses.filter((l) => l.command?.title === 'Copy report');
   assert.deepEqual(
-    lenses.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
+    copy.map((l) => [l.range.start.line, l.command?.command, l.command?.arguments]),
     analyzed.map((e) => [e.line, COPY_CRASH_REPORT_COMMAND, [uri, e.line]]),
   );
-  assert.ok(lenses.every((l) => l.command?.title === 'Copy crash report'));
 });
 
 test('the report of the event at a line inside it equals oops-lens report --event N', async () => {

@@ -20,7 +20,7 @@ export function capabilities(): ServerCapabilities {
     inlayHintProvider: true,
     // file:line text in the log -> the source line (lsp/documentLinks.ts).
     documentLinkProvider: { resolveProvider: false },
-    // A CodeLens per event header: Copy crash report (lsp/codeLens.ts, lsp/crashReport.ts).
+    // CodeLenses per event header: Decode, Copy report, Go to culprit source (lsp/codeLens.ts).
     codeLensProvider: { resolveProvider: false },
     // Every event of every open log by title, culprit and task (lsp/workspaceSymbols.ts).
     workspaceSymbolProvider: true,

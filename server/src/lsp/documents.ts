@@ -112,6 +112,7 @@ export class OpenDocuments {
   private trusted = true;
   private progressSupport = false;
   private inlayRefreshSupport = false;
+  private codeLensRefreshSupport = false;
   /** The client accepts LocationLinks as definitions. */
   linkSupport = false;
   private readonly shownMessages = new Set<string>();
@@ -184,6 +185,7 @@ export class OpenDocuments {
     this.linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
     this.progressSupport = params.capabilities.window?.workDoneProgress === true;
     this.inlayRefreshSupport = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+    this.codeLensRefreshSupport = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   }
 
   /** Start the analysis worker now, while the editor is still opening the first document. */
@@ -226,6 +228,18 @@ export class OpenDocuments {
   ): Promise<T | null> {
     const r = await this.analysisFor(uri, token);
     return r ? f(r.doc, r.analysis) : null;
+  }
+
+  /** CodeLenses' inputs: the analysis (waiting for it) and the symbolization if ready within a hover's wait. */
+  async codeLensInputs(
+    uri: string,
+    token: Token,
+  ): Promise<{ analysis: Analysis; sym: DocSymbolization | undefined } | null> {
+    const r = await this.analysisFor(uri, token);
+    if (!r) return null;
+    await this.ensureSymbolization(r.doc, r.analysis);
+    const sym = await this.symbolization.when(uri, r.doc.version, HOVER_WAIT_MS);
+    return { analysis: r.analysis, sym };
   }
 
   /** The current analysis of `uri` when it is an open document (null if it could not be had), else undefined. */
@@ -538,6 +552,9 @@ export class OpenDocuments {
     }
     if (this.inlayRefreshSupport)
       void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => {});
+    // The culprit lens can now say where the source is (or why not).
+    if (this.codeLensRefreshSupport)
+      void this.connection.sendRequest('workspace/codeLens/refresh').catch(() => {});
   }
 }
 
