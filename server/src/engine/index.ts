@@ -1,6 +1,7 @@
 // The engine's public surface. Everything outside server/src/engine/ imports from here.
 export * from './model';
 export { analyzeText, analyzeTextWithState } from './analyze';
+export { REPORT_SILENCE } from './report/segment';
 export { reanalyzeChange } from './incremental';
 export type { LineChange } from './incremental';
 export type { AnalyzeOptions } from './analyze';

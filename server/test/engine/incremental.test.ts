@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   analyzeTextWithState,
+  REPORT_SILENCE,
   reanalyzeChange,
   splitLines,
   type AnalysisState,
@@ -143,4 +144,29 @@ test('a long log of many reports: equal to the full analysis, and only the edite
   reads.sort((a, b) => a - b);
   const median = reads[Math.floor(reads.length / 2)];
   assert.ok(median * 10 < total, `median lines read again ${median} of ${total}`);
+});
+
+test('reports whose task falls silent are closed: an edit in a long log of interleaved tasks is read again only around it', () => {
+  // syzkaller's console logs with printk caller ids, each followed by caller-less chatter (as in a capture
+  // that goes on after the crash): the report's task prints nothing more, so without closing a silent
+  // report none of the chatter would be a line to restart at.
+  const withCallers = loadSyzkallerCases()
+    .filter((c) => /^\[ *\d+\.\d+\]\[ *[TC]\d+\]/m.test(c.log))
+    .filter((_, i) => i % 10 === 0)
+    .slice(0, 12);
+  assert.ok(withCallers.length >= 10);
+  const filler = Array.from(
+    { length: REPORT_SILENCE + 200 },
+    (_, i) => `[ ${9000 + i}.000000] usb 1-1: new high-speed USB device number ${i % 100} using xhci_hcd`,
+  ).join('\n');
+  const text = withCallers.map((c) => c.log + '\n' + filler).join('\n');
+  const total = splitLines(text).length;
+  const full = analyzeTextWithState(text);
+  // Idle lines come back after every report.
+  const idleLines = full.idle.reduce((n, x, i) => (i % 2 ? n + x - full.idle[i - 1] : n), 0);
+  assert.ok(idleLines > total / 2, `idle lines ${idleLines} of ${total}`);
+  const reads = check('syzkaller reports with callers and chatter', text, 40, 4242);
+  reads.sort((a, b) => a - b);
+  const median = reads[Math.floor(reads.length / 2)];
+  assert.ok(median * 4 < total, `median lines read again ${median} of ${total}`);
 });

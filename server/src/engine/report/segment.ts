@@ -43,6 +43,7 @@ export function segment(text: string, isCancelled: (() => boolean) | undefined):
     if (open.get(b.caller) === b) open.delete(b.caller);
     if (latest === b) latest = null;
   };
+  const silence = new Silence();
   const checkpoints: number[] = [];
   const cursor = new LineCursor(text, checkpoints);
   // The next ESC at or after the current line, searched for again only once passed: one vectorised scan
@@ -58,6 +59,7 @@ export function segment(text: string, isCancelled: (() => boolean) | undefined):
       while (cursor.next());
       break;
     }
+    silence.expire(i, (b) => open.get(b.caller) === b && finish(b));
     if (open.size === 0 && latest === null) {
       if (idleFrom < 0) idleFrom = i;
     } else if (idleFrom >= 0) {
@@ -94,21 +96,70 @@ export function segment(text: string, isCancelled: (() => boolean) | undefined):
     if (header) {
       if (current && current.absorbs(header, i)) {
         current.addLine(i, nl, header);
+        silence.fed(current, i);
         continue;
       }
       if (current) finish(current);
       const b: ReportBuilder = new ReportBuilder(i, nl, header);
+      silence.fed(b, i);
       open.set(key, b);
       latest = b;
       continue;
     }
-    if (current && !current.addLine(i, nl, null)) finish(current);
+    if (!current) continue;
+    if (current.addLine(i, nl, null)) silence.fed(current, i);
+    else finish(current);
   }
   if (idleFrom >= 0) idle.push(idleFrom, cursor.line + 1);
   for (const b of open.values()) built.push(b);
   built.sort((a, b) => a.line - b.line);
   const lines = new LineIndex(text, cursor.line + 1, checkpoints, cursor.hasCR);
   return { reports: built, lines, idle, ...lineMessages(lines) };
+}
+
+/**
+ * A report none of whose lines came for this many lines is over. Its task printed the last of it (an oops
+ * often kills the task) while other tasks or CPUs went on printing: without this it would stay open to the
+ * end of the log, waiting for a caller id that may only come back, reused, hours later, and no line after
+ * it would be one where the analysis can restart (incremental.ts re-analyses an edit from such lines). A
+ * report prints in one burst; interleaved reports of the corpora stay far closer than this.
+ */
+export const REPORT_SILENCE = 1000;
+
+/**
+ * The open reports in the order they last took a line, to close those silent for REPORT_SILENCE lines.
+ * Closing one costs nothing it would not cost later (no line of it comes), and happens at an exact line,
+ * the same wherever the pass started, so idle runs agree between a whole log and a slice of it.
+ */
+class Silence {
+  private builders: ReportBuilder[] = [];
+  private lines: number[] = [];
+  private head = 0;
+  private readonly last = new Map<ReportBuilder, number>();
+
+  fed(b: ReportBuilder, line: number): void {
+    this.builders.push(b);
+    this.lines.push(line);
+    this.last.set(b, line);
+  }
+
+  /** Calls `close` for every report whose last line was REPORT_SILENCE lines before `line`. */
+  expire(line: number, close: (b: ReportBuilder) => unknown): void {
+    const lines = this.lines;
+    while (this.head < lines.length && lines[this.head] < line - REPORT_SILENCE) {
+      const b = this.builders[this.head];
+      if (this.last.get(b) === lines[this.head]) {
+        this.last.delete(b);
+        close(b);
+      }
+      this.head++;
+    }
+    if (this.head > 4096 && this.head * 2 > lines.length) {
+      this.builders = this.builders.slice(this.head);
+      this.lines = lines.slice(this.head);
+      this.head = 0;
+    }
+  }
 }
 
 function newScratch(): NormalizedLine {
