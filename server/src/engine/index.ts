@@ -32,7 +32,7 @@ export * from './access';
 // Hovers.
 export { explainAt } from './explain/hover';
 export { findEventAt, findFrameAt } from './explain/locate';
-export { initDisassemblers } from './explain/disasm';
+export { initDisassemblers, loadIced } from './explain/disasm';
 // Who to send a report to: get_maintainer.pl's answer from a tree's MAINTAINERS.
 export * from './maintainers';
 // A bug report for one event (oops-lens report, Copy crash report).

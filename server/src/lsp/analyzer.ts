@@ -2,17 +2,22 @@
 // a 1,000,000-line log takes seconds; run in the server's own thread it would stall every hover and
 // every keystroke's reply meanwhile. So analyses run one at a time in a worker thread (worker.ts), and a
 // job that has gone stale (the document changed or closed) is cancelled by stopping that worker.
-import { analyzeTextWithState, framesOfAnalysis, type AnalysisState, type LogFrame } from '../engine';
+import { analyzeTextWithState, frameRefsOfAnalysis, loadIced, type AnalysisState } from '../engine';
+import { eventMessages } from './diagnostics';
 import { textOf, type Job, type JobKind, type LongText } from './worker';
 
 /**
- * A full analysis, with what re-analysing the document's later versions incrementally needs, and its
- * frames to symbolize: listed in the worker, so that the server's thread does not, right after publishing
- * the diagnostics of a huge log, when the first hovers come.
+ * A full analysis, with what re-analysing the document's later versions incrementally needs, its frames to
+ * symbolize and its diagnostics' messages: listed and composed in the worker, so that the server's thread
+ * does not, between the analysis and the first diagnostics (a memory fault's message decodes its
+ * instruction) or right after, when the first hovers come. The frames cross as numbers (frameRefsOfAnalysis):
+ * copying the objects would cost the server's thread more than making them again when needed.
  */
 export interface FullAnalysis {
   state: AnalysisState;
-  frames: LogFrame[];
+  frameRefs: Int32Array;
+  /** Per event, its diagnostic's message (diagnostics.ts eventMessages). */
+  messages: string[];
 }
 
 export type AnalysisJob = Job<FullAnalysis>;
@@ -30,9 +35,12 @@ export interface Analyzer {
 export const ANALYSIS_JOBS: JobKind<{ text: LongText }, FullAnalysis> = {
   role: 'kernel-oops-lens/analysis',
   name: 'analysis',
+  // The instruction decoder, which the first memory fault's message needs, loads while the server's thread
+  // still reads the document the editor is sending.
+  prepare: () => void loadIced(),
   run: (req) => {
     const state = analyzeTextWithState(textOf(req.text));
-    // One reply: the frames keep pointing at the events' Frame objects on the other side.
-    return { state, frames: framesOfAnalysis(state.analysis) };
+    const { analysis } = state;
+    return { state, frameRefs: frameRefsOfAnalysis(analysis), messages: eventMessages(analysis) };
   },
 };

@@ -74,6 +74,18 @@ function culpritFacts(ev: KernelEvent): string[] {
  */
 const messages = new WeakMap<KernelEvent, string>();
 
+/** Every event's message, in the analysis worker: composed where the analysis is, off the server's thread. */
+export function eventMessages(analysis: Analysis): string[] {
+  return analysis.events.map(eventMessage);
+}
+
+/** The messages eventMessages composed for the same analysis on the worker, kept for its events here. */
+export function rememberMessages(analysis: Analysis, list: readonly string[]): void {
+  analysis.events.forEach((ev, i) => {
+    if (list[i] !== undefined) messages.set(ev, list[i]);
+  });
+}
+
 function eventMessage(ev: KernelEvent): string {
   let message = messages.get(ev);
   if (message === undefined) {

@@ -31,6 +31,7 @@ import {
   decodeSummary,
   findEventAt,
   findFrameAt,
+  framesFromRefs,
   framesOfAnalysis,
   releaseOf,
   SourceMapper,
@@ -40,7 +41,7 @@ import type { LongText } from './worker';
 import type { CrashReportInputs } from './crashReport';
 import { CHUNKED_DOCUMENTS, type ChunkedDocument } from './chunkedDocument';
 import { DecodedPages, MIN_PAGE_CHARS } from './decodedPages';
-import { toDiagnostics } from './diagnostics';
+import { rememberMessages, toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
 import { AnalysisScheduler } from './scheduler';
@@ -64,12 +65,14 @@ const SOURCE_WAIT_MS = 120_000;
 
 type Token = Pick<CancellationToken, 'onCancellationRequested'>;
 
-/** The frames of an analysis to symbolize, computed once per analysis. */
+/** The frames of an analysis to symbolize, computed once per analysis (from the worker's list if it sent one). */
 const framesCache = new WeakMap<Analysis, LogFrame[]>();
+const frameRefsCache = new WeakMap<Analysis, Int32Array>();
 function framesOf(analysis: Analysis): LogFrame[] {
   let frames = framesCache.get(analysis);
   if (!frames) {
-    frames = framesOfAnalysis(analysis);
+    const refs = frameRefsCache.get(analysis);
+    frames = refs ? framesFromRefs(analysis, refs) : framesOfAnalysis(analysis);
     framesCache.set(analysis, frames);
   }
   return frames;
@@ -148,7 +151,8 @@ export class OpenDocuments {
       },
       debounceMs: (uri) => this.debounceSeen.get(uri) ?? this.baseSettings.analysis.debounceMs,
       onAnalysed: (uri, r) => {
-        if (r.frames) framesCache.set(r.analysis, r.frames);
+        if (r.frameRefs) frameRefsCache.set(r.analysis, r.frameRefs);
+        if (r.messages) rememberMessages(r.analysis, r.messages);
         void this.publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`));
       },
       onFailed: (uri, version, e) =>

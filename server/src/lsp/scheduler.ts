@@ -3,13 +3,7 @@
 // document is re-analysed incrementally, on this thread, around the lines its edits touched (the engine's
 // reanalyzeChange: the same result as a full analysis); only when that would read too many lines, or
 // the edits are not known line by line, is the whole text analysed again in the worker.
-import {
-  reanalyzeChange,
-  type Analysis,
-  type AnalysisState,
-  type LineChange,
-  type LogFrame,
-} from '../engine';
+import { reanalyzeChange, type Analysis, type AnalysisState, type LineChange } from '../engine';
 import type { Analyzer, AnalysisJob } from './analyzer';
 import type { LineEdit } from './chunkedDocument';
 import { CancelledError, type LongText } from './worker';
@@ -18,8 +12,9 @@ export interface AnalysedVersion {
   version: number;
   analysis: Analysis;
   state: AnalysisState;
-  /** The frames to symbolize, when the worker listed them (a full analysis). */
-  frames?: LogFrame[];
+  /** What the worker added to a full analysis: its frames (frameRefsOfAnalysis), its diagnostics' messages. */
+  frameRefs?: Int32Array;
+  messages?: string[];
 }
 
 /**
@@ -173,11 +168,11 @@ export class AnalysisScheduler {
     st.job = job;
     st.jobVersion = version;
     job.result.then(
-      ({ state, frames }) => {
+      ({ state, frameRefs, messages }) => {
         if (st.job === job) st.job = null;
         // Closed, reopened or edited meanwhile: this result describes text nobody has any more.
         if (this.docs.get(uri) !== st || st.version !== version) return;
-        this.analysed(uri, st, { version, analysis: state.analysis, state, frames });
+        this.analysed(uri, st, { version, analysis: state.analysis, state, frameRefs, messages });
       },
       (err) => {
         if (st.job === job) st.job = null;

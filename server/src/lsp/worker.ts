@@ -16,6 +16,8 @@ export interface JobKind<Req, Res, Progress = never> {
   /** Names the worker in log lines (`analysis worker stopped: …`). */
   readonly name: string;
   run(req: Req, progress: (p: Progress) => void): Res | Promise<Res>;
+  /** Run once when a worker starts, before its first job arrives (loading what every job needs). */
+  prepare?(): void;
 }
 
 export interface Job<Res> {
@@ -123,7 +125,10 @@ export function serveJobs<Req, Res, Progress>(
   port: Port<Req, Res, Progress>,
   kind: JobKind<Req, Res, Progress>,
 ): void {
-  let chain = Promise.resolve();
+  // After this turn, so that the worker answers its first message without waiting for it.
+  let chain = kind.prepare
+    ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => kind.prepare?.())
+    : Promise.resolve();
   // Slices of the request being sent, by field (one request crosses at a time, see JobWorker.post).
   let slices = new Map<string, Sliceable[]>();
   port.on('message', (m) => {

@@ -20,7 +20,11 @@ class CountingAnalyzer implements Analyzer {
   run(req: { text: LongText }): AnalysisJob {
     this.runs++;
     const state = analyzeTextWithState(textOf(req.text));
-    return { result: Promise.resolve({ state, frames: [] }), started: true, cancel() {} };
+    return {
+      result: Promise.resolve({ state, frameRefs: new Int32Array(0), messages: [] }),
+      started: true,
+      cancel() {},
+    };
   }
   warmUp(): void {}
   dispose(): void {}

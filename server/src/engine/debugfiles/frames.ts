@@ -25,36 +25,83 @@ export function frameKey(f: Frame): string {
 
 /** Every distinct frame of every event: IP lines and trace entries, in document order of events. */
 export function framesOfAnalysis(analysis: Analysis): LogFrame[] {
-  const out: LogFrame[] = [];
+  return framesFromRefs(analysis, frameRefsOfAnalysis(analysis));
+}
+
+// A frame reference is three numbers: the event, the frame's slot in it (IP, WARN location, link register,
+// then the traces' entries in order) and flags.
+const IP_SLOT = 0;
+const LOCATION_SLOT = 1;
+const LR_SLOT = 2;
+const FIRST_TRACE_SLOT = 3;
+const IS_IP = 1;
+const CARRIES_FAULT = 2;
+
+/**
+ * framesOfAnalysis as numbers, three per frame: they cross from the analysis worker to the server's
+ * thread as one block (41,000 frame objects would take longer to copy than the events they point into),
+ * and framesFromRefs makes the frames again over that thread's copy of the events.
+ */
+export function frameRefsOfAnalysis(analysis: Analysis): Int32Array {
+  const out: number[] = [];
   const seen = new Set<string>();
-  const add = (f: Frame, event: number, isIp: boolean, fault?: AccessEvent) => {
+  const add = (f: Frame, event: number, slot: number, isIp: boolean, fault: boolean) => {
     const key = frameKey(f);
     if (seen.has(key) || (!f.function && !f.address)) return;
     seen.add(key);
-    const kernelBuildId = analysis.events[event].kernelBuildId;
+    out.push(event, slot, (isIp ? IS_IP : 0) | (fault ? CARRIES_FAULT : 0));
+  };
+  analysis.events.forEach((e, i) => {
+    const fault = isMemoryFault(e) ? accessEventOf(e) : undefined;
+    if (e.ip) add(e.ip, i, IP_SLOT, true, !!fault);
+    // A WARNING's `at func+off/size` is the address of the WARN itself, looked up as is, like the IP.
+    if (e.location) add(e.location, i, LOCATION_SLOT, true, false);
+    // The link register holds a return address: looked up at address − 1 like a call-trace entry.
+    // An arm64 call through a bad pointer (`pc : 0x0`): lr is the caller and carries the fault.
+    if (e.lr) add(e.lr, i, LR_SLOT, false, !e.ip && fault?.caller === e.lr);
+    // A call through a bad pointer without an IP frame (`RIP: 0010:0x0`): its caller carries the fault.
+    let slot = FIRST_TRACE_SLOT;
+    for (const t of e.traces)
+      for (const f of t.frames) add(f, i, slot++, isFaultingEntry(e, f), !e.ip && fault?.caller === f);
+  });
+  return Int32Array.from(out);
+}
+
+/** The frames `refs` (frameRefsOfAnalysis of the same analysis, maybe on another thread) name. */
+export function framesFromRefs(analysis: Analysis, refs: Int32Array): LogFrame[] {
+  const out: LogFrame[] = [];
+  let event = -1;
+  let e: KernelEvent | undefined;
+  let entries: Frame[] = [];
+  let fault: AccessEvent | undefined;
+  for (let k = 0; k + 2 < refs.length; k += 3) {
+    if (refs[k] !== event) {
+      event = refs[k];
+      e = analysis.events[event];
+      entries = e ? e.traces.flatMap((t) => t.frames) : [];
+      fault = e && isMemoryFault(e) ? accessEventOf(e) : undefined;
+    }
+    const slot = refs[k + 1];
+    const f =
+      slot === IP_SLOT
+        ? e?.ip
+        : slot === LOCATION_SLOT
+          ? e?.location
+          : slot === LR_SLOT
+            ? e?.lr
+            : entries[slot - FIRST_TRACE_SLOT];
+    if (!e || !f) continue;
+    const isIp = (refs[k + 2] & IS_IP) !== 0;
     out.push({
-      key,
+      key: frameKey(f),
       frame: f,
       event,
       isIp,
       query: toQuery(f, !isIp),
-      kernelBuildId,
-      ...(fault ? { fault } : {}),
+      kernelBuildId: e.kernelBuildId,
+      ...(refs[k + 2] & CARRIES_FAULT && fault ? { fault } : {}),
     });
-  };
-  analysis.events.forEach((e, i) => {
-    const fault = isMemoryFault(e) ? accessEventOf(e) : undefined;
-    if (e.ip) add(e.ip, i, true, fault);
-    // A WARNING's `at func+off/size` is the address of the WARN itself, looked up as is, like the IP.
-    if (e.location) add(e.location, i, true);
-    // The link register holds a return address: looked up at address − 1 like a call-trace entry.
-    // An arm64 call through a bad pointer (`pc : 0x0`): lr is the caller and carries the fault.
-    if (e.lr) add(e.lr, i, false, !e.ip && fault?.caller === e.lr ? fault : undefined);
-    // A call through a bad pointer without an IP frame (`RIP: 0010:0x0`): its caller carries the fault.
-    for (const t of e.traces)
-      for (const f of t.frames)
-        add(f, i, isFaultingEntry(e, f), !e.ip && fault?.caller === f ? fault : undefined);
-  });
+  }
   return out;
 }
 
