@@ -23,7 +23,7 @@ import {
   type CrashGroupEventsParams,
   type CrashGroupsParams,
 } from '../../protocol';
-import { ANALYSIS_JOBS } from './lsp/analyzer';
+import { ANALYSIS_JOBS, TwoPartAnalyzer } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
 import { toCodeActions } from './lsp/codeActions';
 import { toCodeLenses } from './lsp/codeLens';
@@ -82,11 +82,13 @@ function connect(shutdown: () => boolean): Connection {
 function startServer(): void {
   let shutdown = false;
   const connection = connect(() => shutdown);
-  const analyzer = new JobWorker(__filename, ANALYSIS_JOBS, {
-    log: (m) => connection.console.warn(m),
-    // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
-    inline: process.env.KERNEL_OOPS_LENS_ANALYSIS === 'inline',
-  });
+  const analysisWorker = () =>
+    new JobWorker(__filename, ANALYSIS_JOBS, {
+      log: (m) => connection.console.warn(m),
+      // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
+      inline: process.env.KERNEL_OOPS_LENS_ANALYSIS === 'inline',
+    });
+  const analyzer = new TwoPartAnalyzer(analysisWorker(), analysisWorker());
   const docs = new OpenDocuments(connection, analyzer, __filename);
   const crashTree = new CrashTreeService(
     __filename,

@@ -120,6 +120,59 @@ function resumeLine(
   return null;
 }
 
+/**
+ * The state of a whole text from the states of two overlapping parts of it, analysed at the same time (by
+ * two workers): `head` of lines [0, head's lineCount) and `tail` of lines [tailFrom, lineCount), with
+ * tailFrom inside the head. The tail started afresh; from the first line after tailFrom that is idle in both
+ * (no report open in the whole text, so none in the tail's either) the two passes are the same, and that line
+ * is at least a title window before the head's end, so that the titles of the head's events before it read
+ * only lines the head has. Null when there is no such line (analyse the whole text instead). Both are used
+ * up: the tail's events are moved to their lines in place.
+ */
+export function joinAnalyses(
+  head: AnalysisState,
+  tail: AnalysisState,
+  tailFrom: number,
+): { state: AnalysisState; headEvents: number; tailFirst: number } | null {
+  const resume = firstCommonIdle(head.idle, tail.idle, tailFrom, head.analysis.lineCount - TITLE_WINDOW);
+  if (resume === null) return null;
+  const headEvents = lowerBound(head.analysis.events, resume);
+  const tailFirst = lowerBound(tail.analysis.events, resume - tailFrom);
+  const events = head.analysis.events.slice(0, headEvents);
+  for (const e of tail.analysis.events.slice(tailFirst)) events.push(shiftEvent(e, tailFrom));
+  const callers = [...head.callers.slice(0, headEvents), ...tail.callers.slice(tailFirst)];
+  // Which crash an event follows from reaches across the join: linked again over all of them.
+  for (const e of events) {
+    e.consequenceOf = null;
+    e.afterCrash = null;
+  }
+  markConsequences(events, callers);
+  const idle = mergeRuns([
+    ...clipRuns(head.idle, 0, resume, 0),
+    ...clipRuns(tail.idle, resume - tailFrom, Infinity, tailFrom),
+  ]);
+  const lineCount = tailFrom + tail.analysis.lineCount;
+  return { state: { analysis: { lineCount, events }, idle, callers }, headEvents, tailFirst };
+}
+
+/** The first line in [from, until) inside a run of `a` and, `shift` lines earlier, of `b`. */
+function firstCommonIdle(
+  a: readonly number[],
+  b: readonly number[],
+  from: number,
+  until: number,
+): number | null {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    const s = Math.max(a[i], b[j] + from, from);
+    const e = Math.min(a[i + 1], b[j + 1] + from, until);
+    if (s < e) return s;
+    if (s >= until) return null;
+    if (a[i + 1] < b[j + 1] + from) i += 2;
+    else j += 2;
+  }
+  return null;
+}
+
 /** Consequence links computed again over the whole list; an event whose links change is copied. */
 function withConsequences(events: KernelEvent[], callers: string[]): KernelEvent[] {
   const fresh = events.map((e) => ({ ...e, consequenceOf: null, afterCrash: null }));

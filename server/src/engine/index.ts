@@ -2,7 +2,7 @@
 export * from './model';
 export { analyzeText, analyzeTextWithState } from './analyze';
 export { REPORT_SILENCE } from './report/segment';
-export { reanalyzeChange } from './incremental';
+export { joinAnalyses, reanalyzeChange } from './incremental';
 export type { LineChange } from './incremental';
 export type { AnalyzeOptions } from './analyze';
 export { normalizeLine, splitLines, toColumn, LINE_BREAK, TRAILING_LINE_BREAK } from './log/normalize';

@@ -1,10 +1,20 @@
 // Runs the engine off the language server's request path. The engine's analyzeText is synchronous, and
 // a 1,000,000-line log takes seconds; run in the server's own thread it would stall every hover and
 // every keystroke's reply meanwhile. So analyses run one at a time in a worker thread (worker.ts), and a
-// job that has gone stale (the document changed or closed) is cancelled by stopping that worker.
-import { analyzeTextWithState, frameRefsOfAnalysis, loadIced, type AnalysisState } from '../engine';
+// job that has gone stale (the document changed or closed) is cancelled by stopping that worker. A long
+// document is analysed in two overlapping parts at once, by two workers, and the two joined
+// (joinAnalyses): the first diagnostics of a huge log come in about half the time.
+import {
+  analyzeTextWithState,
+  frameRefsOfAnalysis,
+  joinAnalyses,
+  joinFrameRefs,
+  LineCursor,
+  loadIced,
+  type AnalysisState,
+} from '../engine';
 import { eventMessages } from './diagnostics';
-import { textOf, type Job, type JobKind, type LongText } from './worker';
+import { CancelledError, TextPieces, textOf, type Job, type JobKind, type LongText } from './worker';
 
 /**
  * A full analysis, with what re-analysing the document's later versions incrementally needs, its frames to
@@ -18,13 +28,21 @@ export interface FullAnalysis {
   frameRefs: Int32Array;
   /** Per event, its diagnostic's message (diagnostics.ts eventMessages). */
   messages: string[];
+  /** How many lines start before the request's `countLinesTo` offset, when it gave one. */
+  linesBefore?: number;
+}
+
+export interface AnalysisRequest {
+  text: LongText;
+  /** An offset of `text` (a line start): the reply says how many lines start before it. */
+  countLinesTo?: number;
 }
 
 export type AnalysisJob = Job<FullAnalysis>;
 
 /** What the scheduler needs; a `JobWorker` of `ANALYSIS_JOBS` is one. */
 export interface Analyzer {
-  run(req: { text: LongText }): AnalysisJob;
+  run(req: AnalysisRequest): AnalysisJob;
   /** Get ready for the first job (start the worker) so the first document is not kept waiting. */
   warmUp(): void;
   dispose(): void;
@@ -32,15 +50,133 @@ export interface Analyzer {
 
 /** Analyses: the role marks the worker so the bundle's entry point serves analyses instead of LSP. The
  *  text is a field, not the request itself, so that it crosses to the worker in slices (worker.ts). */
-export const ANALYSIS_JOBS: JobKind<{ text: LongText }, FullAnalysis> = {
+export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
   role: 'kernel-oops-lens/analysis',
   name: 'analysis',
   // The instruction decoder, which the first memory fault's message needs, loads while the server's thread
   // still reads the document the editor is sending.
   prepare: () => void loadIced(),
   run: (req) => {
-    const state = analyzeTextWithState(textOf(req.text));
+    const text = textOf(req.text);
+    const state = analyzeTextWithState(text);
     const { analysis } = state;
-    return { state, frameRefs: frameRefsOfAnalysis(analysis), messages: eventMessages(analysis) };
+    const reply: FullAnalysis = {
+      state,
+      frameRefs: frameRefsOfAnalysis(analysis),
+      messages: eventMessages(analysis),
+    };
+    if (req.countLinesTo !== undefined) reply.linesBefore = linesBefore(text, req.countLinesTo);
+    return reply;
   },
 };
+
+function linesBefore(text: string, offset: number): number {
+  const cursor = new LineCursor(text);
+  let n = 0;
+  while (cursor.next() && cursor.start < offset) n++;
+  return n;
+}
+
+/** From this many UTF-16 units on, a document is analysed in two parts at once. */
+export const TWO_PART_MIN_CHARS = 8 << 20;
+/** How far the first part reaches into the second: enough for their passes to meet at a line where no report is open. */
+const OVERLAP_CHARS = 2 << 20;
+
+/**
+ * Two analysis workers: a short document goes to the first; a long one is cut in two parts that overlap,
+ * one for each, joined where they agree — or, should they not (a report open through all of the overlap),
+ * analysed whole in the first.
+ */
+export class TwoPartAnalyzer implements Analyzer {
+  constructor(
+    private readonly first: Analyzer,
+    private readonly second: Analyzer,
+    private readonly minChars = TWO_PART_MIN_CHARS,
+    private readonly overlapChars = OVERLAP_CHARS,
+  ) {}
+
+  run(req: AnalysisRequest): AnalysisJob {
+    const parts = req.text.length < this.minChars ? null : twoParts(req.text, this.overlapChars);
+    if (!parts) return this.first.run(req);
+    const head = this.first.run({ text: parts.head, countLinesTo: parts.tailStart });
+    const tail = this.second.run({ text: parts.tail });
+    let whole: AnalysisJob | null = null;
+    let cancelled = false;
+    const result = Promise.all([head.result, tail.result]).then(([h, t]) => {
+      const joined = joinParts(h, t);
+      if (joined) return joined;
+      if (cancelled) throw new CancelledError('analysis');
+      whole = this.first.run(req);
+      return whole.result;
+    });
+    return {
+      result,
+      get started() {
+        return head.started;
+      },
+      cancel: () => {
+        cancelled = true;
+        head.cancel();
+        tail.cancel();
+        whole?.cancel();
+      },
+    };
+  }
+
+  warmUp(): void {
+    this.first.warmUp();
+    this.second.warmUp();
+  }
+
+  dispose(): void {
+    this.first.dispose();
+    this.second.dispose();
+  }
+}
+
+/**
+ * The head and the tail of a text, overlapping by about `overlap` units and about as long: the tail starts
+ * at a line start (`tailStart`), the head ends at a line end. A document's chunks end with line breaks, so
+ * its text is cut between chunks (the head then ends with a line break: one empty line more, past the
+ * lines a join may keep). Null for a text too short.
+ */
+function twoParts(
+  text: LongText,
+  overlap: number,
+): { head: LongText; tail: LongText; tailStart: number } | null {
+  if (typeof text !== 'string') {
+    const { pieces } = text;
+    const from = (text.length - overlap) / 2;
+    let k1 = 0;
+    let at = 0;
+    while (k1 < pieces.length && at < from) at += pieces[k1++].length;
+    let k2 = k1;
+    let end = at;
+    while (k2 < pieces.length && end < at + overlap) end += pieces[k2++].length;
+    // (A piece that does not end a line would make the tail start inside one: analyse whole then.)
+    if (k1 === 0 || k2 >= pieces.length || !pieces[k1 - 1].endsWith('\n')) return null;
+    return {
+      head: new TextPieces(pieces.slice(0, k2)),
+      tail: new TextPieces(pieces.slice(k1)),
+      tailStart: at,
+    };
+  }
+  const nl = text.indexOf('\n', Math.floor((text.length - overlap) / 2));
+  if (nl < 0) return null;
+  const tailStart = nl + 1;
+  const brk = text.indexOf('\n', tailStart + overlap);
+  if (brk < 0) return null;
+  const headEnd = text.charCodeAt(brk - 1) === 13 ? brk - 1 : brk;
+  return { head: text.slice(0, headEnd), tail: text.slice(tailStart), tailStart };
+}
+
+function joinParts(head: FullAnalysis, tail: FullAnalysis): FullAnalysis | null {
+  if (head.linesBefore === undefined) return null;
+  const j = joinAnalyses(head.state, tail.state, head.linesBefore);
+  if (!j) return null;
+  return {
+    state: j.state,
+    frameRefs: joinFrameRefs(head.frameRefs, j.headEvents, tail.frameRefs, j.tailFirst),
+    messages: [...head.messages.slice(0, j.headEvents), ...tail.messages.slice(j.tailFirst)],
+  };
+}

@@ -78,6 +78,23 @@ function framesOf(analysis: Analysis): LogFrame[] {
   return frames;
 }
 
+/** Frames made from the worker's list per turn of the event loop: the first hovers after open go between. */
+const FRAMES_PER_TURN = 2000;
+
+/** framesOf, made a slice at a time when the worker listed them. */
+async function framesInTurns(analysis: Analysis): Promise<LogFrame[]> {
+  const refs = frameRefsCache.get(analysis);
+  if (framesCache.has(analysis) || !refs) return framesOf(analysis);
+  const frames: LogFrame[] = [];
+  for (let k = 0; k < refs.length; k += 3 * FRAMES_PER_TURN) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (framesCache.has(analysis)) return framesOf(analysis);
+    frames.push(...framesFromRefs(analysis, refs.subarray(k, k + 3 * FRAMES_PER_TURN)));
+  }
+  framesCache.set(analysis, frames);
+  return frames;
+}
+
 /** Does `line` hold a frame (IP, WARN location, link register, trace entry)? Looked up, never scanned. */
 function frameOnLine(analysis: Analysis, line: number): boolean {
   const ev = findEventAt(analysis, line);
@@ -461,10 +478,13 @@ export class OpenDocuments {
 
   /** Starts the symbolization of `analysis` (the document's current version) unless done or under way. */
   private async ensureSymbolization(doc: ChunkedDocument, analysis: Analysis): Promise<void> {
-    if (this.symbolization.get(doc.uri, doc.version) || this.symbolization.pending(doc.uri)) return;
+    const version = doc.version;
+    if (this.symbolization.get(doc.uri, version) || this.symbolization.pending(doc.uri)) return;
     const settings = await this.settingsFor(doc.uri);
-    if (this.documents.get(doc.uri) !== doc || this.symbolization.pending(doc.uri)) return;
-    this.symbolize(doc.uri, doc.version, doc.textPieces(), analysis, settings);
+    await framesInTurns(analysis);
+    if (this.documents.get(doc.uri) !== doc || doc.version !== version || this.symbolization.pending(doc.uri))
+      return;
+    this.symbolize(doc.uri, version, doc.textPieces(), analysis, settings);
   }
 
   /** Start symbolizing the frames of an analysed document (in the symbolizer worker). */

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   analyzeTextWithState,
+  joinAnalyses,
   REPORT_SILENCE,
   reanalyzeChange,
   splitLines,
@@ -169,4 +170,38 @@ test('reports whose task falls silent are closed: an edit in a long log of inter
   reads.sort((a, b) => a - b);
   const median = reads[Math.floor(reads.length / 2)];
   assert.ok(median * 4 < total, `median lines read again ${median} of ${total}`);
+});
+
+test('a log analysed in two overlapping parts at once, joined, equals its full analysis', () => {
+  const qemu = [...logsIn(QEMU_LOGS), ...logsIn(QEMU_ARM64_LOGS)];
+  const filler = Array.from({ length: 300 }, (_, i) => `[  ${i}.000000] random: crng init ${i}`).join('\n');
+  const withCallers = loadSyzkallerCases()
+    .filter((c) => /^\[ *\d+\.\d+\]\[ *[TC]\d+\]/m.test(c.log))
+    .filter((_, i) => i % 25 === 0);
+  const texts = [
+    qemu.map((l) => l.text + '\n' + filler).join('\n'),
+    withCallers.map((c) => c.log + '\n' + filler).join('\n'),
+  ];
+  const g = new Rng(99);
+  let joined = 0;
+  let tried = 0;
+  for (const text of texts) {
+    const lines = splitLines(text);
+    const full = analyzeTextWithState(lines.join('\n'));
+    for (let k = 0; k < 12; k++) {
+      const tailFrom = 1 + Math.floor(g.float() * (lines.length - 2));
+      const headEnd = Math.min(lines.length, tailFrom + 1 + Math.floor(g.float() * 3000));
+      const head = analyzeTextWithState(lines.slice(0, headEnd).join('\n'));
+      const tail = analyzeTextWithState(lines.slice(tailFrom).join('\n'));
+      const at = `split ${tailFrom}-${headEnd} of ${lines.length}`;
+      const r = joinAnalyses(head, tail, tailFrom);
+      tried++;
+      if (!r) continue;
+      joined++;
+      assert.deepEqual(r.state.analysis, full.analysis, at);
+      assert.deepEqual(r.state.idle, full.idle, `${at}: idle runs`);
+      assert.deepEqual(r.state.callers, full.callers, `${at}: callers`);
+    }
+  }
+  assert.ok(joined * 3 > tried * 2, `${joined} of ${tried} splits joined`);
 });

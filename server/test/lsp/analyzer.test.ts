@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { framesFromRefs, type Frame, type KernelEvent } from '../../src/engine';
-import { ANALYSIS_JOBS } from '../../src/lsp/analyzer';
+import {
+  ANALYSIS_JOBS,
+  TwoPartAnalyzer,
+  type Analyzer,
+  type AnalysisRequest,
+  type FullAnalysis,
+} from '../../src/lsp/analyzer';
+import { TextPieces } from '../../src/lsp/worker';
 import { QEMU_ARM64_LOGS, QEMU_LOGS } from '../engine/fixtures';
 
 /** Every frame an event holds that can be looked up, once per position: the frames to symbolize. */
@@ -63,4 +70,82 @@ test("the analysis worker's frames and messages survive the copy to the server's
   assert.equal(reply.messages.length, events.length);
   events.forEach((e, i) => assert.ok(reply.messages[i].startsWith(e.title), reply.messages[i]));
   assert.ok(reply.messages.some((m) => / — (read|write|an? )/.test(m)));
+});
+
+/** ANALYSIS_JOBS on this thread, its replies copied as postMessage copies them; counts its texts. */
+class CopyingAnalyzer implements Analyzer {
+  texts: number[] = [];
+  run(req: AnalysisRequest) {
+    this.texts.push(req.text.length);
+    const result = Promise.resolve(ANALYSIS_JOBS.run(req, () => {})).then((r) => structuredClone(r));
+    return { result, started: true, cancel() {} };
+  }
+  warmUp(): void {}
+  dispose(): void {}
+}
+
+const corpusText = () =>
+  [QEMU_LOGS, QEMU_ARM64_LOGS]
+    .flatMap((dir) =>
+      readdirSync(dir)
+        .filter((n) => n.endsWith('.log'))
+        .map((n) => readFileSync(join(dir, n), 'utf8')),
+    )
+    .join('\n');
+
+/** What the server keeps of a reply: the state, the frames made again, the messages. */
+function kept(r: FullAnalysis) {
+  const frames = framesFromRefs(r.state.analysis, r.frameRefs).map((f) => ({ ...f, frame: undefined }));
+  return { state: r.state, frames, messages: r.messages };
+}
+
+/** `text` as a document's chunks: pieces of about `size` units, each ending with a line break. */
+function chunksOf(text: string, size: number): TextPieces {
+  const pieces: string[] = [];
+  let at = 0;
+  for (let nl = text.indexOf('\n', size); nl >= 0; nl = text.indexOf('\n', at + size)) {
+    pieces.push(text.slice(at, nl + 1));
+    at = nl + 1;
+  }
+  pieces.push(text.slice(at));
+  return new TextPieces(pieces);
+}
+
+test('a long log analysed in two parts at once gives what one analysis of it gives', async () => {
+  const text = corpusText();
+  const whole = kept(await new CopyingAnalyzer().run({ text }).result);
+  for (const [overlap, input] of [
+    [20_000, text],
+    [60_000, text],
+    [20_000, chunksOf(text, 4096)],
+    [60_000, chunksOf(text, 65536)],
+  ] as const) {
+    const first = new CopyingAnalyzer();
+    const second = new CopyingAnalyzer();
+    const two = new TwoPartAnalyzer(first, second, 1000, overlap);
+    const r = await two.run({ text: input }).result;
+    // Both parts were analysed, each shorter than the log, and they were joined.
+    assert.equal(first.texts.length, 1, `overlap ${overlap}`);
+    assert.equal(second.texts.length, 1);
+    assert.ok(first.texts[0] < text.length && second.texts[0] < text.length);
+    assert.deepEqual(kept(r), whole, `overlap ${overlap}`);
+  }
+});
+
+test('two parts that never meet at a line with no report open: the log is analysed whole', async () => {
+  // One report that goes on through the whole overlap: its frames, line after line.
+  const frames = Array.from(
+    { length: 4000 },
+    (_, i) => ` [<ffffffff8100${String(i % 1000).padStart(4, '0')}>] f${i}+0x1/0x2`,
+  );
+  const text = [
+    'BUG: unable to handle page fault for address: 0000000000000008',
+    'Call Trace:',
+    ...frames,
+  ].join('\n');
+  const first = new CopyingAnalyzer();
+  const two = new TwoPartAnalyzer(first, new CopyingAnalyzer(), 1000, 2000);
+  const r = await two.run({ text }).result;
+  assert.deepEqual(first.texts.slice(1), [text.length]);
+  assert.deepEqual(kept(r), kept(await new CopyingAnalyzer().run({ text }).result));
 });

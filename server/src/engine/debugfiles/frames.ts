@@ -67,6 +67,24 @@ export function frameRefsOfAnalysis(analysis: Analysis): Int32Array {
   return Int32Array.from(out);
 }
 
+/**
+ * The frame references of two analyses joined into one list of events (incremental.ts joinAnalyses): the
+ * head's first `headEvents` events, then the tail's from `tailFirst` on.
+ */
+export function joinFrameRefs(
+  head: Int32Array,
+  headEvents: number,
+  tail: Int32Array,
+  tailFirst: number,
+): Int32Array {
+  const out: number[] = [];
+  for (let k = 0; k + 2 < head.length && head[k] < headEvents; k += 3)
+    out.push(head[k], head[k + 1], head[k + 2]);
+  for (let k = 0; k + 2 < tail.length; k += 3)
+    if (tail[k] >= tailFirst) out.push(tail[k] - tailFirst + headEvents, tail[k + 1], tail[k + 2]);
+  return Int32Array.from(out);
+}
+
 /** The frames `refs` (frameRefsOfAnalysis of the same analysis, maybe on another thread) name. */
 export function framesFromRefs(analysis: Analysis, refs: Int32Array): LogFrame[] {
   const out: LogFrame[] = [];
@@ -92,15 +110,16 @@ export function framesFromRefs(analysis: Analysis, refs: Int32Array): LogFrame[]
             : entries[slot - FIRST_TRACE_SLOT];
     if (!e || !f) continue;
     const isIp = (refs[k + 2] & IS_IP) !== 0;
-    out.push({
+    const logFrame: LogFrame = {
       key: frameKey(f),
       frame: f,
       event,
       isIp,
       query: toQuery(f, !isIp),
       kernelBuildId: e.kernelBuildId,
-      ...(refs[k + 2] & CARRIES_FAULT && fault ? { fault } : {}),
-    });
+    };
+    if (refs[k + 2] & CARRIES_FAULT && fault) logFrame.fault = fault;
+    out.push(logFrame);
   }
   return out;
 }

@@ -39,7 +39,15 @@ export { fetchDebuginfo, debuginfodUrls } from './debuginfod';
 export type { DebuginfodOptions, Fetched } from './debuginfod';
 export { SourceMapper, displaySourcePath } from './sourceMap';
 export type { SourceMapOptions } from './sourceMap';
-export { framesOfAnalysis, frameRefsOfAnalysis, framesFromRefs, frameKey, releaseOf, archOf } from './frames';
+export {
+  framesOfAnalysis,
+  frameRefsOfAnalysis,
+  framesFromRefs,
+  joinFrameRefs,
+  frameKey,
+  releaseOf,
+  archOf,
+} from './frames';
 export type { LogFrame } from './frames';
 export { symbolizeLog, debugFilesStatus } from './session';
 export type { SessionOptions, LogSymbolization, DebugFilesInUse, RejectedFile, CrossCheck } from './session';
