@@ -3,7 +3,8 @@
 //   node scripts/bench.mjs [--runs N] [--lines N] [--check] [--profile]
 // Each run is a fresh process that reads the log, then times analyzeText() alone and reports
 // process.resourceUsage().maxRSS. --check exits 1 when the median misses a target; --profile writes a
-// V8 CPU profile to .test-cache/bench/ and prints the functions with the most self time.
+// V8 CPU profile to .test-cache/bench/ and prints the functions with the most self time. Last, read +
+// analyse against a read+split+one-regex baseline (issue 16: ≤ 3×, goal ≤ 2×).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,17 @@ const TARGET_MS = 2000;
 const TARGET_RSS_MB = 400;
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, '.test-cache', 'bench');
+
+if (process.argv[2] === '--baseline-child') {
+  // The least any analysis of the file must cost: read it, split it into lines, test one regex per line
+  // (as bench-lsp.mjs's baseline), in a fresh process like the analysis.
+  const t0 = performance.now();
+  const lines = readFileSync(process.argv[3], 'utf8').split(/\r\n|\r|\n/);
+  let hits = 0;
+  for (const l of lines) if (/BUG:|Oops|WARNING:|Call Trace:|RIP:/.test(l)) hits++;
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, hits }));
+  process.exit(0);
+}
 
 if (process.argv[2] === '--child') {
   // Runs in a fresh process: [--child, bundle, log]
@@ -118,6 +130,25 @@ console.log(
   `peak RSS, median of ${timed.length}:       ${rss.toFixed(0)} MB   (target ≤ ${TARGET_RSS_MB} MB: ${ok(rss <= TARGET_RSS_MB)})`,
 );
 console.log(`events: ${results[0].events} for ${meta.reports} spliced reports`);
+
+// The CLI's whole cost (read + analyse) against reading, splitting and one regex per line.
+const baselines = [];
+for (let i = 0; i < Math.max(runs, 3); i++) {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--baseline-child', meta.path], {
+    encoding: 'utf8',
+  });
+  if (child.status !== 0) {
+    console.error(child.stderr);
+    process.exit(2);
+  }
+  baselines.push(JSON.parse(child.stdout).ms);
+}
+const baseMs = median(baselines);
+const cliMs = median(timed.map((r) => r.readMs + r.analyzeMs));
+const ratio = cliMs / baseMs;
+console.log(
+  `read + analyse ${cliMs.toFixed(0)} ms = ${ratio.toFixed(2)}× the read+split+regex baseline (${baseMs.toFixed(0)} ms, median of ${baselines.length})   (target ≤ 3×: ${ok(ratio <= 3)}, goal ≤ 2×: ${ok(ratio <= 2)})`,
+);
 
 if (profile) {
   const file = readdirSync(OUT).find((n) => n.endsWith('.cpuprofile'));

@@ -114,6 +114,7 @@ export class TwoPartAnalyzer implements Analyzer {
       get started() {
         return head.started;
       },
+      sent: Promise.all([head.sent, tail.sent]).then(() => {}),
       cancel: () => {
         cancelled = true;
         head.cancel();

@@ -158,7 +158,11 @@ export class OpenDocuments {
         return (
           d && {
             version: d.version,
-            lineCount: d.lineCount,
+            // Read when needed: counting a huge document's lines would hold up its first analysis.
+            get lineCount() {
+              return d.lineCount;
+            },
+            prepare: () => void d.lineCount,
             text: () => d.textPieces(),
             readLines: (from, to) =>
               d.getText({ start: { line: from, character: 0 }, end: { line: to, character: 0 } }),

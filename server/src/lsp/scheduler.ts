@@ -33,6 +33,8 @@ export interface ScheduledDocument {
   readLines(from: number, to: number): string;
   /** The line edits since `version`, oldest first; undefined when they are not all known. */
   editsSince(version: number): LineEdit[] | undefined;
+  /** Builds what reading lines by number needs, ahead of the first request. */
+  prepare?(): void;
 }
 
 interface Waiter {
@@ -167,6 +169,11 @@ export class AnalysisScheduler {
     const job = this.analyzer.run({ text: doc.text() });
     st.job = job;
     st.jobVersion = version;
+    // While the worker analyses, this thread has time to index the document's lines, which the
+    // diagnostics and the first hovers need.
+    void job.sent.then(() => {
+      if (st.job === job) doc.prepare?.();
+    });
     job.result.then(
       ({ state, frameRefs, messages }) => {
         if (st.job === job) st.job = null;

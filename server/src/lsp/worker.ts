@@ -25,6 +25,8 @@ export interface Job<Res> {
   readonly result: Promise<Res>;
   /** Has the job left the queue (it is running or done)? */
   readonly started: boolean;
+  /** Resolves once the request has crossed to the worker (or the job ended before it did). */
+  readonly sent: Promise<void>;
   /** Drops the job if queued; stops it if running (the worker is restarted for the next job). */
   cancel(): void;
 }
@@ -172,6 +174,7 @@ interface Pending<Req, Res, Progress> {
   reject(e: unknown): void;
   started: boolean;
   settled: boolean;
+  markSent(): void;
 }
 
 export interface JobWorkerOptions {
@@ -202,8 +205,19 @@ export class JobWorker<Req, Res, Progress = never> {
 
   run(req: Req, onProgress: (p: Progress) => void = () => {}): Job<Res> {
     let pending!: Pending<Req, Res, Progress>;
+    let markSent!: () => void;
+    const sent = new Promise<void>((resolve) => (markSent = resolve));
     const result = new Promise<Res>((resolve, reject) => {
-      pending = { id: this.nextId++, req, onProgress, resolve, reject, started: false, settled: false };
+      pending = {
+        id: this.nextId++,
+        req,
+        onProgress,
+        resolve,
+        reject,
+        started: false,
+        settled: false,
+        markSent,
+      };
     });
     if (this.disposed) this.settle(pending, new CancelledError(this.kind.name));
     else {
@@ -215,6 +229,7 @@ export class JobWorker<Req, Res, Progress = never> {
       get started() {
         return pending.started;
       },
+      sent,
       cancel: () => this.cancel(pending),
     };
   }
@@ -250,6 +265,7 @@ export class JobWorker<Req, Res, Progress = never> {
   }
 
   private settle(p: Pending<Req, Res, Progress>, outcome: { result: Res } | Error): void {
+    p.markSent();
     if (p.settled) return;
     p.settled = true;
     if (outcome instanceof Error) p.reject(outcome);
@@ -292,7 +308,7 @@ export class JobWorker<Req, Res, Progress = never> {
         for (let at = 0; at < value.length; at += SLICE_ITEMS) {
           w.postMessage({ id: p.id, field, slice: value.slice(at, at + SLICE_ITEMS) } satisfies Request<Req>);
           await turn();
-          if (this.running !== p || this.worker !== w) return;
+          if (this.running !== p || this.worker !== w) return p.markSent();
         }
         continue;
       }
@@ -302,7 +318,7 @@ export class JobWorker<Req, Res, Progress = never> {
           w.postMessage({ id: p.id, field, ...m } satisfies Request<Req>, [m.bytes.buffer as ArrayBuffer]);
         else w.postMessage({ id: p.id, field, ...m } satisfies Request<Req>);
         await turn();
-        if (this.running !== p || this.worker !== w) return;
+        if (this.running !== p || this.worker !== w) return p.markSent();
       }
     }
     const sliced = long.map(([field]) => field);
@@ -313,9 +329,11 @@ export class JobWorker<Req, Res, Progress = never> {
       req: rest,
       ...(sliced.length ? { sliced } : {}),
     } satisfies Request<Req>);
+    p.markSent();
   }
 
   private runInline(p: Pending<Req, Res, Progress>): void {
+    p.markSent();
     setImmediate(() => {
       if (this.running !== p) return;
       if (p.settled) return this.finish(p, new CancelledError(this.kind.name)); // cancelled before it began

@@ -78,7 +78,7 @@ class CopyingAnalyzer implements Analyzer {
   run(req: AnalysisRequest) {
     this.texts.push(req.text.length);
     const result = Promise.resolve(ANALYSIS_JOBS.run(req, () => {})).then((r) => structuredClone(r));
-    return { result, started: true, cancel() {} };
+    return { result, started: true, sent: Promise.resolve(), cancel() {} };
   }
   warmUp(): void {}
   dispose(): void {}

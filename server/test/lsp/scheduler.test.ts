@@ -23,6 +23,7 @@ class CountingAnalyzer implements Analyzer {
     return {
       result: Promise.resolve({ state, frameRefs: new Int32Array(0), messages: [] }),
       started: true,
+      sent: Promise.resolve(),
       cancel() {},
     };
   }

@@ -188,3 +188,24 @@ test('a text in pieces (the chunks of a document) and a long string with surroga
     }
   }
 });
+
+test('sent: resolves once the last slice of a request has crossed, before its result; and for a dropped job', async () => {
+  const w = jobs();
+  try {
+    const text = 'x\n'.repeat(SLICE_CHARS * 2);
+    const order: string[] = [];
+    // A job ahead keeps this one queued: it crosses only after the first is done.
+    const first = w.run({ op: 'busy', value: 1, ms: 200 });
+    const job = w.run({ op: 'checksum', text, note: '' });
+    void first.result.then(() => order.push('first done'));
+    void job.sent.then(() => order.push('sent'));
+    await job.result.then(() => order.push('result'));
+    assert.deepEqual(order, ['first done', 'sent', 'result']);
+    const dropped = w.run({ op: 'checksum', text, note: '' });
+    dropped.cancel();
+    await assert.rejects(dropped.result, CancelledError);
+    await dropped.sent;
+  } finally {
+    w.dispose();
+  }
+});
