@@ -87,30 +87,38 @@ function hasKernelTag(text: string, pos: number): boolean {
   return space > 0 && space - pos <= 256 && text.startsWith(' kernel', space);
 }
 
+/**
+ * `s.charCodeAt(i)`, -1 past the end: the optimised code of the per-line functions assumes in-bounds reads
+ * and is thrown away at the first one past the end (a short line), several times in a log's first pass.
+ */
+function codeAt(s: string, i: number): number {
+  return i < s.length ? s.charCodeAt(i) : -1;
+}
+
 /** `[ 1234.567890]` at `pos` without a regex: returns the index after `]` (time in `scannedTime`) or -1. */
 function scanTimestamp(text: string, pos: number): number {
   let i = pos + 1;
   let spaces = 0;
-  while (text.charCodeAt(i) === 32 && spaces < 12) {
+  while (codeAt(text, i) === 32 && spaces < 12) {
     i++;
     spaces++;
   }
   let whole = 0;
   let digits = 0;
-  let c = text.charCodeAt(i);
+  let c = codeAt(text, i);
   while (c >= 48 && c <= 57 && digits < 12) {
     whole = whole * 10 + (c - 48);
-    c = text.charCodeAt(++i);
+    c = codeAt(text, ++i);
     digits++;
   }
   if (digits === 0 || c !== 46 /* . */) return -1;
   let frac = 0;
   let scale = 1;
-  c = text.charCodeAt(++i);
+  c = codeAt(text, ++i);
   while (c >= 48 && c <= 57 && scale < 1e9) {
     frac = frac * 10 + (c - 48);
     scale *= 10;
-    c = text.charCodeAt(++i);
+    c = codeAt(text, ++i);
   }
   if (scale === 1 || c !== 93 /* ] */) return -1;
   // (whole·scale + frac) / scale is correctly rounded, as Number('12.345678') is.
@@ -157,7 +165,7 @@ export function normalizeInto(
   let text = raw;
   // Besides the lines the caller flagged, a line that starts with a control character (NUL padding,
   // a stray BEL from the console) is cleaned too: an O(1) check that keeps its prefix readable.
-  const first = raw.charCodeAt(0);
+  const first = codeAt(raw, 0);
   if ((checkControl || (first < 32 && first !== 9) || first === 127) && HAS_CONTROL.test(raw)) {
     runs = [];
     let kept = '';
@@ -183,7 +191,7 @@ export function normalizeInto(
   let level: number | null = null;
 
   // kmsg continuation lines (` SUBSYSTEM=pci`) are metadata: the whole line is prefix.
-  if (text.length > 1 && text.charCodeAt(0) === 32 && /^ [A-Z_]{1,32}=/.test(text)) {
+  if (text.length > 1 && codeAt(text, 0) === 32 && /^ [A-Z_]{1,32}=/.test(text)) {
     out.message = '';
     out.start = raw.length;
     out.time = time;
@@ -198,7 +206,7 @@ export function normalizeInto(
   // (interleaved console output, `syzkaller login: [  16.3] INFO: …`): the later message wins.
   for (let pass = 0; pass < 2; pass++) {
     for (let guard = 0; guard < 6; guard++) {
-      const c = text.charCodeAt(pos);
+      const c = codeAt(text, pos);
       let m: RegExpExecArray | null;
       let sep = false;
       if (c === 91 /* [ */) {
@@ -208,13 +216,13 @@ export function normalizeInto(
           time = scannedTime;
           pos = end;
           if (
-            text.charCodeAt(pos) === 32 &&
-            text.charCodeAt(pos + 1) !== 32 &&
+            codeAt(text, pos) === 32 &&
+            codeAt(text, pos + 1) !== 32 &&
             hasKernelTag(text, pos) &&
             at(HOST_KERNEL, text, pos)
           ) {
             pos += HOST_KERNEL.lastIndex - pos;
-          } else if (text.charCodeAt(pos) === 32) {
+          } else if (codeAt(text, pos) === 32) {
             pos += 1;
           }
           continue;
@@ -237,7 +245,7 @@ export function normalizeInto(
       } else if (
         c >= 97 &&
         c <= 122 &&
-        (text.charCodeAt(pos + 6) === 58 || text.charCodeAt(pos + 8) === 58) &&
+        (codeAt(text, pos + 6) === 58 || codeAt(text, pos + 8) === 58) &&
         (m = at(DMESG_X, text, pos))
       ) {
         // (the facility is padded to six characters, `authpriv` is eight: the colon is checked before the
@@ -249,8 +257,8 @@ export function normalizeInto(
       } else if (
         // `Nov 22 …` has a space at +3, `2026-11-22…` a dash at +4: test that before running the regex,
         // since most kernel messages start with a capital too.
-        ((c >= 65 && c <= 90 && text.charCodeAt(pos + 3) === 32) ||
-          (c >= 48 && c <= 57 && text.charCodeAt(pos + 4) === 45)) &&
+        ((c >= 65 && c <= 90 && codeAt(text, pos + 3) === 32) ||
+          (c >= 48 && c <= 57 && codeAt(text, pos + 4) === 45)) &&
         (m = at(SYSLOG, text, pos))
       ) {
         // syslog / journal date and host
@@ -259,7 +267,7 @@ export function normalizeInto(
       }
       pos += m[0].length;
       // One space separates a bracketed prefix from the message; the kernel's own indentation is kept.
-      if (sep && text.charCodeAt(pos) === 32) pos += 1;
+      if (sep && codeAt(text, pos) === 32) pos += 1;
     }
     if (pass > 0) break;
     const bracket = text.indexOf('[', pos + 1);

@@ -83,7 +83,7 @@ export function segment(text: string, isCancelled: (() => boolean) | undefined):
     const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
     if (!candidate && !current) continue;
     if (!nl.runs) nl.message = raw.slice(nl.start);
-    if (nl.message.charCodeAt(0) === 42 /* `*` */ && P.PRINTK_REPLAY.test(nl.message)) {
+    if (nl.message.startsWith('*') && P.PRINTK_REPLAY.test(nl.message)) {
       // The line before is a truncated copy of the record printed next: forget what it added.
       const truncated: ReportBuilder | null | undefined = before ? open.get(before) : latest;
       if (truncated?.line === i - 1) {
