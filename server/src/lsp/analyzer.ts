@@ -13,7 +13,7 @@ import {
   loadIced,
   type AnalysisState,
 } from '../engine';
-import { eventMessages } from './diagnostics';
+import { diagnosticFacts, type EventDiagnosticFacts } from './diagnostics';
 import { CancelledError, TextPieces, textOf, type Job, type JobKind, type LongText } from './worker';
 
 /**
@@ -26,8 +26,8 @@ import { CancelledError, TextPieces, textOf, type Job, type JobKind, type LongTe
 export interface FullAnalysis {
   state: AnalysisState;
   frameRefs: Int32Array;
-  /** Per event, its diagnostic's message (diagnostics.ts eventMessages). */
-  messages: string[];
+  /** Per event, what its diagnostic is made of (diagnostics.ts diagnosticFacts). */
+  diagnostics: EventDiagnosticFacts;
   /** How many lines start before the request's `countLinesTo` offset, when it gave one. */
   linesBefore?: number;
 }
@@ -63,7 +63,7 @@ export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
     const reply: FullAnalysis = {
       state,
       frameRefs: frameRefsOfAnalysis(analysis),
-      messages: eventMessages(analysis),
+      diagnostics: diagnosticFacts(analysis),
     };
     if (req.countLinesTo !== undefined) reply.linesBefore = linesBefore(text, req.countLinesTo);
     return reply;
@@ -178,6 +178,15 @@ function joinParts(head: FullAnalysis, tail: FullAnalysis): FullAnalysis | null 
   return {
     state: j.state,
     frameRefs: joinFrameRefs(head.frameRefs, j.headEvents, tail.frameRefs, j.tailFirst),
-    messages: [...head.messages.slice(0, j.headEvents), ...tail.messages.slice(j.tailFirst)],
+    diagnostics: {
+      messages: [
+        ...head.diagnostics.messages.slice(0, j.headEvents),
+        ...tail.diagnostics.messages.slice(j.tailFirst),
+      ],
+      identities: [
+        ...head.diagnostics.identities.slice(0, j.headEvents),
+        ...tail.diagnostics.identities.slice(j.tailFirst),
+      ],
+    },
   };
 }

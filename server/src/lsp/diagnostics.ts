@@ -21,6 +21,7 @@ import {
   faultAccess,
   frameText,
   recursionOf,
+  rememberRepeatIdentities,
   repeatIdentity,
   type Analysis,
   type KernelEvent,
@@ -74,16 +75,23 @@ function culpritFacts(ev: KernelEvent): string[] {
  */
 const messages = new WeakMap<KernelEvent, string>();
 
-/** Every event's message, in the analysis worker: composed where the analysis is, off the server's thread. */
-export function eventMessages(analysis: Analysis): string[] {
-  return analysis.events.map(eventMessage);
+/** What each event's diagnostic is made of: its message and what tells its repeats (engine repeatIdentity). */
+export interface EventDiagnosticFacts {
+  messages: string[];
+  identities: string[];
 }
 
-/** The messages eventMessages composed for the same analysis on the worker, kept for its events here. */
-export function rememberMessages(analysis: Analysis, list: readonly string[]): void {
+/** Every event's diagnostic facts, in the analysis worker: composed where the analysis is, off the server's thread. */
+export function diagnosticFacts(analysis: Analysis): EventDiagnosticFacts {
+  return { messages: analysis.events.map(eventMessage), identities: analysis.events.map(repeatIdentity) };
+}
+
+/** The facts diagnosticFacts made of the same analysis on the worker, kept for its events here. */
+export function rememberDiagnosticFacts(analysis: Analysis, facts: EventDiagnosticFacts): void {
   analysis.events.forEach((ev, i) => {
-    if (list[i] !== undefined) messages.set(ev, list[i]);
+    if (facts.messages[i] !== undefined) messages.set(ev, facts.messages[i]);
   });
+  rememberRepeatIdentities(analysis.events, facts.identities);
 }
 
 function eventMessage(ev: KernelEvent): string {

@@ -41,7 +41,7 @@ import type { LongText } from './worker';
 import type { CrashReportInputs } from './crashReport';
 import { CHUNKED_DOCUMENTS, type ChunkedDocument } from './chunkedDocument';
 import { DecodedPages, MIN_PAGE_CHARS } from './decodedPages';
-import { rememberMessages, toDiagnostics } from './diagnostics';
+import { rememberDiagnosticFacts, toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
 import { AnalysisScheduler } from './scheduler';
@@ -173,7 +173,7 @@ export class OpenDocuments {
       debounceMs: (uri) => this.debounceSeen.get(uri) ?? this.baseSettings.analysis.debounceMs,
       onAnalysed: (uri, r) => {
         if (r.frameRefs) frameRefsCache.set(r.analysis, r.frameRefs);
-        if (r.messages) rememberMessages(r.analysis, r.messages);
+        if (r.diagnostics) rememberDiagnosticFacts(r.analysis, r.diagnostics);
         void this.publish(uri).catch((e) => connection.console.error(`publishing diagnostics failed: ${e}`));
       },
       onFailed: (uri, version, e) =>

@@ -6,15 +6,16 @@
 import { reanalyzeChange, type Analysis, type AnalysisState, type LineChange } from '../engine';
 import type { Analyzer, AnalysisJob } from './analyzer';
 import type { LineEdit } from './chunkedDocument';
+import type { EventDiagnosticFacts } from './diagnostics';
 import { CancelledError, type LongText } from './worker';
 
 export interface AnalysedVersion {
   version: number;
   analysis: Analysis;
   state: AnalysisState;
-  /** What the worker added to a full analysis: its frames (frameRefsOfAnalysis), its diagnostics' messages. */
+  /** What the worker added to a full analysis: its frames (frameRefsOfAnalysis), its diagnostics' facts. */
   frameRefs?: Int32Array;
-  messages?: string[];
+  diagnostics?: EventDiagnosticFacts;
 }
 
 /**
@@ -175,11 +176,11 @@ export class AnalysisScheduler {
       if (st.job === job) doc.prepare?.();
     });
     job.result.then(
-      ({ state, frameRefs, messages }) => {
+      ({ state, frameRefs, diagnostics }) => {
         if (st.job === job) st.job = null;
         // Closed, reopened or edited meanwhile: this result describes text nobody has any more.
         if (this.docs.get(uri) !== st || st.version !== version) return;
-        this.analysed(uri, st, { version, analysis: state.analysis, state, frameRefs, messages });
+        this.analysed(uri, st, { version, analysis: state.analysis, state, frameRefs, diagnostics });
       },
       (err) => {
         if (st.job === job) st.job = null;

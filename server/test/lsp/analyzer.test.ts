@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { framesFromRefs, type Frame, type KernelEvent } from '../../src/engine';
+import { framesFromRefs, repeatIdentity, type Frame, type KernelEvent } from '../../src/engine';
 import {
   ANALYSIS_JOBS,
   TwoPartAnalyzer,
@@ -67,9 +67,12 @@ test("the analysis worker's frames and messages survive the copy to the server's
   assert.ok(
     frames.some((f) => f.fault) && frames.every((f) => !f.fault || f.fault.arch === events[f.event].arch),
   );
-  assert.equal(reply.messages.length, events.length);
-  events.forEach((e, i) => assert.ok(reply.messages[i].startsWith(e.title), reply.messages[i]));
-  assert.ok(reply.messages.some((m) => / — (read|write|an? )/.test(m)));
+  const { messages, identities } = reply.diagnostics;
+  assert.equal(messages.length, events.length);
+  events.forEach((e, i) => assert.ok(messages[i].startsWith(e.title), messages[i]));
+  assert.ok(messages.some((m) => / — (read|write|an? )/.test(m)));
+  // What tells repeats apart, as the server's thread would compute it for its copy of the events.
+  assert.deepEqual(identities, events.map(repeatIdentity));
 });
 
 /** ANALYSIS_JOBS on this thread, its replies copied as postMessage copies them; counts its texts. */
@@ -96,7 +99,7 @@ const corpusText = () =>
 /** What the server keeps of a reply: the state, the frames made again, the messages. */
 function kept(r: FullAnalysis) {
   const frames = framesFromRefs(r.state.analysis, r.frameRefs).map((f) => ({ ...f, frame: undefined }));
-  return { state: r.state, frames, messages: r.messages };
+  return { state: r.state, frames, diagnostics: r.diagnostics };
 }
 
 /** `text` as a document's chunks: pieces of about `size` units, each ending with a line break. */

@@ -21,7 +21,11 @@ class CountingAnalyzer implements Analyzer {
     this.runs++;
     const state = analyzeTextWithState(textOf(req.text));
     return {
-      result: Promise.resolve({ state, frameRefs: new Int32Array(0), messages: [] }),
+      result: Promise.resolve({
+        state,
+        frameRefs: new Int32Array(0),
+        diagnostics: { messages: [], identities: [] },
+      }),
       started: true,
       sent: Promise.resolve(),
       cancel() {},

@@ -1,6 +1,7 @@
 export {
   DEFAULT_SIGNATURE_FRAMES,
   frameSignature,
+  rememberRepeatIdentities,
   repeatIdentity,
   readTriageLog,
   Triage,

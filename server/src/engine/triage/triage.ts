@@ -86,6 +86,13 @@ export function repeatIdentity(ev: KernelEvent): string {
 }
 const identities = new WeakMap<KernelEvent, string>();
 
+/** Keeps `ids` (repeatIdentity of the same events, computed on another thread) for `events`. */
+export function rememberRepeatIdentities(events: readonly KernelEvent[], ids: readonly string[]): void {
+  events.forEach((ev, i) => {
+    if (ids[i] !== undefined) identities.set(ev, ids[i]);
+  });
+}
+
 function stackSignature(ev: KernelEvent): string | null {
   const stack = (ev.traces[0]?.frames ?? []).filter((f) => f.function && !isGenericFrame(f.function));
   return namesOf(stack, DEFAULT_SIGNATURE_FRAMES);
