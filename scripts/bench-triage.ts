@@ -1,8 +1,13 @@
-// npm run bench:triage [-- --logs N]: engine time of `oops-lens triage` over N logs (default 1,000), made
-// by replicating the real corpora (the qemu x86_64 and arm64 crashes, syzkaller's reports) into a scratch
-// folder. Prints files, lines, MB, reading time, engine time (analysis + grouping, in one process) and the
-// groups found, then the same folder through a cold `node dist/cli.js triage` for the wall time.
+// npm run bench:triage [-- --logs N] [--decode-logs M] [--script-logs K]: engine time of `oops-lens triage`
+// over N logs (default 1,000), made by replicating the real corpora (the qemu x86_64 and arm64 crashes,
+// syzkaller's reports) into a scratch folder. Prints files, lines, MB, reading time, engine time (analysis +
+// grouping, in one process) and the groups found, then the same folder through a cold `node dist/cli.js
+// triage` for the wall time. Then, with the Debian 6.1 vmlinux ($OOPS_LENS_VMLINUX, as the tests read it):
+// `triage --vmlinux V --modules buggy.ko` over M copies of the qemu x86_64 logs (default 200), every frame
+// decoded — ms per log amortised — side by side with the kernel's scripts/decode_stacktrace.sh (from
+// $OOPS_LENS_KERNEL_SOURCE) on K of those logs (default 3), per log.
 import { spawnSync } from 'node:child_process';
+import { existsSync, openSync, closeSync } from 'node:fs';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +16,11 @@ import { parseTriageArgs, runTriage } from '../server/src/triageCommand';
 const ROOT = path.resolve(__dirname, '..');
 const CORPUS = path.join(ROOT, 'test-fixtures/corpus');
 const argv = process.argv.slice(2);
-const want = Number(argv[argv.indexOf('--logs') + 1] ?? 1000) || 1000;
+const flag = (name: string, def: number) =>
+  argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) || def : def;
+const want = flag('--logs', 1000);
+const decodeLogs = flag('--decode-logs', 200);
+const scriptLogs = flag('--script-logs', 3);
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -43,9 +52,9 @@ console.log(
 for (const by of ['title', 'frames'] as const) {
   const o = parseTriageArgs(['--by', by, dir]);
   // Warm-up run (the JIT), then the measured one.
-  runTriage(o);
+  await runTriage(o);
   const start = performance.now();
-  const r = runTriage(o);
+  const r = await runTriage(o);
   const total = performance.now() - start;
   console.log(
     `--by ${by}: engine ${(r.engineMs / 1000).toFixed(2)} s (${(r.engineMs / r.logs).toFixed(2)} ms per log), ` +
@@ -60,3 +69,55 @@ console.log(
   `cold oops-lens triage (a new process, reading included): ${((performance.now() - cold) / 1000).toFixed(2)} s, exit ${cli.status}`,
 );
 rmSync(dir, { recursive: true, force: true });
+
+// Decoding every frame: our triage with debug files vs decode_stacktrace.sh, per log.
+const vmlinux = process.env.OOPS_LENS_VMLINUX;
+const kernel = process.env.OOPS_LENS_KERNEL_SOURCE;
+if (!vmlinux || !existsSync(vmlinux)) {
+  console.log(
+    'decode: skipped (set OOPS_LENS_VMLINUX to the Debian 6.1.0-56-amd64 vmlinux, see scripts/ci/fetch-vmlinux.sh)',
+  );
+} else {
+  const qemu = files(path.join(CORPUS, 'qemu/logs')).filter((f) => f.endsWith('.console.log'));
+  const modules = path.join(CORPUS, 'qemu/module');
+  const ddir = mkdtempSync(path.join(tmpdir(), 'oops-lens-bench-decode-'));
+  for (let i = 0; i < decodeLogs; i++)
+    copyFileSync(qemu[i % qemu.length], path.join(ddir, `${i}-${path.basename(qemu[i % qemu.length])}`));
+  const o = parseTriageArgs(['--vmlinux', vmlinux, '--modules', modules, ddir]);
+  // The first log opens the vmlinux and builds what its lookups need: part of the amortised cost, so it is
+  // measured, in a fresh process state as far as this script allows (nothing opened it before).
+  const start = performance.now();
+  const r = await runTriage(o);
+  const total = performance.now() - start;
+  console.log(
+    `triage --vmlinux over ${r.logs} qemu logs: ${r.decoded} of ${r.frames} frames decoded, engine ${(r.engineMs / r.logs).toFixed(1)} ms per log amortised ` +
+      `(${(r.engineMs / 1000).toFixed(2)} s, with reading ${(total / 1000).toFixed(2)} s), first log included`,
+  );
+  const again = await runTriage(o);
+  console.log(
+    `  again in the same process (files open): ${(again.engineMs / again.logs).toFixed(1)} ms per log`,
+  );
+  const script = kernel && path.join(kernel, 'scripts/decode_stacktrace.sh');
+  if (!script || !existsSync(script))
+    console.log('decode_stacktrace.sh: skipped (set OOPS_LENS_KERNEL_SOURCE)');
+  else {
+    let ms = 0;
+    let decoded = 0;
+    const n = Math.min(scriptLogs, qemu.length);
+    for (const log of qemu.slice(0, n)) {
+      const input = openSync(log, 'r');
+      const t0 = performance.now();
+      const out = spawnSync('bash', [script, vmlinux, kernel, modules], {
+        stdio: [input, 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      ms += performance.now() - t0;
+      closeSync(input);
+      decoded += (out.stdout.match(/\) \S*:\d+|\.[ch]:\d+/g) ?? []).length;
+    }
+    console.log(
+      `decode_stacktrace.sh on ${n} of those logs: ${(ms / n).toFixed(0)} ms per log (${decoded} file:line answers)`,
+    );
+  }
+  rmSync(ddir, { recursive: true, force: true });
+}

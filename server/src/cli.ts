@@ -3,7 +3,7 @@
 //   oops-lens decode [DEBUG FILES] FILE | -
 //   oops-lens report [--json] [--event N] [--source-root DIR…] [DEBUG FILES] FILE | -
 //   oops-lens pstore [FILE|DIR…]
-//   oops-lens triage [--json] [--by title|frames] [--frames N] [--all] FILE|DIR…  (triageCommand.ts)
+//   oops-lens triage [--json] [--by title|frames] [--frames N] [--all] [DEBUG FILES] FILE|DIR…  (triageCommand.ts)
 // Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file. Unusable debug files are
 // one-line warnings on stderr; the analysis is printed anyway.
 
@@ -22,21 +22,19 @@ import {
   type KernelEvent,
 } from './engine';
 import { pstoreCommand } from './pstoreCommand';
-import type { ExternalTool } from './engine';
 import { buildBugReport, defaultReportEvent, type BugReport } from './engine';
 import { formatTriage, parseTriageArgs, runTriage, TriageUsageError } from './triageCommand';
+import { debugFlag, newDebugOptions, UsageError, type DebugOptions } from './debugFlags';
 import {
   decodedParts,
   decodeLogLines,
   framesOfAnalysis,
   rewrittenLines,
-  moduleFileName,
   frameKey,
   releaseOf,
   archOf,
   symbolizeLog,
   type CrossCheck,
-  type DebugFileSettings,
   type LogSymbolization,
 } from './engine';
 
@@ -44,7 +42,7 @@ const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - fo
        oops-lens decode [DEBUG FILES] FILE
        oops-lens report [--json] [--event N] [--source-root DIR...] [DEBUG FILES] FILE
        oops-lens pstore [FILE|DIR...]
-       oops-lens triage [--json] [--by title|frames] [--frames N] [--all] FILE|DIR...
+       oops-lens triage [--json] [--by title|frames] [--frames N] [--all] [DEBUG FILES] FILE|DIR...
 
 analyze finds every kernel event (Oops, panic, BUG, WARNING, lockups, hung tasks, RCU stalls, OOM
 kills, KASAN/KFENCE/UBSAN/KCSAN/KMSAN, lockdep, …) in kernel logs and prints one line per event:
@@ -79,8 +77,9 @@ occurrence (file:line), kernel releases. Logs are taken oldest first by modifica
                         frames of the crash stack (func [mod], IP first, offsets dropped)
   --frames N            N for --by frames (default 3)
   --all                 also count events that follow from an earlier crash (the panic an oops ends in)
---json prints {by, logs, events, consequences, skipped, groups:[{signature, count, logs, title, culprit,
-kind, severity, first:{file,line}, last, releases}]} with 0-based lines.
+With DEBUG FILES every frame of every log is decoded and each group names its culprit's file:line.
+--json prints {by, logs, events, consequences, skipped, [frames, decoded,] groups:[{signature, count,
+logs, title, culprit, culpritSource, kind, severity, first:{file,line}, last, releases}]} with 0-based lines.
 
 DEBUG FILES:
   --vmlinux FILE        vmlinux with debug info
@@ -92,8 +91,6 @@ DEBUG FILES:
 Without them, decode searches the distribution paths for the release the log prints
 (/usr/lib/debug/boot/vmlinux-<release>, /usr/lib/debug/lib/modules/<release>, …).
 With DEBUGINFOD_URLS set, decode and analyze fetch files the log names by build id.`;
-
-class UsageError extends Error {}
 
 function fail(message: string): never {
   process.stderr.write(`oops-lens: ${message}\n`);
@@ -255,63 +252,6 @@ function frameJson(f: Frame, sym: SymbolizedLog) {
   };
 }
 
-interface DebugOptions {
-  settings: DebugFileSettings;
-  given: boolean;
-  crossCheck?: ExternalTool;
-}
-
-const EXTERNAL_TOOLS: readonly ExternalTool[] = ['addr2line', 'eu-addr2line', 'llvm-symbolizer'];
-
-/** Parses the DEBUG FILES flags at `args[i]`; returns the index of the next argument, or -1 if none matched. */
-function debugFlag(args: string[], i: number, d: DebugOptions): number {
-  const value = (flag: string) => {
-    const v = args[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a file`);
-    return v;
-  };
-  switch (args[i]) {
-    case '--vmlinux':
-      d.settings.vmlinux = value('--vmlinux');
-      break;
-    case '--system-map':
-      d.settings.systemMap = value('--system-map');
-      break;
-    case '--module-map':
-      d.settings.moduleMap = value('--module-map');
-      break;
-    case '--cross-check': {
-      const tool = value('--cross-check') as ExternalTool;
-      if (!EXTERNAL_TOOLS.includes(tool))
-        throw new UsageError(`--cross-check takes ${EXTERNAL_TOOLS.join(', ')}`);
-      d.crossCheck = tool;
-      return i + 2;
-    }
-    case '--modules': {
-      let j = i + 1;
-      // Folders and module files only, so that `--modules DIR FILE.log` leaves the log as the input.
-      while (j < args.length && !args[j].startsWith('-') && isModulePath(args[j]))
-        d.settings.modulePaths.push(args[j++]);
-      if (j === i + 1) throw new UsageError('--modules needs at least one file or folder');
-      d.given = true;
-      return j;
-    }
-    default:
-      return -1;
-  }
-  d.given = true;
-  return i + 2;
-}
-
-function isModulePath(p: string): boolean {
-  if (moduleFileName(p)) return true;
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 async function symbolize(
   file: string,
   text: string,
@@ -427,7 +367,7 @@ for (const stream of [process.stdout, process.stderr])
     throw err;
   });
 
-function triage(args: string[]): void {
+async function triage(args: string[]): Promise<void> {
   let options;
   try {
     options = parseTriageArgs(args);
@@ -435,13 +375,10 @@ function triage(args: string[]): void {
     if (e instanceof TriageUsageError) throw new UsageError(e.message);
     throw e;
   }
-  const run = runTriage(options);
+  const run = await runTriage(options);
   for (const s of run.skipped) process.stderr.write(`oops-lens: skipped ${s}\n`);
+  for (const m of run.messages) process.stderr.write(`oops-lens: warning: ${m}\n`);
   process.stdout.write(formatTriage(run, options));
-}
-
-function newDebugOptions(): DebugOptions {
-  return { settings: { vmlinux: null, modulePaths: [], systemMap: null, moduleMap: null }, given: false };
 }
 
 function isDirectory(p: string): boolean {

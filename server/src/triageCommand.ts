@@ -1,10 +1,22 @@
-// `oops-lens triage [--json] [--by title|frames] [--frames N] [--all] FILE|DIR…`: every event of every log
-// grouped by signature (engine triage/), one row per group, newest first. Folders are searched
-// recursively; logs are taken oldest first by modification time, so "first" and "last" are in time.
+// `oops-lens triage [--json] [--by title|frames] [--frames N] [--all] [DEBUG FILES] FILE|DIR…`: every event
+// of every log grouped by signature (engine triage/), one row per group, newest first. Folders are searched
+// recursively; logs are taken oldest first by modification time, so "first" and "last" are in time. With
+// debug files every frame of every log is decoded (one symbolizer session per log over files opened once
+// for the whole run) and each group names its culprit's source line.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { debugFlag, newDebugOptions, type DebugOptions } from './debugFlags';
 import {
   analyzeText,
+  archOf,
+  displaySourcePath,
+  frameKey,
+  framesOfAnalysis,
+  releaseOf,
+  symbolizeLog,
+  type Analysis,
+  type FrameSymbolization,
+  type KernelEvent,
   DEFAULT_SIGNATURE_FRAMES,
   readTriageLog,
   Triage,
@@ -20,6 +32,7 @@ interface TriageOptions {
   frames: number;
   all: boolean;
   inputs: string[];
+  debug: DebugOptions;
 }
 
 export function parseTriageArgs(args: string[]): TriageOptions {
@@ -29,9 +42,15 @@ export function parseTriageArgs(args: string[]): TriageOptions {
     frames: DEFAULT_SIGNATURE_FRAMES,
     all: false,
     inputs: [],
+    debug: newDebugOptions(),
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    const next = debugFlag(args, i, o.debug);
+    if (next >= 0) {
+      i = next - 1;
+      continue;
+    }
     if (arg === '--json') o.json = true;
     else if (arg === '--all') o.all = true;
     else if (arg === '--by') {
@@ -88,16 +107,24 @@ export interface TriageRun {
   consequences: number;
   /** Files not analysed (binary, unreadable), with the reason. */
   skipped: string[];
-  /** Milliseconds spent in the engine (analysis and grouping), reading excluded. */
+  /** Milliseconds spent in the engine (analysis, decoding and grouping), reading excluded. */
   engineMs: number;
+  /** With debug files: the frames of every log, and how many were decoded to a source line. */
+  frames: number;
+  decoded: number;
+  /** With debug files: problems with them (one line each, counted once). */
+  messages: string[];
 }
 
-export function runTriage(o: TriageOptions): TriageRun {
+export async function runTriage(o: TriageOptions): Promise<TriageRun> {
   const skipped: string[] = [];
   const files = listLogs(o.inputs, skipped);
   const t = new Triage(o.by, o.frames, o.all);
+  const messages = new Set<string>();
   let engineMs = 0;
   let events = 0;
+  let frames = 0;
+  let decoded = 0;
   for (const file of files) {
     const read = readTriageLog(file);
     if ('problem' in read) {
@@ -107,14 +134,61 @@ export function runTriage(o: TriageOptions): TriageRun {
     const text = read.text;
     const start = performance.now();
     const analysis = analyzeText(text);
-    t.add(file, analysis);
+    if (o.debug.given) {
+      const d = await decodeFrames(text, analysis, o.debug);
+      frames += d.frames;
+      decoded += d.decoded;
+      for (const m of d.messages) messages.add(m);
+      t.add(file, analysis, d.sourceOf);
+    } else t.add(file, analysis);
     engineMs += performance.now() - start;
     events += analysis.events.length;
   }
   const start = performance.now();
   const groups = t.result();
   engineMs += performance.now() - start;
-  return { groups, logs: t.logs, events, consequences: t.consequences, skipped, engineMs };
+  return {
+    groups,
+    logs: t.logs,
+    events,
+    consequences: t.consequences,
+    skipped,
+    engineMs,
+    frames,
+    decoded,
+    messages: [...messages],
+  };
+}
+
+/** Every frame of the log symbolized with the given debug files (no system search, no debuginfod). */
+async function decodeFrames(
+  text: string,
+  analysis: Analysis,
+  debug: DebugOptions,
+): Promise<{
+  frames: number;
+  decoded: number;
+  messages: string[];
+  sourceOf: (ev: KernelEvent) => string | null;
+}> {
+  const frames = framesOfAnalysis(analysis);
+  const sym = await symbolizeLog(text, frames, {
+    settings: debug.settings,
+    release: releaseOf(analysis),
+    arch: archOf(analysis),
+    systemRoot: null,
+    crossCheck: debug.crossCheck,
+  });
+  const lineOf = (r: FrameSymbolization | undefined) => {
+    const inner = r?.ok ? r.frames.find((l) => l.file) : undefined;
+    return inner ? `${displaySourcePath(inner.file!)}:${inner.line}` : null;
+  };
+  return {
+    frames: frames.length,
+    decoded: frames.filter((f) => lineOf(sym.results.get(f.key)) !== null).length,
+    messages: sym.messages,
+    sourceOf: (ev) => (ev.guiltyFrame ? lineOf(sym.results.get(frameKey(ev.guiltyFrame))) : null),
+  };
 }
 
 const at = (o: { file: string; line: number }) => `${o.file}:${o.line + 1}`;
@@ -129,6 +203,7 @@ export function formatTriage(run: TriageRun, o: TriageOptions): string {
           events: run.events,
           consequences: o.all ? 0 : run.consequences,
           skipped: run.skipped,
+          ...(o.debug.given ? { frames: run.frames, decoded: run.decoded } : {}),
           groups: run.groups,
         },
         null,
@@ -140,7 +215,7 @@ export function formatTriage(run: TriageRun, o: TriageOptions): string {
       String(g.count).padStart(6),
       `  ${g.title}`,
       o.by === 'frames' && g.signature !== g.title ? `  [${g.signature}]` : '',
-      g.culprit ? `  culprit ${g.culprit}` : '',
+      g.culprit ? `  culprit ${g.culprit}${g.culpritSource ? ` (${g.culpritSource})` : ''}` : '',
       `  first ${at(g.first)}`,
       g.count > 1 ? `  last ${at(g.last)}` : '',
       g.releases.length ? `  release ${g.releases.join(', ')}` : '',
@@ -151,6 +226,9 @@ export function formatTriage(run: TriageRun, o: TriageOptions): string {
       ? ''
       : `, ${run.consequences} consequences of earlier crashes not counted (--all counts them)`;
   const skipped = run.skipped.length ? `, ${run.skipped.length} files skipped` : '';
-  lines.push(`${run.groups.length} groups of ${run.events} events in ${run.logs} logs${left}${skipped}`);
+  const decoded = o.debug.given ? `, ${run.decoded} of ${run.frames} frames decoded` : '';
+  lines.push(
+    `${run.groups.length} groups of ${run.events} events in ${run.logs} logs${left}${skipped}${decoded}`,
+  );
   return lines.join('\n') + '\n';
 }

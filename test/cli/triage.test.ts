@@ -19,6 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { moduleTruth } from '../symbolize-lsp/truth';
 
 const ROOT = join(__dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
@@ -212,3 +213,58 @@ test('a log with console NULs near its start is triaged; a compressed log beside
   );
   assert.ok(out.events > 0 && out.groups.some((g) => g.first.file.endsWith('620.log')));
 });
+
+// With debug files every frame is decoded and each group names its culprit's source line: buggy.ko's
+// culprits against the ground truth (addr2line on the real module, innermost inline level first).
+const VMLINUX = process.env.OOPS_LENS_VMLINUX;
+interface DecodedTriage extends TriageJson {
+  frames: number;
+  decoded: number;
+  groups: (Group & { culpritSource: string | null })[];
+}
+
+test('triage --modules: every buggy.ko culprit names the ground truth source line', () => {
+  const r = run(['triage', '--json', join(QEMU, 'logs'), '--modules', join(QEMU, 'module')]);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as DecodedTriage;
+  assert.ok(out.frames > 0 && out.decoded > 0, `${out.decoded} of ${out.frames}`);
+  const truth = moduleTruth();
+  let checked = 0;
+  for (const g of out.groups) {
+    if (!g.culprit?.endsWith(' [buggy]')) continue;
+    const token = g.culprit.slice(0, -' [buggy]'.length);
+    const log = g.first.file.split('/').pop()!.replace('.console.log', '');
+    const wants = truth.filter((t) => t.log === log && t.token === token).map((t) => t.want[0]);
+    if (wants.length === 0) continue;
+    assert.ok(
+      wants.some((w) => g.culpritSource?.endsWith(`${w.file.split('/').pop()}:${w.line}`)),
+      `${log} ${token}: ${g.culpritSource}, truth ${wants.map((w) => `${w.file}:${w.line}`).join(' or ')}`,
+    );
+    checked++;
+  }
+  assert.ok(checked >= 8, `${checked} culprits checked`);
+});
+
+test(
+  'triage --vmlinux --modules: the vmlinux frames decoded too (opt-in: OOPS_LENS_VMLINUX)',
+  { skip: VMLINUX && existsSync(VMLINUX) ? false : 'OOPS_LENS_VMLINUX not set' },
+  () => {
+    const modulesOnly = JSON.parse(
+      run(['triage', '--json', join(QEMU, 'logs'), '--modules', join(QEMU, 'module')]).stdout,
+    ) as DecodedTriage;
+    const r = run([
+      'triage',
+      '--json',
+      join(QEMU, 'logs'),
+      '--vmlinux',
+      VMLINUX!,
+      '--modules',
+      join(QEMU, 'module'),
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as DecodedTriage;
+    assert.equal(out.frames, modulesOnly.frames);
+    assert.ok(out.decoded > modulesOnly.decoded, `${out.decoded} vs ${modulesOnly.decoded}`);
+    assert.ok(out.decoded >= out.frames * 0.9, `${out.decoded} of ${out.frames}`);
+  },
+);

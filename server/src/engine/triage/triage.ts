@@ -25,6 +25,8 @@ export interface TriageGroup {
   /** The title and culprit of the group's first occurrence. */
   title: string;
   culprit: string | null;
+  /** Where the culprit is in the source (`file:line`), when debug files decoded it; else null. */
+  culpritSource: string | null;
   kind: string;
   severity: Severity;
   first: TriageOccurrence;
@@ -115,10 +117,19 @@ export interface TriageEvent {
   release: string | null;
   /** It follows from an earlier crash of its log (its panic, a re-fault). */
   consequence: boolean;
+  /** The culprit's `file:line`, when the caller decoded the log. */
+  culpritSource?: string | null;
 }
 
-/** The events of one analysis as triage keeps them (`frames` signatures of `n` frames). */
-export function triageEvents(analysis: Analysis, n = DEFAULT_SIGNATURE_FRAMES): TriageEvent[] {
+/**
+ * The events of one analysis as triage keeps them (`frames` signatures of `n` frames); `sourceOf`: the
+ * culprit frame's `file:line` when the caller decoded the log.
+ */
+export function triageEvents(
+  analysis: Analysis,
+  n = DEFAULT_SIGNATURE_FRAMES,
+  sourceOf?: (ev: KernelEvent) => string | null,
+): TriageEvent[] {
   return analysis.events.map((ev) => ({
     frames: frameSignature(ev, n),
     title: ev.title,
@@ -129,6 +140,7 @@ export function triageEvents(analysis: Analysis, n = DEFAULT_SIGNATURE_FRAMES): 
     character: ev.headerSpan.start,
     release: ev.release,
     consequence: ev.consequenceOf !== null,
+    ...(sourceOf ? { culpritSource: sourceOf(ev) } : {}),
   }));
 }
 
@@ -159,8 +171,8 @@ export class Triage {
   ) {}
 
   /** Adds one log's events; logs are added oldest first. */
-  add(file: string, analysis: Analysis): void {
-    this.addEvents(file, triageEvents(analysis, this.frames));
+  add(file: string, analysis: Analysis, sourceOf?: (ev: KernelEvent) => string | null): void {
+    this.addEvents(file, triageEvents(analysis, this.frames, sourceOf));
   }
 
   /** Adds one log's events as `triageEvents` lists them (e.g. from a cache); logs oldest first. */
@@ -181,6 +193,7 @@ export class Triage {
           count: 0,
           title: ev.title,
           culprit: ev.culprit,
+          culpritSource: ev.culpritSource ?? null,
           kind: ev.kind,
           severity: ev.severity,
           first: at,
@@ -194,6 +207,7 @@ export class Triage {
         this.groups.set(signature, g);
       }
       g.count++;
+      g.culpritSource ??= ev.culpritSource ?? null;
       g.last = at;
       g.newest = index;
       if (ev.release) g.releaseSet.add(ev.release);
