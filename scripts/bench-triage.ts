@@ -49,75 +49,79 @@ for (let i = 0; i < want; i++) {
 console.log(
   `${want} logs (${sources.length} corpus files replicated), ${lines.toLocaleString('en-US')} lines, ${(bytes / 1e6).toFixed(1)} MB`,
 );
-for (const by of ['title', 'frames'] as const) {
-  const o = parseTriageArgs(['--by', by, dir]);
-  // Warm-up run (the JIT), then the measured one.
-  await runTriage(o);
-  const start = performance.now();
-  const r = await runTriage(o);
-  const total = performance.now() - start;
-  console.log(
-    `--by ${by}: engine ${(r.engineMs / 1000).toFixed(2)} s (${(r.engineMs / r.logs).toFixed(2)} ms per log), ` +
-      `with reading ${(total / 1000).toFixed(2)} s; ${r.groups.length} groups of ${r.events} events, ${r.skipped.length} skipped`,
-  );
-}
-const cold = performance.now();
-const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'triage', dir], {
-  encoding: 'utf8',
-});
-console.log(
-  `cold oops-lens triage (a new process, reading included): ${((performance.now() - cold) / 1000).toFixed(2)} s, exit ${cli.status}`,
-);
-rmSync(dir, { recursive: true, force: true });
-
-// Decoding every frame: our triage with debug files vs decode_stacktrace.sh, per log.
-const vmlinux = process.env.OOPS_LENS_VMLINUX;
-const kernel = process.env.OOPS_LENS_KERNEL_SOURCE;
-if (!vmlinux || !existsSync(vmlinux)) {
-  console.log(
-    'decode: skipped (set OOPS_LENS_VMLINUX to the Debian 6.1.0-56-amd64 vmlinux, see scripts/ci/fetch-vmlinux.sh)',
-  );
-} else {
-  const qemu = files(path.join(CORPUS, 'qemu/logs')).filter((f) => f.endsWith('.console.log'));
-  const modules = path.join(CORPUS, 'qemu/module');
-  const ddir = mkdtempSync(path.join(tmpdir(), 'oops-lens-bench-decode-'));
-  for (let i = 0; i < decodeLogs; i++)
-    copyFileSync(qemu[i % qemu.length], path.join(ddir, `${i}-${path.basename(qemu[i % qemu.length])}`));
-  const o = parseTriageArgs(['--vmlinux', vmlinux, '--modules', modules, ddir]);
-  // The first log opens the vmlinux and builds what its lookups need: part of the amortised cost, so it is
-  // measured, in a fresh process state as far as this script allows (nothing opened it before).
-  const start = performance.now();
-  const r = await runTriage(o);
-  const total = performance.now() - start;
-  console.log(
-    `triage --vmlinux over ${r.logs} qemu logs: ${r.decoded} of ${r.frames} frames decoded, engine ${(r.engineMs / r.logs).toFixed(1)} ms per log amortised ` +
-      `(${(r.engineMs / 1000).toFixed(2)} s, with reading ${(total / 1000).toFixed(2)} s), first log included`,
-  );
-  const again = await runTriage(o);
-  console.log(
-    `  again in the same process (files open): ${(again.engineMs / again.logs).toFixed(1)} ms per log`,
-  );
-  const script = kernel && path.join(kernel, 'scripts/decode_stacktrace.sh');
-  if (!script || !existsSync(script))
-    console.log('decode_stacktrace.sh: skipped (set OOPS_LENS_KERNEL_SOURCE)');
-  else {
-    let ms = 0;
-    let decoded = 0;
-    const n = Math.min(scriptLogs, qemu.length);
-    for (const log of qemu.slice(0, n)) {
-      const input = openSync(log, 'r');
-      const t0 = performance.now();
-      const out = spawnSync('bash', [script, vmlinux, kernel, modules], {
-        stdio: [input, 'pipe', 'pipe'],
-        encoding: 'utf8',
-      });
-      ms += performance.now() - t0;
-      closeSync(input);
-      decoded += (out.stdout.match(/\) \S*:\d+|\.[ch]:\d+/g) ?? []).length;
-    }
+// tsx runs this as CommonJS: no top-level await.
+async function main(): Promise<void> {
+  for (const by of ['title', 'frames'] as const) {
+    const o = parseTriageArgs(['--by', by, dir]);
+    // Warm-up run (the JIT), then the measured one.
+    await runTriage(o);
+    const start = performance.now();
+    const r = await runTriage(o);
+    const total = performance.now() - start;
     console.log(
-      `decode_stacktrace.sh on ${n} of those logs: ${(ms / n).toFixed(0)} ms per log (${decoded} file:line answers)`,
+      `--by ${by}: engine ${(r.engineMs / 1000).toFixed(2)} s (${(r.engineMs / r.logs).toFixed(2)} ms per log), ` +
+        `with reading ${(total / 1000).toFixed(2)} s; ${r.groups.length} groups of ${r.events} events, ${r.skipped.length} skipped`,
     );
   }
-  rmSync(ddir, { recursive: true, force: true });
+  const cold = performance.now();
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'triage', dir], {
+    encoding: 'utf8',
+  });
+  console.log(
+    `cold oops-lens triage (a new process, reading included): ${((performance.now() - cold) / 1000).toFixed(2)} s, exit ${cli.status}`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+
+  // Decoding every frame: our triage with debug files vs decode_stacktrace.sh, per log.
+  const vmlinux = process.env.OOPS_LENS_VMLINUX;
+  const kernel = process.env.OOPS_LENS_KERNEL_SOURCE;
+  if (!vmlinux || !existsSync(vmlinux)) {
+    console.log(
+      'decode: skipped (set OOPS_LENS_VMLINUX to the Debian 6.1.0-56-amd64 vmlinux, see scripts/ci/fetch-vmlinux.sh)',
+    );
+  } else {
+    const qemu = files(path.join(CORPUS, 'qemu/logs')).filter((f) => f.endsWith('.console.log'));
+    const modules = path.join(CORPUS, 'qemu/module');
+    const ddir = mkdtempSync(path.join(tmpdir(), 'oops-lens-bench-decode-'));
+    for (let i = 0; i < decodeLogs; i++)
+      copyFileSync(qemu[i % qemu.length], path.join(ddir, `${i}-${path.basename(qemu[i % qemu.length])}`));
+    const o = parseTriageArgs([ddir, '--vmlinux', vmlinux, '--modules', modules]);
+    // The first log opens the vmlinux and builds what its lookups need: part of the amortised cost, so it is
+    // measured, in a fresh process state as far as this script allows (nothing opened it before).
+    const start = performance.now();
+    const r = await runTriage(o);
+    const total = performance.now() - start;
+    console.log(
+      `triage --vmlinux over ${r.logs} qemu logs: ${r.decoded} of ${r.frames} frames decoded, engine ${(r.engineMs / r.logs).toFixed(1)} ms per log amortised ` +
+        `(${(r.engineMs / 1000).toFixed(2)} s, with reading ${(total / 1000).toFixed(2)} s), first log included`,
+    );
+    const again = await runTriage(o);
+    console.log(
+      `  again in the same process (files open): ${(again.engineMs / again.logs).toFixed(1)} ms per log`,
+    );
+    const script = kernel && path.join(kernel, 'scripts/decode_stacktrace.sh');
+    if (!script || !existsSync(script))
+      console.log('decode_stacktrace.sh: skipped (set OOPS_LENS_KERNEL_SOURCE)');
+    else {
+      let ms = 0;
+      let decoded = 0;
+      const n = Math.min(scriptLogs, qemu.length);
+      for (const log of qemu.slice(0, n)) {
+        const input = openSync(log, 'r');
+        const t0 = performance.now();
+        const out = spawnSync('bash', [script, vmlinux, kernel, modules], {
+          stdio: [input, 'pipe', 'pipe'],
+          encoding: 'utf8',
+        });
+        ms += performance.now() - t0;
+        closeSync(input);
+        decoded += (out.stdout.match(/\) \S*:\d+|\.[ch]:\d+/g) ?? []).length;
+      }
+      console.log(
+        `decode_stacktrace.sh on ${n} of those logs: ${(ms / n).toFixed(0)} ms per log (${decoded} file:line answers)`,
+      );
+    }
+    rmSync(ddir, { recursive: true, force: true });
+  }
 }
+void main();
