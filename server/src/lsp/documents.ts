@@ -476,17 +476,31 @@ export class OpenDocuments {
   ): Promise<DocSymbolization | undefined> {
     const r = await this.analysisFor(uri, token, timeoutMs);
     if (!r) return undefined;
-    await this.ensureSymbolization(r.doc, r.analysis);
+    // Asked for explicitly: an older version's job under way does not answer it (its waiters would wait the
+    // whole timeout for a version nobody then asks for, and decode without the debug files).
+    await this.ensureSymbolization(r.doc, r.analysis, true);
     return this.symbolization.when(uri, r.doc.version, timeoutMs);
   }
 
-  /** Starts the symbolization of `analysis` (the document's current version) unless done or under way. */
-  private async ensureSymbolization(doc: ChunkedDocument, analysis: Analysis): Promise<void> {
+  /**
+   * Starts the symbolization of `analysis` (the document's current version) unless done or under way — for
+   * any version, or with `thisVersion` for this one.
+   */
+  private async ensureSymbolization(
+    doc: ChunkedDocument,
+    analysis: Analysis,
+    thisVersion = false,
+  ): Promise<void> {
     const version = doc.version;
-    if (this.symbolization.get(doc.uri, version) || this.symbolization.pending(doc.uri)) return;
+    const since = thisVersion ? version : 0;
+    if (this.symbolization.get(doc.uri, version) || this.symbolization.pending(doc.uri, since)) return;
     const settings = await this.settingsFor(doc.uri);
     await framesInTurns(analysis);
-    if (this.documents.get(doc.uri) !== doc || doc.version !== version || this.symbolization.pending(doc.uri))
+    if (
+      this.documents.get(doc.uri) !== doc ||
+      doc.version !== version ||
+      this.symbolization.pending(doc.uri, since)
+    )
       return;
     this.symbolize(doc.uri, version, doc.textPieces(), analysis, settings);
   }

@@ -136,9 +136,9 @@ export class SymbolizationService {
     });
   }
 
-  /** Is a job for `uri` (asked since the last `clear`) queued or running? */
-  pending(uri: string): boolean {
-    return this.jobs.some((j) => j.uri === uri && !j.stale);
+  /** Is a job for `uri` (asked since the last `clear`), of `version` or later, queued or running? */
+  pending(uri: string, version = 0): boolean {
+    return this.jobs.some((j) => j.uri === uri && !j.stale && j.version >= version);
   }
 
   close(uri: string): void {
