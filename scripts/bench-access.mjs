@@ -33,16 +33,21 @@ const FAULTS = {
 // The engine bundled once, so the cold process measures our code, not a TypeScript loader; the two
 // WebAssembly packages stay external and load from node_modules as in the shipped bundle's neighbourhood.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'oops-lens-bench-access-'));
-const bundle = path.join(work, 'engine.cjs');
-await build({
-  entryPoints: [path.join(root, 'server/src/engine/index.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: bundle,
-  external: ['iced-x86', '@alexaltea/capstone-js'],
-  logLevel: 'warning',
-});
+/** `entry` (under server/src) bundled into `work/name`. */
+async function bundleOf(entry, name) {
+  const outfile = path.join(work, name);
+  await build({
+    entryPoints: [path.join(root, 'server/src', entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile,
+    external: ['iced-x86', '@alexaltea/capstone-js'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+const bundle = await bundleOf('engine/index.ts', 'engine.cjs');
 const env = { ...process.env, NODE_PATH: path.join(root, 'node_modules') };
 /** The code cache an earlier process left (filled by the first run that uses it). */
 const warmCache = path.join(work, 'warm-cache');
@@ -114,16 +119,7 @@ for (const [arch, scenarios] of Object.entries(FAULTS)) {
   }
 }
 // iced-x86 as the engine loads it (disasm.ts loadIced: the glue through the code cache), and a plain require.
-const disasm = path.join(work, 'disasm.cjs');
-await build({
-  entryPoints: [path.join(root, 'server/src/engine/explain/disasm.ts')],
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  outfile: disasm,
-  external: ['iced-x86', '@alexaltea/capstone-js'],
-  logLevel: 'warning',
-});
+const disasm = await bundleOf('engine/explain/disasm.ts', 'disasm.cjs');
 const icedCode = (load) => `
   const t = performance.now();
   const ice = ${load};
