@@ -100,6 +100,10 @@ export function segment(text: string, isCancelled: (() => boolean) | undefined):
         continue;
       }
       if (current) finish(current);
+      // A caller-less header while the latest report is another caller's: the caller-less report still
+      // open under the same key is over too, not dropped.
+      const sameKey = open.get(key);
+      if (sameKey) finish(sameKey);
       const b: ReportBuilder = new ReportBuilder(i, nl, header);
       silence.fed(b, i);
       open.set(key, b);
