@@ -4,15 +4,17 @@
 // are cached per document version; features ask `get` (now) or `when` (waiting, boundedly) and never
 // block the server.
 import {
+  LogMapsReader,
   symbolizeLog,
   type SourceMapper,
   type CrossCheck,
   type DebugFilesInUse,
   type LogFrame,
+  type LogMaps,
   type SessionOptions,
 } from '../engine';
 import type { FrameSymbolization } from '../engine';
-import { CancelledError, JobWorker, textOf, type Job, type JobKind, type LongText } from './worker';
+import { CancelledError, JobWorker, TextPieces, type Job, type JobKind, type LongText } from './worker';
 
 export interface DocSymbolization {
   version: number;
@@ -27,7 +29,8 @@ export interface DocSymbolization {
 type JobOptions = Omit<SessionOptions, 'onIndexing'>;
 
 interface SymbolizationRequest {
-  text: LongText;
+  /** The log's text; in the worker, the maps it holds, read as its slices arrived (the text is not kept). */
+  text: LongText | LogMaps;
   frames: LogFrame[];
   options: JobOptions;
 }
@@ -43,11 +46,20 @@ interface SymbolizationReply {
 export const SYMBOLIZATION_JOBS: JobKind<SymbolizationRequest, SymbolizationReply, string> = {
   role: 'kernel-oops-lens/symbolize',
   name: 'symbolizer',
+  readAsItArrives: { field: 'text', reader: () => new LogMapsReader() },
   run: async (req, indexing) => {
-    const r = await symbolizeLog(textOf(req.text), req.frames, { ...req.options, onIndexing: indexing });
+    const log = req.text instanceof TextPieces ? mapsOfPieces(req.text) : req.text;
+    const r = await symbolizeLog(log, req.frames, { ...req.options, onIndexing: indexing });
     return { results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] };
   },
 };
+
+/** The maps of a text in pieces (a job run inline), without joining them. */
+function mapsOfPieces(text: TextPieces): LogMaps {
+  const reader = new LogMapsReader();
+  for (const p of text.pieces) reader.push(p);
+  return reader.end();
+}
 
 export interface SymbolizationHooks {
   log(message: string): void;

@@ -18,6 +18,18 @@ export interface JobKind<Req, Res, Progress = never> {
   run(req: Req, progress: (p: Progress) => void): Res | Promise<Res>;
   /** Run once when a worker starts, before its first job arrives (loading what every job needs). */
   prepare?(): void;
+  /**
+   * A long text field read piece by piece as its slices arrive, none of it kept: the reader's result
+   * replaces the field in the request the worker runs. (A field short enough to cross whole, and every
+   * field of a job run inline, reaches `run` as it was given.)
+   */
+  readonly readAsItArrives?: { readonly field: string; reader(): TextReader<unknown> };
+}
+
+/** What reads a text given in consecutive pieces (cut anywhere, even inside a line). */
+export interface TextReader<T> {
+  push(piece: string): void;
+  end(): T;
 }
 
 export interface Job<Res> {
@@ -133,15 +145,21 @@ export function serveJobs<Req, Res, Progress>(
     : Promise.resolve();
   // Slices of the request being sent, by field (one request crosses at a time, see JobWorker.post).
   let slices = new Map<string, Sliceable[]>();
+  const streamed = kind.readAsItArrives;
+  let reading: TextReader<unknown> | null = null;
   port.on('message', (m) => {
     if ('slice' in m || 'bytes' in m) {
-      const parts = slices.get(m.field) ?? [];
       // Decoded as they come: the string is one byte a character where the slice allows it.
-      parts.push(
+      const slice =
         'bytes' in m
           ? Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString('utf8')
-          : m.slice,
-      );
+          : m.slice;
+      if (m.field === streamed?.field && typeof slice === 'string') {
+        (reading ??= streamed.reader()).push(slice);
+        return;
+      }
+      const parts = slices.get(m.field) ?? [];
+      parts.push(slice);
       slices.set(m.field, parts);
       return;
     }
@@ -151,10 +169,16 @@ export function serveJobs<Req, Res, Progress>(
       // No parts: an empty text given in pieces.
       const joined = (parts: Sliceable[]) =>
         parts.length === 0 || typeof parts[0] === 'string' ? parts.join('') : (parts as unknown[][]).flat(1);
-      const fields = Object.fromEntries(m.sliced.map((f) => [f, joined(slices.get(f) ?? [])]));
+      const fields = Object.fromEntries(
+        m.sliced.map((f) => [
+          f,
+          f === streamed?.field ? (reading ?? streamed.reader()).end() : joined(slices.get(f) ?? []),
+        ]),
+      );
       req = { ...req, ...fields };
     }
     slices = new Map();
+    reading = null;
     chain = chain.then(async () => {
       try {
         const result = await kind.run(req, (progress) => port.postMessage({ id, progress }));

@@ -1,12 +1,14 @@
 // A job kind for worker.ts tests: echoes, busy-waits like the engine, reports progress, throws, crashes.
 import { threadId } from 'node:worker_threads';
-import { textOf, type JobKind, type LongText } from '../../src/lsp/worker';
+import { textOf, type JobKind, type LongText, type TextReader } from '../../src/lsp/worker';
 
 export type TestRequest =
   | { op: 'echo'; value: number }
   | { op: 'busy'; value: number; ms: number }
   | { op: 'progress'; value: number; steps: number }
   | { op: 'checksum'; text: LongText; note: string; items?: number[] }
+  /** `streamed` is read as its slices arrive (readAsItArrives): in the worker, its reader's result. */
+  | { op: 'read'; streamed: LongText | ReadResult }
   | { op: 'throw' }
   | { op: 'exit'; code: number };
 
@@ -14,6 +16,27 @@ export interface TestResult {
   value: number;
   /** The thread that ran the job (0: the main thread). */
   thread: number;
+  /** For `read`: how many pieces the reader was given (0: the text reached `run` whole). */
+  pieces?: number;
+}
+
+/** What the test reader made of a text: its checksum and how many pieces it was given. */
+export interface ReadResult {
+  sum: number;
+  pieces: number;
+}
+
+/** The checksum of a text computed piece by piece, keeping none of it. */
+class ChecksumReader implements TextReader<ReadResult> {
+  private sum = 0;
+  private pieces = 0;
+  push(piece: string): void {
+    this.sum = checksum(piece, this.sum);
+    this.pieces++;
+  }
+  end(): ReadResult {
+    return { sum: this.sum, pieces: this.pieces };
+  }
 }
 
 /** Jobs that ran in this thread (inline tests read it). */
@@ -22,7 +45,15 @@ export const ran: number[] = [];
 export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
   role: 'kernel-oops-lens/test',
   name: 'test',
+  readAsItArrives: { field: 'streamed', reader: () => new ChecksumReader() },
   run(req, progress) {
+    if (req.op === 'read') {
+      const r =
+        typeof req.streamed === 'string' || ('pieces' in req.streamed && Array.isArray(req.streamed.pieces))
+          ? { sum: checksum(textOf(req.streamed as LongText)), pieces: 0 }
+          : (req.streamed as ReadResult);
+      return { value: r.sum, thread: threadId, pieces: r.pieces };
+    }
     if (req.op === 'throw') throw new Error('boom');
     if (req.op === 'exit') process.exit(req.code);
     if (req.op === 'busy') for (const end = Date.now() + req.ms; Date.now() < end;);
@@ -38,8 +69,7 @@ export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
 };
 
 /** Position-sensitive sum of a string's code units: a reassembly out of order or with a gap changes it. */
-export function checksum(s: string): number {
-  let h = 0;
+export function checksum(s: string, h = 0): number {
   for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
   return h;
 }

@@ -189,6 +189,35 @@ test('a text in pieces (the chunks of a document) and a long string with surroga
   }
 });
 
+test('readAsItArrives: a long text is read slice by slice as it arrives, in order; a short one and inline, whole', async () => {
+  for (const inline of [false, true]) {
+    const w = jobs({ inline });
+    try {
+      const long = 'µ€x\n'.repeat(SLICE_CHARS) + 'lone \uD800 half\n' + '\u{1F600}'.repeat(SLICE_CHARS);
+      for (const text of [
+        long,
+        new TextPieces(['ab\n'.repeat(SLICE_CHARS), '', 'c'.repeat(SLICE_CHARS)]),
+        'short',
+      ]) {
+        const r = await w.run({ op: 'read', streamed: text }).result;
+        const chars = String(text).length;
+        assert.equal(r.value, checksum(String(text)), `inline ${inline}, ${chars} chars`);
+        // In the worker a text that crossed in slices reached the reader a slice at a time.
+        const sliced = !inline && (text instanceof TextPieces || chars > SLICE_CHARS);
+        // (A document's chunk longer than a slice crosses whole: the pieces give at least two slices here.)
+        if (sliced)
+          assert.ok(
+            (r.pieces ?? 0) >= (typeof text === 'string' ? chars / SLICE_CHARS : 2),
+            `${r.pieces} pieces`,
+          );
+        else assert.equal(r.pieces, 0);
+      }
+    } finally {
+      w.dispose();
+    }
+  }
+});
+
 test('sent: resolves once the last slice of a request has crossed, before its result; and for a dropped job', async () => {
   const w = jobs();
   try {

@@ -8,6 +8,7 @@ import {
   KernelAddressResolver,
   openDebugFile,
   parseKernelOffset,
+  LogMapsReader,
   parseLogMaps,
   parseModuleSections,
   parseProcModules,
@@ -97,6 +98,54 @@ test('map dumps read the normalised lines: every log prefix the analyser strips,
     const maps = parseLogMaps(dump.map((l) => prefix + l).join('\r\n'));
     assert.deepEqual(maps, plain, JSON.stringify(prefix));
   }
+});
+
+/** A small seeded generator (mulberry32), so a failure names cuts that can be made again. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+test('LogMapsReader: a log given in pieces cut anywhere gives the maps of the whole text', (t) => {
+  let texts = 0;
+  let nonEmpty = 0;
+  for (const c of CORPORA)
+    for (const name of fs.readdirSync(c.dir + '/logs').filter((n) => n.endsWith('.console.log'))) {
+      const lf = fs.readFileSync(`${c.dir}/logs/${name}`, 'utf8');
+      // CRLF and lone CR breaks: a cut may fall between `\r` and `\n`, or after a `\r` that ends a line.
+      for (const text of [lf, lf.replace(/\n/g, '\r\n'), lf.replace(/\n/g, '\r')]) {
+        const whole = parseLogMaps(text);
+        if (whole.modules.size > 0 && whole.kernelOffset) nonEmpty++;
+        const next = random(texts++);
+        for (const mean of [1, 7, 200, 5000]) {
+          const reader = new LogMapsReader();
+          for (let at = 0; at < text.length;) {
+            const end = Math.min(text.length, at + Math.floor(next() * 2 * mean));
+            reader.push(text.slice(at, end));
+            at = end;
+          }
+          assert.deepEqual(reader.end(), whole, `${name}, pieces of about ${mean}`);
+        }
+        // Every cut at a break, on both sides of it.
+        for (const after of [0, 1]) {
+          const reader = new LogMapsReader();
+          let at = 0;
+          for (let i = 0; i < text.length; i++) {
+            if (text[i] !== '\r' && text[i] !== '\n') continue;
+            reader.push(text.slice(at, i + after));
+            at = i + after;
+          }
+          reader.push(text.slice(at));
+          assert.deepEqual(reader.end(), whole, `${name}, cut at each break (${after})`);
+        }
+      }
+    }
+  t.diagnostic(`${texts} texts, ${nonEmpty} with module maps and a Kernel Offset line`);
+  assert.ok(nonEmpty >= 6);
 });
 
 for (const c of CORPORA) {

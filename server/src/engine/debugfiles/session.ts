@@ -80,14 +80,18 @@ export interface LogSymbolization {
 /** vmlinux files this process has already looked up in (openDebugFile keeps them open and indexed). */
 const indexedVmlinux = new Set<string>();
 
+/**
+ * `log`: the log's text, or the maps its text holds when they were read as it arrived (LogMapsReader: the
+ * language server's symbolizer thread never holds the text).
+ */
 export async function symbolizeLog(
-  text: string,
+  log: string | LogMaps,
   frames: LogFrame[],
   opts: SessionOptions,
 ): Promise<LogSymbolization> {
   const messages: string[] = [];
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
-  const maps = logMaps(text, opts.settings.moduleMap, messages);
+  const maps = logMaps(log, opts.settings.moduleMap, messages);
   const moduleNames = new Set(frames.map((f) => f.frame.module).filter((m): m is string => !!m));
   // Raw addresses may fall in any module of the log's map: those need their files too.
   if (frames.some((f) => !f.frame.function)) for (const name of maps.modules.keys()) moduleNames.add(name);
@@ -389,8 +393,8 @@ function openProblem(file: string): string | null {
 }
 
 /** The log's own map dumps, completed by the `moduleMap` file for modules the log does not describe. */
-function logMaps(text: string, moduleMapFile: string | null, messages: string[]): LogMaps {
-  const maps = parseLogMaps(text);
+function logMaps(log: string | LogMaps, moduleMapFile: string | null, messages: string[]): LogMaps {
+  const maps = typeof log === 'string' ? parseLogMaps(log) : log;
   if (!moduleMapFile || regularFileProblem(moduleMapFile, FILE_LIMITS.map)) return maps; // locateDebugFiles says why
   try {
     const extra = parseLogMaps(readTextFile(moduleMapFile, FILE_LIMITS.map));

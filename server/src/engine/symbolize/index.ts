@@ -57,7 +57,7 @@
  *   Kernel maps (kernel/maps.ts): parseSymbolMap(text) (System.map, /proc/kallsyms), parseProcModules(text),
  *   parseModuleSections(text, module?) (`.text 0x…` lines or `/sys/module/m/sections/.text:0x…`),
  *   parseKernelOffset(text), parseLogMaps(logText) -> {modules: Map<name, {base, size, sections, symbols}>,
- *   kernelOffset, kernelSymbols}, normalizeModuleName(name) (`-` == `_`), moduleFileName(file).
+ *   kernelOffset, kernelSymbols} (new LogMapsReader(): .push(piece)… .end(), the same of a text in pieces), normalizeModuleName(name) (`-` == `_`), moduleFileName(file).
  *   new KernelAddressResolver({maps?, vmlinux?, systemMap?, modules?: Map<name, DebugFile>, kaslrOffset?})
  *     .resolve(address: bigint): ResolvedAddress | null  = {object: 'vmlinux' | module, section, offset
  *         (module: in section; vmlinux: link-time address), symbol, symbolOffset, symbolSize,
@@ -106,6 +106,7 @@ export {
   parseModuleSections,
   parseKernelOffset,
   parseLogMaps,
+  LogMapsReader,
 } from './kernel/maps';
 export { moduleFileName, normalizeModuleName } from './kernel/moduleName';
 export type { Compression, ModuleFileName } from './kernel/moduleName';

@@ -63,13 +63,14 @@ const KERNEL_OFFSET = /Kernel Offset: (0x[0-9a-fA-F]+) from (0x[0-9a-fA-F]+)/;
  * The messages of a text's lines, one at a time (printk timestamps, levels and every other log prefix
  * stripped): a log is never split into an array of lines, and one scratch object serves every line.
  */
-function* lines(text: string): Generator<string> {
+function* lines(text: string, endsLines = false): Generator<string> {
   const cursor = new LineCursor(text);
   const scratch = normalizeLine('');
   // As the analyser does: one vectorised scan for ESC finds the few lines that need the escape clean-up.
   let nextEscape = -1;
   while (cursor.next()) {
     const { start, end } = cursor;
+    if (endsLines && cursor.last) return;
     if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
     yield normalizeInto(text.slice(start, end), scratch, nextEscape < end).message;
   }
@@ -142,62 +143,102 @@ export function parseKernelOffset(text: string): KernelOffset | null {
  * /sys/module/<m>/sections), kallsyms lines, and the `Kernel Offset:` line.
  */
 export function parseLogMaps(text: string): LogMaps {
-  const modules = new Map<string, ModuleLayout>();
-  const mod = (name: string): ModuleLayout => {
+  const reader = new LogMapsReader();
+  reader.push(text);
+  return reader.end();
+}
+
+/**
+ * parseLogMaps of a text given piece after piece (as it arrives in the symbolizer's thread), keeping none
+ * of it: the same maps as of the pieces joined, wherever they are cut (inside a line, between `\r` and `\n`).
+ */
+export class LogMapsReader {
+  private readonly modules = new Map<string, ModuleLayout>();
+  private readonly kernelSymbols: KernelSymbol[] = [];
+  private kernelOffset: KernelOffset | null = null;
+  /** The module whose section lines follow (after a sysfs sections header). */
+  private sectionsOf: string | null = null;
+  /** The pieces of the line not ended yet. */
+  private carry: string[] = [];
+
+  push(piece: string): void {
+    // The last line break that surely ends a line (a `\r` at the very end may be half of a `\r\n`).
+    const lastCR = piece.length > 1 ? piece.lastIndexOf('\r', piece.length - 2) : -1;
+    const cut = 1 + Math.max(piece.lastIndexOf('\n'), lastCR);
+    if (cut === 0) {
+      if (piece.length > 0) this.carry.push(piece);
+      return;
+    }
+    this.carry.push(piece.slice(0, cut));
+    // Whole lines: the empty line the cursor gives after the last break is not one.
+    this.read(this.carry.join(''), true);
+    this.carry = cut < piece.length ? [piece.slice(cut)] : [];
+  }
+
+  end(): LogMaps {
+    this.read(this.carry.join(''), false);
+    this.carry = [];
+    return { modules: this.modules, kernelOffset: this.kernelOffset, kernelSymbols: this.kernelSymbols };
+  }
+
+  private module(name: string): ModuleLayout {
     const k = normalizeModuleName(name);
-    let m = modules.get(k);
-    if (!m) modules.set(k, (m = { name: k, base: null, size: null, sections: new Map(), symbols: [] }));
+    let m = this.modules.get(k);
+    if (!m) this.modules.set(k, (m = { name: k, base: null, size: null, sections: new Map(), symbols: [] }));
     return m;
-  };
-  const kernelSymbols: KernelSymbol[] = [];
-  let sectionsOf: string | null = null;
-  for (const l of lines(text)) {
-    // Every map line holds `0x`, names /sys/module or starts with an address: a cheap test for the many
-    // log lines that are none (which also end a section dump).
-    if (l.indexOf('0x') < 0 && l.indexOf('/sys/module/') < 0 && !ADDRESS_START.test(l)) {
-      sectionsOf = null;
-      continue;
-    }
-    const pm = MODULE_LINE.exec(l);
-    if (pm) {
-      const [p] = parseProcModules(l);
-      const m = mod(p.name);
-      m.base = p.base;
-      m.size = p.size;
-      sectionsOf = null;
-      continue;
-    }
-    const sys = SYSFS_SECTION.exec(l);
-    if (sys) {
-      mod(sys[1]).sections.set(sys[2], BigInt(sys[3]));
-      continue;
-    }
-    const hdr = SECTIONS_HEADER.exec(l);
-    if (hdr) {
-      sectionsOf = hdr[1];
-      continue;
-    }
-    const sym = SYMBOL_LINE.exec(l);
-    if (sym) {
-      const s: KernelSymbol = {
-        address: BigInt('0x' + sym[1]),
-        type: sym[2],
-        name: sym[3],
-        module: sym[4] ? normalizeModuleName(sym[4]) : null,
-      };
-      if (s.module) mod(s.module).symbols.push(s);
-      else kernelSymbols.push(s);
-      sectionsOf = null;
-      continue;
-    }
-    if (sectionsOf) {
-      const sec = SECTION_LINE.exec(l);
-      if (sec) {
-        mod(sectionsOf).sections.set(sec[1], BigInt(sec[2]));
+  }
+
+  /** Reads the lines of `text`; `endsLines`: it ends with a line break, and the empty line after it is not one. */
+  private read(text: string, endsLines: boolean): void {
+    // No map line spans two lines: the first match in whole lines is the first of the text.
+    this.kernelOffset ??= parseKernelOffset(text);
+    for (const l of lines(text, endsLines)) {
+      // Every map line holds `0x`, names /sys/module or starts with an address: a cheap test for the many
+      // log lines that are none (which also end a section dump).
+      if (l.indexOf('0x') < 0 && l.indexOf('/sys/module/') < 0 && !ADDRESS_START.test(l)) {
+        this.sectionsOf = null;
         continue;
       }
-      sectionsOf = null;
+      const pm = MODULE_LINE.exec(l);
+      if (pm) {
+        const [p] = parseProcModules(l);
+        const m = this.module(p.name);
+        m.base = p.base;
+        m.size = p.size;
+        this.sectionsOf = null;
+        continue;
+      }
+      const sys = SYSFS_SECTION.exec(l);
+      if (sys) {
+        this.module(sys[1]).sections.set(sys[2], BigInt(sys[3]));
+        continue;
+      }
+      const hdr = SECTIONS_HEADER.exec(l);
+      if (hdr) {
+        this.sectionsOf = hdr[1];
+        continue;
+      }
+      const sym = SYMBOL_LINE.exec(l);
+      if (sym) {
+        const s: KernelSymbol = {
+          address: BigInt('0x' + sym[1]),
+          type: sym[2],
+          name: sym[3],
+          module: sym[4] ? normalizeModuleName(sym[4]) : null,
+        };
+        if (s.module) this.module(s.module).symbols.push(s);
+        else this.kernelSymbols.push(s);
+        this.sectionsOf = null;
+        continue;
+      }
+      if (this.sectionsOf) {
+        const sec = SECTION_LINE.exec(l);
+        if (sec) {
+          this.module(this.sectionsOf).sections.set(sec[1], BigInt(sec[2]));
+          continue;
+        }
+        this.sectionsOf = null;
+      }
     }
   }
-  return { modules, kernelOffset: parseKernelOffset(text), kernelSymbols };
 }
