@@ -1,6 +1,7 @@
 // The Kernel Crashes view (Explorer): the events of the workspace's kernel logs grouped by signature, as
 // `oops-lens triage` groups them, and under "This log" the same for the active kernel log alone (a huge
-// log's thousands of events as a few groups, none lost past the Problems cap). The server computes the
+// log's thousands of events as a few groups, none lost past the Problems cap; a log above the 50 MB VS Code
+// gives extensions, read from disk, largeLogs.ts). The server computes the
 // groups (kernelOops/crashGroups) and a group's events when it is expanded (kernelOops/crashGroupEvents);
 // this file only lists the logs, keeps the last answer until something changes, cancels a request that a
 // change made stale, and opens an event when clicked.
@@ -16,6 +17,7 @@ import {
 } from '../../protocol';
 import { isDecodedDocument } from './decodedDocuments';
 import { KERNEL_LOG } from './detectByContent';
+import { activeLargeLog, largeLogNotice } from './largeLogs';
 
 export const CRASH_TREE_VIEW = 'kernelOops.crashes';
 const REFRESH_COMMAND = 'kernelOops.crashes.refresh';
@@ -134,22 +136,27 @@ class CrashTree implements vscode.TreeDataProvider<Node> {
   }
 
   async getChildren(n?: Node): Promise<Node[]> {
-    if (!n) return this.scopes();
+    if (!n) return await this.scopes();
     if (n.type === 'scope') return this.groups(n);
     if (n.type === 'group') return this.events(n);
     return [];
   }
 
-  private scopes(): Node[] {
+  private async scopes(): Promise<Node[]> {
     const scopes: Node[] = [];
     const active = vscode.window.activeTextEditor?.document;
-    if (active && active.languageId === KERNEL_LOG && !isDecodedDocument(active)) {
-      const name = active.uri.scheme === 'file' ? path.basename(active.uri.fsPath) : active.uri.path;
+    // A log VS Code keeps from extensions has no text editor for us: its tab names the file.
+    const uri =
+      active && active.languageId === KERNEL_LOG && !isDecodedDocument(active)
+        ? active.uri
+        : (await activeLargeLog())?.uri;
+    if (uri) {
+      const name = uri.scheme === 'file' ? path.basename(uri.fsPath) : uri.path;
       scopes.push({
         type: 'scope',
         which: 'active',
         label: `This log: ${name}`,
-        uris: () => Promise.resolve([active.uri.toString()]),
+        uris: () => Promise.resolve([uri.toString()]),
       });
     }
     scopes.push({
@@ -240,6 +247,7 @@ export function registerCrashTree(
   });
   const watcher = vscode.workspace.createFileSystemWatcher(glob);
   const isLog = (d: vscode.TextDocument) => d.languageId === KERNEL_LOG && !isDecodedDocument(d);
+  const noticed = new Set<string>();
   context.subscriptions.push(
     view,
     watcher,
@@ -253,5 +261,23 @@ export function registerCrashTree(
     vscode.workspace.onDidOpenTextDocument((d) => isLog(d) && tree.refreshSoon('workspace')),
     vscode.workspace.onDidCloseTextDocument((d) => isLog(d) && tree.refreshSoon('workspace')),
     vscode.window.onDidChangeActiveTextEditor(() => tree.refresh('active')),
+    // A large log's tab becoming active fires no editor change (there is no editor for us).
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      if (e.opened.length || e.closed.length || e.changed.some((t) => t.isActive)) {
+        tree.refresh('active');
+        void noticeLargeLog(noticed);
+      }
+    }),
   );
+  void noticeLargeLog(noticed);
+}
+
+/** Says once per file why a large log's editor shows nothing of ours, and where its events are. */
+async function noticeLargeLog(noticed: Set<string>): Promise<void> {
+  const log = await activeLargeLog();
+  if (!log || noticed.has(log.uri.toString())) return;
+  noticed.add(log.uri.toString());
+  const show = 'Show Kernel Crashes';
+  if ((await vscode.window.showInformationMessage(largeLogNotice(log), show)) === show)
+    await vscode.commands.executeCommand(`${CRASH_TREE_VIEW}.focus`);
 }

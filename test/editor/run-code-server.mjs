@@ -216,6 +216,19 @@ try {
             join(handshakeDir, `${f.slice(0, -'.click'.length)}.clicked`),
             JSON.stringify({ clicked }),
           );
+        } else if (f.endsWith('.press')) {
+          // A click on the first button or link of the page whose text is the one asked for: NAME.pressed.
+          answered.add(f);
+          const text = readFileSync(join(handshakeDir, f), 'utf8').trim();
+          const target = page.locator('a, button, .monaco-button').filter({ hasText: text }).first();
+          const pressed = await target
+            .click({ timeout: 10_000 })
+            .then(() => true)
+            .catch(() => false);
+          writeFileSync(
+            join(handshakeDir, `${f.slice(0, -'.press'.length)}.pressed`),
+            JSON.stringify({ pressed }),
+          );
         } else if (f.endsWith('.ask')) {
           // What the page shows now: the status bar entries' text and accessible labels.
           answered.add(f);
@@ -225,8 +238,12 @@ try {
               items.map((e) => `${e.textContent ?? ''} | ${e.getAttribute('aria-label') ?? ''}`.trim()),
             )
             .catch(() => []);
+          const notifications = await page
+            .locator('.notification-list-item-message')
+            .evaluateAll((items) => items.map((e) => e.textContent ?? ''))
+            .catch(() => []);
           const answer = join(handshakeDir, `${f.slice(0, -'.ask'.length)}.json`);
-          writeFileSync(`${answer}.tmp`, JSON.stringify({ statusBar }));
+          writeFileSync(`${answer}.tmp`, JSON.stringify({ statusBar, notifications }));
           renameSync(`${answer}.tmp`, answer);
         }
       }

@@ -3,10 +3,12 @@
 // files (the oracle), a group expanded lists its events, and clicking one opens the log at its header.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { eventually, test } from './harness';
-import { cfg, clickViewRow, lineOf, viewRows } from './util';
+import { cfg, clickViewRow, fixture, lineOf, notificationTexts, pressButton, viewRows } from './util';
 
 const EXTENSION_ID = 'kernel-oops-lens.kernel-oops-lens';
 const VIEW = 'Kernel Crashes';
@@ -101,4 +103,65 @@ export function registerCrashTreeTests(): void {
     );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   }, 120_000);
+
+  test('a log above the 50 MB VS Code gives extensions: its events under This log, and a notice why the editor shows none', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // 55 MB of boot chatter, then a real oops: found from disk, past what VS Code gives extensions.
+    const oops = readFileSync(fixture('oops.dmesg').fsPath, 'utf8');
+    const chatter = '[    1.000000] usb 1-1: new high-speed USB device number 2 using xhci_hcd\n'.repeat(
+      Math.ceil((55 << 20) / 70),
+    );
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kol-large-')), 'serial-capture.log');
+    writeFileSync(file, `${chatter}${oops}\n`);
+    const mb = (statSync(file).size / (1 << 20)).toFixed(0);
+    const cli = spawnSync(
+      process.execPath,
+      [path.join(cfg.repoRoot, 'dist/cli.js'), 'triage', '--json', file],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      },
+    );
+    assert.equal(cli.status, 0, cli.stderr);
+    const truth = (JSON.parse(cli.stdout) as { groups: Group[] }).groups;
+    assert.equal(truth.length, 1, cli.stdout);
+
+    const uri = vscode.Uri.file(file);
+    // code-server asks before showing a file this size (its remote limit is 10 MB): the user's click.
+    void Promise.resolve(vscode.commands.executeCommand('vscode.open', uri)).catch(() => undefined);
+    await eventually(
+      'the large file in the active tab',
+      async () => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        if (input instanceof vscode.TabInputText && input.uri.fsPath === file) return true;
+        await pressButton('Open Anyway');
+        return undefined;
+      },
+      60_000,
+    );
+    // What this test is about: VS Code keeps the document from the extension host.
+    assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.fsPath === file), 'the document was synced');
+
+    await vscode.commands.executeCommand('kernelOops.crashes.focus');
+    const want = `${truth[0].title}, ${truth[0].count} event${truth[0].count === 1 ? '' : 's'}`;
+    await eventually(
+      'the large log under This log',
+      async () => {
+        const rows = await viewRows(VIEW);
+        const scope = rows.findIndex(
+          (r) => r.level === 1 && r.label.trim() === 'This log: serial-capture.log',
+        );
+        return scope >= 0 && rows[scope + 1]?.label.trim() === want ? true : undefined;
+      },
+      90_000,
+    ).catch(async (e: Error) => {
+      throw new Error(`${e.message}\nrows: ${JSON.stringify(await viewRows(VIEW))}\nwant: ${want}`);
+    });
+    const notice = await eventually('the notice', async () =>
+      (await notificationTexts()).find((t) => t.startsWith(`serial-capture.log is ${mb} MB`)),
+    );
+    assert.match(notice, /VS Code gives extensions no file above 50 MB/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(path.dirname(file), { recursive: true, force: true });
+  }, 180_000);
 }

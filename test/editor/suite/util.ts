@@ -76,6 +76,36 @@ export async function statusBarTexts(): Promise<string[]> {
   );
 }
 
+/** The notification toasts the page shows now (their messages), read by the launcher. */
+export async function notificationTexts(): Promise<string[]> {
+  const dir = cfg.handshakeDir;
+  if (!dir) throw new Error('reading notifications needs the code-server launcher (run-code-server.mjs)');
+  mkdirSync(dir, { recursive: true });
+  const name = `notifications-${++questions}`;
+  writeFileSync(path.join(dir, `${name}.ask`), '');
+  const answer = path.join(dir, `${name}.json`);
+  return eventually(`the launcher's answer ${name}`, () =>
+    existsSync(answer)
+      ? ((JSON.parse(readFileSync(answer, 'utf8')) as { notifications?: string[] }).notifications ?? [])
+      : undefined,
+  );
+}
+
+/** Has the launcher click the page's first button or link with this text (a user's click); false if none. */
+export async function pressButton(text: string): Promise<boolean> {
+  const dir = cfg.handshakeDir;
+  if (!dir) throw new Error('pressing a button needs the code-server launcher (run-code-server.mjs)');
+  mkdirSync(dir, { recursive: true });
+  const name = `press-${++questions}`;
+  writeFileSync(path.join(dir, `${name}.press`), text);
+  const answer = path.join(dir, `${name}.pressed`);
+  return eventually(`the launcher's press ${name}`, () =>
+    existsSync(answer)
+      ? (JSON.parse(readFileSync(answer, 'utf8')) as { pressed: boolean }).pressed
+      : undefined,
+  );
+}
+
 /** Waits until a status bar entry contains `needle`; returns that entry. */
 export function statusBarEntry(needle: string, timeoutMs = 30_000): Promise<string> {
   return eventually(
