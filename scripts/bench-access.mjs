@@ -11,7 +11,11 @@
 //   iced load   — iced-x86 loaded as the engine loads it (first / cached) and one decoded instruction, alone;
 //   capstone    — the capstone.js initialisation (3.3 MB of WebAssembly, asynchronous) that the arm64
 //                 decoder avoids (the Code: hover still uses it);
-//   CLI decode  — the whole shipped command, `oops-lens decode LOG --modules buggy.ko` (dist/cli.js), for scale.
+//   CLI decode  — the whole shipped command, `oops-lens decode LOG --modules buggy.ko` (dist/cli.js), for scale;
+//   delta       — issue 13's budget itself: the CPU time (user + system, all threads, process.cpuUsage at exit)
+//                 of the shipped `decode` minus that of the same CLI built with the access explanation cut out
+//                 (faultAccess and the symbolizer's explainAccess return null), median of --repeat alternating
+//                 runs of each; CPU time, unlike wall time, barely moves with the load of a shared machine.
 // usage: npm run build && node scripts/bench-access.mjs [--repeat N]
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -48,6 +52,53 @@ async function bundleOf(entry, name) {
   return outfile;
 }
 const bundle = await bundleOf('engine/index.ts', 'engine.cjs');
+
+// The CLI without the faulting-access explanation, beside its WebAssembly and iced-x86's glue as dist/ has them.
+const bare = path.join(work, 'bare');
+fs.mkdirSync(bare);
+const cutAccess = {
+  name: 'cut-access',
+  setup(b) {
+    b.onLoad({ filter: /[\\/](faultAccess|session)\.ts$/ }, (args) => {
+      const src = fs.readFileSync(args.path, 'utf8');
+      const cut = src
+        .replace(/(export function faultAccess\([^)]*\)[^{]*\{)/, '$1 return null;')
+        .replace(/(function explainAccess\([^)]*\)[^{]*\{)/, '$1 return null;');
+      if (cut === src) throw new Error(`bench-access: nothing cut from ${args.path} (renamed?)`);
+      return { contents: cut, loader: 'ts' };
+    });
+  },
+};
+await build({
+  entryPoints: [path.join(root, 'server/src/cli.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  outfile: path.join(bare, 'cli.js'),
+  external: ['iced-x86'],
+  define: { KERNEL_OOPS_LENS_VERSION: '"bench"' },
+  plugins: [cutAccess],
+  logLevel: 'warning',
+});
+for (const f of ['iced_x86.js', 'iced_x86_bg.wasm', 'capstone.wasm'])
+  fs.copyFileSync(path.join(root, 'dist', f), path.join(bare, f));
+const cpuAtExit = path.join(work, 'cpu-at-exit.cjs');
+fs.writeFileSync(
+  cpuAtExit,
+  "process.on('exit', () => { const u = process.cpuUsage(); process.stderr.write('\\ncpu-ms ' + (u.user + u.system) / 1000 + '\\n'); });",
+);
+/** CPU ms of one `decode` run of `cli`. */
+function decodeCpu(cli, log, ko) {
+  const r = spawnSync(process.execPath, ['-r', cpuAtExit, cli, 'decode', log, '--modules', ko], {
+    encoding: 'utf8',
+    env: { ...process.env, KERNEL_OOPS_LENS_CACHE: warmCache },
+    maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return { cpu: Number(/cpu-ms ([\d.]+)/.exec(r.stderr)[1]), out: r.stdout };
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const env = { ...process.env, NODE_PATH: path.join(root, 'node_modules') };
 /** The code cache an earlier process left (filled by the first run that uses it). */
 const warmCache = path.join(work, 'warm-cache');
@@ -76,7 +127,10 @@ function minOf(code, cache = 'cached') {
 
 const ms = (v) => `${v.toFixed(1).padStart(6)} ms`;
 console.log(`faulting access, cold (min of ${repeat} fresh processes)`);
-console.log('log                     log only (first / cached)   with module   CLI decode');
+console.log(
+  'log                     log only (first / cached)   with module   CLI decode   CPU delta (with - without)',
+);
+const deltas = [];
 for (const [arch, scenarios] of Object.entries(FAULTS)) {
   const dir = path.join(corpus, arch === 'arm64' ? 'qemu-arm64' : 'qemu');
   const ko = path.join(dir, 'module/buggy.ko');
@@ -113,11 +167,29 @@ for (const [arch, scenarios] of Object.entries(FAULTS)) {
       if (d.status !== 0) throw new Error(String(d.stderr));
       cli = Math.min(cli, performance.now() - t);
     }
+    const withCpu = [];
+    const withoutCpu = [];
+    for (let i = 0; i < repeat; i++) {
+      const w = decodeCpu(path.join(root, 'dist/cli.js'), log, ko);
+      if (!w.out.includes('Faulting access:')) throw new Error(`${arch} ${sc}: no Faulting access line`);
+      withCpu.push(w.cpu);
+      withoutCpu.push(decodeCpu(path.join(bare, 'cli.js'), log, ko).cpu);
+    }
+    const delta = median(withCpu) - median(withoutCpu);
+    deltas.push(delta);
     console.log(
-      `${`${arch} ${sc}`.padEnd(22)} ${ms(first.logOnly)} / ${ms(r.logOnly)}       ${ms(r.withModule)}    ${ms(cli)}`,
+      `${`${arch} ${sc}`.padEnd(22)} ${ms(first.logOnly)} / ${ms(r.logOnly)}       ${ms(r.withModule)}    ${ms(cli)}   ` +
+        `${ms(delta)} (${median(withCpu).toFixed(1)} - ${median(withoutCpu).toFixed(1)})`,
     );
   }
 }
+console.log(
+  `cold decode CPU delta: median ${median(deltas).toFixed(1)} ms, max ${Math.max(...deltas).toFixed(1)} ms over ${deltas.length} faults ` +
+    `(budget +20 ms; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')})`,
+);
 // iced-x86 as the engine loads it (disasm.ts loadIced: the glue through the code cache), and a plain require.
 const disasm = await bundleOf('engine/explain/disasm.ts', 'disasm.cjs');
 const icedCode = (load) => `

@@ -2,6 +2,7 @@
 // line) decoded with iced-x86 into what it accessed: read / write / read-modify-write / exec, how many bytes,
 // and through which memory operand (base, index, scale, displacement) or indirect call target.
 import { formatGas, loadIced, type Iced } from '../explain/disasm';
+import { decodeX86, X86_64_GPRS, type X86Flow, type X86Instruction, type X86MemoryAccess } from './x86Decode';
 
 export type AccessKind = 'read' | 'write' | 'rmw' | 'exec';
 
@@ -40,25 +41,7 @@ export interface DecodedAccess {
   reason?: string;
 }
 
-/** The 16 general-purpose registers in encoding order, named as the register dump prints them. */
-export const X86_64_GPRS = [
-  'RAX',
-  'RCX',
-  'RDX',
-  'RBX',
-  'RSP',
-  'RBP',
-  'RSI',
-  'RDI',
-  'R8',
-  'R9',
-  'R10',
-  'R11',
-  'R12',
-  'R13',
-  'R14',
-  'R15',
-];
+export { X86_64_GPRS } from './x86Decode';
 
 /** The register-dump name of an iced register (any width: EAX, AX -> RAX; RIP stays RIP), or null. */
 function dumpName(ice: Iced, reg: number): string | null {
@@ -89,74 +72,185 @@ const TWO64 = 1n << 64n;
 const signed64 = (v: bigint) => (v >= 1n << 63n ? v - TWO64 : v);
 
 /**
- * Decodes the instruction at the start of `bytes` (64-bit code unless `bitness` says 32). Returns null when
- * iced-x86 is missing or the bytes are no instruction.
+ * The instruction at the start of `bytes` (`at`: its offset, for branch targets): the hand decoder's
+ * (x86Decode.ts) when it covers it, else iced-x86's; null when neither decodes it. 64-bit code.
  */
-export function decodeAccess(bytes: Uint8Array, bitness: 32 | 64 = 64): DecodedAccess | null {
+export function decodeX86Instruction(bytes: Uint8Array, at = 0): X86Instruction | null {
+  return decodeX86(bytes, at) ?? decodeWithIced(bytes, at);
+}
+
+/** iced-x86's reading of the instruction at the start of `bytes`, or null (no iced-x86, no instruction). */
+export function decodeWithIced(bytes: Uint8Array, at = 0, bitness: 32 | 64 = 64): X86Instruction | null {
   const ice = loadIced();
   if (!ice || bytes.length === 0) return null;
-  const window = bytes.subarray(0, Math.min(bytes.length, 15));
-  const decoder = new ice.Decoder(bitness, window, ice.DecoderOptions.None);
+  const decoder = new ice.Decoder(
+    bitness,
+    bytes.subarray(0, Math.min(bytes.length, 15)),
+    ice.DecoderOptions.None,
+  );
   const ins = new ice.Instruction();
   const factory = new ice.InstructionInfoFactory();
   try {
-    decoder.ip = 0n;
+    decoder.ip = BigInt(at);
     decoder.decodeOut(ins);
-    if (ins.isInvalid) return null;
-    const text = formatGas(ice, ins, bitness).replace(/\s+/, ' ');
-    const length = ins.length;
-    const common = {
-      text,
-      length,
-      bytes: window.slice(0, length),
-      indirectCall: ins.flowControl === ice.FlowControl.IndirectCall,
-    };
-    const indirect =
-      ins.flowControl === ice.FlowControl.IndirectCall || ins.flowControl === ice.FlowControl.IndirectBranch;
-    const info = factory.info(ins);
-    const used = info.usedMemory() as InstanceType<Iced['UsedMemory']>[];
-    // The instruction's own operands: a call's or push's implicit stack access is not what faulted on a bad pointer.
-    const explicit = explicitOperands(ice, ins, used);
-    try {
-      if (explicit.length === 0) {
-        if (indirect) {
-          const target = dumpName(ice, ins.op0Register);
-          return { ...common, kind: 'exec', size: null, memory: null, target, otherOperands: 0 };
-        }
-        return {
-          ...common,
-          kind: 'read',
-          size: null,
-          memory: null,
-          target: null,
-          otherOperands: 0,
-          reason: 'the instruction accesses no memory through an operand',
-        };
-      }
-      const m = explicit[0];
-      const ripRelative = ins.memoryBase === ice.Register.RIP || ins.memoryBase === ice.Register.EIP;
-      const size =
-        ice.MemorySizeExt.size(m.memorySize) || ice.MemorySizeExt.elementSize(m.memorySize) || null;
-      const memory: MemoryOperand = {
-        base: ripRelative ? 'RIP' : dumpName(ice, m.base),
-        index: dumpName(ice, m.index),
-        scale: m.scale,
-        // iced resolves RIP-relative operands against the decoder's ip (0 here): the next instruction is at `length`.
-        displacement: ripRelative ? signed64(m.displacement) - BigInt(length) : signed64(m.displacement),
-        addressBits:
-          bitness === 64 && !is32BitAddress(ice, m.base) && !is32BitAddress(ice, m.index) ? 64 : 32,
-      };
-      const kind = indirect ? 'read' : (kindOf(ice, m.access) ?? 'read');
-      return { ...common, kind, size, memory, target: null, otherOperands: explicit.length - 1 };
-    } finally {
-      for (const m of used) m.free();
-      info.free();
-    }
+    return ins.isInvalid ? null : icedInstruction(ice, ins, factory, bitness);
   } finally {
     factory.free();
     ins.free();
     decoder.free();
   }
+}
+
+const FLOW: Record<string, X86Flow> = {
+  Next: 'next',
+  Call: 'call',
+  IndirectCall: 'indirect-call',
+  UnconditionalBranch: 'branch',
+  ConditionalBranch: 'branch',
+  IndirectBranch: 'indirect-branch',
+  Return: 'return',
+};
+
+/** An iced-x86 instruction as the access steps read it (the same record the hand decoder gives). */
+export function icedInstruction(
+  ice: Iced,
+  ins: InstanceType<Iced['Instruction']>,
+  factory: InstanceType<Iced['InstructionInfoFactory']>,
+  bitness: 32 | 64 = 64,
+): X86Instruction {
+  const length = ins.length;
+  const info = factory.info(ins);
+  const used = info.usedMemory() as InstanceType<Iced['UsedMemory']>[];
+  const writes: string[] = [];
+  let memory: X86MemoryAccess[];
+  try {
+    for (const u of info.usedRegisters() as InstanceType<Iced['UsedRegister']>[]) {
+      const a = u.access;
+      if (a !== ice.OpAccess.Read && a !== ice.OpAccess.CondRead && a !== ice.OpAccess.None) {
+        const name = gpr(ice, u.register);
+        if (name && !writes.includes(name)) writes.push(name);
+      }
+      u.free();
+    }
+    // The instruction's own operands: a call's or push's implicit stack access is not what faulted on a bad pointer.
+    const ripRelative = ins.memoryBase === ice.Register.RIP || ins.memoryBase === ice.Register.EIP;
+    memory = explicitOperands(ice, ins, used).map((m) => ({
+      operand: {
+        base: ripRelative ? 'RIP' : dumpName(ice, m.base),
+        index: dumpName(ice, m.index),
+        scale: m.scale,
+        // iced resolves RIP-relative operands against the decoder's ip: the next instruction is at ip + length.
+        displacement: ripRelative
+          ? signed64(m.displacement) - ins.ip - BigInt(length)
+          : signed64(m.displacement),
+        addressBits:
+          bitness === 64 && !is32BitAddress(ice, m.base) && !is32BitAddress(ice, m.index) ? 64 : 32,
+      },
+      access: kindOf(ice, m.access),
+      size: ice.MemorySizeExt.size(m.memorySize) || ice.MemorySizeExt.elementSize(m.memorySize) || null,
+      segment: m.segment === ice.Register.FS ? 'FS' : m.segment === ice.Register.GS ? 'GS' : null,
+    }));
+  } finally {
+    for (const m of used) m.free();
+    info.free();
+  }
+  const flow =
+    FLOW[ice.FlowControl[ins.flowControl]] ??
+    (ins.flowControl === ice.FlowControl.Interrupt || ins.flowControl === ice.FlowControl.Exception
+      ? 'stop'
+      : 'next');
+  const direct = flow === 'branch' || flow === 'call';
+  const target = direct && ins.op0Kind === ice.OpKind.NearBranch64 ? Number(ins.nearBranchTarget) : null;
+  const reg64 = (r: number) => ice.RegisterExt.isGPR64(r);
+  const isMov = ins.mnemonic === ice.Mnemonic.Mov;
+  const dst0 = ins.op0Kind === ice.OpKind.Register ? ins.op0Register : ice.Register.None;
+  const operand: MemoryOperand = {
+    base: ins.memoryBase === ice.Register.RIP ? 'RIP' : dumpName(ice, ins.memoryBase),
+    index: dumpName(ice, ins.memoryIndex),
+    scale: ins.memoryIndexScale,
+    displacement:
+      ins.memoryBase === ice.Register.RIP
+        ? signed64(ins.memoryDisplacementU64) - ins.ip - BigInt(length)
+        : BigInt.asIntN(64, ins.memoryDisplacementU64),
+    addressBits: 64,
+  };
+  const segment =
+    ins.segmentPrefix === ice.Register.FS ? 'FS' : ins.segmentPrefix === ice.Register.GS ? 'GS' : null;
+  return {
+    length,
+    text: formatGas(ice, ins, bitness).replace(/\s+/, ' '),
+    flow,
+    target,
+    memory,
+    writes: X86_64_GPRS.filter((r) => writes.includes(r)),
+    copy:
+      isMov && reg64(dst0) && ins.op1Kind === ice.OpKind.Register && reg64(ins.op1Register)
+        ? { from: gpr(ice, ins.op1Register)!, into: gpr(ice, dst0)! }
+        : null,
+    load:
+      isMov && reg64(dst0) && ins.op1Kind === ice.OpKind.Memory
+        ? { into: gpr(ice, dst0)!, memory: operand, segment }
+        : null,
+    address:
+      ins.mnemonic === ice.Mnemonic.Lea && dst0 !== ice.Register.None && ins.op1Kind === ice.OpKind.Memory
+        ? { into: gpr(ice, dst0)!, size: ice.RegisterExt.size(dst0), memory: operand }
+        : null,
+    through:
+      (flow === 'indirect-call' || flow === 'indirect-branch') && ins.op0Kind === ice.OpKind.Register
+        ? dumpName(ice, ins.op0Register)
+        : null,
+  };
+}
+
+/** The dump name of an iced general-purpose register of any width, or null. */
+function gpr(ice: Iced, reg: number): string | null {
+  if (reg === ice.Register.None || !ice.RegisterExt.isGPR(reg)) return null;
+  const i = ice.RegisterExt.fullRegister(reg) - ice.Register.RAX;
+  return i >= 0 && i < X86_64_GPRS.length ? X86_64_GPRS[i] : null;
+}
+
+/**
+ * Decodes the instruction at the start of `bytes` (64-bit code unless `bitness` says 32) into the access it
+ * makes. Returns null when the bytes are no instruction (or need iced-x86 and it is missing).
+ */
+export function decodeAccess(bytes: Uint8Array, bitness: 32 | 64 = 64): DecodedAccess | null {
+  if (bytes.length === 0) return null;
+  const x = bitness === 64 ? decodeX86Instruction(bytes) : decodeWithIced(bytes, 0, bitness);
+  return x && accessOf(x, bytes);
+}
+
+/** The access of a decoded instruction (its first explicit memory operand, or its indirect target). */
+export function accessOf(x: X86Instruction, bytes: Uint8Array): DecodedAccess {
+  const common = {
+    text: x.text,
+    length: x.length,
+    bytes: bytes.slice(0, x.length),
+    indirectCall: x.flow === 'indirect-call',
+  };
+  const indirect = x.flow === 'indirect-call' || x.flow === 'indirect-branch';
+  if (x.memory.length === 0) {
+    if (indirect)
+      return { ...common, kind: 'exec', size: null, memory: null, target: x.through, otherOperands: 0 };
+    return {
+      ...common,
+      kind: 'read',
+      size: null,
+      memory: null,
+      target: null,
+      otherOperands: 0,
+      reason: 'the instruction accesses no memory through an operand',
+    };
+  }
+  const m = x.memory[0];
+  const kind = indirect ? 'read' : (m.access ?? 'read');
+  return {
+    ...common,
+    kind,
+    size: m.size,
+    memory: m.operand,
+    target: null,
+    otherOperands: x.memory.length - 1,
+  };
 }
 
 function is32BitAddress(ice: Iced, reg: number): boolean {

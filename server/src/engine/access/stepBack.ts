@@ -4,8 +4,8 @@
 // copies — to a register a variable holds: `node->next->val`, `file->f_op->read`. The walk stops, saying why,
 // at anything else: a jump target (another path may have set the register), a call that clobbers it, an
 // instruction that computes it, an indexed or segment-relative load.
-import { formatGas, loadIced, type Iced } from '../explain/disasm';
-import { X86_64_GPRS, type MemoryOperand } from './instruction';
+import { decodeX86Instruction, type MemoryOperand } from './instruction';
+import type { X86Instruction } from './x86Decode';
 
 /** A 64-bit load of a pointer: `mov disp(%base),%into`. */
 export interface PointerLoad {
@@ -54,9 +54,7 @@ export function loadsBefore(
   register: string,
   isRoot: (register: string, at: number) => boolean,
 ): LoadChain | string {
-  const ice = loadIced();
-  if (!ice) return 'iced-x86 is not installed';
-  const list = decodeUpTo(ice, code, pc);
+  const list = decodeUpTo(code, pc);
   if (!list) return 'the bytes before the PC decode to no instruction boundary at the PC';
   const targets = new Set(list.flatMap((d) => (d.target === null ? [] : [d.target])));
   const loads: PointerLoad[] = [];
@@ -81,94 +79,34 @@ export function loadsBefore(
 }
 
 /** The instructions from byte 0 up to `pc`, or null when none ends exactly at `pc`. */
-function decodeUpTo(ice: Iced, code: Uint8Array, pc: number): Decoded[] | null {
-  const decoder = new ice.Decoder(64, code.subarray(0, pc), ice.DecoderOptions.None);
-  const ins = new ice.Instruction();
-  const factory = new ice.InstructionInfoFactory();
+function decodeUpTo(code: Uint8Array, pc: number): Decoded[] | null {
   const out: Decoded[] = [];
-  try {
-    decoder.ip = 0n;
-    while (decoder.canDecode) {
-      decoder.decodeOut(ins);
-      if (ins.isInvalid) return null;
-      out.push(describe(ice, ins, factory));
-    }
-  } finally {
-    factory.free();
-    ins.free();
-    decoder.free();
+  const bytes = code.subarray(0, pc);
+  for (let at = 0; at < pc;) {
+    const x = decodeX86Instruction(bytes.subarray(at), at);
+    if (!x) return null;
+    out.push(describe(x, at));
+    at += x.length;
   }
   const last = out[out.length - 1];
   return last && last.at + last.length === pc ? out : out.length === 0 && pc === 0 ? out : null;
 }
 
-function describe(
-  ice: Iced,
-  ins: InstanceType<Iced['Instruction']>,
-  factory: InstanceType<Iced['InstructionInfoFactory']>,
-): Decoded {
-  const at = Number(ins.ip);
-  const info = factory.info(ins);
-  const writes: string[] = [];
-  try {
-    for (const u of info.usedRegisters() as InstanceType<Iced['UsedRegister']>[]) {
-      const a = u.access;
-      if (a !== ice.OpAccess.Read && a !== ice.OpAccess.CondRead && a !== ice.OpAccess.None) {
-        const name = gpr(ice, u.register);
-        if (name && !writes.includes(name)) writes.push(name);
-      }
-      u.free();
-    }
-  } finally {
-    info.free();
-  }
-  const flow = ins.flowControl;
-  const branch = flow === ice.FlowControl.UnconditionalBranch || flow === ice.FlowControl.ConditionalBranch;
-  const target = branch && ins.op0Kind === ice.OpKind.NearBranch64 ? Number(ins.nearBranchTarget) : null;
-  const isMov = ins.mnemonic === ice.Mnemonic.Mov;
-  const reg64 = (r: number) => ice.RegisterExt.isGPR64(r);
-  let load: PointerLoad | null = null;
-  let copyFrom: string | null = null;
-  if (isMov && ins.op0Kind === ice.OpKind.Register && reg64(ins.op0Register)) {
-    if (ins.op1Kind === ice.OpKind.Register && reg64(ins.op1Register)) copyFrom = gpr(ice, ins.op1Register);
-    else if (
-      ins.op1Kind === ice.OpKind.Memory &&
-      ins.segmentPrefix === ice.Register.None &&
-      ins.memoryIndex === ice.Register.None &&
-      reg64(ins.memoryBase)
-    ) {
-      const disp = BigInt.asIntN(64, ins.memoryDisplacementU64);
-      load = {
-        at,
-        text: '',
-        into: gpr(ice, ins.op0Register)!,
-        memory: {
-          base: gpr(ice, ins.memoryBase),
-          index: null,
-          scale: 1,
-          displacement: disp,
-          addressBits: 64,
-        },
-      };
-    }
-  }
-  const text = formatGas(ice, ins, 64).replace(/\s+/, ' ');
-  if (load) load.text = text;
+function describe(x: X86Instruction, at: number): Decoded {
+  const l = x.load;
+  // A pointer load: a 64-bit base register, no index, no segment (per-CPU data is no member of the base).
+  const load: PointerLoad | null =
+    l && !l.segment && !l.memory.index && l.memory.base && l.memory.base !== 'RIP'
+      ? { at, text: x.text, into: l.into, memory: l.memory }
+      : null;
   return {
     at,
-    length: ins.length,
-    text,
-    writes,
-    call: flow === ice.FlowControl.Call || flow === ice.FlowControl.IndirectCall,
-    target,
+    length: x.length,
+    text: x.text,
+    writes: x.writes,
+    call: x.flow === 'call' || x.flow === 'indirect-call',
+    target: x.flow === 'branch' ? x.target : null,
     load,
-    copyFrom,
+    copyFrom: x.copy?.from ?? null,
   };
-}
-
-/** The dump name of an iced general-purpose register of any width, or null. */
-function gpr(ice: Iced, reg: number): string | null {
-  if (reg === ice.Register.None || !ice.RegisterExt.isGPR(reg)) return null;
-  const i = ice.RegisterExt.fullRegister(reg) - ice.Register.RAX;
-  return i >= 0 && i < X86_64_GPRS.length ? X86_64_GPRS[i] : null;
 }
