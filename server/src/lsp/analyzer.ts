@@ -56,6 +56,9 @@ export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
   // The instruction decoder, which the first memory fault's message needs, loads while the server's thread
   // still reads the document the editor is sending.
   prepare: () => void loadIced(),
+  // The text, its joined copy and the analysis of a long log are garbage once the reply has gone, but an
+  // idle thread never collects them: hundreds of MB for a 100 MB log, held until the next analysis.
+  recycleAfter: (req) => req.text.length >= RECYCLE_AFTER_CHARS,
   run: (req) => {
     const text = textOf(req.text);
     const state = analyzeTextWithState(text);
@@ -76,6 +79,9 @@ function linesBefore(text: string, offset: number): number {
   while (cursor.next() && cursor.start < offset) n++;
   return n;
 }
+
+/** An analysis worker is replaced after analysing this many UTF-16 units or more (ANALYSIS_JOBS.recycleAfter). */
+export const RECYCLE_AFTER_CHARS = 4 << 20;
 
 /** From this many UTF-16 units on, a document is analysed in two parts at once. */
 export const TWO_PART_MIN_CHARS = 8 << 20;

@@ -24,6 +24,11 @@ export interface JobKind<Req, Res, Progress = never> {
    * field of a job run inline, reaches `run` as it was given.)
    */
   readonly readAsItArrives?: { readonly field: string; reader(): TextReader<unknown> };
+  /**
+   * Should the worker be replaced once this job is done? A thread's heap, grown by a long text, stays
+   * with the process (nothing collects an idle thread's garbage) until the thread ends.
+   */
+  recycleAfter?(req: Req): boolean;
 }
 
 /** What reads a text given in consecutive pieces (cut anywhere, even inside a line). */
@@ -300,6 +305,8 @@ export class JobWorker<Req, Res, Progress = never> {
   private finish(p: Pending<Req, Res, Progress>, outcome: { result: Res } | Error): void {
     if (this.running !== p) return;
     this.running = null;
+    // The next job (or the first after it) starts a new thread.
+    if (this.worker && this.kind.recycleAfter?.(p.req)) this.stopWorker();
     this.settle(p, outcome);
     this.pump();
   }

@@ -4,6 +4,8 @@ import { textOf, type JobKind, type LongText, type TextReader } from '../../src/
 
 export type TestRequest =
   | { op: 'echo'; value: number }
+  /** Like echo, but the worker is replaced after it (recycleAfter). */
+  | { op: 'heavy'; value: number }
   | { op: 'busy'; value: number; ms: number }
   | { op: 'progress'; value: number; steps: number }
   | { op: 'checksum'; text: LongText; note: string; items?: number[] }
@@ -46,6 +48,7 @@ export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
   role: 'kernel-oops-lens/test',
   name: 'test',
   readAsItArrives: { field: 'streamed', reader: () => new ChecksumReader() },
+  recycleAfter: (req) => req.op === 'heavy',
   run(req, progress) {
     if (req.op === 'read') {
       const r =

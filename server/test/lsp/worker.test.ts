@@ -218,6 +218,25 @@ test('readAsItArrives: a long text is read slice by slice as it arrives, in orde
   }
 });
 
+test('recycleAfter: the worker is replaced after a heavy job (its thread ends), kept after others', async () => {
+  const w = jobs();
+  try {
+    const a = await w.run({ op: 'echo', value: 1 }).result;
+    const b = await w.run({ op: 'heavy', value: 2 }).result;
+    assert.equal(b.thread, a.thread, 'a heavy job runs in the current worker');
+    const c = await w.run({ op: 'echo', value: 3 }).result;
+    assert.notEqual(c.thread, b.thread, 'the job after a heavy one runs in a new worker');
+    const d = await w.run({ op: 'echo', value: 4 }).result;
+    assert.equal(d.thread, c.thread);
+    assert.deepEqual(
+      [a, b, c, d].map((r) => r.value),
+      [1, 2, 3, 4],
+    );
+  } finally {
+    w.dispose();
+  }
+});
+
 test('sent: resolves once the last slice of a request has crossed, before its result; and for a dropped job', async () => {
   const w = jobs();
   try {
