@@ -224,3 +224,19 @@ export const DECODE_LOG_CLIENT_COMMAND = 'kernelOops.decodeLog';
 
 /** The client's command `arguments: [fileUri, line, character]` (0-based): opens a source file there. */
 export const OPEN_SOURCE_COMMAND = 'kernelOops.openSource';
+
+/**
+ * Client → server request: a kernel log open in an editor tab that VS Code does not give extensions (above
+ * its 50 MB sync limit). The server reads the file from disk and analyses it as an open document: its
+ * diagnostics are published for `uri` as for any log. Answers how many events it found, or why it could not
+ * read the file. Closed by LARGE_LOG_CLOSED_NOTIFICATION when the last tab of the file closes.
+ */
+export const LARGE_LOG_OPEN_REQUEST = 'kernelOops/openLargeLog';
+export const LARGE_LOG_CLOSED_NOTIFICATION = 'kernelOops/closeLargeLog';
+
+export interface LargeLogParams {
+  /** A `file:` URI. */
+  uri: string;
+}
+
+export type LargeLogResult = { events: number } | { problem: string };

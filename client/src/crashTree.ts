@@ -17,7 +17,7 @@ import {
 } from '../../protocol';
 import { isDecodedDocument } from './decodedDocuments';
 import { KERNEL_LOG } from './detectByContent';
-import { activeLargeLog, largeLogNotice } from './largeLogs';
+import { activeLargeLog } from './largeLogs';
 
 export const CRASH_TREE_VIEW = 'kernelOops.crashes';
 const REFRESH_COMMAND = 'kernelOops.crashes.refresh';
@@ -247,7 +247,6 @@ export function registerCrashTree(
   });
   const watcher = vscode.workspace.createFileSystemWatcher(glob);
   const isLog = (d: vscode.TextDocument) => d.languageId === KERNEL_LOG && !isDecodedDocument(d);
-  const noticed = new Set<string>();
   context.subscriptions.push(
     view,
     watcher,
@@ -263,21 +262,7 @@ export function registerCrashTree(
     vscode.window.onDidChangeActiveTextEditor(() => tree.refresh('active')),
     // A large log's tab becoming active fires no editor change (there is no editor for us).
     vscode.window.tabGroups.onDidChangeTabs((e) => {
-      if (e.opened.length || e.closed.length || e.changed.some((t) => t.isActive)) {
-        tree.refresh('active');
-        void noticeLargeLog(noticed);
-      }
+      if (e.opened.length || e.closed.length || e.changed.some((t) => t.isActive)) tree.refresh('active');
     }),
   );
-  void noticeLargeLog(noticed);
-}
-
-/** Says once per file why a large log's editor shows nothing of ours, and where its events are. */
-async function noticeLargeLog(noticed: Set<string>): Promise<void> {
-  const log = await activeLargeLog();
-  if (!log || noticed.has(log.uri.toString())) return;
-  noticed.add(log.uri.toString());
-  const show = 'Show Kernel Crashes';
-  if ((await vscode.window.showInformationMessage(largeLogNotice(log), show)) === show)
-    await vscode.commands.executeCommand(`${CRASH_TREE_VIEW}.focus`);
 }

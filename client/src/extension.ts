@@ -13,6 +13,7 @@ import type { TrustInitializationOptions } from '../../protocol';
 import { registerCapture } from './capture';
 import { registerCopyCrashReport } from './crashReport';
 import { registerCrashTree } from './crashTree';
+import { registerLargeLogs } from './largeLogs';
 import { registerPstore } from './pstore';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
@@ -61,6 +62,8 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   // The Kernel Crashes view needs the server even when no kernel log is open.
   registerCrashTree(context, start);
+  // Logs above VS Code's 50 MB sync limit never reach onDidOpenTextDocument: the server reads them from disk.
+  registerLargeLogs(context, start, outputChannel);
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(startWhenNeeded));
   vscode.workspace.textDocuments.forEach(startWhenNeeded);
   registerContentDetection(context, outputChannel);

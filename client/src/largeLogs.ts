@@ -1,11 +1,15 @@
-// Kernel logs too large for VS Code to give extensions. VS Code opens a file above 50 MB in its editor
-// but never hands it to the extension host (TextModel._MODEL_SYNC_LIMIT in VS Code 1.100), so the language
-// server never hears of it: no squiggles, hovers or go-to-source there, silently. What still works is what
-// reads the file on disk: the Kernel Crashes view lists such a log's events under "This log" (the server
-// reads and analyses it). This file finds that log in the active tab and says so, once per file.
+// Kernel logs too large for VS Code to give extensions. VS Code opens a file above 50 MB in its editor but
+// never hands it to the extension host (TextModel._MODEL_SYNC_LIMIT in VS Code 1.100), so the language
+// server would never hear of it: no problems, hovers or go-to-source there, silently. This file finds such
+// logs in the editor's tabs and has the server read them from disk (kernelOops/openLargeLog): their
+// diagnostics appear in the Problems panel and on their editor as any log's, the Kernel Crashes view lists
+// their events under "This log" (crashTree.ts), and a notice says once per file what is missing (hovers,
+// go-to-source: VS Code asks extensions for those only on documents it gave them).
 import { open, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { LARGE_LOG_CLOSED_NOTIFICATION, LARGE_LOG_OPEN_REQUEST, type LargeLogResult } from '../../protocol';
 import { DETECT_LIMIT, looksLikeKernelLog } from './kernelLogContent';
 
 /** The largest document VS Code gives extensions (TextModel._MODEL_SYNC_LIMIT, VS Code 1.100). */
@@ -20,12 +24,12 @@ export interface LargeLog {
 const judged = new Map<string, { size: number; mtimeMs: number; isLog: boolean }>();
 
 /**
- * The active tab's file when VS Code did not give it to extensions because of its size and its first
- * 64 KB look like a kernel log; undefined otherwise (a document we have, another kind of tab, a file
- * that cannot be read).
+ * The file of a tab when VS Code did not give it to extensions because of its size and its first 64 KB
+ * look like a kernel log; undefined otherwise (a document we have, another kind of tab, a file that cannot
+ * be read).
  */
-export async function activeLargeLog(): Promise<LargeLog | undefined> {
-  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+async function largeLogOf(tab: vscode.Tab | undefined): Promise<LargeLog | undefined> {
+  const input = tab?.input;
   if (!(input instanceof vscode.TabInputText) || input.uri.scheme !== 'file') return undefined;
   const uri = input.uri;
   if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return undefined;
@@ -44,6 +48,11 @@ export async function activeLargeLog(): Promise<LargeLog | undefined> {
   }
 }
 
+/** The active tab's large kernel log, if it shows one. */
+export function activeLargeLog(): Promise<LargeLog | undefined> {
+  return largeLogOf(vscode.window.tabGroups.activeTabGroup.activeTab);
+}
+
 /** The first DETECT_LIMIT bytes of a file as text (a character cut at the end is harmless to the look). */
 async function head(file: string): Promise<string> {
   const fh = await open(file, 'r');
@@ -56,12 +65,62 @@ async function head(file: string): Promise<string> {
   }
 }
 
-/** The one-time notice for a large log: what is missing in its editor, and where its events are. */
-export function largeLogNotice(log: LargeLog): string {
+/** The one-time notice for a large log: what its editor lacks, and what the server made of the file. */
+export function largeLogNotice(log: LargeLog, result: LargeLogResult | undefined): string {
   const mb = (log.bytes / (1024 * 1024)).toFixed(0);
-  return (
-    `${path.basename(log.uri.fsPath)} is ${mb} MB: VS Code gives extensions no file above 50 MB, so this ` +
-    'editor gets no problems, hovers or go-to-source from Kernel Oops Lens. Its events are listed in the ' +
-    'Kernel Crashes view (This log).'
-  );
+  const name = path.basename(log.uri.fsPath);
+  const head = `${name} is ${mb} MB: VS Code gives extensions no file above 50 MB, so its editor gets no hovers or go-to-source from Kernel Oops Lens.`;
+  if (!result) return `${head} The language server is not running.`;
+  if ('problem' in result) return `${head} Reading it from disk failed: ${result.problem}`;
+  const n = result.events;
+  return `${head} Read from disk instead: ${n} event${n === 1 ? '' : 's'} in the Problems panel and the Kernel Crashes view.`;
+}
+
+/** Has the server read every large kernel log open in a tab, and let go of those whose tabs closed. */
+export function registerLargeLogs(
+  context: vscode.ExtensionContext,
+  client: () => Promise<LanguageClient | undefined>,
+  log: vscode.LogOutputChannel,
+): void {
+  const opened = new Map<string, LargeLog>();
+  const noticed = new Set<string>();
+  let sync = Promise.resolve();
+  const update = () => {
+    sync = sync.then(async () => {
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+      const now = new Map<string, LargeLog>();
+      for (const t of tabs) {
+        const l = await largeLogOf(t);
+        if (l) now.set(l.uri.toString(), l);
+      }
+      if (opened.size === 0 && now.size === 0) return;
+      const c = await client();
+      for (const uri of opened.keys())
+        if (!now.has(uri)) {
+          opened.delete(uri);
+          await c?.sendNotification(LARGE_LOG_CLOSED_NOTIFICATION, { uri });
+        }
+      for (const [uri, l] of now) {
+        if (opened.has(uri)) continue;
+        opened.set(uri, l);
+        const result = c
+          ? await c
+              .sendRequest<LargeLogResult>(LARGE_LOG_OPEN_REQUEST, { uri })
+              .catch((e: unknown): LargeLogResult => ({ problem: String(e) }))
+          : undefined;
+        log.info(
+          `${l.uri.fsPath}: above VS Code's 50 MB sync limit, read from disk: ${JSON.stringify(result)}`,
+        );
+        if (noticed.has(uri)) continue;
+        noticed.add(uri);
+        const show = 'Show Kernel Crashes';
+        void vscode.window.showInformationMessage(largeLogNotice(l, result), show).then((pick) => {
+          if (pick === show) void vscode.commands.executeCommand('kernelOops.crashes.focus');
+        });
+      }
+    });
+    sync = sync.catch((e: unknown) => log.warn(`large logs: ${String(e)}`));
+  };
+  context.subscriptions.push(vscode.window.tabGroups.onDidChangeTabs(update));
+  update();
 }

@@ -20,6 +20,8 @@ import {
   DECODE_LOG_PAGE_COMMAND,
   EVENT_HEADERS_COMMAND,
   WORKSPACE_TRUST_NOTIFICATION,
+  LARGE_LOG_CLOSED_NOTIFICATION,
+  LARGE_LOG_OPEN_REQUEST,
   type CrashGroupEventsParams,
   type CrashGroupsParams,
 } from '../../protocol';
@@ -114,6 +116,8 @@ function startServer(): void {
   });
   connection.onDidChangeConfiguration((change) => docs.configurationChanged(change.settings));
   connection.onNotification(WORKSPACE_TRUST_NOTIFICATION, (p: unknown) => docs.trustChanged(p));
+  connection.onRequest(LARGE_LOG_OPEN_REQUEST, (p: unknown) => docs.openLargeLog(p));
+  connection.onNotification(LARGE_LOG_CLOSED_NOTIFICATION, (p: unknown) => docs.closeLargeLog(p));
 
   connection.onDocumentSymbol((p, token) => {
     checkDocumentParams('textDocument/documentSymbol', p);

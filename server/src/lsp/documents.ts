@@ -9,7 +9,10 @@ import {
   TextDocuments,
   type CancellationToken,
   type Connection,
+  type DidCloseTextDocumentParams,
+  type DidOpenTextDocumentParams,
   type InitializeParams,
+  type NotificationHandler,
   type Position,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -21,6 +24,9 @@ import {
   type DebugFilesParams,
   type DecodeLogPage,
   type DecodeLogResult,
+  type LargeLogResult,
+  LARGE_LOG_CLOSED_NOTIFICATION,
+  LARGE_LOG_OPEN_REQUEST,
 } from '../../../protocol';
 import type { Analysis, FaultAccess, KernelEvent, LogFrame } from '../engine';
 import {
@@ -44,6 +50,7 @@ import { DecodedPages, MIN_PAGE_CHARS } from './decodedPages';
 import { rememberDiagnosticFacts, toDiagnostics } from './diagnostics';
 import { frameAt, frameSourceMarkdown } from './frameSource';
 import { initDisassemblers } from './hover';
+import { largeLogFile, readLargeLog } from './largeLogs';
 import { AnalysisScheduler } from './scheduler';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { SymbolizationService, type DocSymbolization } from './symbolization';
@@ -411,7 +418,50 @@ export class OpenDocuments {
 
   /** Start tracking the documents the client opens (after every handler is registered). */
   listen(): void {
-    this.documents.listen(this.connection);
+    // The open and close handlers are kept: a log the editor keeps from us is opened from disk the same way.
+    const c = this.connection;
+    this.documents.listen({
+      onDidOpenTextDocument: (h) => ((this.openHandler = h), c.onDidOpenTextDocument(h)),
+      onDidChangeTextDocument: (h) => c.onDidChangeTextDocument(h),
+      onDidCloseTextDocument: (h) => ((this.closeHandler = h), c.onDidCloseTextDocument(h)),
+      onWillSaveTextDocument: (h) => c.onWillSaveTextDocument(h),
+      onWillSaveTextDocumentWaitUntil: (h) => c.onWillSaveTextDocumentWaitUntil(h),
+      onDidSaveTextDocument: (h) => c.onDidSaveTextDocument(h),
+    });
+  }
+
+  private openHandler: NotificationHandler<DidOpenTextDocumentParams> | null = null;
+  private closeHandler: NotificationHandler<DidCloseTextDocumentParams> | null = null;
+  /** Logs opened from disk (largeLogs.ts), by URI. */
+  private readonly fromDisk = new Set<string>();
+
+  /**
+   * LARGE_LOG_OPEN_REQUEST: a log above the editor's sync limit, read from disk and opened as if the editor
+   * had sent it (read again when asked again: the file may have changed). A document the editor did send
+   * is left as it is.
+   */
+  async openLargeLog(p: unknown): Promise<LargeLogResult> {
+    const { uri, file } = largeLogFile(LARGE_LOG_OPEN_REQUEST, p);
+    if (this.documents.get(uri) && !this.fromDisk.has(uri))
+      return { problem: `${file} is open in the editor already` };
+    const text = await readLargeLog(file);
+    if ('problem' in text) return text;
+    if (this.fromDisk.has(uri)) this.closeHandler?.({ textDocument: { uri } });
+    // The editor may have sent the document while the file was read: its text wins.
+    if (this.documents.get(uri)) return { problem: `${file} is open in the editor already` };
+    this.fromDisk.add(uri);
+    // The chunked store takes the text in pieces, as the message reader hands over a large didOpen's.
+    const td = { uri, languageId: 'kernel-log', version: 0, text: text as unknown as string };
+    this.openHandler?.({ textDocument: td });
+    const analysis = await this.scheduler.whenAnalysed(uri, 0, {});
+    return { events: analysis?.events.length ?? 0 };
+  }
+
+  /** LARGE_LOG_CLOSED_NOTIFICATION: the last tab of a log opened from disk closed. */
+  closeLargeLog(p: unknown): void {
+    const { uri } = largeLogFile(LARGE_LOG_CLOSED_NOTIFICATION, p);
+    if (!this.fromDisk.delete(uri)) return;
+    this.closeHandler?.({ textDocument: { uri } });
   }
 
   dispose(): void {

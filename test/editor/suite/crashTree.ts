@@ -104,12 +104,14 @@ export function registerCrashTreeTests(): void {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   }, 120_000);
 
-  test('a log above the 50 MB VS Code gives extensions: its events under This log, and a notice why the editor shows none', async () => {
+  test('a log above the 50 MB VS Code gives extensions: read from disk, its problems shown and its events under This log, a notice says what is missing', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // 55 MB of boot chatter, then a real oops: found from disk, past what VS Code gives extensions.
     const oops = readFileSync(fixture('oops.dmesg').fsPath, 'utf8');
+    const oopsDoc = await vscode.workspace.openTextDocument(fixture('oops.dmesg'));
+    const chatterLines = Math.ceil((55 << 20) / 70);
     const chatter = '[    1.000000] usb 1-1: new high-speed USB device number 2 using xhci_hcd\n'.repeat(
-      Math.ceil((55 << 20) / 70),
+      chatterLines,
     );
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'kol-large-')), 'serial-capture.log');
     writeFileSync(file, `${chatter}${oops}\n`);
@@ -161,7 +163,23 @@ export function registerCrashTreeTests(): void {
       (await notificationTexts()).find((t) => t.startsWith(`serial-capture.log is ${mb} MB`)),
     );
     assert.match(notice, /VS Code gives extensions no file above 50 MB/);
+    const events = (JSON.parse(cli.stdout) as { events: number }).events;
+    assert.match(notice, new RegExp(`Read from disk instead: ${events} events? in the Problems panel`));
+    // The server's diagnostics for the file, as for a log the editor gives us: the oops at its header.
+    const ours = await eventually('the diagnostics of the large log', () => {
+      const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'kernel-oops-lens');
+      return d.length ? d : undefined;
+    });
+    const header = chatterLines + lineOf(oopsDoc, 'BUG: kernel NULL pointer dereference');
+    assert.ok(
+      ours.some((d) => d.severity === vscode.DiagnosticSeverity.Error && d.range.start.line === header),
+      JSON.stringify(ours.map((d) => [d.range.start.line, d.message])),
+    );
+    // Its tab closed: the server lets it go and the diagnostics are cleared.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await eventually('the diagnostics cleared', () =>
+      vscode.languages.getDiagnostics(uri).some((x) => x.source === 'kernel-oops-lens') ? undefined : true,
+    );
     rmSync(path.dirname(file), { recursive: true, force: true });
   }, 180_000);
 }
