@@ -104,6 +104,27 @@ __attribute__((noinline)) void call_fn(void (*fn)(int))
 	side_effect();
 }
 
+/* A tail call through a NULL function pointer: `jmp *%rdi`, no return address after it. */
+__attribute__((noinline)) void tail_fn(void (*fn)(int))
+{
+	fn(3);
+}
+
+/* A tail call through a function-pointer member (`jmp *0x60(%rdi)`, or loaded first). */
+__attribute__((noinline)) void tail_cb(struct adapter *a)
+{
+	a->cb(4);
+}
+
+/* Two tail calls through function pointers: which one jumped, the bytes alone cannot say. */
+__attribute__((noinline)) void tail_either(int k, void (*a)(int), void (*b)(int))
+{
+	if (k)
+		a(5);
+	else
+		b(6);
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -126,5 +147,13 @@ int main(int argc, char **argv)
 		call_cb(&quiet_adapter);
 	if (!strcmp(s, "call_fn"))
 		call_fn(bad_fn);
+	if (!strcmp(s, "tail_fn"))
+		tail_fn(bad_fn);
+	if (!strcmp(s, "tail_member"))
+		tail_cb(&quiet_adapter);
+	if (!strcmp(s, "tail_either"))
+		tail_either(argc, bad_fn, bad_fn);
+	if (!strcmp(s, "tail_chosen"))
+		tail_either(argc, bad_fn, (void (*)(int))side_effect);
 	return 0;
 }

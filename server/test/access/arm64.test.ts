@@ -318,3 +318,97 @@ test('an LSE atomic at the PC (atomic_add with CONFIG_ARM64_LSE_ATOMICS) is a re
   assert.equal(a.size, 8);
   assert.equal(a.base?.register, 'x19');
 });
+
+const skipMc =
+  !(hasTool('llvm-mc') && hasTool('llvm-objdump')) &&
+  'llvm-mc, llvm-objdump not installed (apt-get install -y llvm)';
+
+/** A tail call by `br`: tcaller's `bl tcallee` leaves lr, tcallee jumps on through x1 or x2. */
+const TAIL_ASM = `
+	.text
+	.globl	tcaller
+	.type	tcaller,%function
+tcaller:
+	stp	x29, x30, [sp, #-16]!
+	bl	tcallee
+	ldp	x29, x30, [sp], #16
+	ret
+	.size	tcaller, .-tcaller
+	.globl	tcallee
+	.type	tcallee,%function
+tcallee:
+	cbz	w0, 1f
+	br	x1
+1:	br	x2
+	.size	tcallee, .-tcallee
+`;
+
+test(
+  'arm64: a tail call through a NULL pointer (pc 0x0, lr after a bl) is the br in the callee whose register holds 0, per llvm-objdump',
+  { skip: skipMc },
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oops-lens-tail-'));
+    try {
+      const obj = join(dir, 'tail.o');
+      writeFileSync(join(dir, 'tail.s'), TAIL_ASM);
+      const mc = spawnSync('llvm-mc', [
+        '-triple=aarch64-linux-gnu',
+        '-g',
+        '-filetype=obj',
+        '-o',
+        obj,
+        join(dir, 'tail.s'),
+      ]);
+      assert.equal(mc.status, 0, String(mc.stderr));
+      // llvm-objdump: where tcaller's bl returns to, and where tcallee's br instructions are.
+      const dis = spawnSync('llvm-objdump', ['-d', '-r', obj], { encoding: 'utf8' }).stdout;
+      const rows = [...dis.matchAll(/^\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} ){4}\s*(\w+)\s*(.*)$/gm)].map((m) => ({
+        at: parseInt(m[1], 16),
+        mnemonic: m[2],
+        operands: m[3].trim(),
+      }));
+      const bl = rows.find((r) => r.mnemonic === 'bl')!;
+      assert.match(dis, /R_AARCH64_CALL26\s+tcallee/);
+      const callee = parseInt(/^([0-9a-f]+) <tcallee>:/m.exec(dis)![1], 16);
+      const brX1 = rows.find((r) => r.mnemonic === 'br' && r.operands === 'x1')!;
+      // The null_read oops as a tail call would print it: pc 0x0, lr after tcaller's bl.
+      const lr = `tcaller+0x${(bl.at + 4).toString(16)}/0x10 [tail]`;
+      const log = qemuLog('arm64', 'null_read')
+        .replace('at virtual address 0000000000000010', 'at virtual address 0000000000000000')
+        .replace('pc : buggy_null_read_level2+0x8/0x20 [buggy]', 'pc : 0x0')
+        .replace('lr : buggy_null_read_level1+0x18/0x30 [buggy]', `lr : ${lr}`);
+      const e = analyzeText(log).events.find((x) => x.registers.length)!;
+      const df = openDebugFile(obj);
+      const withRegisters = (x1: string, x2: string) => ({
+        ...e,
+        registers: e.registers.map((r) =>
+          r.name === 'x1' ? { ...r, value: x1 } : r.name === 'x2' ? { ...r, value: x2 } : r,
+        ),
+      });
+      const zero = '0000000000000000';
+      const chosen = withRegisters(zero, 'ffff800008123456');
+      const caller = accessEventOf(chosen).caller!;
+      assert.equal(caller.function, 'tcaller');
+      const a = faultAccess(chosen, evidenceFromCall(df, caller, chosen))!;
+      const why = `${a.summary} ${a.notes.join('; ')}`;
+      assert.equal(a.function, 'tcallee', why);
+      assert.equal(a.offset, brX1.at - callee, why);
+      assert.equal(a.instruction, 'br x1', why);
+      assert.deepEqual(a.base, { register: 'x1', value: '0x0' });
+      assert.ok(
+        a.notes.some((n) => n.startsWith('a tail call:')),
+        why,
+      );
+      // Both registers 0: either br could be it, and neither is named.
+      const both = withRegisters(zero, zero);
+      const b = faultAccess(both, evidenceFromCall(df, caller, both))!;
+      assert.equal(b.instruction, '', b.summary);
+      assert.ok(
+        b.notes.some((n) => /tcallee has 2 indirect jumps/.test(n)),
+        b.notes.join('; '),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

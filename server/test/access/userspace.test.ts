@@ -130,7 +130,7 @@ function explain(exe: string, scenario: string): { access: FaultAccess; crash: C
   assert.ok(e && (e.ip || accessEventOf(e).caller), scenario);
   const df = openDebugFile(exe);
   const caller = accessEventOf(e).caller;
-  const access = faultAccess(e, caller ? evidenceFromCall(df, caller) : evidenceFromFile(df, e.ip!));
+  const access = faultAccess(e, caller ? evidenceFromCall(df, caller, e) : evidenceFromFile(df, e.ip!));
   assert.ok(access, scenario);
   return { access, crash: c };
 }
@@ -291,3 +291,106 @@ for (const dwarf of [4, 5] as const) {
       },
     );
 }
+
+/** Tail calls through a NULL function pointer: no call ends at the return address, a direct call does. */
+const TAIL_CALLS: Record<string, { callee: string; expression: string }> = {
+  // `mov %rdi,%rax; …; jmp *%rax`: `fn` is in RAX at the jump, or one step back in RDI.
+  tail_fn: { callee: 'tail_fn', expression: 'fn' },
+  // `mov 0x60(%rdi),%rax; …; jmp *%rax`: loaded one step back from `a->cb`.
+  tail_member: { callee: 'tail_cb', expression: 'a->cb' },
+};
+
+/** gdb's address of `expression` in `exe` (no process). */
+function gdbAddress(exe: string, expression: string): number {
+  const out = spawnSync('gdb', ['-batch', '-nx', '-ex', `p/x ${expression}`, exe], {
+    encoding: 'utf8',
+  }).stdout;
+  return parseInt(out.match(/0x[0-9a-f]+/)![0], 16);
+}
+
+for (const retpoline of [false, true])
+  test(
+    `DWARF 5: a tail call through a NULL function pointer is the ${retpoline ? 'retpoline thunk jump' : 'indirect jump'} in the function called before the return address`,
+    { skip },
+    (t) => {
+      const exe = build(5, retpoline);
+      for (const [scenario, want] of Object.entries(TAIL_CALLS)) {
+        const { access: a, crash: c } = explain(exe, scenario);
+        const why = `${scenario}: ${a.summary} ${a.notes.join('; ')}`;
+        t.diagnostic(why);
+        assert.equal(c.pc, 0n, scenario);
+        assert.equal(a.kind, 'exec', why);
+        assert.equal(a.address, '0x0', why);
+        // objdump: a direct call of the callee ends at the return address …
+        const ret = gdbAddress(exe, `${c.caller!.func}+${c.caller!.offset}`);
+        assert.match(
+          objdumpInstruction(exe, (ret - 5).toString(16)),
+          new RegExp(`^call\\s+[0-9a-f]+ <${want.callee}>$`),
+        );
+        assert.equal(a.function, want.callee, why);
+        // … and the instruction explained is the callee's jump through the register RIP came from.
+        const theirs = objdumpInstruction(exe, (gdbAddress(exe, `&${want.callee}`) + a.offset!).toString(16));
+        assert.match(theirs, retpoline ? /^jmp\s+[0-9a-f]+ <__x86_indirect_thunk_\w+>$/ : /^jmp\s+\*/, why);
+        const operand = callOperand(theirs);
+        assert.equal(a.base?.register, operand.register, `${scenario}: ${theirs}`);
+        assert.equal(a.base?.value, '0x' + (c.registers.get(operand.register) ?? -1n).toString(16), why);
+        assert.ok(
+          a.notes.some((n) => n.startsWith('a tail call:')),
+          why,
+        );
+        assert.equal(a.expression, want.expression, why);
+        assert.ok(a.variable, why);
+        // gdb: at the jump, the variable is in the register jumped through (or, loaded one step back, in the
+        // register the load read it from, at the load).
+        const at = (gdbAddress(exe, `&${want.callee}`) + a.offset!).toString(16);
+        const [scope] = gdbAtCrash(exe, scenario, [`info scope *0x${at}`]);
+        const reg = (a.pointer === a.variable.name ? a.base!.register : a.variable.location).toLowerCase();
+        assert.match(
+          scope,
+          new RegExp(
+            `Symbol ${a.variable.name} is (?:a variable in \\$${reg}|multi-location:[\\s\\S]*?Range 0x[0-9a-f]+-0x[0-9a-f]+: a variable in \\$${reg})`,
+          ),
+          scope,
+        );
+      }
+    },
+  );
+
+test(
+  'DWARF 5: of two tail calls, the one whose register holds RIP; when both do, neither is guessed',
+  { skip },
+  () => {
+    const exe = build(5);
+    const { access: a } = explain(exe, 'tail_either');
+    // objdump: tail_either has two indirect jumps.
+    const dis = spawnSync('objdump', ['-d', '--no-show-raw-insn', exe], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    }).stdout;
+    const body = dis.split('<tail_either>:')[1].split('\n\n')[0];
+    const jumps = body.split('\n').filter((l) => /\tjmp\s+\*%/.test(l));
+    assert.equal(jumps.length, 2, body);
+    assert.equal(a.expression, null, a.summary);
+    assert.ok(
+      a.notes.some((n) => /tail_either has 2 indirect jumps that could be the tail call/.test(n)),
+      a.notes.join('; '),
+    );
+    // `b` is a real function: only the jump through `a`'s register fits RIP 0, and gdb puts `a` there.
+    const { access: chosen, crash: c } = explain(exe, 'tail_chosen');
+    assert.equal(chosen.expression, 'a', chosen.summary);
+    const at = (gdbAddress(exe, '&tail_either') + chosen.offset!).toString(16);
+    assert.equal(
+      `jmp *%${chosen.base!.register.toLowerCase()}`,
+      objdumpInstruction(exe, at).replace(/\s+/, ' '),
+    );
+    assert.equal(c.registers.get(chosen.base!.register), 0n);
+    const [scope] = gdbAtCrash(exe, 'tail_chosen', [`info scope *0x${at}`]);
+    assert.match(
+      scope,
+      new RegExp(
+        `Symbol a is (?:a variable in \\$${chosen.base!.register.toLowerCase()}|multi-location:[\\s\\S]*?a variable in \\$${chosen.base!.register.toLowerCase()})`,
+      ),
+      scope,
+    );
+  },
+);

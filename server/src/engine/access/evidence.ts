@@ -4,7 +4,8 @@ import type { Frame } from '../model';
 import { type DebugFile, SymbolizeError } from '../symbolize';
 import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
 import type { Die } from '../symbolize/dwarf/dies';
-import type { AccessEvidence } from './faultAccess';
+import { badCallTarget, type AccessEvent, type AccessEvidence } from './faultAccess';
+import { registerValue } from './values';
 import type { DecodedAccess } from './instruction';
 import type { AccessValues } from './values';
 import { dwarfRegisters, variableInRegister, type VariableAtPc, type VariableFound } from './variable';
@@ -79,14 +80,28 @@ export function evidenceFromFile(df: DebugFile, ip: Frame): AccessEvidence {
   };
 }
 
-/** The evidence for a call through a bad pointer: the indirect call before `caller`'s return address. */
-export function evidenceFromCall(df: DebugFile, caller: Frame): AccessEvidence {
-  const site = callBefore(df, caller);
+/**
+ * The evidence for a call through a bad pointer: the indirect call before `caller`'s return address, or the
+ * tail call in the function called there (`event`: its RIP and registers choose among several jumps).
+ */
+export function evidenceFromCall(
+  df: DebugFile,
+  caller: Frame,
+  event?: Pick<AccessEvent, 'ip' | 'faultAddress' | 'registers'>,
+): AccessEvidence {
+  const site = callBefore(df, caller, event ? badCallTarget(event) : null, (r) =>
+    event ? registerValue(event.registers, r) : null,
+  );
   if (typeof site === 'string') return { fileProblem: `debug file: ${site}` };
   return {
     fileBytes: site.call.bytes,
     machine: df.machine,
-    callSite: { call: site.call, function: site.function, offset: site.offset },
+    callSite: {
+      call: site.call,
+      function: site.function,
+      offset: site.offset,
+      ...(site.tailCallFrom ? { tailCallFrom: site.tailCallFrom } : {}),
+    },
     describe: df.hasDebugInfo
       ? (access, values) =>
           describeAccess(

@@ -61,7 +61,13 @@ export interface AccessEvidence {
   /** Bytes from the debug file at the faulting IP (at least one instruction's worth). */
   fileBytes?: Uint8Array | null;
   /** A call through a bad pointer: the call instruction before the return address, and where it is. */
-  callSite?: { call: DecodedAccess; function: string; offset: number };
+  callSite?: {
+    call: DecodedAccess;
+    function: string;
+    offset: number;
+    /** A tail call: the direct call whose return address the trace shows, before the jump through the pointer. */
+    tailCallFrom?: { function: string; offset: number; text: string };
+  };
   /** The debug file's ELF machine (e_machine): its bytes are no use for a log of another architecture. */
   machine?: number;
   /** Why the file gave no bytes, when it was asked. */
@@ -239,14 +245,22 @@ function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence)
   const site = evidence.callSite;
   const call = site?.call ?? null;
   const rip = '0x' + target.toString(16);
-  if (!site || !call || !call.indirectCall)
+  if (!site || !call || !(call.indirectCall || site.tailCallFrom))
     return unknown(
       e,
       notes,
       `RIP ${rip} is no code (a call through a bad pointer?): the indirect call before the first trace entry needs its debug file`,
     );
-  const where = `${site.function}+0x${site.offset.toString(16)}`;
-  if (call.retpoline) notes.push(`a retpoline: \`${call.text}\` is an indirect call through ${call.target}`);
+  const tail = site.tailCallFrom;
+  const where = `${site.function}+0x${site.offset.toString(16)}${tail ? ' (a tail call)' : ''}`;
+  if (tail)
+    notes.push(
+      `a tail call: the return address ${tail.function}+0x${tail.offset.toString(16)} follows \`${tail.text}\`, a direct call, and ${site.function} jumped on through the pointer at +0x${site.offset.toString(16)}`,
+    );
+  if (call.retpoline)
+    notes.push(
+      `a retpoline: \`${call.text}\` is an indirect ${call.indirectCall ? 'call' : 'jump'} through ${call.target}`,
+    );
   const values = accessValues(call, e.registers, null, null);
   notes.push(...values.notes);
   if (call.target && values.base?.value != null && values.base.value !== target)

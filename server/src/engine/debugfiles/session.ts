@@ -336,7 +336,10 @@ function explainAccess(f: LogFrame, r: FrameSymbolization, file: string | null):
   try {
     const df = openDebugFile(file);
     const caller = f.fault.caller;
-    return faultAccess(f.fault, caller ? evidenceFromCall(df, caller) : evidenceFromFile(df, f.frame));
+    return faultAccess(
+      f.fault,
+      caller ? evidenceFromCall(df, caller, f.fault) : evidenceFromFile(df, f.frame),
+    );
   } catch (e) {
     if (!(e instanceof SymbolizeError)) throw e;
     return faultAccess(f.fault, { fileProblem: `debug file: ${e.message}` });
