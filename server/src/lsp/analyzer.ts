@@ -1,6 +1,7 @@
 // Runs the engine off the language server's request path. The engine's analyzeText is synchronous, and
 // a 1,000,000-line log takes seconds; run in the server's own thread it would stall every hover and
-// every keystroke's reply meanwhile. So analyses run one at a time in a worker thread (worker.ts), and a
+// every keystroke's reply meanwhile. So analyses run one at a time in a worker thread (worker.ts; a small
+// log, analysed in milliseconds, on the server's thread rather than wait for a thread to start), and a
 // job that has gone stale (the document changed or closed) is cancelled by stopping that worker. A long
 // document is analysed in two overlapping parts at once, by two workers, and the two joined
 // (joinAnalyses): the first diagnostics of a huge log come in about half the time.
@@ -59,6 +60,9 @@ export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
   // The text, its joined copy and the analysis of a long log are garbage once the reply has gone, but an
   // idle thread never collects them: hundreds of MB for a 100 MB log, held until the next analysis.
   recycleAfter: (req) => req.text.length >= RECYCLE_AFTER_CHARS,
+  // A log of one boot (a few thousand lines) is analysed in milliseconds: on this thread its first
+  // diagnostics need not wait for a worker to load the bundle.
+  runsInline: (req) => req.text.length <= INLINE_MAX_CHARS,
   run: (req) => {
     const text = textOf(req.text);
     const state = analyzeTextWithState(text);
@@ -79,6 +83,9 @@ function linesBefore(text: string, offset: number): number {
   while (cursor.next() && cursor.start < offset) n++;
   return n;
 }
+
+/** Up to this many UTF-16 units (~3,000 lines of dmesg) a document is analysed on the server's thread. */
+export const INLINE_MAX_CHARS = 256 << 10;
 
 /** An analysis worker is replaced after analysing this many UTF-16 units or more (ANALYSIS_JOBS.recycleAfter). */
 export const RECYCLE_AFTER_CHARS = 4 << 20;

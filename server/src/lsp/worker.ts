@@ -29,6 +29,11 @@ export interface JobKind<Req, Res, Progress = never> {
    * with the process (nothing collects an idle thread's garbage) until the thread ends.
    */
   recycleAfter?(req: Req): boolean;
+  /**
+   * Is this job small enough to run on the server's thread? It then never waits for a worker to start (a
+   * thread loads the whole bundle first: 100–400 ms, far longer than a small job) nor for its request to cross.
+   */
+  runsInline?(req: Req): boolean;
 }
 
 /** What reads a text given in consecutive pieces (cut anywhere, even inside a line). */
@@ -316,7 +321,7 @@ export class JobWorker<Req, Res, Progress = never> {
     const p = this.queue.shift()!;
     p.started = true;
     this.running = p;
-    const w = this.inline ? null : this.ensureWorker();
+    const w = this.inline || this.kind.runsInline?.(p.req) ? null : this.ensureWorker();
     if (w) void this.post(w, p);
     else this.runInline(p);
   }

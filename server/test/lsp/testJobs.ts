@@ -6,6 +6,8 @@ export type TestRequest =
   | { op: 'echo'; value: number }
   /** Like echo, but the worker is replaced after it (recycleAfter). */
   | { op: 'heavy'; value: number }
+  /** Like echo, but small enough to run on the calling thread (runsInline). */
+  | { op: 'tiny'; value: number }
   | { op: 'busy'; value: number; ms: number }
   | { op: 'progress'; value: number; steps: number }
   | { op: 'checksum'; text: LongText; note: string; items?: number[] }
@@ -49,6 +51,7 @@ export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
   name: 'test',
   readAsItArrives: { field: 'streamed', reader: () => new ChecksumReader() },
   recycleAfter: (req) => req.op === 'heavy',
+  runsInline: (req) => req.op === 'tiny',
   run(req, progress) {
     if (req.op === 'read') {
       const r =

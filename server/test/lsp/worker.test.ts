@@ -237,6 +237,27 @@ test('recycleAfter: the worker is replaced after a heavy job (its thread ends), 
   }
 });
 
+test('runsInline: a small job runs on this thread without starting a worker; the others in the worker, in order', async () => {
+  const w = jobs();
+  try {
+    const before = ran.length;
+    const a = w.run({ op: 'tiny', value: 1 });
+    const b = w.run({ op: 'echo', value: 2 });
+    const c = w.run({ op: 'tiny', value: 3 });
+    const [ra, rb, rc] = await Promise.all([a.result, b.result, c.result]);
+    assert.equal(ra.thread, 0, 'the small job on the main thread');
+    assert.notEqual(rb.thread, 0, 'the other in a worker');
+    assert.equal(rc.thread, 0);
+    assert.deepEqual(ran.slice(before), [1, 3], 'only the small jobs ran here');
+    assert.deepEqual(
+      [ra, rb, rc].map((r) => r.value),
+      [1, 2, 3],
+    );
+  } finally {
+    w.dispose();
+  }
+});
+
 test('sent: resolves once the last slice of a request has crossed, before its result; and for a dropped job', async () => {
   const w = jobs();
   try {
