@@ -18,6 +18,7 @@ export const EXTENSION_SYNC_LIMIT = 50 * 1024 * 1024;
 export interface LargeLog {
   uri: vscode.Uri;
   bytes: number;
+  mtimeMs: number;
 }
 
 /** What a file was found to be, while its size and modification time stay the same. */
@@ -42,7 +43,7 @@ async function largeLogOf(tab: vscode.Tab | undefined): Promise<LargeLog | undef
       seen = { size: st.size, mtimeMs: st.mtimeMs, isLog: looksLikeKernelLog(await head(uri.fsPath)) };
       judged.set(key, seen);
     }
-    return seen.isLog ? { uri, bytes: st.size } : undefined;
+    return seen.isLog ? { uri, bytes: st.size, mtimeMs: st.mtimeMs } : undefined;
   } catch {
     return undefined;
   }
@@ -101,7 +102,9 @@ export function registerLargeLogs(
           await c?.sendNotification(LARGE_LOG_CLOSED_NOTIFICATION, { uri });
         }
       for (const [uri, l] of now) {
-        if (opened.has(uri)) continue;
+        // Read again when the file changed since (a capture still being written), at the next tab change.
+        const was = opened.get(uri);
+        if (was && was.bytes === l.bytes && was.mtimeMs === l.mtimeMs) continue;
         opened.set(uri, l);
         const result = c
           ? await c
