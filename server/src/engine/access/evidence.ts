@@ -147,8 +147,13 @@ export function describeAccess(
     return none([m ? 'no base register: the address is a constant or a global' : 'no register to follow']);
   try {
     let { found, why } = variableInRegister(dw, pc, register, registers);
-    let pointer: { expression: string; type: Die | null; offset: bigint; member: MemberPath | null } | null =
-      null;
+    let pointer: {
+      expression: string;
+      type: Die | null;
+      offset: bigint;
+      member: MemberPath | null;
+      shown?: string | null;
+    } | null = null;
     if (!found) {
       const back = before ? followLoads(dw, pc, register, registers, before) : null;
       if (!back || typeof back === 'string')
@@ -164,11 +169,12 @@ export function describeAccess(
       offset: found.offset,
       member: null,
     };
+    const shownPointer = pointer?.shown ?? base.expression;
     if (!m)
       return {
         variable: found.variable,
         member: base.member ?? { member: '', container: null, expression: base.expression, type: base.type },
-        pointer: base.expression,
+        pointer: shownPointer,
         notes,
       };
     let offset = m.displacement - base.offset;
@@ -176,16 +182,16 @@ export function describeAccess(
       const idx = values.index?.value;
       if (idx === null || idx === undefined) {
         notes.push(`the index register ${m.index} is not in the dump: no member named`);
-        return { variable: found.variable, member: null, pointer: base.expression, notes };
+        return { variable: found.variable, member: null, pointer: shownPointer, notes };
       }
       offset += idx * BigInt(m.scale);
     }
     const member = memberAt(dw, base.expression, base.type, offset, access.size);
     if (typeof member === 'string') {
       notes.push(`type layout: ${member}`);
-      return { variable: found.variable, member: null, pointer: base.expression, notes };
+      return { variable: found.variable, member: null, pointer: shownPointer, notes };
     }
-    return { variable: found.variable, member, pointer: base.expression, notes };
+    return { variable: found.variable, member, pointer: shownPointer, notes };
   } catch (e) {
     if (e instanceof SymbolizeError) return none([`DWARF: ${e.message}`]);
     throw e;
@@ -206,7 +212,14 @@ function followLoads(
   | {
       found: VariableFound | null;
       why: string | null;
-      pointer: { expression: string; type: Die | null; offset: bigint; member: MemberPath | null } | null;
+      pointer: {
+        expression: string;
+        type: Die | null;
+        offset: bigint;
+        member: MemberPath | null;
+        /** What the register holds when it is not `expression` itself (`&a->hw` after a lea). */
+        shown: string | null;
+      } | null;
       notes: string[];
     }
   | string {
@@ -225,8 +238,21 @@ function followLoads(
   let type = found.typeDie;
   let offset = found.offset;
   let member: MemberPath | null = null;
-  const notes: string[] = [];
+  const notes: string[] = [...chain.notes];
+  /** What the register holds, as C, when it is the pointer plus a constant (`&a->hw`). */
+  let shown: string | null = null;
   for (const load of chain.loads) {
+    if (load.kind === 'lea') {
+      // into = base + disp: the same object, the offset moved (pointer = into + offset).
+      offset -= load.memory.displacement;
+      const at = memberAt(dw, expression, type, -offset, null);
+      shown = typeof at === 'string' || -offset === 0n ? null : `&${at.expression}`;
+      notes.push(
+        `${load.into} was computed as ${shown ? `\`${shown}\`` : `\`${expression}\` + ${signedHex(-offset)}`} by \`${load.text}\` (+0x${load.at.toString(16)} in the function)`,
+      );
+      continue;
+    }
+    shown = null;
     const step = memberAt(dw, expression, type, load.memory.displacement - offset, 8);
     if (typeof step === 'string') return `type layout of \`${load.text}\`: ${step}`;
     const t = stripType(dw, step.type);
@@ -240,5 +266,9 @@ function followLoads(
     offset = 0n;
     member = step;
   }
-  return { found, why: null, pointer: { expression, type, offset, member }, notes };
+  return { found, why: null, pointer: { expression, type, offset, member, shown }, notes };
+}
+
+function signedHex(v: bigint): string {
+  return v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`;
 }

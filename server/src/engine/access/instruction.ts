@@ -191,6 +191,13 @@ export function icedInstruction(
       isMov && reg64(dst0) && ins.op1Kind === ice.OpKind.Memory
         ? { into: gpr(ice, dst0)!, memory: operand, segment }
         : null,
+    store:
+      isMov &&
+      ins.op0Kind === ice.OpKind.Memory &&
+      ins.op1Kind === ice.OpKind.Register &&
+      reg64(ins.op1Register)
+        ? { from: gpr(ice, ins.op1Register)!, memory: operand, segment }
+        : null,
     address:
       ins.mnemonic === ice.Mnemonic.Lea && dst0 !== ice.Register.None && ins.op1Kind === ice.OpKind.Memory
         ? { into: gpr(ice, dst0)!, size: ice.RegisterExt.size(dst0), memory: operand }

@@ -7,8 +7,12 @@
 import { decodeX86Instruction, type MemoryOperand } from './instruction';
 import type { X86Instruction } from './x86Decode';
 
-/** A 64-bit load of a pointer: `mov disp(%base),%into`. */
+/**
+ * A 64-bit load of a pointer: `mov disp(%base),%into`; or (`lea`) an address computed from one:
+ * `lea disp(%base),%into`, the pointer plus a constant.
+ */
 export interface PointerLoad {
+  kind: 'load' | 'lea';
   /** Byte offset of the load from the function's start. */
   at: number;
   text: string;
@@ -23,6 +27,8 @@ export interface LoadChain {
   loads: PointerLoad[];
   /** The register a variable holds (`isRoot` said so) and the offset where it does. */
   root: { register: string; at: number };
+  /** Spills and reloads passed on the way (`RAX was reloaded from 0x8(%rsp) …`). */
+  notes: string[];
 }
 
 /** Loads followed at most: `a->b->c->d->e`. */
@@ -40,9 +46,32 @@ interface Decoded {
   /** Direct branch target (byte offset from the function start), when there is one. */
   target: number | null;
   load: PointerLoad | null;
+  /** `lea disp(%base),%into`, 64-bit, a general-purpose base and no index. */
+  lea: PointerLoad | null;
   /** `mov %src,%dst` with 64-bit registers: the source. */
   copyFrom: string | null;
+  /** `mov disp(%rsp),%into` / `disp(%rbp)`: a 64-bit reload of a stack slot. */
+  reload: { into: string; slot: StackSlot } | null;
+  /** `mov %from,disp(%rsp)`: a 64-bit register spilled to a stack slot. */
+  spill: { from: string; slot: StackSlot } | null;
+  /** The stack memory (RSP/RBP + displacement, size in bytes) it writes, when it writes there. */
+  stackWrite: (StackSlot & { size: number }) | null;
 }
+
+/** A stack slot: RSP or RBP plus a displacement. */
+interface StackSlot {
+  base: 'RSP' | 'RBP';
+  displacement: bigint;
+}
+
+const slotText = (s: StackSlot) =>
+  `${s.displacement < 0n ? '-' : ''}0x${(s.displacement < 0n ? -s.displacement : s.displacement).toString(16)}(%${s.base.toLowerCase()})`;
+const sameSlot = (a: StackSlot, b: StackSlot) => a.base === b.base && a.displacement === b.displacement;
+/** Does a write of `w.size` bytes at `w` touch the 8-byte slot `s`? */
+const overlaps = (w: StackSlot & { size: number }, s: StackSlot) =>
+  w.base === s.base &&
+  w.displacement < s.displacement + 8n &&
+  s.displacement < w.displacement + BigInt(w.size);
 
 /**
  * The loads that put the value of `register` into it before the instruction at byte `pc` of `code` (the
@@ -58,24 +87,51 @@ export function loadsBefore(
   if (!list) return 'the bytes before the PC decode to no instruction boundary at the PC';
   const targets = new Set(list.flatMap((d) => (d.target === null ? [] : [d.target])));
   const loads: PointerLoad[] = [];
+  const notes: string[] = [];
   let want = register;
+  /** Set while the value is in a stack slot (after a reload, before its spill). */
+  let slot: StackSlot | null = null;
+  const held = () => (slot ? `the stack slot ${slotText(slot)}` : want);
   for (let k = list.length - 1; k >= 0; k--) {
     const next = k + 1 < list.length ? list[k + 1].at : pc;
     if (targets.has(next))
-      return `${want} may be set on another path (a jump lands at +0x${next.toString(16)}): not followed`;
+      return `${held()} may be set on another path (a jump lands at +0x${next.toString(16)}): not followed`;
     const d = list[k];
+    if (slot) {
+      // A call leaves RSP as it was; anything else that moves the slot's base loses the slot.
+      if (d.writes.includes(slot.base) && !d.call)
+        return `${slot.base} changes at +0x${d.at.toString(16)} (\`${d.text}\`): the stack slot ${slotText(slot)} is not followed further`;
+      if (d.spill && sameSlot(d.spill.slot, slot)) {
+        notes.unshift(
+          `${slotText(slot)} was spilled from ${d.spill.from} by \`${d.text}\` (+0x${d.at.toString(16)})`,
+        );
+        want = d.spill.from;
+        slot = null;
+        if (isRoot(want, d.at)) return { loads, root: { register: want, at: d.at }, notes };
+      } else if (d.stackWrite && overlaps(d.stackWrite, slot))
+        return `the stack slot ${slotText(slot)} is written by \`${d.text}\` at +0x${d.at.toString(16)}, not spilled from a register`;
+      continue;
+    }
     if (d.call && CALL_CLOBBERED.has(want))
       return `${want} is set by the call \`${d.text}\` at +0x${d.at.toString(16)}`;
     if (!d.writes.includes(want)) continue;
     if (d.copyFrom) want = d.copyFrom;
-    else if (d.load && d.load.into === want) {
+    else if (d.reload && d.reload.into === want) {
+      // A spilled pointer reloaded: followed back to the register stored there.
+      notes.unshift(`${want} was reloaded from the stack by \`${d.text}\` (+0x${d.at.toString(16)})`);
+      slot = d.reload.slot;
+      continue;
+    } else if ((d.load && d.load.into === want) || (d.lea && d.lea.into === want)) {
+      const step = (d.load ?? d.lea)!;
       if (loads.length === MAX_LOADS) return `more than ${MAX_LOADS} loads back: not followed`;
-      loads.unshift(d.load);
-      want = d.load.memory.base!;
+      loads.unshift(step);
+      want = step.memory.base!;
     } else return `${want} is computed by \`${d.text}\` at +0x${d.at.toString(16)}, not loaded`;
-    if (isRoot(want, d.at)) return { loads, root: { register: want, at: d.at } };
+    if (isRoot(want, d.at)) return { loads, root: { register: want, at: d.at }, notes };
   }
-  return `no variable holds the register ${want} was loaded through in this block`;
+  return slot
+    ? `no register was spilled to the stack slot ${slotText(slot)} in this block`
+    : `no variable holds the register ${want} was loaded through in this block`;
 }
 
 /** The instructions from byte 0 up to `pc`, or null when none ends exactly at `pc`. */
@@ -94,11 +150,24 @@ function decodeUpTo(code: Uint8Array, pc: number): Decoded[] | null {
 
 function describe(x: X86Instruction, at: number): Decoded {
   const l = x.load;
+  const slotOf = (m: MemoryOperand, segment: string | null): StackSlot | null =>
+    !segment && !m.index && (m.base === 'RSP' || m.base === 'RBP')
+      ? { base: m.base, displacement: m.displacement }
+      : null;
+  const reloadSlot = l ? slotOf(l.memory, l.segment) : null;
   // A pointer load: a 64-bit base register, no index, no segment (per-CPU data is no member of the base).
   const load: PointerLoad | null =
-    l && !l.segment && !l.memory.index && l.memory.base && l.memory.base !== 'RIP'
-      ? { at, text: x.text, into: l.into, memory: l.memory }
+    l && !reloadSlot && !l.segment && !l.memory.index && l.memory.base && l.memory.base !== 'RIP'
+      ? { kind: 'load', at, text: x.text, into: l.into, memory: l.memory }
       : null;
+  const a = x.address;
+  // `lea 0x10(%rdi),%rax`: the pointer plus a constant (a stack or RIP-relative address is no pointer's member).
+  const lea: PointerLoad | null =
+    a && a.size === 8 && !a.memory.index && a.memory.base && !['RIP', 'RSP', 'RBP'].includes(a.memory.base)
+      ? { kind: 'lea', at, text: x.text, into: a.into, memory: a.memory }
+      : null;
+  const spillSlot = x.store ? slotOf(x.store.memory, x.store.segment) : null;
+  const written = x.memory.find((m) => m.access === 'write' || m.access === 'rmw');
   return {
     at,
     length: x.length,
@@ -107,6 +176,16 @@ function describe(x: X86Instruction, at: number): Decoded {
     call: x.flow === 'call' || x.flow === 'indirect-call',
     target: x.flow === 'branch' ? x.target : null,
     load,
+    lea,
     copyFrom: x.copy?.from ?? null,
+    reload: l && reloadSlot ? { into: l.into, slot: reloadSlot } : null,
+    spill: x.store && spillSlot ? { from: x.store.from, slot: spillSlot } : null,
+    stackWrite: written
+      ? (() => {
+          const w = slotOf(written.operand, written.segment);
+          // A write of unknown size (rep stos) is taken as touching everything from its start on.
+          return w && { ...w, size: written.size ?? 1 << 20 };
+        })()
+      : null,
   };
 }

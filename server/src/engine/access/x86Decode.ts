@@ -59,6 +59,8 @@ export interface X86Instruction {
   copy: { from: string; into: string } | null;
   /** `mov 0x8(%rdi),%rax`: a 64-bit load into a 64-bit register. */
   load: { into: string; memory: MemoryOperand; segment: 'FS' | 'GS' | null } | null;
+  /** `mov %rax,0x8(%rsp)`: a 64-bit register stored. */
+  store: { from: string; memory: MemoryOperand; segment: 'FS' | 'GS' | null } | null;
   /** `lea 0x10(%rdi),%rax`: the address computed, into a register of `size` bytes. */
   address: { into: string; size: number; memory: MemoryOperand } | null;
   /** `call *%rax` / `jmp *%rax`: the register holding the target. */
@@ -313,6 +315,7 @@ function finish(shape: Shape, length: number, p: Prefixes, targetText: string): 
     writes: [...writes].sort((a, b) => a - b).map((n) => X86_64_GPRS[n]),
     copy: mov && is64(dst) && is64(src) ? { from: full(src), into: full(dst) } : null,
     load: mov && is64(dst) && src?.kind === 'mem' ? { into: full(dst), memory: src.m, segment } : null,
+    store: mov && dst?.kind === 'mem' && is64(src) ? { from: full(src), memory: dst.m, segment } : null,
     address:
       shape.mnemonic === 'lea' && dst?.kind === 'reg' && src?.kind === 'mem'
         ? { into: full(dst), size: dst.size, memory: src.m }
