@@ -104,6 +104,21 @@ __attribute__((noinline)) void call_fn(void (*fn)(int))
 	side_effect();
 }
 
+/* Hands out the NULL adapter through a pointer (noipa: the caller cannot see what it stores). */
+__attribute__((noinline, noipa)) void fetch_adapter(struct adapter **out)
+{
+	*out = bad_adapter;
+}
+
+/* A pointer that lives on the stack (its address is taken): reloaded from its slot, DW_OP_fbreg names it. */
+__attribute__((noinline)) int stack_ptr(void)
+{
+	struct adapter *p;
+
+	fetch_adapter(&p);
+	return p->count;
+}
+
 /* A tail call through a NULL function pointer: `jmp *%rdi`, no return address after it. */
 __attribute__((noinline)) void tail_fn(void (*fn)(int))
 {
@@ -147,6 +162,8 @@ int main(int argc, char **argv)
 		call_cb(&quiet_adapter);
 	if (!strcmp(s, "call_fn"))
 		call_fn(bad_fn);
+	if (!strcmp(s, "stack_ptr"))
+		return stack_ptr();
 	if (!strcmp(s, "tail_fn"))
 		tail_fn(bad_fn);
 	if (!strcmp(s, "tail_member"))

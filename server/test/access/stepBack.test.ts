@@ -149,3 +149,24 @@ test('the slot is not followed across a change of RSP or a write into it', () =>
     /no register was spilled to the stack slot 0x8\(%rsp\) in this block/,
   );
 });
+
+test('a reload from the slot of a variable that lives on the stack stops there, at the slot CFA + k', () => {
+  const asked: bigint[] = [];
+  const at = (cfa: bigint) => (offset: bigint) => (asked.push(offset), offset === cfa);
+  // sub $0x18,%rsp; call; mov 0x8(%rsp),%rax: RSP = CFA - 8 - 0x18, the slot CFA - 0x18 (gcc's fbreg -24).
+  const rsp = [0x48, 0x83, 0xec, 0x18, ...CALL_0, ...RELOAD_8_RSP_RAX, ...MOV_8_RAX_RAX];
+  const chain = loadsBefore(Uint8Array.from(rsp), rsp.length, 'RAX', rootIs('RDI'), at(-0x18n));
+  assert.ok(typeof chain !== 'string', String(chain));
+  assert.deepEqual(chain.root, { register: 'RAX', at: 9, stack: -0x18n });
+  assert.deepEqual(asked, [-0x18n]);
+  // push %rbp; mov %rsp,%rbp; mov -0x18(%rbp),%rax: RBP = CFA - 0x10, the slot CFA - 0x28.
+  const rbp = [0x55, 0x48, 0x89, 0xe5, ...RELOAD_M18_RBP_RAX];
+  const framed = loadsBefore(Uint8Array.from(rbp), rbp.length, 'RAX', rootIs('RDI'), at(-0x28n));
+  assert.ok(typeof framed !== 'string', String(framed));
+  assert.deepEqual(framed.root, { register: 'RAX', at: 4, stack: -0x28n });
+  // After a jump the depth is the jump's: `jmp` over a push, the push not counted at its target.
+  asked.length = 0;
+  const jumped = [0xeb, 0x01, ...PUSH_RBX, ...RELOAD_8_RSP_RAX]; // jmp +1; push %rbx; mov 0x8(%rsp),%rax
+  loadsBefore(Uint8Array.from(jumped), jumped.length, 'RAX', () => false, at(0n));
+  assert.deepEqual(asked, [0n]); // 0x8 - 8 - 0: the push is not on the path to the reload
+});

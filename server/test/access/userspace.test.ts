@@ -22,14 +22,14 @@ const skip =
   missing.length > 0 && `${missing.join(', ')} not installed (apt-get install -y gcc gdb binutils)`;
 
 /** `retpoline`: indirect calls through gcc's `__x86_indirect_thunk_<reg>`, as a kernel with CONFIG_RETPOLINE makes them. */
-function build(dwarf: 4 | 5, retpoline = false): string {
+function build(dwarf: 4 | 5, retpoline = false, optimize: '-O2' | '-O0' = '-O2'): string {
   return buildFixture(
-    `faults-dwarf${dwarf}${retpoline ? '-retpoline' : ''}`,
+    `faults-dwarf${dwarf}${retpoline ? '-retpoline' : ''}${optimize === '-O0' ? '-O0' : ''}`,
     ['../access/faults.c'],
     [
       '-g',
       `-gdwarf-${dwarf}`,
-      '-O2',
+      optimize,
       '-fno-pie',
       '-no-pie',
       ...(retpoline ? ['-mindirect-branch=thunk'] : []),
@@ -143,6 +143,8 @@ const NAMED: Record<string, { kind: string; member: RegExp }> = {
   write_half: { kind: 'write', member: /^u\.half\[1\]$/ },
   read_count: { kind: 'read', member: /^count$/ },
   call_cb: { kind: 'read', member: /^cb$/ },
+  // `p` lives on the stack (its address is taken): `mov 0x8(%rsp),%rax` reloads it, DW_OP_fbreg names it.
+  stack_ptr: { kind: 'read', member: /^count$/ },
 };
 
 /** Calls through a NULL function pointer: a parameter in a register, a member of a real struct. */
@@ -392,5 +394,58 @@ test(
       ),
       scope,
     );
+  },
+);
+
+test(
+  'DWARF 5: a pointer that lives on the stack is named at its reload by DW_OP_fbreg, the slot gdb gives',
+  { skip },
+  () => {
+    const exe = build(5);
+    const { access: a } = explain(exe, 'stack_ptr');
+    const why = `${a.summary} ${a.notes.join('; ')}`;
+    assert.equal(a.expression, 'p->count', why);
+    assert.ok(
+      a.notes.some((n) => /^RAX was reloaded from the stack by `mov 0x[0-9a-f]+\(%rsp\),%rax`/.test(n)),
+      why,
+    );
+    // gdb: `p` is DW_OP_fbreg N, and the frame base is the CFA: the slot we name is CFA+N.
+    const [where] = gdbAtCrash(exe, 'stack_ptr', ['info scope stack_ptr']);
+    const fbreg =
+      /Symbol p is a (?:complex DWARF expression|variable with complex DWARF expression locating its address in memory):\s*0: DW_OP_fbreg (-?\d+)/.exec(
+        where,
+      );
+    assert.ok(fbreg, where);
+    const n = BigInt(fbreg[1]);
+    assert.equal(
+      a.variable?.location,
+      `the stack slot CFA${n < 0n ? '-' : '+'}0x${(n < 0n ? -n : n).toString(16)}`,
+      why,
+    );
+  },
+);
+
+test(
+  '-O0: variables live in RBP-relative slots; each pointer is named at its reload by DW_OP_fbreg, as gdb evaluates it',
+  { skip },
+  () => {
+    const exe = build(5, false, '-O0');
+    for (const [scenario, want] of Object.entries(NAMED)) {
+      const { access: a, crash: c } = explain(exe, scenario);
+      const why = `${scenario}: ${a.summary} ${a.notes.join('; ')}`;
+      assert.ok(a.expression && a.variable, why);
+      assert.match(a.member ?? '', want.member, why);
+      assert.match(a.variable.location, /^the stack slot CFA-0x[0-9a-f]+$/, why);
+      assert.ok(
+        a.notes.some((n) => /was reloaded from the stack by `mov -0x[0-9a-f]+\(%rbp\),%r/.test(n)),
+        why,
+      );
+      const [where, type] = gdbAtCrash(exe, scenario, [
+        `p/x (unsigned long)&(${a.expression})`,
+        `whatis ${a.variable.name}`,
+      ]);
+      assert.equal(where, `$1 = 0x${c.faultAddress.toString(16)}`, `${scenario}: &(${a.expression})`);
+      assert.equal(type, `type = ${a.variable.type}`, scenario);
+    }
   },
 );

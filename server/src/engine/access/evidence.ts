@@ -8,7 +8,13 @@ import { badCallTarget, type AccessEvent, type AccessEvidence } from './faultAcc
 import { registerValue } from './values';
 import type { DecodedAccess } from './instruction';
 import type { AccessValues } from './values';
-import { dwarfRegisters, variableInRegister, type VariableAtPc, type VariableFound } from './variable';
+import {
+  dwarfRegisters,
+  variableAtFrameOffset,
+  variableInRegister,
+  type VariableAtPc,
+  type VariableFound,
+} from './variable';
 import { memberAt, type MemberPath } from './expression';
 import { callBefore } from './badCall';
 import { codeAt, guarded } from './codeAt';
@@ -227,13 +233,27 @@ function followLoads(
   if (typeof code === 'string') return code;
   const start = pc - code.length;
   const roots = new Map<string, VariableFound>();
-  const chain = loadsBefore(code, code.length, register, (reg, at) => {
-    const r = variableInRegister(dw, start + at, reg, registers).found;
-    if (r) roots.set(`${reg}@${at}`, r);
-    return r !== null;
-  });
+  const chain = loadsBefore(
+    code,
+    code.length,
+    register,
+    (reg, at) => {
+      const r = variableInRegister(dw, start + at, reg, registers).found;
+      if (r) roots.set(`${reg}@${at}`, r);
+      return r !== null;
+    },
+    (cfa, at) => {
+      // The variable's home on the stack, at the reload (the reloaded register holds its value after it).
+      const r = variableAtFrameOffset(dw, start + at, cfa).found;
+      if (r) roots.set(`CFA${cfa}@${at}`, r);
+      return r !== null;
+    },
+  );
   if (typeof chain === 'string') return chain;
-  const found = roots.get(`${chain.root.register}@${chain.root.at}`)!;
+  const root = chain.root;
+  const found = roots.get(
+    root.stack === undefined ? `${root.register}@${root.at}` : `CFA${root.stack}@${root.at}`,
+  )!;
   let expression = found.variable.name;
   let type = found.typeDie;
   let offset = found.offset;

@@ -25,8 +25,11 @@ export interface PointerLoad {
 export interface LoadChain {
   /** The loads, first executed first: the first one's base register is the root's. */
   loads: PointerLoad[];
-  /** The register a variable holds (`isRoot` said so) and the offset where it does. */
-  root: { register: string; at: number };
+  /**
+   * The register a variable holds (`isRoot` said so) and the offset where it does; or (`stack`) the stack
+   * slot at CFA + `stack` a variable lives in (`isStackRoot` said so), reloaded into `register` at `at`.
+   */
+  root: { register: string; at: number; stack?: bigint };
   /** Spills and reloads passed on the way (`RAX was reloaded from 0x8(%rsp) …`). */
   notes: string[];
 }
@@ -50,6 +53,11 @@ interface Decoded {
   lea: PointerLoad | null;
   /** `mov %src,%dst` with 64-bit registers: the source. */
   copyFrom: string | null;
+  copyInto: string | null;
+  /** Bytes pushed (or reserved) on the stack since the function's entry, before it; null when unknown. */
+  depth: number | null;
+  /** No fall-through: ret, jmp, an indirect jump, ud2/int3. */
+  ends: boolean;
   /** `mov disp(%rsp),%into` / `disp(%rbp)`: a 64-bit reload of a stack slot. */
   reload: { into: string; slot: StackSlot } | null;
   /** `mov %from,disp(%rsp)`: a 64-bit register spilled to a stack slot. */
@@ -82,9 +90,11 @@ export function loadsBefore(
   pc: number,
   register: string,
   isRoot: (register: string, at: number) => boolean,
+  isStackRoot: (cfaOffset: bigint, at: number) => boolean = () => false,
 ): LoadChain | string {
   const list = decodeUpTo(code, pc);
   if (!list) return 'the bytes before the PC decode to no instruction boundary at the PC';
+  const rbp = framePointer(list);
   const targets = new Set(list.flatMap((d) => (d.target === null ? [] : [d.target])));
   const loads: PointerLoad[] = [];
   const notes: string[] = [];
@@ -120,6 +130,10 @@ export function loadsBefore(
       // A spilled pointer reloaded: followed back to the register stored there.
       notes.unshift(`${want} was reloaded from the stack by \`${d.text}\` (+0x${d.at.toString(16)})`);
       slot = d.reload.slot;
+      // A variable that lives in that slot (DW_OP_fbreg) is what the register now holds.
+      const cfa = cfaOffset(slot, d, rbp);
+      if (cfa !== null && isStackRoot(cfa, d.at))
+        return { loads, root: { register: want, at: d.at, stack: cfa }, notes };
       continue;
     } else if ((d.load && d.load.into === want) || (d.lea && d.lea.into === want)) {
       const step = (d.load ?? d.lea)!;
@@ -134,6 +148,58 @@ export function loadsBefore(
     : `no variable holds the register ${want} was loaded through in this block`;
 }
 
+/**
+ * The slot's offset from the CFA (what DW_OP_fbreg gives when the frame base is the CFA, as gcc makes it) at
+ * instruction `d`: RSP + k is CFA - 8 (the return address) - the bytes pushed since entry + k; RBP + k needs
+ * the frame pointer set from RSP in the prologue. Null when the stack depth is not known there.
+ */
+function cfaOffset(slot: StackSlot, d: Decoded, rbp: { at: number; depth: number } | null): bigint | null {
+  if (slot.base === 'RSP') return d.depth === null ? null : slot.displacement - 8n - BigInt(d.depth);
+  return rbp && rbp.at < d.at ? slot.displacement - 8n - BigInt(rbp.depth) : null;
+}
+
+/** `mov %rsp,%rbp` at a known stack depth, when RBP is written nowhere else before the PC. */
+function framePointer(list: Decoded[]): { at: number; depth: number } | null {
+  const sets = list.filter((d) => d.writes.includes('RBP') && !d.call);
+  const first = sets[0];
+  if (!first || first.copyFrom !== 'RSP' || first.copyInto !== 'RBP' || first.depth === null) return null;
+  // A pop %rbp in an epilogue before the PC ends the frame pointer's reign for what follows it: not followed.
+  return sets.length === 1 ? { at: first.at, depth: first.depth } : null;
+}
+
+/**
+ * How an instruction moves RSP, in bytes pushed (push +8, `sub $0x18,%rsp` +0x18); 0 for a call (it returns
+ * with RSP as it was) and for what leaves RSP alone; null for any other write of RSP (leave, an alignment).
+ * Read from the instruction's text, which is iced-x86's spelling (the hand decoder is tested to match it).
+ */
+function stackEffect(d: Decoded): number | null {
+  if (d.call || !d.writes.includes('RSP')) return 0;
+  if (/^push[fq]?\b/.test(d.text)) return 8;
+  if (/^pop[fq]?\b/.test(d.text)) return -8;
+  const m = /^(sub|add) \$0x([0-9a-f]+),%rsp$/.exec(d.text);
+  if (!m) return null;
+  const v = Number(BigInt.asIntN(64, BigInt('0x' + m[2])));
+  return m[1] === 'sub' ? v : -v;
+}
+
+/** The stack depth before each instruction, along the code in address order (a jump's target takes the depth at the jump). */
+function trackDepths(list: Decoded[]): void {
+  const atTarget = new Map<number, number | null>();
+  let depth: number | null = 0;
+  for (const d of list) {
+    if (atTarget.has(d.at)) {
+      const there = atTarget.get(d.at)!;
+      depth = depth === null ? there : there === depth ? depth : null;
+    }
+    d.depth = depth;
+    const effect = stackEffect(d);
+    const after: number | null = depth === null || effect === null ? null : depth + effect;
+    if (d.target !== null && d.target > d.at)
+      atTarget.set(d.target, atTarget.has(d.target) && atTarget.get(d.target) !== after ? null : after);
+    depth = d.ends ? null : after;
+  }
+}
+
 /** The instructions from byte 0 up to `pc`, or null when none ends exactly at `pc`. */
 function decodeUpTo(code: Uint8Array, pc: number): Decoded[] | null {
   const out: Decoded[] = [];
@@ -145,7 +211,9 @@ function decodeUpTo(code: Uint8Array, pc: number): Decoded[] | null {
     at += x.length;
   }
   const last = out[out.length - 1];
-  return last && last.at + last.length === pc ? out : out.length === 0 && pc === 0 ? out : null;
+  if (!(last && last.at + last.length === pc) && !(out.length === 0 && pc === 0)) return null;
+  trackDepths(out);
+  return out;
 }
 
 function describe(x: X86Instruction, at: number): Decoded {
@@ -178,6 +246,13 @@ function describe(x: X86Instruction, at: number): Decoded {
     load,
     lea,
     copyFrom: x.copy?.from ?? null,
+    copyInto: x.copy?.into ?? null,
+    depth: null,
+    ends:
+      x.flow === 'return' ||
+      x.flow === 'indirect-branch' ||
+      x.flow === 'stop' ||
+      (x.flow === 'branch' && /^jmp /.test(x.text)),
     reload: l && reloadSlot ? { into: l.into, slot: reloadSlot } : null,
     spill: x.store && spillSlot ? { from: x.store.from, slot: spillSlot } : null,
     stackWrite: written

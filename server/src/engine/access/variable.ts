@@ -4,7 +4,7 @@
 // scope first. Variables without a location are "optimized out", said, never guessed.
 import { type Die, dieRef, dieString, readDieTree } from '../symbolize/dwarf/dies';
 import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
-import { locationAt, registerLocation } from '../symbolize/dwarf/locations';
+import { locationAt, registerLocation, type RegisterLocation } from '../symbolize/dwarf/locations';
 import { DW_TAG_TYPE, membersOf, stripType, typeName, typeOf } from '../symbolize/dwarf/types';
 import { X86_64_GPRS } from './instruction';
 
@@ -85,12 +85,57 @@ export function variableInRegister(
 ): { found: VariableFound | null; why: string | null } {
   const regNumber = registers.indexOf(register);
   if (regNumber < 0) return { found: null, why: `${register} has no DWARF register number` };
+  return findVariable(dw, pc, register, (loc) => {
+    if (loc.kind !== 'register' && loc.kind !== 'register-plus') return null;
+    if (loc.register !== regNumber) return null;
+    return loc.kind === 'register-plus' ? loc.offset : 0n;
+  });
+}
+
+/** DW_OP_call_frame_cfa: the frame base is the CFA (what gcc gives every function). */
+const DW_OP_call_frame_cfa = 0x9c;
+const AT_frame_base = 0x40;
+
+/**
+ * The variable that lives on the stack at CFA + `cfaOffset` at linear `pc` (DW_OP_fbreg, the function's
+ * frame base being the CFA), or a short reason.
+ */
+export function variableAtFrameOffset(
+  dw: DwarfInfo,
+  pc: number,
+  cfaOffset: bigint,
+): { found: VariableFound | null; why: string | null } {
+  const where = `the stack slot CFA${cfaOffset < 0n ? '-' : '+'}0x${(cfaOffset < 0n ? -cfaOffset : cfaOffset).toString(16)}`;
+  return findVariable(
+    dw,
+    pc,
+    where,
+    (loc) => (loc.kind === 'frame-offset' && loc.offset === cfaOffset ? 0n : null),
+    (fn) => {
+      const fb = fn.attrs.get(AT_frame_base);
+      return fb?.kind === 'block' && fb.value.length === 1 && fb.value[0] === DW_OP_call_frame_cfa;
+    },
+  );
+}
+
+/**
+ * The variable in scope at `pc` whose location `match` accepts (giving: variable = location + offset),
+ * innermost scope first; `location` names the place in the answer. `frameBaseOk` vets the function.
+ */
+function findVariable(
+  dw: DwarfInfo,
+  pc: number,
+  register: string,
+  match: (loc: RegisterLocation) => bigint | null,
+  frameBaseOk: (fn: Die) => boolean = () => true,
+): { found: VariableFound | null; why: string | null } {
   const unit = dw.findUnit(pc);
   if (!unit) return { found: null, why: 'no DWARF unit covers the IP' };
   const tree = unit.functions();
   const top = tree.topLevelContaining(pc);
   if (top < 0) return { found: null, why: 'no DWARF function covers the IP' };
   const fn = readDieTree(unit, tree.records()[top].die);
+  if (!frameBaseOk(fn)) return { found: null, why: `the frame base of the function is not the CFA` };
   const scopes = scopesAt(dw, fn, pc);
   const optimizedOut: string[] = [];
   /** Every variable in the register, innermost scope first. */
@@ -112,13 +157,15 @@ export function variableInRegister(
       const expr = locationAt(unit, attr, pc);
       if (!expr) continue;
       const loc = registerLocation(expr, unit.sections.little);
-      if (loc.kind === 'other') {
-        if (stripType(dw, typeOf(dw, origin))?.tag === POINTER_TYPE)
+      const offset = match(loc);
+      if (offset === null) {
+        if (
+          (loc.kind === 'other' || loc.kind === 'frame-offset') &&
+          stripType(dw, typeOf(dw, origin))?.tag === POINTER_TYPE
+        )
           elsewhere.push(`\`${name}\` ${loc.what}`);
         continue;
       }
-      if (loc.register !== regNumber) continue;
-      const offset = loc.kind === 'register-plus' ? loc.offset : 0n;
       const typeDie = typeOf(dw, origin);
       const location =
         offset === 0n

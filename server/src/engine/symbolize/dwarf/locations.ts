@@ -131,7 +131,9 @@ export type RegisterLocation =
   | { kind: 'register'; register: number }
   /** The value is register + offset (DW_OP_breg* k; DW_OP_stack_value). */
   | { kind: 'register-plus'; register: number; offset: bigint }
-  /** Somewhere else, said in a few words: on the stack, the entry value of a register, a constant… */
+  /** In memory at the frame base + offset (DW_OP_fbreg k): a variable that lives on the stack. */
+  | { kind: 'frame-offset'; offset: bigint; what: string }
+  /** Somewhere else, said in a few words: the entry value of a register, a constant… */
   | { kind: 'other'; what: string };
 
 const DW_OP = {
@@ -171,8 +173,12 @@ export function registerLocation(expr: Buffer, little: boolean): RegisterLocatio
   } else if (op === DW_OP.bregx) {
     reg = c.uleb();
     offset = BigInt(c.sleb());
-  } else if (op === DW_OP.fbreg) return { kind: 'other', what: 'on the stack' };
-  else if (op === DW_OP.entry_value || op === DW_OP.GNU_entry_value)
+  } else if (op === DW_OP.fbreg) {
+    const offset = BigInt(c.sleb());
+    return c.atEnd
+      ? { kind: 'frame-offset', offset, what: 'on the stack' }
+      : { kind: 'other', what: 'on the stack' };
+  } else if (op === DW_OP.entry_value || op === DW_OP.GNU_entry_value)
     return { kind: 'other', what: 'only its value at function entry is known' };
   else if (op === DW_OP.implicit_value || (op >= DW_OP.lit0 && op <= DW_OP.lit31) || op === DW_OP.const1u)
     return { kind: 'other', what: 'a constant here' };
