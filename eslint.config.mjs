@@ -10,7 +10,15 @@ const ENGINE = 'server/src/engine';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', '.test-cache/**', '.tmp/**', 'test-fixtures/**', '**/*.d.ts'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      '.test-cache/**',
+      '.tmp/**',
+      'test-fixtures/**',
+      '**/*.d.ts',
+      '**/*.d.mts',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

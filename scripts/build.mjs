@@ -30,12 +30,15 @@ const entries = [
 
 await Promise.all(entries.filter((e) => existsSync(e.entryPoints[0])).map((e) => build({ ...common, ...e })));
 
-// The disassemblers load their WebAssembly (and iced-x86 its glue) from beside the bundle at run time.
+// The disassemblers load their WebAssembly (and iced-x86 its glue), the grammar its regex engine, from beside
+// the bundle at run time.
 mkdirSync('dist', { recursive: true });
 for (const wasm of [
   'node_modules/iced-x86/iced_x86.js',
   'node_modules/iced-x86/iced_x86_bg.wasm',
   'node_modules/@alexaltea/capstone-js/dist/capstone.wasm',
+  // The grammar's regex engine, for the semantic tokens of logs VS Code does not tokenize.
+  'node_modules/vscode-oniguruma/release/onig.wasm',
 ]) {
   copyFileSync(wasm, 'dist/' + wasm.split('/').pop());
 }

@@ -27,6 +27,7 @@ import {
 } from '../../protocol';
 import { ANALYSIS_JOBS, TwoPartAnalyzer } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
+import { provideSemanticTokens } from './lsp/semanticTokens';
 import { toCodeActions } from './lsp/codeActions';
 import { toCodeLenses } from './lsp/codeLens';
 import { crashReport, crashReportArguments } from './lsp/crashReport';
@@ -122,6 +123,11 @@ function startServer(): void {
   connection.onDocumentSymbol((p, token) => {
     checkDocumentParams('textDocument/documentSymbol', p);
     return docs.withAnalysis(p.textDocument.uri, token, toDocumentSymbols);
+  });
+  connection.languages.semanticTokens.onRange(async (p) => {
+    checkRangeParams('textDocument/semanticTokens/range', p);
+    const doc = docs.document(p.textDocument.uri);
+    return doc ? provideSemanticTokens(doc, p.range) : { data: [] };
   });
   connection.onFoldingRanges((p, token) => {
     checkDocumentParams('textDocument/foldingRange', p);

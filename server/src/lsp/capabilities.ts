@@ -7,6 +7,7 @@ import {
   EVENT_HEADERS_COMMAND,
   PSTORE_COMMAND,
 } from '../../../protocol';
+import { semanticTokensLegend } from './semanticTokens';
 
 export function capabilities(): ServerCapabilities {
   return {
@@ -18,6 +19,9 @@ export function capabilities(): ServerCapabilities {
     // Frames -> source (needs debug files: kernelOops.vmlinux / modulePaths, see lsp/symbolization.ts).
     definitionProvider: true,
     inlayHintProvider: true,
+    // Colours for the logs VS Code does not tokenize (above 20 MB or 300,000 lines), the viewport asked for
+    // (lsp/semanticTokens.ts); none for the others, which the grammar colours.
+    semanticTokensProvider: { legend: semanticTokensLegend(), range: true, full: false },
     // file:line text in the log -> the source line (lsp/documentLinks.ts).
     documentLinkProvider: { resolveProvider: false },
     // CodeLenses per event header: Decode, Copy report, Go to culprit source (lsp/codeLens.ts).

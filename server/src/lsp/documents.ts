@@ -312,6 +312,11 @@ export class OpenDocuments {
   }
 
   /** `f` of the document and the mapping of build paths onto the user's source trees (from its settings). */
+  /** The open document `uri`, as it is now. */
+  document(uri: string): ChunkedDocument | undefined {
+    return this.documents.get(uri);
+  }
+
   async withSources<T>(
     uri: string,
     f: (doc: ChunkedDocument, sources: SourceMapper) => T,

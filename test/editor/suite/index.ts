@@ -2,7 +2,7 @@
 // through @vscode/test-electron), opens fixtures and checks what the user would see: the language id,
 // diagnostics, the outline, folding, and hovers.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -291,6 +291,43 @@ test('folding: the report, its register dump and its call trace fold', async () 
     'register dump does not fold',
   );
 });
+
+test('a log above 300,000 lines, which VS Code does not tokenize: the viewport coloured by our semantic tokens', async () => {
+  const oops = readFileSync(fixture('oops.dmesg').fsPath, 'utf8');
+  const lines = oops.split(/\r\n|\r|\n/).length - 1;
+  const dir = mkdtempSync(path.join(tmpdir(), 'kol-tokens-'));
+  const file = path.join(dir, 'long-capture.log');
+  writeFileSync(file, oops.repeat(Math.ceil(310_000 / lines)));
+  try {
+    const doc = await open(vscode.Uri.file(file));
+    assert.ok(doc.lineCount > 300_000, String(doc.lineCount));
+    const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
+    const tokens = await eventually('semantic tokens of the viewport', async () => {
+      const t = await vscode.commands.executeCommand<vscode.SemanticTokens>(
+        'vscode.provideDocumentRangeSemanticTokens',
+        doc.uri,
+        new vscode.Range(header, 0, header + 20, 0),
+      );
+      return t && t.data.length > 0 ? t : undefined;
+    });
+    const legend = await vscode.commands.executeCommand<vscode.SemanticTokensLegend>(
+      'vscode.provideDocumentRangeSemanticTokensLegend',
+      doc.uri,
+    );
+    // The header's first token on its line: the timestamp's bracket; the header text coloured as an oops.
+    const types: string[] = [];
+    for (let i = 0; i < tokens.data.length; i += 5) types.push(legend.tokenTypes[tokens.data[i + 3]]);
+    assert.equal(tokens.data[0], header, 'the first token on the header line (lines count from the top)');
+    assert.ok(types.includes('kl-comment-timestamp'), types.join(' '));
+    assert.ok(
+      types.some((t) => t.startsWith('kl-invalid-illegal')),
+      types.join(' '),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
 
 test('hover on a register explains it', async () => {
   const doc = await open(fixture('oops.dmesg'));
