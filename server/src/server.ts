@@ -99,14 +99,24 @@ function startServer(): void {
     (m) => connection.console.warn(m),
   );
 
+  // Load the disassemblers (WebAssembly, ~100 ms of this thread) once the server has been quiet a while:
+  // 2 s after start, put off by every publication, so that they never compete with a first analysis, its
+  // diagnostics or the hovers that follow them. They load on demand anyway; this only spares the first
+  // Code: hover the wait.
+  let disassemblers: NodeJS.Timeout | null = null;
+  let disassemblersLoading = false;
+  const loadDisassemblersWhenQuiet = () => {
+    if (disassemblersLoading) return;
+    if (disassemblers) clearTimeout(disassemblers);
+    disassemblers = setTimeout(() => {
+      disassemblersLoading = true;
+      void initDisassemblers().catch((e) => connection.console.warn(`disassemblers unavailable: ${e}`));
+    }, 2000).unref();
+  };
+  docs.onPublished(loadDisassemblersWhenQuiet);
   connection.onInitialized(() => {
     docs.warmUp();
-    // Load the disassemblers (WebAssembly) a little later, so that the first analysis goes first; they
-    // load on demand anyway, this only spares the first Code: hover the wait.
-    setTimeout(
-      () => void initDisassemblers().catch((e) => connection.console.warn(`disassemblers unavailable: ${e}`)),
-      2000,
-    ).unref();
+    loadDisassemblersWhenQuiet();
   });
   connection.onInitialize((params): InitializeResult => {
     docs.initialize(params);

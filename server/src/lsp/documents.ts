@@ -312,6 +312,12 @@ export class OpenDocuments {
   }
 
   /** `f` of the document and the mapping of build paths onto the user's source trees (from its settings). */
+  private readonly publishedListeners: ((uri: string) => void)[] = [];
+  /** Called after each publication of diagnostics. */
+  onPublished(f: (uri: string) => void): void {
+    this.publishedListeners.push(f);
+  }
+
   /** The open document `uri`, as it is now. */
   document(uri: string): ChunkedDocument | undefined {
     return this.documents.get(uri);
@@ -498,6 +504,7 @@ export class OpenDocuments {
     if (this.documents.get(uri) !== doc || doc.version !== result.version) return;
     const diagnostics = toDiagnostics(doc, result.analysis, settings);
     await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    for (const f of this.publishedListeners) f(uri);
     // Symbolizing sends the whole log to the symbolizer, which reads all of it again: not on every pause
     // in typing. The first version (and the first after the debug files changed) at once, later ones
     // once the document has stayed as it is a while, or when a feature asks for its symbolization.
