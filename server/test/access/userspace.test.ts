@@ -184,6 +184,23 @@ function callOperand(text: string): { register: string; displacement: string | n
   return { register: m[2].toUpperCase(), displacement: text.includes('(') ? (m[1] ?? '0x0') : null };
 }
 
+/**
+ * gdb's `info scope` at the instruction at `at` (hex) puts the access's variable in the register the call or
+ * jump went through — or, when it was loaded one step back, in the register the variable is in.
+ */
+function assertVariableInRegister(exe: string, scenario: string, at: string, a: FaultAccess): void {
+  const v = a.variable!;
+  const [scope] = gdbAtCrash(exe, scenario, [`info scope *0x${at}`]);
+  const reg = (a.pointer === v.name ? a.base!.register : v.location).toLowerCase();
+  assert.match(
+    scope,
+    new RegExp(
+      `Symbol ${v.name} is (?:a variable in \\$${reg}|multi-location:[\\s\\S]*?Range 0x[0-9a-f]+-0x[0-9a-f]+: a variable in \\$${reg})`,
+    ),
+    scope,
+  );
+}
+
 /** gdb runs cost seconds: DWARF 4 (.debug_loc) is checked on the scenarios with location lists and a union. */
 const DWARF4 = ['after_call', 'call_cb', 'write_half'];
 
@@ -272,15 +289,7 @@ for (const dwarf of [4, 5] as const) {
           if (!a.variable) continue;
           // gdb: at the call, the variable is in the register the call went through (or, loaded one step
           // back, in the register the load read it from).
-          const [scope] = gdbAtCrash(exe, scenario, [`info scope *0x${at}`]);
-          const reg = (a.pointer === a.variable.name ? a.base!.register : a.variable.location).toLowerCase();
-          assert.match(
-            scope,
-            new RegExp(
-              `Symbol ${a.variable.name} is (?:a variable in \\$${reg}|multi-location:[\\s\\S]*?Range 0x[0-9a-f]+-0x[0-9a-f]+: a variable in \\$${reg})`,
-            ),
-            scope,
-          );
+          assertVariableInRegister(exe, scenario, at, a);
           const [type, value] = gdbAtCrash(exe, scenario, [
             'frame 1',
             `whatis ${a.variable.name}`,
@@ -343,16 +352,12 @@ for (const retpoline of [false, true])
         assert.equal(a.expression, want.expression, why);
         assert.ok(a.variable, why);
         // gdb: at the jump, the variable is in the register jumped through (or, loaded one step back, in the
-        // register the load read it from, at the load).
-        const at = (gdbAddress(exe, `&${want.callee}`) + a.offset!).toString(16);
-        const [scope] = gdbAtCrash(exe, scenario, [`info scope *0x${at}`]);
-        const reg = (a.pointer === a.variable.name ? a.base!.register : a.variable.location).toLowerCase();
-        assert.match(
-          scope,
-          new RegExp(
-            `Symbol ${a.variable.name} is (?:a variable in \\$${reg}|multi-location:[\\s\\S]*?Range 0x[0-9a-f]+-0x[0-9a-f]+: a variable in \\$${reg})`,
-          ),
-          scope,
+        // register the load read it from).
+        assertVariableInRegister(
+          exe,
+          scenario,
+          (gdbAddress(exe, `&${want.callee}`) + a.offset!).toString(16),
+          a,
         );
       }
     },

@@ -92,3 +92,19 @@ test(
     assert.ok(r.covered / r.instructions > 0.99, `${r.covered}/${r.instructions}`);
   },
 );
+
+test('random bytes: the hand decoder never throws, and what it reads, it reads as iced-x86 does', () => {
+  let seed = 20261202;
+  const byte = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) & 0xff;
+  const json = (v: unknown) => JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? x.toString() : x));
+  let covered = 0;
+  for (let i = 0; i < 30_000; i++) {
+    const bytes = Uint8Array.from({ length: 15 }, byte);
+    const hand = decodeX86(bytes, 0x1000);
+    if (!hand) continue;
+    covered++;
+    assert.equal(json(hand), json(decodeWithIced(bytes, 0x1000)), Buffer.from(bytes).toString('hex'));
+  }
+  // Random bytes are mostly one-byte-opcode integer instructions: most are the hand decoder's.
+  assert.ok(covered > 10_000, `${covered}`);
+});

@@ -148,6 +148,8 @@ function modrm(c: Cursor, p: Prefixes): ModRM | null {
     scale = 1 << (sib >> 6);
     const i = ((sib >> 3) & 7) | p.rexX;
     index = i === 4 ? null : i;
+    // No index with a scale: no compiler writes it, iced prints it oddly (`(%rsp,)`); left to iced.
+    if (index === null && scale !== 1) return null;
     const b = sib & 7;
     if (b === 5 && mod === 0) dispBytes = 4;
     else base = b | p.rexB;
@@ -173,7 +175,7 @@ function memText(m: MemoryOperand, segment: Prefixes['segment'], dispBytes: numb
   if (!m.base && !m.index) return seg + hex(m.displacement & MASK(64));
   const regs =
     (m.base ? '%' + m.base.toLowerCase() : '') +
-    (m.index ? `,%${m.index.toLowerCase()}${m.scale === 1 && m.base ? '' : ',' + m.scale}` : '');
+    (m.index ? `,%${m.index.toLowerCase()}${m.scale === 1 ? '' : ',' + m.scale}` : '');
   const disp = m.displacement === 0n || dispBytes === 0 ? '' : signedHex(m.displacement);
   return `${seg}${disp}(${regs})`.replace(/%(r\d+)\b/g, (_, r: string) => '%' + r.toLowerCase());
 }
@@ -272,8 +274,10 @@ function decodeOne(bytes: Uint8Array, at: number): X86Instruction | null {
   if ((p.segment === 'CS' || p.segment === 'DS') && shape.mnemonic !== 'nopw' && shape.mnemonic !== 'nopl')
     return null;
   if (opsizeCount > 1 && shape.mnemonic !== 'nopw') return null;
-  if (p.lock && shape.prefix === undefined) return null;
-  if (p.rep && !shape.prefix?.startsWith('rep') && !shape.bare) return null;
+  if (p.lock && !shape.prefix?.startsWith('lock')) return null;
+  // F3/F2 belong to string instructions, pause and endbr64; elsewhere iced prints them (`bnd ret`): left to it.
+  if (p.rep && !shape.prefix?.startsWith('rep') && shape.mnemonic !== 'pause' && shape.mnemonic !== 'endbr64')
+    return null;
   return finish(shape, c.at, p, targetText);
 }
 
@@ -367,8 +371,8 @@ function sized(s: Shape, size: number): Shape {
 
 function locked(s: Shape, p: Prefixes): Shape {
   if (!p.lock) return s;
-  // lock is only valid with a memory destination.
-  if (s.operands[0]?.kind !== 'mem') return { ...s, prefix: undefined };
+  // lock is only valid with a memory destination, and never on cmp.
+  if (s.operands[0]?.kind !== 'mem' || s.mnemonic === 'cmp') return { ...s, prefix: undefined };
   return { ...s, prefix: 'lock ' };
 }
 
@@ -516,7 +520,8 @@ function oneByte(c: Cursor, p: Prefixes, op: number): Shape | null {
   }
   if (op === 0x8d) {
     const r = modrm(c, p);
-    if (!r || !r.mem) return null;
+    // A segment prefix on lea is printed by iced though it does nothing: left to it.
+    if (!r || !r.mem || p.segment) return null;
     return {
       mnemonic: 'lea',
       operands: [regOperand(r, v, p), rmOperand(r, v, p)],
@@ -536,7 +541,7 @@ function oneByte(c: Cursor, p: Prefixes, op: number): Shape | null {
       implicitWrites: [RSP],
     };
   }
-  if (op === 0x90 && !p.rexB) {
+  if (op === 0x90 && !p.rex) {
     if (p.rep === 'rep') return { mnemonic: 'pause', operands: [], bare: true };
     if (p.opsize)
       return { mnemonic: 'xchg', operands: [{ kind: 'text', text: '%ax,%ax' }], noDestWrite: true };
@@ -545,7 +550,7 @@ function oneByte(c: Cursor, p: Prefixes, op: number): Shape | null {
   if (op >= 0x91 && op <= 0x97) {
     const a = reg(RAX, v, p);
     const b = reg((op & 7) | p.rexB, v, p);
-    return { mnemonic: 'xchg', operands: [a, b], implicitWrites: [RAX, (op & 7) | p.rexB] };
+    return { mnemonic: 'xchg', operands: [b, a], implicitWrites: [RAX, (op & 7) | p.rexB] };
   }
   if (op === 0x98)
     return {
@@ -719,6 +724,8 @@ function stringOp(op: number, p: Prefixes): Shape | null {
   const acc = regName(RAX, size, p.rex);
   const rep = p.rep;
   const sized = rep ? null : size;
+  // A segment prefix makes iced spell the segments out (`%es:(%rdi)`); compilers do not write one: left to iced.
+  if (p.segment) return null;
   switch (op) {
     case 0xa4:
     case 0xa5:
