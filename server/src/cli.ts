@@ -15,9 +15,14 @@ import {
   FILE_LIMITS,
   FileRefused,
   frameText,
+  LineCursor,
+  linePieces,
+  logPieces,
   mainTrace,
+  readLogPieces,
   readRegularFile,
   type Analysis,
+  type LogText,
   type Frame,
   type KernelEvent,
 } from './engine';
@@ -98,11 +103,26 @@ function fail(message: string): never {
 }
 
 function readInput(file: string): string {
+  return readLog(file, () =>
+    (file === '-' ? readStdin(FILE_LIMITS.log) : readRegularFile(file, FILE_LIMITS.log)).toString('utf8'),
+  );
+}
+
+/** The log in pieces of whole lines (the engine's LogText) for what reads all of it: never one string. */
+function readInputPieces(file: string): string[] {
+  return readLog(file, () =>
+    file === '-' ? linePieces(readStdin(FILE_LIMITS.log)) : readLogPieces(file, FILE_LIMITS.log),
+  );
+}
+
+/**
+ * `read()` of the log named `file`, its failures told in one line. A named log is a regular file (a FIFO or
+ * a device would hang or never end); streams come on stdin. Logs are UTF-8 or Latin-1 junk: invalid
+ * sequences become U+FFFD and analysis goes on.
+ */
+function readLog<T>(file: string, read: () => T): T {
   try {
-    // A named log is a regular file (a FIFO or a device would hang or never end); streams come on stdin.
-    const data = file === '-' ? readStdin(FILE_LIMITS.log) : readRegularFile(file, FILE_LIMITS.log);
-    // Logs are UTF-8 or Latin-1 junk; invalid sequences become U+FFFD and analysis goes on.
-    return data.toString('utf8');
+    return read();
   } catch (err) {
     if (err instanceof FileRefused)
       fail(
@@ -145,7 +165,7 @@ function readStdin(max: number): Buffer {
 const WRITE_CHARS = 1 << 20;
 
 /** `decode`'s output: the decoded copy of the log, written as it is made, ending with a line break. */
-function writeDecoded(text: string, analysis: Analysis, results: LogSymbolization['results']): void {
+function writeDecoded(text: LogText, analysis: Analysis, results: LogSymbolization['results']): void {
   const rewritten = rewrittenLines(text, framesOfAnalysis(analysis), results);
   let batch: string[] = [];
   let size = 0;
@@ -155,12 +175,19 @@ function writeDecoded(text: string, analysis: Analysis, results: LogSymbolizatio
     batch = [];
     size = 0;
   };
-  for (const part of decodedParts(text, 0, rewritten)) {
-    if (part.length === 0) continue;
-    batch.push(part);
-    size += part.length;
-    last = part;
-    if (size >= WRITE_CHARS) flush();
+  let first = 0;
+  for (const piece of logPieces(text)) {
+    for (const part of decodedParts(piece, first, rewritten)) {
+      if (part.length === 0) continue;
+      batch.push(part);
+      size += part.length;
+      last = part;
+      if (size >= WRITE_CHARS) flush();
+    }
+    // The number of the next piece's first line (a piece but the last ends with `\n`).
+    const cursor = new LineCursor(piece);
+    while (cursor.next());
+    first += cursor.line;
   }
   if (!last.endsWith('\n')) batch.push('\n');
   size++;
@@ -254,7 +281,7 @@ function frameJson(f: Frame, sym: SymbolizedLog) {
 
 async function symbolize(
   file: string,
-  text: string,
+  text: LogText,
   analysis: Analysis,
   d: DebugOptions,
   searchSystem: boolean,
@@ -317,7 +344,7 @@ async function main(argv: string[]): Promise<void> {
   if (files.length === 0) throw new UsageError('no input file');
   if (command === 'decode') {
     if (files.length > 1) throw new UsageError('decode takes one file');
-    const text = readInput(files[0]);
+    const text = readInputPieces(files[0]);
     const analysis = analyzeText(text);
     const sym = await symbolize(files[0], text, analysis, debug, true);
     writeDecoded(text, analysis, sym.results);
@@ -326,7 +353,7 @@ async function main(argv: string[]): Promise<void> {
 
   const results: { file: string; events: KernelEvent[]; sym: SymbolizedLog }[] = [];
   for (const file of files) {
-    const text = readInput(file);
+    const text = readInputPieces(file);
     const analysis = analyzeText(text);
     const sym = json && debug.given ? await symbolize(file, text, analysis, debug, false) : null;
     results.push({ file, events: analysis.events, sym });

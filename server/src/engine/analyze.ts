@@ -2,6 +2,7 @@
 // lines (report/segment.ts, report/facts.ts), then the titles (title/window.ts) and the consequences
 // (report/consequences.ts).
 
+import type { LogText } from './log/lines';
 import type { Analysis, AnalysisState } from './model';
 import { markConsequences } from './report/consequences';
 import { segment } from './report/segment';
@@ -12,12 +13,13 @@ export interface AnalyzeOptions {
   isCancelled?: () => boolean;
 }
 
-export function analyzeText(text: string, options: AnalyzeOptions = {}): Analysis {
+/** `text`: the log, or its pieces of whole lines (log/lines.ts LogText): the same analysis. */
+export function analyzeText(text: LogText, options: AnalyzeOptions = {}): Analysis {
   return analyzeTextWithState(text, options).analysis;
 }
 
 /** `analyzeText`, with what an incremental re-analysis of an edited copy needs (incremental.ts). */
-export function analyzeTextWithState(text: string, options: AnalyzeOptions = {}): AnalysisState {
+export function analyzeTextWithState(text: LogText, options: AnalyzeOptions = {}): AnalysisState {
   const segmented = segment(text, options.isCancelled);
   const { reports, lines, idle } = segmented;
   const events = reports.map((b) => b.finish());

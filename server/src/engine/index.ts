@@ -6,7 +6,8 @@ export { joinAnalyses, reanalyzeChange } from './incremental';
 export type { LineChange } from './incremental';
 export type { AnalyzeOptions } from './analyze';
 export { normalizeLine, splitLines, toColumn, LINE_BREAK, TRAILING_LINE_BREAK } from './log/normalize';
-export { LineCursor } from './log/lines';
+export { LineCursor, logPieces } from './log/lines';
+export type { LogText } from './log/lines';
 export { looksBinary } from './log/binary';
 export type { NormalizedLine } from './log/normalize';
 export { CATALOGUE, entryByKind, matchHeader } from './catalogue';
@@ -16,7 +17,9 @@ export { parseFrame } from './log/frames';
 export {
   FILE_LIMITS,
   FileRefused,
+  linePieces,
   openRegularFile,
+  readLogPieces,
   readRegularFile,
   readTextFile,
   regularFileProblem,

@@ -138,3 +138,61 @@ function readToEnd(fd: number, path: string, maxBytes: number): Buffer {
 export function readTextFile(path: string, maxBytes: number): string {
   return readRegularFile(path, maxBytes).toString('utf8');
 }
+
+/** How many bytes of a log are decoded at a time (a piece ends at the first line break past them). */
+export const LOG_PIECE_BYTES = 1 << 20;
+
+/**
+ * A log as UTF-8 text in pieces of whole lines (log/lines.ts LogText), read a block at a time: the file is
+ * never one buffer, and a piece costs two bytes a character only when it holds a character past U+00FF
+ * (one string would, all of it, for a single invalid byte anywhere: U+FFFD). A `\n` byte is never inside
+ * a UTF-8 sequence, so the pieces decode as the whole would.
+ */
+export function readLogPieces(path: string, maxBytes: number, pieceBytes = LOG_PIECE_BYTES): string[] {
+  const { fd, size } = openRegularFile(path, maxBytes);
+  try {
+    if (size === 0) return linePieces(readToEnd(fd, path, maxBytes), pieceBytes);
+    const pieces: string[] = [];
+    let block = Buffer.allocUnsafe(Math.min(pieceBytes, size));
+    // Bytes at the start of `block` not decoded yet: a line not ended.
+    let held = 0;
+    for (let pos = 0; pos < size;) {
+      if (held === block.length) {
+        // A line longer than a block.
+        const bigger = Buffer.allocUnsafe(block.length * 2);
+        block.copy(bigger, 0, 0, held);
+        block = bigger;
+      }
+      const n = fs.readSync(fd, block, held, Math.min(block.length - held, size - pos), pos);
+      if (n <= 0) break;
+      pos += n;
+      const filled = held + n;
+      const nl = block.lastIndexOf(0x0a, filled - 1);
+      if (nl < 0) {
+        held = filled;
+        continue;
+      }
+      pieces.push(block.toString('utf8', 0, nl + 1));
+      block.copy(block, 0, nl + 1, filled);
+      held = filled - nl - 1;
+    }
+    if (held > 0 || pieces.length === 0) pieces.push(block.toString('utf8', 0, held));
+    return pieces;
+  } catch (e) {
+    throw e instanceof FileRefused ? e : new FileRefused(path, errnoText(e));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** `data` decoded as UTF-8 in pieces of whole lines of about `pieceBytes` (see readLogPieces). */
+export function linePieces(data: Buffer, pieceBytes = LOG_PIECE_BYTES): string[] {
+  const pieces: string[] = [];
+  for (let at = 0; at < data.length;) {
+    const nl = data.indexOf(0x0a, Math.min(at + pieceBytes, data.length) - 1);
+    const end = nl < 0 ? data.length : nl + 1;
+    pieces.push(data.toString('utf8', at, end));
+    at = end;
+  }
+  return pieces;
+}

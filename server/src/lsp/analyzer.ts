@@ -12,10 +12,12 @@ import {
   joinFrameRefs,
   LineCursor,
   loadIced,
+  logPieces,
+  type LogText,
   type AnalysisState,
 } from '../engine';
 import { diagnosticFacts, type EventDiagnosticFacts } from './diagnostics';
-import { CancelledError, TextPieces, textOf, type Job, type JobKind, type LongText } from './worker';
+import { CancelledError, TextPieces, type Job, type JobKind, type LongText } from './worker';
 
 /**
  * A full analysis, with what re-analysing the document's later versions incrementally needs, its frames to
@@ -57,14 +59,16 @@ export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
   // The instruction decoder, which the first memory fault's message needs, loads while the server's thread
   // still reads the document the editor is sending.
   prepare: () => void loadIced(),
-  // The text, its joined copy and the analysis of a long log are garbage once the reply has gone, but an
+  // The text and the analysis of a long log are garbage once the reply has gone, but an
   // idle thread never collects them: hundreds of MB for a 100 MB log, held until the next analysis.
   recycleAfter: (req) => req.text.length >= RECYCLE_AFTER_CHARS,
   // A log of one boot (a few thousand lines) is analysed in milliseconds: on this thread its first
   // diagnostics need not wait for a worker to load the bundle.
   runsInline: (req) => req.text.length <= INLINE_MAX_CHARS,
+  // The slices of a document's chunks are whole lines: the engine reads them as they are, never joined.
+  keepsPieces: ['text'],
   run: (req) => {
-    const text = textOf(req.text);
+    const text: LogText = typeof req.text === 'string' ? req.text : req.text.pieces;
     const state = analyzeTextWithState(text);
     const { analysis } = state;
     const reply: FullAnalysis = {
@@ -77,10 +81,14 @@ export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
   },
 };
 
-function linesBefore(text: string, offset: number): number {
-  const cursor = new LineCursor(text);
+function linesBefore(text: LogText, offset: number): number {
+  const pieces = logPieces(text);
   let n = 0;
-  while (cursor.next() && cursor.start < offset) n++;
+  for (let k = 0, base = 0; k < pieces.length && base < offset; base += pieces[k++].length) {
+    const cursor = new LineCursor(pieces[k]);
+    // (The empty line after a piece's last `\n` is the next piece's first.)
+    while (cursor.next() && base + cursor.start < offset && !(cursor.last && k + 1 < pieces.length)) n++;
+  }
   return n;
 }
 

@@ -34,6 +34,12 @@ export interface JobKind<Req, Res, Progress = never> {
    * thread loads the whole bundle first: 100–400 ms, far longer than a small job) nor for its request to cross.
    */
   runsInline?(req: Req): boolean;
+  /**
+   * Long text fields the job reads in pieces: they reach `run` as the TextPieces that crossed, not joined
+   * (one string would be two bytes a character throughout as soon as one piece holds a character past
+   * U+00FF).
+   */
+  readonly keepsPieces?: readonly string[];
 }
 
 /** What reads a text given in consecutive pieces (cut anywhere, even inside a line). */
@@ -177,12 +183,16 @@ export function serveJobs<Req, Res, Progress>(
     let req = m.req;
     if (m.sliced) {
       // No parts: an empty text given in pieces.
-      const joined = (parts: Sliceable[]) =>
-        parts.length === 0 || typeof parts[0] === 'string' ? parts.join('') : (parts as unknown[][]).flat(1);
+      const joined = (field: string, parts: Sliceable[]) =>
+        kind.keepsPieces?.includes(field)
+          ? new TextPieces(parts as string[])
+          : parts.length === 0 || typeof parts[0] === 'string'
+            ? parts.join('')
+            : (parts as unknown[][]).flat(1);
       const fields = Object.fromEntries(
         m.sliced.map((f) => [
           f,
-          f === streamed?.field ? (reading ?? streamed.reader()).end() : joined(slices.get(f) ?? []),
+          f === streamed?.field ? (reading ?? streamed.reader()).end() : joined(f, slices.get(f) ?? []),
         ]),
       );
       req = { ...req, ...fields };

@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import {
   FILE_LIMITS,
   FileRefused,
+  linePieces,
   openRegularFile,
+  readLogPieces,
   readTextFile,
   regularFileProblem,
 } from '../../src/engine';
@@ -82,5 +84,44 @@ test('size limits: a map over 64 MB is refused by its size alone; a regular file
     assert.equal(size, 45);
     // procfs files say 0 bytes and are read to their end.
     assert.match(readTextFile('/proc/self/status', FILE_LIMITS.map), /^Name:/);
+  });
+});
+
+test('readLogPieces / linePieces: whole lines that decode as the whole file does, however the blocks fall', () => {
+  withDir((dir) => {
+    // Invalid UTF-8 (a lone continuation byte, a truncated sequence before a break), multi-byte characters,
+    // CRLF and lone CR, a line longer than a block, no final break.
+    const bytes = Buffer.concat([
+      Buffer.from('[    1.0] ok \u00e9\u20ac\n\r\n'),
+      Buffer.from([0x80, 0x41, 0x0a, 0xe2, 0x82, 0x0a, 0xf0, 0x9f]),
+      Buffer.from('\u{1F600}x\r\ry\n' + 'long '.repeat(40) + '\n\n\nlast'),
+    ]);
+    const file = path.join(dir, 'log');
+    for (const data of [
+      bytes,
+      Buffer.concat([bytes, Buffer.from('\n')]),
+      Buffer.alloc(0),
+      Buffer.from('\n'),
+    ]) {
+      fs.writeFileSync(file, data);
+      const whole = data.toString('utf8');
+      assert.equal(readTextFile(file, FILE_LIMITS.log), whole);
+      for (const size of [1, 2, 3, 7, 16, 64, 1 << 20]) {
+        for (const pieces of [readLogPieces(file, FILE_LIMITS.log, size), linePieces(data, size)]) {
+          assert.equal(pieces.join(''), whole, `pieces of ${size}`);
+          pieces.slice(0, -1).forEach((p) => assert.ok(p.endsWith('\n'), `${JSON.stringify(p)} ends a line`));
+        }
+      }
+    }
+    // Still a regular file only, within the limit.
+    assert.match(
+      refusal(() => readLogPieces(dir, FILE_LIMITS.log)),
+      /not a regular file/,
+    );
+    fs.writeFileSync(file, bytes);
+    assert.match(
+      refusal(() => readLogPieces(file, 10)),
+      /too large/,
+    );
   });
 });

@@ -3,7 +3,7 @@
 // of Linux 6.1 prints it — and a raw address gains the `sym+off/size [mod]` it falls in. Other lines are
 // copied unchanged (without their `\r`).
 import type { FrameSymbolization, SourceFrame } from '../symbolize';
-import { LineCursor } from '../log/lines';
+import { LineCursor, logPieces, type LogText } from '../log/lines';
 import { splitLines } from '../log/normalize';
 import type { LogFrame } from './frames';
 import { displaySourcePath } from './sourceMap';
@@ -81,14 +81,21 @@ export function decodeLogLines(
 
 /** The lines decoding rewrites in `text`, in line order: [line number, the line rewritten]. */
 export function rewrittenLines(
-  text: string,
+  text: LogText,
   frames: LogFrame[],
   results: Map<string, FrameSymbolization>,
 ): [number, string][] {
-  const cursor = new LineCursor(text);
+  const pieces = logPieces(text);
+  let k = 0;
+  let cursor = new LineCursor(pieces[0]);
   return decodedLines(frames, results, (n) => {
-    while (cursor.line < n && cursor.next());
-    return cursor.line === n ? text.slice(cursor.start, cursor.end) : undefined;
+    for (;;) {
+      while (cursor.line < n && cursor.next());
+      // At the end of a piece but the last: its last line (empty, after its last `\n`) is the next one's first.
+      if (!cursor.last || k + 1 === pieces.length) break;
+      cursor = new LineCursor(pieces[++k], null, cursor.line);
+    }
+    return cursor.line === n ? pieces[k].slice(cursor.start, cursor.end) : undefined;
   });
 }
 

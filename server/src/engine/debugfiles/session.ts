@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import {
   openDebugFile,
   parseLogMaps,
+  LogMapsReader,
   Symbolizer,
   SymbolizeError,
   ExternalSymbolizer,
@@ -25,6 +26,7 @@ import { evidenceFromCall, evidenceFromFile } from '../access/evidence';
 import { locateDebugFiles, type DebugFileSettings, type LocatedFile } from './locate';
 import { identityMismatch, symbolDisagreements } from './match';
 import type { Arch } from '../model';
+import type { LogText } from '../log/lines';
 import { FILE_LIMITS, FileRefused, readTextFile, regularFileProblem } from '../safeFile';
 
 export interface SessionOptions {
@@ -85,7 +87,7 @@ const indexedVmlinux = new Set<string>();
  * language server's symbolizer thread never holds the text).
  */
 export async function symbolizeLog(
-  log: string | LogMaps,
+  log: LogText | LogMaps,
   frames: LogFrame[],
   opts: SessionOptions,
 ): Promise<LogSymbolization> {
@@ -396,8 +398,15 @@ function openProblem(file: string): string | null {
 }
 
 /** The log's own map dumps, completed by the `moduleMap` file for modules the log does not describe. */
-function logMaps(log: string | LogMaps, moduleMapFile: string | null, messages: string[]): LogMaps {
-  const maps = typeof log === 'string' ? parseLogMaps(log) : log;
+/** The maps of a log in pieces, without joining them. */
+function mapsOfPieces(pieces: readonly string[]): LogMaps {
+  const reader = new LogMapsReader();
+  for (const p of pieces) reader.push(p);
+  return reader.end();
+}
+
+function logMaps(log: LogText | LogMaps, moduleMapFile: string | null, messages: string[]): LogMaps {
+  const maps = typeof log === 'string' ? parseLogMaps(log) : 'modules' in log ? log : mapsOfPieces(log);
   if (!moduleMapFile || regularFileProblem(moduleMapFile, FILE_LIMITS.map)) return maps; // locateDebugFiles says why
   try {
     const extra = parseLogMaps(readTextFile(moduleMapFile, FILE_LIMITS.map));

@@ -76,11 +76,60 @@ export function indexOrEnd(text: string, ch: string, from: number): number {
 }
 
 /**
+ * A log's text: one string, or its consecutive pieces, each but the last ending with `\n` (so that no line,
+ * and no `\r\n`, spans two). A piece keeps its own width: a log held as pieces costs two bytes a character
+ * only in the pieces that hold a character past U+00FF, where one string would cost it everywhere.
+ */
+export type LogText = string | readonly string[];
+
+/** The pieces of `text`, empty ones left out; pieces that do not end lines joined (one string then). */
+export function logPieces(text: LogText): readonly string[] {
+  if (typeof text === 'string') return [text];
+  const pieces = text.filter((p) => p.length > 0);
+  if (pieces.length === 0) return [''];
+  for (let k = 0; k + 1 < pieces.length; k++)
+    if (pieces[k].charCodeAt(pieces[k].length - 1) !== 10) return [pieces.join('')];
+  return pieces;
+}
+
+/** What reads a log's lines by number. */
+export interface LineSource {
+  readonly lineCount: number;
+  /** The text of line `line` without its break ('' past the last line). */
+  line(line: number): string;
+}
+
+/** The lines of a log in pieces (logPieces): an index per piece, and the number of each piece's first line. */
+export class PiecedLines implements LineSource {
+  readonly lineCount: number;
+
+  constructor(
+    private readonly indexes: readonly LineIndex[],
+    private readonly firstLines: readonly number[],
+  ) {
+    const k = indexes.length - 1;
+    this.lineCount = firstLines[k] + indexes[k].lineCount;
+  }
+
+  line(line: number): string {
+    if (line < 0 || line >= this.lineCount) return '';
+    let lo = 0;
+    let hi = this.firstLines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.firstLines[mid] <= line) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.indexes[lo].line(line - this.firstLines[lo]);
+  }
+}
+
+/**
  * Random access to the lines of a text: the line count and a start offset every CHECKPOINT lines (a few
  * bytes per hundred lines); a line is found from its checkpoint, and reading lines in order costs one step
  * each.
  */
-export class LineIndex {
+export class LineIndex implements LineSource {
   private cursor: LineCursor;
 
   /**

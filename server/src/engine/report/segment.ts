@@ -4,7 +4,15 @@
 
 import { matchHeader, mayBeHeaderAt, type CatalogueEntry, type HeaderMatch } from '../catalogue';
 import { parseContextMarker, parseFrame } from '../log/frames';
-import { indexOrEnd, LineCursor, LineIndex } from '../log/lines';
+import {
+  indexOrEnd,
+  LineCursor,
+  LineIndex,
+  logPieces,
+  PiecedLines,
+  type LineSource,
+  type LogText,
+} from '../log/lines';
 import { clipLine, MAX_ANALYSED_LINE, normalizeInto, toColumn, type NormalizedLine } from '../log/normalize';
 import * as P from '../log/parts';
 import type { FrameContext, KernelEvent, LockOwner, Trace } from '../model';
@@ -14,7 +22,7 @@ import { guessArch, headerLocation, readBodyFacts, readHeaderFacts, readUserFaul
 export interface Segmented {
   reports: ReportBuilder[];
   /** The log's lines, found by offset. */
-  lines: LineIndex;
+  lines: LineSource;
   /** The prefix-stripped message of a line (kernel indentation kept). */
   messageAt: (line: number) => string;
   /** A line's printk caller id, null where it has none. */
@@ -32,7 +40,7 @@ export interface Segmented {
  * report. Nothing is kept per line: a line is sliced and normalised while the pass is on it, and the titles
  * normalise again the few hundred lines they read of each report.
  */
-export function segment(text: string, isCancelled: (() => boolean) | undefined): Segmented {
+export function segment(log: LogText, isCancelled: (() => boolean) | undefined): Segmented {
   const built: ReportBuilder[] = [];
   // With CONFIG_PRINTK_CALLER (`[T123]`/`[C1]`) reports of several tasks interleave: one builder per caller.
   const open = new Map<string, ReportBuilder>();
@@ -44,80 +52,97 @@ export function segment(text: string, isCancelled: (() => boolean) | undefined):
     if (latest === b) latest = null;
   };
   const silence = new Silence();
-  const checkpoints: number[] = [];
-  const cursor = new LineCursor(text, checkpoints);
-  // The next ESC at or after the current line, searched for again only once passed: one vectorised scan
-  // of the text finds the few lines that need the full escape clean-up.
-  let nextEscape = -1;
   let prevCaller: string | null = null;
-
   const idle: number[] = [];
   let idleFrom = -1;
-  while (cursor.next()) {
-    const i = cursor.line;
-    if ((i & 0xfff) === 0 && i > 0 && isCancelled?.()) {
-      while (cursor.next());
-      break;
-    }
-    silence.expire(i, (b) => open.get(b.caller) === b && finish(b));
-    if (open.size === 0 && latest === null) {
-      if (idleFrom < 0) idleFrom = i;
-    } else if (idleFrom >= 0) {
-      idle.push(idleFrom, i);
-      idleFrom = -1;
-    }
-    const { start, end } = cursor;
-    // An empty line outside a report carries nothing (no caller, no header): 100 MB of them cost no work.
-    if (start === end && latest === null) {
-      prevCaller = null;
-      continue;
-    }
-    if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
-    const raw = text.slice(start, Math.min(end, start + MAX_ANALYSED_LINE));
-    // One scratch object for every line: builders read it during the call and never keep it.
-    const nl = normalizeInto(raw, scratch, nextEscape < end, false);
-    const before = prevCaller;
-    prevCaller = nl.caller;
-    const key = nl.caller ?? '';
-    const current: ReportBuilder | null = nl.caller ? (open.get(key) ?? null) : latest;
-    const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
-    if (!candidate && !current) continue;
-    if (!nl.runs) nl.message = raw.slice(nl.start);
-    if (nl.message.startsWith('*') && P.PRINTK_REPLAY.test(nl.message)) {
-      // The line before is a truncated copy of the record printed next: forget what it added.
-      const truncated: ReportBuilder | null | undefined = before ? open.get(before) : latest;
-      if (truncated?.line === i - 1) {
-        open.delete(truncated.caller);
-        if (latest === truncated) latest = null;
-      } else truncated?.forgetLine(i - 1);
-      continue;
-    }
-    const header = candidate ? matchHeader(nl.message) : null;
-    if (header) {
-      if (current && current.absorbs(header, i)) {
-        current.addLine(i, nl, header);
-        silence.fed(current, i);
+  let cancelled = false;
+  // A piece at a time (a log given in pieces is never joined), each with its own line index; `base` is the
+  // number of the piece's first line.
+  const pieces = logPieces(log);
+  const indexes: LineIndex[] = [];
+  const firstLines: number[] = [];
+  let base = 0;
+  for (let k = 0; k < pieces.length; k++) {
+    const text = pieces[k];
+    const lastPiece = k === pieces.length - 1;
+    const checkpoints: number[] = [];
+    const cursor = new LineCursor(text, checkpoints);
+    // The next ESC at or after the current line, searched for again only once passed: one vectorised scan
+    // of the text finds the few lines that need the full escape clean-up.
+    let nextEscape = -1;
+    while (cursor.next()) {
+      // The empty line after a piece's last `\n` is the next piece's first.
+      if (cursor.last && !lastPiece) break;
+      if (cancelled) continue;
+      const i = base + cursor.line;
+      if ((i & 0xfff) === 0 && i > 0 && isCancelled?.()) {
+        cancelled = true;
         continue;
       }
-      if (current) finish(current);
-      // A caller-less header while the latest report is another caller's: the caller-less report still
-      // open under the same key is over too, not dropped.
-      const sameKey = open.get(key);
-      if (sameKey) finish(sameKey);
-      const b: ReportBuilder = new ReportBuilder(i, nl, header);
-      silence.fed(b, i);
-      open.set(key, b);
-      latest = b;
-      continue;
+      silence.expire(i, (b) => open.get(b.caller) === b && finish(b));
+      if (open.size === 0 && latest === null) {
+        if (idleFrom < 0) idleFrom = i;
+      } else if (idleFrom >= 0) {
+        idle.push(idleFrom, i);
+        idleFrom = -1;
+      }
+      const { start, end } = cursor;
+      // An empty line outside a report carries nothing (no caller, no header): 100 MB of them cost no work.
+      if (start === end && latest === null) {
+        prevCaller = null;
+        continue;
+      }
+      if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
+      const raw = text.slice(start, Math.min(end, start + MAX_ANALYSED_LINE));
+      // One scratch object for every line: builders read it during the call and never keep it.
+      const nl = normalizeInto(raw, scratch, nextEscape < end, false);
+      const before = prevCaller;
+      prevCaller = nl.caller;
+      const key = nl.caller ?? '';
+      const current: ReportBuilder | null = nl.caller ? (open.get(key) ?? null) : latest;
+      const candidate = nl.runs !== null || mayBeHeaderAt(raw, nl.start);
+      if (!candidate && !current) continue;
+      if (!nl.runs) nl.message = raw.slice(nl.start);
+      if (nl.message.startsWith('*') && P.PRINTK_REPLAY.test(nl.message)) {
+        // The line before is a truncated copy of the record printed next: forget what it added.
+        const truncated: ReportBuilder | null | undefined = before ? open.get(before) : latest;
+        if (truncated?.line === i - 1) {
+          open.delete(truncated.caller);
+          if (latest === truncated) latest = null;
+        } else truncated?.forgetLine(i - 1);
+        continue;
+      }
+      const header = candidate ? matchHeader(nl.message) : null;
+      if (header) {
+        if (current && current.absorbs(header, i)) {
+          current.addLine(i, nl, header);
+          silence.fed(current, i);
+          continue;
+        }
+        if (current) finish(current);
+        // A caller-less header while the latest report is another caller's: the caller-less report still
+        // open under the same key is over too, not dropped.
+        const sameKey = open.get(key);
+        if (sameKey) finish(sameKey);
+        const b: ReportBuilder = new ReportBuilder(i, nl, header);
+        silence.fed(b, i);
+        open.set(key, b);
+        latest = b;
+        continue;
+      }
+      if (!current) continue;
+      if (current.addLine(i, nl, null)) silence.fed(current, i);
+      else finish(current);
     }
-    if (!current) continue;
-    if (current.addLine(i, nl, null)) silence.fed(current, i);
-    else finish(current);
+    const count = lastPiece ? cursor.line + 1 : cursor.line;
+    indexes.push(new LineIndex(text, count, checkpoints, cursor.hasCR));
+    firstLines.push(base);
+    base += count;
   }
-  if (idleFrom >= 0) idle.push(idleFrom, cursor.line + 1);
+  if (idleFrom >= 0) idle.push(idleFrom, base);
   for (const b of open.values()) built.push(b);
   built.sort((a, b) => a.line - b.line);
-  const lines = new LineIndex(text, cursor.line + 1, checkpoints, cursor.hasCR);
+  const lines = indexes.length === 1 ? indexes[0] : new PiecedLines(indexes, firstLines);
   return { reports: built, lines, idle, ...lineMessages(lines) };
 }
 
@@ -174,7 +199,7 @@ function newScratch(): NormalizedLine {
  * A line's message and caller, normalised as the pass above did (escapes cleaned where the line holds an
  * ESC); the line read last is kept, since titles ask for its message and its caller in turn.
  */
-function lineMessages(lines: LineIndex): Pick<Segmented, 'messageAt' | 'callerAt'> {
+function lineMessages(lines: LineSource): Pick<Segmented, 'messageAt' | 'callerAt'> {
   const scratch = newScratch();
   let cached = -1;
   const read = (l: number): NormalizedLine => {

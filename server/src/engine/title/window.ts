@@ -3,7 +3,7 @@
 
 import type { HeaderMatch } from '../catalogue';
 import { parseFrame } from '../log/frames';
-import type { LineIndex } from '../log/lines';
+import type { LineSource } from '../log/lines';
 import { clipLine, normalizeLine } from '../log/normalize';
 import type { Frame, KernelEvent } from '../model';
 import { toFrame } from '../report/facts';
@@ -89,7 +89,7 @@ function frameInLine(raw: string, fn: string): Frame | null {
   return toFrame(f, nl, at, -1, null);
 }
 
-function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], rawLines: LineIndex): void {
+function applyTitle(e: KernelEvent, header: HeaderMatch, lines: ReportLine[], rawLines: LineSource): void {
   const victim = e.kind === header.entry.onVictim?.kind ? (e.oom?.victimComm ?? null) : null;
   // The guilty frame is the report's own Frame (its IP or a trace frame) where the builder read one on that
   // line, else the frame read from the middle of the line (a header's `in func+0x…`, arm's `from` caller).
