@@ -61,49 +61,36 @@ export async function screenshotPause(name: string): Promise<void> {
 }
 
 let questions = 0;
+/**
+ * One question to the launcher, which alone sees the page: `request` is written to NAME.`ask` in the
+ * handshake folder, the answer read from NAME.`answer` (JSON) once the launcher has written it.
+ */
+function askLauncher<T>(what: string, ask: string, request: string, answer: string): Promise<T> {
+  const dir = cfg.handshakeDir;
+  if (!dir) throw new Error(`${what} needs the code-server launcher (run-code-server.mjs)`);
+  mkdirSync(dir, { recursive: true });
+  const name = `${ask}-${++questions}`;
+  writeFileSync(path.join(dir, `${name}.${ask}`), request);
+  const file = path.join(dir, `${name}.${answer}`);
+  return eventually(`the launcher's answer ${name}`, () =>
+    existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined,
+  );
+}
+
 /** The status bar entries as the page renders them (text | accessible label), read by the launcher. */
 export async function statusBarTexts(): Promise<string[]> {
-  const dir = cfg.handshakeDir;
-  if (!dir) throw new Error('reading the status bar needs the code-server launcher (run-code-server.mjs)');
-  mkdirSync(dir, { recursive: true });
-  const name = `statusbar-${++questions}`;
-  writeFileSync(path.join(dir, `${name}.ask`), '');
-  const answer = path.join(dir, `${name}.json`);
-  return eventually(`the launcher's answer ${name}`, () =>
-    existsSync(answer)
-      ? (JSON.parse(readFileSync(answer, 'utf8')) as { statusBar: string[] }).statusBar
-      : undefined,
-  );
+  return (await askLauncher<{ statusBar: string[] }>('reading the status bar', 'ask', '', 'json')).statusBar;
 }
 
 /** The notification toasts the page shows now (their messages), read by the launcher. */
 export async function notificationTexts(): Promise<string[]> {
-  const dir = cfg.handshakeDir;
-  if (!dir) throw new Error('reading notifications needs the code-server launcher (run-code-server.mjs)');
-  mkdirSync(dir, { recursive: true });
-  const name = `notifications-${++questions}`;
-  writeFileSync(path.join(dir, `${name}.ask`), '');
-  const answer = path.join(dir, `${name}.json`);
-  return eventually(`the launcher's answer ${name}`, () =>
-    existsSync(answer)
-      ? ((JSON.parse(readFileSync(answer, 'utf8')) as { notifications?: string[] }).notifications ?? [])
-      : undefined,
-  );
+  const a = await askLauncher<{ notifications?: string[] }>('reading notifications', 'ask', '', 'json');
+  return a.notifications ?? [];
 }
 
 /** Has the launcher click the page's first button or link with this text (a user's click); false if none. */
 export async function pressButton(text: string): Promise<boolean> {
-  const dir = cfg.handshakeDir;
-  if (!dir) throw new Error('pressing a button needs the code-server launcher (run-code-server.mjs)');
-  mkdirSync(dir, { recursive: true });
-  const name = `press-${++questions}`;
-  writeFileSync(path.join(dir, `${name}.press`), text);
-  const answer = path.join(dir, `${name}.pressed`);
-  return eventually(`the launcher's press ${name}`, () =>
-    existsSync(answer)
-      ? (JSON.parse(readFileSync(answer, 'utf8')) as { pressed: boolean }).pressed
-      : undefined,
-  );
+  return (await askLauncher<{ pressed: boolean }>('pressing a button', 'press', text, 'pressed')).pressed;
 }
 
 /** Waits until a status bar entry contains `needle`; returns that entry. */
@@ -119,34 +106,12 @@ export function statusBarEntry(needle: string, timeoutMs = 30_000): Promise<stri
 export async function viewRows(
   view: string,
 ): Promise<{ label: string; level: number; expanded: string | null }[]> {
-  const dir = cfg.handshakeDir;
-  if (!dir) throw new Error('reading a view needs the code-server launcher (run-code-server.mjs)');
-  mkdirSync(dir, { recursive: true });
-  const name = `rows-${++questions}`;
-  writeFileSync(path.join(dir, `${name}.rows`), view);
-  const answer = path.join(dir, `${name}.json`);
-  return eventually(`the launcher's answer ${name}`, () =>
-    existsSync(answer)
-      ? (
-          JSON.parse(readFileSync(answer, 'utf8')) as {
-            rows: { label: string; level: number; expanded: string | null }[];
-          }
-        ).rows
-      : undefined,
-  );
+  type Rows = { rows: { label: string; level: number; expanded: string | null }[] };
+  return (await askLauncher<Rows>('reading a view', 'rows', view, 'json')).rows;
 }
 
 /** Has the launcher click the first row of a side-bar view whose label starts with `label`; false if none. */
 export async function clickViewRow(view: string, label: string): Promise<boolean> {
-  const dir = cfg.handshakeDir;
-  if (!dir) throw new Error('clicking a view needs the code-server launcher (run-code-server.mjs)');
-  mkdirSync(dir, { recursive: true });
-  const name = `click-${++questions}`;
-  writeFileSync(path.join(dir, `${name}.click`), JSON.stringify({ view, label }));
-  const answer = path.join(dir, `${name}.clicked`);
-  return eventually(`the launcher's click ${name}`, () =>
-    existsSync(answer)
-      ? (JSON.parse(readFileSync(answer, 'utf8')) as { clicked: boolean }).clicked
-      : undefined,
-  );
+  const request = JSON.stringify({ view, label });
+  return (await askLauncher<{ clicked: boolean }>('clicking a view', 'click', request, 'clicked')).clicked;
 }
