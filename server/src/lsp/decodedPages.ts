@@ -67,7 +67,8 @@ export class DecodedPages {
   }
 
   private page(more: string, d: Decoding): DecodedPage {
-    const parts: string[] = [];
+    // Decoded a part at a time (whole lines of one chunk), never copied into one page of the log first.
+    const decoded: string[] = [];
     let n = 0;
     while (d.chunk < d.chunks.length && n < d.pageChars) {
       const c = d.chunks[d.chunk];
@@ -78,21 +79,20 @@ export class DecodedPages {
         const nl = c.indexOf('\n', d.offset + room - 1);
         if (nl >= 0) end = nl + 1;
       }
-      parts.push(c.slice(d.offset, end));
+      const part = c.slice(d.offset, end);
+      for (const x of decodedParts(part, d.line, d.rewritten)) decoded.push(x);
+      d.line += lineBreaks(part);
       n += end - d.offset;
       if (end === c.length) {
         d.chunk++;
         d.offset = 0;
       } else d.offset = end;
     }
-    const text = parts.join('');
-    const first = d.line;
-    d.line += lineBreaks(text);
-    const decoded = [...decodedParts(text, first, d.rewritten)].join('');
-    if (d.chunk >= d.chunks.length) return { text: decoded };
+    const text = decoded.join('');
+    if (d.chunk >= d.chunks.length) return { text };
     d.timer = setTimeout(() => this.forget(more), EXPIRES_MS);
     d.timer.unref();
     this.open.set(more, d);
-    return { text: decoded, more };
+    return { text, more };
   }
 }
