@@ -99,8 +99,7 @@ export function textOf(t: LongText): string {
 /**
  * Does the string hold a lone surrogate (half of a UTF-16 pair), which UTF-8 cannot carry? Node 20's
  * String.prototype.isWellFormed (ES2024, not in this project's ES2022 lib) scans a megabyte in about a
- * millisecond, three
- * times faster than the equivalent regular expression with look-arounds.
+ * millisecond, three times faster than the equivalent regular expression with look-arounds.
  */
 const hasLoneSurrogate = (s: string): boolean => !(s as string & { isWellFormed(): boolean }).isWellFormed();
 
