@@ -13,7 +13,7 @@ import { FileRefused, looksBinary, openRegularFile } from '../engine';
 import { TextPieces } from './worker';
 
 /** The most read of such a log: the server holds about six times a log's size while it is open. */
-export const LARGE_LOG_MAX_BYTES = 512 * 1024 * 1024;
+export const LARGE_LOG_MAX_BYTES = 256 * 1024 * 1024;
 const READ_BYTES = 4 * 1024 * 1024;
 const readAsync = promisify(read);
 
