@@ -1,7 +1,7 @@
 // `oops-lens`: the engine on the command line.
 //   oops-lens analyze [--json] [DEBUG FILES] FILE… | -
 //   oops-lens decode [DEBUG FILES] FILE | -
-//   oops-lens report [--json] [--event N] [--source-root DIR…] [DEBUG FILES] FILE | -
+//   oops-lens report [--json] [--markdown] [--event N] [--source-root DIR…] [DEBUG FILES] FILE | -
 //   oops-lens pstore [FILE|DIR…]
 //   oops-lens triage [--json] [--by title|frames] [--frames N] [--all] [DEBUG FILES] FILE|DIR…  (triageCommand.ts)
 // Exit 0 when it ran (whatever it found), 2 on bad usage or an unreadable file. Unusable debug files are
@@ -45,7 +45,7 @@ import {
 
 const USAGE = `usage: oops-lens analyze [--json] [DEBUG FILES] FILE... (use - for standard input)
        oops-lens decode [DEBUG FILES] FILE
-       oops-lens report [--json] [--event N] [--source-root DIR...] [DEBUG FILES] FILE
+       oops-lens report [--json] [--markdown] [--event N] [--source-root DIR...] [DEBUG FILES] FILE
        oops-lens pstore [FILE|DIR...]
        oops-lens triage [--json] [--by title|frames] [--frames N] [--all] [DEBUG FILES] FILE|DIR...
 
@@ -69,7 +69,10 @@ send it to (from the MAINTAINERS of the first --source-root that has one, as get
 --no-git answers), then the report's lines without timestamps, decoded when debug files are given.
   --event N             the Nth event as analyze lists them (default: the first crash)
   --source-root DIR...  kernel source trees (repeatable; takes the following folders)
---json prints {title, release, guiltyFile, subsystems, maintainers:[{name,email}], lists, reviewers, text}.
+  --markdown            the report in Markdown (for GitHub, GitLab, Bugzilla): the facts as a list, the
+                        faulting access of a memory fault, the report's lines in a fenced block
+--json prints {title, release, guiltyFile, subsystems, maintainers:[{name,email}], lists, reviewers, text}
+(text in Markdown with --markdown).
 
 pstore prints the kernel-log dumps pstore kept (default /sys/fs/pstore: dmesg-ramoops-N, dmesg-efi-…;
 systemd-pstore's <id>/dmesg.txt), each dump's parts (Oops#1 Part3, Part2, Part1) joined oldest first,
@@ -418,6 +421,7 @@ function isDirectory(p: string): boolean {
 
 async function report(args: string[]): Promise<void> {
   let json = false;
+  let markdown = false;
   let eventNumber: number | null = null;
   const roots: string[] = [];
   const files: string[] = [];
@@ -429,8 +433,9 @@ async function report(args: string[]): Promise<void> {
       continue;
     }
     const arg = args[i];
-    if (arg === '--json') {
-      json = true;
+    if (arg === '--json' || arg === '--markdown') {
+      if (arg === '--json') json = true;
+      else markdown = true;
       i++;
     } else if (arg === '--event') {
       const n = Number(args[i + 1]);
@@ -475,7 +480,8 @@ async function report(args: string[]): Promise<void> {
       `oops-lens: warning: no maintainers for ${r.guiltyFile}: not inside ${roots.join(', ')}, or no MAINTAINERS file there\n`,
     );
   if (json) {
-    const { title, release, guiltyFile, subsystems, maintainers, lists, reviewers, text: body } = r;
+    const { title, release, guiltyFile, subsystems, maintainers, lists, reviewers } = r;
+    const body = markdown ? r.markdown : r.text;
     process.stdout.write(
       JSON.stringify(
         { title, release, guiltyFile, subsystems, maintainers, lists, reviewers, text: body },
@@ -483,7 +489,7 @@ async function report(args: string[]): Promise<void> {
         2,
       ) + '\n',
     );
-  } else process.stdout.write(r.text);
+  } else process.stdout.write(markdown ? r.markdown : r.text);
 }
 
 main(process.argv.slice(2)).catch((err) => {

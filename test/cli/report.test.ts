@@ -99,6 +99,43 @@ test('a decoded memory fault: every line of the event once, in order, the faulti
   assert.equal(withoutAccess[withoutAccess.length - 1], event[event.length - 1]);
 });
 
+test('--markdown: the same report as Markdown, the decoded faulting access in its own section', () => {
+  const args = ['--modules', join(QEMU, 'module/buggy.ko'), log('null_read')];
+  const text = run(['report', ...args]);
+  const md = run(['report', '--markdown', ...args]);
+  assert.equal(md.status, 0, md.stderr);
+  const title = text.stdout.split('\n')[0];
+  // An underscore inside a word is no emphasis: the heading is the title as written.
+  assert.equal(md.stdout.split('\n')[0], `## ${title}`);
+  // The fenced block is the plain report's body, without its indent.
+  const body = text.stdout.split('\n');
+  const lines = body
+    .slice(body.indexOf('Report (call trace decoded):') + 2, -1)
+    .map((l) => l.replace(/^ {2}/, ''));
+  const fence = /^### Report \(call trace decoded\)\n\n```text\n([^]*?)\n```\n$/m.exec(md.stdout);
+  assert.ok(fence, md.stdout);
+  assert.deepEqual(fence[1].split('\n'), lines);
+  const access = lines.find((l) => l.startsWith('Faulting access: '))!;
+  assert.match(access, /`o->val`/);
+  const section = /^### Faulting access\n\n(.*)$/m.exec(md.stdout);
+  assert.equal(section?.[1].replace(/\\_/g, '_'), access.slice('Faulting access: '.length));
+  assert.match(md.stdout, /^ {2}- `O`: an out-of-tree module/m);
+  // --json --markdown: the same Markdown as its text.
+  assert.equal(reportJson(['--markdown', ...args]).text, md.stdout);
+});
+
+test("--markdown without debug files: the access the log's Code: bytes show, To and Cc", () => {
+  const md = run(['report', '--markdown', log('null_write')]);
+  assert.equal(md.status, 0, md.stderr);
+  const events = JSON.parse(run(['analyze', '--json', log('null_write')]).stdout)[0].events;
+  const summary = events.find((e: { kind: string }) => e.kind === 'null-deref').access.summary as string;
+  assert.match(
+    md.stdout,
+    new RegExp(`^### Faulting access\\n\\n${summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'),
+  );
+  assert.match(md.stdout, /^### Report\n\n```text\nBUG: kernel NULL pointer dereference/m);
+});
+
 test("the guilty file syzkaller expects, for most of the corpus' guilty-file reports", () => {
   let agree = 0;
   const names = readdirSync(GUILTY);
@@ -137,6 +174,10 @@ test('--source-root: To and Cc from the tree’s MAINTAINERS', () => {
   assert.deepEqual(j.lists, ['netdev@example.org']);
   assert.match(j.text, /^To: Ann Net <ann@example.org>$/m);
   assert.match(j.text, /^Cc: Rob Review <rob@example.org>, netdev@example.org$/m);
+  const md = reportJson(['--markdown', '--source-root', tree, join(GUILTY, '1')]).text;
+  assert.match(md, /^- \*\*To:\*\* Ann Net \\<ann@example.org\\>$/m);
+  assert.match(md, /^- \*\*Cc:\*\* Rob Review \\<rob@example.org\\>, netdev@example.org$/m);
+  assert.match(md, /^- \*\*Subsystems:\*\* NETWORKING \\\[IPv4\/IPv6\\\]$/m);
 });
 
 test(

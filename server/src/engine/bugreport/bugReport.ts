@@ -2,6 +2,8 @@
 // release and hardware, the taint letters explained, the guilty file and who maintains it (the tree's
 // MAINTAINERS, when a source root has one), then the report's own lines without timestamps and printk
 // prefixes — decoded (`func (file:line) mod`, inline levels) when the caller symbolized the log.
+import { faultAccess } from '../access/faultAccess';
+import { ACCESS_LINE_LABEL } from '../debugfiles/decodeText';
 import { releaseOf } from '../debugfiles/frames';
 import { taintFlagsIn } from '../explain/report';
 import { LineIndex } from '../log/lines';
@@ -9,31 +11,10 @@ import { normalizeLine } from '../log/normalize';
 import { findMaintainers, type MaintainersAnswer } from '../maintainers';
 import type { Analysis, KernelEvent } from '../model';
 import { guiltyFileOf } from '../title/guiltyFile';
+import { headerFacts, NOT_TAINTED, type BugReport, type ReportFacts } from './facts';
+import { renderMarkdown } from './markdown';
 
-export interface BugReportPerson {
-  name: string;
-  email: string;
-}
-
-export interface BugReport {
-  /** Index of the event in the analysis. */
-  event: number;
-  title: string;
-  release: string | null;
-  hardware: string | null;
-  /** Taint letters set, each with what it means. */
-  taint: { letter: string; meaning: string }[];
-  guiltyFile: string | null;
-  /** MAINTAINERS sections of the guilty file, most specific first. */
-  subsystems: string[];
-  maintainers: BugReportPerson[];
-  reviewers: BugReportPerson[];
-  lists: string[];
-  /** The source root whose MAINTAINERS answered, or null. */
-  maintainersFrom: string | null;
-  /** The report as plain text. */
-  text: string;
-}
+export type { BugReport, BugReportPerson } from './facts';
 
 export interface BugReportOptions {
   /** The log as decoded (decodeLogLines: line for line with the original, a line may carry an added
@@ -102,7 +83,8 @@ export function buildBugReport(
     ? taintFlagsIn(e.tainted).map((t) => ({ letter: t.letter, meaning: t.meaning }))
     : [];
 
-  const report: Omit<BugReport, 'text'> = {
+  const lines = trimBlankEdges(own);
+  const report: ReportFacts = {
     event: index,
     title: e.title,
     // A report cut short before its CPU line still belongs to the kernel the rest of the log names.
@@ -115,8 +97,23 @@ export function buildBugReport(
     reviewers: people('reviewer'),
     lists: answer?.lists.map((l) => l.email) ?? [],
     maintainersFrom: answer?.root ?? null,
+    faultAccess: accessSummary(lines) ?? logAccessSummary(e),
+    decoded,
+    lines,
   };
-  return { ...report, text: renderText(report, e, trimBlankEdges(own), decoded) };
+  return { ...report, text: renderText(report, e), markdown: renderMarkdown(report, e) };
+}
+
+/** The decoded log's `Faulting access:` line among the event's lines (symbolized when debug files answered). */
+function accessSummary(lines: readonly string[]): string | null {
+  const line = lines.find((l) => l.startsWith(ACCESS_LINE_LABEL));
+  return line ? line.slice(ACCESS_LINE_LABEL.length) : null;
+}
+
+/** What the log alone says of the access (its Code: bytes and registers); null when it cannot say. */
+function logAccessSummary(e: KernelEvent): string | null {
+  const a = faultAccess(e);
+  return a && a.instruction !== '' ? a.summary : null;
 }
 
 function trimBlankEdges(lines: string[]): string[] {
@@ -127,34 +124,27 @@ function trimBlankEdges(lines: string[]): string[] {
   return lines.slice(a, b);
 }
 
-const address = (p: BugReportPerson) => (p.name ? `${p.name} <${p.email}>` : p.email);
-
-function renderText(r: Omit<BugReport, 'text'>, e: KernelEvent, body: string[], decoded: boolean): string {
+function renderText(r: ReportFacts, e: KernelEvent): string {
   const out: string[] = [r.title, ''];
-  const kernel = [r.release, e.build].filter(Boolean).join(' ');
-  if (kernel) out.push(`Kernel: ${kernel}`);
+  const f = headerFacts(r, e);
+  if (f.kernel) out.push(`Kernel: ${f.kernel}`);
   if (r.hardware) out.push(`Hardware: ${r.hardware}`);
   if (e.tainted !== null)
     out.push(
       r.taint.length === 0
-        ? 'Tainted: no (only GPL-compatible modules)'
+        ? `Tainted: ${NOT_TAINTED}`
         : `Tainted: ${r.taint.map((t) => `${t.letter} (${t.meaning})`).join('; ')}`,
     );
-  if (e.comm)
-    out.push(
-      `Task: ${e.comm}${e.pid !== null ? ` (pid ${e.pid})` : ''}${e.cpu !== null ? ` on CPU ${e.cpu}` : ''}`,
-    );
+  if (f.task) out.push(`Task: ${f.task}`);
   if (r.guiltyFile) out.push(`Guilty file: ${r.guiltyFile}`);
   if (r.subsystems.length > 0) out.push(`Subsystems: ${r.subsystems.join(', ')}`);
-  const to = r.maintainers.map(address);
-  const cc = [...r.reviewers.map(address), ...r.lists];
-  if (to.length > 0) out.push(`To: ${to.join(', ')}`);
-  if (cc.length > 0) out.push(`Cc: ${cc.join(', ')}`);
+  if (f.to.length > 0) out.push(`To: ${f.to.join(', ')}`);
+  if (f.cc.length > 0) out.push(`Cc: ${f.cc.join(', ')}`);
   out.push(
     '',
-    decoded ? 'Report (call trace decoded):' : 'Report:',
+    r.decoded ? 'Report (call trace decoded):' : 'Report:',
     '',
-    ...body.map((l) => `  ${l}`.trimEnd()),
+    ...r.lines.map((l) => `  ${l}`.trimEnd()),
     '',
   );
   return out.join('\n');
