@@ -48,18 +48,12 @@ export const SYMBOLIZATION_JOBS: JobKind<SymbolizationRequest, SymbolizationRepl
   name: 'symbolizer',
   readAsItArrives: { field: 'text', reader: () => new LogMapsReader() },
   run: async (req, indexing) => {
-    const log = req.text instanceof TextPieces ? mapsOfPieces(req.text) : req.text;
+    // (Inline, the document's chunks: read as they are, not joined.)
+    const log = req.text instanceof TextPieces ? req.text.pieces : req.text;
     const r = await symbolizeLog(log, req.frames, { ...req.options, onIndexing: indexing });
     return { results: [...r.results], files: r.files, messages: r.messages, crossChecks: [...r.crossChecks] };
   },
 };
-
-/** The maps of a text in pieces (a job run inline), without joining them. */
-function mapsOfPieces(text: TextPieces): LogMaps {
-  const reader = new LogMapsReader();
-  for (const p of text.pieces) reader.push(p);
-  return reader.end();
-}
 
 export interface SymbolizationHooks {
   log(message: string): void;

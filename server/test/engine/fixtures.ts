@@ -1,7 +1,7 @@
 // Shared helpers for the engine tests: our hand-written fixtures (test-fixtures/engine/), the real qemu
 // logs beside the repository (test-fixtures/corpus/qemu*/logs) and line lookups that count `\r\n`, `\r` and
 // `\n` as line breaks, the way LSP positions do.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeText, type KernelEvent } from '../../src/engine';
 import { readTruth as readTruthFile, type TruthRow } from '../symbolize/helpers';
@@ -23,6 +23,14 @@ export function qemuLog(arch: 'x86_64' | 'arm64', scenario: string): string {
     join(arch === 'x86_64' ? QEMU_LOGS : QEMU_ARM64_LOGS, `${scenario}.console.log`),
     'utf8',
   );
+}
+
+/** Every `.log` of a folder, by name. */
+export function logsIn(dir: string): { name: string; text: string }[] {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.log'))
+    .sort()
+    .map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') }));
 }
 
 /** 0-based index of the first line (at or after `from`) that contains `needle`; throws if none. */

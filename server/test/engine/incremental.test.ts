@@ -4,8 +4,6 @@
 // edited text anew — events, idle runs and callers — and must have read only part of the log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   analyzeTextWithState,
   joinAnalyses,
@@ -15,7 +13,7 @@ import {
   type AnalysisState,
   type LineChange,
 } from '../../src/engine';
-import { QEMU_ARM64_LOGS, QEMU_LOGS } from './fixtures';
+import { logsIn, QEMU_ARM64_LOGS, QEMU_LOGS } from './fixtures';
 import { loadSyzkallerCases } from './syzkaller-corpus';
 import { Rng } from '../fuzz/fuzzer';
 
@@ -116,12 +114,6 @@ function check(name: string, text: string, steps: number, seed: number): number[
   }
   return reads;
 }
-
-const logsIn = (dir: string) =>
-  readdirSync(dir)
-    .filter((n) => n.endsWith('.log'))
-    .sort()
-    .map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') }));
 
 test('random edits of the qemu captures: the incremental analysis equals the full one', () => {
   const logs = [...logsIn(QEMU_LOGS), ...logsIn(QEMU_ARM64_LOGS)];

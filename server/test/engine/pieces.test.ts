@@ -2,10 +2,8 @@
 // joined into one string) is analysed exactly as the whole text: the same events, idle runs and callers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { analyzeTextWithState, logPieces } from '../../src/engine';
-import { QEMU_ARM64_LOGS, QEMU_LOGS } from './fixtures';
+import { logsIn, QEMU_ARM64_LOGS, QEMU_LOGS } from './fixtures';
 import { loadSyzkallerCases } from './syzkaller-corpus';
 import { Rng } from '../fuzz/fuzzer';
 
@@ -25,12 +23,6 @@ function piecesOf(text: string, g: Rng, every: number): string[] {
 
 const same = (pieces: readonly string[], text: string, at: string) =>
   assert.equal(JSON.stringify(analyzeTextWithState(pieces)), JSON.stringify(analyzeTextWithState(text)), at);
-
-const logsIn = (dir: string) =>
-  readdirSync(dir)
-    .filter((n) => n.endsWith('.log'))
-    .sort()
-    .map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') }));
 
 test('the corpora in pieces of whole lines (LF and CRLF, one line a piece up to long pieces) analyse as the whole text', () => {
   const logs = [
@@ -54,10 +46,7 @@ test('the corpora in pieces of whole lines (LF and CRLF, one line a piece up to 
 });
 
 test('pieces that do not end lines are joined (logPieces), and give the same analysis', () => {
-  const text = readFileSync(
-    join(QEMU_LOGS, readdirSync(QEMU_LOGS).filter((n) => n.endsWith('.log'))[0]),
-    'utf8',
-  );
+  const { text } = logsIn(QEMU_LOGS)[0];
   const third = Math.floor(text.length / 3);
   const midLine = [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)];
   assert.deepEqual(logPieces(midLine), [text]);
