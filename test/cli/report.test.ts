@@ -187,15 +187,7 @@ test(
     const j = reportJson(['--source-root', KERNEL_SOURCE!, join(GUILTY, '1')]);
     const out = execFileSync(
       'perl',
-      [
-        'scripts/get_maintainer.pl',
-        '--no-git',
-        '--no-git-fallback',
-        '--no-keywords',
-        '--no-rolestats',
-        '-f',
-        j.guiltyFile!,
-      ],
+      ['scripts/get_maintainer.pl', '--no-git', '--no-git-fallback', '--no-rolestats', '-f', j.guiltyFile!],
       { cwd: KERNEL_SOURCE, encoding: 'utf8', env: { ...process.env, HOME: KERNEL_SOURCE } },
     );
     const expected = out

@@ -32,12 +32,38 @@ function oracleScript(tree: string): string {
   return script;
 }
 
-/** `get_maintainer.pl --no-git --no-git-fallback --no-keywords -f FILE` run at the tree's top: its lines. */
-export async function getMaintainerPl(tree: string, file: string): Promise<string[]> {
+/**
+ * `get_maintainer.pl --no-git --no-git-fallback -f FILE` run at the tree's top (with `--no-keywords` when
+ * asked): its lines.
+ */
+export async function getMaintainerPl(tree: string, file: string, keywords = true): Promise<string[]> {
   const { stdout } = await run(
     'perl',
-    [oracleScript(tree), '--no-git', '--no-git-fallback', '--no-keywords', '-f', file],
+    [oracleScript(tree), '--no-git', '--no-git-fallback', ...(keywords ? [] : ['--no-keywords']), '-f', file],
     { cwd: tree, env: { ...process.env, HOME: tree } },
   );
+  return stdout.split('\n').filter((l) => l !== '');
+}
+
+/**
+ * Files of `files` (relative to the tree's top) whose content matches one of MAINTAINERS' `K:` regexes, as
+ * Perl matches them (the script's own `m/$keyword/x` on the file's bytes), in the order given.
+ */
+export async function filesMatchingKeywords(tree: string, files: string[]): Promise<string[]> {
+  const list = join(mkdtempSync(join(tmpdir(), 'oops-lens-keywords-')), 'files');
+  writeFileSync(list, files.join('\n') + '\n');
+  const perl = `
+    open(my $m, '<', 'MAINTAINERS') or die; my @k;
+    while (<$m>) { chomp; push(@k, $1) if /^K:\\s*(.*)/; }
+    open(my $l, '<', $ARGV[0]) or die;
+    while (my $f = <$l>) {
+      chomp $f; next unless -f $f;
+      open(my $h, '<', $f) or next; my $t = do { local($/); <$h> }; close($h);
+      foreach my $k (@k) { if ($t =~ m/$k/x) { print "$f\\n"; last; } }
+    }`;
+  const { stdout } = await run('perl', ['-e', perl, list], {
+    cwd: tree,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return stdout.split('\n').filter((l) => l !== '');
 }

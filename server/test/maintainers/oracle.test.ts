@@ -1,13 +1,20 @@
 // Maintainers without Perl, checked against the real scripts/get_maintainer.pl of a kernel tree (Debian's
-// linux-source-6.1) line for line, roles included: 200 files spread evenly over the sorted tree, and every
-// guilty file of the syzkaller corpus that the tree still has.
+// linux-source-6.1) line for line, roles included, as `-f FILE` answers (the `K:` keywords matched against
+// the file's content): 200 files spread evenly over the sorted tree, every guilty file of the syzkaller
+// corpus that the tree still has (also with --no-keywords), and files whose content Perl finds a `K:` regex in.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { formatMaintainersLikeScript, loadMaintainers, maintainersOf } from '../../src/engine';
+import {
+  findMaintainers,
+  formatMaintainersLikeScript,
+  loadMaintainers,
+  maintainersOf,
+  type MaintainersAnswer,
+} from '../../src/engine';
 import { SYZKALLER_REPORTS } from '../engine/syzkaller-corpus';
-import { getMaintainerPl, KERNEL_SOURCE, NO_KERNEL_SOURCE } from './kernelTree';
+import { filesMatchingKeywords, getMaintainerPl, KERNEL_SOURCE, NO_KERNEL_SOURCE } from './kernelTree';
 
 const SAMPLE = 200;
 
@@ -33,7 +40,8 @@ function syzkallerGuiltyFiles(): string[] {
   return readdirSync(dir).map((n) => /^FILE: (.*)$/m.exec(readFileSync(join(dir, n), 'utf8'))![1].trim());
 }
 
-async function compare(tree: string, files: string[]): Promise<number> {
+/** Compares each file's answer with the script's; `keywords` false compares `--no-keywords` answers. */
+async function compare(tree: string, files: string[], keywords = true): Promise<number> {
   const db = loadMaintainers(tree);
   assert.ok(db, 'the tree has a MAINTAINERS file');
   let compared = 0;
@@ -41,8 +49,11 @@ async function compare(tree: string, files: string[]): Promise<number> {
   // Two perl processes at a time: a third of a second each.
   const worker = async () => {
     for (let f = queue.shift(); f !== undefined; f = queue.shift()) {
-      const expected = await getMaintainerPl(tree, f);
-      assert.deepEqual(formatMaintainersLikeScript(maintainersOf(db, f)), expected, f);
+      const expected = await getMaintainerPl(tree, f, keywords);
+      // With keywords, as the report asks: the tree's file read by findMaintainers.
+      const ours: MaintainersAnswer | null = keywords ? findMaintainers([tree], f) : maintainersOf(db, f);
+      assert.ok(ours);
+      assert.deepEqual(formatMaintainersLikeScript(ours), expected, f);
       compared++;
     }
   };
@@ -84,5 +95,35 @@ test(
       `${present.length} of ${guilty.length} guilty files in the tree`,
     );
     assert.equal(await compare(tree, present), present.length);
+    assert.equal(await compare(tree, present, false), present.length);
+  },
+);
+
+test(
+  'get_maintainer.pl answers for files whose content matches a K: keyword',
+  { skip: NO_KERNEL_SOURCE },
+  async () => {
+    const tree = KERNEL_SOURCE!;
+    const all = treeFiles(tree).filter((f) => !f.endsWith('.yaml') && f !== 'MAINTAINERS');
+    // Every 10th file of the tree, searched by Perl itself for any K: regex; 60 of those spread evenly.
+    const matching = await filesMatchingKeywords(
+      tree,
+      all.filter((_, i) => i % 10 === 0),
+    );
+    assert.ok(matching.length >= 100, `${matching.length} files match a keyword`);
+    const picked = Array.from(
+      { length: 60 },
+      (_, i) => matching[Math.floor(((i + 0.5) * matching.length) / 60)],
+    );
+    assert.equal(await compare(tree, picked), picked.length);
+    // The keywords are what these answers are about: for many, --no-keywords answers otherwise.
+    let differ = 0;
+    for (const f of picked)
+      if (
+        JSON.stringify(await getMaintainerPl(tree, f, false)) !==
+        JSON.stringify(await getMaintainerPl(tree, f))
+      )
+        differ++;
+    assert.ok(differ >= 20, `${differ} of ${picked.length} answers change with keywords`);
   },
 );

@@ -1,10 +1,13 @@
 // Who to send a patch or a bug report about one file to: scripts/get_maintainer.pl's answer for
-// `get_maintainer.pl --no-git --no-git-fallback --no-keywords -f FILE`, without Perl. Sections match by
+// `get_maintainer.pl --no-git --no-git-fallback -f FILE`, without Perl (`--no-keywords` when the file's
+// content is not given). Sections match by
 // `F:` (globs; a trailing `/` or a directory matches everything below), unless an `X:` excludes the file,
 // or by an `N:` regex on the path; the most specific pattern first (more path components), ties in
 // MAINTAINERS order (the script leaves ties to Perl's hash order). `M:` people get the section's `S:`
 // status as role, `R:` people are reviewers, `L:` lists are open or moderated (subscribers-only lists are
 // left out, as the script does by default). Duplicates are merged and `.mailmap` applied as the script does.
+// Then, as the script does for a file it can read, the sections with a `K:` regex the file's content matches,
+// in the order of their `K:` lines' indexes sorted as strings (its sort_and_uniq), after all the others.
 import { formatEmail, parseEmail, splitAddresses } from './email';
 import { mailmapEmail, type Mailmap } from './mailmap';
 import {
@@ -125,11 +128,27 @@ function matchingSections(db: MaintainersDb, file: string): Map<number, number> 
   return hits;
 }
 
-/** get_maintainer.pl's answer for one file path relative to the tree's top. */
-export function maintainersOf(db: MaintainersDb, path: string): MaintainersAnswer {
+/**
+ * The `K:` lines whose regex matches `content`, by index, sorted as the script sorts them (as strings: Perl's
+ * default sort), each once.
+ */
+function keywordSections(db: MaintainersDb, content: string): number[] {
+  const found: number[] = [];
+  db.file.lines.forEach((l, i) => {
+    if (isTyped(l) && l.type === 'K' && l.pattern?.test(content)) found.push(i);
+  });
+  return found.map(String).sort().map(Number);
+}
+
+/**
+ * get_maintainer.pl's answer for one file path relative to the tree's top. `content`: the file's text, a
+ * character a byte (Latin-1), for the `K:` keywords; without it the answer is `--no-keywords`'.
+ */
+export function maintainersOf(db: MaintainersDb, path: string, content?: string | null): MaintainersAnswer {
   const file = path.replace(/^\.\//, '');
   const hits = matchingSections(db, file);
   const order = [...hits.keys()].sort((a, b) => hits.get(b)! - hits.get(a)! || a - b);
+  if (content != null && file !== 'MAINTAINERS') order.push(...keywordSections(db, content));
 
   const people: { formatted: string; role: MaintainerRole; roleText: string }[] = [];
   const usedNames = new Set<string>();
@@ -154,7 +173,9 @@ export function maintainersOf(db: MaintainersDb, path: string): MaintainersAnswe
     const start = sectionStart(db.file, tvi);
     const end = sectionEnd(db.file, tvi);
     const status = sectionStatus(db, start, end);
-    subsystems.push({ name: lineText(db.file.lines[start]), status });
+    const name = lineText(db.file.lines[start]);
+    // A section matched by path and by keyword adds nobody new the second time; it is listed once.
+    if (!subsystems.some((s) => s.name === name)) subsystems.push({ name, status });
     for (let i = start + 1; i < end; i++) {
       const l = db.file.lines[i];
       if (!isTyped(l)) continue;

@@ -6,7 +6,10 @@
 export interface TypedEntry {
   type: string;
   value: string;
-  /** For `F:`/`X:`: the pattern as a regex source (`.` → `\.`, `*` → `.*`, `?` → `.`, directories end in `/`). */
+  /**
+   * For `F:`/`X:`: the pattern as a regex source (`.` → `\.`, `*` → `.*`, `?` → `.`, directories end in `/`);
+   * for `N:` the path regex, for `K:` the content regex (Perl's `/x`, read as Perl reads it).
+   */
   pattern?: RegExp | null;
 }
 
@@ -39,6 +42,7 @@ export function parseMaintainers(
           if (isDirectory(value)) value = value.replace(/([^/])$/, '$1/');
           lines.push({ type, value, pattern: compile(`^${value}`) });
         } else if (type === 'N') lines.push({ type, value, pattern: compile(extendedToPlain(value)) });
+        else if (type === 'K') lines.push({ type, value, pattern: perlContentRegex(extendedToPlain(value)) });
         else lines.push({ type, value });
       } else if (!/^\s*$/.test(line) && !/^\s*#/.test(line)) lines.push(line);
     }
@@ -46,12 +50,63 @@ export function parseMaintainers(
 }
 
 /** A pattern Perl would reject never matches here (the script would die on it). */
-function compile(source: string): RegExp | null {
+function compile(source: string, flags = ''): RegExp | null {
   try {
-    return new RegExp(source);
+    return new RegExp(source, flags);
   } catch {
     return null;
   }
+}
+
+const PERL_SPACE = '\\t\\n\\x0B\\f\\r ';
+
+/**
+ * A `K:` regex as Perl runs it on a file's bytes (the caller reads the file as Latin-1, a character a byte):
+ * a leading `(?i)` is the `i` flag, a `(?i:…)` group matches either case of its letters (JavaScript before
+ * V8 12.5 has no inline modifiers), `.` is anything but `\n` (`\r` too), `\s` Perl's ASCII space set, and
+ * `$` also matches before a final `\n`.
+ */
+export function perlContentRegex(source: string): RegExp | null {
+  let flags = '';
+  if (source.startsWith('(?i)')) {
+    flags = 'i';
+    source = source.slice(4);
+  }
+  let out = '';
+  let inClass = false;
+  /** Depth of `(?i:` groups still open, and the paren depth each opened at. */
+  const caseless: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      const e = source.slice(i, i + 2);
+      out += e === '\\s' ? (inClass ? PERL_SPACE : `[${PERL_SPACE}]`) : e;
+      i++;
+    } else if (inClass) {
+      out += caseless.length > 0 && /[A-Za-z]/.test(c) ? c.toLowerCase() + c.toUpperCase() : c;
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      out += c;
+    } else if (source.startsWith('(?i:', i)) {
+      depth++;
+      caseless.push(depth);
+      out += '(?:';
+      i += 3;
+    } else if (c === '(') {
+      depth++;
+      out += c;
+    } else if (c === ')') {
+      if (caseless[caseless.length - 1] === depth) caseless.pop();
+      depth--;
+      out += c;
+    } else if (c === '.') out += '[^\\n]';
+    else if (c === '$') out += '(?=\\n?$)';
+    else if (caseless.length > 0 && /[A-Za-z]/.test(c)) out += `[${c.toLowerCase()}${c.toUpperCase()}]`;
+    else out += c;
+  }
+  return compile(out, flags);
 }
 
 /** Perl's `/x`: unescaped white space outside character classes and `#` comments are not part of the regex. */

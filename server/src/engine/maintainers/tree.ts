@@ -2,13 +2,15 @@
 // folders), kept per tree while the files are unchanged.
 import { readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { readTextFile } from '../safeFile';
+import { readRegularFile, readTextFile } from '../safeFile';
 import { maintainersOf, type MaintainersAnswer, type MaintainersDb } from './getMaintainer';
 import { EMPTY_MAILMAP, parseMailmap } from './mailmap';
 import { parseMaintainers } from './maintainersFile';
 
 /** MAINTAINERS of 6.1 is ~750 KB; a MAINTAINERS folder's files together stay well below this. */
 const MAX_MAINTAINERS_BYTES = 16 * 1024 * 1024;
+/** A source file searched for `K:` keywords (6.1's largest, a generated register header, is under 16 MB). */
+const MAX_KEYWORD_FILE_BYTES = 64 * 1024 * 1024;
 
 const cache = new Map<string, { stamp: string; db: MaintainersDb }>();
 
@@ -81,7 +83,21 @@ export function findMaintainers(
     rel = rel.split(sep).join('/');
     // A folder is looked up with its trailing slash, as the script does.
     if (!rel.endsWith('/') && isDir(join(root, rel))) rel += '/';
-    return { ...maintainersOf(db, rel), root };
+    return { ...maintainersOf(db, rel, keywordText(join(root, rel))), root };
   }
   return null;
+}
+
+/**
+ * The file's bytes as the script matches `K:` keywords against them (a character a byte), or null when it
+ * is no regular file of the tree (the script reads none then) or too large to read here.
+ */
+function keywordText(path: string): string | null {
+  if (!statSafe(path)) return null;
+  try {
+    return readRegularFile(path, MAX_KEYWORD_FILE_BYTES).toString('latin1');
+  } catch {
+    // Refused (FileRefused: too large, not regular) or unreadable: the answer without keywords.
+    return null;
+  }
 }
