@@ -96,6 +96,9 @@ export const CRASH_REPORT_COMMAND = 'kernelOops.server.crashReport';
 /** The client's command that copies a crash report (the CodeLens on each event header runs it). */
 export const COPY_CRASH_REPORT_COMMAND = 'kernelOops.copyCrashReport';
 
+/** The client's command that copies the crash report in Markdown (the result's `markdown`), for a tracker. */
+export const COPY_CRASH_REPORT_MARKDOWN_COMMAND = 'kernelOops.copyCrashReportMarkdown';
+
 export interface CrashReportPerson {
   name: string;
   email: string;
@@ -111,6 +114,8 @@ export interface CrashReportResult {
   lists: string[];
   /** The report as plain text, ready to paste into a mail. */
   text: string;
+  /** The same report in Markdown (`oops-lens report --markdown`), for a tracker. */
+  markdown: string;
   /** 0-based header line of the event reported. */
   line: number;
 }

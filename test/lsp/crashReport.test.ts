@@ -37,10 +37,10 @@ const report = (uri: string, line: number) =>
     arguments: [uri, line],
   }) as Promise<CrashReportResult | null>;
 
-function cliReport(file: string, event: number): string {
+function cliReport(file: string, event: number, ...flags: string[]): string {
   const r = spawnSync(
     process.execPath,
-    [path.join(REPO, 'dist/cli.js'), 'report', '--event', String(event), file],
+    [path.join(REPO, 'dist/cli.js'), 'report', ...flags, '--event', String(event), file],
     {
       encoding: 'utf8',
     },
@@ -86,6 +86,7 @@ test('the report of the event at a line inside it equals oops-lens report --even
     assert.equal(r.line, e.line);
     assert.equal(r.title, e.title);
     assert.equal(r.text, cliReport(LOG, i + 1));
+    assert.equal(r.markdown, cliReport(LOG, i + 1, '--markdown'));
   }
   assert.equal(await report(uri, 0), null, 'no event above the first line');
 });
@@ -99,6 +100,7 @@ test("maintainers from kernelOops.sourceRoot's MAINTAINERS", async () => {
   assert.deepEqual(r.maintainers, [{ name: 'Ann Net', email: 'ann@example.org' }]);
   assert.deepEqual(r.lists, ['netdev@example.org']);
   assert.match(r.text, /^To: Ann Net <ann@example.org>$/m);
+  assert.match(r.markdown, /^- \*\*To:\*\* Ann Net \\<ann@example.org\\>$/m);
 });
 
 test('malformed arguments are InvalidParams with a sentence', async () => {

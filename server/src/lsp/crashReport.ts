@@ -54,6 +54,7 @@ export function crashReport(inputs: CrashReportInputs, line: number): CrashRepor
     reviewers: r.reviewers,
     lists: r.lists,
     text: r.text,
+    markdown: r.markdown,
     line: inputs.analysis.events[index].line,
   };
 }

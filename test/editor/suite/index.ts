@@ -234,6 +234,16 @@ test('Copy crash report: a CodeLens on the oops header copies its report to the 
   );
   assert.match(second.split('\n')[0], /^kernel panic/, second);
 
+  // The same report in Markdown: the title as a heading, the lines fenced.
+  await vscode.env.clipboard.writeText('');
+  await vscode.commands.executeCommand('kernelOops.copyCrashReportMarkdown');
+  const markdown = await eventually(
+    'the clipboard',
+    async () => (await vscode.env.clipboard.readText()) || undefined,
+  );
+  assert.equal(markdown.split('\n')[0], `## ${second.split('\n')[0]}`, markdown);
+  assert.match(markdown, /^```text\nKernel panic - not syncing/m, markdown);
+
   // The other lenses of the header: Decode opens the decoded copy at this event; without debug files the
   // culprit lens says why, as plain text.
   const titles = lenses.filter((l) => l.range.start.line === header).map((l) => l.command?.title ?? '');
