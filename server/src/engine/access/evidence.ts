@@ -11,14 +11,15 @@ import type { AccessValues } from './values';
 import {
   dwarfRegisters,
   variableAtFrameOffset,
+  variableCoveringFrameOffset,
   variableInRegister,
   type VariableAtPc,
   type VariableFound,
 } from './variable';
-import { memberAt, type MemberPath } from './expression';
+import { memberAt, objectMemberAt, type MemberPath } from './expression';
 import { callBefore } from './badCall';
 import { codeAt, guarded } from './codeAt';
-import { loadsBefore } from './stepBack';
+import { loadsBefore, stackAddressIn } from './stepBack';
 import { stripType, DW_TAG_TYPE, typeName } from '../symbolize/dwarf/types';
 
 /** The longest x86 instruction. */
@@ -128,7 +129,17 @@ export interface Described {
   member: MemberPath | null;
   /** What the base (or call-target) register held, as C: the variable, or what it was loaded from (`node->next`). */
   pointer: string | null;
+  /** The base register held an address in the faulting function's own frame: where the named byte is in it. */
+  stack?: StackPlace;
   notes: string[];
+}
+
+/** A byte in the faulting function's stack frame. */
+export interface StackPlace {
+  /** The frame's CFA (RSP before the call that entered the function). */
+  cfa: bigint;
+  /** The byte named (the fault address when the access covers it, else the computed address). */
+  byte: bigint;
 }
 
 /**
@@ -160,6 +171,11 @@ export function describeAccess(
       member: MemberPath | null;
       shown?: string | null;
     } | null = null;
+    if (!found && before && m) {
+      // A write into a buffer on the stack (a guard page hit): the register is an address in the frame.
+      const stack = onTheStack(dw, pc, access, values, register, before);
+      if (stack) return stack;
+    }
     if (!found) {
       const back = before ? followLoads(dw, pc, register, registers, before) : null;
       if (!back || typeof back === 'string')
@@ -202,6 +218,85 @@ export function describeAccess(
     if (e instanceof SymbolizeError) return none([`DWARF: ${e.message}`]);
     throw e;
   }
+}
+
+const hex = (v: bigint) => '0x' + v.toString(16);
+
+/**
+ * Item 5 on the stack: when `register` holds an address in the function's own frame (RSP/RBP, or copied or
+ * computed from them), the byte accessed as a CFA offset (the frame's CFA from RSP and the stack depth at the
+ * PC) and the variable whose DW_OP_fbreg location covers it: `buf[7]`. Null when the register holds no stack
+ * address (the loads are followed instead).
+ */
+function onTheStack(
+  dw: DwarfInfo,
+  pc: number,
+  access: DecodedAccess,
+  values: AccessValues,
+  register: string,
+  before: () => Uint8Array | string,
+): Described | null {
+  const isFrameRegister = register === 'RSP' || register === 'RBP';
+  const answer = (notes: string[], extra: Partial<Described> = {}): Described => ({
+    variable: null,
+    member: null,
+    pointer: null,
+    ...extra,
+    notes,
+  });
+  const code = before();
+  const s = typeof code === 'string' ? code : stackAddressIn(code, code.length, register);
+  if (typeof s === 'string') return isFrameRegister ? answer([`stack: ${s}`]) : null;
+  const notes = [...s.notes];
+  const rep = values.stringRange !== null;
+  // The CFA from RSP and the bytes pushed since entry; a base register that moves during a string
+  // instruction (RDI) gives it only before the first element, so it is only checked against it otherwise.
+  const fromRsp =
+    values.stackPointer !== null && s.depthAtPc !== null
+      ? values.stackPointer + 8n + BigInt(s.depthAtPc)
+      : null;
+  const baseValue = values.base?.value ?? null;
+  const fromBase = baseValue !== null && !rep ? baseValue - s.cfaOffset : null;
+  if (fromRsp !== null && fromBase !== null && fromRsp !== fromBase)
+    return answer([
+      ...notes,
+      `stack: the frame's CFA from RSP (${hex(fromRsp)}) and from ${register} (${hex(fromBase)}) differ: no variable named`,
+    ]);
+  const cfa = fromRsp ?? fromBase;
+  if (cfa === null)
+    return answer([
+      ...notes,
+      `stack: ${register} is an address in the frame (CFA${signedHex(s.cfaOffset)}) but the CFA is not known: RSP is not in the dump or the stack depth at the PC is not known`,
+    ]);
+  const byte = values.agrees && values.fault !== null ? values.fault : values.address;
+  if (byte === null) return answer([...notes, 'stack: no address to name']);
+  notes.push(
+    fromRsp !== null
+      ? `the frame's CFA is RSP + 0x${(8 + s.depthAtPc!).toString(16)} = ${hex(cfa)} (0x${s.depthAtPc!.toString(16)} bytes pushed or reserved since the function's entry, and the return address)`
+      : `the frame's CFA is ${register} - (${signedHex(s.cfaOffset)}) = ${hex(cfa)}`,
+  );
+  const stack: StackPlace = { cfa, byte };
+  const offset = byte - cfa;
+  const { found, why } = variableCoveringFrameOffset(dw, pc, offset);
+  if (!found) return answer([...notes, `DWARF: at CFA${signedHex(offset)}: ${why}`], { stack });
+  const member = objectMemberAt(dw, found.variable.name, found.typeDie, found.offset, access.size);
+  if (typeof member === 'string')
+    return answer([...notes, `type layout: ${member}`], { variable: found.variable, stack });
+  notes.push(
+    `${hex(byte)} is CFA${signedHex(offset)}: \`${member.expression}\` (\`${found.variable.name}\` is DW_OP_fbreg ${signedHex(offset - found.offset)}, the frame base being the CFA)`,
+  );
+  if (values.stringRange) {
+    // What the string instruction writes, first and last element, when both are in the variable.
+    const last = variableCoveringFrameOffset(dw, pc, values.stringRange.end - 1n - cfa).found;
+    const first = variableCoveringFrameOffset(dw, pc, values.stringRange.start - cfa).found;
+    if (first?.variable.name === found.variable.name && last?.variable.name === found.variable.name) {
+      const a = objectMemberAt(dw, found.variable.name, found.typeDie, first.offset, 1);
+      const b = objectMemberAt(dw, found.variable.name, found.typeDie, last.offset, 1);
+      if (typeof a !== 'string' && typeof b !== 'string')
+        notes.push(`\`${access.text}\` has \`${a.expression}\` … \`${b.expression}\` left to write`);
+    }
+  }
+  return { variable: found.variable, member, pointer: null, stack, notes };
 }
 
 /**

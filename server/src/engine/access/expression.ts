@@ -80,6 +80,40 @@ export function memberAt(
 }
 
 /**
+ * The part of the object `variable` itself (not what it points to: a buffer on the stack) at byte `offset`
+ * into it, `size` bytes wide: `buf[7]`, `req.hdr.len`, `buf` for a scalar at its start; or a short reason.
+ */
+export function objectMemberAt(
+  dw: DwarfInfo,
+  variable: string,
+  objectType: Die | null,
+  offset: bigint,
+  accessSize: number | null,
+): MemberPath | string {
+  const t = stripType(dw, objectType);
+  if (!t) return `\`${variable}\` has no type to walk`;
+  const off = Number(offset);
+  const aggregate =
+    t.tag === DW_TAG_TYPE.structure_type ||
+    t.tag === DW_TAG_TYPE.union_type ||
+    t.tag === DW_TAG_TYPE.class_type ||
+    t.tag === DW_TAG_TYPE.array_type;
+  if (!aggregate)
+    return off === 0
+      ? { member: '', container: null, expression: variable, type: objectType }
+      : `+0x${off.toString(16)} is inside \`${variable}\` (${typeName(dw, objectType)})`;
+  const path = walk(dw, t, off, accessSize);
+  if (typeof path === 'string') return path;
+  const member = path.steps.join('');
+  return {
+    member: member.replace(/^\./, ''),
+    container: `${typeName(dw, t)} +0x${off.toString(16)}`,
+    expression: variable + member,
+    type: path.type,
+  };
+}
+
+/**
  * `.hw`, `.mac`, `[5]` steps down to the innermost member containing `off`, or why there is none. Of a
  * union's members the one the access fits exactly (`size` bytes at the start of a scalar) is preferred.
  */

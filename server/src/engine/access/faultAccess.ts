@@ -42,6 +42,11 @@ export interface FaultAccess {
    * loaded, the member it was loaded from, followed back through the loads to a variable (`node->next`).
    */
   pointer: string | null;
+  /**
+   * The base register held an address in the faulting function's own stack frame (a write into the stack
+   * guard page): the frame's CFA, the byte named and its offset from the CFA (`-0x110`).
+   */
+  stack?: { cfa: string; byte: string; cfaOffset: string };
   notes: string[];
   /** The one line shown first in diagnostics, hovers and `decode`. */
   summary: string;
@@ -82,6 +87,7 @@ export interface AccessEvidence {
     variable: VariableAtPc | null;
     member: MemberPath | null;
     pointer?: string | null;
+    stack?: { cfa: bigint; byte: bigint };
     notes: string[];
   };
 }
@@ -228,10 +234,22 @@ export function faultAccess(e: AccessEvent, given: AccessEvidence = {}): FaultAc
     container: member?.container ?? null,
     expression: member?.expression ?? null,
     pointer: described?.pointer ?? null,
+    ...(described?.stack
+      ? {
+          stack: {
+            cfa: hex(described.stack.cfa)!,
+            byte: hex(described.stack.byte)!,
+            cfaOffset: signedHex(described.stack.byte - described.stack.cfa),
+          },
+        }
+      : {}),
     notes,
     summary: '',
   };
-  out.summary = summaryOf(out, decoded);
+  const frameNote = exceptionFrameNote(e, values);
+  if (frameNote) notes.push(frameNote);
+  out.summary =
+    summaryOf(out, decoded) + (frameNote ? " (that is where the fault's exception frame was pushed)" : '');
   return out;
 }
 
@@ -305,6 +323,23 @@ function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence)
         `(\`${v.name}\`: ${v.kind} of ${[v.function, ...v.inlinedIn].join(', inlined in ')}, in ${v.location}) at ${where}`
       : `calling through ${through} == ${valueText(rip)} at ${where} (\`${call.text}\`)`;
   return out;
+}
+
+/**
+ * A stack guard page hit whose fault address is not the access's, but 8 bytes below RSP rounded down to 16:
+ * where a 64-bit CPU pushes the frame of an exception taken without a stack switch. The access faulted, and
+ * delivering that page fault on the same (overflowed) stack faulted again — the double fault the kernel
+ * reports with the address of that push.
+ */
+function exceptionFrameNote(e: AccessEvent, values: AccessValues): string | null {
+  if (e.kind !== 'stack-guard' || values.agrees !== false || values.fault === null) return null;
+  const rsp = values.stackPointer;
+  if (rsp === null || values.fault !== (rsp & ~15n) - 8n) return null;
+  return (
+    `the fault address is RSP rounded down to 16, minus 8: where the CPU pushes a page fault's frame on the ` +
+    `same stack. The access faulted, then pushing that fault's frame faulted again (a double fault, reported ` +
+    `with the push's address): the fault address is the push's, not the access's`
+  );
 }
 
 /** ELF e_machine of each architecture the explanation decodes. */
@@ -399,6 +434,19 @@ function summaryOf(a: FaultAccess, d: DecodedAccess): string {
         ? `, not the fault address ${a.faultAddress}`
         : '';
   const reg = a.base;
+  if (a.stack && a.expression && a.variable) {
+    const v = a.variable;
+    const owner = [v.function, ...v.inlinedIn].join(', inlined in ');
+    const at =
+      a.stack.byte === a.faultAddress
+        ? `${a.stack.byte}, the fault address`
+        : `${a.stack.byte}${a.agreesWithFaultAddress === false ? `, not the fault address ${a.faultAddress}` : ''}`;
+    return (
+      `${verb} \`${a.expression}\` on the stack through ` +
+      `${reg ? `${reg.register} == ${valueText(reg.value)}` : 'its base register'} ` +
+      `(\`${v.name}\`: ${v.kind} of ${owner}, ${v.type}, at ${v.location.replace(/^the stack at /, '')}) → ${at}`
+    );
+  }
   if (a.expression && a.variable && reg) {
     const owner = [a.variable.function, ...a.variable.inlinedIn].join(', inlined in ');
     // One step back, the register held a member loaded from the variable: `node->next` (`node`: …).

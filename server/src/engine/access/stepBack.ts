@@ -51,6 +51,8 @@ interface Decoded {
   load: PointerLoad | null;
   /** `lea disp(%base),%into`, 64-bit, a general-purpose base and no index. */
   lea: PointerLoad | null;
+  /** `lea disp(%rsp),%into` / `disp(%rbp)`, 64-bit, no index: an address in the frame. */
+  stackLea: { into: string; slot: StackSlot } | null;
   /** `mov %src,%dst` with 64-bit registers: the source. */
   copyFrom: string | null;
   copyInto: string | null;
@@ -148,6 +150,73 @@ export function loadsBefore(
     : `no variable holds the register ${want} was loaded through in this block`;
 }
 
+/** A register that holds an address in the function's own frame. */
+export interface StackAddress {
+  /** The register's value before the instruction at the PC is CFA + this. */
+  cfaOffset: bigint;
+  /** Bytes pushed or reserved since the function's entry, at the PC (RSP = CFA - 8 - this); null when unknown. */
+  depthAtPc: number | null;
+  /** How the register got the address (`RDI was copied from RSI by …`), first executed first. */
+  notes: string[];
+}
+
+/**
+ * Whether `register` holds an address in the function's own stack frame before the instruction at byte `pc`
+ * of `code` (the function's bytes from its start): RSP or RBP themselves, or a copy of them
+ * (`mov %rsp,%rsi; mov %rsi,%rdi`) or an address computed from them (`lea 0x10(%rsp),%rdi`), followed
+ * backwards in the same basic block, the stack depth tracked from the function's start; or a short reason.
+ */
+export function stackAddressIn(code: Uint8Array, pc: number, register: string): StackAddress | string {
+  const decoded = decodeWithDepth(code, pc);
+  if (!decoded) return 'the bytes before the PC decode to no instruction boundary at the PC';
+  const { list, depth } = decoded;
+  const rbp = framePointer(list);
+  const targets = new Set(list.flatMap((d) => (d.target === null ? [] : [d.target])));
+  const notes: string[] = [];
+  const at = (d: Decoded) => `+0x${d.at.toString(16)}`;
+  /** The CFA offset of `base` + `k` before instruction `d` (or at the PC when `d` is null). */
+  const fromBase = (base: 'RSP' | 'RBP', k: bigint, d: Decoded | null): StackAddress | string => {
+    const cfa =
+      base === 'RBP'
+        ? rbp && rbp.at < (d?.at ?? pc)
+          ? k - 8n - BigInt(rbp.depth)
+          : null
+        : (d ? d.depth : depth) === null
+          ? null
+          : k - 8n - BigInt((d ? d.depth : depth)!);
+    if (cfa === null)
+      return base === 'RBP'
+        ? 'RBP is no frame pointer set by `mov %rsp,%rbp` in this function'
+        : 'the stack depth there is not known (RSP moved by more than push, pop, sub/add $n)';
+    return { cfaOffset: cfa, depthAtPc: depth, notes };
+  };
+  let want = register;
+  /** The register's value is `want`'s + this. */
+  let plus = 0n;
+  if (want === 'RSP' || want === 'RBP') return fromBase(want, 0n, null);
+  for (let k = list.length - 1; k >= 0; k--) {
+    const next = k + 1 < list.length ? list[k + 1].at : pc;
+    if (targets.has(next))
+      return `${want} may be set on another path (a jump lands at +0x${next.toString(16)}): not followed`;
+    const d = list[k];
+    if (d.call && CALL_CLOBBERED.has(want)) return `${want} is set by the call \`${d.text}\` at ${at(d)}`;
+    if (!d.writes.includes(want)) continue;
+    if (d.copyFrom) {
+      notes.unshift(`${want} was copied from ${d.copyFrom} by \`${d.text}\` (${at(d)})`);
+      want = d.copyFrom;
+      if (want === 'RSP' || want === 'RBP') return fromBase(want, plus, d);
+    } else if (d.stackLea && d.stackLea.into === want) {
+      notes.unshift(`${want} was computed from ${d.stackLea.slot.base} by \`${d.text}\` (${at(d)})`);
+      return fromBase(d.stackLea.slot.base, d.stackLea.slot.displacement + plus, d);
+    } else if (d.lea && d.lea.into === want) {
+      notes.unshift(`${want} was computed from ${d.lea.memory.base} by \`${d.text}\` (${at(d)})`);
+      plus += d.lea.memory.displacement;
+      want = d.lea.memory.base!;
+    } else return `${want} is set by \`${d.text}\` at ${at(d)}, not from RSP or RBP`;
+  }
+  return `${want} comes from before the function (no stack address of its frame)`;
+}
+
 /**
  * The slot's offset from the CFA (what DW_OP_fbreg gives when the frame base is the CFA, as gcc makes it) at
  * instruction `d`: RSP + k is CFA - 8 (the return address) - the bytes pushed since entry + k; RBP + k needs
@@ -182,8 +251,11 @@ function stackEffect(d: Decoded): number | null {
   return m[1] === 'sub' ? v : -v;
 }
 
-/** The stack depth before each instruction, along the code in address order (a jump's target takes the depth at the jump). */
-function trackDepths(list: Decoded[]): void {
+/**
+ * The stack depth before each instruction, along the code in address order (a jump's target takes the depth
+ * at the jump); returns the depth at `end`, the byte after the last one.
+ */
+function trackDepths(list: Decoded[], end: number): number | null {
   const atTarget = new Map<number, number | null>();
   let depth: number | null = 0;
   for (const d of list) {
@@ -198,10 +270,18 @@ function trackDepths(list: Decoded[]): void {
       atTarget.set(d.target, atTarget.has(d.target) && atTarget.get(d.target) !== after ? null : after);
     depth = d.ends ? null : after;
   }
+  if (!atTarget.has(end)) return depth;
+  const there = atTarget.get(end)!;
+  return depth === null ? there : there === depth ? depth : null;
 }
 
 /** The instructions from byte 0 up to `pc`, or null when none ends exactly at `pc`. */
 function decodeUpTo(code: Uint8Array, pc: number): Decoded[] | null {
+  return decodeWithDepth(code, pc)?.list ?? null;
+}
+
+/** decodeUpTo, with the stack depth at `pc` (null when unknown). */
+function decodeWithDepth(code: Uint8Array, pc: number): { list: Decoded[]; depth: number | null } | null {
   const out: Decoded[] = [];
   const bytes = code.subarray(0, pc);
   for (let at = 0; at < pc;) {
@@ -212,8 +292,7 @@ function decodeUpTo(code: Uint8Array, pc: number): Decoded[] | null {
   }
   const last = out[out.length - 1];
   if (!(last && last.at + last.length === pc) && !(out.length === 0 && pc === 0)) return null;
-  trackDepths(out);
-  return out;
+  return { list: out, depth: trackDepths(out, pc) };
 }
 
 function describe(x: X86Instruction, at: number): Decoded {
@@ -234,6 +313,7 @@ function describe(x: X86Instruction, at: number): Decoded {
     a && a.size === 8 && !a.memory.index && a.memory.base && !['RIP', 'RSP', 'RBP'].includes(a.memory.base)
       ? { kind: 'lea', at, text: x.text, into: a.into, memory: a.memory }
       : null;
+  const leaSlot = a && a.size === 8 ? slotOf(a.memory, null) : null;
   const spillSlot = x.store ? slotOf(x.store.memory, x.store.segment) : null;
   const written = x.memory.find((m) => m.access === 'write' || m.access === 'rmw');
   return {
@@ -245,6 +325,7 @@ function describe(x: X86Instruction, at: number): Decoded {
     target: x.flow === 'branch' ? x.target : null,
     load,
     lea,
+    stackLea: a && leaSlot ? { into: a.into, slot: leaSlot } : null,
     copyFrom: x.copy?.from ?? null,
     copyInto: x.copy?.into ?? null,
     depth: null,

@@ -16,10 +16,47 @@ export interface AccessValues {
   index: (RegisterValue & { scale: number }) | null;
   /** The effective address, null when a register it needs is missing or it is RIP-relative without an IP. */
   address: bigint | null;
-  /** true: the fault address lies in [address, address + size); false: it does not; null: nothing to compare. */
+  /**
+   * true: the fault address lies in [address, address + size) — for `rep stos`/`rep movs`, in the bytes the
+   * instruction has left to write (or read); false: it does not; null: nothing to compare.
+   */
   agrees: boolean | null;
+  /** The fault address, when the event gives one. */
+  fault: bigint | null;
+  /** RSP from the dump (the faulting frame's stack pointer), null when not printed. */
+  stackPointer: bigint | null;
+  /** A repeated string instruction: the bytes it has left to write, from RCX and EFLAGS.DF. */
+  stringRange: { start: bigint; end: bigint } | null;
   notes: string[];
 }
+
+/** `rep stos %rax,(%rdi)` / `rep movsq (%rsi),(%rdi)` as the decoders spell them: its element size, or null. */
+export function repeatedString(text: string): { op: 'stos' | 'movs'; element: number } | null {
+  const m = /^rep (stos|movs)([bwlq])?\b(?: %(r|e)?(a[xl]))?/.exec(text);
+  if (!m) return null;
+  const bySuffix: Record<string, number> = { b: 1, w: 2, l: 4, q: 8 };
+  const element = m[2]
+    ? bySuffix[m[2]]
+    : m[4] === 'al'
+      ? 1
+      : m[3] === 'r'
+        ? 8
+        : m[3] === 'e'
+          ? 4
+          : m[4] === 'ax'
+            ? 2
+            : 0;
+  return element ? { op: m[1] as 'stos' | 'movs', element } : null;
+}
+
+/** RSP as the dump prints it, `RSP: 0018:ffffc9000003fd80` (the stack segment first) or alone. */
+function stackPointerOf(registers: Register[]): bigint | null {
+  const m = /^(?:[0-9a-f]{4}:)?([0-9a-f]{1,16})$/i.exec(registers.find((r) => r.name === 'RSP')?.value ?? '');
+  return m ? BigInt('0x' + m[1]) : null;
+}
+
+/** EFLAGS.DF: string instructions go down when set. */
+const EFLAGS_DF = 1n << 10n;
 
 const MASK64 = (1n << 64n) - 1n;
 const MASK32 = (1n << 32n) - 1n;
@@ -80,6 +117,39 @@ export function accessValues(
   let agrees: boolean | null = null;
   const fault =
     faultAddress !== null && /^[0-9a-f]{1,16}$/i.test(faultAddress) ? BigInt('0x' + faultAddress) : null;
+  const rep = repeatedString(access.text);
+  const count = rep && m?.base === 'RDI' ? registerValue(registers, 'RCX') : null;
+  let stringRange: AccessValues['stringRange'] = null;
+  if (rep && address !== null && count !== null) {
+    const eflags = registerValue(registers, 'EFLAGS');
+    const down = eflags !== null && (eflags & EFLAGS_DF) !== 0n;
+    const e = BigInt(rep.element);
+    // The CPU faults at an element it has still to write: RDI is the next one, RCX how many remain.
+    stringRange = down
+      ? { start: address - (count - 1n) * e, end: address + e }
+      : { start: address, end: address + count * e };
+    const span = `[0x${stringRange.start.toString(16)}, 0x${stringRange.end.toString(16)})`;
+    const what = `\`${access.text}\` has RCX == 0x${count.toString(16)} elements of ${rep.element} byte${rep.element > 1 ? 's' : ''} left to write ${down ? 'down to' : 'from'} RDI${eflags === null ? ' (EFLAGS not in the dump: DF taken as clear, as the ABI keeps it)' : down ? ' (EFLAGS.DF set)' : ''}: ${span}`;
+    if (fault !== null) {
+      agrees = fault >= stringRange.start && fault < stringRange.end;
+      notes.push(
+        agrees
+          ? `${what}; the fault address is in it, ${fault === address ? 'at RDI' : `+0x${(fault - stringRange.start).toString(16)} into it (a fault inside a string instruction's range need not be at RDI)`}`
+          : `${what}; the fault address 0x${fault.toString(16)} is outside it`,
+      );
+      return {
+        base,
+        index,
+        address,
+        agrees,
+        fault,
+        stackPointer: stackPointerOf(registers),
+        stringRange,
+        notes,
+      };
+    }
+    notes.push(what);
+  }
   if (address !== null && fault !== null) {
     const size = BigInt(access.size ?? 1);
     agrees = fault >= address && fault < address + size;
@@ -89,5 +159,5 @@ export function accessValues(
           (access.otherOperands > 0 ? ' (the other operand may be the one that faulted)' : ''),
       );
   }
-  return { base, index, address, agrees, notes };
+  return { base, index, address, agrees, fault, stackPointer: stackPointerOf(registers), stringRange, notes };
 }

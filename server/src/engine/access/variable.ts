@@ -5,7 +5,7 @@
 import { type Die, dieRef, dieString, readDieTree } from '../symbolize/dwarf/dies';
 import type { DwarfInfo } from '../symbolize/dwarf/dwarfInfo';
 import { locationAt, registerLocation, type RegisterLocation } from '../symbolize/dwarf/locations';
-import { DW_TAG_TYPE, membersOf, stripType, typeName, typeOf } from '../symbolize/dwarf/types';
+import { byteSize, DW_TAG_TYPE, membersOf, stripType, typeName, typeOf } from '../symbolize/dwarf/types';
 import { X86_64_GPRS } from './instruction';
 
 export interface VariableAtPc {
@@ -111,11 +111,42 @@ export function variableAtFrameOffset(
     pc,
     where,
     (loc) => (loc.kind === 'frame-offset' && loc.offset === cfaOffset ? 0n : null),
-    (fn) => {
-      const fb = fn.attrs.get(AT_frame_base);
-      return fb?.kind === 'block' && fb.value.length === 1 && fb.value[0] === DW_OP_call_frame_cfa;
-    },
+    frameBaseIsCfa,
   );
+}
+
+/**
+ * The variable that lives on the stack (DW_OP_fbreg, the frame base the CFA) and covers the byte at CFA +
+ * `cfaOffset` at linear `pc` — a buffer `char buf[256]` for any of its 256 bytes — with the byte's offset
+ * into it (`offset`); or a short reason. Its location reads `the stack at CFA-0x110`.
+ */
+export function variableCoveringFrameOffset(
+  dw: DwarfInfo,
+  pc: number,
+  cfaOffset: bigint,
+): { found: VariableFound | null; why: string | null } {
+  const hex = (v: bigint) => `${v < 0n ? '-' : '+'}0x${(v < 0n ? -v : v).toString(16)}`;
+  const r = findVariable(
+    dw,
+    pc,
+    `the stack at CFA${hex(cfaOffset)}`,
+    (loc, type) => {
+      if (loc.kind !== 'frame-offset') return null;
+      const size = byteSize(dw, type);
+      if (!size || cfaOffset < loc.offset || cfaOffset >= loc.offset + BigInt(size)) return null;
+      return cfaOffset - loc.offset;
+    },
+    frameBaseIsCfa,
+  );
+  // The variable starts at the slot, not at the byte: its location names the slot.
+  if (r.found) r.found.variable.location = `the stack at CFA${hex(cfaOffset - r.found.offset)}`;
+  return r;
+}
+
+/** Is the function's frame base the CFA (DW_OP_call_frame_cfa), what DW_OP_fbreg offsets are taken from here? */
+function frameBaseIsCfa(fn: Die): boolean {
+  const fb = fn.attrs.get(AT_frame_base);
+  return fb?.kind === 'block' && fb.value.length === 1 && fb.value[0] === DW_OP_call_frame_cfa;
 }
 
 /**
@@ -126,7 +157,7 @@ function findVariable(
   dw: DwarfInfo,
   pc: number,
   register: string,
-  match: (loc: RegisterLocation) => bigint | null,
+  match: (loc: RegisterLocation, type: Die | null) => bigint | null,
   frameBaseOk: (fn: Die) => boolean = () => true,
 ): { found: VariableFound | null; why: string | null } {
   const unit = dw.findUnit(pc);
@@ -157,7 +188,7 @@ function findVariable(
       const expr = locationAt(unit, attr, pc);
       if (!expr) continue;
       const loc = registerLocation(expr, unit.sections.little);
-      const offset = match(loc);
+      const offset = match(loc, typeOf(dw, origin));
       if (offset === null) {
         if (
           (loc.kind === 'other' || loc.kind === 'frame-offset') &&

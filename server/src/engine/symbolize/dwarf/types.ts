@@ -82,9 +82,13 @@ export function typeName(dw: DwarfInfo, t: Die | null, depth = 0): string {
       return inner.endsWith('*') ? `${inner}*` : `${inner} *`;
     }
     case DW_TAG_TYPE.const_type:
-      return `const ${typeName(dw, typeOf(dw, t), depth + 1)}`;
-    case DW_TAG_TYPE.volatile_type:
-      return `volatile ${typeName(dw, typeOf(dw, t), depth + 1)}`;
+    case DW_TAG_TYPE.volatile_type: {
+      const q = t.tag === DW_TAG_TYPE.const_type ? 'const' : 'volatile';
+      const target = typeOf(dw, t);
+      const inner = typeName(dw, target, depth + 1);
+      // A qualified array is an array of qualified elements (C11 6.7.3): gcc qualifies both in DWARF.
+      return target?.tag === DW_TAG_TYPE.array_type && inner.startsWith(`${q} `) ? inner : `${q} ${inner}`;
+    }
     case DW_TAG_TYPE.restrict_type:
     case DW_TAG_TYPE.atomic_type:
       return typeName(dw, typeOf(dw, t), depth + 1);
