@@ -140,6 +140,68 @@ __attribute__((noinline)) void tail_either(int k, void (*a)(int), void (*b)(int)
 		b(6);
 }
 
+/*
+ * Stack overflows into the guard page, as a kernel's runaway recursion meets its VMAP stack's guard page:
+ * each frame holds an 8 KiB buffer, so the first byte written below the stack's limit is one of the buffer's
+ * (the SIGSEGV's si_addr), not a push. Kept from tail recursion by the asm after the call.
+ */
+static __attribute__((noinline)) void consume(char *p)
+{
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* Zero-filled with `rep stos` from `mov %rsp,%rsi; mov %rsi,%rdi`, as the kernel's INIT_STACK_ALL_ZERO does. */
+static inline __attribute__((always_inline)) int fill_zero(int depth)
+{
+	char buf[8192];
+
+	memset(buf, 0, sizeof(buf));
+	buf[depth & 0xff] = 1;
+	consume(buf);
+	return buf[1];
+}
+
+__attribute__((noinline)) int guard_stos(int depth)
+{
+	int r = fill_zero(depth);
+	int s = guard_stos(depth + 1);
+
+	__asm__ volatile("" : "+r"(s));
+	return r + s;
+}
+
+/* Written from its end down: the fault is inside the buffer, `mov %cl,(%rsp,%rdx,1)`. */
+__attribute__((noinline)) int guard_down(int depth)
+{
+	volatile char buf[8192];
+	int s;
+
+	for (int i = sizeof(buf) - 1; i >= 0; i--)
+		buf[i] = (char)(depth + i);
+	s = guard_down(depth + 1);
+	__asm__ volatile("" : "+r"(s));
+	return s + buf[depth & 0xff];
+}
+
+struct request {
+	long id;
+	char data[8192];
+};
+
+/* A member of a struct on the stack, zero-filled through `lea 0x8(%rsp),%rdx; mov %rdx,%rdi` (`id` is set after). */
+__attribute__((noinline)) int guard_member(int depth)
+{
+	struct request req;
+	int s;
+
+	memset(req.data, 0, sizeof(req.data));
+	consume(req.data);
+	req.id = depth;
+	s = guard_member(depth + 1);
+	__asm__ volatile("" : "+r"(s));
+	return s + req.data[depth & 0xff] + (int)req.id;
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -172,5 +234,11 @@ int main(int argc, char **argv)
 		tail_either(argc, bad_fn, bad_fn);
 	if (!strcmp(s, "tail_chosen"))
 		tail_either(argc, bad_fn, (void (*)(int))side_effect);
+	if (!strcmp(s, "guard_stos"))
+		return guard_stos(0);
+	if (!strcmp(s, "guard_down"))
+		return guard_down(0);
+	if (!strcmp(s, "guard_member"))
+		return guard_member(0);
 	return 0;
 }

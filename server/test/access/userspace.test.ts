@@ -102,18 +102,29 @@ function kallsymsSize(exe: string, func: string): number {
 
 const hex16 = (v: bigint) => v.toString(16).padStart(16, '0');
 
-/** The crash as an x86_64 oops prints it. */
-function oopsText(c: Crash, exe: string): string {
+/**
+ * The crash as an x86_64 oops prints it (`guard`: as a hit of the stack's guard page, the EFLAGS of the
+ * crash, whose DF a string instruction's direction reads).
+ */
+function oopsText(c: Crash, exe: string, guard = false): string {
   const frame = (f: { func: string; offset: number }) =>
     `${f.func}+0x${f.offset.toString(16)}/0x${kallsymsSize(exe, f.func).toString(16)}`;
   const r = (n: string) => `${n}: ${hex16(c.registers.get(n) ?? 0n)}`;
+  const eflags = guard ? (c.registers.get('EFLAGS') ?? 0n).toString(16).padStart(8, '0') : '00010246';
   return [
-    `BUG: kernel NULL pointer dereference, address: ${hex16(c.faultAddress)}`,
-    '#PF: supervisor read access in kernel mode',
-    'Oops: 0000 [#1] PREEMPT SMP NOPTI',
+    ...(guard
+      ? [
+          `BUG: TASK stack guard page was hit at ${hex16(c.faultAddress)}`,
+          'stack guard page: 0000 [#1] PREEMPT SMP NOPTI',
+        ]
+      : [
+          `BUG: kernel NULL pointer dereference, address: ${hex16(c.faultAddress)}`,
+          '#PF: supervisor read access in kernel mode',
+          'Oops: 0000 [#1] PREEMPT SMP NOPTI',
+        ]),
     'CPU: 0 PID: 1 Comm: faults Not tainted 6.1.0 #1',
     `RIP: 0010:${c.func ? frame({ func: c.func, offset: c.offset }) : `0x${c.pc.toString(16)}`}`,
-    `RSP: 0018:${hex16(c.registers.get('RSP')!)} EFLAGS: 00010246`,
+    `RSP: 0018:${hex16(c.registers.get('RSP')!)} EFLAGS: ${eflags}`,
     [r('RAX'), r('RBX'), r('RCX')].join(' '),
     [r('RDX'), r('RSI'), r('RDI')].join(' '),
     [r('RBP'), r('R8').replace('R8:', 'R08:'), r('R9').replace('R9:', 'R09:')].join(' '),
@@ -124,9 +135,9 @@ function oopsText(c: Crash, exe: string): string {
   ].join('\n');
 }
 
-function explain(exe: string, scenario: string): { access: FaultAccess; crash: Crash } {
+function explain(exe: string, scenario: string, guard = false): { access: FaultAccess; crash: Crash } {
   const c = crash(exe, scenario);
-  const e = analyzeText(oopsText(c, exe)).events[0];
+  const e = analyzeText(oopsText(c, exe, guard)).events[0];
   assert.ok(e && (e.ip || accessEventOf(e).caller), scenario);
   const df = openDebugFile(exe);
   const caller = accessEventOf(e).caller;
@@ -451,6 +462,69 @@ test(
       ]);
       assert.equal(where, `$1 = 0x${c.faultAddress.toString(16)}`, `${scenario}: &(${a.expression})`);
       assert.equal(type, `type = ${a.variable.type}`, scenario);
+    }
+  },
+);
+
+/** Writes into the stack's guard page (its rlimit in user space): the buffer each frame holds, and how it is written. */
+const GUARD: Record<string, { expression: RegExp; instruction: RegExp; inlined: boolean }> = {
+  // `rep stos` from `mov %rsp,%rsi; mov %rsi,%rdi`, the buffer of an inlined helper.
+  guard_stos: { expression: /^buf\[0\]$/, instruction: /^rep stos %rax,\(%rdi\)$/, inlined: true },
+  // A byte store with RSP as its base and an index: inside the buffer.
+  guard_down: { expression: /^buf\[\d+\]$/, instruction: /^mov %cl,\(%rsp,%rdx(?:,1)?\)$/, inlined: false },
+  // `rep stos` from `lea 0x8(%rsp),%rdx; mov %rdx,%rdi`: a member of a struct on the stack.
+  guard_member: { expression: /^req\.data\[0\]$/, instruction: /^rep stos %rax,\(%rdi\)$/, inlined: false },
+};
+
+test(
+  'DWARF 5: a write into the stack guard page names the local buffer by its DW_OP_fbreg offset from the CFA, as gdb gives them in the crashed frame',
+  { skip },
+  () => {
+    const exe = build(5);
+    for (const [scenario, want] of Object.entries(GUARD)) {
+      const { access: a, crash: c } = explain(exe, scenario, true);
+      const why = `${scenario}: ${a.summary} ${a.notes.join('; ')}`;
+      // The overflow hit the instruction the scenario is about (not a push of the frame's top bytes).
+      assert.match(a.instruction, want.instruction, why);
+      assert.equal(a.kind, 'write', why);
+      assert.match(a.expression ?? '', want.expression, why);
+      assert.ok(a.variable && a.stack, why);
+      assert.equal(a.agreesWithFaultAddress, true, why);
+      assert.equal(a.stack.byte, '0x' + c.faultAddress.toString(16), why);
+      if (/^rep /.test(a.instruction))
+        assert.ok(
+          a.notes.some((n) =>
+            /has RCX == 0x[0-9a-f]+ elements of 8 bytes left to write from RDI: .*the fault address is in it/.test(
+              n,
+            ),
+          ),
+          why,
+        );
+      const [where, type, frame, scope] = gdbAtCrash(exe, scenario, [
+        `p/x (unsigned long)&(${a.expression})`,
+        `whatis ${a.variable.name}`,
+        'info frame',
+        'info scope *$pc',
+      ]);
+      // gdb: the expression is at the fault address, the variable of that type …
+      assert.equal(where, `$1 = 0x${c.faultAddress.toString(16)}`, `${scenario}: &(${a.expression})`);
+      assert.equal(type.replace(/\s+/g, ''), `type=${a.variable.type}`.replace(/\s+/g, ''), why);
+      // … the frame's CFA (`frame at`), the function that owns the variable, inlined or not …
+      assert.match(frame, new RegExp(`frame at ${a.stack.cfa}:`), why);
+      assert.match(frame, new RegExp(`rip = 0x[0-9a-f]+ in ${a.variable.function} `), why);
+      assert.equal(/inlined into frame/.test(frame), want.inlined, frame);
+      assert.equal(a.variable.inlinedIn.length > 0, want.inlined, why);
+      // … and the variable is DW_OP_fbreg N, the slot we name.
+      const fbreg = new RegExp(
+        `Symbol ${a.variable.name} is a (?:complex DWARF expression|variable with complex DWARF expression locating its address in memory):\\s*0: DW_OP_fbreg (-?\\d+)`,
+      ).exec(scope);
+      assert.ok(fbreg, scope);
+      const n = BigInt(fbreg[1]);
+      assert.equal(
+        a.variable.location,
+        `the stack at CFA${n < 0n ? '-' : '+'}0x${(n < 0n ? -n : n).toString(16)}`,
+        why,
+      );
     }
   },
 );

@@ -88,7 +88,13 @@ export function accessValues(
   const notes: string[] = [];
   const m = access.memory;
   const read = (name: string | null): RegisterValue | null =>
-    name === null ? null : { register: name, value: name === 'RIP' ? ip : registerValue(registers, name) };
+    name === null
+      ? null
+      : {
+          register: name,
+          value:
+            name === 'RIP' ? ip : name === 'RSP' ? stackPointerOf(registers) : registerValue(registers, name),
+        };
   let base: RegisterValue | null = null;
   let index: (RegisterValue & { scale: number }) | null = null;
   let address: bigint | null = null;
