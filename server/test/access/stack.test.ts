@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeText, evidenceFromFile, faultAccess, openDebugFile } from '../../src/engine';
+import { analyzeText, evidenceFromFile, faultAccess, openDebugFile, type Register } from '../../src/engine';
 import { stackAddressIn } from '../../src/engine/access/stepBack';
 import { accessValues } from '../../src/engine/access/values';
 import { decodeAccess } from '../../src/engine/access/instruction';
@@ -117,10 +117,11 @@ test('no stack address: a load, a call between, another path; said, not guessed'
 
 test('rep stos: the fault address agrees anywhere in the RCX elements left to write, up or (DF) down', () => {
   const rep = decodeAccess(Uint8Array.from([0xf3, 0x48, 0xab]))!;
-  const regs = (rdi: string, rcx: string, eflags: string) => [
-    { name: 'RDI', value: rdi },
-    { name: 'RCX', value: rcx },
-    { name: 'EFLAGS', value: eflags },
+  const at = { line: 0, start: 0, end: 0 };
+  const regs = (rdi: string, rcx: string, eflags: string): Register[] => [
+    { name: 'RDI', value: rdi, span: at },
+    { name: 'RCX', value: rcx, span: at },
+    { name: 'EFLAGS', value: eflags, span: at },
   ];
   const up = accessValues(rep, regs('1000', '20', '00000246'), '10f8', null);
   assert.equal(up.agrees, true);
@@ -134,7 +135,7 @@ test('rep stos: the fault address agrees anywhere in the RCX elements left to wr
   assert.deepEqual(down.stringRange, { start: 0xf08n, end: 0x1008n });
   assert.equal(down.agrees, true);
   // Without RCX: no range, the address alone.
-  const bare = accessValues(rep, [{ name: 'RDI', value: '1000' }], '1008', null);
+  const bare = accessValues(rep, [{ name: 'RDI', value: '1000', span: at }], '1008', null);
   assert.equal(bare.stringRange, null);
   assert.equal(bare.agrees, false);
 });
