@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeText, evidenceFromFile, faultAccess, openDebugFile, type Register } from '../../src/engine';
+import {
+  analyzeText,
+  evidenceFromFile,
+  explainAt,
+  faultAccess,
+  openDebugFile,
+  type FaultAccess,
+  type Register,
+} from '../../src/engine';
+import { faultAddressInAccess } from '../../src/engine/access/hoverText';
 import { stackAddressIn } from '../../src/engine/access/stepBack';
 import { accessValues } from '../../src/engine/access/values';
 import { decodeAccess } from '../../src/engine/access/instruction';
@@ -200,3 +209,46 @@ test(
     assert.equal(a.variable?.location, `the stack at CFA-0x${(-k).toString(16)}`, why);
   },
 );
+
+test("the recursion log's CR2 hover: the access wrote `pad[0]` above it, the address is the exception frame's push", () => {
+  const text = readFileSync(join(QEMU_HARDENING_LOGS, 'recursion.console.log'), 'latin1');
+  const lines = text.split(/\r\n|\r|\n/);
+  const analysis = analyzeText(text);
+  const line = lines.findIndex((l) => /\bCR2: ffffcf0b8058ff28/.test(l));
+  assert.ok(line >= 0);
+  const df = openDebugFile(HARDENING_KO);
+  const hover =
+    explainAt(lines[line], lines[line].indexOf('CR2: ') + 6, {
+      line,
+      analysis,
+      getLine: (n) => lines[n],
+      accessOf: (e) => faultAccess(e, evidenceFromFile(df, e.ip!)) ?? undefined,
+    })?.markdown ?? '';
+  assert.ok(
+    hover.includes(
+      '**Faulting access:** `rep stos %rax,(%rdi)` wrote `pad[0]` at 0xffffcf0b8058ff30, not this address: the fault address is RSP rounded down to 16, minus 8',
+    ),
+    hover,
+  );
+});
+
+test('a fault address inside what a rep stos had left to write, not at RDI: said so, named only when it is the byte named', () => {
+  const a = {
+    instruction: 'rep stos %rax,(%rdi)',
+    address: '0x1000',
+    faultAddress: '0x10f8',
+    agreesWithFaultAddress: true,
+    base: { register: 'RDI', value: '0x1000' },
+    expression: 'buf[248]',
+    stack: { cfa: '0x1110', byte: '0x10f8', cfaOffset: '-0x18' },
+    notes: [],
+  } as unknown as FaultAccess;
+  assert.equal(
+    faultAddressInAccess(a, 0x10f8n),
+    '**Faulting access:** `rep stos %rax,(%rdi)` had this address left to write from RDI (0x1000) = `&buf[248]`.',
+  );
+  assert.equal(
+    faultAddressInAccess({ ...a, stack: undefined, expression: 'o->buf' }, 0x10f8n),
+    '**Faulting access:** `rep stos %rax,(%rdi)` had this address left to write from RDI (0x1000).',
+  );
+});

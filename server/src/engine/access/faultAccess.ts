@@ -325,6 +325,9 @@ function badCallAccess(e: AccessEvent, target: bigint, evidence: AccessEvidence)
   return out;
 }
 
+/** How the note of a fault address that is the exception frame's push begins (hovers find it by this). */
+export const EXCEPTION_FRAME_NOTE = 'the fault address is RSP rounded down to 16, minus 8';
+
 /**
  * A stack guard page hit whose fault address is not the access's, but 8 bytes below RSP rounded down to 16:
  * where a 64-bit CPU pushes the frame of an exception taken without a stack switch. The access faulted, and
@@ -336,7 +339,7 @@ function exceptionFrameNote(e: AccessEvent, values: AccessValues): string | null
   const rsp = values.stackPointer;
   if (rsp === null || values.fault !== (rsp & ~15n) - 8n) return null;
   return (
-    `the fault address is RSP rounded down to 16, minus 8: where the CPU pushes a page fault's frame on the ` +
+    `${EXCEPTION_FRAME_NOTE}: where the CPU pushes a page fault's frame on the ` +
     `same stack. The access faulted, then pushing that fault's frame faulted again (a double fault, reported ` +
     `with the push's address): the fault address is the push's, not the access's`
   );

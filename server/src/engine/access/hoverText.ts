@@ -2,7 +2,7 @@
 // `Unable to handle kernel … at virtual address`): the register's part in the faulting instruction and the
 // variable DWARF puts there, the fault address as base + displacement = `&expression`. Only when the hovered
 // value is the one the access used: a second register dump of the same event (user-space pt_regs) says nothing.
-import type { FaultAccess } from './faultAccess';
+import { EXCEPTION_FRAME_NOTE, type FaultAccess } from './faultAccess';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
 const valueText = (v: string | null) => (v === null ? 'not in the dump' : v === '0x0' ? 'NULL' : v);
@@ -38,6 +38,16 @@ export function registerInAccess(a: FaultAccess, register: string, value: bigint
 
 /** The fault address as the faulting access computed it, one markdown line, or null when it is not that address. */
 export function faultAddressInAccess(a: FaultAccess, value: bigint): string | null {
+  const fault = a.faultAddress === hex(value);
+  // A stack guard hit reported at the push of the exception frame, below the access.
+  const pushed = fault ? a.notes.find((n) => n.startsWith(EXCEPTION_FRAME_NOTE)) : undefined;
+  if (pushed)
+    return `**Faulting access:** \`${a.instruction}\` wrote ${a.expression ? `\`${a.expression}\` at ` : ''}${a.stack?.byte ?? a.address ?? 'an address not known'}, not this address: ${pushed}.`;
+  // A string instruction faults anywhere in what it has left to write, not only at RDI.
+  if (fault && a.agreesWithFaultAddress && a.address !== hex(value) && /^rep /.test(a.instruction)) {
+    const named = a.stack?.byte === hex(value) && a.expression ? ` = \`&${a.expression}\`` : '';
+    return `**Faulting access:** \`${a.instruction}\` had this address left to write from ${a.base?.register ?? 'RDI'} (${valueText(a.base?.value ?? null)})${named}.`;
+  }
   if (a.address !== hex(value) && !(a.agreesWithFaultAddress && a.faultAddress === hex(value))) return null;
   const base = a.base && a.kind !== 'exec' ? `${a.base.register} (${valueText(a.base.value)})` : null;
   const index = a.index ? `${a.index.register} (${valueText(a.index.value)}) × ${a.index.scale}` : null;
