@@ -96,6 +96,9 @@ export const CRASH_REPORT_COMMAND = 'kernelOops.server.crashReport';
 /** The client's command that copies a crash report (the CodeLens on each event header runs it). */
 export const COPY_CRASH_REPORT_COMMAND = 'kernelOops.copyCrashReport';
 
+/** The language-model tool (`contributes.languageModelTools`) giving chat agents the crash under the cursor. */
+export const EXPLAIN_CRASH_TOOL = 'kernel-oops-lens_explainCrash';
+
 /** The client's command that copies the crash report in Markdown (the result's `markdown`), for a tracker. */
 export const COPY_CRASH_REPORT_MARKDOWN_COMMAND = 'kernelOops.copyCrashReportMarkdown';
 
@@ -116,6 +119,14 @@ export interface CrashReportResult {
   text: string;
   /** The same report in Markdown (`oops-lens report --markdown`), for a tracker. */
   markdown: string;
+  /** Taint letters set, each with what it means. */
+  taint: { letter: string; meaning: string }[];
+  /** What a memory fault's faulting instruction accessed, or null. */
+  faultAccess: string | null;
+  /** Whether debug files decoded the event's frames (its `lines` then say `func (file:line) mod`). */
+  decoded: boolean;
+  /** The event's lines without timestamps and printk prefixes, decoded when `decoded`. */
+  lines: string[];
   /** 0-based header line of the event reported. */
   line: number;
 }

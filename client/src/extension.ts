@@ -14,6 +14,7 @@ import { registerCapture } from './capture';
 import { registerCopyCrashReport } from './crashReport';
 import { registerCrashTree } from './crashTree';
 import { registerLargeLogs } from './largeLogs';
+import { registerExplainCrashTool } from './lmTool';
 import { registerPstore } from './pstore';
 import { isDecodedDocument, registerDecodeLog } from './decodedDocuments';
 import { KERNEL_LOG, registerContentDetection } from './detectByContent';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const attachDebugFiles = registerDebugFiles(context);
   registerDecodeLog(context, () => client);
   registerCopyCrashReport(context, () => client);
+  registerExplainCrashTool(context, () => client);
   registerNavigation(context, () => client);
   registerSearchSyzbot(context);
   registerOpenSource(context);

@@ -87,6 +87,9 @@ test('the report of the event at a line inside it equals oops-lens report --even
     assert.equal(r.title, e.title);
     assert.equal(r.text, cliReport(LOG, i + 1));
     assert.equal(r.markdown, cliReport(LOG, i + 1, '--markdown'));
+    // The structured parts (the language-model tool's evidence) are the text's.
+    assert.ok(r.text.includes(`\n\n${r.lines.map((l) => `  ${l}`.trimEnd()).join('\n')}\n`), r.text);
+    for (const t of r.taint) assert.ok(r.text.includes(`${t.letter} (${t.meaning})`));
   }
   assert.equal(await report(uri, 0), null, 'no event above the first line');
 });

@@ -55,6 +55,10 @@ export function crashReport(inputs: CrashReportInputs, line: number): CrashRepor
     lists: r.lists,
     text: r.text,
     markdown: r.markdown,
+    taint: r.taint,
+    faultAccess: r.faultAccess,
+    decoded: r.decoded,
+    lines: r.lines,
     line: inputs.analysis.events[index].line,
   };
 }

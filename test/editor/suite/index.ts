@@ -198,6 +198,64 @@ test('an oops gets an error at its header, its panic is marked as a consequence'
   );
 });
 
+test('Language-model tool kernel-oops-lens_explainCrash: the crash under the cursor as JSON evidence', async () => {
+  // The lm API of VS Code ≥ 1.95 (code-server 1.100 has it); @types/vscode here is 1.91's.
+  const lm = (
+    vscode as unknown as {
+      lm: {
+        tools: readonly { name: string }[];
+        invokeTool(
+          name: string,
+          options: { input: object; toolInvocationToken: undefined },
+        ): Thenable<{ content: { value?: string }[] }>;
+      };
+    }
+  ).lm;
+  assert.ok(typeof lm?.invokeTool === 'function', 'vscode.lm.invokeTool is missing');
+  assert.ok(
+    lm.tools.some((t) => t.name === 'kernel-oops-lens_explainCrash'),
+    lm.tools.map((t) => t.name).join(', '),
+  );
+  const doc = await open(fixture('oops.dmesg'));
+  await diagnostics(doc.uri, 2);
+  const header = lineOf(doc, 'BUG: kernel NULL pointer dereference');
+  const editor = await vscode.window.showTextDocument(doc);
+  editor.selection = new vscode.Selection(header + 3, 0, header + 3, 0);
+  const result = await lm.invokeTool('kernel-oops-lens_explainCrash', {
+    input: {},
+    toolInvocationToken: undefined,
+  });
+  const evidence = JSON.parse(result.content.map((p) => p.value ?? '').join('')) as {
+    uri: string;
+    line: number;
+    title: string;
+    reportLines: string[];
+    taint: unknown[];
+    faultAccess: string | null;
+  };
+  // The same facts as the crash-report command the Copy crash report lens runs.
+  const report = (await vscode.commands.executeCommand('kernelOops.copyCrashReport')) as {
+    title: string;
+    line: number;
+    lines: string[];
+    faultAccess: string | null;
+  };
+  assert.equal(evidence.uri, doc.uri.toString());
+  assert.equal(evidence.line, header);
+  assert.equal(evidence.title, report.title);
+  assert.match(evidence.title, /NULL pointer dereference in demo_queue_push/);
+  assert.deepEqual(evidence.reportLines, report.lines);
+  assert.match(evidence.reportLines[0], /^BUG: kernel NULL pointer dereference/);
+  assert.equal(evidence.faultAccess, report.faultAccess);
+  // Input naming a line: the panic's own report.
+  const panic = lineOf(doc, 'Kernel panic - not syncing');
+  const second = await lm.invokeTool('kernel-oops-lens_explainCrash', {
+    input: { uri: doc.uri.toString(), line: panic },
+    toolInvocationToken: undefined,
+  });
+  assert.match(JSON.parse(second.content.map((p) => p.value ?? '').join('')).title, /^kernel panic/);
+});
+
 test('Copy crash report: a CodeLens on the oops header copies its report to the clipboard', async () => {
   const doc = await open(fixture('oops.dmesg'));
   await diagnostics(doc.uri, 2);
