@@ -3,6 +3,8 @@
 // gcc -g -O2 (DWARF 4 and 5). The pointers come from a volatile global so the compiler cannot see they are NULL.
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 
 struct mac_info {
 	int id;
@@ -142,8 +144,9 @@ __attribute__((noinline)) void tail_either(int k, void (*a)(int), void (*b)(int)
 
 /*
  * Stack overflows into the guard page, as a kernel's runaway recursion meets its VMAP stack's guard page:
- * each frame holds an 8 KiB buffer, so the first byte written below the stack's limit is one of the buffer's
- * (the SIGSEGV's si_addr), not a push. Kept from tail recursion by the asm after the call.
+ * each frame holds an 8 KiB buffer, so the first byte written into the guard is one of the buffer's (the
+ * SIGSEGV's si_addr), not a push. Kept from tail recursion by the asm after the call. They run on a stack of
+ * their own (on_guarded_stack), so that the frames meet the guard at the same byte on every machine.
  */
 static __attribute__((noinline)) void consume(char *p)
 {
@@ -202,6 +205,38 @@ __attribute__((noinline)) int guard_member(int depth)
 	return s + req.data[depth & 0xff] + (int)req.id;
 }
 
+#define GUARD_BYTES (64 * 1024)
+#define STACK_BYTES (1024 * 1024)
+
+static ucontext_t main_context, guarded_context;
+static int (*guarded_fn)(int);
+static int guarded_result;
+
+static void guarded_entry(void)
+{
+	guarded_result = guarded_fn(0);
+}
+
+/*
+ * Runs fn(0) on a page-aligned stack whose lowest GUARD_BYTES are PROT_NONE (more than a frame: no frame
+ * steps over it), as a VMAP stack has its guard page; the environment's size moves nothing on it.
+ */
+static int on_guarded_stack(int (*fn)(int))
+{
+	char *stack = mmap(NULL, GUARD_BYTES + STACK_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			   -1, 0);
+
+	if (stack == MAP_FAILED || mprotect(stack, GUARD_BYTES, PROT_NONE) || getcontext(&guarded_context))
+		abort();
+	guarded_context.uc_stack.ss_sp = stack + GUARD_BYTES;
+	guarded_context.uc_stack.ss_size = STACK_BYTES;
+	guarded_context.uc_link = &main_context;
+	guarded_fn = fn;
+	makecontext(&guarded_context, guarded_entry, 0);
+	swapcontext(&main_context, &guarded_context);
+	return guarded_result;
+}
+
 int main(int argc, char **argv)
 {
 	const char *s = argc > 1 ? argv[1] : "";
@@ -235,10 +270,10 @@ int main(int argc, char **argv)
 	if (!strcmp(s, "tail_chosen"))
 		tail_either(argc, bad_fn, (void (*)(int))side_effect);
 	if (!strcmp(s, "guard_stos"))
-		return guard_stos(0);
+		return on_guarded_stack(guard_stos);
 	if (!strcmp(s, "guard_down"))
-		return guard_down(0);
+		return on_guarded_stack(guard_down);
 	if (!strcmp(s, "guard_member"))
-		return guard_member(0);
+		return on_guarded_stack(guard_member);
 	return 0;
 }

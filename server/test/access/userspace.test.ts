@@ -466,7 +466,7 @@ test(
   },
 );
 
-/** Writes into the stack's guard page (its rlimit in user space): the buffer each frame holds, and how it is written. */
+/** Writes into the guard of the stack faults.c runs them on (on_guarded_stack): the buffer each frame holds, and how it is written. */
 const GUARD: Record<string, { expression: RegExp; instruction: RegExp; inlined: boolean }> = {
   // `rep stos` from `mov %rsp,%rsi; mov %rsi,%rdi`, the buffer of an inlined helper.
   guard_stos: { expression: /^buf\[0\]$/, instruction: /^rep stos %rax,\(%rdi\)$/, inlined: true },
