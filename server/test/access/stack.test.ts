@@ -116,6 +116,8 @@ test('no stack address: a load, a call between, another path; said, not guessed'
   const joined = [0x48, 0x89, 0xe7, 0xeb, 0x00]; // mov %rsp,%rdi; jmp to the next
   assert.match(String(stackAddressIn(Uint8Array.from(joined), joined.length, 'RDI')), /another path/);
   assert.match(String(stackAddressIn(Uint8Array.from([]), 0, 'RDI')), /comes from before the function/);
+  // RBP without `mov %rsp,%rbp` is a general register (evidence.ts then follows its loads instead).
+  assert.match(String(stackAddressIn(Uint8Array.from([]), 0, 'RBP')), /RBP is no frame pointer/);
   // `and $-16,%rsp`: the depth is lost, the CFA not computed.
   const aligned = [0x48, 0x83, 0xe4, 0xf0, 0x48, 0x89, 0xe7]; // and $0xfffffffffffffff0,%rsp; mov %rsp,%rdi
   assert.match(

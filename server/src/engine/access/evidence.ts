@@ -236,7 +236,8 @@ function onTheStack(
   register: string,
   before: () => Uint8Array | string,
 ): Described | null {
-  const isFrameRegister = register === 'RSP' || register === 'RBP';
+  // RSP is always the stack; RBP only as a frame pointer (else a general register the loads are followed from).
+  const isStackPointer = register === 'RSP';
   const answer = (notes: string[], extra: Partial<Described> = {}): Described => ({
     variable: null,
     member: null,
@@ -246,7 +247,7 @@ function onTheStack(
   });
   const code = before();
   const s = typeof code === 'string' ? code : stackAddressIn(code, code.length, register);
-  if (typeof s === 'string') return isFrameRegister ? answer([`stack: ${s}`]) : null;
+  if (typeof s === 'string') return isStackPointer ? answer([`stack: ${s}`]) : null;
   const notes = [...s.notes];
   const rep = values.stringRange !== null;
   // The CFA from RSP and the bytes pushed since entry; a base register that moves during a string
