@@ -467,21 +467,37 @@ test(
 );
 
 /** Writes into the guard of the stack faults.c runs them on (on_guarded_stack): the buffer each frame holds, and how it is written. */
-const GUARD: Record<string, { expression: RegExp; instruction: RegExp; inlined: boolean }> = {
+interface GuardWrite {
+  expression: RegExp;
+  instruction: RegExp;
+  inlined: boolean;
+  /** Built at -O0 (RBP a frame pointer) rather than -O2. */
+  O0?: boolean;
+}
+
+const GUARD: Record<string, GuardWrite> = {
   // `rep stos` from `mov %rsp,%rsi; mov %rsi,%rdi`, the buffer of an inlined helper.
   guard_stos: { expression: /^buf\[0\]$/, instruction: /^rep stos %rax,\(%rdi\)$/, inlined: true },
   // A byte store with RSP as its base and an index: inside the buffer.
   guard_down: { expression: /^buf\[\d+\]$/, instruction: /^mov %cl,\(%rsp,%rdx(?:,1)?\)$/, inlined: false },
   // `rep stos` from `lea 0x8(%rsp),%rdx; mov %rdx,%rdi`: a member of a struct on the stack.
   guard_member: { expression: /^req\.data\[0\]$/, instruction: /^rep stos %rax,\(%rdi\)$/, inlined: false },
+  // -O0: the first write of the frame is the parameter's spill to its slot, RBP-relative.
+  'guard_down -O0': {
+    expression: /^depth$/,
+    instruction: /^mov %edi,-0x[0-9a-f]+\(%rbp\)$/,
+    inlined: false,
+    O0: true,
+  },
 };
 
 test(
   'DWARF 5: a write into the stack guard page names the local buffer by its DW_OP_fbreg offset from the CFA, as gdb gives them in the crashed frame',
   { skip },
   () => {
-    const exe = build(5);
-    for (const [scenario, want] of Object.entries(GUARD)) {
+    for (const [name, want] of Object.entries(GUARD)) {
+      const exe = build(5, false, want.O0 ? '-O0' : '-O2');
+      const scenario = name.split(' ')[0];
       const { access: a, crash: c } = explain(exe, scenario, true);
       const why = `${scenario}: ${a.summary} ${a.notes.join('; ')}`;
       // The overflow hit the instruction the scenario is about (not a push of the frame's top bytes).
