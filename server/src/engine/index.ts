@@ -42,7 +42,7 @@ export * from './maintainers';
 export * from './bugreport';
 
 export * from './triage';
-export { guiltyFileOf, kernelRelativePath } from './title/guiltyFile';
+export { firstFileLine, guiltyFileOf, kernelRelativePath } from './title/guiltyFile';
 export { recursionOf, RECURSION_MIN_REPEATS } from './title/guilty';
 export { mainTrace } from './report/mainTrace';
 export { blockerOf } from './report/blocker';

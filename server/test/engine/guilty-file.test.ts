@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeText, buildBugReport, kernelRelativePath } from '../../src/engine';
+import { analyzeText, buildBugReport, firstFileLine, kernelRelativePath } from '../../src/engine';
 
 const GUILTY = join(__dirname, '../../../test-fixtures/corpus/syzkaller/guilty');
 const FLOOR = 0.95;
@@ -37,3 +37,43 @@ test('kernelRelativePath: a build directory is cut, a path of its own is kept', 
     '/var/lib/dkms/buggy/1.0/build/buggy.c',
   );
 });
+
+test(
+  'file:line found in one pass, as syzkaller’s filenameRe finds it, and a long run of path characters costs no time',
+  { timeout: 60_000 },
+  () => {
+    // The oracle is syzkaller's regular expression itself, on every line where it is fast (short lines).
+    const FILENAME_RE = /[a-zA-Z0-9_\-./]*[a-zA-Z0-9_-]+\.[ch]:[0-9]+/;
+    const dirs = [GUILTY, join(GUILTY, '../report')];
+    let lines = 0;
+    let found = 0;
+    for (const dir of dirs)
+      for (const name of readdirSync(dir))
+        for (const line of readFileSync(join(dir, name), 'utf8').split('\n')) {
+          if (line.length > 400) continue;
+          lines++;
+          const want = FILENAME_RE.exec(line)?.[0] ?? null;
+          if (want) found++;
+          assert.equal(firstFileLine(line), want, line);
+        }
+    assert.ok(lines > 40_000 && found > 1_500, `${lines} lines, ${found} with a file:line`);
+    for (const line of [
+      'x.c:',
+      'a/.c:1',
+      '.c:1',
+      'foo.cc:12 bar.h:7',
+      'a.b.c.h:9x',
+      '-_./x.c:0:1',
+      'ab.c:1.c:2',
+    ])
+      assert.equal(firstFileLine(line), FILENAME_RE.exec(line)?.[0] ?? null, line);
+    // syzkaller report 140 prints an 8,319-character hex string: the regular expression backtracks on it for
+    // minutes; a longer one here, and the report of that log, must come back at once (a hang fails the run).
+    assert.equal(firstFileLine(`"${'b13b9bdbc8ff4c49'.repeat(20_000)}"`), null);
+    const report = readFileSync(join(GUILTY, '../report/140'), 'utf8');
+    const text = report.slice(report.indexOf('\n\n') + 2);
+    const analysis = analyzeText(text);
+    assert.equal(analysis.events[0].title, 'WARNING in strp_data_ready');
+    assert.ok(buildBugReport(text, analysis, 0, {}).title, 'the report is built');
+  },
+);

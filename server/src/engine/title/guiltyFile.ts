@@ -61,8 +61,33 @@ const QUESTIONABLE_FRAME = /(?:\[<[0-9a-f]+>\])? \? /;
 /** A path one directory deeper or more below another: `/sub/dir/file.c` after the first guilty file's folder. */
 const DEEPER_PATH = /^\/[a-zA-Z0-9_\-./]+\/[a-zA-Z0-9_-]+\.[ch]$/;
 
-/** syzkaller's filenameRe: a C source or header path and a line number. */
-const FILE_LINE = /[a-zA-Z0-9_\-./]*[a-zA-Z0-9_-]+\.[ch]:[0-9]+/g;
+/**
+ * syzkaller's filenameRe, `[a-zA-Z0-9_\-./]*[a-zA-Z0-9_-]+\.[ch]:[0-9]+`: a C source or header path and a
+ * line number. As a regular expression it backtracks cubically on a long run of path characters that holds
+ * none (an 8,000-character hex string in a syzkaller program hung `report`); found here in one pass instead:
+ * each `.c:`/`.h:` followed by a digit, after a name character, extended back over the path characters before
+ * it — where that regular expression's leftmost match starts, as a `:` ends every run of them.
+ */
+export function firstFileLine(line: string): string | null {
+  for (let dot = line.indexOf('.'); dot > 0; dot = line.indexOf('.', dot + 1)) {
+    const ext = line.charCodeAt(dot + 1);
+    if ((ext !== 99 && ext !== 104) /* c h */ || line.charCodeAt(dot + 2) !== 58 /* : */) continue;
+    if (!isDigit(line.charCodeAt(dot + 3)) || !isNameChar(line.charCodeAt(dot - 1))) continue;
+    let start = dot - 1;
+    while (start > 0 && isPathChar(line.charCodeAt(start - 1))) start--;
+    let end = dot + 3;
+    while (isDigit(line.charCodeAt(end))) end++;
+    return line.slice(start, end);
+  }
+  return null;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** `[a-zA-Z0-9_-]` */
+const isNameChar = (c: number) =>
+  isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 /* _ */ || c === 45; /* - */
+/** `[a-zA-Z0-9_\-./]` */
+const isPathChar = (c: number) => isNameChar(c) || c === 46 /* . */ || c === 47; /* / */
 
 /** The top-level folders of a kernel tree: where a build path's kernel-relative part starts. */
 const KERNEL_TOP =
@@ -120,18 +145,18 @@ function firstNonGeneric(lines: readonly string[]): string | null {
   let i = 0;
   // As syzkaller reads it: one file:line per line, the first of the line.
   for (; i < lines.length && guilty === null; i++) {
-    const m = FILE_LINE_ONE.exec(lines[i]);
+    const m = firstFileLine(lines[i]);
     if (!m) continue;
-    const file = kernelRelativePath(m[0].slice(0, m[0].lastIndexOf(':')));
+    const file = kernelRelativePath(m.slice(0, m.lastIndexOf(':')));
     first ??= file;
     if (!isGeneric(file, lines[i])) guilty = file;
   }
   if (guilty === null) return first;
   let folder = dirname(guilty);
   for (; i < lines.length; i++) {
-    const m = FILE_LINE_ONE.exec(lines[i]);
+    const m = firstFileLine(lines[i]);
     if (!m) continue;
-    const file = kernelRelativePath(m[0].slice(0, m[0].lastIndexOf(':')));
+    const file = kernelRelativePath(m.slice(0, m.lastIndexOf(':')));
     if (isGeneric(file, lines[i]) || !file.startsWith(folder)) continue;
     if (DEEPER_PATH.test(file.slice(folder.length))) {
       guilty = file;
@@ -140,8 +165,6 @@ function firstNonGeneric(lines: readonly string[]): string | null {
   }
   return guilty;
 }
-
-const FILE_LINE_ONE = new RegExp(FILE_LINE.source);
 
 function isGeneric(file: string, line: string): boolean {
   return IGNORED_LINE.test(line) || GENERIC_FILE_PATTERNS.some((re) => re.test(file));
