@@ -29,7 +29,11 @@ export function largeLogFile(method: string, p: unknown): { uri: string; file: s
   }
 }
 
-/** The text of the log at `file` in pieces, or why it is not read (too large, not a regular file, binary). */
+/**
+ * The text of the log at `file` in pieces, or why it is not read (too large, not a regular file, binary).
+ * The asynchronous twin of the engine's readLogPieces (which the CLI uses): read on the server's thread, a
+ * 256 MB log read synchronously would hold every other document's requests for about half a second.
+ */
 export async function readLargeLog(file: string): Promise<TextPieces | { problem: string }> {
   let fd: number;
   let size: number;
