@@ -11,7 +11,6 @@ import {
   joinAnalyses,
   joinFrameRefs,
   LineCursor,
-  loadIced,
   logPieces,
   type LogText,
   type AnalysisState,
@@ -56,9 +55,6 @@ export interface Analyzer {
 export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
   role: 'kernel-oops-lens/analysis',
   name: 'analysis',
-  // The instruction decoder, which the first memory fault's message needs, loads while the server's thread
-  // still reads the document the editor is sending.
-  prepare: () => void loadIced(),
   // The text and the analysis of a long log are garbage once the reply has gone, but an
   // idle thread never collects them: hundreds of MB for a 100 MB log, held until the next analysis.
   recycleAfter: (req) => req.text.length >= RECYCLE_AFTER_CHARS,

@@ -16,8 +16,6 @@ export interface JobKind<Req, Res, Progress = never> {
   /** Names the worker in log lines (`analysis worker stopped: …`). */
   readonly name: string;
   run(req: Req, progress: (p: Progress) => void): Res | Promise<Res>;
-  /** Run once when a worker starts, before its first job arrives (loading what every job needs). */
-  prepare?(): void;
   /**
    * A long text field read piece by piece as its slices arrive, none of it kept: the reader's result
    * replaces the field in the request the worker runs. (A field short enough to cross whole, and every
@@ -159,10 +157,7 @@ export function serveJobs<Req, Res, Progress>(
   port: Port<Req, Res, Progress>,
   kind: JobKind<Req, Res, Progress>,
 ): void {
-  // After this turn, so that the worker answers its first message without waiting for it.
-  let chain = kind.prepare
-    ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => kind.prepare?.())
-    : Promise.resolve();
+  let chain = Promise.resolve();
   // Slices of the request being sent, by field (one request crosses at a time, see JobWorker.post).
   let slices = new Map<string, Sliceable[]>();
   const streamed = kind.readAsItArrives;
