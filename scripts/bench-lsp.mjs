@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench:lsp`: huge logs through the built server over stdio, as an editor talks to it. For each
 // size (default 100k, 300k and 1M lines of gen-big-log.mjs) prints, in the same run: the read-and-split
-// baseline (read the file, split it into lines, test one regex per line), didOpen → first diagnostics,
+// baseline (read the file, split it into lines, test one regex per line), didOpen → first diagnostics
+// (and where that time goes, from the server's timeline: lsp/timeline.ts),
 // documentSymbol time and JSON bytes (cold, then again for the same version), foldingRange, the first hover
 // and p50/p99 of 200 more, the time from a one-character edit to the re-published diagnostics (then p50 and
 // max of more edits, new lines among them), and the server's RSS. Figures only; nothing here passes or
@@ -60,8 +61,20 @@ async function session(path, lineCount) {
   const proc = spawn(
     process.execPath,
     [...(process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean), SERVER, '--stdio'],
-    { stdio: 'pipe' },
+    // The server's timeline of the open (lsp/timeline.ts), to say where the time to diagnostics goes.
+    { stdio: 'pipe', env: { ...process.env, KERNEL_OOPS_LENS_TIMELINE: '1' } },
   );
+  const steps = [];
+  let errText = '';
+  proc.stderr.on('data', (d) => {
+    errText += d;
+    let nl;
+    while ((nl = errText.indexOf('\n')) >= 0) {
+      const m = /^\[timeline\] ([\d.]+) \d+ (.*)$/.exec(errText.slice(0, nl));
+      if (m) steps.push({ at: Number(m[1]), step: m[2] });
+      errText = errText.slice(nl + 1);
+    }
+  });
   const conn = createMessageConnection(
     new StreamMessageReader(proc.stdout),
     new StreamMessageWriter(proc.stdin),
@@ -98,6 +111,7 @@ async function session(path, lineCount) {
     });
   const out = { lines: lineCount };
   let t0 = performance.now();
+  const openedAt = performance.timeOrigin + t0;
   let pending = diagnosticsFor(1);
   conn.sendNotification('textDocument/didOpen', {
     textDocument: { uri, languageId: 'kernel-log', version: 1, text },
@@ -105,6 +119,7 @@ async function session(path, lineCount) {
   const first = await pending;
   out.diagnosticsMs = ms(t0);
   out.diagnostics = first.diagnostics.length;
+  out.where = whereTimeWent(steps, openedAt, performance.timeOrigin + performance.now());
   t0 = performance.now();
   out.firstHoverMs = NaN;
   // The first hover right after open (analysis is done, the hover's own caches are cold).
@@ -188,6 +203,35 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
+/**
+ * The phases of didOpen → diagnostics from the server's timeline: the client encoding the message (until
+ * the server sees its first bytes), the server reading it, the text crossing to the analysis workers, the
+ * analysis, its result crossing back (joined), the diagnostics written, and their way to the client.
+ */
+function whereTimeWent(steps, openedAt, gotAt) {
+  const at = (name, last = false) => {
+    const s = steps.filter((x) => x.step.startsWith(name));
+    return s.length ? s[last ? s.length - 1 : 0].at : NaN;
+  };
+  const marks = [
+    ['client encodes', openedAt],
+    ['server reads', at('message body started')],
+    ['to workers', at('analysis requested')],
+    ['analysis', at('analysis sent')],
+    ['result back', at('analysis job done', true)],
+    ['diagnostics out', at('analysis result')],
+    ['to client', at('diagnostics sent')],
+    ['', gotAt],
+  ];
+  // (A small log is analysed on the server's thread: no worker steps.)
+  return marks
+    .slice(0, -1)
+    .map(([name, t], i) => [name, marks[i + 1][1] - t])
+    .filter(([, d]) => Number.isFinite(d))
+    .map(([name, d]) => `${name} ${f(d)}`)
+    .join(', ');
+}
+
 for (const lines of sizes) {
   const meta = ensureBigLog(lines);
   const base = baseline(meta.path);
@@ -197,6 +241,7 @@ for (const lines of sizes) {
       `${lines.toLocaleString('en')} lines (${f(r.docMb)} MB):`,
       `  read+split+regex baseline ${f(base.ms)} ms`,
       `  didOpen → diagnostics ${f(r.diagnosticsMs)} ms (${r.diagnostics} diagnostics, ${f(r.diagnosticsMs / base.ms)}× baseline)`,
+      `    where: ${r.where} ms`,
       `  documentSymbol ${f(r.symbols_coldMs)} ms, again ${f(r.symbols_againMs)} ms, ${f(r.symbolBytes / 1048576)} MB JSON, ${r.symbolCount} symbols`,
       `  foldingRange ${f(r.foldingMs)} ms (${r.folds} ranges)`,
       `  hover: first ${f(r.firstHoverMs)} ms, p50 ${f(r.hoverP50Ms)} ms, p99 ${f(r.hoverP99Ms)} ms (${hoverCount})`,

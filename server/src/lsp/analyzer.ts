@@ -15,6 +15,7 @@ import {
   type LogText,
   type AnalysisState,
 } from '../engine';
+import { packFrames, unpackFrames, type PackedFrames } from './analysisWire';
 import { diagnosticFacts, type EventDiagnosticFacts } from './diagnostics';
 import { CancelledError, TextPieces, type Job, type JobKind, type LongText } from './worker';
 
@@ -63,6 +64,16 @@ export const ANALYSIS_JOBS: JobKind<AnalysisRequest, FullAnalysis> = {
   runsInline: (req) => req.text.length <= INLINE_MAX_CHARS,
   // The slices of a document's chunks are whole lines: the engine reads them as they are, never joined.
   keepsPieces: ['text'],
+  // The frames of the traces cross as columns (analysisWire.ts): cloned as objects, they were most of the
+  // time the server's thread spent receiving a big log's analysis.
+  resultWire: {
+    pack: (r) => ({ r, frames: packFrames(r.state.analysis) }),
+    unpack: (wire) => {
+      const { r, frames } = wire as { r: FullAnalysis; frames: PackedFrames };
+      unpackFrames(r.state.analysis, frames);
+      return r;
+    },
+  },
   run: (req) => {
     const text: LogText = typeof req.text === 'string' ? req.text : req.text.pieces;
     const state = analyzeTextWithState(text);

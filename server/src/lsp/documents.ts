@@ -54,6 +54,7 @@ import { largeLogFile, readLargeLog } from './largeLogs';
 import { AnalysisScheduler } from './scheduler';
 import { DEFAULT_SETTINGS, readSettings, type Settings } from './settings';
 import { SymbolizationService, type DocSymbolization } from './symbolization';
+import { timelineStep } from './timeline';
 
 /** How long the first `Code:` hover waits for the disassemblers to load before answering without them. */
 const DISASSEMBLER_WAIT_MS = 3000;
@@ -504,6 +505,7 @@ export class OpenDocuments {
     if (this.documents.get(uri) !== doc || doc.version !== result.version) return;
     const diagnostics = toDiagnostics(doc, result.analysis, settings);
     await this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    timelineStep('diagnostics sent');
     for (const f of this.publishedListeners) f(uri);
     // Symbolizing sends the whole log to the symbolizer, which reads all of it again: not on every pause
     // in typing. The first version (and the first after the debug files changed) at once, later ones

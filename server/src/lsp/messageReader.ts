@@ -15,6 +15,7 @@ import {
   type Message,
 } from 'vscode-languageserver/node';
 import { TextPieces } from './worker';
+import { timelineStep } from './timeline';
 
 /** Bodies from this size on are parsed as they arrive. */
 const STREAM_FROM = 1 << 20;
@@ -221,6 +222,7 @@ export class LargeMessageReader extends AbstractMessageReader {
         this.fireError(e);
         continue;
       }
+      if (!b.small) timelineStep('message body received');
       this.callback?.(message);
     }
   }
@@ -247,6 +249,7 @@ export class LargeMessageReader extends AbstractMessageReader {
       length < STREAM_FROM
         ? { length, received: 0, small: Buffer.allocUnsafe(length) }
         : { length, received: 0, parser: new StreamingBodyParser(this.mark) };
+    if (length >= STREAM_FROM) timelineStep(`message body started (${length} bytes)`);
     // The body starts after the blank line: the bytes of `all` after it are the end of `data`.
     return data.length - (all.length - (at + 4));
   }

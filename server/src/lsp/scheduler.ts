@@ -8,6 +8,7 @@ import type { Analyzer, AnalysisJob } from './analyzer';
 import type { LineEdit } from './chunkedDocument';
 import type { EventDiagnosticFacts } from './diagnostics';
 import { CancelledError, type LongText } from './worker';
+import { timelineStep } from './timeline';
 
 export interface AnalysedVersion {
   version: number;
@@ -167,16 +168,19 @@ export class AnalysisScheduler {
     if (st.result?.version === doc.version) return;
     if (this.incrementally(uri, st)) return;
     const version = doc.version;
+    timelineStep('analysis requested');
     const job = this.analyzer.run({ text: doc.text() });
     st.job = job;
     st.jobVersion = version;
     // While the worker analyses, this thread has time to index the document's lines, which the
     // diagnostics and the first hovers need.
     void job.sent.then(() => {
+      timelineStep('analysis sent');
       if (st.job === job) doc.prepare?.();
     });
     job.result.then(
       ({ state, frameRefs, diagnostics }) => {
+        timelineStep('analysis result');
         if (st.job === job) st.job = null;
         // Closed, reopened or edited meanwhile: this result describes text nobody has any more.
         if (this.docs.get(uri) !== st || st.version !== version) return;

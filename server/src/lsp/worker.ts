@@ -9,6 +9,7 @@
 // cloned to another thread keeps its width, and a log holding a single character past U+00FF is stored
 // two bytes a character, so its slices would arrive twice the size of the same slices decoded there.
 import { Worker } from 'node:worker_threads';
+import { timelineStep } from './timeline';
 
 /** A kind of job: the role the worker is started with and what it runs (in the worker, or inline). */
 export interface JobKind<Req, Res, Progress = never> {
@@ -38,6 +39,11 @@ export interface JobKind<Req, Res, Progress = never> {
    * U+00FF).
    */
   readonly keepsPieces?: readonly string[];
+  /**
+   * How a worker's result crosses back when cloning it as it is would cost the server's thread more than
+   * making it again from a packed form (`pack` runs in the worker, `unpack` on arrival; inline, neither).
+   */
+  readonly resultWire?: { pack(result: Res): unknown; unpack(wire: unknown): Res };
 }
 
 /** What reads a text given in consecutive pieces (cut anywhere, even inside a line). */
@@ -101,35 +107,59 @@ export function textOf(t: LongText): string {
  */
 const hasLoneSurrogate = (s: string): boolean => !(s as string & { isWellFormed(): boolean }).isWellFormed();
 
-/** Slices of about `size` UTF-16 units of `t`, cut between characters (never inside a surrogate pair). */
-function* textSlices(t: LongText, size: number): Generator<string> {
+/**
+ * Slices of about `size` UTF-16 units of `t`, each given as its consecutive parts: whole pieces grouped up
+ * to `size` (a document's chunks end with a line break), or a string cut between characters (never inside a
+ * surrogate pair). The parts are not joined: copying a 100 MB text into slices first cost this thread more
+ * than encoding it.
+ */
+function* textSlices(t: LongText, size: number): Generator<readonly string[]> {
   if (typeof t !== 'string') {
-    // Whole pieces, grouped up to `size`: a document's chunks end with a line break.
     let group: string[] = [];
     let n = 0;
     for (const p of t.pieces) {
       if (n > 0 && n + p.length > size) {
-        yield group.join('');
+        yield group;
         group = [];
         n = 0;
       }
       group.push(p);
       n += p.length;
     }
-    if (n > 0) yield group.join('');
+    if (n > 0) yield group;
     return;
   }
   for (let at = 0; at < t.length;) {
     let end = Math.min(at + size, t.length);
     const last = t.charCodeAt(end - 1);
     if (end < t.length && last >= 0xd800 && last <= 0xdbff) end++;
-    yield t.slice(at, end);
+    yield [t.slice(at, end)];
     at = end;
   }
 }
 
-/** A slice as it crosses: UTF-8 bytes to move, or the string itself when it holds a lone surrogate. */
-function crossing(slice: string): { bytes: Uint8Array } | { slice: string } {
+/** A slice as it crosses: bytes to move, or the string itself when it holds a lone surrogate. */
+type Crossing = { bytes: Uint8Array; latin1?: true } | { slice: string };
+
+/**
+ * A slice given as its parts, as it crosses. ASCII (most logs, checked per part: its UTF-8 length is its
+ * length) is written one byte a character into one buffer and read back as Latin-1, a copy each way; other
+ * text as UTF-8, decoded one byte a character where the worker's slice allows it.
+ */
+function crossing(parts: readonly string[]): Crossing {
+  let chars = 0;
+  let ascii = true;
+  for (const p of parts) {
+    chars += p.length;
+    if (ascii && Buffer.byteLength(p, 'utf8') !== p.length) ascii = false;
+  }
+  if (ascii) {
+    const b = Buffer.allocUnsafeSlow(chars);
+    let at = 0;
+    for (const p of parts) at += b.write(p, at, 'latin1');
+    return { bytes: b, latin1: true };
+  }
+  const slice = parts.length === 1 ? parts[0] : parts.join('');
   if (hasLoneSurrogate(slice)) return { slice };
   const b = Buffer.from(slice, 'utf8');
   // A buffer of its own (not a slice of Buffer's pool) can be moved.
@@ -142,10 +172,11 @@ function crossing(slice: string): { bytes: Uint8Array } | { slice: string } {
  */
 type Request<Req> =
   | { id: number; field: string; slice: Sliceable }
-  | { id: number; field: string; bytes: Uint8Array }
+  | { id: number; field: string; bytes: Uint8Array; latin1?: true }
   | { id: number; req: Req; sliced?: string[] };
+/** (`result` is packed when the kind has a `resultWire`.) */
 type Reply<Res, Progress> =
-  { id: number; progress: Progress } | { id: number; result: Res } | { id: number; error: string };
+  { id: number; progress: Progress } | { id: number; result: Res | unknown } | { id: number; error: string };
 
 interface Port<Req, Res, Progress> {
   on(ev: 'message', f: (r: Request<Req>) => void): void;
@@ -167,7 +198,9 @@ export function serveJobs<Req, Res, Progress>(
       // Decoded as they come: the string is one byte a character where the slice allows it.
       const slice =
         'bytes' in m
-          ? Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString('utf8')
+          ? Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString(
+              m.latin1 ? 'latin1' : 'utf8',
+            )
           : m.slice;
       if (m.field === streamed?.field && typeof slice === 'string') {
         (reading ??= streamed.reader()).push(slice);
@@ -200,8 +233,11 @@ export function serveJobs<Req, Res, Progress>(
     reading = null;
     chain = chain.then(async () => {
       try {
+        timelineStep(`${kind.name} job started`);
         const result = await kind.run(req, (progress) => port.postMessage({ id, progress }));
-        port.postMessage({ id, result });
+        timelineStep(`${kind.name} job done`);
+        port.postMessage({ id, result: kind.resultWire ? kind.resultWire.pack(result) : result });
+        timelineStep(`${kind.name} result posted`);
       } catch (e) {
         port.postMessage({ id, error: errorText(e) });
       }
@@ -406,8 +442,16 @@ export class JobWorker<Req, Res, Progress = never> {
       const p = this.running;
       if (!p || p.id !== reply.id) return;
       if ('progress' in reply) p.onProgress(reply.progress);
-      else if ('result' in reply) this.finish(p, { result: reply.result });
-      else this.finish(p, new Error(reply.error));
+      else if ('result' in reply) {
+        const wire = this.kind.resultWire;
+        let result: Res;
+        try {
+          result = wire ? wire.unpack(reply.result) : (reply.result as Res);
+        } catch (e) {
+          return this.finish(p, e instanceof Error ? e : new Error(String(e)));
+        }
+        this.finish(p, { result });
+      } else this.finish(p, new Error(reply.error));
     });
     const fail = (why: string) => {
       if (this.worker !== w) return;

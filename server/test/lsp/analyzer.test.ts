@@ -1,6 +1,6 @@
-// The analysis job's reply as the server's thread receives it (a structured clone, as postMessage makes):
-// the frames made again from its numbers and its messages are those of the analysis itself, listed here
-// independently of frames.ts.
+// The analysis job's reply as the server's thread receives it (packed, a structured clone as postMessage
+// makes, unpacked): the frames made again from its numbers and its messages are those of the analysis
+// itself, listed here independently of frames.ts; the unpacked analysis is the plain clone of it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +14,9 @@ import {
   type FullAnalysis,
 } from '../../src/lsp/analyzer';
 import { TextPieces } from '../../src/lsp/worker';
-import { QEMU_ARM64_LOGS, QEMU_LOGS } from '../engine/fixtures';
+import { FIXTURES, QEMU_ARM64_LOGS, QEMU_HARDENING_LOGS, QEMU_LOGS } from '../engine/fixtures';
+
+const SYZKALLER_REPORTS = join(FIXTURES, '../corpus/syzkaller/report');
 
 /** Every frame an event holds that can be looked up, once per position: the frames to symbolize. */
 function framesHeld(events: KernelEvent[]): { event: number; frame: Frame; ip: boolean }[] {
@@ -45,7 +47,7 @@ test("the analysis worker's frames and messages survive the copy to the server's
       .map((n) => readFileSync(join(dir, n), 'utf8')),
   );
   const text = logs.join('\n');
-  const reply = structuredClone(await ANALYSIS_JOBS.run({ text }, () => {}));
+  const reply = crossed(await ANALYSIS_JOBS.run({ text }, () => {}));
   const events = reply.state.analysis.events;
   assert.ok(events.length > 20);
   const frames = framesFromRefs(reply.state.analysis, reply.frameRefs);
@@ -75,12 +77,50 @@ test("the analysis worker's frames and messages survive the copy to the server's
   assert.deepEqual(identities, events.map(repeatIdentity));
 });
 
+/** A reply as it reaches the server's thread from the worker: packed, cloned as postMessage clones, unpacked. */
+function crossed(r: FullAnalysis): FullAnalysis {
+  const wire = ANALYSIS_JOBS.resultWire!;
+  return wire.unpack(structuredClone(wire.pack(r)));
+}
+
+test('an analysis crosses from the worker exactly as a plain copy of it would: same JSON, guilty frames kept', async () => {
+  // (The engine's event fixtures hold arm64 unwind marks and printed source lines.)
+  const dirs = [QEMU_LOGS, QEMU_ARM64_LOGS, QEMU_HARDENING_LOGS, join(FIXTURES, 'events'), SYZKALLER_REPORTS];
+  let frames = 0;
+  let guiltyInTrace = 0;
+  let extras = 0;
+  for (const dir of dirs)
+    for (const name of readdirSync(dir)) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const reply = await ANALYSIS_JOBS.run({ text }, () => {});
+      const plain = structuredClone(reply);
+      const got = crossed(reply);
+      // JSON: the same fields in the same order (what reaches editors as JSON is written the same).
+      assert.equal(JSON.stringify(got), JSON.stringify(plain), name);
+      assert.deepStrictEqual(got, plain, name);
+      got.state.analysis.events.forEach((e, k) => {
+        const p = plain.state.analysis.events[k];
+        const inTrace = (ev: KernelEvent) => ev.traces.some((t) => t.frames.includes(ev.guiltyFrame!));
+        // The guilty frame is the trace's own frame object where it was (incremental.ts shifts it once).
+        assert.equal(inTrace(e), inTrace(p), `${name}: event ${k}`);
+        if (inTrace(e)) guiltyInTrace++;
+        for (const t of e.traces) {
+          frames += t.frames.length;
+          extras += t.frames.filter((f) => f.unwindMarks !== undefined || f.printedSource !== undefined).length;
+        }
+      });
+    }
+  // The corpora hold what the packing must carry: many frames, guilty trace frames, optional fields.
+  assert.ok(frames > 5000 && guiltyInTrace > 100, `${frames} frames, ${guiltyInTrace} guilty in traces`);
+  assert.ok(extras > 0, 'frames with unwind marks or a printed source line');
+});
+
 /** ANALYSIS_JOBS on this thread, its replies copied as postMessage copies them; counts its texts. */
 class CopyingAnalyzer implements Analyzer {
   texts: number[] = [];
   run(req: AnalysisRequest) {
     this.texts.push(req.text.length);
-    const result = Promise.resolve(ANALYSIS_JOBS.run(req, () => {})).then((r) => structuredClone(r));
+    const result = Promise.resolve(ANALYSIS_JOBS.run(req, () => {})).then(crossed);
     return { result, started: true, sent: Promise.resolve(), cancel() {} };
   }
   warmUp(): void {}
