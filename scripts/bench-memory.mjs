@@ -2,7 +2,8 @@
 //   node scripts/bench-memory.mjs [--mb N]
 // Builds an N MB log (default 100) from the generated benchmark log (gen-big-log.mjs) and an N MB log of
 // empty lines, then prints the peak RSS (VmHWM) of
-//   - `oops-lens analyze` and `oops-lens decode` on each (target ≤ 3× the document),
+//   - `oops-lens analyze` and `oops-lens decode` on each (target ≤ 3× the document), decode also with its
+//     output read through a pipe,
 //   - the language server over stdio: after the diagnostics of the opened document, after one edit and
 //     its diagnostics, after Decode log (target ≤ 6× the document), whose text is asked for in pages of
 //     4 Mi characters as the VS Code client asks for it (client/src/decodedDocuments.ts).
@@ -54,9 +55,10 @@ function makeLogs() {
   return { mixed, empty };
 }
 
-/** Runs a command to its end, sampling its peak RSS. */
-async function peakOf(args) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+/** Runs a command to its end, sampling its peak RSS; `piped`: its output read through a pipe, else discarded. */
+async function peakOf(args, piped = false) {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', piped ? 'pipe' : 'ignore', 'inherit'] });
+  child.stdout?.resume();
   let peak = 0;
   const timer = setInterval(() => (peak = Math.max(peak, rssOf(child.pid)?.peak ?? 0)), 20);
   const started = performance.now();
@@ -147,10 +149,16 @@ const logs = makeLogs();
 console.log(`memory per document size, ${MB} MB documents (targets: CLI ≤ 3×, server ≤ 6×)`);
 for (const [name, file] of Object.entries(logs)) {
   console.log(`${name} (${file}):`);
-  for (const cmd of ['analyze', 'decode']) {
-    const r = await peakOf([join(ROOT, 'dist/cli.js'), cmd, file]);
+  // decode into a pipe too: a pipe fills (64 KB) and a writer that does not wait for it queues its output.
+  for (const [cmd, piped] of [
+    ['analyze', false],
+    ['decode', false],
+    ['decode', true],
+  ]) {
+    const r = await peakOf([join(ROOT, 'dist/cli.js'), cmd, file], piped);
+    const what = piped ? `${cmd} | pipe` : cmd;
     console.log(
-      `  oops-lens ${cmd.padEnd(17)} ${r.seconds.toFixed(1).padStart(6)} s   peak ${r.peak.toFixed(0)} MB (${(r.peak / MB).toFixed(1)}×, ${verdict(r.peak, 3)})`,
+      `  oops-lens ${what.padEnd(17)} ${r.seconds.toFixed(1).padStart(6)} s   peak ${r.peak.toFixed(0)} MB (${(r.peak / MB).toFixed(1)}×, ${verdict(r.peak, 3)})`,
     );
   }
   for (const row of await server(file)) console.log(row);

@@ -15,9 +15,7 @@ import {
   FILE_LIMITS,
   FileRefused,
   frameText,
-  LineCursor,
   linePieces,
-  logPieces,
   mainTrace,
   readLogPieces,
   readRegularFile,
@@ -30,16 +28,16 @@ import { pstoreCommand } from './pstoreCommand';
 import { buildBugReport, defaultReportEvent, type BugReport } from './engine';
 import { formatTriage, parseTriageArgs, runTriage, TriageUsageError } from './triageCommand';
 import { debugFlag, newDebugOptions, UsageError, type DebugOptions } from './debugFlags';
+import { writeDecoded } from './decodeOutput';
 import {
-  decodedParts,
   decodeLogLines,
   framesOfAnalysis,
-  rewrittenLines,
   frameKey,
   releaseOf,
   archOf,
   symbolizeLog,
   type CrossCheck,
+  type LogFrame,
   type LogSymbolization,
 } from './engine';
 
@@ -164,39 +162,6 @@ function readStdin(max: number): Buffer {
   return Buffer.concat(chunks, total);
 }
 
-/** Written out this many characters at a time: the decoded copy of a 100 MB log is never one string. */
-const WRITE_CHARS = 1 << 20;
-
-/** `decode`'s output: the decoded copy of the log, written as it is made, ending with a line break. */
-function writeDecoded(text: LogText, analysis: Analysis, results: LogSymbolization['results']): void {
-  const rewritten = rewrittenLines(text, framesOfAnalysis(analysis), results);
-  let batch: string[] = [];
-  let size = 0;
-  let last = '\n';
-  const flush = () => {
-    if (size > 0) process.stdout.write(batch.join(''));
-    batch = [];
-    size = 0;
-  };
-  let first = 0;
-  for (const piece of logPieces(text)) {
-    for (const part of decodedParts(piece, first, rewritten)) {
-      if (part.length === 0) continue;
-      batch.push(part);
-      size += part.length;
-      last = part;
-      if (size >= WRITE_CHARS) flush();
-    }
-    // The number of the next piece's first line (a piece but the last ends with `\n`).
-    const cursor = new LineCursor(piece);
-    while (cursor.next());
-    first += cursor.line;
-  }
-  if (!last.endsWith('\n')) batch.push('\n');
-  size++;
-  flush();
-}
-
 type SymbolizedLog = LogSymbolization | null;
 
 /** `source` and `resolved` of a frame, when debug files were given. */
@@ -288,8 +253,8 @@ async function symbolize(
   analysis: Analysis,
   d: DebugOptions,
   searchSystem: boolean,
+  frames: LogFrame[] = framesOfAnalysis(analysis),
 ): Promise<LogSymbolization> {
-  const frames = framesOfAnalysis(analysis);
   const sym = await symbolizeLog(text, frames, {
     settings: d.settings,
     release: releaseOf(analysis),
@@ -349,8 +314,10 @@ async function main(argv: string[]): Promise<void> {
     if (files.length > 1) throw new UsageError('decode takes one file');
     const text = readInputPieces(files[0]);
     const analysis = analyzeText(text);
-    const sym = await symbolize(files[0], text, analysis, debug, true);
-    writeDecoded(text, analysis, sym.results);
+    // Listed once for both: the frames of a 100 MB log are some 50,000 objects.
+    const frames = framesOfAnalysis(analysis);
+    const sym = await symbolize(files[0], text, analysis, debug, true, frames);
+    await writeDecoded(text, frames, sym.results, process.stdout);
     return;
   }
 

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   analyzeText,
+  decodedLines,
   decodedParts,
   decodeLogText,
   framesOfAnalysis,
@@ -59,4 +60,35 @@ test('a log decoded in stretches cut at random line starts is the log decoded at
       assert.equal(out, whole, `${name}, ${JSON.stringify(eol)}, ${cuts.length} cuts`);
     }
   }
+});
+
+test('decodedLines reads only the lines it rewrites: a frame resolved, or a faulting access', () => {
+  const text = readFileSync(join(QEMU_LOGS, 'null_write.console.log'), 'utf8');
+  const frames = framesOfAnalysis(analyzeText(text));
+  const lines = text.split(/\r\n|\r|\n/);
+  const failed: FrameSymbolization = {
+    ok: false,
+    frames: [],
+    object: 'vmlinux',
+    section: null,
+    error: 'none',
+  };
+  const results = new Map<string, FrameSymbolization>(frames.map((f) => [f.key, failed]));
+  const read: number[] = [];
+  const lineAt = (n: number) => (read.push(n), lines[n]);
+  // No frame resolved, no access: nothing is read, nothing rewritten (a log without debug files).
+  assert.deepEqual(decodedLines(frames, results, lineAt), []);
+  assert.deepEqual(read, []);
+  // One frame resolved: only its line is read.
+  const one = frames[frames.length - 1];
+  results.set(one.key, {
+    ok: true,
+    frames: [{ function: 'f', file: 'dir/one.c', line: 7, column: 0, discriminator: 0 }],
+    object: null,
+    section: null,
+  });
+  const out = decodedLines(frames, results, lineAt);
+  assert.deepEqual(read, [one.frame.span.line]);
+  assert.equal(out.length, 1);
+  assert.ok(out[0][1].includes(`${one.frame.function} (dir/one.c:7)`), out[0][1]);
 });

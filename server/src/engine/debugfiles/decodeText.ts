@@ -3,6 +3,7 @@
 // of Linux 6.1 prints it — and a raw address gains the `sym+off/size [mod]` it falls in. Other lines are
 // copied unchanged (without their `\r`).
 import type { FrameSymbolization, SourceFrame } from '../symbolize';
+import type { FaultAccess } from '../access/faultAccess';
 import { LineCursor, logPieces, type LogText } from '../log/lines';
 import { splitLines } from '../log/normalize';
 import type { LogFrame } from './frames';
@@ -108,40 +109,71 @@ export function decodedLines(
   results: Map<string, FrameSymbolization>,
   lineAt: (n: number) => string | undefined,
 ): [number, string][] {
-  const byLine = new Map<number, LogFrame[]>();
-  for (const f of frames) {
-    const l = f.frame.span.line;
-    byLine.set(l, [...(byLine.get(l) ?? []), f]);
-  }
+  // The frames by line, right to left within a line (so that rewriting one keeps earlier columns valid),
+  // as indexes: a 100 MB log has some 50,000 frames, and an array per line would outlive the young
+  // generation in a CLI that holds the log (garbage that is only collected after the peak).
+  const order = Int32Array.from(frames.keys()).sort((a, b) => {
+    const x = frames[a].frame.span;
+    const y = frames[b].frame.span;
+    return x.line - y.line || y.start - x.start || a - b;
+  });
   const out: [number, string][] = [];
-  for (const n of [...byLine.keys()].sort((a, b) => a - b)) {
-    const original = lineAt(n);
-    if (original === undefined) break;
-    const list = byLine.get(n)!;
-    let line = original;
-    // Right to left, so that earlier columns stay valid.
-    for (const f of list.sort((a, b) => b.frame.span.start - a.frame.span.start)) {
-      const r = results.get(f.key);
-      if (!r || !r.ok || r.frames.length === 0) continue;
-      const where = locationsText(r.frames);
-      if (!where) continue;
-      const start = f.frame.span.start;
-      if (f.frame.function) {
-        const m = NAMED_TOKEN.exec(line.slice(start));
-        if (!m) continue;
-        const mod = f.frame.module ? ` ${f.frame.module}` : ' ';
-        line = `${line.slice(0, start)}${f.frame.function} (${where})${mod}${line.slice(start + m[0].length)}`;
-      } else {
-        const end = f.frame.span.end;
-        const resolved = r.resolved ? ` ${r.resolved}` : '';
-        line = `${line.slice(0, end)}${resolved} (${where})${line.slice(end)}`;
-      }
-    }
-    const access = list.map((f) => (f.fault ? results.get(f.key)?.access : undefined)).find((a) => a);
-    if (access) line += '\n' + accessLine(line, access.summary);
-    if (line !== original) out.push([n, line]);
+  for (let i = 0; i < order.length;) {
+    const n = frames[order[i]].frame.span.line;
+    let end = i + 1;
+    while (end < order.length && frames[order[end]].frame.span.line === n) end++;
+    const line = rewriteLine(frames, order.subarray(i, end), results, lineAt, n);
+    if (line === null) break;
+    if (line !== undefined) out.push([n, line]);
+    i = end;
   }
   return out;
+}
+
+/**
+ * Line `n` with its frames (`list`, indexes into `frames`, right to left) decoded; undefined when decoding
+ * leaves it as it is (it is not read then), null past the end of the log.
+ */
+function rewriteLine(
+  frames: LogFrame[],
+  list: Int32Array,
+  results: Map<string, FrameSymbolization>,
+  lineAt: (n: number) => string | undefined,
+  n: number,
+): string | null | undefined {
+  // Without a decoded frame or a faulting access on it, the line is copied as it is: most lines when
+  // debug files are missing, so not read at all.
+  let changes = false;
+  for (const k of list) {
+    const r = results.get(frames[k].key);
+    if (r && ((r.ok && r.frames.length > 0) || (frames[k].fault && r.access))) changes = true;
+  }
+  if (!changes) return undefined;
+  const original = lineAt(n);
+  if (original === undefined) return null;
+  let line = original;
+  let access: FaultAccess | undefined;
+  for (const k of list) {
+    const f = frames[k];
+    const r = results.get(f.key);
+    access ??= f.fault ? r?.access : undefined;
+    if (!r || !r.ok || r.frames.length === 0) continue;
+    const where = locationsText(r.frames);
+    if (!where) continue;
+    const start = f.frame.span.start;
+    if (f.frame.function) {
+      const m = NAMED_TOKEN.exec(line.slice(start));
+      if (!m) continue;
+      const mod = f.frame.module ? ` ${f.frame.module}` : ' ';
+      line = `${line.slice(0, start)}${f.frame.function} (${where})${mod}${line.slice(start + m[0].length)}`;
+    } else {
+      const end = f.frame.span.end;
+      const resolved = r.resolved ? ` ${r.resolved}` : '';
+      line = `${line.slice(0, end)}${resolved} (${where})${line.slice(end)}`;
+    }
+  }
+  if (access) line += '\n' + accessLine(line, access.summary);
+  return line !== original ? line : undefined;
 }
 
 /** At most this many distinct reasons are listed; the rest are counted. */

@@ -237,7 +237,9 @@ export async function symbolizeLog(
     if (!r || !f.fault) continue;
     // A call through a bad pointer (RIP 0x0): the call is in the object of the first trace entry.
     const caller = f.fault.caller && results.get(frameKey(f.fault.caller));
-    r.access = explainAccess(f, caller ?? r, objectFile((caller ?? r).object)) ?? undefined;
+    const access = explainAccess(f, caller ?? r, objectFile((caller ?? r).object)) ?? undefined;
+    // On a copy: frames without a file share one result (Symbolizer).
+    results.set(f.key, { ...r, access });
   }
   const crossChecks = opts.crossCheck
     ? crossCheck(opts.crossCheck, frames, results, objectFile, messages)

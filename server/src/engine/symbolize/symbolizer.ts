@@ -59,6 +59,12 @@ export class Symbolizer {
   private readonly openModules = new Map<string, DebugFile | string>();
   private resolver: KernelAddressResolver | null = null;
   private systemMap: KernelSymbol[] | undefined;
+  /**
+   * The one result of every named frame of an object without a usable file (by object and reason): a log
+   * decoded without debug files has some 50,000 frames in 100 MB, each of which would hold its own copy.
+   * Results are therefore shared and never changed in place (session.ts adds a faulting access to a copy).
+   */
+  private readonly noFile = new Map<string, FrameSymbolization>();
 
   constructor(private readonly set: DebugFileSet) {
     for (const m of set.modules ?? [])
@@ -113,7 +119,7 @@ export class Symbolizer {
   private named(f: FrameToSymbolize): FrameSymbolization {
     const object = f.module ? normalizeModuleName(f.module) : 'vmlinux';
     const df = f.module ? this.module(object) : this.getVmlinux();
-    if (typeof df === 'string') return fail(object, df);
+    if (typeof df === 'string') return this.noFileResult(object, df);
     const r = df.lookupSymbol(f.function!, f.offset!, f.size, { isReturnAddress: f.isReturnAddress });
     const out: FrameSymbolization = {
       ok: r.ok,
@@ -125,6 +131,13 @@ export class Symbolizer {
     };
     if (r.mismatch) out.mismatch = r.mismatch;
     return out;
+  }
+
+  private noFileResult(object: string, error: string): FrameSymbolization {
+    const key = `${object}\n${error}`;
+    let r = this.noFile.get(key);
+    if (!r) this.noFile.set(key, (r = fail(object, error)));
+    return r;
   }
 
   private raw(f: FrameToSymbolize): FrameSymbolization {
