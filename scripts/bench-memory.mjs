@@ -6,7 +6,7 @@
 //     output read through a pipe,
 //   - the language server over stdio: after the diagnostics of the opened document, after one edit and
 //     its diagnostics, after Decode log (target ≤ 6× the document), whose text is asked for in pages of
-//     4 Mi characters as the VS Code client asks for it (client/src/decodedDocuments.ts).
+//     1 Mi characters as the VS Code client asks for it (client/src/decodedDocuments.ts).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -125,7 +125,7 @@ async function server(file) {
   t0 = performance.now();
   let page = await conn.sendRequest('workspace/executeCommand', {
     command: 'kernelOops.server.decodeLog',
-    arguments: [uri, { pageChars: 1 << 22 }],
+    arguments: [uri, { pageChars: 1 << 20 }],
   });
   let pages = 1;
   let chars = page.text.length;
