@@ -46,7 +46,7 @@ import {
   checkRangeParams,
 } from './lsp/params';
 import { toFoldingRanges } from './lsp/folding';
-import { initDisassemblers, provideHover } from './lsp/hover';
+import { initDisassemblers, provideHover, warmUpHovers } from './lsp/hover';
 import { provideInlayHints } from './lsp/inlayHints';
 import { LargeMessageReader } from './lsp/messageReader';
 import { SYMBOLIZATION_JOBS } from './lsp/symbolization';
@@ -117,6 +117,8 @@ function startServer(): void {
   connection.onInitialized(() => {
     docs.warmUp();
     loadDisassemblersWhenQuiet();
+    // While the editor sends the first document: the first hover need not compile the explainer.
+    void warmUpHovers().catch((e) => connection.console.warn(`hover warm-up failed: ${e}`));
   });
   connection.onInitialize((params): InitializeResult => {
     docs.initialize(params);

@@ -193,7 +193,10 @@ export class OpenDocuments {
     // Fires for the open and for every change: analyse a new document at once, an edited one after the debounce.
     this.documents.onDidChangeContent((e) => {
       const { uri, version } = e.document;
-      this.scheduler.schedule(uri, version, !this.scheduler.has(uri));
+      const opened = !this.scheduler.has(uri);
+      this.scheduler.schedule(uri, version, opened);
+      // Its settings are asked for while it is analysed, not after: the first diagnostics need them.
+      if (opened) void this.settingsFor(uri);
     });
     this.documents.onDidClose((e) => {
       this.scheduler.close(e.document.uri);
