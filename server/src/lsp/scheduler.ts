@@ -180,7 +180,7 @@ export class AnalysisScheduler {
     });
     job.result.then(
       ({ state, frameRefs, diagnostics }) => {
-        timelineStep('analysis result');
+        timelineStep('analysis received');
         if (st.job === job) st.job = null;
         // Closed, reopened or edited meanwhile: this result describes text nobody has any more.
         if (this.docs.get(uri) !== st || st.version !== version) return;
