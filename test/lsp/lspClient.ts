@@ -53,6 +53,8 @@ export class LspSession {
   /** Every publishDiagnostics in arrival order. */
   readonly published: PublishDiagnosticsParams[] = [];
   stderr = '';
+  /** The server's window/logMessage texts, in order. */
+  readonly logs: string[] = [];
   private listeners: (() => void)[] = [];
   initializeResult!: InitializeResult;
   /** What this "editor" answers to workspace/configuration for the `kernelOops` section. */
@@ -73,7 +75,7 @@ export class LspSession {
       this.published.push(p);
       for (const l of this.listeners.slice()) l();
     });
-    this.conn.onNotification('window/logMessage', () => {});
+    this.conn.onNotification('window/logMessage', (m: { message: string }) => void this.logs.push(m.message));
     this.conn.onRequest('workspace/configuration', (p: { items: unknown[] }) =>
       p.items.map(() => this.configuration),
     );
@@ -98,6 +100,18 @@ export class LspSession {
     });
     await this.conn.sendNotification('initialized', {});
     return this.initializeResult;
+  }
+
+  /** `until`, its timeout saying what the server logged and whether it is still running. */
+  async until(what: string, pred: () => boolean, ms?: number): Promise<void> {
+    try {
+      await until(what, pred, ms);
+    } catch (e) {
+      const exit = this.proc.exitCode ?? this.proc.signalCode;
+      throw new Error(
+        `${(e as Error).message}; server ${exit === null ? 'running' : `exited (${exit})`}, its log: ${JSON.stringify(this.logs.slice(-20))}, stderr: ${JSON.stringify(this.stderr.slice(-2000))}`,
+      );
+    }
   }
 
   open(uri: string, text: string, version = 1): Promise<void> {

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { level1Position, LspSession, until } from '../lsp/lspClient';
+import { level1Position, LspSession } from '../lsp/lspClient';
 import { QEMU_LOGS, QEMU_MODULES } from './truth';
 import { BUGGY_BUILD_ID } from '../../server/test/debugfiles/helpers';
 import {
@@ -47,7 +47,7 @@ test('untrusted workspace: its buggy.ko and vmlinux are not used; after the trus
   try {
     const uri = pathToFileURL(log).href;
     await lsp.open(uri, text);
-    await until('the debug files of the log', () => files.length >= 1);
+    await lsp.until('the debug files of the log', () => files.length >= 1);
     const untrusted = files[files.length - 1];
     assert.deepEqual(untrusted.modules, {}, 'the workspace .ko is not used');
     assert.equal(untrusted.vmlinux, null);
@@ -58,7 +58,7 @@ test('untrusted workspace: its buggy.ko and vmlinux are not used; after the trus
 
     const before = files.length;
     await lsp.conn.sendNotification(TRUST, { trusted: true });
-    await until('the debug files after trust', () => files.length > before);
+    await lsp.until('the debug files after trust', () => files.length > before);
     const trusted = files[files.length - 1];
     assert.deepEqual(trusted.modules.buggy, { path: path.join(ws, 'buggy.ko'), source: 'workspace' });
     assert.equal(
@@ -87,7 +87,7 @@ test('untrusted workspace: a .ko.xz is not decompressed (no xz run), and a trust
   try {
     const uri = pathToFileURL(path.join(ws, 'a.log')).href;
     await lsp.open(uri, text);
-    await until('the debug files of the log', () => files.length >= 1);
+    await lsp.until('the debug files of the log', () => files.length >= 1);
     const m = files[files.length - 1].messages.find((x) => x.includes('buggy.ko.xz'));
     assert.match(m ?? '', /xz command is not run in an untrusted workspace/);
     await lsp.conn.sendNotification(TRUST, { trusted: 'yes' });
@@ -120,10 +120,10 @@ test('untrusted workspace: debuginfod is not asked even when enabled; after trus
     );
     const uri = pathToFileURL(path.join(ws, 'a.log')).href;
     await lsp.open(uri, text);
-    await until('the debug files of the log', () => files.length >= 1);
+    await lsp.until('the debug files of the log', () => files.length >= 1);
     assert.equal(hits.length, 0, hits.join(' '));
     await lsp.conn.sendNotification(TRUST, { trusted: true });
-    await until('a debuginfod request', () => hits.length > 0);
+    await lsp.until('a debuginfod request', () => hits.length > 0);
     assert.ok(hits[0].includes(`/buildid/${BUGGY_BUILD_ID}/debuginfo`), hits[0]);
   } finally {
     await lsp.shutdown();
@@ -139,7 +139,7 @@ test('a client that says nothing about trust (other editors) is trusted: the wor
   try {
     const uri = pathToFileURL(path.join(ws, 'a.log')).href;
     await lsp.open(uri, readFileSync(path.join(QEMU_LOGS, 'null_read.console.log'), 'utf8'));
-    await until('the debug files of the log', () => files.length >= 1);
+    await lsp.until('the debug files of the log', () => files.length >= 1);
     assert.equal(files[files.length - 1].modules.buggy?.source, 'workspace');
   } finally {
     await lsp.shutdown();
