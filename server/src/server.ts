@@ -25,7 +25,7 @@ import {
   type CrashGroupEventsParams,
   type CrashGroupsParams,
 } from '../../protocol';
-import { ANALYSIS_JOBS, TwoPartAnalyzer } from './lsp/analyzer';
+import { ANALYSIS_JOBS, ANALYSIS_YOUNG_GENERATION_MB, TwoPartAnalyzer } from './lsp/analyzer';
 import { capabilities } from './lsp/capabilities';
 import { provideSemanticTokens } from './lsp/semanticTokens';
 import { toCodeActions } from './lsp/codeActions';
@@ -90,6 +90,7 @@ function startServer(): void {
       log: (m) => connection.console.warn(m),
       // KERNEL_OOPS_LENS_ANALYSIS=inline analyses on the server's own thread (for measuring the difference).
       inline: process.env.KERNEL_OOPS_LENS_ANALYSIS === 'inline',
+      resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB },
     });
   const analyzer = new TwoPartAnalyzer(analysisWorker(), analysisWorker());
   const docs = new OpenDocuments(connection, analyzer, __filename);

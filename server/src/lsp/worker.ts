@@ -8,7 +8,7 @@
 // milliseconds, hovers waiting behind. A long text crosses as UTF-8 bytes (moved, not copied): a string
 // cloned to another thread keeps its width, and a log holding a single character past U+00FF is stored
 // two bytes a character, so its slices would arrive twice the size of the same slices decoded there.
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { timelineStep } from './timeline';
 
 /** A kind of job: the role the worker is started with and what it runs (in the worker, or inline). */
@@ -261,6 +261,8 @@ export interface JobWorkerOptions {
   log?: (message: string) => void;
   /** Run jobs on this thread from the start (for hosts without workers, or to measure the difference). */
   inline?: boolean;
+  /** The worker thread's V8 limits (Node's `resourceLimits`). */
+  resourceLimits?: ResourceLimits;
 }
 
 export class JobWorker<Req, Res, Progress = never> {
@@ -271,6 +273,7 @@ export class JobWorker<Req, Res, Progress = never> {
   private nextId = 1;
   private disposed = false;
   private readonly log: (message: string) => void;
+  private readonly resourceLimits: ResourceLimits | undefined;
 
   /** `script` is the file the worker runs (the bundled server itself). */
   constructor(
@@ -280,6 +283,7 @@ export class JobWorker<Req, Res, Progress = never> {
   ) {
     this.inline = options.inline ?? false;
     this.log = options.log ?? (() => {});
+    this.resourceLimits = options.resourceLimits;
   }
 
   run(req: Req, onProgress: (p: Progress) => void = () => {}): Job<Res> {
@@ -432,7 +436,10 @@ export class JobWorker<Req, Res, Progress = never> {
     if (this.worker) return this.worker;
     let w: Worker;
     try {
-      w = new Worker(this.script, { workerData: { role: this.kind.role } });
+      w = new Worker(this.script, {
+        workerData: { role: this.kind.role },
+        ...(this.resourceLimits ? { resourceLimits: this.resourceLimits } : {}),
+      });
     } catch (e) {
       this.log(`no ${this.kind.name} worker (${String(e)}); running on the server thread`);
       this.inline = true;

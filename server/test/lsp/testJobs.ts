@@ -1,5 +1,5 @@
 // A job kind for worker.ts tests: echoes, busy-waits like the engine, reports progress, throws, crashes.
-import { threadId } from 'node:worker_threads';
+import { resourceLimits, threadId } from 'node:worker_threads';
 import { textOf, type JobKind, type LongText, type TextReader } from '../../src/lsp/worker';
 
 export type TestRequest =
@@ -13,6 +13,8 @@ export type TestRequest =
   | { op: 'checksum'; text: LongText; note: string; items?: number[] }
   /** `streamed` is read as its slices arrive (readAsItArrives): in the worker, its reader's result. */
   | { op: 'read'; streamed: LongText | ReadResult }
+  /** The young generation limit of the thread that runs it, in MB. */
+  | { op: 'limits' }
   | { op: 'throw' }
   | { op: 'exit'; code: number };
 
@@ -60,6 +62,8 @@ export const TEST_JOBS: JobKind<TestRequest, TestResult, number> = {
           : (req.streamed as ReadResult);
       return { value: r.sum, thread: threadId, pieces: r.pieces };
     }
+    if (req.op === 'limits')
+      return { value: resourceLimits.maxYoungGenerationSizeMb ?? -1, thread: threadId };
     if (req.op === 'throw') throw new Error('boom');
     if (req.op === 'exit') process.exit(req.code);
     if (req.op === 'busy') for (const end = Date.now() + req.ms; Date.now() < end;);

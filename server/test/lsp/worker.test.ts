@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { CancelledError, JobWorker, SLICE_CHARS, SLICE_ITEMS, TextPieces } from '../../src/lsp/worker';
 import { checksum, ran, TEST_JOBS, type TestRequest, type TestResult } from './testJobs';
+import { ANALYSIS_YOUNG_GENERATION_MB } from '../../src/lsp/analyzer';
 
 const SCRIPT = join(__dirname, 'testWorker.cjs');
 
@@ -276,5 +277,18 @@ test('sent: resolves once the last slice of a request has crossed, before its re
     await dropped.sent;
   } finally {
     w.dispose();
+  }
+});
+
+test('resourceLimits: the worker thread runs with the V8 limits given (the analysis workers cap their young generation)', async () => {
+  const limited = jobs({ resourceLimits: { maxYoungGenerationSizeMb: ANALYSIS_YOUNG_GENERATION_MB } });
+  const plain = jobs();
+  try {
+    assert.equal((await limited.run({ op: 'limits' }).result).value, ANALYSIS_YOUNG_GENERATION_MB);
+    // (Node's default for a worker is larger: the option is what sets it.)
+    assert.notEqual((await plain.run({ op: 'limits' }).result).value, ANALYSIS_YOUNG_GENERATION_MB);
+  } finally {
+    limited.dispose();
+    plain.dispose();
   }
 });
