@@ -71,6 +71,11 @@ function* lines(text: string, endsLines = false): Generator<string> {
   while (cursor.next()) {
     const { start, end } = cursor;
     if (endsLines && cursor.last) return;
+    // An empty line is an empty message: no slice, no clean-up (a log of 100 MB of them is 100 M lines).
+    if (start === end) {
+      yield '';
+      continue;
+    }
     if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
     yield normalizeInto(text.slice(start, end), scratch, nextEscape < end).message;
   }
@@ -192,53 +197,70 @@ export class LogMapsReader {
   private read(text: string, endsLines: boolean): void {
     // No map line spans two lines: the first match in whole lines is the first of the text.
     this.kernelOffset ??= parseKernelOffset(text);
-    for (const l of lines(text, endsLines)) {
-      // Every map line holds `0x`, names /sys/module or starts with an address: a cheap test for the many
-      // log lines that are none (which also end a section dump).
-      if (l.indexOf('0x') < 0 && l.indexOf('/sys/module/') < 0 && !ADDRESS_START.test(l)) {
+    // The loop of `lines`, without a generator's cost per line: a log of 100 MB of empty lines is 100 M lines.
+    const cursor = new LineCursor(text);
+    const scratch = normalizeLine('');
+    let nextEscape = -1;
+    while (cursor.next()) {
+      const { start, end } = cursor;
+      if (endsLines && cursor.last) return;
+      // An empty line is no map line, and ends a section dump.
+      if (start === end) {
         this.sectionsOf = null;
         continue;
       }
-      const pm = MODULE_LINE.exec(l);
-      if (pm) {
-        const [p] = parseProcModules(l);
-        const m = this.module(p.name);
-        m.base = p.base;
-        m.size = p.size;
-        this.sectionsOf = null;
-        continue;
+      if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
+      this.readLine(normalizeInto(text.slice(start, end), scratch, nextEscape < end).message);
+    }
+  }
+
+  /** One line's message. */
+  private readLine(l: string): void {
+    // Every map line holds `0x`, names /sys/module or starts with an address: a cheap test for the many
+    // log lines that are none (which also end a section dump).
+    if (l.indexOf('0x') < 0 && l.indexOf('/sys/module/') < 0 && !ADDRESS_START.test(l)) {
+      this.sectionsOf = null;
+      return;
+    }
+    const pm = MODULE_LINE.exec(l);
+    if (pm) {
+      const [p] = parseProcModules(l);
+      const m = this.module(p.name);
+      m.base = p.base;
+      m.size = p.size;
+      this.sectionsOf = null;
+      return;
+    }
+    const sys = SYSFS_SECTION.exec(l);
+    if (sys) {
+      this.module(sys[1]).sections.set(sys[2], BigInt(sys[3]));
+      return;
+    }
+    const hdr = SECTIONS_HEADER.exec(l);
+    if (hdr) {
+      this.sectionsOf = hdr[1];
+      return;
+    }
+    const sym = SYMBOL_LINE.exec(l);
+    if (sym) {
+      const s: KernelSymbol = {
+        address: BigInt('0x' + sym[1]),
+        type: sym[2],
+        name: sym[3],
+        module: sym[4] ? normalizeModuleName(sym[4]) : null,
+      };
+      if (s.module) this.module(s.module).symbols.push(s);
+      else this.kernelSymbols.push(s);
+      this.sectionsOf = null;
+      return;
+    }
+    if (this.sectionsOf) {
+      const sec = SECTION_LINE.exec(l);
+      if (sec) {
+        this.module(this.sectionsOf).sections.set(sec[1], BigInt(sec[2]));
+        return;
       }
-      const sys = SYSFS_SECTION.exec(l);
-      if (sys) {
-        this.module(sys[1]).sections.set(sys[2], BigInt(sys[3]));
-        continue;
-      }
-      const hdr = SECTIONS_HEADER.exec(l);
-      if (hdr) {
-        this.sectionsOf = hdr[1];
-        continue;
-      }
-      const sym = SYMBOL_LINE.exec(l);
-      if (sym) {
-        const s: KernelSymbol = {
-          address: BigInt('0x' + sym[1]),
-          type: sym[2],
-          name: sym[3],
-          module: sym[4] ? normalizeModuleName(sym[4]) : null,
-        };
-        if (s.module) this.module(s.module).symbols.push(s);
-        else this.kernelSymbols.push(s);
-        this.sectionsOf = null;
-        continue;
-      }
-      if (this.sectionsOf) {
-        const sec = SECTION_LINE.exec(l);
-        if (sec) {
-          this.module(this.sectionsOf).sections.set(sec[1], BigInt(sec[2]));
-          continue;
-        }
-        this.sectionsOf = null;
-      }
+      this.sectionsOf = null;
     }
   }
 }
