@@ -59,26 +59,37 @@ const SECTIONS_HEADER = /\/sys\/module\/([\w-]+)\/sections\b/;
 const ADDRESS_START = /^[0-9a-fA-F]{8}/;
 const KERNEL_OFFSET = /Kernel Offset: (0x[0-9a-fA-F]+) from (0x[0-9a-fA-F]+)/;
 
-/**
- * The messages of a text's lines, one at a time (printk timestamps, levels and every other log prefix
- * stripped): a log is never split into an array of lines, and one scratch object serves every line.
- */
-function* lines(text: string, endsLines = false): Generator<string> {
-  const cursor = new LineCursor(text);
-  const scratch = normalizeLine('');
+/** The messages of a text's lines, in order, normalised as the analyser does them (an empty line: ''). */
+class Messages {
+  private readonly cursor: LineCursor;
+  private readonly scratch = normalizeLine('');
   // As the analyser does: one vectorised scan for ESC finds the few lines that need the escape clean-up.
-  let nextEscape = -1;
-  while (cursor.next()) {
-    const { start, end } = cursor;
-    if (endsLines && cursor.last) return;
-    // An empty line is an empty message: no slice, no clean-up (a log of 100 MB of them is 100 M lines).
-    if (start === end) {
-      yield '';
-      continue;
-    }
-    if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
-    yield normalizeInto(text.slice(start, end), scratch, nextEscape < end).message;
+  private nextEscape = -1;
+
+  /** `endsLines`: the text ends with a line break, and the empty line after it is not one. */
+  constructor(
+    private readonly text: string,
+    private readonly endsLines = false,
+  ) {
+    this.cursor = new LineCursor(text);
   }
+
+  /** The next line's message; null past the last line. */
+  next(): string | null {
+    const cursor = this.cursor;
+    if (!cursor.next() || (this.endsLines && cursor.last)) return null;
+    const { start, end } = cursor;
+    // An empty line is an empty message: no slice, no clean-up (100 MB of them are 100 M lines).
+    if (start === end) return '';
+    if (this.nextEscape < start) this.nextEscape = indexOrEnd(this.text, '\x1b', start);
+    return normalizeInto(this.text.slice(start, end), this.scratch, this.nextEscape < end).message;
+  }
+}
+
+/** The messages of `text`'s lines (Messages) for a `for … of`: a file is never split into an array of lines. */
+function* lines(text: string): Generator<string> {
+  const messages = new Messages(text);
+  for (let l = messages.next(); l !== null; l = messages.next()) yield l;
 }
 
 /** System.map or /proc/kallsyms contents. Lines that do not look like symbols are ignored. */
@@ -197,20 +208,12 @@ export class LogMapsReader {
   private read(text: string, endsLines: boolean): void {
     // No map line spans two lines: the first match in whole lines is the first of the text.
     this.kernelOffset ??= parseKernelOffset(text);
-    // The loop of `lines`, without a generator's cost per line: a log of 100 MB of empty lines is 100 M lines.
-    const cursor = new LineCursor(text);
-    const scratch = normalizeLine('');
-    let nextEscape = -1;
-    while (cursor.next()) {
-      const { start, end } = cursor;
-      if (endsLines && cursor.last) return;
+    // Not through `lines`: a generator costs more per line than all the rest for a log of empty lines.
+    const messages = new Messages(text, endsLines);
+    for (let l = messages.next(); l !== null; l = messages.next()) {
       // An empty line is no map line, and ends a section dump.
-      if (start === end) {
-        this.sectionsOf = null;
-        continue;
-      }
-      if (nextEscape < start) nextEscape = indexOrEnd(text, '\x1b', start);
-      this.readLine(normalizeInto(text.slice(start, end), scratch, nextEscape < end).message);
+      if (l.length === 0) this.sectionsOf = null;
+      else this.readLine(l);
     }
   }
 
