@@ -1,9 +1,9 @@
 // An analysis as it crosses from the analysis worker to the server's thread. Structured cloning copies
 // objects property by property, and a big log's frames are most of its analysis (40,000 frames, two thirds
-// of the 10 MB a 1,000,000-line log's analysis clones to): the server's thread spent ~0.2 s deserializing
-// them between the analysis and the first diagnostics. Here the frames of the traces cross as columns (one
-// array of strings, one of numbers) and are made again as plain objects on arrival, several times faster;
-// the rest of the analysis is cloned as it is.
+// of the 10 MB a 1,000,000-line log's analysis clones to). Here the frames of the traces cross as columns
+// (one array of strings, one of numbers) and are made again as plain objects on arrival; the rest of the
+// analysis is cloned as it is. Half of that log's analysis, CPU time, median of 9: serialized in 74 ms
+// plain, 48 ms packed; received in 124 ms plain, 87 ms packed and unpacked (5.7 MB cloned, 4.3 MB).
 import type { Analysis, Frame, FrameContext, KernelEvent } from '../engine';
 
 /** The frames of every trace of an analysis, in order: events, their traces, their frames. */
