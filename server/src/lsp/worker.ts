@@ -5,9 +5,10 @@
 // one stops with its thread. Without worker threads the same jobs run on this thread, between requests.
 // A request's long strings and arrays (a 1,000,000-line log, its 100,000 frames) cross in slices, one per
 // turn of the event loop: copied in one piece they would hold the server's thread for hundreds of
-// milliseconds, hovers waiting behind. A long text crosses as UTF-8 bytes (moved, not copied): a string
-// cloned to another thread keeps its width, and a log holding a single character past U+00FF is stored
-// two bytes a character, so its slices would arrive twice the size of the same slices decoded there.
+// milliseconds, hovers waiting behind. A long text crosses as bytes (moved, not copied; ASCII as Latin-1,
+// other text as UTF-8): a string cloned to another thread keeps its width, and a log holding a single
+// character past U+00FF is stored two bytes a character, so its slices would arrive twice the size of the
+// same slices decoded there.
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { timelineStep } from './timeline';
 
