@@ -106,7 +106,9 @@ test('an analysis crosses from the worker exactly as a plain copy of it would: s
         if (inTrace(e)) guiltyInTrace++;
         for (const t of e.traces) {
           frames += t.frames.length;
-          extras += t.frames.filter((f) => f.unwindMarks !== undefined || f.printedSource !== undefined).length;
+          extras += t.frames.filter(
+            (f) => f.unwindMarks !== undefined || f.printedSource !== undefined,
+          ).length;
         }
       });
     }
