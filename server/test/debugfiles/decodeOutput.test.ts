@@ -6,14 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUFFERS_IN_FLIGHT, writeDecoded } from '../../src/decodeOutput';
-import {
-  analyzeText,
-  decodeLogText,
-  framesOfAnalysis,
-  linePieces,
-  type FrameSymbolization,
-} from '../../src/engine';
+import { decodeLogText, linePieces } from '../../src/engine';
 import { QEMU_LOGS } from '../engine/fixtures';
+import { resolvedAll } from './helpers';
 
 const turns = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -23,20 +18,9 @@ test('decode output: a stalled reader holds two buffers, and the bytes are the d
   // About 6 MB of a real log, every frame resolved to a made-up line.
   const one = readFileSync(join(QEMU_LOGS, 'null_write.console.log'), 'utf8');
   const text = one.repeat(Math.ceil((6 << 20) / one.length));
-  const frames = framesOfAnalysis(analyzeText(text));
-  const results = new Map<string, FrameSymbolization>(
-    frames.map((f, i) => [
-      f.key,
-      {
-        ok: true,
-        frames: [{ function: 'f', file: `dir/f${i}.c`, line: i + 1, column: 0, discriminator: 0 }],
-        object: null,
-        section: null,
-      },
-    ]),
-  );
+  const { frames, results } = resolvedAll(text);
   const expected = decodeLogText(text, frames, results) + (text.endsWith('\n') ? '' : '\n');
-  assert.ok(expected.length > 5 << 20 && expected.includes('(dir/f0.c:1)'));
+  assert.ok(expected.length > 5 << 20 && expected.includes('(dir/file0.c:1)'));
 
   const written: Buffer[] = [];
   const buffers = new Set<ArrayBufferLike>();

@@ -16,24 +16,8 @@ import {
   type FrameSymbolization,
 } from '../../src/engine';
 import { QEMU_LOGS } from '../engine/fixtures';
+import { resolvedAll } from './helpers';
 import { Rng } from '../fuzz/fuzzer';
-
-/** Every frame resolved to a made-up source line. */
-function resolvedAll(text: string) {
-  const frames = framesOfAnalysis(analyzeText(text));
-  const results = new Map<string, FrameSymbolization>(
-    frames.map((f, i) => [
-      f.key,
-      {
-        ok: true,
-        frames: [{ function: 'f', file: `dir/file${i}.c`, line: i + 1, column: 0, discriminator: 0 }],
-        object: null,
-        section: null,
-      } as FrameSymbolization,
-    ]),
-  );
-  return { frames, results };
-}
 
 test('a log decoded in stretches cut at random line starts is the log decoded at once', () => {
   const g = new Rng(3);

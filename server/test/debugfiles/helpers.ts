@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyzeText } from '../../src/engine';
+import { analyzeText, type FrameSymbolization } from '../../src/engine';
 import {
   archOf,
   framesOfAnalysis,
@@ -53,4 +53,21 @@ export async function symbolizeText(
     cacheDir,
   });
   return { analysis, frames, sym };
+}
+
+/** Every frame of `text` resolved to a made-up source line (`dir/file<i>.c:<i+1>`), as a symbolizer would. */
+export function resolvedAll(text: string) {
+  const frames = framesOfAnalysis(analyzeText(text));
+  const results = new Map<string, FrameSymbolization>(
+    frames.map((f, i) => [
+      f.key,
+      {
+        ok: true,
+        frames: [{ function: 'f', file: `dir/file${i}.c`, line: i + 1, column: 0, discriminator: 0 }],
+        object: null,
+        section: null,
+      } as FrameSymbolization,
+    ]),
+  );
+  return { frames, results };
 }
