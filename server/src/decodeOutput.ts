@@ -72,7 +72,9 @@ export async function writeDecoded(
       last = part;
       if (size >= WRITE_CHARS) await flush();
     }
-    // The number of the next piece's first line (a piece but the last ends with `\n`).
+    // The number of the next piece's first line (a piece but the last ends with `\n`), needed only while a
+    // rewritten line is still to come: a log none of whose frames decode is not walked line by line again.
+    if (rewritten.length === 0 || rewritten[rewritten.length - 1][0] < first) continue;
     const cursor = new LineCursor(piece);
     while (cursor.next());
     first += cursor.line;
